@@ -1,0 +1,59 @@
+# rankfile — the only commands a newcomer needs: `make run` and `make test`.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+BIN := $(TARGET_DIR)/release/rankfile
+SITE_ROOT := $(CURDIR)/target/site
+DATA_DIR ?= $(CURDIR)/data
+# Tools installed by .ci/install-tools.sh: wasm-opt from npm comes first, never Debian's.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+.PHONY: help tools build run test lint unit integration e2e bench clean
+
+help:
+	@echo "make run    build, migrate, seed a demo campaign and serve on http://127.0.0.1:3000"
+	@echo "make test   fmt, clippy, unit tests, integration stories (SQLite + PostgreSQL), browser tests"
+	@echo "make lint | unit | integration | e2e | build | tools | clean"
+
+tools:
+	@./.ci/install-tools.sh
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	@mkdir -p "$(DATA_DIR)"
+	RANKFILE_DATA_DIR="$(DATA_DIR)" RANKFILE_SITE_ROOT="$(SITE_ROOT)" "$(BIN)" demo
+	@echo
+	@echo "  rankfile: open http://127.0.0.1:3000  (Ctrl-C stops it)"
+	@echo
+	RANKFILE_DATA_DIR="$(DATA_DIR)" RANKFILE_SITE_ROOT="$(SITE_ROOT)" exec "$(BIN)" serve
+
+test: lint unit integration e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --workspace --lib --bins
+
+# Every story runs on SQLite and on PostgreSQL (127.0.0.1:5432, or RANKFILE_TEST_PG_URL).
+integration:
+	cargo test -p rankfile-tests --tests
+
+e2e: build
+	@if [ ! -x "$${RANKFILE_CHROMIUM:-/usr/bin/chromium}" ]; then \
+	  if [ -n "$${CI:-}" ]; then echo "Chromium is required in CI: apt-get install -y chromium" >&2; exit 1; fi; \
+	  echo "SKIPPED browser tests: no /usr/bin/chromium (apt-get install -y chromium)"; exit 0; \
+	fi; \
+	cd end2end && npm ci --no-audit --no-fund --silent && \
+	  RANKFILE_BIN="$(BIN)" npx playwright test
+
+clean:
+	cargo clean
+	rm -rf target/site end2end/.data end2end/node_modules .tools

@@ -1,0 +1,3 @@
+//! Server functions: authenticate → authorize → validate → call the store → map errors.
+
+pub mod campaigns;

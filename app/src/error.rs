@@ -1,0 +1,76 @@
+//! One error type for both sides of the wire.
+//!
+//! Domain failures say what happened in words a user can act on. Anything internal
+//! (database, I/O) is logged on the server with its whole cause chain and reaches
+//! the client only as [`AppError::Internal`].
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not found.")]
+    NotFound,
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    /// Bad input: `field` names the form field so the UI can show the message beside it.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Wait a minute and try again.")]
+    TooManyRequests,
+    #[error("Something went wrong on our side. It has been logged.")]
+    Internal,
+    /// The request never got an answer (offline, server down).
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Network,
+}
+
+impl AppError {
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The message for `field`, if this error is about that field.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field: f, message } if f == field => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Logs an internal failure with its cause chain and returns the opaque error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(err: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = err.to_string();
+        let mut source = err.source();
+        while let Some(cause) = source {
+            chain.push_str(": ");
+            chain.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        tracing::error!(error = %chain, "internal error");
+        AppError::Internal
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                AppError::validation("form", format!("The form was incomplete: {msg}"))
+            }
+            _ => AppError::Internal,
+        }
+    }
+}

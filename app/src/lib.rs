@@ -1,0 +1,100 @@
+//! rankfile's Leptos application, compiled twice: `ssr` for the server and
+//! `hydrate` for the browser.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::pages::{campaigns::CampaignsPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security_headers::set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Title text="rankfile" />
+        <Meta name="description" content="The organizing committee's chart." />
+        <Link rel="icon" href="/favicon.ico" />
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">"rankfile"</a>
+            </header>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod security_headers {
+    use http::{header::CONTENT_SECURITY_POLICY, HeaderValue};
+    use leptos::prelude::*;
+
+    /// A per-response CSP whose nonce Leptos puts on its own inline scripts
+    /// (hydration bootstrap, resolved resources). WebAssembly needs `wasm-unsafe-eval`.
+    pub fn set_content_security_policy() {
+        let Some(nonce) = leptos::nonce::use_nonce() else {
+            return;
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let (Some(options), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(&policy),
+        ) {
+            options.insert_header(CONTENT_SECURITY_POLICY, value);
+        }
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // Browser tests wait for this before they click: a click before hydration
+    // would be a plain form post, which is the no-JS project's job to test.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,2 @@
+pub mod campaigns;
+pub mod not_found;

@@ -1,0 +1,65 @@
+import { defineConfig, devices } from "@playwright/test";
+import * as path from "node:path";
+
+// Never `npx playwright install`: these machines cannot download browsers.
+const chromium = process.env.RANKFILE_CHROMIUM ?? "/usr/bin/chromium";
+const port = Number(process.env.RANKFILE_E2E_PORT ?? 3456);
+const baseURL = `http://127.0.0.1:${port}`;
+const root = path.resolve(__dirname, "..");
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+const binary = process.env.RANKFILE_BIN ?? path.join(targetDir, "release", "rankfile");
+const dataDir = path.join(__dirname, ".data");
+
+const launchOptions = {
+  executablePath: chromium,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+// Phones first: every project runs at a 360 px wide viewport.
+const phone = {
+  ...devices["Pixel 5"],
+  viewport: { width: 360, height: 740 },
+  launchOptions,
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    { name: "hydrated", use: { ...phone, javaScriptEnabled: true } },
+    { name: "no-js", use: { ...phone, javaScriptEnabled: false } },
+  ],
+  webServer: {
+    // A fresh database for every run; the server binary is the release build.
+    command: `rm -rf "${dataDir}" && "${binary}" serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      RANKFILE_ADDR: `127.0.0.1:${port}`,
+      RANKFILE_DATA_DIR: dataDir,
+      RANKFILE_SITE_ROOT: path.join(root, "target", "site"),
+      RANKFILE_LOG: "warn",
+    },
+  },
+});

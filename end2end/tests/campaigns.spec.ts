@@ -1,0 +1,62 @@
+import { test, expect, Page } from "@playwright/test";
+import { waitForHydration, uniqueName } from "./helpers";
+
+// The same story runs hydrated and with JavaScript disabled (see playwright.config.ts).
+
+async function openCampaigns(page: Page) {
+  await page.goto("/");
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
+}
+
+test("a campaign is created and listed", async ({ page }) => {
+  await openCampaigns(page);
+  const name = uniqueName("Riverside Warehouse");
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page.getByTestId("campaign-list").getByText(name)).toBeVisible();
+  // It is stored, not only drawn: a fresh load still shows it.
+  await page.reload();
+  await expect(page.getByTestId("campaign-list").getByText(name)).toBeVisible();
+});
+
+test("an empty name is refused with a message next to the field", async ({ page }) => {
+  await openCampaigns(page);
+  const before = await page.getByTestId("campaign-list").locator("li").count().catch(() => 0);
+  await page.getByLabel("Campaign name").fill("   ");
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page.locator("#campaign-name-error")).toHaveText("Give the campaign a name.");
+  await expect(page.getByLabel("Campaign name")).toHaveAttribute("aria-invalid", "true");
+  await page.reload();
+  const after = await page.getByTestId("campaign-list").locator("li").count().catch(() => 0);
+  expect(after).toBe(before);
+});
+
+test("a name over 200 characters is refused", async ({ page }) => {
+  await openCampaigns(page);
+  await page.getByLabel("Campaign name").fill("x".repeat(201));
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page.locator("#campaign-name-error")).toContainText("at most 200 characters");
+});
+
+test("the page fits a 360 px phone without sideways scrolling", async ({ page }) => {
+  await openCampaigns(page);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+  const button = page.getByRole("button", { name: "Create campaign" });
+  const box = await button.boundingBox();
+  // A thumb-sized target (WCAG 2.5.5 asks for 44 px).
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+});
+
+test("the page makes no third-party requests", async ({ page }) => {
+  const foreign: string[] = [];
+  page.on("request", (req) => {
+    const url = new URL(req.url());
+    if (url.hostname !== "127.0.0.1") foreign.push(req.url());
+  });
+  await openCampaigns(page);
+  expect(foreign).toEqual([]);
+});

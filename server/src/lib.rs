@@ -1,0 +1,11 @@
+//! The rankfile server: configuration, start-up, store adapters and CLI commands.
+//! `main.rs` only parses the command line and calls in here.
+
+pub mod api_errors;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod security;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

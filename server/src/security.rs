@@ -1,0 +1,41 @@
+//! Headers every response carries. HTML pages set their own nonce-based
+//! Content-Security-Policy while rendering (see `app::shell`); anything else
+//! (JSON, files, errors) gets the strictest policy.
+
+use axum::http::{header, HeaderName, HeaderValue};
+use tower::layer::util::Stack;
+use tower::ServiceBuilder;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+type Layers = Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    Stack<
+        SetResponseHeaderLayer<HeaderValue>,
+        Stack<
+            SetResponseHeaderLayer<HeaderValue>,
+            Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+        >,
+    >,
+>;
+
+pub fn headers_layer() -> ServiceBuilder<Layers> {
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+            ),
+        ))
+}

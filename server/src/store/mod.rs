@@ -1,0 +1,35 @@
+//! The two adapters of `app::store::Store`. The SQL they share is written once
+//! (`shared.rs`); where the dialects differ, each adapter owns its own.
+
+#[macro_use]
+mod shared;
+mod postgres;
+mod sqlite;
+
+use std::sync::Arc;
+
+use app::store::{Store, StoreError};
+
+use crate::config::DatabaseUrl;
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Opens the database named by `url` and applies pending migrations.
+pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
+    Ok(match url {
+        DatabaseUrl::Sqlite(_) => Arc::new(SqliteStore::open(url).await?),
+        DatabaseUrl::Postgres(_) => Arc::new(PgStore::open(url).await?),
+    })
+}
+
+/// Maps a driver error: constraint violations become conflicts, the rest stays opaque.
+pub(crate) fn map_err(err: sqlx::Error) -> StoreError {
+    match &err {
+        sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict("That already exists.".into())
+        }
+        _ => StoreError::Backend(Box::new(err)),
+    }
+}

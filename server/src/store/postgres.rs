@@ -1,0 +1,35 @@
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+
+use crate::config::DatabaseUrl;
+
+/// For deployments that outgrow one machine: several stateless servers on one database.
+pub struct PgStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PgStore {
+    pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let DatabaseUrl::Postgres(secret) = url else {
+            anyhow::bail!("not a PostgreSQL URL: {url}");
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(secret.expose_secret())
+            .await
+            .with_context(|| format!("connecting to PostgreSQL at {url}"))?;
+        // Several instances may start at once: sqlx takes an advisory lock around migrations.
+        sqlx::migrate!("../migrations/postgres")
+            .run(&pool)
+            .await
+            .context("applying the PostgreSQL migrations")?;
+        Ok(Self { pool })
+    }
+}
+
+impl_store!(PgStore, "postgres");

@@ -1,0 +1,50 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+use crate::config::DatabaseUrl;
+
+/// The embedded default: one file, WAL so readers never wait for the writer,
+/// foreign keys enforced, and a busy timeout instead of instant `SQLITE_BUSY`.
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let DatabaseUrl::Sqlite(raw) = url else {
+            anyhow::bail!("not a SQLite URL: {url}");
+        };
+        if let Some(parent) = url
+            .sqlite_path()
+            .map(std::path::Path::new)
+            .and_then(|p| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating the database folder {}", parent.display()))?;
+        }
+        let options = SqliteConnectOptions::from_str(raw)
+            .with_context(|| format!("reading the SQLite URL {url}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .with_context(|| format!("opening the SQLite database {url}"))?;
+        sqlx::migrate!("../migrations/sqlite")
+            .run(&pool)
+            .await
+            .context("applying the SQLite migrations")?;
+        Ok(Self { pool })
+    }
+}
+
+impl_store!(SqliteStore, "sqlite");

@@ -4,9 +4,12 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
-use crate::domain::{Campaign, CampaignName};
+use crate::domain::{
+    AuditEntry, Campaign, CampaignName, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role,
+};
 use crate::error::AppError;
 
 /// A storage failure. `Backend` carries the driver's error for the log only.
@@ -41,6 +44,154 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_campaign(&self, name: &CampaignName) -> StoreResult<Campaign>;
     async fn list_campaigns(&self) -> StoreResult<Vec<Campaign>>;
+    /// Creates a campaign and makes `lead` its lead, in one transaction.
+    async fn create_campaign_with_lead(
+        &self,
+        name: &CampaignName,
+        lead: i64,
+    ) -> StoreResult<Campaign>;
+    async fn campaign(&self, id: i64) -> StoreResult<Option<Campaign>>;
+    async fn campaigns_for_user(&self, user_id: i64) -> StoreResult<Vec<MyCampaign>>;
+
+    // Accounts
+    async fn create_user(&self, email: &Email, password_hash: &str) -> StoreResult<CurrentUser>;
+    async fn user_credentials(&self, email: &Email) -> StoreResult<Option<UserCredentials>>;
+    async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+
+    // Sessions
+    async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
+    /// The signed-in user, if the session is live (not revoked, not expired).
+    async fn session_user(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<CurrentUser>>;
+    /// Swaps the refresh token `old_hash` for `new_hash` (see [`Rotation`]).
+    async fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        new_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Rotation>;
+    async fn revoke_session(&self, session_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn revoke_user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+
+    // Membership and scope
+    /// The authorization lookup: the membership of a live session's user in a campaign.
+    async fn membership(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        campaign_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Member>>;
+    async fn upsert_member(
+        &self,
+        campaign_id: i64,
+        user_id: i64,
+        role: Role,
+        area_ids: &[i64],
+    ) -> StoreResult<()>;
+    async fn list_members(&self, campaign_id: i64) -> StoreResult<Vec<MemberSummary>>;
+    /// Removes a member; refuses (Conflict) to remove or demote the last lead.
+    async fn remove_member(&self, campaign_id: i64, user_id: i64) -> StoreResult<()>;
+    async fn count_leads(&self, campaign_id: i64) -> StoreResult<i64>;
+
+    // Invites
+    async fn create_invite(&self, invite: &NewInvite) -> StoreResult<i64>;
+    async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>>;
+    /// Marks the invite used if it is unused and unexpired; false if it was not.
+    async fn spend_invite(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    // Sign-in throttling
+    async fn record_sign_in(
+        &self,
+        email: &str,
+        client_ip: &str,
+        succeeded: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Failed sign-ins since `since`: (for this e-mail, from this address).
+    async fn failed_sign_ins(
+        &self,
+        email: &str,
+        client_ip: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(i64, i64)>;
+
+    // Audit log (append-only)
+    async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    async fn audit_log(&self, campaign_id: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// What the sign-in check needs.
+#[derive(Debug, Clone)]
+pub struct UserCredentials {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: String,
+    pub user_id: i64,
+    pub refresh_hash: String,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The result of presenting a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// The token was current: it is now spent and `new_hash` is current.
+    Rotated { session_id: String, user_id: i64 },
+    /// The token was spent moments ago by a parallel request of the same browser:
+    /// accept the request, issue nothing new.
+    JustSpent { session_id: String, user_id: i64 },
+    /// Unknown, expired, revoked, or replayed (the session is now revoked).
+    Refused,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub campaign_id: i64,
+    pub token_hash: String,
+    pub role: Role,
+    pub area_ids: Vec<i64>,
+    pub note: String,
+    pub created_by: i64,
+    pub now: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InviteRecord {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub campaign_name: String,
+    pub role: Role,
+    pub area_ids: Vec<i64>,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+}
+
+/// One thing to write to the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEvent {
+    pub campaign_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub record: String,
+    pub detail: String,
+    pub client_ip: String,
 }
 
 /// Everything a request needs, handed to Leptos as context.

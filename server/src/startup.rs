@@ -186,10 +186,11 @@ fn router(state: AppState, settings: &Settings) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(crate::security::headers_layer())
+                .layer(CompressionLayer::new())
+                // Inside compression: it reads the error body as the server function wrote it.
                 .layer(axum::middleware::from_fn(
                     crate::api_errors::set_error_status,
                 ))
-                .layer(CompressionLayer::new())
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),

@@ -1,5 +1,7 @@
 //! Plain types and pure logic, with no I/O: compiled for the server and the browser.
 
+pub mod access;
 pub mod campaign;
 
+pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};
 pub use campaign::{Campaign, CampaignName};

@@ -33,3 +33,15 @@ pub(crate) fn map_err(err: sqlx::Error) -> StoreError {
         _ => StoreError::Backend(Box::new(err)),
     }
 }
+
+/// How long a just-rotated refresh token is still accepted, for a browser's parallel requests.
+pub(crate) const REFRESH_GRACE_SECS: i64 = 30;
+
+pub(crate) fn role(raw: &str) -> Result<app::domain::Role, StoreError> {
+    app::domain::Role::parse(raw)
+        .map_err(|_| StoreError::Backend(format!("unknown role '{raw}' in the database").into()))
+}
+
+pub(crate) fn join_ids(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}

@@ -1,0 +1,201 @@
+//! Who may do what: roles, e-mail addresses, members and their scope.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// A member's role in one campaign. Ordered: a lead can do what an organizer can,
+/// an organizer what a viewer can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Organizer,
+    Lead,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Lead, Role::Organizer, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Organizer => "organizer",
+            Role::Lead => "lead",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Viewer => "Viewer — reads totals and heat maps, no names",
+            Role::Organizer => "Organizer — works their areas and assigned coworkers",
+            Role::Lead => "Lead — manages the campaign and its members",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        match raw.trim() {
+            "viewer" => Ok(Role::Viewer),
+            "organizer" => Ok(Role::Organizer),
+            "lead" => Ok(Role::Lead),
+            _ => Err(AppError::validation(
+                "role",
+                "Choose a role: lead, organizer or viewer.",
+            )),
+        }
+    }
+
+    /// True when this role includes everything `needed` may do.
+    pub fn at_least(self, needed: Role) -> bool {
+        self >= needed
+    }
+}
+
+/// A trimmed, lower-cased e-mail address with one `@` and a dotted domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub const FIELD: &'static str = "email";
+
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let email = raw.trim().to_lowercase();
+        let invalid = || {
+            AppError::validation(
+                Self::FIELD,
+                "Enter an e-mail address like name@example.org.",
+            )
+        };
+        if email.is_empty() {
+            return Err(AppError::validation(
+                Self::FIELD,
+                "Enter your e-mail address.",
+            ));
+        }
+        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let Some((local, domain)) = email.split_once('@') else {
+            return Err(invalid());
+        };
+        if local.is_empty()
+            || domain.contains('@')
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
+            return Err(invalid());
+        }
+        Ok(Self(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A user's membership in a campaign, as the authorization check found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub campaign_id: i64,
+    pub role: Role,
+    /// Areas an organizer is given (empty for leads and viewers).
+    pub area_ids: Vec<i64>,
+}
+
+/// A row of the members page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSummary {
+    pub user_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub area_ids: Vec<i64>,
+    pub joined_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The signed-in user, as pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+}
+
+/// A campaign with the caller's role in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCampaign {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: Option<String>,
+    pub action: String,
+    pub record: String,
+    pub detail: String,
+}
+
+/// Parses a comma-separated list of area ids (`"3, 7"`), as forms send it.
+pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, AppError> {
+    let mut ids = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let id = part.parse::<i64>().map_err(|_| {
+            AppError::validation("areas", format!("'{part}' is not an area number."))
+        })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(Role::Lead.at_least(Role::Organizer));
+        assert!(Role::Organizer.at_least(Role::Viewer));
+        assert!(!Role::Viewer.at_least(Role::Organizer));
+        assert!(!Role::Organizer.at_least(Role::Lead));
+    }
+
+    #[test]
+    fn role_parse_round_trips() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+        assert!(Role::parse("admin").is_err());
+    }
+
+    #[test]
+    fn emails_are_normalized_and_checked() {
+        assert_eq!(
+            Email::parse("  Ana@Example.ORG ").unwrap().as_str(),
+            "ana@example.org"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.org",
+            "ana@localhost",
+            "a b@x.org",
+            "a@b@c.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn area_ids_parse() {
+        assert_eq!(parse_area_ids(" 3, 7,3 ,").unwrap(), vec![3, 7]);
+        assert!(parse_area_ids("3,x").is_err());
+    }
+}

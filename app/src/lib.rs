@@ -19,7 +19,12 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::pages::{campaigns::CampaignsPage, not_found::NotFound};
+use crate::pages::{
+    auth::{AcceptInvitePage, AccountPage, LoginPage},
+    campaign::{AuditPage, CampaignHome, MembersPage},
+    campaigns::CampaignsPage,
+    not_found::NotFound,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,18 +54,52 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="rankfile" />
         <Meta name="description" content="The organizing committee's chart." />
+        <Meta name="referrer" content="no-referrer" />
         <Link rel="icon" href="/favicon.ico" />
         <Router>
-            <header class="topbar">
-                <a class="brand" href="/">"rankfile"</a>
-            </header>
+            <TopBar />
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id") view=CampaignHome ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/audit") view=AuditPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The brand, and for a signed-in user their account link and a sign-out button.
+#[component]
+fn TopBar() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let sign_out = ServerAction::<api::auth::SignOut>::new();
+    let me = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| api::auth::whoami(),
+    );
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"rankfile"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|user| view! {
+                        <nav class="topnav" aria-label="Account">
+                            <a href="/account" title=user.email.clone()>"Account"</a>
+                            <ActionForm action=sign_out>
+                                <components::form::ReturnTo />
+                                <button type="submit" class="link">"Sign out"</button>
+                            </ActionForm>
+                        </nav>
+                    })
+                })}
+            </Suspense>
+        </header>
     }
 }
 

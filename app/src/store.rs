@@ -199,6 +199,11 @@ pub struct AuditEvent {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub leptos_options: LeptosOptions,
+    pub keys: crate::auth::tokens::TokenKeys,
+    pub hasher: crate::auth::password::PasswordHasher,
+    pub cookies: crate::auth::session::CookieNames,
+    /// Where users reach the app, e.g. `https://rankfile.example.org` (for invite links).
+    pub public_url: String,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -35,6 +35,24 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Manage accounts (the first lead is created here).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from a prompt, or from the first
+    /// line of standard input when it is not a terminal; never from the command line.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Make the user lead of this campaign (its name or number); created if missing.
+        #[arg(long, value_name = "CAMPAIGN")]
+        lead_of: Option<String>,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -62,8 +80,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let store = crate::store::open(&settings.database_url).await?;
             match crate::demo::seed(store.as_ref(), force).await? {
                 Some(name) => println!("demo campaign '{name}' created"),
-                None => println!("the database already has campaigns; demo skipped (use --force to add it anyway)"),
+                None => println!("the database already has campaigns; demo not added again"),
             }
+            if let Some(link) = crate::demo::one_time_lead_link(store.as_ref(), &settings).await? {
+                println!();
+                println!("  To sign in as the demo campaign's lead, open this one-time link");
+                println!(
+                    "  (it works once and expires in 72 hours; `rankfile demo` prints a new one):"
+                );
+                println!();
+                println!("    {link}");
+                println!();
+            }
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Create { email, lead_of },
+        } => {
+            let store = crate::store::open(&settings.database_url).await?;
+            let password = read_password()?;
+            let outcome =
+                crate::users::create_user(store.as_ref(), &email, &password, lead_of.as_deref())
+                    .await?;
+            println!("{outcome}");
             Ok(())
         }
     }
@@ -75,5 +114,20 @@ fn display_addr(settings: &Settings, port: u16) -> String {
         format!("127.0.0.1:{port}")
     } else {
         std::net::SocketAddr::new(ip, port).to_string()
+    }
+}
+
+/// Reads a password without it ever touching argv or the shell history.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (12 characters or more): ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }

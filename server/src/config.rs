@@ -141,6 +141,12 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `tracing` filter, e.g. `info,sqlx=warn`.
     pub log_filter: String,
+    /// Where users reach the app (invite links; https here means Secure cookies).
+    pub public_url: String,
+    /// The JWT signing secret; when absent one is generated once into the data dir.
+    pub jwt_secret: Option<SecretString>,
+    /// How many password hashes may run at once (each takes ~60 ms of a core).
+    pub max_concurrent_hashes: usize,
 }
 
 /// What a configuration file may hold; every key optional.
@@ -153,6 +159,9 @@ struct FileSettings {
     site_root: Option<PathBuf>,
     log_format: Option<String>,
     log: Option<String>,
+    public_url: Option<String>,
+    jwt_secret: Option<String>,
+    max_concurrent_hashes: Option<usize>,
 }
 
 impl Settings {
@@ -241,7 +250,43 @@ impl Settings {
         let log_filter = pick("RANKFILE_LOG", from_file.log)
             .unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
 
+        let public_url = pick("RANKFILE_PUBLIC_URL", from_file.public_url)
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(invalid(
+                "RANKFILE_PUBLIC_URL",
+                "must start with https:// (or http:// for local use)",
+            ));
+        }
+        let jwt_secret = pick("RANKFILE_JWT_SECRET", from_file.jwt_secret);
+        if jwt_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            return Err(invalid(
+                "RANKFILE_JWT_SECRET",
+                "must be at least 32 characters (e.g. openssl rand -base64 48)",
+            ));
+        }
+        let jwt_secret = jwt_secret.map(SecretString::from);
+        let max_concurrent_hashes = match env.get("RANKFILE_MAX_CONCURRENT_HASHES") {
+            Some(raw) => raw
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    invalid(
+                        "RANKFILE_MAX_CONCURRENT_HASHES",
+                        "must be a whole number above 0",
+                    )
+                })?,
+            None => from_file
+                .max_concurrent_hashes
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        };
+
         Ok(Settings {
+            public_url,
+            jwt_secret,
+            max_concurrent_hashes,
             database_url,
             addr,
             data_dir,

@@ -2,6 +2,7 @@
 //! `main.rs` only parses the command line and calls in here.
 
 pub mod api_errors;
+pub mod auth_layer;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -9,3 +10,4 @@ pub mod security;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod users;

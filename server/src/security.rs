@@ -13,7 +13,10 @@ type Layers = Stack<
         SetResponseHeaderLayer<HeaderValue>,
         Stack<
             SetResponseHeaderLayer<HeaderValue>,
-            Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+            Stack<
+                SetResponseHeaderLayer<HeaderValue>,
+                Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+            >,
         >,
     >,
 >;
@@ -27,6 +30,10 @@ pub fn headers_layer() -> ServiceBuilder<Layers> {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,

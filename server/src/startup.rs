@@ -21,6 +21,11 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use app::auth::password::PasswordHasher;
+use app::auth::session::CookieNames;
+use app::auth::tokens::TokenKeys;
+use secrecy::ExposeSecret;
+
 use crate::config::Settings;
 
 const OUTPUT_NAME: &str = "rankfile";
@@ -46,9 +51,30 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let leptos_options = leptos_options(settings, listener.local_addr()?);
+        let keys = match &settings.jwt_secret {
+            Some(secret) => TokenKeys::from_secret(secret.expose_secret().as_bytes())?,
+            None => {
+                std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+                    format!("creating the data folder {}", settings.data_dir.display())
+                })?;
+                TokenKeys::load_or_generate(&settings.data_dir)?
+            }
+        };
+        let public_url = if settings.addr.port() == 0 {
+            // Tests bind port 0: links must name the port actually bound.
+            format!("http://{}", listener.local_addr()?)
+        } else {
+            settings.public_url.clone()
+        };
         let state = AppState {
             store,
             leptos_options,
+            keys,
+            hasher: PasswordHasher::new(settings.max_concurrent_hashes),
+            cookies: CookieNames {
+                secure: public_url.starts_with("https://"),
+            },
+            public_url,
         };
         let router = router(state.clone(), settings);
         Ok(Self {
@@ -73,10 +99,14 @@ impl Application {
     ) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, backend = self.state.store.backend(), "rankfile is listening");
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
         tracing::info!("rankfile stopped");
         Ok(())
     }
@@ -165,6 +195,14 @@ fn router(state: AppState, settings: &Settings) -> Router {
         )
         .nest_service("/pkg", pkg)
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth_layer::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(crate::auth_layer::form_return))
+        .layer(axum::middleware::from_fn(
+            crate::auth_layer::same_origin_writes,
+        ))
         .with_state(state)
         .layer(
             ServiceBuilder::new()

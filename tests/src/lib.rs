@@ -4,6 +4,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+use app::store::Store;
 
 use server::config::Settings;
 use server::startup::Application;
@@ -26,17 +29,26 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-pub struct TestApp {
+/// One browser: a client with its own cookie jar, pointed at the app.
+#[derive(Clone)]
+pub struct Browser {
     pub address: String,
     pub client: reqwest::Client,
-    pub backend: Backend,
-    shutdown: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    data_dir: PathBuf,
-    pg_database: Option<String>,
 }
 
-impl TestApp {
+impl Browser {
+    fn new(address: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            address: address.to_owned(),
+            client,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -52,19 +64,44 @@ impl TestApp {
             .expect("request failed")
     }
 
-    /// Posts a form as a browser without JavaScript does (Accept: text/html, Referer set).
+    /// Calls a server function and decodes its JSON answer, asserting success.
+    pub async fn call_ok(&self, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        let res = self.call(endpoint, form).await;
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{endpoint} answered {status}: {body}"
+        );
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Posts a form as a browser without JavaScript does: Accept text/html, no
+    /// Referer (pages send none), the page to come back to in `__return`.
     pub async fn post_form(
         &self,
         endpoint: &str,
-        referer_path: &str,
+        return_to: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
+        let mut fields: Vec<(&str, &str)> = form.to_vec();
+        fields.push(("__return", return_to));
         self.client
             .post(self.url(&format!("/api/{endpoint}")))
             .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", self.url(referer_path))
-            .header("origin", self.address.clone())
-            .form(form)
+            .header("origin", "null")
+            .header("sec-fetch-site", "same-origin")
+            .form(&fields)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// Loads a page as a browser navigation does (Accept: text/html).
+    pub async fn get_page(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
             .send()
             .await
             .expect("request failed")
@@ -74,11 +111,103 @@ impl TestApp {
         let res = self
             .client
             .get(self.url(path))
+            .header("accept", "text/html,application/xhtml+xml")
             .send()
             .await
             .expect("request failed");
         let status = res.status();
         (status, res.text().await.expect("body"))
+    }
+
+    /// Signs in through the sign-in server function; panics if refused.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.call_ok("auth/sign_in", &[("email", email), ("password", password)])
+            .await;
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    /// An anonymous browser; `app.call(...)` etc. go through it.
+    pub anon: Browser,
+    pub address: String,
+    pub store: Arc<dyn Store>,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    data_dir: PathBuf,
+    pg_database: Option<String>,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.anon
+    }
+}
+
+impl TestApp {
+    /// A new browser with an empty cookie jar.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.address)
+    }
+
+    /// Creates an account (as `rankfile user create` does) with [`PASSWORD`].
+    pub async fn create_user(&self, email: &str, lead_of: Option<&str>) {
+        server::users::create_user(self.store.as_ref(), email, PASSWORD, lead_of)
+            .await
+            .expect("create user");
+    }
+
+    /// A signed-in browser for a new lead of a new campaign; returns it and the campaign id.
+    pub async fn lead_of(&self, email: &str, campaign: &str) -> (Browser, i64) {
+        self.create_user(email, Some(campaign)).await;
+        let browser = self.browser();
+        browser.sign_in(email, PASSWORD).await;
+        let list = browser.call_ok("campaigns/list", &[]).await;
+        let id = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == campaign)
+            .expect("campaign listed")["id"]
+            .as_i64()
+            .unwrap();
+        (browser, id)
+    }
+
+    /// Adds a member by invite, through the UI's server functions; returns their browser.
+    pub async fn invite_member(
+        &self,
+        lead: &Browser,
+        campaign_id: i64,
+        email: &str,
+        role: &str,
+        areas: &str,
+    ) -> Browser {
+        let id = campaign_id.to_string();
+        let link = lead
+            .call_ok(
+                "members/invite",
+                &[("campaign_id", &id), ("role", role), ("areas", areas)],
+            )
+            .await;
+        let token = link
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let browser = self.browser();
+        browser
+            .call_ok(
+                "auth/accept_invite",
+                &[("token", &token), ("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        browser
     }
 
     /// Stops the server and lets it finish in-flight requests.
@@ -178,21 +307,17 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let settings = Settings::from_sources(None, &env).expect("test settings");
     server::telemetry::init(&settings);
     let app = Application::build(&settings).await.expect("build app");
+    let store = app.state().store.clone();
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
 
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-
     Some(TestApp {
+        anon: Browser::new(&address),
         address,
-        client,
+        store,
         backend,
         shutdown: Some(tx),
         server: Some(server),

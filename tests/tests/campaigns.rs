@@ -1,6 +1,6 @@
 //! Story: a lead starts a campaign and sees it listed; bad names change nothing.
 
-use rankfile_tests::{stories, TestApp};
+use rankfile_tests::{stories, TestApp, PASSWORD};
 use serde_json::Value;
 
 stories!(
@@ -10,10 +10,8 @@ stories!(
     health_and_headers,
 );
 
-async fn list(app: &TestApp) -> Vec<String> {
-    let res = app.call("campaigns/list", &[]).await;
-    assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.unwrap();
+async fn names(browser: &rankfile_tests::Browser) -> Vec<String> {
+    let body = browser.call_ok("campaigns/list", &[]).await;
     body.as_array()
         .unwrap()
         .iter()
@@ -22,30 +20,49 @@ async fn list(app: &TestApp) -> Vec<String> {
 }
 
 async fn a_campaign_is_created_and_listed(app: TestApp) {
-    assert!(list(&app).await.is_empty());
-    let res = app
+    app.create_user("ana@example.org", None).await;
+    let ana = app.browser();
+    ana.sign_in("ana@example.org", PASSWORD).await;
+    assert!(names(&ana).await.is_empty());
+    let res = ana
         .call("campaigns/create", &[("name", "  Riverside Warehouse  ")])
         .await;
     assert_eq!(res.status(), 200);
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["name"], "Riverside Warehouse");
-    assert_eq!(list(&app).await, vec!["Riverside Warehouse".to_owned()]);
+    assert_eq!(names(&ana).await, vec!["Riverside Warehouse".to_owned()]);
 
     // The server-rendered page shows it without any JavaScript.
-    let (status, html) = app.get_html("/").await;
+    let (status, html) = ana.get_html("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("Riverside Warehouse"), "{html}");
+
+    // Nobody else sees it.
+    app.create_user("ben@example.org", None).await;
+    let ben = app.browser();
+    ben.sign_in("ben@example.org", PASSWORD).await;
+    assert!(names(&ben).await.is_empty());
+    let id = created["id"].to_string();
+    assert_eq!(
+        ben.call("campaigns/get", &[("campaign_id", &id)])
+            .await
+            .status(),
+        404
+    );
     app.stop().await;
 }
 
 async fn bad_names_are_refused_and_nothing_is_written(app: TestApp) {
+    app.create_user("ana@example.org", None).await;
+    let ana = app.browser();
+    ana.sign_in("ana@example.org", PASSWORD).await;
     let too_long = "x".repeat(201);
     for (name, expected) in [
         ("", "Give the campaign a name."),
         ("    ", "Give the campaign a name."),
         (too_long.as_str(), "at most 200 characters"),
     ] {
-        let res = app.call("campaigns/create", &[("name", name)]).await;
+        let res = ana.call("campaigns/create", &[("name", name)]).await;
         assert_eq!(res.status(), 422, "name {name:?}");
         let err: Value = res.json().await.unwrap();
         let message = err["Validation"]["message"].as_str().unwrap_or_default();
@@ -53,35 +70,47 @@ async fn bad_names_are_refused_and_nothing_is_written(app: TestApp) {
         assert!(message.contains(expected), "{err}");
     }
     // A missing field is a clear error too, not a crash.
-    let res = app.call("campaigns/create", &[]).await;
+    let res = ana.call("campaigns/create", &[]).await;
     assert_eq!(res.status(), 422);
-    assert!(list(&app).await.is_empty(), "nothing may be written");
+    assert!(names(&ana).await.is_empty(), "nothing may be written");
     app.stop().await;
 }
 
 async fn the_page_works_without_javascript(app: TestApp) {
-    // A plain form post redirects back to the page it came from...
-    let res = app
+    app.create_user("ana@example.org", None).await;
+    let ana = app.browser();
+    // Signing in with a plain form post redirects to the campaigns page.
+    let res = ana
+        .post_form(
+            "auth/sign_in",
+            "/login",
+            &[("email", "ana@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/");
+
+    // A plain form post comes back to the page it came from...
+    let res = ana
         .post_form("campaigns/create", "/", &[("name", "Eastside Tenants")])
         .await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with(&app.address), "{location}");
-    let (_, html) = app
-        .get_html(location.trim_start_matches(&app.address))
-        .await;
+    assert_eq!(location, "/");
+    let (_, html) = ana.get_html(&location).await;
     assert!(html.contains("Eastside Tenants"));
 
     // ...and a refused one comes back with the message next to the field.
-    let res = app
+    let res = ana
         .post_form("campaigns/create", "/", &[("name", " ")])
         .await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("__err="), "{location}");
-    let (status, html) = app
-        .get_html(location.trim_start_matches(&app.address))
-        .await;
+    assert!(
+        location.starts_with("/?") && location.contains("__err="),
+        "{location}"
+    );
+    let (status, html) = ana.get_html(&location).await;
     assert_eq!(status, 200);
     let field_error = html
         .split("id=\"campaign-name-error\"")
@@ -91,7 +120,13 @@ async fn the_page_works_without_javascript(app: TestApp) {
         field_error[..200.min(field_error.len())].contains("Give the campaign a name."),
         "{field_error}"
     );
-    assert_eq!(list(&app).await, vec!["Eastside Tenants".to_owned()]);
+    assert_eq!(names(&ana).await, vec!["Eastside Tenants".to_owned()]);
+
+    // A return path pointing off-site is ignored.
+    let res = ana
+        .post_form("campaigns/create", "//evil.example/x", &[("name", "Y")])
+        .await;
+    assert_eq!(res.headers()["location"], "/");
     app.stop().await;
 }
 
@@ -100,8 +135,15 @@ async fn health_and_headers(app: TestApp) {
     assert_eq!(res.status(), 200);
     assert!(res.headers().contains_key("x-request-id"));
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["referrer-policy"], "no-referrer");
 
-    let res = app.client.get(app.url("/")).send().await.unwrap();
+    // Pages need a signed-in user: the anonymous visitor is sent to sign in.
+    let res = app.get_page("/").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login");
+
+    let res = app.get_page("/login").await;
+    assert_eq!(res.status(), 200);
     let csp = res.headers()["content-security-policy"]
         .to_str()
         .unwrap()

@@ -1,3 +1,7 @@
-//! Server functions: authenticate → authorize → validate → call the store → map errors.
+//! Server functions: authenticate → authorize → validate → call the store → audit.
+//! Every one starts with `require_user()` or `require_member(campaign, role)`,
+//! except signing in and accepting an invite.
 
+pub mod auth;
 pub mod campaigns;
+pub mod members;

@@ -1,8 +1,11 @@
-//! Server-only security building blocks: password policy and hashing
-//! ([`password`]) and access/refresh tokens ([`tokens`]).
-//!
-//! Both modules are self-contained: they know nothing about the database or
-//! HTTP, so the rules they enforce can be unit-tested on their own.
+//! Server-only security: password policy and hashing ([`password`]), access and
+//! refresh tokens ([`tokens`]), session cookies ([`session`]) and the one
+//! authorization check every server function calls ([`guard`]).
 
+pub mod guard;
 pub mod password;
+pub mod session;
 pub mod tokens;
+
+pub use guard::{require_member, require_user, Caller};
+pub use session::{AuthSession, ClientIp};

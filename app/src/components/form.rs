@@ -39,3 +39,60 @@ pub fn FormError(
         </p>
     }
 }
+
+/// The page to come back to after a form posts without JavaScript. Pages are
+/// served with `Referrer-Policy: no-referrer`, so the browser does not say where
+/// the form was; the server's form layer reads this field instead.
+#[component]
+pub fn ReturnTo() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let value = move || {
+        let path = location.pathname.get();
+        let query: Vec<String> = location
+            .query
+            .get()
+            .into_iter()
+            .filter(|(k, _)| k != "__err" && k != "__path")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{}", query.join("&"))
+        }
+    };
+    view! { <input type="hidden" name="__return" value=value /> }
+}
+
+/// A labelled input with its error line, wired for screen readers.
+#[component]
+pub fn Field(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let invalid = move || {
+        error
+            .get()
+            .and_then(|e| e.field_message(name))
+            .is_some()
+            .to_string()
+    };
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            name=name
+            type=kind
+            autocomplete=autocomplete
+            value=value
+            aria-describedby=format!("{id}-error")
+            aria-invalid=invalid
+        />
+        <FieldError id field=name error />
+    }
+}

@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
 use crate::api::campaigns::{list_campaigns, CreateCampaign};
-use crate::components::form::{FieldError, FormError};
-use crate::domain::CampaignName;
+use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::gate::error_view;
+use crate::domain::{CampaignName, MyCampaign};
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
@@ -18,10 +19,29 @@ pub fn CampaignsPage() -> impl IntoView {
     };
 
     view! {
-        <h1>"Campaigns"</h1>
+        <Suspense fallback=|| view! { <p>"Loading campaigns…"</p> }>
+            {move || Suspend::new(async move {
+                match campaigns.await {
+                    Err(err) => error_view(err),
+                    Ok(list) => view! {
+                        <h1>"Campaigns"</h1>
+                        <section aria-labelledby="campaign-list-heading">
+                            <h2 id="campaign-list-heading">"Your campaigns"</h2>
+                            {if list.is_empty() {
+                                view! { <p class="empty">"No campaigns yet."</p> }.into_any()
+                            } else {
+                                view! { <CampaignList campaigns=list /> }.into_any()
+                            }}
+                        </section>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
         <section class="card" aria-labelledby="new-campaign-heading">
             <h2 id="new-campaign-heading">"Start a campaign"</h2>
             <ActionForm action=create attr:class="stack" attr:novalidate=true>
+                <ReturnTo />
                 <label for="campaign-name">"Campaign name"</label>
                 <input
                     id="campaign-name"
@@ -36,31 +56,23 @@ pub fn CampaignsPage() -> impl IntoView {
                 <button type="submit" class="primary">"Create campaign"</button>
             </ActionForm>
         </section>
-        <section aria-labelledby="campaign-list-heading">
-            <h2 id="campaign-list-heading">"Your campaigns"</h2>
-            <Suspense fallback=|| view! { <p>"Loading campaigns…"</p> }>
-                {move || Suspend::new(async move {
-                    match campaigns.await {
-                        Ok(list) if list.is_empty() => {
-                            view! { <p class="empty">"No campaigns yet."</p> }.into_any()
-                        }
-                        Ok(list) => view! { <CampaignList campaigns=list /> }.into_any(),
-                        Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }
-                            .into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
     }
 }
 
 #[component]
-fn CampaignList(campaigns: Vec<crate::domain::Campaign>) -> impl IntoView {
+fn CampaignList(campaigns: Vec<MyCampaign>) -> impl IntoView {
     view! {
         <ul class="campaign-list" data-testid="campaign-list">
             {campaigns
                 .into_iter()
-                .map(|c| view! { <li>{c.name}</li> })
+                .map(|c| {
+                    view! {
+                        <li>
+                            <a href=format!("/campaigns/{}", c.id)>{c.name}</a>
+                            <span class="role-tag">{c.role.as_str()}</span>
+                        </li>
+                    }
+                })
                 .collect_view()}
         </ul>
     }

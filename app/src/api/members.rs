@@ -1,0 +1,152 @@
+//! Campaign members and invites: leads only.
+
+use leptos::prelude::*;
+
+use crate::domain::{AuditEntry, MemberSummary};
+use crate::error::AppError;
+
+/// How long an invite link stays valid by default.
+pub const INVITE_TTL_HOURS: i64 = 72;
+
+#[server(prefix = "/api", endpoint = "members/list")]
+pub async fn list_members(campaign_id: i64) -> Result<Vec<MemberSummary>, AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let members = caller.state.store.list_members(campaign_id).await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "members.list_read",
+            "",
+            format!("rows={}", members.len()),
+        )
+        .await?;
+    Ok(members)
+}
+
+/// Creates a single-use invite link for a role (and, for organizers, their areas).
+#[server(prefix = "/api", endpoint = "members/invite")]
+pub async fn create_invite(
+    campaign_id: i64,
+    role: String,
+    #[server(default)] areas: String,
+    #[server(default)] note: String,
+) -> Result<String, AppError> {
+    use crate::domain::{access::parse_area_ids, Role};
+    use crate::store::NewInvite;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let role = Role::parse(&role)?;
+    let area_ids = parse_area_ids(&areas)?;
+    let note = note.trim().to_owned();
+    if note.chars().count() > 200 {
+        return Err(AppError::validation(
+            "note",
+            "A note can be at most 200 characters.",
+        ));
+    }
+    let (token, token_hash) = crate::auth::tokens::new_refresh_token();
+    let now = chrono::Utc::now();
+    let id = caller
+        .state
+        .store
+        .create_invite(&NewInvite {
+            campaign_id,
+            token_hash,
+            role,
+            area_ids,
+            note,
+            created_by: caller.user.id,
+            now,
+            expires_at: now + chrono::Duration::hours(INVITE_TTL_HOURS),
+        })
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.invited",
+            format!("invite:{id}"),
+            format!("role={}", role.as_str()),
+        )
+        .await?;
+    Ok(format!(
+        "{}/invite/{token}",
+        caller.state.public_url.trim_end_matches('/')
+    ))
+}
+
+/// Changes a member's role and scope. Refuses to leave the campaign without a lead.
+#[server(prefix = "/api", endpoint = "members/update")]
+pub async fn update_member(
+    campaign_id: i64,
+    user_id: i64,
+    role: String,
+    #[server(default)] areas: String,
+) -> Result<(), AppError> {
+    use crate::domain::{access::parse_area_ids, Role};
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let role = Role::parse(&role)?;
+    let area_ids = parse_area_ids(&areas)?;
+    let store = &caller.state.store;
+    if !store
+        .list_members(campaign_id)
+        .await?
+        .iter()
+        .any(|m| m.user_id == user_id)
+    {
+        return Err(AppError::NotFound);
+    }
+    store
+        .upsert_member(campaign_id, user_id, role, &area_ids)
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.changed",
+            format!("user:{user_id}"),
+            format!("role={} areas={areas}", role.as_str()),
+        )
+        .await?;
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "members/remove")]
+pub async fn remove_member(campaign_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    caller
+        .state
+        .store
+        .remove_member(campaign_id, user_id)
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.removed",
+            format!("user:{user_id}"),
+            "",
+        )
+        .await?;
+    Ok(())
+}
+
+/// The campaign's audit log, newest first (leads only; nobody can edit it).
+#[server(prefix = "/api", endpoint = "audit/list")]
+pub async fn audit_log(campaign_id: i64) -> Result<Vec<AuditEntry>, AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let entries = caller.state.store.audit_log(campaign_id, 500).await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "audit.list_read",
+            "",
+            format!("rows={}", entries.len()),
+        )
+        .await?;
+    Ok(entries)
+}

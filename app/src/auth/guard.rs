@@ -1,0 +1,125 @@
+//! The authorization check every server function starts with.
+//!
+//! `require_user()` for account-level functions, `require_member(campaign, role)`
+//! for anything inside a campaign. Both look the session up in the database on
+//! every call, so a removed member or a changed role takes effect on the very
+//! next request, and a signed-out session is dead even while its JWT is unexpired.
+
+use chrono::Utc;
+use leptos::prelude::use_context;
+
+use super::session::{AuthSession, ClientIp};
+use crate::domain::{CurrentUser, Member, Role};
+use crate::error::AppError;
+use crate::store::{app_state, AppState, AuditEvent};
+
+/// Who is calling, and from where, once authenticated.
+#[derive(Clone)]
+pub struct Caller {
+    pub state: AppState,
+    pub user: CurrentUser,
+    pub session_id: String,
+    pub client_ip: String,
+}
+
+impl Caller {
+    /// Appends to the audit log; a failure to audit fails the request (nothing unaudited).
+    pub async fn audit(
+        &self,
+        campaign_id: Option<i64>,
+        action: &str,
+        record: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Result<(), AppError> {
+        self.state
+            .store
+            .audit(&AuditEvent {
+                campaign_id,
+                actor_id: Some(self.user.id),
+                action: action.into(),
+                record: record.into(),
+                detail: detail.into(),
+                client_ip: self.client_ip.clone(),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
+}
+
+/// The session the authentication layer found on this request, if any.
+pub fn auth_session() -> Option<AuthSession> {
+    request_parts().and_then(|p| p.extensions.get::<AuthSession>().cloned())
+}
+
+pub fn client_ip() -> String {
+    request_parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().cloned())
+        .map(|ip| ip.0)
+        .unwrap_or_default()
+}
+
+/// A signed-in user with a live session.
+pub async fn require_user() -> Result<Caller, AppError> {
+    let state = app_state()?;
+    let session = auth_session().ok_or(AppError::Unauthorized)?;
+    let user = state
+        .store
+        .session_user(&session.session_id, session.user_id, Utc::now())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Caller {
+        state,
+        user,
+        session_id: session.session_id,
+        client_ip: client_ip(),
+    })
+}
+
+/// A member of `campaign_id` with at least `needed`. A campaign the caller is not a
+/// member of answers NotFound, so its existence does not leak.
+pub async fn require_member(campaign_id: i64, needed: Role) -> Result<(Caller, Member), AppError> {
+    let state = app_state()?;
+    let session = auth_session().ok_or(AppError::Unauthorized)?;
+    let member = state
+        .store
+        .membership(
+            &session.session_id,
+            session.user_id,
+            campaign_id,
+            Utc::now(),
+        )
+        .await?;
+    let Some(member) = member else {
+        // Either the session is dead or the user is not a member: tell them apart
+        // only as far as "sign in again" versus "not found".
+        let user = state
+            .store
+            .session_user(&session.session_id, session.user_id, Utc::now())
+            .await?;
+        return Err(if user.is_some() {
+            AppError::NotFound
+        } else {
+            AppError::Unauthorized
+        });
+    };
+    if !member.role.at_least(needed) {
+        return Err(AppError::Forbidden);
+    }
+    let user = CurrentUser {
+        id: session.user_id,
+        email: String::new(),
+    };
+    Ok((
+        Caller {
+            state,
+            user,
+            session_id: session.session_id,
+            client_ip: client_ip(),
+        },
+        member,
+    ))
+}

@@ -1,0 +1,196 @@
+//! A campaign's home, its members, and its audit log.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::campaigns::get_campaign;
+use crate::api::members::{audit_log, list_members, CreateInvite, RemoveMember, UpdateMember};
+use crate::components::form::{Field, FormError, ReturnTo};
+use crate::components::gate::error_view;
+use crate::domain::{MemberSummary, Role};
+
+fn campaign_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+#[component]
+pub fn CampaignHome() -> impl IntoView {
+    let id = campaign_id();
+    let campaign = Resource::new(move || id.get(), get_campaign);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match campaign.await {
+                    Err(err) => error_view(err),
+                    Ok(c) => view! {
+                        <h1>{c.name.clone()}</h1>
+                        <p>"Your role: " <strong>{c.role.label()}</strong></p>
+                        <nav class="stack" aria-label="Campaign">
+                            {(c.role == Role::Lead).then(|| view! {
+                                <a class="button" href=format!("/campaigns/{}/members", c.id)>"Members and invites"</a>
+                                <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
+                            })}
+                        </nav>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let id = campaign_id();
+    let invite = ServerAction::<CreateInvite>::new();
+    let update = ServerAction::<UpdateMember>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let members = Resource::new(
+        move || {
+            (
+                id.get(),
+                update.version().get(),
+                remove.version().get(),
+                invite.version().get(),
+            )
+        },
+        |(id, ..)| list_members(id),
+    );
+    let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let change_error = Signal::derive(move || {
+        update
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
+    let link = move || invite.value().get().and_then(Result::ok);
+    view! {
+        <h1>"Members"</h1>
+        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <FormError fields=&[] error=change_error />
+        <Suspense fallback=|| view! { <p>"Loading members…"</p> }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Err(err) => error_view(err),
+                    Ok(list) => view! {
+                        <ul class="member-list" data-testid="member-list">
+                            {list.into_iter().map(|m| view! { <MemberRow member=m campaign_id=id.get_untracked() update remove /> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card" aria-labelledby="invite-heading">
+            <h2 id="invite-heading">"Invite someone"</h2>
+            <ActionForm action=invite attr:class="stack" attr:novalidate=true>
+                <ReturnTo />
+                <input type="hidden" name="campaign_id" value=move || id.get() />
+                <label for="invite-role">"Role"</label>
+                <select id="invite-role" name="role">
+                    <option value="organizer">{Role::Organizer.label()}</option>
+                    <option value="viewer">{Role::Viewer.label()}</option>
+                    <option value="lead">{Role::Lead.label()}</option>
+                </select>
+                <Field id="invite-areas" name="areas" label="Areas (numbers, comma-separated; organizers only)" error=invite_error />
+                <Field id="invite-note" name="note" label="Note (who it is for)" error=invite_error />
+                <FormError fields=&["areas", "note"] error=invite_error />
+                <button type="submit" class="primary">"Create invite link"</button>
+            </ActionForm>
+            {move || link().map(|url| view! {
+                <p>"Send this link privately. It works once and expires in 72 hours:"</p>
+                <output class="invite-link" data-testid="invite-link">{url}</output>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: MemberSummary,
+    campaign_id: i64,
+    update: ServerAction<UpdateMember>,
+    remove: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let areas = member
+        .area_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let select_id = format!("role-{}", member.user_id);
+    let email = member.email.clone();
+    let role_label = format!("Role for {email}");
+    let remove_label = format!("Remove {email}");
+    let current_role = member.role;
+    let areas_id = format!("areas-{}", member.user_id);
+    view! {
+        <li class="card">
+            <p><strong>{email}</strong> " — " {member.role.as_str()}</p>
+            <ActionForm action=update attr:class="stack">
+                <ReturnTo />
+                <input type="hidden" name="campaign_id" value=campaign_id />
+                <input type="hidden" name="user_id" value=member.user_id />
+                <label for=select_id.clone()>{role_label}</label>
+                <select id=select_id name="role">
+                    {Role::ALL.into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=r == current_role>{r.as_str()}</option>
+                    }).collect_view()}
+                </select>
+                <label for=areas_id.clone()>"Areas"</label>
+                <input id=areas_id name="areas" type="text" value=areas />
+                <button type="submit">"Save"</button>
+            </ActionForm>
+            <ActionForm action=remove>
+                <ReturnTo />
+                <input type="hidden" name="campaign_id" value=campaign_id />
+                <input type="hidden" name="user_id" value=member.user_id />
+                <button type="submit" class="danger" aria-label=remove_label>"Remove"</button>
+            </ActionForm>
+        </li>
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let id = campaign_id();
+    let entries = Resource::new(move || id.get(), audit_log);
+    view! {
+        <h1>"Audit log"</h1>
+        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Err(err) => error_view(err),
+                    Ok(list) => view! {
+                        <div class="table-wrap">
+                            <table data-testid="audit-log">
+                                <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th>"Record"</th><th>"Detail"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                            <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
+                                            <td>{e.action}</td>
+                                            <td>{e.record}</td>
+                                            <td>{e.detail}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

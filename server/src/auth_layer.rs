@@ -1,0 +1,173 @@
+//! Request layers for identity and cross-site safety.
+//!
+//! - [`authenticate`]: verifies the access-token cookie (no database), and only when
+//!   it is missing or expired rotates the refresh token (one query, at most every
+//!   15 minutes per browser). Puts [`AuthSession`] and [`ClientIp`] in the request.
+//! - [`same_origin_writes`]: refuses cross-site POSTs (Fetch Metadata and Origin).
+//! - [`form_return`]: tells the server-function handler which page a JavaScript-free
+//!   form came from (pages send no Referer), so it can redirect back there.
+
+use std::net::SocketAddr;
+
+use app::auth::session::{AuthSession, ClientIp};
+use app::auth::tokens;
+use app::store::{AppState, Rotation};
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    req.extensions_mut().insert(ClientIp(ip));
+
+    let names = state.cookies;
+    let (access, refresh) = names.read(
+        req.headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok()),
+    );
+    let now = Utc::now();
+    let mut set_cookies: Vec<String> = Vec::new();
+    let mut session = access
+        .and_then(|token| tokens::verify_access(&state.keys, &token, now.timestamp()).ok())
+        .map(|claims| AuthSession {
+            user_id: claims.sub,
+            session_id: claims.sid,
+        });
+    if session.is_none() {
+        if let Some(refresh) = refresh {
+            let (new_refresh, new_hash) = tokens::new_refresh_token();
+            let old_hash = tokens::hash_refresh_token(&refresh);
+            match state.store.rotate_refresh(&old_hash, &new_hash, now).await {
+                Ok(Rotation::Rotated {
+                    session_id,
+                    user_id,
+                }) => {
+                    match tokens::issue_access(&state.keys, user_id, &session_id, now.timestamp()) {
+                        Ok(access) => {
+                            set_cookies.push(names.access_cookie(access));
+                            set_cookies.push(names.refresh_cookie(new_refresh));
+                            session = Some(AuthSession {
+                                user_id,
+                                session_id,
+                            });
+                        }
+                        Err(err) => tracing::error!(%err, "issuing an access token failed"),
+                    }
+                }
+                Ok(Rotation::JustSpent {
+                    session_id,
+                    user_id,
+                }) => {
+                    session = Some(AuthSession {
+                        user_id,
+                        session_id,
+                    })
+                }
+                Ok(Rotation::Refused) => set_cookies.extend(names.clearing()),
+                Err(err) => tracing::error!(error = ?err, "refresh token rotation failed"),
+            }
+        }
+    }
+    if let Some(session) = session {
+        req.extensions_mut().insert(session);
+    }
+    let mut res = next.run(req).await;
+    for cookie in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    res
+}
+
+/// Browsers mark every request with where it came from; a write that another
+/// site started is refused. Clients that are not browsers send neither header.
+pub async fn same_origin_writes(req: Request<Body>, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site") | Some("same-site")) {
+        return forbidden_cross_site();
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        // "null" is what a page with Referrer-Policy: no-referrer sends on a form post;
+        // Sec-Fetch-Site (checked above) is the authority for those.
+        if origin != "null" {
+            let origin_host = origin.split_once("://").map(|(_, h)| h);
+            if origin_host.is_none() || origin_host != host {
+                return forbidden_cross_site();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+fn forbidden_cross_site() -> Response {
+    (StatusCode::FORBIDDEN, "Cross-site requests are refused.").into_response()
+}
+
+/// Base for the Referer we set from a form's `__return` field; stripped from the
+/// redirect so the browser gets a relative `Location` on whatever scheme it used.
+const RETURN_BASE: &str = "http://rankfile.local";
+const MAX_FORM_BODY: usize = 1024 * 1024;
+
+pub async fn form_return(req: Request<Body>, next: Next) -> Response {
+    let is_form_post = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("text/html"));
+    if !is_form_post {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
+    };
+    let back = form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "__return")
+        .map(|(_, v)| v.into_owned())
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    if let Ok(value) = HeaderValue::from_str(&format!("{RETURN_BASE}{back}")) {
+        parts.headers.insert(header::REFERER, value);
+    }
+    let mut res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| l.strip_prefix(RETURN_BASE))
+        .map(|l| l.trim_end_matches('?').to_owned())
+    {
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            res.headers_mut().insert(header::LOCATION, value);
+        }
+    }
+    res
+}

@@ -133,6 +133,10 @@ pub struct TestApp {
     pub anon: Browser,
     pub address: String,
     pub store: Arc<dyn Store>,
+    /// The key this server signs access tokens with (to forge tokens in tests).
+    pub keys: app::auth::tokens::TokenKeys,
+    /// The database this server uses, for checks below the app (e.g. append-only triggers).
+    pub database_url: String,
     pub backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -308,6 +312,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     server::telemetry::init(&settings);
     let app = Application::build(&settings).await.expect("build app");
     let store = app.state().store.clone();
+    let keys = app.state().keys.clone();
+    let database_url = match &settings.database_url {
+        server::config::DatabaseUrl::Sqlite(url) => url.clone(),
+        server::config::DatabaseUrl::Postgres(secret) => {
+            secrecy::ExposeSecret::expose_secret(secret).to_owned()
+        }
+    };
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
@@ -318,6 +329,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         anon: Browser::new(&address),
         address,
         store,
+        keys,
+        database_url,
         backend,
         shutdown: Some(tx),
         server: Some(server),

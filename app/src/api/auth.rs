@@ -229,7 +229,7 @@ async fn live_invite(
     }
 }
 
-#[server(prefix = "/api", endpoint = "auth/invite_info")]
+#[server(prefix = "/api", endpoint = "auth/get_invite")]
 pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
     let state = crate::store::app_state()?;
     let invite = live_invite(&state, &token).await?;

@@ -1,0 +1,431 @@
+//! The authorization matrix: every registered server function, called by every kind
+//! of caller, against the set of callers it is meant to admit.
+//!
+//! A call is "allowed" when its status is not one of the denials (401 not signed in,
+//! 403 role too low, 404 not a member): a 422 or 409 means the guard let the caller
+//! through and the function refused the input. No call may answer with a server error.
+//!
+//! A new server function fails this test until it has a row here.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use app::domain::Role;
+use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
+
+stories!(authorization_matrix);
+
+/// Statuses that mean "the guard refused this caller".
+const DENIALS: [u16; 3] = [401, 403, 404];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Actor {
+    Anonymous,
+    Viewer,
+    OrganizerInScope,
+    OrganizerOutOfScope,
+    OtherCampaignLead,
+    Lead,
+}
+
+use Actor::*;
+
+const ACTORS: [Actor; 6] = [
+    Anonymous,
+    Viewer,
+    OrganizerInScope,
+    OrganizerOutOfScope,
+    OtherCampaignLead,
+    Lead,
+];
+
+/// Everyone, signed in or not.
+const EVERYONE: &[Actor] = &ACTORS;
+/// Any signed-in user.
+const SIGNED_IN: &[Actor] = &[
+    Viewer,
+    OrganizerInScope,
+    OrganizerOutOfScope,
+    OtherCampaignLead,
+    Lead,
+];
+/// Any member of campaign A.
+const MEMBERS_OF_A: &[Actor] = &[Viewer, OrganizerInScope, OrganizerOutOfScope, Lead];
+/// Campaign A's lead.
+const LEAD_OF_A: &[Actor] = &[Lead];
+
+impl Actor {
+    fn label(self) -> &'static str {
+        match self {
+            Anonymous => "anonymous",
+            Viewer => "viewer",
+            OrganizerInScope => "org in scope",
+            OrganizerOutOfScope => "org out of scope",
+            OtherCampaignLead => "other camp. lead",
+            Lead => "lead",
+        }
+    }
+
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Anonymous => None,
+            Viewer => Some("viewer@a.example.org"),
+            OrganizerInScope => Some("organizer-in@a.example.org"),
+            OrganizerOutOfScope => Some("organizer-out@a.example.org"),
+            OtherCampaignLead => Some("lead@b.example.org"),
+            Lead => Some("lead@a.example.org"),
+        }
+    }
+
+    /// A short word used to keep per-actor inputs (e-mails) apart.
+    fn slug(self) -> &'static str {
+        match self {
+            Anonymous => "anonymous",
+            Viewer => "viewer",
+            OrganizerInScope => "organizer-in",
+            OrganizerOutOfScope => "organizer-out",
+            OtherCampaignLead => "other-lead",
+            Lead => "lead",
+        }
+    }
+}
+
+const VICTIM_EMAIL: &str = "victim@a.example.org";
+
+/// What the rows need from the fixture.
+struct Fixture {
+    campaign_a: i64,
+    victim_id: i64,
+}
+
+type Args = Vec<(&'static str, String)>;
+
+struct Row {
+    /// The server function's registered path, e.g. "/api/campaigns/list".
+    path: &'static str,
+    /// Form arguments for one actor's call.
+    args: Box<dyn Fn(Actor) -> Args>,
+    allowed: &'static [Actor],
+}
+
+fn row(
+    path: &'static str,
+    allowed: &'static [Actor],
+    args: impl Fn(Actor) -> Args + 'static,
+) -> Row {
+    Row {
+        path,
+        args: Box::new(args),
+        allowed,
+    }
+}
+
+fn rows(fx: &Fixture) -> Vec<Row> {
+    let a = fx.campaign_a.to_string();
+    let victim = fx.victim_id.to_string();
+    // Campaign A's id, for the rows that need nothing else.
+    let in_a = |a: &String| {
+        let a = a.clone();
+        move |_: Actor| vec![("campaign_id", a.clone())]
+    };
+    vec![
+        // --- auth: public ---
+        row("/api/auth/me", EVERYONE, |_| vec![]),
+        // A wrong password: nothing happens, 422 for everyone (the function is public).
+        // Each actor uses its own unknown e-mail so the per-e-mail throttle stays out of it.
+        row("/api/auth/sign_in", EVERYONE, |actor| {
+            vec![
+                ("email", format!("nobody-{}@example.org", actor.slug())),
+                ("password", "not the password".into()),
+            ]
+        }),
+        row("/api/auth/sign_out", EVERYONE, |_| vec![]),
+        // A bogus token: 409 "expired or already used".
+        row("/api/auth/invite_info", EVERYONE, |_| {
+            vec![("token", "no-such-invite-token".into())]
+        }),
+        row("/api/auth/accept_invite", EVERYONE, |actor| {
+            vec![
+                ("token", "no-such-invite-token".into()),
+                ("email", format!("joiner-{}@example.org", actor.slug())),
+                ("password", PASSWORD.into()),
+            ]
+        }),
+        // --- auth: any signed-in user ---
+        row("/api/auth/sign_out_everywhere", SIGNED_IN, |_| vec![]),
+        // A wrong current password, so nothing changes: 422 for signed-in users.
+        row("/api/auth/change_password", SIGNED_IN, |_| {
+            vec![
+                ("current", "not the password".into()),
+                ("new_password", "a brand new long passphrase 42".into()),
+            ]
+        }),
+        // --- campaigns ---
+        row("/api/campaigns/list", SIGNED_IN, |_| vec![]),
+        row("/api/campaigns/create", SIGNED_IN, |actor| {
+            vec![("name", format!("Matrix probe by {}", actor.slug()))]
+        }),
+        row("/api/campaigns/get", LEAD_OF_A, in_a(&a)),
+        // --- members and audit: A's lead only ---
+        row("/api/members/list", LEAD_OF_A, in_a(&a)),
+        row("/api/members/invite", LEAD_OF_A, {
+            let a = a.clone();
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("role", "organizer".into()),
+                    ("areas", "1".into()),
+                ]
+            }
+        }),
+        row("/api/members/update", LEAD_OF_A, {
+            let (a, victim) = (a.clone(), victim.clone());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("user_id", victim.clone()),
+                    ("role", "viewer".into()),
+                    ("areas", "".into()),
+                ]
+            }
+        }),
+        row("/api/members/remove", LEAD_OF_A, {
+            let (a, victim) = (a.clone(), victim.clone());
+            move |_| vec![("campaign_id", a.clone()), ("user_id", victim.clone())]
+        }),
+        row("/api/audit/lists", LEAD_OF_A, in_a(&a)),
+    ]
+}
+
+/// Every server function the binary registered under /api/.
+fn registered_paths() -> BTreeSet<String> {
+    // Make sure the app's server functions are linked in (they register via inventory).
+    let _ = std::hint::black_box(std::mem::size_of::<app::api::campaigns::ListCampaigns>());
+    server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| path.to_owned())
+        .filter(|path| path.starts_with("/api/"))
+        .collect()
+}
+
+/// A fresh browser for the actor: a new cookie jar, signed in again.
+async fn browser_for(app: &TestApp, actor: Actor) -> Browser {
+    let browser = app.browser();
+    if let Some(email) = actor.email() {
+        browser.sign_in(email, PASSWORD).await;
+    }
+    browser
+}
+
+struct Cell {
+    expected_allowed: bool,
+    status: u16,
+}
+
+impl Cell {
+    fn allowed(&self) -> bool {
+        !DENIALS.contains(&self.status)
+    }
+    fn server_error(&self) -> bool {
+        self.status >= 500
+    }
+    fn ok(&self) -> bool {
+        self.allowed() == self.expected_allowed && !self.server_error()
+    }
+}
+
+fn table(backend: &str, results: &[(&'static str, Vec<Cell>)]) -> String {
+    let width = results
+        .iter()
+        .map(|(p, _)| p.len())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let col = ACTORS
+        .iter()
+        .map(|a| a.label().len())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "authorization matrix ({backend}): expected allow/deny → actual status; ✗ marks a mismatch or a server error"
+    );
+    let _ = write!(out, "{:width$}", "function");
+    for actor in ACTORS {
+        let _ = write!(out, " | {:col$}", actor.label());
+    }
+    out.push('\n');
+    let _ = write!(out, "{}", "-".repeat(width));
+    for _ in ACTORS {
+        let _ = write!(out, "-+-{}", "-".repeat(col));
+    }
+    out.push('\n');
+    for (path, cells) in results {
+        let _ = write!(out, "{path:width$}");
+        for cell in cells {
+            let text = format!(
+                "{} {} {}",
+                if cell.expected_allowed {
+                    "allow"
+                } else {
+                    "deny "
+                },
+                cell.status,
+                if cell.ok() { " " } else { "✗" },
+            );
+            let _ = write!(out, " | {text:col$}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+async fn authorization_matrix(app: TestApp) {
+    let backend = format!("{:?}", app.backend);
+    let started = Instant::now();
+
+    // --- Fixture ---
+    let (lead, campaign_a) = app.lead_of(Lead.email().unwrap(), "Campaign A").await;
+    let (_other, campaign_b) = app
+        .lead_of(OtherCampaignLead.email().unwrap(), "Campaign B")
+        .await;
+    assert_ne!(campaign_a, campaign_b);
+    app.invite_member(&lead, campaign_a, Viewer.email().unwrap(), "viewer", "")
+        .await;
+    app.invite_member(
+        &lead,
+        campaign_a,
+        OrganizerInScope.email().unwrap(),
+        "organizer",
+        "1,2",
+    )
+    .await;
+    app.invite_member(
+        &lead,
+        campaign_a,
+        OrganizerOutOfScope.email().unwrap(),
+        "organizer",
+        "3",
+    )
+    .await;
+    app.invite_member(&lead, campaign_a, VICTIM_EMAIL, "organizer", "")
+        .await;
+    let members = lead
+        .call_ok("members/list", &[("campaign_id", &campaign_a.to_string())])
+        .await;
+    let members = members.as_array().expect("members/list answers a list");
+    let victim_id = members
+        .iter()
+        .find(|m| m["email"] == VICTIM_EMAIL)
+        .expect("victim listed")["user_id"]
+        .as_i64()
+        .expect("victim user id");
+    assert_eq!(members.len(), 5, "lead, viewer, two organizers, victim");
+    let fixture = Fixture {
+        campaign_a,
+        victim_id,
+    };
+    let setup_time = started.elapsed();
+
+    // --- Calls: every row × every actor ---
+    let rows = rows(&fixture);
+    let mut results: Vec<(&'static str, Vec<Cell>)> = Vec::new();
+    let mut bodies: Vec<String> = Vec::new();
+    for row in &rows {
+        let mut cells = Vec::new();
+        for actor in ACTORS {
+            // Destructive calls target the victim: put them back each time.
+            app.store
+                .upsert_member(campaign_a, victim_id, Role::Organizer, &[])
+                .await
+                .expect("re-add victim");
+            let browser = browser_for(&app, actor).await;
+            let args = (row.args)(actor);
+            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let endpoint = row.path.strip_prefix("/api/").expect("an /api/ path");
+            let res = browser.call(endpoint, &form).await;
+            let status = res.status().as_u16();
+            let cell = Cell {
+                expected_allowed: row.allowed.contains(&actor),
+                status,
+            };
+            if !cell.ok() {
+                let body = res.text().await.unwrap_or_default();
+                bodies.push(format!(
+                    "{} as {}: {status} {}",
+                    row.path,
+                    actor.label(),
+                    body.chars().take(300).collect::<String>()
+                ));
+            }
+            cells.push(cell);
+        }
+        results.push((row.path, cells));
+    }
+    let calls_time = started.elapsed() - setup_time;
+
+    // --- Completeness: one row per registered server function, and no stray rows ---
+    let registered = registered_paths();
+    let row_keys: BTreeSet<String> = rows.iter().map(|r| r.path.to_owned()).collect();
+    assert_eq!(
+        row_keys.len(),
+        rows.len(),
+        "the matrix has two rows for the same function"
+    );
+    let mut problems: Vec<String> = Vec::new();
+    if registered.is_empty() {
+        problems.push(
+            "no server functions are registered in this binary: the completeness check is blind"
+                .into(),
+        );
+    }
+    for missing in registered.difference(&row_keys) {
+        problems.push(format!(
+            "add a row to the authorization matrix for {missing} (a registered server function with no row)"
+        ));
+    }
+    for stray in row_keys.difference(&registered) {
+        problems.push(format!(
+            "the matrix has a row for {stray}, but no server function is registered there"
+        ));
+    }
+    for (path, cells) in &results {
+        for (actor, cell) in ACTORS.iter().zip(cells) {
+            if cell.server_error() {
+                problems.push(format!(
+                    "{path} as {}: server error {}",
+                    actor.label(),
+                    cell.status
+                ));
+            } else if !cell.ok() {
+                problems.push(format!(
+                    "{path} as {}: expected {}, got {}",
+                    actor.label(),
+                    if cell.expected_allowed {
+                        "allowed"
+                    } else {
+                        "denied"
+                    },
+                    cell.status
+                ));
+            }
+        }
+    }
+
+    let table = table(&backend, &results);
+    eprintln!("{table}");
+    eprintln!(
+        "{backend}: fixture {setup_time:.2?}, {} calls {calls_time:.2?}, total {:.2?}",
+        rows.len() * ACTORS.len(),
+        started.elapsed()
+    );
+    assert!(
+        problems.is_empty(),
+        "{table}\n{}\n\nresponse bodies of failing calls:\n{}",
+        problems.join("\n"),
+        bodies.join("\n")
+    );
+    app.stop().await;
+}

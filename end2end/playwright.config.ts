@@ -9,6 +9,10 @@ const root = path.resolve(__dirname, "..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const binary = process.env.RANKFILE_BIN ?? path.join(targetDir, "release", "rankfile");
 const dataDir = path.join(__dirname, ".data");
+// The first lead, created the way a real deployment creates it: on the command line,
+// password on standard input.
+export const LEAD_EMAIL = "lead@e2e.example.org";
+export const LEAD_PASSWORD = "e2e lead password, long enough";
 
 const launchOptions = {
   executablePath: chromium,
@@ -49,7 +53,10 @@ export default defineConfig({
   ],
   webServer: {
     // A fresh database for every run; the server binary is the release build.
-    command: `rm -rf "${dataDir}" && "${binary}" serve`,
+    command:
+      `rm -rf "${dataDir}" && ` +
+      `printf '%s\\n' "${LEAD_PASSWORD}" | "${binary}" user create --email ${LEAD_EMAIL} --lead-of "E2E Campaign" && ` +
+      `"${binary}" serve`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

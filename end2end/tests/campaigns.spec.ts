@@ -1,12 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
-import { waitForHydration, uniqueName } from "./helpers";
+import { signIn, uniqueName } from "./helpers";
 
 // The same story runs hydrated and with JavaScript disabled (see playwright.config.ts).
 
 async function openCampaigns(page: Page) {
-  await page.goto("/");
-  await waitForHydration(page);
-  await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
+  await signIn(page);
 }
 
 test("a campaign is created and listed", async ({ page }) => {
@@ -15,6 +13,7 @@ test("a campaign is created and listed", async ({ page }) => {
   await page.getByLabel("Campaign name").fill(name);
   await page.getByRole("button", { name: "Create campaign" }).click();
   await expect(page.getByTestId("campaign-list").getByText(name)).toBeVisible();
+  await expect(page.getByTestId("campaign-list").getByText("E2E Campaign")).toBeVisible();
   // It is stored, not only drawn: a fresh load still shows it.
   await page.reload();
   await expect(page.getByTestId("campaign-list").getByText(name)).toBeVisible();

@@ -1,12 +1,31 @@
-import { Page, TestInfo, test } from "@playwright/test";
+import { expect, Page, TestInfo, test } from "@playwright/test";
+import { LEAD_EMAIL, LEAD_PASSWORD } from "../playwright.config";
+
+export { LEAD_EMAIL, LEAD_PASSWORD };
+
+/** True in the project that runs with JavaScript disabled. */
+export function noJs(): boolean {
+  const info: TestInfo = test.info();
+  return info.project.use.javaScriptEnabled === false;
+}
 
 /** Waits until the WASM app has hydrated; returns at once when JavaScript is off. */
 export async function waitForHydration(page: Page) {
-  const info: TestInfo = test.info();
-  if (info.project.use.javaScriptEnabled === false) return;
+  if (noJs()) return;
   await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, {
     timeout: 15_000,
   });
+}
+
+/** Signs in through the sign-in page, as a person would. */
+export async function signIn(page: Page, email = LEAD_EMAIL, password = LEAD_PASSWORD) {
+  await page.goto("/login");
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
+  await waitForHydration(page);
 }
 
 let counter = 0;

@@ -26,7 +26,10 @@ fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
 }
 
 async fn sign_in_raw(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
@@ -69,13 +72,19 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
     assert!(set_cookie(&res, "rf_refresh").is_some());
 
     // The genuine token works.
-    assert_eq!(whoami_with(&app, &format!("rf_access={access}")).await.0, 200);
+    assert_eq!(
+        whoami_with(&app, &format!("rf_access={access}")).await.0,
+        200
+    );
 
     let claims = claims_of(&access);
     let now = chrono::Utc::now().timestamp();
     let mut forged = Vec::new();
     // Signed with another key.
-    forged.push(("other key", sign(&claims, jsonwebtoken::Algorithm::HS256, &[7u8; 64])));
+    forged.push((
+        "other key",
+        sign(&claims, jsonwebtoken::Algorithm::HS256, &[7u8; 64]),
+    ));
     // Tampered payload: someone else's user id under the original signature.
     let mut parts: Vec<String> = access.split('.').map(str::to_owned).collect();
     let mut other = claims.clone();
@@ -105,14 +114,25 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
             .unwrap_or_default(),
     );
     if let (Backend::Sqlite, Ok(key)) = (app.backend, key_file) {
-        let secret = base64::engine::general_purpose::STANDARD.decode(key.trim()).unwrap();
+        let secret = base64::engine::general_purpose::STANDARD
+            .decode(key.trim())
+            .unwrap();
         let mut aud = claims.clone();
         aud["aud"] = Value::from("someone-else");
-        forged.push(("wrong audience", sign(&aud, jsonwebtoken::Algorithm::HS256, &secret)));
+        forged.push((
+            "wrong audience",
+            sign(&aud, jsonwebtoken::Algorithm::HS256, &secret),
+        ));
         let mut iss = claims.clone();
         iss["iss"] = Value::from("someone-else");
-        forged.push(("wrong issuer", sign(&iss, jsonwebtoken::Algorithm::HS256, &secret)));
-        forged.push(("HS512", sign(&claims, jsonwebtoken::Algorithm::HS512, &secret)));
+        forged.push((
+            "wrong issuer",
+            sign(&iss, jsonwebtoken::Algorithm::HS256, &secret),
+        ));
+        forged.push((
+            "HS512",
+            sign(&claims, jsonwebtoken::Algorithm::HS512, &secret),
+        ));
         // Control: the same key and claims with HS256 is accepted, so the refusals above
         // are about the field under test.
         let good = sign(&claims, jsonwebtoken::Algorithm::HS256, &secret);
@@ -150,8 +170,18 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
     let org = app
         .invite_member(&lead, campaign, "org@example.org", "organizer", "1")
         .await;
-    assert_eq!(org.call("campaigns/get", &[("campaign_id", &id)]).await.status(), 200);
-    assert_eq!(org.call("members/list", &[("campaign_id", &id)]).await.status(), 403);
+    assert_eq!(
+        org.call("campaigns/get", &[("campaign_id", &id)])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        org.call("members/list", &[("campaign_id", &id)])
+            .await
+            .status(),
+        403
+    );
 
     let members = lead.call_ok("members/list", &[("campaign_id", &id)]).await;
     let org_id = members
@@ -168,30 +198,59 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
         &[("campaign_id", &id), ("user_id", &org_id), ("role", "lead")],
     )
     .await;
-    assert_eq!(org.call("members/list", &[("campaign_id", &id)]).await.status(), 200);
+    assert_eq!(
+        org.call("members/list", &[("campaign_id", &id)])
+            .await
+            .status(),
+        200
+    );
     // Demoted again, then removed: refused at once, JWT or not.
     lead.call_ok(
         "members/update",
-        &[("campaign_id", &id), ("user_id", &org_id), ("role", "viewer")],
+        &[
+            ("campaign_id", &id),
+            ("user_id", &org_id),
+            ("role", "viewer"),
+        ],
     )
     .await;
-    assert_eq!(org.call("members/list", &[("campaign_id", &id)]).await.status(), 403);
-    lead.call_ok("members/remove", &[("campaign_id", &id), ("user_id", &org_id)])
-        .await;
-    assert_eq!(org.call("campaigns/get", &[("campaign_id", &id)]).await.status(), 404);
+    assert_eq!(
+        org.call("members/list", &[("campaign_id", &id)])
+            .await
+            .status(),
+        403
+    );
+    lead.call_ok(
+        "members/remove",
+        &[("campaign_id", &id), ("user_id", &org_id)],
+    )
+    .await;
+    assert_eq!(
+        org.call("campaigns/get", &[("campaign_id", &id)])
+            .await
+            .status(),
+        404
+    );
     let list = org.call_ok("campaigns/list", &[]).await;
     assert_eq!(list.as_array().unwrap().len(), 0);
 
     // The last lead cannot be removed or demoted.
     let lead_id = lead.call_ok("auth/me", &[]).await["id"].to_string();
     let res = lead
-        .call("members/remove", &[("campaign_id", &id), ("user_id", &lead_id)])
+        .call(
+            "members/remove",
+            &[("campaign_id", &id), ("user_id", &lead_id)],
+        )
         .await;
     assert_eq!(res.status(), 409);
     let res = lead
         .call(
             "members/update",
-            &[("campaign_id", &id), ("user_id", &lead_id), ("role", "viewer")],
+            &[
+                ("campaign_id", &id),
+                ("user_id", &lead_id),
+                ("role", "viewer"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 409);
@@ -239,7 +298,10 @@ async fn sign_in_is_throttled_and_does_not_enumerate_accounts(app: TestApp) {
     assert_eq!(unknown.status(), 422);
     let (wrong, unknown): (Value, Value) =
         (wrong.json().await.unwrap(), unknown.json().await.unwrap());
-    assert_eq!(wrong, unknown, "the same answer for a wrong password and an unknown e-mail");
+    assert_eq!(
+        wrong, unknown,
+        "the same answer for a wrong password and an unknown e-mail"
+    );
 
     for _ in 0..4 {
         sign_in_raw(&app, "ana@example.org", "still the wrong one").await;
@@ -255,7 +317,10 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
     let link = lead
-        .call_ok("members/invite", &[("campaign_id", &id), ("role", "viewer")])
+        .call_ok(
+            "members/invite",
+            &[("campaign_id", &id), ("role", "viewer")],
+        )
         .await;
     let link = link.as_str().unwrap();
     assert!(link.starts_with(&app.address), "{link}");
@@ -267,7 +332,11 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     let res = app
         .call(
             "auth/accept_invite",
-            &[("token", token), ("email", "v@example.org"), ("password", "short")],
+            &[
+                ("token", token),
+                ("email", "v@example.org"),
+                ("password", "short"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 422);
@@ -275,15 +344,29 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     viewer
         .call_ok(
             "auth/accept_invite",
-            &[("token", token), ("email", "v@example.org"), ("password", PASSWORD)],
+            &[
+                ("token", token),
+                ("email", "v@example.org"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
-    assert_eq!(viewer.call("campaigns/get", &[("campaign_id", &id)]).await.status(), 200);
+    assert_eq!(
+        viewer
+            .call("campaigns/get", &[("campaign_id", &id)])
+            .await
+            .status(),
+        200
+    );
     // Once only.
     let res = app
         .call(
             "auth/accept_invite",
-            &[("token", token), ("email", "w@example.org"), ("password", PASSWORD)],
+            &[
+                ("token", token),
+                ("email", "w@example.org"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(res.status(), 409);
@@ -305,11 +388,20 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         })
         .await
         .unwrap();
-    assert_eq!(app.call("auth/get_invite", &[("token", &expired)]).await.status(), 409);
+    assert_eq!(
+        app.call("auth/get_invite", &[("token", &expired)])
+            .await
+            .status(),
+        409
+    );
     let res = app
         .call(
             "auth/accept_invite",
-            &[("token", &expired), ("email", "x@example.org"), ("password", PASSWORD)],
+            &[
+                ("token", &expired),
+                ("email", "x@example.org"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(res.status(), 409);
@@ -329,10 +421,15 @@ async fn weak_passwords_are_refused(app: TestApp) {
 async fn writes_and_list_reads_are_audited_and_the_log_is_append_only(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
-    let created = lead.call_ok("campaigns/create", &[("name", "Second")]).await;
-    lead.call_ok("members/list", &[("campaign_id", &id)]).await;
-    lead.call_ok("members/invite", &[("campaign_id", &id), ("role", "viewer")])
+    let created = lead
+        .call_ok("campaigns/create", &[("name", "Second")])
         .await;
+    lead.call_ok("members/list", &[("campaign_id", &id)]).await;
+    lead.call_ok(
+        "members/invite",
+        &[("campaign_id", &id), ("role", "viewer")],
+    )
+    .await;
     let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
     let actions: Vec<&str> = log
         .as_array()
@@ -340,24 +437,48 @@ async fn writes_and_list_reads_are_audited_and_the_log_is_append_only(app: TestA
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    for expected in ["members.list_read", "member.invited", "member.lead_added_by_cli"] {
-        assert!(actions.contains(&expected), "{expected} missing from {actions:?}");
+    for expected in [
+        "members.list_read",
+        "member.invited",
+        "member.lead_added_by_cli",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
     }
-    assert!(log.as_array().unwrap().iter().all(|e| e["actor"] == "lead@example.org" || e["actor"].is_null()));
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["actor"] == "lead@example.org" || e["actor"].is_null()));
     let second = created["id"].to_string();
-    let log = lead.call_ok("audit/list", &[("campaign_id", &second)]).await;
-    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "campaign.created"));
+    let log = lead
+        .call_ok("audit/list", &[("campaign_id", &second)])
+        .await;
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["action"] == "campaign.created"));
 
     // Below the app: the database itself refuses to change or delete audit rows.
-    let (update, delete) = ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events");
+    let (update, delete) = (
+        "UPDATE audit_events SET action = 'x'",
+        "DELETE FROM audit_events",
+    );
     match app.backend {
         Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+            let mut db = sqlx::SqliteConnection::connect(&app.database_url)
+                .await
+                .unwrap();
             assert!(sqlx::query(update).execute(&mut db).await.is_err());
             assert!(sqlx::query(delete).execute(&mut db).await.is_err());
         }
         Backend::Postgres => {
-            let mut db = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+            let mut db = sqlx::PgConnection::connect(&app.database_url)
+                .await
+                .unwrap();
             assert!(sqlx::query(update).execute(&mut db).await.is_err());
             assert!(sqlx::query(delete).execute(&mut db).await.is_err());
         }
@@ -381,13 +502,37 @@ async fn cross_site_writes_are_refused(app: TestApp) {
         }
         req.send()
     };
-    assert_eq!(attempt(Some("https://evil.example"), None, &lead).await.unwrap().status(), 403);
-    assert_eq!(attempt(None, Some("cross-site"), &lead).await.unwrap().status(), 403);
-    assert_eq!(attempt(Some("null"), Some("same-site"), &lead).await.unwrap().status(), 403);
+    assert_eq!(
+        attempt(Some("https://evil.example"), None, &lead)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        attempt(None, Some("cross-site"), &lead)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        attempt(Some("null"), Some("same-site"), &lead)
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     let list = lead.call_ok("campaigns/list", &[]).await;
     assert_eq!(list.as_array().unwrap().len(), 1, "nothing was created");
     // The app's own origin is fine.
     let own: &'static str = Box::leak(app.address.clone().into_boxed_str());
-    assert_eq!(attempt(Some(own), Some("same-origin"), &lead).await.unwrap().status(), 200);
+    assert_eq!(
+        attempt(Some(own), Some("same-origin"), &lead)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
     app.stop().await;
 }

@@ -142,7 +142,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         }),
         row("/api/auth/sign_out", EVERYONE, |_| vec![]),
         // A bogus token: 409 "expired or already used".
-        row("/api/auth/invite_info", EVERYONE, |_| {
+        row("/api/auth/get_invite", EVERYONE, |_| {
             vec![("token", "no-such-invite-token".into())]
         }),
         row("/api/auth/accept_invite", EVERYONE, |actor| {
@@ -166,7 +166,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         row("/api/campaigns/create", SIGNED_IN, |actor| {
             vec![("name", format!("Matrix probe by {}", actor.slug()))]
         }),
-        row("/api/campaigns/get", LEAD_OF_A, in_a(&a)),
+        row("/api/campaigns/get", MEMBERS_OF_A, in_a(&a)),
         // --- members and audit: A's lead only ---
         row("/api/members/list", LEAD_OF_A, in_a(&a)),
         row("/api/members/invite", LEAD_OF_A, {
@@ -194,7 +194,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             let (a, victim) = (a.clone(), victim.clone());
             move |_| vec![("campaign_id", a.clone()), ("user_id", victim.clone())]
         }),
-        row("/api/audit/lists", LEAD_OF_A, in_a(&a)),
+        row("/api/audit/list", LEAD_OF_A, in_a(&a)),
     ]
 }
 

@@ -211,8 +211,11 @@ fn rename_field(err: AppError, field: &str) -> AppError {
 /// What an invite link offers, shown before the invitee sets a password.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InviteInfo {
+    pub campaign_id: i64,
     pub campaign_name: String,
     pub role: crate::domain::Role,
+    /// The full link, to show the lead who created it.
+    pub link: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -234,8 +237,10 @@ pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
     let state = crate::store::app_state()?;
     let invite = live_invite(&state, &token).await?;
     Ok(InviteInfo {
+        campaign_id: invite.campaign_id,
         campaign_name: invite.campaign_name,
         role: invite.role,
+        link: format!("{}/invite/{}", state.public_url, token.trim()),
     })
 }
 

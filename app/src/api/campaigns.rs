@@ -20,8 +20,8 @@ pub async fn list_campaigns() -> Result<Vec<MyCampaign>, AppError> {
 pub async fn create_campaign(name: String) -> Result<Campaign, AppError> {
     use crate::domain::CampaignName;
 
-    let name = CampaignName::parse(&name)?;
     let caller = crate::auth::require_user().await?;
+    let name = CampaignName::parse(&name)?;
     let campaign = caller
         .state
         .store

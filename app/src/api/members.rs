@@ -70,6 +70,11 @@ pub async fn create_invite(
             format!("role={}", role.as_str()),
         )
         .await?;
+    if crate::auth::guard::is_plain_form_post() {
+        // Without JavaScript the answer cannot ride the redirect: the page shows the
+        // link by looking the token up again.
+        leptos_axum::redirect(&format!("/campaigns/{campaign_id}/members?invite={token}"));
+    }
     Ok(format!(
         "{}/invite/{token}",
         caller.state.public_url.trim_end_matches('/')

@@ -55,6 +55,19 @@ pub fn auth_session() -> Option<AuthSession> {
     request_parts().and_then(|p| p.extensions.get::<AuthSession>().cloned())
 }
 
+/// True for a form posted by a browser without JavaScript (it navigates, so it
+/// will follow a redirect rather than read the answer).
+pub fn is_plain_form_post() -> bool {
+    request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|a| a.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
 pub fn client_ip() -> String {
     request_parts()
         .and_then(|p| p.extensions.get::<ClientIp>().cloned())

@@ -71,7 +71,27 @@ pub fn MembersPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
-    let link = move || invite.value().get().and_then(Result::ok);
+    // The link comes back as the action's value, or (without JavaScript) as the
+    // token in `?invite=`, looked up again so a crafted URL cannot show a fake link.
+    let query = leptos_router::hooks::use_query_map();
+    let from_query = Resource::new(
+        move || query.read().get("invite"),
+        |token| async move {
+            match token {
+                Some(token) => crate::api::auth::get_invite(token).await.ok(),
+                None => None,
+            }
+        },
+    );
+    let link = move || {
+        invite.value().get().and_then(Result::ok).or_else(|| {
+            from_query
+                .get()
+                .flatten()
+                .filter(|info| info.campaign_id == id.get())
+                .map(|info| info.link)
+        })
+    };
     view! {
         <h1>"Members"</h1>
         <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
@@ -105,10 +125,12 @@ pub fn MembersPage() -> impl IntoView {
                 <FormError fields=&["areas", "note"] error=invite_error />
                 <button type="submit" class="primary">"Create invite link"</button>
             </ActionForm>
-            {move || link().map(|url| view! {
-                <p>"Send this link privately. It works once and expires in 72 hours:"</p>
-                <output class="invite-link" data-testid="invite-link">{url}</output>
-            })}
+            <Suspense fallback=|| ()>
+                {move || link().map(|url| view! {
+                    <p>"Send this link privately. It works once and expires in 72 hours:"</p>
+                    <output class="invite-link" data-testid="invite-link">{url}</output>
+                })}
+            </Suspense>
         </section>
     }
 }

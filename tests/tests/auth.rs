@@ -18,6 +18,7 @@ stories!(
     weak_passwords_are_refused,
     writes_and_list_reads_are_audited_and_the_log_is_append_only,
     cross_site_writes_are_refused,
+    changing_the_password_ends_other_sessions,
 );
 
 /// The `rf_access` / `rf_refresh` values a response set.
@@ -534,5 +535,53 @@ async fn cross_site_writes_are_refused(app: TestApp) {
             .status(),
         200
     );
+    app.stop().await;
+}
+
+async fn changing_the_password_ends_other_sessions(app: TestApp) {
+    app.create_user("ana@example.org", Some("Riverside")).await;
+    let phone = app.browser();
+    phone.sign_in("ana@example.org", PASSWORD).await;
+    let laptop = app.browser();
+    laptop.sign_in("ana@example.org", PASSWORD).await;
+
+    let new = "a brand new passphrase";
+    let res = laptop
+        .call(
+            "auth/change_password",
+            &[("current", "wrong"), ("new_password", new)],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = laptop
+        .call(
+            "auth/change_password",
+            &[("current", PASSWORD), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    laptop
+        .call_ok(
+            "auth/change_password",
+            &[("current", PASSWORD), ("new_password", new)],
+        )
+        .await;
+
+    // The laptop carries on; the phone (maybe lost) is signed out.
+    assert_eq!(laptop.call("campaigns/list", &[]).await.status(), 200);
+    assert_eq!(phone.call("campaigns/list", &[]).await.status(), 401);
+    assert_eq!(
+        sign_in_raw(&app, "ana@example.org", PASSWORD)
+            .await
+            .status(),
+        422
+    );
+    let again = app.browser();
+    again.sign_in("ana@example.org", new).await;
+
+    // Sign out everywhere ends every session, this one included.
+    again.call_ok("auth/sign_out_everywhere", &[]).await;
+    assert_eq!(again.call("campaigns/list", &[]).await.status(), 401);
+    assert_eq!(laptop.call("campaigns/list", &[]).await.status(), 401);
     app.stop().await;
 }

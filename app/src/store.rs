@@ -194,6 +194,18 @@ pub struct AuditEvent {
     pub client_ip: String,
 }
 
+impl AuditEvent {
+    /// An event with no signed-in actor, about the account named by `email`.
+    pub fn anonymous(action: &str, email: &str, client_ip: &str) -> Self {
+        Self {
+            action: action.into(),
+            record: format!("email:{email}"),
+            client_ip: client_ip.into(),
+            ..Default::default()
+        }
+    }
+}
+
 /// Everything a request needs, handed to Leptos as context.
 #[derive(Clone)]
 pub struct AppState {

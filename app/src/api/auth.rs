@@ -71,15 +71,8 @@ pub async fn sign_in(
         .failed_sign_ins(email.as_str(), &ip, imp::throttle_since())
         .await?;
     if by_email >= imp::MAX_FAILURES_PER_EMAIL || by_ip >= imp::MAX_FAILURES_PER_IP {
-        state
-            .store
-            .audit(&AuditEvent {
-                action: "auth.sign_in_throttled".into(),
-                record: format!("email:{}", email.as_str()),
-                client_ip: ip,
-                ..Default::default()
-            })
-            .await?;
+        let event = AuditEvent::anonymous("auth.sign_in_throttled", email.as_str(), &ip);
+        state.store.audit(&event).await?;
         return Err(AppError::TooManyRequests);
     }
     let credentials = state.store.user_credentials(&email).await?;
@@ -98,15 +91,8 @@ pub async fn sign_in(
     let user = match (ok, credentials) {
         (true, Some(user)) => user,
         _ => {
-            state
-                .store
-                .audit(&AuditEvent {
-                    action: "auth.sign_in_failed".into(),
-                    record: format!("email:{}", email.as_str()),
-                    client_ip: ip,
-                    ..Default::default()
-                })
-                .await?;
+            let event = AuditEvent::anonymous("auth.sign_in_failed", email.as_str(), &ip);
+            state.store.audit(&event).await?;
             return Err(AppError::validation(
                 "password",
                 "That e-mail and password do not match an account.",

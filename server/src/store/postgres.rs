@@ -32,4 +32,4 @@ impl PgStore {
     }
 }
 
-impl_store!(PgStore, "postgres");
+impl_store!(PgStore, sqlx::Postgres, "postgres");

@@ -3,7 +3,30 @@
 
 /// Implements `app::store::Store` for `$store`, whose field `pool` is a `sqlx::Pool`.
 macro_rules! impl_store {
-    ($store:ty, $backend:literal) => {
+    ($store:ty, $db:ty, $backend:literal) => {
+        impl $store {
+            /// Refuses (Conflict) a change that leaves the campaign without a lead;
+            /// run inside the change's transaction, before commit.
+            async fn ensure_a_lead(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+            ) -> app::store::StoreResult<()> {
+                let leads = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM memberships WHERE campaign_id = $1 AND role = 'lead'",
+                )
+                .bind(campaign_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                if leads == 0 {
+                    return Err(app::store::StoreError::Conflict(
+                        "A campaign needs at least one lead.".into(),
+                    ));
+                }
+                Ok(())
+            }
+        }
+
         #[async_trait::async_trait]
         impl app::store::Store for $store {
             fn backend(&self) -> &'static str {
@@ -357,18 +380,7 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                let leads = sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM memberships WHERE campaign_id = $1 AND role = 'lead'",
-                )
-                .bind(campaign_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err($crate::store::map_err)?;
-                if leads == 0 {
-                    return Err(app::store::StoreError::Conflict(
-                        "A campaign needs at least one lead.".into(),
-                    ));
-                }
+                Self::ensure_a_lead(&mut tx, campaign_id).await?;
                 sqlx::query("DELETE FROM membership_areas WHERE campaign_id = $1 AND user_id = $2")
                     .bind(campaign_id)
                     .bind(user_id)
@@ -436,18 +448,7 @@ macro_rules! impl_store {
                 if removed == 0 {
                     return Err(app::store::StoreError::NotFound);
                 }
-                let leads = sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM memberships WHERE campaign_id = $1 AND role = 'lead'",
-                )
-                .bind(campaign_id)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err($crate::store::map_err)?;
-                if leads == 0 {
-                    return Err(app::store::StoreError::Conflict(
-                        "A campaign needs at least one lead.".into(),
-                    ));
-                }
+                Self::ensure_a_lead(&mut tx, campaign_id).await?;
                 tx.commit().await.map_err($crate::store::map_err)?;
                 Ok(())
             }

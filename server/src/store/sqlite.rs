@@ -47,4 +47,4 @@ impl SqliteStore {
     }
 }
 
-impl_store!(SqliteStore, "sqlite");
+impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");

@@ -22,7 +22,7 @@ tools:
 	@./.ci/install-tools.sh
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 run: build
 	@mkdir -p "$(DATA_DIR)"

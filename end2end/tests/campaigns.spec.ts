@@ -59,3 +59,15 @@ test("the page makes no third-party requests", async ({ page }) => {
   await openCampaigns(page);
   expect(foreign).toEqual([]);
 });
+
+test("hashed assets are precompressed and cached for a year", async ({ request }) => {
+  const html = await (await request.get("/login", { headers: { accept: "text/html" } })).text();
+  const wasm = html.match(/href="(\/pkg\/rankfile\.[^"]+\.wasm)"/)?.[1];
+  expect(wasm, "the page preloads a hashed .wasm").toBeTruthy();
+  const res = await request.get(wasm!, { headers: { "accept-encoding": "br" } });
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-encoding"]).toBe("br");
+  expect(res.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  const page = await request.get("/favicon.ico");
+  expect(page.headers()["cache-control"]).toBe("no-cache");
+});

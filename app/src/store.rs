@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
 use crate::domain::{
-    AuditEntry, Campaign, CampaignName, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role,
+    Area, AuditEntry, Campaign, CampaignName, CoworkerScope, CoworkerSummary, CurrentUser, Email,
+    Member, MemberSummary, MyCampaign, Role, Shift,
 };
 use crate::error::AppError;
 
@@ -126,9 +127,41 @@ pub trait Store: Send + Sync + 'static {
         since: DateTime<Utc>,
     ) -> StoreResult<(i64, i64)>;
 
+    // The workplace map
+    async fn create_area(
+        &self,
+        campaign_id: i64,
+        name: &str,
+        parent_id: Option<i64>,
+    ) -> StoreResult<Area>;
+    async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>>;
+    async fn create_shift(&self, campaign_id: i64, name: &str) -> StoreResult<Shift>;
+    async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>>;
+    async fn create_coworker(
+        &self,
+        campaign_id: i64,
+        coworker: &NewCoworker,
+    ) -> StoreResult<CoworkerSummary>;
+    /// Unarchived coworkers within `scope`, by name.
+    async fn list_coworkers(
+        &self,
+        campaign_id: i64,
+        scope: &CoworkerScope,
+    ) -> StoreResult<Vec<CoworkerSummary>>;
+    async fn coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<CoworkerSummary>>;
+
     // Audit log (append-only)
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
     async fn audit_log(&self, campaign_id: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewCoworker {
+    pub name: String,
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub job_title: String,
+    pub assigned_organizer: Option<i64>,
 }
 
 /// What the sign-in check needs.

@@ -54,6 +54,10 @@ const SIGNED_IN: &[Actor] = &[
 const MEMBERS_OF_A: &[Actor] = &[Viewer, OrganizerInScope, OrganizerOutOfScope, Lead];
 /// Campaign A's lead.
 const LEAD_OF_A: &[Actor] = &[Lead];
+/// Members who may see names: organizers (within their scope) and the lead.
+const ORGANIZERS_OF_A: &[Actor] = &[OrganizerInScope, OrganizerOutOfScope, Lead];
+/// Those whose scope covers area 1.
+const SCOPE_OF_AREA_1: &[Actor] = &[OrganizerInScope, Lead];
 
 impl Actor {
     fn label(self) -> &'static str {
@@ -97,6 +101,8 @@ const VICTIM_EMAIL: &str = "victim@a.example.org";
 struct Fixture {
     campaign_a: i64,
     victim_id: i64,
+    /// A coworker in area 1: inside the in-scope organizer's areas, outside the other's.
+    coworker_id: i64,
 }
 
 type Args = Vec<(&'static str, String)>;
@@ -195,6 +201,43 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             move |_| vec![("campaign_id", a.clone()), ("user_id", victim.clone())]
         }),
         row("/api/audit/list", LEAD_OF_A, in_a(&a)),
+        // --- the workplace map ---
+        row("/api/areas/list", MEMBERS_OF_A, in_a(&a)),
+        row("/api/areas/create", LEAD_OF_A, {
+            let a = a.clone();
+            move |actor| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("name", format!("Probe {}", actor.slug())),
+                ]
+            }
+        }),
+        row("/api/shifts/list", MEMBERS_OF_A, in_a(&a)),
+        row("/api/shifts/create", LEAD_OF_A, {
+            let a = a.clone();
+            move |actor| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("name", format!("Probe {}", actor.slug())),
+                ]
+            }
+        }),
+        // Viewers read aggregates, never names.
+        row("/api/coworkers/list", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/coworkers/get", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        }),
+        row("/api/coworkers/create", SCOPE_OF_AREA_1, {
+            let a = a.clone();
+            move |actor| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("name", format!("Probe {}", actor.slug())),
+                    ("area_id", "1".into()),
+                ]
+            }
+        }),
     ]
 }
 
@@ -288,6 +331,29 @@ async fn authorization_matrix(app: TestApp) {
 
     // --- Fixture ---
     let (lead, campaign_a) = app.lead_of(Lead.email().unwrap(), "Campaign A").await;
+    // Areas 1, 2 and 3 (a fresh database numbers them so), and a coworker in area 1.
+    let a_id = campaign_a.to_string();
+    for (n, name) in ["Area 1", "Area 2", "Area 3"].iter().enumerate() {
+        let area = lead
+            .call_ok("areas/create", &[("campaign_id", &a_id), ("name", name)])
+            .await;
+        assert_eq!(
+            area["id"].as_i64(),
+            Some(n as i64 + 1),
+            "area ids must be 1, 2, 3"
+        );
+    }
+    let coworker = lead
+        .call_ok(
+            "coworkers/create",
+            &[
+                ("campaign_id", &a_id),
+                ("name", "Dana Reyes"),
+                ("area_id", "1"),
+            ],
+        )
+        .await;
+    let coworker_id = coworker["id"].as_i64().expect("coworker id");
     let (_other, campaign_b) = app
         .lead_of(OtherCampaignLead.email().unwrap(), "Campaign B")
         .await;
@@ -326,6 +392,7 @@ async fn authorization_matrix(app: TestApp) {
     let fixture = Fixture {
         campaign_a,
         victim_id,
+        coworker_id,
     };
     let setup_time = started.elapsed();
 

@@ -4,4 +4,5 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod map;
 pub mod members;

@@ -2,6 +2,8 @@
 
 pub mod access;
 pub mod campaign;
+pub mod workplace;
 
 pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};
 pub use campaign::{Campaign, CampaignName};
+pub use workplace::{Area, CoworkerScope, CoworkerSummary, Shift};

@@ -45,3 +45,35 @@ pub(crate) fn role(raw: &str) -> Result<app::domain::Role, StoreError> {
 pub(crate) fn join_ids(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
+
+pub(crate) type CoworkerRow = (
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<i64>,
+    Option<i32>,
+);
+
+pub(crate) fn coworker_from_row(row: CoworkerRow) -> app::domain::CoworkerSummary {
+    let (id, name, area_id, shift_id, job_title, assigned_organizer, rating) = row;
+    app::domain::CoworkerSummary {
+        id,
+        name,
+        area_id,
+        shift_id,
+        job_title,
+        assigned_organizer,
+        rating,
+    }
+}
+
+/// ` OR area_id IN ($first, …)` for `count` areas, or nothing for none.
+pub(crate) fn area_filter(count: usize, first: usize) -> String {
+    if count == 0 {
+        return String::new();
+    }
+    let placeholders: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
+    format!(" OR area_id IN ({})", placeholders.join(", "))
+}

@@ -616,6 +616,175 @@ macro_rules! impl_store {
                     })
                     .collect())
             }
+
+            async fn create_area(
+                &self,
+                campaign_id: i64,
+                name: &str,
+                parent_id: Option<i64>,
+            ) -> app::store::StoreResult<app::domain::Area> {
+                if let Some(parent) = parent_id {
+                    // A parent from another campaign is as good as none: refuse it.
+                    let found = sqlx::query_scalar::<_, i64>(
+                        "SELECT COUNT(*) FROM areas WHERE id = $1 AND campaign_id = $2",
+                    )
+                    .bind(parent)
+                    .bind(campaign_id)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                    if found == 0 {
+                        return Err(app::store::StoreError::NotFound);
+                    }
+                }
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO areas (campaign_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4) \
+                     RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(parent_id)
+                .bind(name)
+                .bind(chrono::Utc::now())
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(app::domain::Area { id, parent_id, name: name.to_owned(), retired: false })
+            }
+
+            async fn list_areas(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::Area>> {
+                let rows = sqlx::query_as::<_, (i64, Option<i64>, String, bool)>(
+                    "SELECT id, parent_id, name, retired FROM areas WHERE campaign_id = $1 ORDER BY name, id",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, parent_id, name, retired)| app::domain::Area { id, parent_id, name, retired })
+                    .collect())
+            }
+
+            async fn create_shift(&self, campaign_id: i64, name: &str) -> app::store::StoreResult<app::domain::Shift> {
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO shifts (campaign_id, name, position) \
+                     VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(app::domain::Shift { id, name: name.to_owned() })
+            }
+
+            async fn list_shifts(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::Shift>> {
+                let rows = sqlx::query_as::<_, (i64, String)>(
+                    "SELECT id, name FROM shifts WHERE campaign_id = $1 ORDER BY position, id",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(rows.into_iter().map(|(id, name)| app::domain::Shift { id, name }).collect())
+            }
+
+            async fn create_coworker(
+                &self,
+                campaign_id: i64,
+                c: &app::store::NewCoworker,
+            ) -> app::store::StoreResult<app::domain::CoworkerSummary> {
+                // Area and shift must belong to this campaign.
+                for (table, id) in [("areas", c.area_id), ("shifts", c.shift_id)] {
+                    if let Some(id) = id {
+                        let found = sqlx::query_scalar::<_, i64>(&format!(
+                            "SELECT COUNT(*) FROM {table} WHERE id = $1 AND campaign_id = $2"
+                        ))
+                        .bind(id)
+                        .bind(campaign_id)
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err($crate::store::map_err)?;
+                        if found == 0 {
+                            return Err(app::store::StoreError::NotFound);
+                        }
+                    }
+                }
+                let now = chrono::Utc::now();
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, \
+                     assigned_organizer, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(&c.name)
+                .bind(c.area_id)
+                .bind(c.shift_id)
+                .bind(&c.job_title)
+                .bind(c.assigned_organizer)
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(app::domain::CoworkerSummary {
+                    id,
+                    name: c.name.clone(),
+                    area_id: c.area_id,
+                    shift_id: c.shift_id,
+                    job_title: c.job_title.clone(),
+                    assigned_organizer: c.assigned_organizer,
+                    rating: None,
+                })
+            }
+
+            async fn list_coworkers(
+                &self,
+                campaign_id: i64,
+                scope: &app::domain::CoworkerScope,
+            ) -> app::store::StoreResult<Vec<app::domain::CoworkerSummary>> {
+                const COLUMNS: &str = "SELECT id, name, area_id, shift_id, job_title, assigned_organizer, rating \
+                                       FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL";
+                let rows = match scope {
+                    app::domain::CoworkerScope::Campaign => {
+                        sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!("{COLUMNS} ORDER BY name, id"))
+                            .bind(campaign_id)
+                            .fetch_all(&self.pool)
+                            .await
+                    }
+                    app::domain::CoworkerScope::Organizer { user_id, area_ids } => {
+                        let sql = format!(
+                            "{COLUMNS} AND (assigned_organizer = $2{}) ORDER BY name, id",
+                            $crate::store::area_filter(area_ids.len(), 3)
+                        );
+                        let mut query = sqlx::query_as::<_, $crate::store::CoworkerRow>(&sql)
+                            .bind(campaign_id)
+                            .bind(user_id);
+                        for area in area_ids {
+                            query = query.bind(area);
+                        }
+                        query.fetch_all(&self.pool).await
+                    }
+                }
+                .map_err($crate::store::map_err)?;
+                Ok(rows.into_iter().map($crate::store::coworker_from_row).collect())
+            }
+
+            async fn coworker(
+                &self,
+                campaign_id: i64,
+                id: i64,
+            ) -> app::store::StoreResult<Option<app::domain::CoworkerSummary>> {
+                let row = sqlx::query_as::<_, $crate::store::CoworkerRow>(
+                    "SELECT id, name, area_id, shift_id, job_title, assigned_organizer, rating \
+                     FROM coworkers WHERE campaign_id = $1 AND id = $2 AND archived_at IS NULL",
+                )
+                .bind(campaign_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(row.map($crate::store::coworker_from_row))
+            }
         }
     };
 }

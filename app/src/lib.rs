@@ -23,6 +23,7 @@ use crate::pages::{
     auth::{AcceptInvitePage, AccountPage, LoginPage},
     campaign::{AuditPage, CampaignHome, MembersPage},
     campaigns::CampaignsPage,
+    map::{CoworkersPage, MapPage},
     not_found::NotFound,
 };
 
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id") view=CampaignHome ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/map") view=MapPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/coworkers") view=CoworkersPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

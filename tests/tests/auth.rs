@@ -169,7 +169,7 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", "1")
+        .invite_member(&lead, campaign, "org@example.org", "organizer", "")
         .await;
     assert_eq!(
         org.call("campaigns/get", &[("campaign_id", &id)])

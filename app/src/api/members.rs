@@ -8,6 +8,32 @@ use crate::error::AppError;
 /// How long an invite link stays valid by default.
 pub const INVITE_TTL_HOURS: i64 = 72;
 
+/// Parses an organizer's areas and checks each belongs to the campaign.
+#[cfg(feature = "ssr")]
+async fn campaign_areas(
+    store: &dyn crate::store::Store,
+    campaign_id: i64,
+    raw: &str,
+) -> Result<Vec<i64>, AppError> {
+    let ids = crate::domain::access::parse_area_ids(raw)?;
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let known: Vec<i64> = store
+        .list_areas(campaign_id)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    if let Some(unknown) = ids.iter().find(|id| !known.contains(id)) {
+        return Err(AppError::validation(
+            "areas",
+            format!("Area {unknown} is not on this campaign's map."),
+        ));
+    }
+    Ok(ids)
+}
+
 #[server(prefix = "/api", endpoint = "members/list")]
 pub async fn list_members(campaign_id: i64) -> Result<Vec<MemberSummary>, AppError> {
     use crate::domain::Role;
@@ -33,12 +59,12 @@ pub async fn create_invite(
     #[server(default)] areas: String,
     #[server(default)] note: String,
 ) -> Result<String, AppError> {
-    use crate::domain::{access::parse_area_ids, Role};
+    use crate::domain::Role;
     use crate::store::NewInvite;
 
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = parse_area_ids(&areas)?;
+    let area_ids = campaign_areas(caller.state.store.as_ref(), campaign_id, &areas).await?;
     let note = note.trim().to_owned();
     if note.chars().count() > 200 {
         return Err(AppError::validation(
@@ -89,11 +115,11 @@ pub async fn update_member(
     role: String,
     #[server(default)] areas: String,
 ) -> Result<(), AppError> {
-    use crate::domain::{access::parse_area_ids, Role};
+    use crate::domain::Role;
 
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = parse_area_ids(&areas)?;
+    let area_ids = campaign_areas(caller.state.store.as_ref(), campaign_id, &areas).await?;
     let store = &caller.state.store;
     if !store
         .list_members(campaign_id)

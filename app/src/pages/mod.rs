@@ -1,4 +1,5 @@
 pub mod auth;
 pub mod campaign;
 pub mod campaigns;
+pub mod map;
 pub mod not_found;

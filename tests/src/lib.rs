@@ -214,6 +214,20 @@ impl TestApp {
         browser
     }
 
+    /// The user id of the member with `email`, as the lead's members page lists it.
+    pub async fn member_id(&self, lead: &Browser, campaign_id: i64, email: &str) -> String {
+        let members = lead
+            .call_ok("members/list", &[("campaign_id", &campaign_id.to_string())])
+            .await;
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap_or_else(|| panic!("{email} is not a member"))["user_id"]
+            .to_string()
+    }
+
     /// Stops the server and lets it finish in-flight requests.
     pub async fn stop(mut self) {
         self.shutdown_server().await;

@@ -184,14 +184,7 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
         403
     );
 
-    let members = lead.call_ok("members/list", &[("campaign_id", &id)]).await;
-    let org_id = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "org@example.org")
-        .unwrap()["user_id"]
-        .to_string();
+    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
 
     // Promoted: the very next request has the new role.
     lead.call_ok(

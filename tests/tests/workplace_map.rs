@@ -105,15 +105,7 @@ async fn organizers_see_only_their_scope(app: TestApp) {
     .await;
 
     // Narrowing the organizer's scope takes effect on the next request.
-    let org_id = lead
-        .call_ok("members/list", &[("campaign_id", &id)])
-        .await
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "org@example.org")
-        .unwrap()["user_id"]
-        .to_string();
+    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
     lead.call_ok(
         "members/update",
         &[

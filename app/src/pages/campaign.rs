@@ -9,7 +9,8 @@ use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::{MemberSummary, Role};
 
-fn campaign_id() -> Memo<i64> {
+/// The `:id` of a `/campaigns/:id/...` route (0 when malformed: the server answers NotFound).
+pub(crate) fn campaign_id() -> Memo<i64> {
     let params = use_params_map();
     Memo::new(move |_| {
         params

@@ -1,7 +1,6 @@
 //! The workplace map (areas and shifts, built by leads) and the coworkers a member may see.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::map::{
     list_areas, list_coworkers, list_shifts, CreateArea, CreateCoworker, CreateShift,
@@ -9,17 +8,7 @@ use crate::api::map::{
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::{Area, Shift};
-
-fn campaign_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    })
-}
+use crate::pages::campaign::campaign_id;
 
 fn area_options(areas: &[Area]) -> impl IntoView {
     areas

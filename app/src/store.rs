@@ -142,6 +142,12 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         coworker: &NewCoworker,
     ) -> StoreResult<CoworkerSummary>;
+    /// Adds many coworkers in one transaction (all or nothing).
+    async fn create_coworkers(
+        &self,
+        campaign_id: i64,
+        coworkers: &[NewCoworker],
+    ) -> StoreResult<u64>;
     /// Unarchived coworkers within `scope`, by name.
     async fn list_coworkers(
         &self,

@@ -34,6 +34,9 @@ pub enum Command {
         /// Add the demo even if the database already has campaigns.
         #[arg(long)]
         force: bool,
+        /// How many coworkers the demo hospital has (e.g. 100000 for benchmarks).
+        #[arg(long, default_value_t = crate::demo::DEFAULT_COWORKERS)]
+        coworkers: usize,
     },
     /// Manage accounts (the first lead is created here).
     User {
@@ -76,9 +79,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Demo { force } => {
+        Command::Demo { force, coworkers } => {
             let store = crate::store::open(&settings.database_url).await?;
-            match crate::demo::seed(store.as_ref(), force).await? {
+            match crate::demo::seed(store.as_ref(), force, coworkers).await? {
                 Some(name) => println!("demo campaign '{name}' created"),
                 None => println!("the database already has campaigns; demo not added again"),
             }

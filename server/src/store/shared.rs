@@ -785,6 +785,33 @@ macro_rules! impl_store {
                 .map_err($crate::store::map_err)?;
                 Ok(row.map($crate::store::coworker_from_row))
             }
+
+            async fn create_coworkers(
+                &self,
+                campaign_id: i64,
+                coworkers: &[app::store::NewCoworker],
+            ) -> app::store::StoreResult<u64> {
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                for c in coworkers {
+                    sqlx::query(
+                        "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, \
+                         assigned_organizer, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                    )
+                    .bind(campaign_id)
+                    .bind(&c.name)
+                    .bind(c.area_id)
+                    .bind(c.shift_id)
+                    .bind(&c.job_title)
+                    .bind(c.assigned_organizer)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                }
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(coworkers.len() as u64)
+            }
         }
     };
 }

@@ -145,7 +145,12 @@ pub fn CoworkersPage() -> impl IntoView {
                                                 {shift_name(c.shift_id).map(|s| format!(" · {s}"))}
                                             </span>
                                         </span>
-                                        <span class="role-tag">{c.rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}</span>
+                                        <span
+                                            class="role-tag"
+                                            aria-label=c.rating.map(|r| format!("rated {r}")).unwrap_or_else(|| "not yet rated".into())
+                                        >
+                                            {c.rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
+                                        </span>
                                     </li>
                                 }).collect_view()}
                             </ul>

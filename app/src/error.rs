@@ -38,6 +38,15 @@ impl AppError {
         }
     }
 
+    /// Turns "not found" into a validation error on `field`: for a reference the
+    /// caller supplied (a parent area, a shift) that is not in their campaign.
+    pub fn not_found_as(self, field: &str, message: &str) -> Self {
+        match self {
+            AppError::NotFound => AppError::validation(field, message),
+            other => other,
+        }
+    }
+
     /// The message for `field`, if this error is about that field.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {

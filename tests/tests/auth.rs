@@ -19,6 +19,7 @@ stories!(
     writes_and_list_reads_are_audited_and_the_log_is_append_only,
     cross_site_writes_are_refused,
     changing_the_password_ends_other_sessions,
+    sign_in_is_throttled_per_client_address,
 );
 
 /// The `rf_access` / `rf_refresh` values a response set.
@@ -576,5 +577,19 @@ async fn changing_the_password_ends_other_sessions(app: TestApp) {
     again.call_ok("auth/sign_out_everywhere", &[]).await;
     assert_eq!(again.call("campaigns/list", &[]).await.status(), 401);
     assert_eq!(laptop.call("campaigns/list", &[]).await.status(), 401);
+    app.stop().await;
+}
+
+async fn sign_in_is_throttled_per_client_address(app: TestApp) {
+    app.create_user("ana@example.org", None).await;
+    // Twenty failures spread over many e-mails (none reaches the per-account limit)...
+    for n in 0..20 {
+        let res = sign_in_raw(&app, &format!("guess{n}@example.org"), "not the password").await;
+        assert_eq!(res.status(), 422, "attempt {n}");
+    }
+    // ...and the address is held back, even for an account it never tried.
+    let res = sign_in_raw(&app, "ana@example.org", PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    assert!(set_cookie(&res, "rf_access").is_none());
     app.stop().await;
 }

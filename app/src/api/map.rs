@@ -39,11 +39,8 @@ pub async fn create_area(
         .store
         .create_area(campaign_id, &name, parent)
         .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::NotFound => {
-                AppError::validation("parent_id", "That parent area is not in this campaign.")
-            }
-            other => other,
+        .map_err(|e| {
+            AppError::from(e).not_found_as("parent_id", "That parent area is not in this campaign.")
         })?;
     caller
         .audit(
@@ -168,11 +165,8 @@ pub async fn create_coworker(
             },
         )
         .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::NotFound => {
-                AppError::validation("area_id", "That area or shift is not in this campaign.")
-            }
-            other => other,
+        .map_err(|e| {
+            AppError::from(e).not_found_as("area_id", "That area or shift is not in this campaign.")
         })?;
     caller
         .audit(

@@ -23,7 +23,10 @@ use crate::pages::{
     auth::{AcceptInvitePage, AccountPage, LoginPage},
     campaign::{AuditPage, CampaignHome, MembersPage},
     campaigns::CampaignsPage,
+    chart::ChartPage,
+    coworker::CoworkerPage,
     map::{CoworkersPage, MapPage},
+    roster::{ImportPage, ImportPreviewPage},
     not_found::NotFound,
 };
 
@@ -71,6 +74,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/map") view=MapPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/coworkers") view=CoworkersPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/chart") view=ChartPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -7,9 +7,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use leptos::config::LeptosOptions;
 
+use crate::domain::roster::{Existing, Moved, RosterRow};
+pub use crate::domain::workplace::RosterOutcome;
 use crate::domain::{
-    Area, AuditEntry, Campaign, CampaignName, CoworkerScope, CoworkerSummary, CurrentUser, Email,
-    Member, MemberSummary, MyCampaign, Role, Shift,
+    Area, AreaStats, AuditEntry, Campaign, CampaignName, Coworker, CoworkerFields, CoworkerScope,
+    CoworkerSummary, CurrentUser, Email, GridBox, Member, MemberSummary, MyCampaign, Role, Shift,
+    Tie, TieKind,
 };
 use crate::error::AppError;
 
@@ -137,38 +140,129 @@ pub trait Store: Send + Sync + 'static {
     async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>>;
     async fn create_shift(&self, campaign_id: i64, name: &str) -> StoreResult<Shift>;
     async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>>;
+    /// Renames, moves, retires or places an area. NotFound if the area or the new parent
+    /// is not in the campaign; Conflict if the move would put an area inside itself.
+    async fn update_area(&self, campaign_id: i64, area_id: i64, change: &AreaChange)
+        -> StoreResult<Area>;
+    /// Every area with its head count, 1–2s and unknowns (unarchived, active or on leave).
+    async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>>;
+    /// NotFound if the area or shift is not in the campaign.
     async fn create_coworker(
         &self,
         campaign_id: i64,
-        coworker: &NewCoworker,
+        coworker: &CoworkerFields,
     ) -> StoreResult<CoworkerSummary>;
-    /// Adds many coworkers in one transaction (all or nothing).
+    /// Adds many coworkers in one transaction (all or nothing); returns their ids in order.
     async fn create_coworkers(
         &self,
         campaign_id: i64,
         coworkers: &[NewCoworker],
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<Vec<i64>>;
     /// Unarchived coworkers within `scope`, by name.
     async fn list_coworkers(
         &self,
         campaign_id: i64,
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<CoworkerSummary>>;
+    /// An unarchived coworker.
     async fn coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<CoworkerSummary>>;
+    /// The whole record, archived or not.
+    async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>>;
+    /// NotFound if the coworker, area or shift is not in the campaign.
+    async fn update_coworker(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        fields: &CoworkerFields,
+    ) -> StoreResult<()>;
+    /// Archives (hides from the chart, keeps history) or brings back.
+    async fn set_archived(&self, campaign_id: i64, id: i64, archived: bool) -> StoreResult<()>;
+    /// Every unarchived coworker's whole record, for the export.
+    async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>>;
+
+    // The social map
+    /// A coworker's ties, both directions, to unarchived coworkers.
+    async fn ties(&self, campaign_id: i64, coworker_id: i64) -> StoreResult<Vec<Tie>>;
+    /// The two ends of a tie.
+    async fn tie_ends(&self, campaign_id: i64, tie_id: i64) -> StoreResult<Option<(i64, i64)>>;
+    /// NotFound if either coworker is not in the campaign; Conflict if it exists already.
+    async fn add_tie(&self, campaign_id: i64, tie: &NewTie) -> StoreResult<i64>;
+    async fn create_ties(&self, campaign_id: i64, ties: &[NewTie]) -> StoreResult<u64>;
+    async fn remove_tie(&self, campaign_id: i64, tie_id: i64) -> StoreResult<()>;
+
+    // Roster imports
+    async fn save_roster(&self, upload: &NewRoster) -> StoreResult<i64>;
+    async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>>;
+    /// Unarchived coworkers with their area and shift names, for the reconciliation.
+    async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>>;
+    /// Applies a confirmed import in one transaction; Conflict if it was applied already.
+    async fn apply_roster(
+        &self,
+        campaign_id: i64,
+        import_id: i64,
+        plan: &RosterPlan,
+    ) -> StoreResult<RosterOutcome>;
 
     // Audit log (append-only)
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
     async fn audit_log(&self, campaign_id: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
 }
 
-#[derive(Debug, Clone, Default)]
+/// A coworker for a bulk insert (the demo, the import).
+#[derive(Debug, Clone)]
 pub struct NewCoworker {
-    pub name: String,
-    pub area_id: Option<i64>,
-    pub shift_id: Option<i64>,
-    pub job_title: String,
-    pub assigned_organizer: Option<i64>,
+    pub fields: CoworkerFields,
+    /// 1–5, or None for unknown.
+    pub rating: Option<i32>,
 }
+
+/// A lead's change to an area.
+#[derive(Debug, Clone)]
+pub struct AreaChange {
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub retired: bool,
+    pub grid: Option<GridBox>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTie {
+    pub from_id: i64,
+    pub to_id: i64,
+    pub kind: TieKind,
+    pub created_by: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRoster {
+    pub campaign_id: i64,
+    pub created_by: i64,
+    pub filename: String,
+    pub content: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RosterUpload {
+    pub id: i64,
+    pub filename: String,
+    pub content: Vec<u8>,
+    /// "pending", "applied" or "discarded".
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a lead confirmed from a reconciliation.
+#[derive(Debug, Clone, Default)]
+pub struct RosterPlan {
+    /// Areas and shifts to create (top level), by name.
+    pub new_areas: Vec<String>,
+    pub new_shifts: Vec<String>,
+    pub add: Vec<RosterRow>,
+    pub moves: Vec<Moved>,
+    /// Coworkers no longer on the list: their status becomes "left".
+    pub gone: Vec<i64>,
+}
+
 
 /// What the sign-in check needs.
 #[derive(Debug, Clone)]

@@ -1,8 +1,9 @@
 //! A believable demo campaign so a newcomer has something to explore — a hospital of
-//! 20 departments and 3 shifts — and a one-time way in.
+//! 20 departments and 3 shifts, with ratings, organic leaders, committee members and
+//! ties between coworkers — and a one-time way in.
 
-use app::domain::{CampaignName, Email, Role};
-use app::store::{NewCoworker, NewInvite, Store};
+use app::domain::{CampaignName, CoworkerFields, Email, GridBox, Role, TieKind};
+use app::store::{AreaChange, NewCoworker, NewInvite, NewTie, Store};
 
 use crate::config::Settings;
 
@@ -86,6 +87,98 @@ const LAST: [&str; 40] = [
     "Evans",
 ];
 
+const GROUPS: [&str; 8] = [
+    "soccer league",
+    "church choir",
+    "smoke-break crew",
+    "Tagalog speakers",
+    "parents group",
+    "night carpool",
+    "book club",
+    "veterans",
+];
+const LANGUAGES: [&str; 5] = ["", "", "Spanish", "Tagalog", "Vietnamese"];
+
+/// A deterministic mix of `i`, so neighbours differ.
+fn mix(i: usize, salt: u64) -> u64 {
+    (i as u64 ^ salt)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17)
+}
+
+/// Coworker `i`: a name, a department and shift, a job, and a rating that depends on
+/// how organized the department already is (some are hot, some cold).
+fn person(i: usize, departments: &[(i64, &[&str])], shifts: &[i64]) -> NewCoworker {
+    let h = mix(i, 0);
+    let dept = i % departments.len();
+    let (area, titles) = departments[dept];
+    let mut fields = CoworkerFields::named(
+        format!(
+            "{} {}",
+            FIRST[(h % 40) as usize],
+            LAST[((h >> 8) % 40) as usize]
+        ),
+        Some(area),
+        // Nights are thinner than days, as on a real roster.
+        Some(shifts[[0, 0, 1, 1, 2][((h >> 16) % 5) as usize]]),
+    );
+    fields.job_title = titles[((h >> 24) % titles.len() as u64) as usize].to_owned();
+    fields.employee_ref = format!("E{:05}", 10_000 + i);
+    fields.language = LANGUAGES[((h >> 28) % 5) as usize].to_owned();
+    if (h >> 32) % 4 == 0 {
+        fields.tags = vec![GROUPS[((h >> 36) % 8) as usize].to_owned()];
+    }
+    fields.organic_leader = (h >> 40) % 20 == 0;
+    fields.committee_member = (h >> 44) % 30 == 0;
+    // Department temperature 0..=4: 0 is cold (mostly 4s and 5s), 4 is hot (1s and 2s).
+    let heat = (mix(dept, 7) % 5) as i32;
+    let roll = ((h >> 48) % 100) as i32;
+    let rating = if roll < 30 - heat * 4 {
+        None // not yet assessed: its own state, never a 3
+    } else {
+        let skew = ((h >> 56) % 5) as i32; // 0..=4
+        Some((5 - (heat + skew) / 2).clamp(1, 5))
+    };
+    if fields.committee_member {
+        return NewCoworker {
+            fields,
+            rating: Some(1),
+        };
+    }
+    NewCoworker { fields, rating }
+}
+
+/// Ties: everyone works beside the next person in their department, and the
+/// department's coworkers listen to its organic leaders.
+fn ties(ids: &[i64], people: &[NewCoworker], departments: usize) -> Vec<NewTie> {
+    let mut ties = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(next) = ids.get(i + departments) {
+            ties.push(NewTie {
+                from_id: *id,
+                to_id: *next,
+                kind: TieKind::WorksBeside,
+                created_by: None,
+            });
+        }
+        if people[i].fields.organic_leader {
+            // Up to eight listeners in the same department, nearby on the roster.
+            for k in 1..=8 {
+                let Some(j) = i.checked_sub(k * departments) else {
+                    break;
+                };
+                ties.push(NewTie {
+                    from_id: ids[j],
+                    to_id: *id,
+                    kind: TieKind::ListensTo,
+                    created_by: None,
+                });
+            }
+        }
+    }
+    ties
+}
+
 /// Seeds the demo when the database has no campaigns (or `force`); returns its name if it did.
 pub async fn seed(
     store: &dyn Store,
@@ -101,42 +194,43 @@ pub async fn seed(
         .create_area(campaign.id, "Mercy General", None)
         .await?;
     let mut departments = Vec::new();
-    for (dept, titles) in DEPARTMENTS {
-        departments.push((
-            store
-                .create_area(campaign.id, dept, Some(site.id))
-                .await?
-                .id,
-            titles,
-        ));
+    for (n, (dept, titles)) in DEPARTMENTS.into_iter().enumerate() {
+        let id = store
+            .create_area(campaign.id, dept, Some(site.id))
+            .await?
+            .id;
+        // Five departments a row on the floor plan.
+        let (col, row) = ((n % 5) as i32, (n / 5) as i32);
+        store
+            .update_area(
+                campaign.id,
+                id,
+                &AreaChange {
+                    name: dept.to_owned(),
+                    parent_id: Some(site.id),
+                    retired: false,
+                    grid: Some(GridBox {
+                        x: col * 12,
+                        y: row * 10,
+                        w: 11,
+                        h: 9,
+                    }),
+                },
+            )
+            .await?;
+        departments.push((id, titles));
     }
     let mut shifts = Vec::new();
     for shift in SHIFTS {
         shifts.push(store.create_shift(campaign.id, shift).await?.id);
     }
-    let people: Vec<NewCoworker> = (0..coworkers)
-        .map(|i| {
-            // Deterministic spread: a mixed hash so neighbours differ in name, area and shift.
-            let h = (i as u64)
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .rotate_left(17);
-            let (area, titles) = departments[i % departments.len()];
-            NewCoworker {
-                name: format!(
-                    "{} {}",
-                    FIRST[(h % 40) as usize],
-                    LAST[((h >> 8) % 40) as usize]
-                ),
-                area_id: Some(area),
-                // Nights are thinner than days, as on a real roster.
-                shift_id: Some(shifts[[0, 0, 1, 1, 2][((h >> 16) % 5) as usize]]),
-                job_title: titles[((h >> 24) % titles.len() as u64) as usize].to_owned(),
-                assigned_organizer: None,
-            }
-        })
-        .collect();
+    let people: Vec<NewCoworker> = (0..coworkers).map(|i| person(i, &departments, &shifts)).collect();
+    let mut ids = Vec::with_capacity(coworkers);
     for chunk in people.chunks(5_000) {
-        store.create_coworkers(campaign.id, chunk).await?;
+        ids.extend(store.create_coworkers(campaign.id, chunk).await?);
+    }
+    for chunk in ties(&ids, &people, departments.len()).chunks(5_000) {
+        store.create_ties(campaign.id, chunk).await?;
     }
     Ok(Some(campaign.name))
 }

@@ -184,6 +184,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
     let context_state = state.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/campaigns/{id}/export.csv", get(export_chart))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -248,6 +249,44 @@ fn not_found_page(state: AppState) -> axum::routing::MethodRouter {
         *res.status_mut() = StatusCode::NOT_FOUND;
         res
     })
+}
+
+/// The chart as a CSV download (leads only; audited). A plain GET so a link works
+/// without JavaScript; the authorization is the same `require_member` as every server
+/// function, run in a reactive owner holding the request, as leptos_axum does.
+async fn export_chart(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign_id): axum::extract::Path<i64>,
+    req: Request<Body>,
+) -> axum::response::Response {
+    use leptos::prelude::provide_context;
+    use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+    let (parts, _) = req.into_parts();
+    let owner = Owner::new();
+    let result = owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(parts);
+                provide_context(state);
+                app::api::export::chart_csv(campaign_id).await
+            })
+        })
+        .await;
+    match result {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"chart-{campaign_id}.csv\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(err) => (crate::api_errors::status_for(&err), err.to_string()).into_response(),
+    }
 }
 
 /// Liveness and readiness: 200 when the database answers, 503 when it does not.

@@ -119,6 +119,40 @@ impl Browser {
         (status, res.text().await.expect("body"))
     }
 
+    /// Uploads a roster file as the import page's form does (multipart: the campaign
+    /// first, then the file). `plain` sends it as a browser without JavaScript.
+    pub async fn upload_roster(
+        &self,
+        campaign_id: &str,
+        filename: &str,
+        content: Vec<u8>,
+        plain: bool,
+    ) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .text("campaign_id", campaign_id.to_owned())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(content)
+                    .file_name(filename.to_owned())
+                    .mime_str("text/csv")
+                    .expect("mime"),
+            );
+        self.client
+            .post(self.url("/api/roster/upload"))
+            .header(
+                "accept",
+                if plain {
+                    "text/html,application/xhtml+xml"
+                } else {
+                    "application/json"
+                },
+            )
+            .multipart(form)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// Signs in through the sign-in server function; panics if refused.
     pub async fn sign_in(&self, email: &str, password: &str) {
         self.call_ok("auth/sign_in", &[("email", email), ("password", password)])

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use app::domain::Role;
+use app::domain::{Role, TieKind};
+use app::store::NewTie;
 use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
 
 stories!(authorization_matrix);
@@ -103,7 +104,16 @@ struct Fixture {
     victim_id: i64,
     /// A coworker in area 1: inside the in-scope organizer's areas, outside the other's.
     coworker_id: i64,
+    /// A second coworker in area 1, for ties.
+    neighbour_id: i64,
+    /// A tie between the two, put back before each call (removing it is a row).
+    tie_id: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// A roster upload awaiting preview.
+    import_id: i64,
 }
+
+/// A small roster the upload row sends.
+const ROSTER: &[u8] = b"Employee Name,Dept\nRosa Diaz,Area 1\n";
 
 type Args = Vec<(&'static str, String)>;
 
@@ -238,6 +248,88 @@ fn rows(fx: &Fixture) -> Vec<Row> {
                 ]
             }
         }),
+        row("/api/coworkers/update", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("coworker_id", c.clone()),
+                    ("name", "Dana Reyes".into()),
+                    ("area_id", "1".into()),
+                ]
+            }
+        }),
+        // Restoring an unarchived coworker changes nothing: the guard is the point.
+        row("/api/coworkers/archive", LEAD_OF_A, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("coworker_id", c.clone()),
+                    ("restore", "on".into()),
+                ]
+            }
+        }),
+        row("/api/areas/update", LEAD_OF_A, {
+            let a = a.clone();
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("area_id", "1".into()),
+                    ("name", "Area 1".into()),
+                ]
+            }
+        }),
+        row("/api/areas/stats", MEMBERS_OF_A, in_a(&a)),
+        row("/api/chart/get", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/ties/list", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        }),
+        row("/api/ties/add", SCOPE_OF_AREA_1, {
+            let (a, c, n) = (
+                a.clone(),
+                fx.coworker_id.to_string(),
+                fx.neighbour_id.to_string(),
+            );
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("coworker_id", c.clone()),
+                    ("other", n.clone()),
+                    ("kind", "carpool".into()),
+                ]
+            }
+        }),
+        row("/api/ties/remove", SCOPE_OF_AREA_1, {
+            let (a, tie) = (a.clone(), fx.tie_id.clone());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    (
+                        "tie_id",
+                        tie.load(std::sync::atomic::Ordering::SeqCst).to_string(),
+                    ),
+                ]
+            }
+        }),
+        // Sent as multipart by the loop below, with ROSTER as the file.
+        row("/api/roster/upload", LEAD_OF_A, in_a(&a)),
+        row("/api/roster/preview", LEAD_OF_A, {
+            let (a, i) = (a.clone(), fx.import_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("import_id", i.clone())]
+        }),
+        // The lead comes last: applying (nothing confirmed) marks the import applied.
+        row("/api/roster/apply", LEAD_OF_A, {
+            let (a, i) = (a.clone(), fx.import_id.to_string());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("import_id", i.clone()),
+                    ("mapping", "name,area".into()),
+                ]
+            }
+        }),
     ]
 }
 
@@ -354,6 +446,26 @@ async fn authorization_matrix(app: TestApp) {
         )
         .await;
     let coworker_id = coworker["id"].as_i64().expect("coworker id");
+    let neighbour_id = lead
+        .call_ok(
+            "coworkers/create",
+            &[
+                ("campaign_id", &a_id),
+                ("name", "Sam Okafor"),
+                ("area_id", "1"),
+            ],
+        )
+        .await["id"]
+        .as_i64()
+        .expect("neighbour id");
+    let import_id: i64 = lead
+        .upload_roster(&a_id, "roster.csv", ROSTER.to_vec(), false)
+        .await
+        .text()
+        .await
+        .expect("upload answer")
+        .parse()
+        .expect("the upload answers the import id");
     let (_other, campaign_b) = app
         .lead_of(OtherCampaignLead.email().unwrap(), "Campaign B")
         .await;
@@ -393,6 +505,9 @@ async fn authorization_matrix(app: TestApp) {
         campaign_a,
         victim_id,
         coworker_id,
+        neighbour_id,
+        tie_id: Default::default(),
+        import_id,
     };
     let setup_time = started.elapsed();
 
@@ -408,11 +523,44 @@ async fn authorization_matrix(app: TestApp) {
                 .upsert_member(campaign_a, victim_id, Role::Organizer, &[])
                 .await
                 .expect("re-add victim");
+            // The tie the remove row deletes: put it back too.
+            let tie = match app
+                .store
+                .ties(campaign_a, coworker_id)
+                .await
+                .expect("ties")
+                .into_iter()
+                .find(|t| t.kind == TieKind::Friends)
+            {
+                Some(tie) => tie.id,
+                None => app
+                    .store
+                    .add_tie(
+                        campaign_a,
+                        &NewTie {
+                            from_id: coworker_id,
+                            to_id: neighbour_id,
+                            kind: TieKind::Friends,
+                            created_by: None,
+                        },
+                    )
+                    .await
+                    .expect("re-add tie"),
+            };
+            fixture
+                .tie_id
+                .store(tie, std::sync::atomic::Ordering::SeqCst);
             let browser = browser_for(&app, actor).await;
             let args = (row.args)(actor);
             let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let endpoint = row.path.strip_prefix("/api/").expect("an /api/ path");
-            let res = browser.call(endpoint, &form).await;
+            let res = if endpoint == "roster/upload" {
+                browser
+                    .upload_roster(&a_id, "roster.csv", ROSTER.to_vec(), false)
+                    .await
+            } else {
+                browser.call(endpoint, &form).await
+            };
             let status = res.status().as_u16();
             let cell = Cell {
                 expected_allowed: row.allowed.contains(&actor),

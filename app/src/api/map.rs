@@ -1,20 +1,14 @@
-//! The workplace map: areas and shifts (leads build them), coworkers (scoped).
+//! The workplace map: areas and shifts (leads build them), the floor plan, the chart.
 
 use leptos::prelude::*;
 
-use crate::domain::{Area, CoworkerSummary, Shift};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Area, AreaStats, CoworkerSummary, Shift};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .map(Some)
-        .map_err(|_| AppError::validation(field, format!("'{raw}' is not a valid choice.")))
-}
+use crate::api::coworkers::{checked, optional_id};
 
 /// Area names and ids are not about people: any member may read them.
 #[server(prefix = "/api", endpoint = "areas/list")]
@@ -77,104 +71,140 @@ pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppEr
     Ok(shift)
 }
 
-/// The coworkers the caller may see: all for leads; for organizers, their areas and
-/// assignees; viewers see no names. Every list read is audited.
-#[server(prefix = "/api", endpoint = "coworkers/list")]
-pub async fn list_coworkers(campaign_id: i64) -> Result<Vec<CoworkerSummary>, AppError> {
-    use crate::domain::{CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    let list = caller
-        .state
-        .store
-        .list_coworkers(campaign_id, &scope)
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworkers.list_read",
-            "",
-            format!("rows={}", list.len()),
-        )
-        .await?;
-    Ok(list)
-}
-
-/// One coworker, if in the caller's scope (out of scope answers NotFound).
-#[server(prefix = "/api", endpoint = "coworkers/get")]
-pub async fn get_coworker(campaign_id: i64, coworker_id: i64) -> Result<CoworkerSummary, AppError> {
-    use crate::domain::{CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    let coworker = caller
-        .state
-        .store
-        .coworker(campaign_id, coworker_id)
-        .await?
-        .filter(|c| scope.allows(c.area_id, c.assigned_organizer))
-        .ok_or(AppError::NotFound)?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworker.read",
-            format!("coworker:{coworker_id}"),
-            "",
-        )
-        .await?;
-    Ok(coworker)
-}
-
-/// Adds a coworker. Organizers may add only into their own areas.
-#[server(prefix = "/api", endpoint = "coworkers/create")]
-pub async fn create_coworker(
+/// Renames, moves, retires or places an area on the floor-plan grid. Leads only.
+#[server(prefix = "/api", endpoint = "areas/update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_area(
     campaign_id: i64,
+    area_id: i64,
     name: String,
-    #[server(default)] area_id: String,
-    #[server(default)] shift_id: String,
-    #[server(default)] job_title: String,
-) -> Result<CoworkerSummary, AppError> {
-    use crate::domain::{workplace::parse_name, CoworkerScope, Role};
-    use crate::store::NewCoworker;
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    let name = parse_name(&name, "name", "coworker", 200)?;
-    let area_id = optional_id(&area_id, "area_id")?;
-    let shift_id = optional_id(&shift_id, "shift_id")?;
-    let job_title = job_title.trim().to_owned();
-    if job_title.chars().count() > 120 {
+    #[server(default)] parent_id: String,
+    #[server(default)] retired: String,
+    #[server(default)] grid_x: String,
+    #[server(default)] grid_y: String,
+    #[server(default)] grid_w: String,
+    #[server(default)] grid_h: String,
+) -> Result<Area, AppError> {
+    use crate::domain::{workplace::parse_name, GridBox, Role};
+    use crate::store::AreaChange;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let change = AreaChange {
+        name: parse_name(&name, "name", "area", 120)?,
+        parent_id: optional_id(&parent_id, "parent_id")?,
+        retired: checked(&retired),
+        grid: GridBox::parse(&grid_x, &grid_y, &grid_w, &grid_h)?,
+    };
+    if change.parent_id == Some(area_id) {
         return Err(AppError::validation(
-            "job_title",
-            "A job title can be at most 120 characters.",
+            "parent_id",
+            "An area cannot sit inside itself.",
         ));
     }
-    if !scope.allows(area_id, None) {
-        // Outside the organizer's areas: the same refusal as any out-of-scope access.
-        return Err(AppError::Forbidden);
-    }
-    let coworker = caller
+    let area = caller
         .state
         .store
-        .create_coworker(
-            campaign_id,
-            &NewCoworker {
-                name,
-                area_id,
-                shift_id,
-                job_title,
-                assigned_organizer: None,
-            },
-        )
+        .update_area(campaign_id, area_id, &change)
         .await
-        .map_err(|e| {
-            AppError::from(e).not_found_as("area_id", "That area or shift is not in this campaign.")
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(msg) => AppError::validation("parent_id", msg),
+            other => other,
         })?;
     caller
         .audit(
             Some(campaign_id),
-            "coworker.created",
-            format!("coworker:{}", coworker.id),
-            "",
+            "area.updated",
+            format!("area:{area_id}"),
+            if change.retired { "retired" } else { "" },
         )
         .await?;
-    Ok(coworker)
+    Ok(area)
+}
+
+/// Head counts and support per area, for the floor-plan picture. Aggregates only,
+/// so any member may read them.
+#[server(prefix = "/api", endpoint = "areas/stats")]
+pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
+    use crate::domain::Role;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    Ok(caller.state.store.area_stats(campaign_id).await?)
+}
+
+/// Someone coworkers can be filtered by on the chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizerOption {
+    pub user_id: i64,
+    pub label: String,
+}
+
+/// The wall chart: areas, shifts, and the coworkers in the caller's scope that match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+    pub coworkers: Vec<CoworkerSummary>,
+    /// How many the caller could see before the filter.
+    pub in_scope: usize,
+    pub organizers: Vec<OrganizerOption>,
+    pub is_lead: bool,
+}
+
+#[server(prefix = "/api", endpoint = "chart/get")]
+pub async fn get_chart(
+    campaign_id: i64,
+    #[server(default)] q: String,
+    #[server(default)] rating: String,
+    #[server(default)] tag: String,
+    #[server(default)] organizer: String,
+) -> Result<Chart, AppError> {
+    use crate::domain::{ChartFilter, CoworkerScope, Role};
+    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
+    let filter = ChartFilter {
+        q,
+        rating,
+        tag,
+        organizer,
+    };
+    let store = &caller.state.store;
+    let all = store.list_coworkers(campaign_id, &scope).await?;
+    let in_scope = all.len();
+    let coworkers: Vec<CoworkerSummary> = if filter.is_empty() {
+        all
+    } else {
+        all.into_iter().filter(|c| filter.matches(c)).collect()
+    };
+    let is_lead = member.role == Role::Lead;
+    let organizers = if is_lead {
+        store
+            .list_members(campaign_id)
+            .await?
+            .into_iter()
+            .filter(|m| m.role != Role::Viewer)
+            .map(|m| OrganizerOption {
+                user_id: m.user_id,
+                label: m.email,
+            })
+            .collect()
+    } else {
+        vec![OrganizerOption {
+            user_id: member.user_id,
+            label: "Assigned to me".into(),
+        }]
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "chart.read",
+            "",
+            format!("rows={}", coworkers.len()),
+        )
+        .await?;
+    Ok(Chart {
+        areas: store.list_areas(campaign_id).await?,
+        shifts: store.list_shifts(campaign_id).await?,
+        coworkers,
+        in_scope,
+        organizers,
+        is_lead,
+    })
 }

@@ -4,5 +4,9 @@
 
 pub mod auth;
 pub mod campaigns;
+pub mod coworkers;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod map;
 pub mod members;
+pub mod roster;

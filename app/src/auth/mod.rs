@@ -7,5 +7,5 @@ pub mod password;
 pub mod session;
 pub mod tokens;
 
-pub use guard::{require_member, require_user, Caller};
+pub use guard::{is_plain_form_post, require_member, require_user, Caller};
 pub use session::{AuthSession, ClientIp};

@@ -1,2 +1,3 @@
+pub mod chip;
 pub mod form;
 pub mod gate;

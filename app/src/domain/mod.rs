@@ -2,8 +2,12 @@
 
 pub mod access;
 pub mod campaign;
+pub mod roster;
 pub mod workplace;
 
 pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};
 pub use campaign::{Campaign, CampaignName};
-pub use workplace::{Area, CoworkerScope, CoworkerSummary, Shift};
+pub use workplace::{
+    Area, AreaStats, ChartFilter, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary,
+    EmploymentStatus, GridBox, Shift, Tie, TieKind,
+};

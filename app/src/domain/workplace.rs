@@ -11,12 +11,74 @@ pub struct Area {
     pub parent_id: Option<i64>,
     pub name: String,
     pub retired: bool,
+    /// Its place on the floor plan, if a lead has drawn it.
+    pub grid: Option<GridBox>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
     pub id: i64,
     pub name: String,
+}
+
+/// Where an area sits on the floor-plan grid (cells; the picture scales them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridBox {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+/// The floor-plan grid is this many cells square at most.
+pub const GRID_MAX: i32 = 60;
+
+impl GridBox {
+    /// All four numbers or none; a box must fit the grid.
+    pub fn parse(x: &str, y: &str, w: &str, h: &str) -> Result<Option<GridBox>, AppError> {
+        let raw = [("grid_x", x), ("grid_y", y), ("grid_w", w), ("grid_h", h)];
+        if raw.iter().all(|(_, v)| v.trim().is_empty()) {
+            return Ok(None);
+        }
+        let mut n = [0i32; 4];
+        for (i, (field, v)) in raw.iter().enumerate() {
+            n[i] = v.trim().parse::<i32>().map_err(|_| {
+                AppError::validation(
+                    *field,
+                    "Give all four grid numbers (column, row, width, height), or none.",
+                )
+            })?;
+        }
+        let [x, y, w, h] = n;
+        if x < 0 || y < 0 || w < 1 || h < 1 || x + w > GRID_MAX || y + h > GRID_MAX {
+            return Err(AppError::validation(
+                "grid_x",
+                format!("The box must fit the {GRID_MAX}×{GRID_MAX} grid, at least 1×1."),
+            ));
+        }
+        Ok(Some(GridBox { x, y, w, h }))
+    }
+}
+
+/// An area with its place on the floor plan and who is in it: the floor-plan picture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaStats {
+    pub area: Area,
+    pub coworkers: i64,
+    /// Rated 1 or 2 (leaders and supporters).
+    pub supporters: i64,
+    pub unknown: i64,
+}
+
+impl AreaStats {
+    /// Share of 1–2s among everyone in the area, in whole percent.
+    pub fn support_percent(&self) -> i64 {
+        if self.coworkers == 0 {
+            0
+        } else {
+            self.supporters * 100 / self.coworkers
+        }
+    }
 }
 
 /// A coworker as lists and chips show them.
@@ -30,6 +92,310 @@ pub struct CoworkerSummary {
     pub assigned_organizer: Option<i64>,
     /// 1–5; `None` is unknown (never a 3).
     pub rating: Option<i32>,
+    pub organic_leader: bool,
+    pub committee_member: bool,
+    pub tags: Vec<String>,
+}
+
+/// What the chart page shows and how it is narrowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartFilter {
+    /// Part of a name, any case.
+    pub q: String,
+    /// "1".."5", "unknown", or "" for all.
+    pub rating: String,
+    pub tag: String,
+    /// A user id, or "" for all.
+    pub organizer: String,
+}
+
+impl ChartFilter {
+    pub fn is_empty(&self) -> bool {
+        self.q.trim().is_empty()
+            && self.rating.is_empty()
+            && self.tag.trim().is_empty()
+            && self.organizer.is_empty()
+    }
+
+    pub fn matches(&self, c: &CoworkerSummary) -> bool {
+        let q = self.q.trim().to_lowercase();
+        if !q.is_empty() && !c.name.to_lowercase().contains(&q) {
+            return false;
+        }
+        match self.rating.as_str() {
+            "" => {}
+            "unknown" => {
+                if c.rating.is_some() {
+                    return false;
+                }
+            }
+            r => {
+                if c.rating.map(|x| x.to_string()).as_deref() != Some(r) {
+                    return false;
+                }
+            }
+        }
+        let tag = self.tag.trim();
+        if !tag.is_empty() && !c.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            return false;
+        }
+        if !self.organizer.is_empty()
+            && c.assigned_organizer.map(|o| o.to_string()).as_deref() != Some(&self.organizer)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Employment status: the chart keeps people who left or were fired, for history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmploymentStatus {
+    Active,
+    OnLeave,
+    Left,
+    Disciplined,
+    Fired,
+}
+
+impl EmploymentStatus {
+    pub const ALL: [EmploymentStatus; 5] = [
+        Self::Active,
+        Self::OnLeave,
+        Self::Left,
+        Self::Disciplined,
+        Self::Fired,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::OnLeave => "on_leave",
+            Self::Left => "left",
+            Self::Disciplined => "disciplined",
+            Self::Fired => "fired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::OnLeave => "On leave",
+            Self::Left => "Left",
+            Self::Disciplined => "Disciplined",
+            Self::Fired => "Fired",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == raw)
+    }
+}
+
+/// The kinds of tie on the social map. `ListensTo` has a direction; the rest are mutual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TieKind {
+    WorksBeside,
+    Friends,
+    Family,
+    Carpool,
+    ListensTo,
+}
+
+impl TieKind {
+    pub const ALL: [TieKind; 5] = [
+        Self::WorksBeside,
+        Self::Friends,
+        Self::Family,
+        Self::Carpool,
+        Self::ListensTo,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::WorksBeside => "works_beside",
+            Self::Friends => "friends",
+            Self::Family => "family",
+            Self::Carpool => "carpool",
+            Self::ListensTo => "listens_to",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == raw)
+    }
+
+    /// How the tie reads from one end: "works beside Ana", "listens to Ben", "is listened to by Cy".
+    pub fn phrase(self, outgoing: bool) -> &'static str {
+        match (self, outgoing) {
+            (Self::WorksBeside, _) => "works beside",
+            (Self::Friends, _) => "friends with",
+            (Self::Family, _) => "family of",
+            (Self::Carpool, _) => "carpools with",
+            (Self::ListensTo, true) => "listens to",
+            (Self::ListensTo, false) => "is listened to by",
+        }
+    }
+}
+
+/// A tie as seen from one coworker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tie {
+    pub id: i64,
+    pub kind: TieKind,
+    /// True when this coworker is the `from` end (matters for "listens to").
+    pub outgoing: bool,
+    pub other_id: i64,
+    pub other_name: String,
+    pub other_rating: Option<i32>,
+    /// Where the other end is, for the organizer-scope check.
+    pub other_area_id: Option<i64>,
+    pub other_assigned: Option<i64>,
+}
+
+/// Everything on a coworker's record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coworker {
+    pub id: i64,
+    pub fields: CoworkerFields,
+    pub rating: Option<i32>,
+    pub archived: bool,
+}
+
+/// The editable part of a coworker, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoworkerFields {
+    pub name: String,
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub job_title: String,
+    pub employee_ref: String,
+    pub phone: String,
+    pub email: String,
+    pub language: String,
+    pub tags: Vec<String>,
+    pub organic_leader: bool,
+    pub committee_member: bool,
+    pub assigned_organizer: Option<i64>,
+    pub employment_status: EmploymentStatus,
+    pub notes: String,
+}
+
+impl CoworkerFields {
+    /// A new coworker's fields: just a name and a place.
+    pub fn named(name: String, area_id: Option<i64>, shift_id: Option<i64>) -> Self {
+        Self {
+            name,
+            area_id,
+            shift_id,
+            job_title: String::new(),
+            employee_ref: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            language: String::new(),
+            tags: Vec::new(),
+            organic_leader: false,
+            committee_member: false,
+            assigned_organizer: None,
+            employment_status: EmploymentStatus::Active,
+            notes: String::new(),
+        }
+    }
+}
+
+/// What applying a roster import changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterOutcome {
+    pub added: u64,
+    pub moved: u64,
+    pub marked_left: u64,
+    pub areas_created: u64,
+    pub shifts_created: u64,
+}
+
+/// Bounds a free-text field; `""` is allowed.
+pub fn parse_text(raw: &str, field: &str, what: &str, max: usize) -> Result<String, AppError> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("{what} can be at most {max} characters."),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// A plausible personal phone number: 7–15 digits, with spaces, dots, dashes,
+/// parentheses and a leading + allowed.
+pub fn is_plausible_phone(raw: &str) -> bool {
+    let raw = raw.trim();
+    let body = raw.strip_prefix('+').unwrap_or(raw);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
+}
+
+/// A plausible e-mail address (the mail server is the real test).
+pub fn is_plausible_email(raw: &str) -> bool {
+    let raw = raw.trim();
+    let Some((local, domain)) = raw.split_once('@') else {
+        return false;
+    };
+    raw.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Optional phone: empty, or plausible.
+pub fn parse_phone(raw: &str) -> Result<String, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() || is_plausible_phone(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(AppError::validation(
+            "phone",
+            "That does not look like a phone number (7 to 15 digits).",
+        ))
+    }
+}
+
+/// Optional e-mail: empty, or plausible.
+pub fn parse_email(raw: &str) -> Result<String, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() || is_plausible_email(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err(AppError::validation(
+            "email",
+            "That does not look like an e-mail address.",
+        ))
+    }
+}
+
+/// Comma-separated tags: trimmed, empty ones dropped, duplicates (any case) dropped.
+pub fn parse_tags(raw: &str) -> Result<Vec<String>, AppError> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if tag.chars().count() > 40 {
+            return Err(AppError::validation(
+                "tags",
+                "A tag can be at most 40 characters.",
+            ));
+        }
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            tags.push(tag.to_owned());
+        }
+    }
+    if tags.len() > 20 {
+        return Err(AppError::validation("tags", "At most 20 tags."));
+    }
+    Ok(tags)
 }
 
 /// Trims and bounds a required name field: 1 to `max` characters, no control characters.

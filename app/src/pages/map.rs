@@ -2,9 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::map::{
-    list_areas, list_coworkers, list_shifts, CreateArea, CreateCoworker, CreateShift,
-};
+use crate::api::coworkers::{list_coworkers, CreateCoworker};
+use crate::api::map::{list_areas, list_shifts, CreateArea, CreateShift};
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::{Area, Shift};

@@ -46,26 +46,153 @@ pub(crate) fn join_ids(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-pub(crate) type CoworkerRow = (
-    i64,
-    String,
-    Option<i64>,
-    Option<i64>,
-    String,
-    Option<i64>,
-    Option<i32>,
-);
+/// The columns of [`CoworkerRow`].
+pub(crate) const SUMMARY_COLUMNS: &str = "id, name, area_id, shift_id, job_title, assigned_organizer, \
+     rating, organic_leader, committee_member, tags";
 
-pub(crate) fn coworker_from_row(row: CoworkerRow) -> app::domain::CoworkerSummary {
-    let (id, name, area_id, shift_id, job_title, assigned_organizer, rating) = row;
-    app::domain::CoworkerSummary {
-        id,
-        name,
-        area_id,
-        shift_id,
-        job_title,
-        assigned_organizer,
-        rating,
+#[derive(sqlx::FromRow)]
+pub(crate) struct CoworkerRow {
+    id: i64,
+    name: String,
+    area_id: Option<i64>,
+    shift_id: Option<i64>,
+    job_title: String,
+    assigned_organizer: Option<i64>,
+    rating: Option<i32>,
+    organic_leader: bool,
+    committee_member: bool,
+    tags: String,
+}
+
+fn split_tags(tags: &str) -> Vec<String> {
+    tags.split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl From<CoworkerRow> for app::domain::CoworkerSummary {
+    fn from(r: CoworkerRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            area_id: r.area_id,
+            shift_id: r.shift_id,
+            job_title: r.job_title,
+            assigned_organizer: r.assigned_organizer,
+            rating: r.rating,
+            organic_leader: r.organic_leader,
+            committee_member: r.committee_member,
+            tags: split_tags(&r.tags),
+        }
+    }
+}
+
+/// The columns of [`CoworkerDetailRow`].
+pub(crate) const DETAIL_COLUMNS: &str = "id, name, area_id, shift_id, job_title, employee_ref, phone, \
+     email, language, tags, organic_leader, committee_member, assigned_organizer, employment_status, \
+     rating, notes, archived_at IS NOT NULL AS archived";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CoworkerDetailRow {
+    id: i64,
+    name: String,
+    area_id: Option<i64>,
+    shift_id: Option<i64>,
+    job_title: String,
+    employee_ref: String,
+    phone: String,
+    email: String,
+    language: String,
+    tags: String,
+    organic_leader: bool,
+    committee_member: bool,
+    assigned_organizer: Option<i64>,
+    employment_status: String,
+    rating: Option<i32>,
+    notes: String,
+    archived: bool,
+}
+
+impl TryFrom<CoworkerDetailRow> for app::domain::Coworker {
+    type Error = StoreError;
+
+    fn try_from(r: CoworkerDetailRow) -> Result<Self, StoreError> {
+        let employment_status = app::domain::EmploymentStatus::parse(&r.employment_status)
+            .ok_or_else(|| {
+                StoreError::Backend(
+                    format!("unknown employment status '{}'", r.employment_status).into(),
+                )
+            })?;
+        Ok(Self {
+            id: r.id,
+            fields: app::domain::CoworkerFields {
+                name: r.name,
+                area_id: r.area_id,
+                shift_id: r.shift_id,
+                job_title: r.job_title,
+                employee_ref: r.employee_ref,
+                phone: r.phone,
+                email: r.email,
+                language: r.language,
+                tags: split_tags(&r.tags),
+                organic_leader: r.organic_leader,
+                committee_member: r.committee_member,
+                assigned_organizer: r.assigned_organizer,
+                employment_status,
+                notes: r.notes,
+            },
+            rating: r.rating,
+            archived: r.archived,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AreaRow {
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    retired: bool,
+    grid_x: Option<i32>,
+    grid_y: Option<i32>,
+    grid_w: Option<i32>,
+    grid_h: Option<i32>,
+}
+
+impl From<AreaRow> for app::domain::Area {
+    fn from(r: AreaRow) -> Self {
+        let grid = match (r.grid_x, r.grid_y, r.grid_w, r.grid_h) {
+            (Some(x), Some(y), Some(w), Some(h)) => Some(app::domain::GridBox { x, y, w, h }),
+            _ => None,
+        };
+        Self {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name,
+            retired: r.retired,
+            grid,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct AreaStatsRow {
+    #[sqlx(flatten)]
+    area: AreaRow,
+    coworkers: i64,
+    supporters: i64,
+    unknown: i64,
+}
+
+impl From<AreaStatsRow> for app::domain::AreaStats {
+    fn from(r: AreaStatsRow) -> Self {
+        Self {
+            area: r.area.into(),
+            coworkers: r.coworkers,
+            supporters: r.supporters,
+            unknown: r.unknown,
+        }
     }
 }
 

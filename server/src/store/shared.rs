@@ -25,6 +25,119 @@ macro_rules! impl_store {
                 }
                 Ok(())
             }
+
+            /// Refuses (NotFound) an id of `table` that is not in the campaign; `None` passes.
+            async fn check_refs(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+                table: &'static str,
+                id: Option<i64>,
+            ) -> app::store::StoreResult<()> {
+                let Some(id) = id else { return Ok(()) };
+                let sql = match table {
+                    "areas" => "SELECT COUNT(*) FROM areas WHERE id = $1 AND campaign_id = $2",
+                    "shifts" => "SELECT COUNT(*) FROM shifts WHERE id = $1 AND campaign_id = $2",
+                    "members" => "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND campaign_id = $2 \
+                                  AND role IN ('lead', 'organizer')",
+                    _ => unreachable!("check_refs on {table}"),
+                };
+                let found = sqlx::query_scalar::<_, i64>(sql)
+                    .bind(id)
+                    .bind(campaign_id)
+                    .fetch_one(&mut **tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                if found == 0 {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            /// The coworker's area, shift and organizer must all belong to the campaign.
+            async fn check_coworker_refs(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+                c: &app::domain::CoworkerFields,
+            ) -> app::store::StoreResult<()> {
+                Self::check_refs(tx, campaign_id, "areas", c.area_id).await?;
+                Self::check_refs(tx, campaign_id, "shifts", c.shift_id).await?;
+                Self::check_refs(tx, campaign_id, "members", c.assigned_organizer).await
+            }
+
+            async fn insert_coworker(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+                c: &app::domain::CoworkerFields,
+                rating: Option<i32>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, employee_ref, \
+                     phone, email, language, tags, organic_leader, committee_member, assigned_organizer, \
+                     employment_status, rating, notes, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+                     RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(&c.name)
+                .bind(c.area_id)
+                .bind(c.shift_id)
+                .bind(&c.job_title)
+                .bind(&c.employee_ref)
+                .bind(&c.phone)
+                .bind(&c.email)
+                .bind(&c.language)
+                .bind(c.tags.join(","))
+                .bind(c.organic_leader)
+                .bind(c.committee_member)
+                .bind(c.assigned_organizer)
+                .bind(c.employment_status.key())
+                .bind(rating)
+                .bind(&c.notes)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err($crate::store::map_err)
+            }
+
+            /// Both ends must be coworkers of the campaign; a tie that exists is a Conflict.
+            async fn insert_tie(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+                tie: &app::store::NewTie,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<i64> {
+                let found = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM coworkers WHERE campaign_id = $1 AND id IN ($2, $3)",
+                )
+                .bind(campaign_id)
+                .bind(tie.from_id)
+                .bind(tie.to_id)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                if found != 2 {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO relationships (campaign_id, from_id, to_id, kind, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(campaign_id)
+                .bind(tie.from_id)
+                .bind(tie.to_id)
+                .bind(tie.kind.key())
+                .bind(tie.created_by)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| match $crate::store::map_err(e) {
+                    app::store::StoreError::Conflict(_) => {
+                        app::store::StoreError::Conflict("Those two already have that tie.".into())
+                    }
+                    other => other,
+                })
+            }
         }
 
         #[async_trait::async_trait]
@@ -623,20 +736,8 @@ macro_rules! impl_store {
                 name: &str,
                 parent_id: Option<i64>,
             ) -> app::store::StoreResult<app::domain::Area> {
-                if let Some(parent) = parent_id {
-                    // A parent from another campaign is as good as none: refuse it.
-                    let found = sqlx::query_scalar::<_, i64>(
-                        "SELECT COUNT(*) FROM areas WHERE id = $1 AND campaign_id = $2",
-                    )
-                    .bind(parent)
-                    .bind(campaign_id)
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err($crate::store::map_err)?;
-                    if found == 0 {
-                        return Err(app::store::StoreError::NotFound);
-                    }
-                }
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                Self::check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO areas (campaign_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4) \
                      RETURNING id",
@@ -645,24 +746,99 @@ macro_rules! impl_store {
                 .bind(parent_id)
                 .bind(name)
                 .bind(chrono::Utc::now())
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                Ok(app::domain::Area { id, parent_id, name: name.to_owned(), retired: false })
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(app::domain::Area { id, parent_id, name: name.to_owned(), retired: false, grid: None })
             }
 
             async fn list_areas(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::Area>> {
-                let rows = sqlx::query_as::<_, (i64, Option<i64>, String, bool)>(
-                    "SELECT id, parent_id, name, retired FROM areas WHERE campaign_id = $1 ORDER BY name, id",
+                let rows = sqlx::query_as::<_, $crate::store::AreaRow>(
+                    "SELECT id, parent_id, name, retired, grid_x, grid_y, grid_w, grid_h FROM areas \
+                     WHERE campaign_id = $1 ORDER BY name, id",
                 )
                 .bind(campaign_id)
                 .fetch_all(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(id, parent_id, name, retired)| app::domain::Area { id, parent_id, name, retired })
-                    .collect())
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn update_area(
+                &self,
+                campaign_id: i64,
+                area_id: i64,
+                change: &app::store::AreaChange,
+            ) -> app::store::StoreResult<app::domain::Area> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let tree = sqlx::query_as::<_, (i64, Option<i64>)>(
+                    "SELECT id, parent_id FROM areas WHERE campaign_id = $1",
+                )
+                .bind(campaign_id)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                if !tree.iter().any(|(id, _)| *id == area_id) {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                // Walk up from the new parent: meeting the area itself would make a loop.
+                let mut at = change.parent_id;
+                while let Some(id) = at {
+                    if id == area_id {
+                        return Err(app::store::StoreError::Conflict(
+                            "An area cannot sit inside itself or one of its own sub-areas.".into(),
+                        ));
+                    }
+                    at = match tree.iter().find(|(a, _)| *a == id) {
+                        Some((_, parent)) => *parent,
+                        None => return Err(app::store::StoreError::NotFound),
+                    };
+                }
+                let g = change.grid;
+                sqlx::query(
+                    "UPDATE areas SET name = $1, parent_id = $2, retired = $3, grid_x = $4, grid_y = $5, \
+                     grid_w = $6, grid_h = $7 WHERE id = $8 AND campaign_id = $9",
+                )
+                .bind(&change.name)
+                .bind(change.parent_id)
+                .bind(change.retired)
+                .bind(g.map(|g| g.x))
+                .bind(g.map(|g| g.y))
+                .bind(g.map(|g| g.w))
+                .bind(g.map(|g| g.h))
+                .bind(area_id)
+                .bind(campaign_id)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(app::domain::Area {
+                    id: area_id,
+                    parent_id: change.parent_id,
+                    name: change.name.clone(),
+                    retired: change.retired,
+                    grid: change.grid,
+                })
+            }
+
+            async fn area_stats(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::AreaStats>> {
+                let rows = sqlx::query_as::<_, $crate::store::AreaStatsRow>(
+                    "SELECT a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h, \
+                     COUNT(c.id) AS coworkers, \
+                     COALESCE(SUM(CASE WHEN c.rating <= 2 THEN 1 ELSE 0 END), 0) AS supporters, \
+                     COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN 1 ELSE 0 END), 0) AS unknown \
+                     FROM areas a LEFT JOIN coworkers c ON c.area_id = a.id AND c.archived_at IS NULL \
+                     AND c.employment_status IN ('active', 'on_leave', 'disciplined') \
+                     WHERE a.campaign_id = $1 \
+                     GROUP BY a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h \
+                     ORDER BY a.name, a.id",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn create_shift(&self, campaign_id: i64, name: &str) -> app::store::StoreResult<app::domain::Shift> {
@@ -692,40 +868,12 @@ macro_rules! impl_store {
             async fn create_coworker(
                 &self,
                 campaign_id: i64,
-                c: &app::store::NewCoworker,
+                c: &app::domain::CoworkerFields,
             ) -> app::store::StoreResult<app::domain::CoworkerSummary> {
-                // Area and shift must belong to this campaign.
-                for (table, id) in [("areas", c.area_id), ("shifts", c.shift_id)] {
-                    if let Some(id) = id {
-                        let found = sqlx::query_scalar::<_, i64>(&format!(
-                            "SELECT COUNT(*) FROM {table} WHERE id = $1 AND campaign_id = $2"
-                        ))
-                        .bind(id)
-                        .bind(campaign_id)
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err($crate::store::map_err)?;
-                        if found == 0 {
-                            return Err(app::store::StoreError::NotFound);
-                        }
-                    }
-                }
-                let now = chrono::Utc::now();
-                let id = sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, \
-                     assigned_organizer, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-                )
-                .bind(campaign_id)
-                .bind(&c.name)
-                .bind(c.area_id)
-                .bind(c.shift_id)
-                .bind(&c.job_title)
-                .bind(c.assigned_organizer)
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::store::map_err)?;
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
+                let id = Self::insert_coworker(&mut tx, campaign_id, c, None, chrono::Utc::now()).await?;
+                tx.commit().await.map_err($crate::store::map_err)?;
                 Ok(app::domain::CoworkerSummary {
                     id,
                     name: c.name.clone(),
@@ -734,7 +882,25 @@ macro_rules! impl_store {
                     job_title: c.job_title.clone(),
                     assigned_organizer: c.assigned_organizer,
                     rating: None,
+                    organic_leader: c.organic_leader,
+                    committee_member: c.committee_member,
+                    tags: c.tags.clone(),
                 })
+            }
+
+            async fn create_coworkers(
+                &self,
+                campaign_id: i64,
+                coworkers: &[app::store::NewCoworker],
+            ) -> app::store::StoreResult<Vec<i64>> {
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut ids = Vec::with_capacity(coworkers.len());
+                for c in coworkers {
+                    ids.push(Self::insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, now).await?);
+                }
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(ids)
             }
 
             async fn list_coworkers(
@@ -742,18 +908,20 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 scope: &app::domain::CoworkerScope,
             ) -> app::store::StoreResult<Vec<app::domain::CoworkerSummary>> {
-                const COLUMNS: &str = "SELECT id, name, area_id, shift_id, job_title, assigned_organizer, rating \
-                                       FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL";
+                let columns = format!(
+                    "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL",
+                    $crate::store::SUMMARY_COLUMNS
+                );
                 let rows = match scope {
                     app::domain::CoworkerScope::Campaign => {
-                        sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!("{COLUMNS} ORDER BY name, id"))
+                        sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!("{columns} ORDER BY name, id"))
                             .bind(campaign_id)
                             .fetch_all(&self.pool)
                             .await
                     }
                     app::domain::CoworkerScope::Organizer { user_id, area_ids } => {
                         let sql = format!(
-                            "{COLUMNS} AND (assigned_organizer = $2{}) ORDER BY name, id",
+                            "{columns} AND (assigned_organizer = $2{}) ORDER BY name, id",
                             $crate::store::area_filter(area_ids.len(), 3)
                         );
                         let mut query = sqlx::query_as::<_, $crate::store::CoworkerRow>(&sql)
@@ -766,7 +934,7 @@ macro_rules! impl_store {
                     }
                 }
                 .map_err($crate::store::map_err)?;
-                Ok(rows.into_iter().map($crate::store::coworker_from_row).collect())
+                Ok(rows.into_iter().map(Into::into).collect())
             }
 
             async fn coworker(
@@ -774,43 +942,366 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 id: i64,
             ) -> app::store::StoreResult<Option<app::domain::CoworkerSummary>> {
-                let row = sqlx::query_as::<_, $crate::store::CoworkerRow>(
-                    "SELECT id, name, area_id, shift_id, job_title, assigned_organizer, rating \
-                     FROM coworkers WHERE campaign_id = $1 AND id = $2 AND archived_at IS NULL",
+                let row = sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!(
+                    "SELECT {} FROM coworkers WHERE campaign_id = $1 AND id = $2 AND archived_at IS NULL",
+                    $crate::store::SUMMARY_COLUMNS
+                ))
+                .bind(campaign_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(row.map(Into::into))
+            }
+
+            async fn coworker_detail(
+                &self,
+                campaign_id: i64,
+                id: i64,
+            ) -> app::store::StoreResult<Option<app::domain::Coworker>> {
+                let row = sqlx::query_as::<_, $crate::store::CoworkerDetailRow>(&format!(
+                    "SELECT {} FROM coworkers WHERE campaign_id = $1 AND id = $2",
+                    $crate::store::DETAIL_COLUMNS
+                ))
+                .bind(campaign_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn update_coworker(
+                &self,
+                campaign_id: i64,
+                id: i64,
+                c: &app::domain::CoworkerFields,
+            ) -> app::store::StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
+                let done = sqlx::query(
+                    "UPDATE coworkers SET name = $1, area_id = $2, shift_id = $3, job_title = $4, \
+                     employee_ref = $5, phone = $6, email = $7, language = $8, tags = $9, \
+                     organic_leader = $10, committee_member = $11, assigned_organizer = $12, \
+                     employment_status = $13, notes = $14, updated_at = $15 \
+                     WHERE campaign_id = $16 AND id = $17",
+                )
+                .bind(&c.name)
+                .bind(c.area_id)
+                .bind(c.shift_id)
+                .bind(&c.job_title)
+                .bind(&c.employee_ref)
+                .bind(&c.phone)
+                .bind(&c.email)
+                .bind(&c.language)
+                .bind(c.tags.join(","))
+                .bind(c.organic_leader)
+                .bind(c.committee_member)
+                .bind(c.assigned_organizer)
+                .bind(c.employment_status.key())
+                .bind(&c.notes)
+                .bind(chrono::Utc::now())
+                .bind(campaign_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?
+                .rows_affected();
+                if done == 0 {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(())
+            }
+
+            async fn set_archived(&self, campaign_id: i64, id: i64, archived: bool) -> app::store::StoreResult<()> {
+                let now = chrono::Utc::now();
+                let done = sqlx::query(
+                    "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 AND id = $4",
+                )
+                .bind(archived.then_some(now))
+                .bind(now)
+                .bind(campaign_id)
+                .bind(id)
+                .execute(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?
+                .rows_affected();
+                if done == 0 {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn export_coworkers(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::Coworker>> {
+                let rows = sqlx::query_as::<_, $crate::store::CoworkerDetailRow>(&format!(
+                    "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL ORDER BY name, id",
+                    $crate::store::DETAIL_COLUMNS
+                ))
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn ties(&self, campaign_id: i64, coworker_id: i64) -> app::store::StoreResult<Vec<app::domain::Tie>> {
+                let rows = sqlx::query_as::<_, (i64, String, bool, i64, String, Option<i32>, Option<i64>, Option<i64>)>(
+                    "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id, c.name, c.rating, c.area_id, \
+                     c.assigned_organizer FROM relationships r \
+                     JOIN coworkers c ON c.id = CASE WHEN r.from_id = $2 THEN r.to_id ELSE r.from_id END \
+                     WHERE r.campaign_id = $1 AND (r.from_id = $2 OR r.to_id = $2) AND c.archived_at IS NULL \
+                     ORDER BY c.name, r.id",
+                )
+                .bind(campaign_id)
+                .bind(coworker_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                rows.into_iter()
+                    .map(|(id, kind, outgoing, other_id, other_name, other_rating, other_area_id, other_assigned)| {
+                        Ok(app::domain::Tie {
+                            id,
+                            kind: app::domain::TieKind::parse(&kind).ok_or_else(|| {
+                                app::store::StoreError::Backend(format!("unknown tie kind '{kind}'").into())
+                            })?,
+                            outgoing,
+                            other_id,
+                            other_name,
+                            other_rating,
+                            other_area_id,
+                            other_assigned,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn tie_ends(&self, campaign_id: i64, tie_id: i64) -> app::store::StoreResult<Option<(i64, i64)>> {
+                sqlx::query_as::<_, (i64, i64)>(
+                    "SELECT from_id, to_id FROM relationships WHERE campaign_id = $1 AND id = $2",
+                )
+                .bind(campaign_id)
+                .bind(tie_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)
+            }
+
+            async fn add_tie(&self, campaign_id: i64, tie: &app::store::NewTie) -> app::store::StoreResult<i64> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let id = Self::insert_tie(&mut tx, campaign_id, tie, chrono::Utc::now()).await?;
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(id)
+            }
+
+            async fn create_ties(&self, campaign_id: i64, ties: &[app::store::NewTie]) -> app::store::StoreResult<u64> {
+                let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                for tie in ties {
+                    Self::insert_tie(&mut tx, campaign_id, tie, now).await?;
+                }
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(ties.len() as u64)
+            }
+
+            async fn remove_tie(&self, campaign_id: i64, tie_id: i64) -> app::store::StoreResult<()> {
+                let done = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
+                    .bind(campaign_id)
+                    .bind(tie_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::map_err)?
+                    .rows_affected();
+                if done == 0 {
+                    return Err(app::store::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn save_roster(&self, upload: &app::store::NewRoster) -> app::store::StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(upload.campaign_id)
+                .bind(upload.created_by)
+                .bind(chrono::Utc::now())
+                .bind(&upload.filename)
+                .bind(&upload.content)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)
+            }
+
+            async fn roster(&self, campaign_id: i64, id: i64) -> app::store::StoreResult<Option<app::store::RosterUpload>> {
+                let row = sqlx::query_as::<_, (i64, String, Vec<u8>, String, chrono::DateTime<chrono::Utc>)>(
+                    "SELECT id, filename, content, status, created_at FROM roster_imports \
+                     WHERE campaign_id = $1 AND id = $2",
                 )
                 .bind(campaign_id)
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?;
-                Ok(row.map($crate::store::coworker_from_row))
+                Ok(row.map(|(id, filename, content, status, created_at)| app::store::RosterUpload {
+                    id,
+                    filename,
+                    content,
+                    status,
+                    created_at,
+                }))
             }
 
-            async fn create_coworkers(
+            async fn roster_existing(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::roster::Existing>> {
+                let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, String)>(
+                    "SELECT c.id, c.name, c.employee_ref, COALESCE(a.name, ''), COALESCE(s.name, ''), \
+                     c.job_title, c.employment_status FROM coworkers c \
+                     LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN shifts s ON s.id = c.shift_id \
+                     WHERE c.campaign_id = $1 AND c.archived_at IS NULL ORDER BY c.id",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name, employee_ref, area, shift, job_title, status)| app::domain::roster::Existing {
+                        id,
+                        name,
+                        employee_ref,
+                        area,
+                        shift,
+                        job_title,
+                        on_list: status != "left" && status != "fired",
+                    })
+                    .collect())
+            }
+
+            async fn apply_roster(
                 &self,
                 campaign_id: i64,
-                coworkers: &[app::store::NewCoworker],
-            ) -> app::store::StoreResult<u64> {
+                import_id: i64,
+                plan: &app::store::RosterPlan,
+            ) -> app::store::StoreResult<app::store::RosterOutcome> {
+                use app::domain::roster::normalize_area;
                 let now = chrono::Utc::now();
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
-                for c in coworkers {
-                    sqlx::query(
-                        "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, \
-                         assigned_organizer, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                let claimed = sqlx::query(
+                    "UPDATE roster_imports SET status = 'applied', applied_at = $1 \
+                     WHERE campaign_id = $2 AND id = $3 AND status = 'pending'",
+                )
+                .bind(now)
+                .bind(campaign_id)
+                .bind(import_id)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?
+                .rows_affected();
+                if claimed == 0 {
+                    return Err(app::store::StoreError::Conflict(
+                        "This import has been applied or discarded already.".into(),
+                    ));
+                }
+                let mut outcome = app::store::RosterOutcome::default();
+                let mut areas: std::collections::HashMap<String, i64> =
+                    sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM areas WHERE campaign_id = $1")
+                        .bind(campaign_id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err($crate::store::map_err)?
+                        .into_iter()
+                        .map(|(id, name)| (normalize_area(&name), id))
+                        .collect();
+                let mut shifts: std::collections::HashMap<String, i64> =
+                    sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM shifts WHERE campaign_id = $1")
+                        .bind(campaign_id)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err($crate::store::map_err)?
+                        .into_iter()
+                        .map(|(id, name)| (normalize_area(&name), id))
+                        .collect();
+                for name in &plan.new_areas {
+                    if areas.contains_key(&normalize_area(name)) {
+                        continue;
+                    }
+                    let id = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO areas (campaign_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
                     )
                     .bind(campaign_id)
-                    .bind(&c.name)
-                    .bind(c.area_id)
-                    .bind(c.shift_id)
-                    .bind(&c.job_title)
-                    .bind(c.assigned_organizer)
+                    .bind(name)
                     .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                    areas.insert(normalize_area(name), id);
+                    outcome.areas_created += 1;
+                }
+                for name in &plan.new_shifts {
+                    if shifts.contains_key(&normalize_area(name)) {
+                        continue;
+                    }
+                    let id = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO shifts (campaign_id, name, position) \
+                         VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
+                    )
+                    .bind(campaign_id)
+                    .bind(name)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                    shifts.insert(normalize_area(name), id);
+                    outcome.shifts_created += 1;
+                }
+                let lookup = |map: &std::collections::HashMap<String, i64>, name: &str| {
+                    if name.trim().is_empty() { None } else { map.get(&normalize_area(name)).copied() }
+                };
+                for row in &plan.add {
+                    let mut fields = app::domain::CoworkerFields::named(
+                        row.name.clone(),
+                        lookup(&areas, &row.area),
+                        lookup(&shifts, &row.shift),
+                    );
+                    fields.job_title = row.job_title.clone();
+                    fields.employee_ref = row.employee_ref.clone();
+                    fields.phone = row.phone.clone();
+                    fields.email = row.email.clone();
+                    fields.language = row.language.clone();
+                    Self::insert_coworker(&mut tx, campaign_id, &fields, None, now).await?;
+                    outcome.added += 1;
+                }
+                for m in &plan.moves {
+                    sqlx::query(
+                        "UPDATE coworkers SET area_id = COALESCE($1, area_id), shift_id = COALESCE($2, shift_id), \
+                         job_title = CASE WHEN $3 = '' THEN job_title ELSE $3 END, updated_at = $4 \
+                         WHERE campaign_id = $5 AND id = $6",
+                    )
+                    .bind(lookup(&areas, &m.to_area))
+                    .bind(lookup(&shifts, &m.to_shift))
+                    .bind(&m.to_job)
+                    .bind(now)
+                    .bind(campaign_id)
+                    .bind(m.id)
                     .execute(&mut *tx)
                     .await
                     .map_err($crate::store::map_err)?;
+                    outcome.moved += 1;
+                }
+                for id in &plan.gone {
+                    outcome.marked_left += sqlx::query(
+                        "UPDATE coworkers SET employment_status = 'left', updated_at = $1 \
+                         WHERE campaign_id = $2 AND id = $3 AND employment_status NOT IN ('left', 'fired')",
+                    )
+                    .bind(now)
+                    .bind(campaign_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::store::map_err)?
+                    .rows_affected();
                 }
                 tx.commit().await.map_err($crate::store::map_err)?;
-                Ok(coworkers.len() as u64)
+                Ok(outcome)
             }
         }
     };

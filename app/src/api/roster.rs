@@ -1,0 +1,429 @@
+//! Roster import: upload the employer's CSV, preview it with a column mapping and
+//! per-row errors, then apply what the lead confirms, all or nothing. Leads only.
+//!
+//! The file is kept in the database between the steps, so the preview and the apply
+//! can land on any server instance. Each step parses it again from those bytes: the
+//! preview and the apply cannot disagree about what the file says.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use server_fn::codec::MultipartData;
+use server_fn::codec::MultipartFormData;
+
+use crate::domain::roster::{Mapping, MatchBy, Moved, RosterRow, RowError};
+use crate::domain::workplace::RosterOutcome;
+use crate::error::AppError;
+
+/// How many of each list the preview sends (the counts are always complete).
+pub const PREVIEW_LIMIT: usize = 200;
+
+/// The first rows of the file, as they are, so the lead can check the mapping.
+const SAMPLE_ROWS: usize = 5;
+
+/// Everything the preview page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterPreview {
+    pub import_id: i64,
+    pub filename: String,
+    /// "pending", "applied" or "discarded".
+    pub status: String,
+    pub headers: Vec<String>,
+    pub sample: Vec<Vec<String>>,
+    pub mapping: Mapping,
+    pub match_by: MatchBy,
+    pub rows: usize,
+    /// Why the mapping cannot be used, if it cannot.
+    pub mapping_error: Option<String>,
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
+    /// Present when every row is good.
+    pub changes: Option<Changes>,
+}
+
+/// The reconciliation, trimmed to [`PREVIEW_LIMIT`] per list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    pub new_count: usize,
+    pub new: Vec<RosterRow>,
+    pub moved_count: usize,
+    pub moved: Vec<Moved>,
+    pub gone_count: usize,
+    pub gone: Vec<(i64, String, String)>,
+    pub unchanged: usize,
+    pub new_areas: Vec<String>,
+    pub new_shifts: Vec<String>,
+}
+
+/// A mapping as the forms carry it: field keys by column, comma-separated ("name,,area").
+pub fn encode_mapping(mapping: &Mapping) -> String {
+    mapping
+        .columns
+        .iter()
+        .map(|c| c.map(|f| f.key()).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(feature = "ssr")]
+fn decode_mapping(raw: &str) -> Result<Mapping, AppError> {
+    use crate::domain::roster::Field;
+    let columns = raw
+        .split(',')
+        .map(|key| match key.trim() {
+            "" => Ok(None),
+            key => Field::parse(key).map(Some).ok_or_else(|| {
+                AppError::validation("mapping", format!("'{key}' is not a column rankfile knows."))
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Mapping { columns })
+}
+
+/// The stored import, parsed; NotFound if it is not this campaign's.
+#[cfg(feature = "ssr")]
+async fn load(
+    caller: &crate::auth::Caller,
+    campaign_id: i64,
+    import_id: i64,
+) -> Result<(crate::store::RosterUpload, crate::domain::roster::RosterFile), AppError> {
+    let upload = caller
+        .state
+        .store
+        .roster(campaign_id, import_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let file = crate::domain::roster::parse_file(&upload.content)?;
+    Ok((upload, file))
+}
+
+/// Mapping, row checks and reconciliation against the chart as it is now.
+#[cfg(feature = "ssr")]
+async fn plan(
+    caller: &crate::auth::Caller,
+    campaign_id: i64,
+    file: &crate::domain::roster::RosterFile,
+    mapping: &Mapping,
+    by: MatchBy,
+) -> Result<(Vec<RowError>, crate::domain::roster::Reconciliation), AppError> {
+    use crate::domain::roster::{map_rows, reconcile};
+    let (rows, errors) = map_rows(file, mapping)?;
+    let store = &caller.state.store;
+    let existing = store.roster_existing(campaign_id).await?;
+    let areas: Vec<String> = store
+        .list_areas(campaign_id)
+        .await?
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
+    let shifts: Vec<String> = store
+        .list_shifts(campaign_id)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let changes = reconcile(&rows, &existing, &areas, &shifts, by);
+    Ok((errors, changes))
+}
+
+/// Receives the file (multipart: `campaign_id`, then `file`) and stores it for preview.
+/// A browser without JavaScript is sent on to the preview page, or back to the upload
+/// form with the reason the file was refused.
+#[server(prefix = "/api", endpoint = "roster/upload", input = MultipartFormData)]
+pub async fn upload_roster(data: MultipartData) -> Result<i64, AppError> {
+    use crate::auth::is_plain_form_post;
+    let mut campaign_id: Option<i64> = None;
+    let result = receive(data, &mut campaign_id).await;
+    if is_plain_form_post() {
+        if let Some(campaign) = campaign_id {
+            match &result {
+                Ok(id) => leptos_axum::redirect(&format!("/campaigns/{campaign}/import/{id}")),
+                Err(e @ AppError::Validation { .. }) => leptos_axum::redirect(&format!(
+                    "/campaigns/{campaign}/import?error={}",
+                    urlencode(&e.to_string())
+                )),
+                Err(_) => {}
+            }
+        }
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(feature = "ssr")]
+async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<i64, AppError> {
+    use crate::domain::roster::{parse_file, MAX_FILE_BYTES};
+    use crate::domain::Role;
+    use crate::store::NewRoster;
+    let caller = crate::auth::require_user().await?;
+    let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    let bad_form = |_| AppError::validation("file", "The upload was cut off. Try again.");
+    let mut member = None;
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+        match field.name().unwrap_or_default() {
+            "campaign_id" => {
+                let text = field.text().await.map_err(bad_form)?;
+                let id = text.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+                *campaign_out = Some(id);
+                // Authorize before reading the file.
+                member = Some(crate::auth::require_member(id, Role::Lead).await?);
+            }
+            "file" => {
+                if member.is_none() {
+                    return Err(AppError::validation(
+                        "file",
+                        "The form is out of order; reload the page and try again.",
+                    ));
+                }
+                let filename = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    if bytes.len() + chunk.len() > MAX_FILE_BYTES {
+                        return Err(AppError::validation(
+                            "file",
+                            format!(
+                                "The file is larger than {} MB, the largest roster rankfile takes. \
+                                 Remove columns you do not need (hire dates, wages) and upload again.",
+                                MAX_FILE_BYTES / (1024 * 1024)
+                            ),
+                        ));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                upload = Some((filename, bytes));
+            }
+            _ => {}
+        }
+    }
+    let (caller_member, _) = member.ok_or(AppError::NotFound)?;
+    let campaign_id = campaign_out.ok_or(AppError::NotFound)?;
+    let (filename, content) = upload
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
+    // Refuse unreadable files now, before anything is stored.
+    parse_file(&content)?;
+    let filename: String = filename.chars().filter(|c| !c.is_control()).take(200).collect();
+    let id = caller
+        .state
+        .store
+        .save_roster(&NewRoster {
+            campaign_id,
+            created_by: caller.user.id,
+            filename,
+            content,
+        })
+        .await?;
+    caller_member
+        .audit(
+            Some(campaign_id),
+            "roster.uploaded",
+            format!("roster_import:{id}"),
+            "",
+        )
+        .await?;
+    Ok(id)
+}
+
+/// The preview: the mapping (the lead's, or rankfile's guess when `mapping` is empty),
+/// every row error, and — when the file is clean — what applying it would change.
+#[server(prefix = "/api", endpoint = "roster/preview")]
+pub async fn preview_roster(
+    campaign_id: i64,
+    import_id: i64,
+    #[server(default)] mapping: String,
+    #[server(default)] match_by: String,
+) -> Result<RosterPreview, AppError> {
+    use crate::domain::roster::suggest_mapping;
+    use crate::domain::Role;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let (upload, file) = load(&caller, campaign_id, import_id).await?;
+    let mapping = if mapping.trim().is_empty() {
+        suggest_mapping(&file.headers)
+    } else {
+        decode_mapping(&mapping)?
+    };
+    let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
+    let mut preview = RosterPreview {
+        import_id,
+        filename: upload.filename,
+        status: upload.status,
+        headers: file.headers.clone(),
+        sample: file
+            .rows
+            .iter()
+            .take(SAMPLE_ROWS)
+            .map(|r| r.cells.clone())
+            .collect(),
+        mapping: mapping.clone(),
+        match_by: by,
+        rows: file.rows.len(),
+        mapping_error: None,
+        errors: Vec::new(),
+        error_count: 0,
+        changes: None,
+    };
+    match plan(&caller, campaign_id, &file, &mapping, by).await {
+        Err(AppError::Validation { message, .. }) => preview.mapping_error = Some(message),
+        Err(e) => return Err(e),
+        Ok((errors, changes)) => {
+            preview.error_count = errors.len();
+            preview.errors = errors.into_iter().take(PREVIEW_LIMIT).collect();
+            if preview.error_count == 0 {
+                preview.changes = Some(Changes {
+                    new_count: changes.new.len(),
+                    new: changes.new.into_iter().take(PREVIEW_LIMIT).collect(),
+                    moved_count: changes.moved.len(),
+                    moved: changes.moved.into_iter().take(PREVIEW_LIMIT).collect(),
+                    gone_count: changes.gone.len(),
+                    gone: changes
+                        .gone
+                        .into_iter()
+                        .take(PREVIEW_LIMIT)
+                        .map(|g| (g.id, g.name, g.area))
+                        .collect(),
+                    unchanged: changes.unchanged,
+                    new_areas: changes.new_areas,
+                    new_shifts: changes.new_shifts,
+                });
+            }
+        }
+    }
+    caller
+        .audit(
+            Some(campaign_id),
+            "roster.previewed",
+            format!("roster_import:{import_id}"),
+            format!("rows={} errors={}", preview.rows, preview.error_count),
+        )
+        .await?;
+    Ok(preview)
+}
+
+/// Applies the import as the lead confirmed it: the new coworkers (if `add_new`), the
+/// moves whose ids are in `moves`, and "left" for the ids in `gone`. Every row must be
+/// good; anything else changes nothing.
+#[server(prefix = "/api", endpoint = "roster/apply")]
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_roster(
+    campaign_id: i64,
+    import_id: i64,
+    mapping: String,
+    #[server(default)] match_by: String,
+    #[server(default)] add_new: String,
+    #[server(default)] moves: Vec<i64>,
+    #[server(default)] gone: Vec<i64>,
+) -> Result<RosterOutcome, AppError> {
+    use crate::api::coworkers::checked;
+    use crate::domain::roster::normalize_area;
+    use crate::domain::Role;
+    use crate::store::RosterPlan;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let (upload, file) = load(&caller, campaign_id, import_id).await?;
+    if upload.status != "pending" {
+        return Err(AppError::Conflict(
+            "This import has been applied or discarded already.".into(),
+        ));
+    }
+    let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
+    let (errors, changes) = plan(&caller, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
+    if let Some(first) = errors.first() {
+        return Err(AppError::validation(
+            "file",
+            format!(
+                "{} rows have problems (the first: line {}, {}). Fix the file and upload it again; nothing was imported.",
+                errors.len(),
+                first.line,
+                first.message
+            ),
+        ));
+    }
+    let add = if checked(&add_new) {
+        changes.new
+    } else {
+        Vec::new()
+    };
+    let moves: Vec<Moved> = changes
+        .moved
+        .into_iter()
+        .filter(|m| moves.contains(&m.id))
+        .collect();
+    let gone: Vec<i64> = changes
+        .gone
+        .iter()
+        .map(|g| g.id)
+        .filter(|id| gone.contains(id))
+        .collect();
+    // Create only the areas and shifts the confirmed rows use.
+    let used = |names: &[String], pick: &dyn Fn(&RosterRow) -> String, to: &dyn Fn(&Moved) -> String| {
+        names
+            .iter()
+            .filter(|n| {
+                let n = normalize_area(n);
+                add.iter().any(|r| normalize_area(&pick(r)) == n)
+                    || moves.iter().any(|m| normalize_area(&to(m)) == n)
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let plan = RosterPlan {
+        new_areas: used(&changes.new_areas, &|r| r.area.clone(), &|m| m.to_area.clone()),
+        new_shifts: used(&changes.new_shifts, &|r| r.shift.clone(), &|m| m.to_shift.clone()),
+        add,
+        moves,
+        gone,
+    };
+    let outcome = caller
+        .state
+        .store
+        .apply_roster(campaign_id, import_id, &plan)
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "roster.applied",
+            format!("roster_import:{import_id}"),
+            format!(
+                "added={} moved={} left={} areas={} shifts={}",
+                outcome.added,
+                outcome.moved,
+                outcome.marked_left,
+                outcome.areas_created,
+                outcome.shifts_created
+            ),
+        )
+        .await?;
+    Ok(outcome)
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::domain::roster::Field;
+
+    #[test]
+    fn mappings_survive_the_form() {
+        let mapping = Mapping {
+            columns: vec![Some(Field::Name), None, Some(Field::Area)],
+        };
+        assert_eq!(encode_mapping(&mapping), "name,,area");
+        assert_eq!(decode_mapping("name,,area").unwrap(), mapping);
+        assert!(decode_mapping("name,salary").is_err());
+    }
+
+    #[test]
+    fn refusals_are_carried_in_the_address_safely() {
+        assert_eq!(urlencode("a b/é"), "a%20b%2F%C3%A9");
+    }
+}

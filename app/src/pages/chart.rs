@@ -1,0 +1,175 @@
+//! The committee's wall chart: areas down, shifts across, every coworker a chip
+//! coloured by their current rating. On a phone the same markup reads as a
+//! searchable list grouped by area. Filtering is a GET form, so it works before
+//! (and without) WebAssembly.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::map::{get_chart, Chart};
+use crate::components::chip::{Chip, RatingLegend, RATING_MEANINGS};
+use crate::components::gate::error_view;
+use crate::domain::CoworkerSummary;
+use crate::pages::campaign::campaign_id;
+
+#[derive(Clone, PartialEq)]
+struct Query {
+    q: String,
+    rating: String,
+    tag: String,
+    organizer: String,
+}
+
+#[component]
+pub fn ChartPage() -> impl IntoView {
+    let id = campaign_id();
+    let query = use_query_map();
+    let params = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        Query {
+            q: get("q"),
+            rating: get("rating"),
+            tag: get("tag"),
+            organizer: get("organizer"),
+        }
+    });
+    let chart = Resource::new(
+        move || (id.get(), params.get()),
+        |(id, p)| get_chart(id, p.q, p.rating, p.tag, p.organizer),
+    );
+    view! {
+        <h1>"Chart"</h1>
+        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <Suspense fallback=|| view! { <p>"Loading the chart…"</p> }>
+            {move || Suspend::new(async move {
+                match chart.await {
+                    Err(e) => error_view(e),
+                    Ok(chart) => chart_view(id.get_untracked(), params.get_untracked(), chart),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
+    let Chart {
+        areas,
+        shifts,
+        coworkers,
+        in_scope,
+        organizers,
+        is_lead,
+    } = chart;
+    let shown = coworkers.len();
+    // Rows: each area with anyone in view (all live areas for an unfiltered lead), then "No area".
+    let mut rows: Vec<(Option<i64>, String)> = areas
+        .iter()
+        .filter(|a| {
+            coworkers.iter().any(|c| c.area_id == Some(a.id))
+                || (is_lead && !a.retired && shown == in_scope)
+        })
+        .map(|a| (Some(a.id), a.name.clone()))
+        .collect();
+    if coworkers.iter().any(|c| c.area_id.is_none()) {
+        rows.push((None, "No area".into()));
+    }
+    let mut columns: Vec<(Option<i64>, String)> =
+        shifts.iter().map(|s| (Some(s.id), s.name.clone())).collect();
+    if coworkers.iter().any(|c| c.shift_id.is_none()) {
+        columns.push((None, "No shift".into()));
+    }
+    let ncols = columns.len().max(1);
+    let header: Vec<String> = columns.iter().map(|(_, name)| name.clone()).collect();
+    let cells = move |area: Option<i64>| -> Vec<(String, Vec<CoworkerSummary>)> {
+        columns
+            .iter()
+            .map(|(shift, name)| {
+                (
+                    name.clone(),
+                    coworkers
+                        .iter()
+                        .filter(|c| c.area_id == area && c.shift_id == *shift)
+                        .cloned()
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let selected = |value: &str, current: &str| value == current;
+    view! {
+        {is_lead.then(|| view! {
+            <p class="actions">
+                <a class="button" href=format!("/campaigns/{campaign_id}/import")>"Import the employer's list"</a>
+                <a class="button" href=format!("/campaigns/{campaign_id}/export.csv") download="chart.csv">"Export CSV"</a>
+            </p>
+        })}
+        <form method="get" class="card chart-filter" role="search" aria-label="Filter the chart">
+            <div>
+                <label for="chart-q">"Name"</label>
+                <input id="chart-q" name="q" type="search" value=p.q.clone() autocomplete="off" />
+            </div>
+            <div>
+                <label for="chart-rating">"Rating"</label>
+                <select id="chart-rating" name="rating">
+                    <option value="">"All"</option>
+                    {RATING_MEANINGS.iter().map(|(k, m)| view! {
+                        <option value=*k selected=selected(k, &p.rating)>
+                            {if *k == "unknown" { (*m).to_owned() } else { format!("{k} · {m}") }}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="chart-tag">"Tag"</label>
+                <input id="chart-tag" name="tag" type="text" value=p.tag.clone() />
+            </div>
+            <div>
+                <label for="chart-organizer">"Organizer"</label>
+                <select id="chart-organizer" name="organizer">
+                    <option value="">"Anyone"</option>
+                    {organizers.into_iter().map(|o| {
+                        let value = o.user_id.to_string();
+                        let sel = selected(&value, &p.organizer);
+                        view! { <option value=value selected=sel>{o.label}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="primary">"Show"</button>
+        </form>
+        <p class="hint" data-testid="chart-count" role="status">
+            {if shown == in_scope { format!("{shown} coworkers") } else { format!("{shown} of {in_scope} coworkers match") }}
+        </p>
+        <RatingLegend />
+        {if rows.is_empty() {
+            view! { <p class="empty">"Nobody matches."</p> }.into_any()
+        } else {
+            view! {
+                <div class="chart" style=format!("--shifts: {ncols}") data-testid="chart">
+                    <div class="chart-head" aria-hidden="true">
+                        <span>"Area"</span>
+                        {header.into_iter().map(|s| view! { <span>{s}</span> }).collect_view()}
+                    </div>
+                    {rows.into_iter().map(|(area, name)| {
+                        let cells = cells(area);
+                        let count: usize = cells.iter().map(|(_, c)| c.len()).sum();
+                        view! {
+                            <section class="chart-row">
+                                <h2 class="chart-area">{name}<span class="hint">" · " {count}</span></h2>
+                                {cells.into_iter().map(|(shift, people)| view! {
+                                    <div class="chart-cell">
+                                        <h3 class="chart-shift">{shift}</h3>
+                                        <ul class="chips">
+                                            {people.into_iter().map(|c| view! { <Chip campaign_id coworker=c /> }).collect_view()}
+                                        </ul>
+                                    </div>
+                                }).collect_view()}
+                            </section>
+                        }
+                    }).collect_view()}
+                </div>
+            }.into_any()
+        }}
+    }
+    .into_any()
+}

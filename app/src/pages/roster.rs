@@ -1,0 +1,255 @@
+//! Importing the employer's list: upload, check the columns and every row, see what
+//! would change, and apply what the lead confirms.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
+use crate::components::form::{FormError, ReturnTo};
+use crate::components::gate::error_view;
+use crate::domain::roster::{Field, Mapping, MatchBy};
+use crate::pages::campaign::campaign_id;
+
+/// Step 1: the upload form. A plain multipart form (it works the same with and
+/// without WebAssembly); the server sends the browser on to the preview.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let id = campaign_id();
+    let query = use_query_map();
+    let refused = move || query.read().get("error");
+    view! {
+        <h1>"Import the employer's list"</h1>
+        <p><a href=move || format!("/campaigns/{}/chart", id.get())>"← Chart"</a></p>
+        <ol class="steps">
+            <li>"Upload the list as a CSV file (from a spreadsheet: File → Save As → CSV UTF-8)."</li>
+            <li>"Check which column is which, and fix any rows rankfile points out."</li>
+            <li>"See who is new, who moved and who is no longer on the list, and apply what you confirm."</li>
+        </ol>
+        <form
+            class="card stack"
+            method="post"
+            action="/api/roster/upload"
+            enctype="multipart/form-data"
+            data-testid="roster-upload"
+        >
+            <input type="hidden" name="campaign_id" value=move || id.get() />
+            <label for="roster-file">"Roster file (CSV, up to 20 MB)"</label>
+            <input
+                id="roster-file"
+                name="file"
+                type="file"
+                accept=".csv,text/csv"
+                required
+                aria-describedby="roster-file-error"
+            />
+            <p id="roster-file-error" class="field-error" role="alert">{refused}</p>
+            <button type="submit" class="primary">"Upload and preview"</button>
+        </form>
+    }
+}
+
+/// The mapping from the address (`col0=name&col1=&…&match=…`), or "" for rankfile's guess.
+fn mapping_from_query(query: &leptos_router::params::ParamsMap) -> String {
+    let columns: Vec<String> = (0..)
+        .map_while(|i| query.get(&format!("col{i}")))
+        .collect();
+    columns.join(",")
+}
+
+/// Steps 2 and 3: the preview and the confirmation.
+#[component]
+pub fn ImportPreviewPage() -> impl IntoView {
+    let id = campaign_id();
+    let params = use_params_map();
+    let import_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("iid")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let query = use_query_map();
+    let chosen = Memo::new(move |_| {
+        let q = query.read();
+        (mapping_from_query(&q), q.get("match").unwrap_or_default())
+    });
+    let apply = ServerAction::<ApplyRoster>::new();
+    let preview = Resource::new(
+        move || (id.get(), import_id.get(), chosen.get(), apply.version().get()),
+        |(id, import, (mapping, by), _)| preview_roster(id, import, mapping, by),
+    );
+    let apply_error = Signal::derive(move || apply.value().get().and_then(Result::err));
+    let outcome = move || {
+        apply.value().get().and_then(Result::ok).map(|o| {
+            format!(
+                "Applied: {} added, {} moved, {} marked as left; {} areas and {} shifts created.",
+                o.added, o.moved, o.marked_left, o.areas_created, o.shifts_created
+            )
+        })
+    };
+    view! {
+        <h1>"Import preview"</h1>
+        <p><a href=move || format!("/campaigns/{}/import", id.get())>"← Upload another file"</a></p>
+        <p class="ok" role="status" data-testid="roster-outcome">{outcome}</p>
+        <Suspense fallback=|| view! { <p>"Reading the file…"</p> }>
+            {move || Suspend::new(async move {
+                match preview.await {
+                    Err(e) => error_view(e),
+                    Ok(p) => preview_view(id.get_untracked(), p, apply, apply_error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn preview_view(
+    campaign: i64,
+    p: RosterPreview,
+    apply: ServerAction<ApplyRoster>,
+    apply_error: Signal<Option<crate::error::AppError>>,
+) -> AnyView {
+    let applied = p.status != "pending";
+    view! {
+        <p>
+            <strong>{p.filename.clone()}</strong>
+            " · " {p.rows} " rows"
+            {applied.then(|| view! { " · " <strong data-testid="roster-status">"applied"</strong> })}
+        </p>
+        {mapping_form(&p)}
+        {p.mapping_error.clone().map(|m| view! { <p class="form-error" role="alert" data-testid="mapping-error">{m}</p> })}
+        {(p.error_count > 0).then(|| view! {
+            <section class="card" aria-labelledby="row-errors-heading">
+                <h2 id="row-errors-heading">{format!("{} rows need fixing", p.error_count)}</h2>
+                <p>"Nothing is imported until every row is right. Fix these in the file and upload it again."</p>
+                <ul class="plain-list" data-testid="row-errors">
+                    {p.errors.iter().map(|e| {
+                        let field = Field::parse(&e.field).map(|f| f.label()).unwrap_or("Row");
+                        view! { <li>{format!("Line {} · {}: {}", e.line, field, e.message)}</li> }
+                    }).collect_view()}
+                </ul>
+                {(p.error_count > p.errors.len()).then(|| view! {
+                    <p class="hint">{format!("…and {} more.", p.error_count - p.errors.len())}</p>
+                })}
+            </section>
+        })}
+        {match (p.changes.clone(), applied) {
+            (Some(changes), false) => changes_form(campaign, &p, changes, apply, apply_error).into_any(),
+            (_, true) => view! {
+                <p>"This list has been applied. " <a href=format!("/campaigns/{campaign}/chart")>"See the chart"</a></p>
+            }.into_any(),
+            (None, false) => ().into_any(),
+        }}
+    }
+    .into_any()
+}
+
+/// Which column is which: a GET form, so the preview is recomputed on the server.
+fn mapping_form(p: &RosterPreview) -> impl IntoView {
+    let Mapping { columns } = &p.mapping;
+    view! {
+        <form method="get" class="card stack" data-testid="mapping-form">
+            <h2>"Columns"</h2>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr><th scope="col">"In the file"</th><th scope="col">"First rows"</th><th scope="col">"Is"</th></tr></thead>
+                    <tbody>
+                        {p.headers.iter().enumerate().map(|(i, h)| {
+                            let current = columns.get(i).copied().flatten();
+                            let samples = p.sample.iter().filter_map(|r| r.get(i)).filter(|v| !v.is_empty()).take(3).cloned().collect::<Vec<_>>().join(" · ");
+                            let select_id = format!("col{i}");
+                            view! {
+                                <tr>
+                                    <td><label for=select_id.clone()>{h.clone()}</label></td>
+                                    <td class="hint">{samples}</td>
+                                    <td>
+                                        <select id=select_id.clone() name=select_id>
+                                            <option value="" selected=current.is_none()>"— not imported —"</option>
+                                            {Field::ALL.into_iter().map(|f| view! {
+                                                <option value=f.key() selected=current == Some(f)>{f.label()}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <label for="match-by">"Recognise people already on the chart by"</label>
+            <select id="match-by" name="match">
+                <option value=MatchBy::EmployeeRef.key() selected=p.match_by == MatchBy::EmployeeRef>"Employee ID (then name and area)"</option>
+                <option value=MatchBy::NameAndArea.key() selected=p.match_by == MatchBy::NameAndArea>"Name and area"</option>
+            </select>
+            <button type="submit">"Check again"</button>
+        </form>
+    }
+}
+
+fn changes_form(
+    campaign: i64,
+    p: &RosterPreview,
+    c: Changes,
+    apply: ServerAction<ApplyRoster>,
+    apply_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let import_id = p.import_id;
+    let mapping = encode_mapping(&p.mapping);
+    let match_by = p.match_by.key();
+    let more = |shown: usize, total: usize| (total > shown).then(|| view! { <li class="hint">{format!("…and {} more", total - shown)}</li> });
+    view! {
+        <ActionForm action=apply attr:class="card stack" attr:data-testid="apply-form">
+            <h2>"What would change"</h2>
+            <ReturnTo />
+            <input type="hidden" name="campaign_id" value=campaign />
+            <input type="hidden" name="import_id" value=import_id />
+            <input type="hidden" name="mapping" value=mapping />
+            <input type="hidden" name="match_by" value=match_by />
+            <p data-testid="roster-summary">
+                {format!("{} new, {} moved, {} no longer on the list, {} unchanged.", c.new_count, c.moved_count, c.gone_count, c.unchanged)}
+            </p>
+            {(!c.new_areas.is_empty() || !c.new_shifts.is_empty()).then(|| view! {
+                <p class="hint">
+                    {(!c.new_areas.is_empty()).then(|| format!("New areas: {}. ", c.new_areas.join(", ")))}
+                    {(!c.new_shifts.is_empty()).then(|| format!("New shifts: {}.", c.new_shifts.join(", ")))}
+                </p>
+            })}
+            {(c.new_count > 0).then(|| view! {
+                <fieldset>
+                    <legend>{format!("New on the list ({})", c.new_count)}</legend>
+                    <label class="check"><input type="checkbox" name="add_new" checked=true />{format!(" Add all {} to the chart", c.new_count)}</label>
+                    <ul class="compact">
+                        {c.new.iter().map(|r| view! { <li>{format!("{} · {}", r.name, if r.area.is_empty() { "no area" } else { &r.area })}</li> }).collect_view()}
+                        {more(c.new.len(), c.new_count)}
+                    </ul>
+                </fieldset>
+            })}
+            {(c.moved_count > 0).then(|| view! {
+                <fieldset>
+                    <legend>{format!("Moved or changed job ({})", c.moved_count)}</legend>
+                    {c.moved.iter().enumerate().map(|(i, m)| view! {
+                        <label class="check">
+                            <input type="checkbox" name=format!("moves[{i}]") value=m.id checked=true />
+                            {format!(" {}: {} / {} / {} → {} / {} / {}", m.name, m.from_area, m.from_shift, m.from_job, m.to_area, m.to_shift, m.to_job)}
+                        </label>
+                    }).collect_view()}
+                    <ul class="compact">{more(c.moved.len(), c.moved_count)}</ul>
+                </fieldset>
+            })}
+            {(c.gone_count > 0).then(|| view! {
+                <fieldset>
+                    <legend>{format!("No longer on the list ({})", c.gone_count)}</legend>
+                    <p class="hint">"Tick those who have really left: they are marked “left” and stay in the history."</p>
+                    {c.gone.iter().enumerate().map(|(i, (id, name, area))| view! {
+                        <label class="check">
+                            <input type="checkbox" name=format!("gone[{i}]") value=*id />
+                            {format!(" {name} · {}", if area.is_empty() { "no area" } else { area })}
+                        </label>
+                    }).collect_view()}
+                    <ul class="compact">{more(c.gone.len(), c.gone_count)}</ul>
+                </fieldset>
+            })}
+            <FormError fields=&[] error=apply_error />
+            <button type="submit" class="primary">"Apply"</button>
+        </ActionForm>
+    }
+}

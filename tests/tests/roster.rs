@@ -1,0 +1,316 @@
+//! Stories: importing the employer's list. A 2,000-row file with messy headers is
+//! mapped, previewed and applied; a newer list is reconciled and only what the lead
+//! confirms is applied; bad files get clear answers and change nothing.
+
+use rankfile_tests::{stories, Browser, TestApp};
+use serde_json::Value;
+
+stories!(
+    a_messy_list_imports_and_a_newer_one_reconciles,
+    bad_files_are_refused_and_change_nothing
+);
+
+const DEPTS: [&str; 8] = [
+    "ICU", "ER", "Pharmacy", "Radiology", "Oncology", "Dietary", "Transport", "NICU",
+];
+const SHIFTS: [&str; 3] = ["Day", "Evening", "Night"];
+
+/// Row `i` of the employer's list: "Last, First" names, messy headers, a hire date we ignore.
+fn line(i: usize, dept_shift: usize) -> String {
+    format!(
+        "{},\"Worker{i}, Pat\",{},{},RN {},2019-0{}-1{},555-01{:02}-{:04}\r\n",
+        10_000 + i,
+        DEPTS[(i + dept_shift) % DEPTS.len()],
+        SHIFTS[i % 3],
+        i % 4,
+        1 + i % 9,
+        i % 10,
+        i % 100,
+        i
+    )
+}
+
+fn roster(ids: impl Iterator<Item = usize>, moved: impl Fn(usize) -> bool) -> Vec<u8> {
+    let mut csv = String::from(
+        "\u{feff}Emp ID,Employee Name,Dept,Shift,Job Classification,Hire Date,Phone\r\n",
+    );
+    for i in ids {
+        csv.push_str(&line(i, usize::from(moved(i))));
+    }
+    csv.into_bytes()
+}
+
+async fn upload(lead: &Browser, id: &str, content: Vec<u8>) -> String {
+    let res = lead.upload_roster(id, "roster.csv", content, false).await;
+    let status = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(status, 200, "upload: {body}");
+    body
+}
+
+async fn count(lead: &Browser, id: &str) -> usize {
+    lead.call_ok("coworkers/list", &[("campaign_id", id)])
+        .await
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    // The map already has the ICU; the file brings seven more departments.
+    lead.call_ok("areas/create", &[("campaign_id", &id), ("name", "icu")])
+        .await;
+
+    let first = upload(&lead, &id, roster(0..2000, |_| false)).await;
+    let preview = lead
+        .call_ok(
+            "roster/preview",
+            &[("campaign_id", &id), ("import_id", &first)],
+        )
+        .await;
+    // rankfile guessed the columns from the messy headers; the hire date is left out.
+    assert_eq!(
+        preview["mapping"]["columns"],
+        serde_json::json!([
+            "EmployeeRef",
+            "Name",
+            "Area",
+            "Shift",
+            "JobTitle",
+            null,
+            "Phone"
+        ])
+    );
+    assert_eq!(preview["rows"], 2000);
+    assert_eq!(preview["error_count"], 0, "{}", preview["errors"]);
+    let changes = &preview["changes"];
+    assert_eq!(changes["new_count"], 2000);
+    assert_eq!(changes["new"][0]["name"], "Pat Worker0", "Last, First turned around");
+    assert_eq!(changes["new_areas"].as_array().unwrap().len(), 7, "ICU exists (any case)");
+    assert_eq!(changes["new_shifts"].as_array().unwrap().len(), 3);
+    let mapping = "employee_ref,name,area,shift,job_title,,phone";
+    let outcome = lead
+        .call_ok(
+            "roster/apply",
+            &[
+                ("campaign_id", &id),
+                ("import_id", &first),
+                ("mapping", mapping),
+                ("add_new", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(outcome["added"], 2000);
+    assert_eq!(outcome["areas_created"], 7);
+    assert_eq!(outcome["shifts_created"], 3);
+    assert_eq!(count(&lead, &id).await, 2000);
+    // Applying the same import twice does nothing more.
+    let res = lead
+        .call(
+            "roster/apply",
+            &[
+                ("campaign_id", &id),
+                ("import_id", &first),
+                ("mapping", mapping),
+                ("add_new", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert_eq!(count(&lead, &id).await, 2000);
+
+    // A newer list: 1900..2030 hired, 0..50 gone, 100..140 moved department.
+    let newer = roster(50..2030, |i| (100..140).contains(&i));
+    let second = upload(&lead, &id, newer).await;
+    let preview = lead
+        .call_ok(
+            "roster/preview",
+            &[
+                ("campaign_id", &id),
+                ("import_id", &second),
+                ("mapping", mapping),
+                ("match_by", "employee_ref"),
+            ],
+        )
+        .await;
+    let changes = &preview["changes"];
+    assert_eq!(changes["new_count"], 30);
+    assert_eq!(changes["gone_count"], 50);
+    assert_eq!(changes["moved_count"], 40);
+    assert_eq!(changes["unchanged"], 2000 - 50 - 40);
+    // The lead confirms the new hires, 10 of the moves and 20 of the departures.
+    let moves: Vec<String> = changes["moved"].as_array().unwrap()[..10]
+        .iter()
+        .map(|m| m["id"].to_string())
+        .collect();
+    let gone: Vec<String> = changes["gone"].as_array().unwrap()[..20]
+        .iter()
+        .map(|g| g[0].to_string())
+        .collect();
+    let mut form: Vec<(String, String)> = vec![
+        ("campaign_id".into(), id.clone()),
+        ("import_id".into(), second.clone()),
+        ("mapping".into(), mapping.into()),
+        ("match_by".into(), "employee_ref".into()),
+        ("add_new".into(), "on".into()),
+    ];
+    // Ticked boxes arrive with gaps in their indexes, as a browser sends them.
+    for (n, m) in moves.iter().enumerate() {
+        form.push((format!("moves[{}]", n * 2), m.clone()));
+    }
+    for (n, g) in gone.iter().enumerate() {
+        form.push((format!("gone[{}]", n * 3 + 1), g.clone()));
+    }
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let outcome = lead.call_ok("roster/apply", &pairs).await;
+    assert_eq!(outcome["added"], 30);
+    assert_eq!(outcome["moved"], 10);
+    assert_eq!(outcome["marked_left"], 20);
+    assert_eq!(outcome["areas_created"], 0);
+    assert_eq!(count(&lead, &id).await, 2030, "nobody is deleted");
+    let moved_one = lead
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &moves[0])],
+        )
+        .await;
+    let gone_one = lead
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &gone[0])],
+        )
+        .await;
+    assert_eq!(gone_one["fields"]["employment_status"], "Left");
+    let first_mover: Value = changes["moved"][0].clone();
+    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    let area_name = areas
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == moved_one["fields"]["area_id"])
+        .unwrap()["name"]
+        .clone();
+    assert_eq!(area_name, first_mover["to_area"]);
+
+    // Without JavaScript the upload lands on the preview page.
+    let res = lead
+        .upload_roster(&id, "again.csv", roster(0..3, |_| false), true)
+        .await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&format!("/campaigns/{id}/import/")));
+    let (status, html) = lead.get_html(&location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Employee Name") && html.contains("What would change"));
+    app.stop().await;
+}
+
+async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let refused = |content: Vec<u8>| {
+        let lead = lead.clone();
+        let id = id.clone();
+        async move {
+            let res = lead.upload_roster(&id, "bad.csv", content, false).await;
+            let status = res.status().as_u16();
+            let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+            (status, body["Validation"]["message"].as_str().unwrap_or("").to_owned())
+        }
+    };
+    // Windows-1252 "José" on line 3.
+    let (status, message) = refused(b"Name,Dept\nAna,ICU\nJos\xe9,ER\n".to_vec()).await;
+    assert_eq!(status, 422);
+    assert!(message.contains("Line 3") && message.contains("UTF-8"), "{message}");
+    let (status, message) = refused(b"PK\x03\x04rest-of-a-workbook".to_vec()).await;
+    assert_eq!(status, 422);
+    assert!(message.contains("Excel"), "{message}");
+    // 21 MB: refused before it is all read.
+    let (status, message) = refused(vec![b'a'; 21 * 1024 * 1024]).await;
+    assert_eq!(status, 422);
+    assert!(message.contains("20 MB"), "{message}");
+
+    // Readable but wrong inside: the preview says what, line by line; apply refuses.
+    let file = "Employee Name,Dept,Personal Email\n\
+                Ana Lopez,ICU,ana@example.org\n\
+                =HYPERLINK(\"http://evil\"),ICU,\n\
+                Ana Lopez,ICU,\n\
+                Ben Okafor,ER,not-an-email\n";
+    let import = upload_ok(&lead, &id, file.as_bytes().to_vec()).await;
+    let preview = lead
+        .call_ok(
+            "roster/preview",
+            &[("campaign_id", &id), ("import_id", &import)],
+        )
+        .await;
+    assert_eq!(preview["error_count"], 3, "{}", preview["errors"]);
+    let lines: Vec<i64> = preview["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [3, 4, 5]);
+    assert!(preview["changes"].is_null());
+    let res = lead
+        .call(
+            "roster/apply",
+            &[
+                ("campaign_id", &id),
+                ("import_id", &import),
+                ("mapping", "name,area,email"),
+                ("add_new", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    // No name column chosen: the mapping is refused in words.
+    let preview = lead
+        .call_ok(
+            "roster/preview",
+            &[
+                ("campaign_id", &id),
+                ("import_id", &import),
+                ("mapping", ",area,email"),
+            ],
+        )
+        .await;
+    assert!(preview["mapping_error"]
+        .as_str()
+        .unwrap()
+        .contains("name"));
+    assert_eq!(
+        lead.call_ok("coworkers/list", &[("campaign_id", &id)])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "nothing was imported"
+    );
+    assert_eq!(
+        lead.call_ok("areas/list", &[("campaign_id", &id)])
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "no areas were created"
+    );
+    // Without JavaScript a refused file comes back to the upload page with the reason.
+    let res = lead
+        .upload_roster(&id, "bad.csv", b"PK\x03\x04".to_vec(), true)
+        .await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&format!("/campaigns/{id}/import?error=")));
+    let (_, html) = lead.get_html(&location).await;
+    assert!(html.contains("Excel workbook"));
+    app.stop().await;
+}
+
+async fn upload_ok(lead: &Browser, id: &str, content: Vec<u8>) -> String {
+    upload(lead, id, content).await
+}

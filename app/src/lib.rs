@@ -26,8 +26,8 @@ use crate::pages::{
     chart::ChartPage,
     coworker::CoworkerPage,
     map::{CoworkersPage, MapPage},
-    roster::{ImportPage, ImportPreviewPage},
     not_found::NotFound,
+    roster::{ImportPage, ImportPreviewPage},
 };
 
 /// The HTML document around the app, rendered on the server only.

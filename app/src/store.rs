@@ -142,8 +142,12 @@ pub trait Store: Send + Sync + 'static {
     async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>>;
     /// Renames, moves, retires or places an area. NotFound if the area or the new parent
     /// is not in the campaign; Conflict if the move would put an area inside itself.
-    async fn update_area(&self, campaign_id: i64, area_id: i64, change: &AreaChange)
-        -> StoreResult<Area>;
+    async fn update_area(
+        &self,
+        campaign_id: i64,
+        area_id: i64,
+        change: &AreaChange,
+    ) -> StoreResult<Area>;
     /// Every area with its head count, 1–2s and unknowns (unarchived, active or on leave).
     async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>>;
     /// NotFound if the area or shift is not in the campaign.
@@ -262,7 +266,6 @@ pub struct RosterPlan {
     /// Coworkers no longer on the list: their status becomes "left".
     pub gone: Vec<i64>,
 }
-
 
 /// What the sign-in check needs.
 #[derive(Debug, Clone)]

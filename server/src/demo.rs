@@ -125,11 +125,11 @@ fn person(i: usize, departments: &[(i64, &[&str])], shifts: &[i64]) -> NewCowork
     fields.job_title = titles[((h >> 24) % titles.len() as u64) as usize].to_owned();
     fields.employee_ref = format!("E{:05}", 10_000 + i);
     fields.language = LANGUAGES[((h >> 28) % 5) as usize].to_owned();
-    if (h >> 32) % 4 == 0 {
+    if (h >> 32).is_multiple_of(4) {
         fields.tags = vec![GROUPS[((h >> 36) % 8) as usize].to_owned()];
     }
-    fields.organic_leader = (h >> 40) % 20 == 0;
-    fields.committee_member = (h >> 44) % 30 == 0;
+    fields.organic_leader = (h >> 40).is_multiple_of(20);
+    fields.committee_member = (h >> 44).is_multiple_of(30);
     // Department temperature 0..=4: 0 is cold (mostly 4s and 5s), 4 is hot (1s and 2s).
     let heat = (mix(dept, 7) % 5) as i32;
     let roll = ((h >> 48) % 100) as i32;
@@ -224,7 +224,9 @@ pub async fn seed(
     for shift in SHIFTS {
         shifts.push(store.create_shift(campaign.id, shift).await?.id);
     }
-    let people: Vec<NewCoworker> = (0..coworkers).map(|i| person(i, &departments, &shifts)).collect();
+    let people: Vec<NewCoworker> = (0..coworkers)
+        .map(|i| person(i, &departments, &shifts))
+        .collect();
     let mut ids = Vec::with_capacity(coworkers);
     for chunk in people.chunks(5_000) {
         ids.extend(store.create_coworkers(campaign.id, chunk).await?);

@@ -29,6 +29,11 @@ async fn coworker(lead: &Browser, id: &str, name: &str, area: &str) -> String {
         .to_string()
 }
 
+/// Whether a JSON id is the id in `expected`.
+fn id_is(value: &Value, expected: &str) -> bool {
+    value.as_i64().is_some_and(|n| n.to_string() == expected)
+}
+
 fn field_of(res_body: &str) -> String {
     let v: Value = serde_json::from_str(res_body).unwrap_or(Value::Null);
     v["Validation"]["field"].as_str().unwrap_or("").to_owned()
@@ -75,7 +80,13 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
             .await
         }
     };
-    let res = update(icu.clone(), "Intensive Care", site.clone(), ["0", "0", "10", "6"]).await;
+    let res = update(
+        icu.clone(),
+        "Intensive Care",
+        site.clone(),
+        ["0", "0", "10", "6"],
+    )
+    .await;
     assert_eq!(res.status(), 200);
     // A loop (the ICU inside its own pod) is refused, naming the field.
     let res = update(icu.clone(), "Intensive Care", pod.clone(), ["", "", "", ""]).await;
@@ -87,14 +98,19 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
     let res = update(er.clone(), "ER", site.clone(), ["55", "0", "10", "2"]).await;
     assert_eq!(res.status(), 422);
     // Moving the pod under the ER works.
-    assert_eq!(update(pod.clone(), "ICU pod B", er.clone(), ["", "", "", ""]).await.status(), 200);
+    assert_eq!(
+        update(pod.clone(), "ICU pod B", er.clone(), ["", "", "", ""])
+            .await
+            .status(),
+        200
+    );
 
     let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
     let icu_row = areas
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["id"].to_string() == icu)
+        .find(|a| id_is(&a["id"], &icu))
         .unwrap()
         .clone();
     assert_eq!(icu_row["name"], "Intensive Care");
@@ -103,7 +119,7 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["id"].to_string() == pod)
+        .find(|a| id_is(&a["id"], &pod))
         .unwrap()
         .clone();
     assert_eq!(pod_row["parent_id"].to_string(), er);
@@ -117,11 +133,14 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| s["area"]["id"].to_string() == icu)
+        .find(|s| id_is(&s["area"]["id"], &icu))
         .unwrap()
         .clone();
     assert_eq!(icu_stats["coworkers"], 2);
-    assert_eq!(icu_stats["unknown"], 2, "nobody rated yet: unknown, never a 3");
+    assert_eq!(
+        icu_stats["unknown"], 2,
+        "nobody rated yet: unknown, never a 3"
+    );
     assert_eq!(icu_stats["supporters"], 0);
 
     // Retiring keeps the area (and its history) but marks it.
@@ -141,7 +160,7 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
         .as_array()
         .unwrap()
         .iter()
-        .any(|a| a["id"].to_string() == er && a["retired"] == true));
+        .any(|a| id_is(&a["id"], &er) && a["retired"] == true));
     app.stop().await;
 }
 
@@ -187,7 +206,10 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
         assert_eq!(field_of(&res.text().await.unwrap()), field);
     }
     let got = lead
-        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ana)])
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ana)],
+        )
         .await;
     assert_eq!(got["fields"]["name"], "Ana Lopez", "nothing was written");
 
@@ -195,7 +217,10 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     lead.call_ok("coworkers/update", &pairs).await;
     let got = lead
-        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ana)])
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ana)],
+        )
         .await;
     let f = &got["fields"];
     assert_eq!(f["name"], "Ana María López");
@@ -217,7 +242,10 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     org.call_ok("coworkers/update", &pairs).await;
     let got = lead
-        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ana)])
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ana)],
+        )
         .await;
     assert_eq!(
         got["fields"]["assigned_organizer"].to_string(),
@@ -244,10 +272,15 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
         &[("campaign_id", &id), ("coworker_id", &ben)],
     )
     .await;
-    let list = lead.call_ok("coworkers/list", &[("campaign_id", &id)]).await;
+    let list = lead
+        .call_ok("coworkers/list", &[("campaign_id", &id)])
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     let got = lead
-        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ben)])
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ben)],
+        )
         .await;
     assert_eq!(got["archived"], true);
     let res = org
@@ -259,10 +292,16 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
     assert_eq!(res.status(), 403, "archiving is for leads");
     lead.call_ok(
         "coworkers/archive",
-        &[("campaign_id", &id), ("coworker_id", &ben), ("restore", "on")],
+        &[
+            ("campaign_id", &id),
+            ("coworker_id", &ben),
+            ("restore", "on"),
+        ],
     )
     .await;
-    let list = lead.call_ok("coworkers/list", &[("campaign_id", &id)]).await;
+    let list = lead
+        .call_ok("coworkers/list", &[("campaign_id", &id)])
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 2);
 
     // Without JavaScript: the form posts and the browser comes back to the page.
@@ -446,7 +485,9 @@ async fn the_chart_filters_and_the_export_is_for_leads(app: TestApp) {
     assert_eq!(theirs["in_scope"], 1);
 
     // The page renders without JavaScript, filtered by the address.
-    let (status, html) = lead.get_html(&format!("/campaigns/{id}/chart?tag=choir")).await;
+    let (status, html) = lead
+        .get_html(&format!("/campaigns/{id}/chart?tag=choir"))
+        .await;
     assert_eq!(status, 200);
     assert!(html.contains("1 of 3 coworkers match"), "{html}");
 

@@ -73,7 +73,10 @@ async fn the_demo_is_a_hospital_of_twenty_departments(app: TestApp) {
     let ties = lead
         .call_ok(
             "ties/list",
-            &[("campaign_id", &id), ("coworker_id", &leader["id"].to_string())],
+            &[
+                ("campaign_id", &id),
+                ("coworker_id", &leader["id"].to_string()),
+            ],
         )
         .await;
     assert!(

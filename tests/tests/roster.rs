@@ -11,7 +11,14 @@ stories!(
 );
 
 const DEPTS: [&str; 8] = [
-    "ICU", "ER", "Pharmacy", "Radiology", "Oncology", "Dietary", "Transport", "NICU",
+    "ICU",
+    "ER",
+    "Pharmacy",
+    "Radiology",
+    "Oncology",
+    "Dietary",
+    "Transport",
+    "NICU",
 ];
 const SHIFTS: [&str; 3] = ["Day", "Evening", "Night"];
 
@@ -87,8 +94,15 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
     assert_eq!(preview["error_count"], 0, "{}", preview["errors"]);
     let changes = &preview["changes"];
     assert_eq!(changes["new_count"], 2000);
-    assert_eq!(changes["new"][0]["name"], "Pat Worker0", "Last, First turned around");
-    assert_eq!(changes["new_areas"].as_array().unwrap().len(), 7, "ICU exists (any case)");
+    assert_eq!(
+        changes["new"][0]["name"], "Pat Worker0",
+        "Last, First turned around"
+    );
+    assert_eq!(
+        changes["new_areas"].as_array().unwrap().len(),
+        7,
+        "ICU exists (any case)"
+    );
     assert_eq!(changes["new_shifts"].as_array().unwrap().len(), 3);
     let mapping = "employee_ref,name,area,shift,job_title,,phone";
     let outcome = lead
@@ -217,13 +231,22 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
             let res = lead.upload_roster(&id, "bad.csv", content, false).await;
             let status = res.status().as_u16();
             let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
-            (status, body["Validation"]["message"].as_str().unwrap_or("").to_owned())
+            (
+                status,
+                body["Validation"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_owned(),
+            )
         }
     };
     // Windows-1252 "José" on line 3.
     let (status, message) = refused(b"Name,Dept\nAna,ICU\nJos\xe9,ER\n".to_vec()).await;
     assert_eq!(status, 422);
-    assert!(message.contains("Line 3") && message.contains("UTF-8"), "{message}");
+    assert!(
+        message.contains("Line 3") && message.contains("UTF-8"),
+        "{message}"
+    );
     let (status, message) = refused(b"PK\x03\x04rest-of-a-workbook".to_vec()).await;
     assert_eq!(status, 422);
     assert!(message.contains("Excel"), "{message}");
@@ -277,10 +300,7 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
             ],
         )
         .await;
-    assert!(preview["mapping_error"]
-        .as_str()
-        .unwrap()
-        .contains("name"));
+    assert!(preview["mapping_error"].as_str().unwrap().contains("name"));
     assert_eq!(
         lead.call_ok("coworkers/list", &[("campaign_id", &id)])
             .await

@@ -3,6 +3,9 @@
 //! Leads reach the whole campaign; organizers their areas and assignees (an
 //! out-of-scope coworker answers NotFound, as if absent); viewers see no names.
 
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use crate::domain::{Coworker, CoworkerSummary, Tie};
@@ -142,7 +145,6 @@ pub async fn create_coworker(
 /// Edits a coworker in scope. Organizers cannot reassign (leads assign coworkers to
 /// organizers) and cannot move someone out of their own scope.
 #[server(prefix = "/api", endpoint = "coworkers/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_coworker(
     campaign_id: i64,
     coworker_id: i64,

@@ -61,7 +61,9 @@ pub fn write_csv(
             name_of(f.shift_id, &shifts),
             f.job_title.clone(),
             f.employee_ref.clone(),
-            c.rating.map(|r| r.to_string()).unwrap_or_else(|| "unknown".into()),
+            c.rating
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "unknown".into()),
             f.organic_leader.to_string(),
             f.committee_member.to_string(),
             f.tags.join(", "),

@@ -1,5 +1,8 @@
 //! The workplace map: areas and shifts (leads build them), the floor plan, the chart.
 
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use serde::{Deserialize, Serialize};
@@ -73,7 +76,6 @@ pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppEr
 
 /// Renames, moves, retires or places an area on the floor-plan grid. Leads only.
 #[server(prefix = "/api", endpoint = "areas/update")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_area(
     campaign_id: i64,
     area_id: i64,

@@ -7,9 +7,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-#[cfg(feature = "ssr")]
-use server_fn::codec::MultipartData;
-use server_fn::codec::MultipartFormData;
+use server_fn::codec::{MultipartData, MultipartFormData};
 
 use crate::domain::roster::{Mapping, MatchBy, Moved, RosterRow, RowError};
 use crate::domain::workplace::RosterOutcome;
@@ -19,6 +17,7 @@ use crate::error::AppError;
 pub const PREVIEW_LIMIT: usize = 200;
 
 /// The first rows of the file, as they are, so the lead can check the mapping.
+#[cfg(feature = "ssr")]
 const SAMPLE_ROWS: usize = 5;
 
 /// Everything the preview page shows.
@@ -73,7 +72,10 @@ fn decode_mapping(raw: &str) -> Result<Mapping, AppError> {
         .map(|key| match key.trim() {
             "" => Ok(None),
             key => Field::parse(key).map(Some).ok_or_else(|| {
-                AppError::validation("mapping", format!("'{key}' is not a column rankfile knows."))
+                AppError::validation(
+                    "mapping",
+                    format!("'{key}' is not a column rankfile knows."),
+                )
             }),
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -86,7 +88,13 @@ async fn load(
     caller: &crate::auth::Caller,
     campaign_id: i64,
     import_id: i64,
-) -> Result<(crate::store::RosterUpload, crate::domain::roster::RosterFile), AppError> {
+) -> Result<
+    (
+        crate::store::RosterUpload,
+        crate::domain::roster::RosterFile,
+    ),
+    AppError,
+> {
     let upload = caller
         .state
         .store
@@ -214,7 +222,11 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
         .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
     // Refuse unreadable files now, before anything is stored.
     parse_file(&content)?;
-    let filename: String = filename.chars().filter(|c| !c.is_control()).take(200).collect();
+    let filename: String = filename
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     let id = caller
         .state
         .store
@@ -315,7 +327,6 @@ pub async fn preview_roster(
 /// moves whose ids are in `moves`, and "left" for the ids in `gone`. Every row must be
 /// good; anything else changes nothing.
 #[server(prefix = "/api", endpoint = "roster/apply")]
-#[allow(clippy::too_many_arguments)]
 pub async fn apply_roster(
     campaign_id: i64,
     import_id: i64,
@@ -337,7 +348,8 @@ pub async fn apply_roster(
         ));
     }
     let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
-    let (errors, changes) = plan(&caller, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
+    let (errors, changes) =
+        plan(&caller, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
     if let Some(first) = errors.first() {
         return Err(AppError::validation(
             "file",
@@ -366,20 +378,25 @@ pub async fn apply_roster(
         .filter(|id| gone.contains(id))
         .collect();
     // Create only the areas and shifts the confirmed rows use.
-    let used = |names: &[String], pick: &dyn Fn(&RosterRow) -> String, to: &dyn Fn(&Moved) -> String| {
-        names
-            .iter()
-            .filter(|n| {
-                let n = normalize_area(n);
-                add.iter().any(|r| normalize_area(&pick(r)) == n)
-                    || moves.iter().any(|m| normalize_area(&to(m)) == n)
-            })
-            .cloned()
-            .collect::<Vec<_>>()
-    };
+    let used =
+        |names: &[String], pick: &dyn Fn(&RosterRow) -> String, to: &dyn Fn(&Moved) -> String| {
+            names
+                .iter()
+                .filter(|n| {
+                    let n = normalize_area(n);
+                    add.iter().any(|r| normalize_area(&pick(r)) == n)
+                        || moves.iter().any(|m| normalize_area(&to(m)) == n)
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        };
     let plan = RosterPlan {
-        new_areas: used(&changes.new_areas, &|r| r.area.clone(), &|m| m.to_area.clone()),
-        new_shifts: used(&changes.new_shifts, &|r| r.shift.clone(), &|m| m.to_shift.clone()),
+        new_areas: used(&changes.new_areas, &|r| r.area.clone(), &|m| {
+            m.to_area.clone()
+        }),
+        new_shifts: used(&changes.new_shifts, &|r| r.shift.clone(), &|m| {
+            m.to_shift.clone()
+        }),
         add,
         moves,
         gone,

@@ -41,7 +41,11 @@ pub fn Chip(campaign_id: i64, coworker: CoworkerSummary) -> impl IntoView {
         "{}, {}{}{}",
         c.name,
         rating_words(c.rating),
-        if c.organic_leader { ", organic leader" } else { "" },
+        if c.organic_leader {
+            ", organic leader"
+        } else {
+            ""
+        },
         if c.committee_member {
             ", committee member"
         } else {

@@ -74,8 +74,10 @@ fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
     if coworkers.iter().any(|c| c.area_id.is_none()) {
         rows.push((None, "No area".into()));
     }
-    let mut columns: Vec<(Option<i64>, String)> =
-        shifts.iter().map(|s| (Some(s.id), s.name.clone())).collect();
+    let mut columns: Vec<(Option<i64>, String)> = shifts
+        .iter()
+        .map(|s| (Some(s.id), s.name.clone()))
+        .collect();
     if coworkers.iter().any(|c| c.shift_id.is_none()) {
         columns.push((None, "No shift".into()));
     }

@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::coworkers::{list_coworkers, CreateCoworker};
-use crate::api::map::{list_areas, list_shifts, CreateArea, CreateShift};
+use crate::api::map::{floor_plan, list_areas, list_shifts, CreateArea, CreateShift, UpdateArea};
+use crate::components::floor_plan::FloorPlan;
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::{Area, Shift};
@@ -30,10 +31,22 @@ pub fn MapPage() -> impl IntoView {
     let id = campaign_id();
     let add_area = ServerAction::<CreateArea>::new();
     let add_shift = ServerAction::<CreateShift>::new();
+    let update_area = ServerAction::<UpdateArea>::new();
     let areas = Resource::new(
-        move || (id.get(), add_area.version().get()),
-        |(id, _)| list_areas(id),
+        move || {
+            (
+                id.get(),
+                add_area.version().get(),
+                update_area.version().get(),
+            )
+        },
+        |(id, _, _)| list_areas(id),
     );
+    let plan = Resource::new(
+        move || (id.get(), update_area.version().get()),
+        |(id, _)| floor_plan(id),
+    );
+    let update_error = Signal::derive(move || update_area.value().get().and_then(Result::err));
     let shifts = Resource::new(
         move || (id.get(), add_shift.version().get()),
         |(id, _)| list_shifts(id),
@@ -45,24 +58,76 @@ pub fn MapPage() -> impl IntoView {
         <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
         <Suspense fallback=|| view! { <p>"Loading the map…"</p> }>
             {move || Suspend::new(async move {
-                let (areas, shifts) = match (areas.await, shifts.await) {
-                    (Ok(a), Ok(s)) => (a, s),
-                    (Err(e), _) | (_, Err(e)) => return error_view(e),
+                let (areas, shifts, plan) = match (areas.await, shifts.await, plan.await) {
+                    (Ok(a), Ok(s), Ok(p)) => (a, s, p),
+                    (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return error_view(e),
                 };
                 let name_of = |id: Option<i64>| {
                     id.and_then(|id| areas.iter().find(|a| a.id == id)).map(|a| a.name.clone())
                 };
+                let cid = id.get_untracked();
                 view! {
+                    <section aria-labelledby="plan-heading">
+                        <h2 id="plan-heading">"Floor plan"</h2>
+                        <FloorPlan stats=plan />
+                    </section>
                     <section aria-labelledby="areas-heading">
                         <h2 id="areas-heading">"Areas"</h2>
+                        <FormError fields=&[] error=update_error />
                         <ul class="plain-list" data-testid="area-list">
-                            {areas.iter().map(|a| view! {
+                            {areas.clone().into_iter().map(|a| {
+                                let parents: Vec<(i64, String)> = areas
+                                    .iter()
+                                    .filter(|p| p.id != a.id && !p.retired)
+                                    .map(|p| (p.id, p.name.clone()))
+                                    .collect();
+                                let parent_name = name_of(a.parent_id);
+                                let g = a.grid;
+                                let num = move |f: fn(&crate::domain::GridBox) -> i32| g.as_ref().map(|g| f(g).to_string()).unwrap_or_default();
+                                let aid = a.id;
+                                let fid = move |f: &str| format!("area-{aid}-{f}");
+                                view! {
                                 <li>
-                                    <strong>{a.name.clone()}</strong>
-                                    <span class="hint">" #" {a.id}</span>
-                                    {name_of(a.parent_id).map(|p| view! { <span class="hint">" in " {p}</span> })}
+                                    <details>
+                                        <summary>
+                                            <strong>{a.name.clone()}</strong>
+                                            <span class="hint">" #" {a.id}</span>
+                                            {parent_name.map(|p| view! { <span class="hint">" in " {p}</span> })}
+                                            {a.retired.then(|| view! { <span class="hint">" · retired"</span> })}
+                                        </summary>
+                                        <ActionForm action=update_area attr:class="stack" attr:novalidate=true>
+                                            <ReturnTo />
+                                            <input type="hidden" name="campaign_id" value=cid />
+                                            <input type="hidden" name="area_id" value=a.id />
+                                            <label for=fid("name")>"Name"</label>
+                                            <input id=fid("name") name="name" type="text" value=a.name.clone() />
+                                            <label for=fid("parent")>"Inside"</label>
+                                            <select id=fid("parent") name="parent_id">
+                                                <option value="">"— top level —"</option>
+                                                {parents.into_iter().map(|(pid, pname)| view! {
+                                                    <option value=pid selected=Some(pid) == a.parent_id>{pname}</option>
+                                                }).collect_view()}
+                                            </select>
+                                            <fieldset class="grid-box">
+                                                <legend>"Place on the floor plan (grid cells; leave empty for none)"</legend>
+                                                <label for=fid("x")>"Column"</label>
+                                                <input id=fid("x") name="grid_x" type="number" min="0" inputmode="numeric" value=num(|g| g.x) />
+                                                <label for=fid("y")>"Row"</label>
+                                                <input id=fid("y") name="grid_y" type="number" min="0" inputmode="numeric" value=num(|g| g.y) />
+                                                <label for=fid("w")>"Width"</label>
+                                                <input id=fid("w") name="grid_w" type="number" min="1" inputmode="numeric" value=num(|g| g.w) />
+                                                <label for=fid("h")>"Height"</label>
+                                                <input id=fid("h") name="grid_h" type="number" min="1" inputmode="numeric" value=num(|g| g.h) />
+                                            </fieldset>
+                                            <label class="check">
+                                                <input type="checkbox" name="retired" checked=a.retired />
+                                                " Retired (kept for history, off the chart)"
+                                            </label>
+                                            <button type="submit">"Save area"</button>
+                                        </ActionForm>
+                                    </details>
                                 </li>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </ul>
                         <ActionForm action=add_area attr:class="card stack" attr:novalidate=true>
                             <ReturnTo />

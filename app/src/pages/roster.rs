@@ -50,9 +50,7 @@ pub fn ImportPage() -> impl IntoView {
 
 /// The mapping from the address (`col0=name&col1=&…&match=…`), or "" for rankfile's guess.
 fn mapping_from_query(query: &leptos_router::params::ParamsMap) -> String {
-    let columns: Vec<String> = (0..)
-        .map_while(|i| query.get(&format!("col{i}")))
-        .collect();
+    let columns: Vec<String> = (0..).map_while(|i| query.get(&format!("col{i}"))).collect();
     columns.join(",")
 }
 
@@ -75,7 +73,14 @@ pub fn ImportPreviewPage() -> impl IntoView {
     });
     let apply = ServerAction::<ApplyRoster>::new();
     let preview = Resource::new(
-        move || (id.get(), import_id.get(), chosen.get(), apply.version().get()),
+        move || {
+            (
+                id.get(),
+                import_id.get(),
+                chosen.get(),
+                apply.version().get(),
+            )
+        },
         |(id, import, (mapping, by), _)| preview_roster(id, import, mapping, by),
     );
     let apply_error = Signal::derive(move || apply.value().get().and_then(Result::err));
@@ -195,7 +200,10 @@ fn changes_form(
     let import_id = p.import_id;
     let mapping = encode_mapping(&p.mapping);
     let match_by = p.match_by.key();
-    let more = |shown: usize, total: usize| (total > shown).then(|| view! { <li class="hint">{format!("…and {} more", total - shown)}</li> });
+    let more = |shown: usize, total: usize| {
+        (total > shown)
+            .then(|| view! { <li class="hint">{format!("…and {} more", total - shown)}</li> })
+    };
     view! {
         <ActionForm action=apply attr:class="card stack" attr:data-testid="apply-form">
             <h2>"What would change"</h2>

@@ -47,7 +47,8 @@ pub(crate) fn join_ids(ids: &[i64]) -> String {
 }
 
 /// The columns of [`CoworkerRow`].
-pub(crate) const SUMMARY_COLUMNS: &str = "id, name, area_id, shift_id, job_title, assigned_organizer, \
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, name, area_id, shift_id, job_title, assigned_organizer, \
      rating, organic_leader, committee_member, tags";
 
 #[derive(sqlx::FromRow)]

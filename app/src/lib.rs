@@ -27,6 +27,7 @@ use crate::pages::{
     coworker::CoworkerPage,
     map::{CoworkersPage, MapPage},
     not_found::NotFound,
+    organizing::{CoveragePage, LogPage, MyListPage},
     roster::{ImportPage, ImportPreviewPage},
 };
 
@@ -75,7 +76,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id/map") view=MapPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/coworkers") view=CoworkersPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/coworkers/:cid/log") view=LogPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/chart") view=ChartPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/my") view=MyListPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/coverage") view=CoveragePage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
                 </Routes>

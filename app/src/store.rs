@@ -4,15 +4,19 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::config::LeptosOptions;
 
+use crate::domain::organizing::{
+    Assessment, CampaignSettings, Commitment, CommitmentStatus, Conversation, Coverage, MyList,
+    NewConversation, Source,
+};
 use crate::domain::roster::{Existing, Moved, RosterRow};
 pub use crate::domain::workplace::RosterOutcome;
 use crate::domain::{
     Area, AreaStats, AuditEntry, Campaign, CampaignName, Coworker, CoworkerFields, CoworkerScope,
-    CoworkerSummary, CurrentUser, Email, GridBox, Member, MemberSummary, MyCampaign, Role, Shift,
-    Tie, TieKind,
+    CoworkerSummary, CurrentUser, Email, GridBox, LeaderReach, Member, MemberSummary, MyCampaign,
+    Role, Shift, Tie, TieKind,
 };
 use crate::error::AppError;
 
@@ -193,6 +197,8 @@ pub trait Store: Send + Sync + 'static {
     async fn add_tie(&self, campaign_id: i64, tie: &NewTie) -> StoreResult<i64>;
     async fn create_ties(&self, campaign_id: i64, ties: &[NewTie]) -> StoreResult<u64>;
     async fn remove_tie(&self, campaign_id: i64, tie_id: i64) -> StoreResult<()>;
+    /// Every unarchived organic leader with how many (unarchived) coworkers listen to them.
+    async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>>;
 
     // Roster imports
     async fn save_roster(&self, upload: &NewRoster) -> StoreResult<i64>;
@@ -207,6 +213,69 @@ pub trait Store: Send + Sync + 'static {
         plan: &RosterPlan,
     ) -> StoreResult<RosterOutcome>;
 
+    // The organizer's loop
+    async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings>;
+    async fn set_campaign_settings(
+        &self,
+        campaign_id: i64,
+        settings: &CampaignSettings,
+    ) -> StoreResult<()>;
+    /// Stores a one-on-one once per client id, with its rating (an assessment, and the
+    /// coworker's current rating) and its commitment, in one transaction. Returns the
+    /// conversation's id and whether this call stored it.
+    async fn log_conversation(
+        &self,
+        campaign_id: i64,
+        organizer_id: i64,
+        log: &NewConversation,
+        commitment: Option<(String, NaiveDate)>,
+    ) -> StoreResult<(i64, bool)>;
+    /// A rating without a conversation: an assessment and the current rating, together.
+    async fn rate(&self, campaign_id: i64, rating: &NewAssessment) -> StoreResult<()>;
+    async fn assessments(&self, campaign_id: i64, coworker_id: i64)
+        -> StoreResult<Vec<Assessment>>;
+    async fn conversations(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// The coworker a conversation is about.
+    async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn follow_up_done(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The coworker a commitment is about.
+    async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn resolve_commitment(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        status: CommitmentStatus,
+        by: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    async fn open_commitments(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Commitment>>;
+    async fn my_list(
+        &self,
+        campaign_id: i64,
+        user_id: i64,
+        today: NaiveDate,
+        stale_days: i64,
+    ) -> StoreResult<MyList>;
+    async fn coverage(
+        &self,
+        campaign_id: i64,
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Coverage>;
+
     // Audit log (append-only)
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
     async fn audit_log(&self, campaign_id: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
@@ -218,6 +287,17 @@ pub struct NewCoworker {
     pub fields: CoworkerFields,
     /// 1–5, or None for unknown.
     pub rating: Option<i32>,
+}
+
+/// A dated rating to store.
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    pub coworker_id: i64,
+    pub organizer_id: i64,
+    pub rating: i32,
+    pub source: Source,
+    pub note: String,
+    pub at: DateTime<Utc>,
 }
 
 /// A lead's change to an area.

@@ -10,7 +10,7 @@ async function openCampaignPage(page: Page, link: string) {
 async function addArea(page: Page, name: string): Promise<string> {
   await page.getByLabel(/^New area/).fill(name);
   await page.getByRole("button", { name: "Add area" }).click();
-  const item = page.getByTestId("area-list").locator("li", { hasText: name });
+  const item = page.getByTestId("area-list").locator("summary", { hasText: name });
   await expect(item).toBeVisible();
   return (await item.textContent())!.match(/#(\d+)/)![1];
 }

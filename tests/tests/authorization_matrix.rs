@@ -110,6 +110,9 @@ struct Fixture {
     tie_id: std::sync::Arc<std::sync::atomic::AtomicI64>,
     /// A roster upload awaiting preview.
     import_id: i64,
+    /// A one-on-one with the coworker in area 1, with a follow-up and a commitment.
+    conversation_id: i64,
+    commitment_id: i64,
 }
 
 /// A small roster the upload row sends.
@@ -282,6 +285,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         }),
         row("/api/areas/stats", MEMBERS_OF_A, in_a(&a)),
         row("/api/chart/get", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/leaders/reach", ORGANIZERS_OF_A, in_a(&a)),
         row("/api/ties/list", SCOPE_OF_AREA_1, {
             let (a, c) = (a.clone(), fx.coworker_id.to_string());
             move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
@@ -310,6 +314,63 @@ fn rows(fx: &Fixture) -> Vec<Row> {
                         "tie_id",
                         tie.load(std::sync::atomic::Ordering::SeqCst).to_string(),
                     ),
+                ]
+            }
+        }),
+        // --- the organizer's loop ---
+        row("/api/conversations/form", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        }),
+        row("/api/conversations/log", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |actor| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("coworker_id", c.clone()),
+                    ("client_id", format!("matrix-{}", actor.slug())),
+                    ("notes", "Talked about staffing.".into()),
+                ]
+            }
+        }),
+        row("/api/ratings/set", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("coworker_id", c.clone()),
+                    ("rating", "2".into()),
+                ]
+            }
+        }),
+        row("/api/coworkers/history", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        }),
+        row("/api/followups/done", SCOPE_OF_AREA_1, {
+            let (a, v) = (a.clone(), fx.conversation_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("conversation_id", v.clone())]
+        }),
+        row("/api/commitments/resolve", SCOPE_OF_AREA_1, {
+            let (a, m) = (a.clone(), fx.commitment_id.to_string());
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("commitment_id", m.clone()),
+                    ("status", "kept".into()),
+                ]
+            }
+        }),
+        row("/api/mylist/get", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/coverage/get", LEAD_OF_A, in_a(&a)),
+        row("/api/settings/get", MEMBERS_OF_A, in_a(&a)),
+        row("/api/settings/update", LEAD_OF_A, {
+            let a = a.clone();
+            move |_| {
+                vec![
+                    ("campaign_id", a.clone()),
+                    ("stale_days", "30".into()),
+                    ("issue_tags", "pay, staffing, safety".into()),
                 ]
             }
         }),
@@ -501,6 +562,32 @@ async fn authorization_matrix(app: TestApp) {
         .as_i64()
         .expect("victim user id");
     assert_eq!(members.len(), 5, "lead, viewer, two organizers, victim");
+    let logged = lead
+        .call_ok(
+            "conversations/log",
+            &[
+                ("campaign_id", &a_id),
+                ("coworker_id", &coworker_id.to_string()),
+                ("client_id", "matrix-fixture"),
+                ("ask", "sign the petition"),
+                ("answer", "yes"),
+                ("follow_up_on", "2026-01-01"),
+            ],
+        )
+        .await;
+    let conversation_id = logged["conversation_id"].as_i64().expect("conversation id");
+    let history = lead
+        .call_ok(
+            "coworkers/history",
+            &[
+                ("campaign_id", &a_id),
+                ("coworker_id", &coworker_id.to_string()),
+            ],
+        )
+        .await;
+    let commitment_id = history["commitments"][0]["id"]
+        .as_i64()
+        .expect("a yes to an ask is a commitment");
     let fixture = Fixture {
         campaign_a,
         victim_id,
@@ -508,6 +595,8 @@ async fn authorization_matrix(app: TestApp) {
         neighbour_id,
         tie_id: Default::default(),
         import_id,
+        conversation_id,
+        commitment_id,
     };
     let setup_time = started.elapsed();
 

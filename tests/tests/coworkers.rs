@@ -412,6 +412,22 @@ async fn ties_are_recorded_within_scope(app: TestApp) {
     assert_eq!(seen.as_array().unwrap().len(), 1);
     assert_eq!(seen[0]["other_name"], "Ben");
     assert_eq!(seen[0]["outgoing"], true);
+    // Ben is an organic leader: the map shows whom he reaches (Ana listens to him).
+    lead.call_ok(
+        "coworkers/update",
+        &[
+            ("campaign_id", &id),
+            ("coworker_id", &ben),
+            ("name", "Ben"),
+            ("area_id", &icu),
+            ("organic_leader", "on"),
+        ],
+    )
+    .await;
+    let reach = org.call_ok("leaders/reach", &[("campaign_id", &id)]).await;
+    assert_eq!(reach[0]["name"], "Ben");
+    assert_eq!(reach[0]["listeners"], 1);
+    assert_eq!(reach[0]["unknown"], 1);
     let from_ben = lead
         .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ben)])
         .await;

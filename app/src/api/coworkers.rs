@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{Coworker, CoworkerSummary, Tie};
+use crate::domain::{Coworker, CoworkerSummary, LeaderReach, Tie};
 use crate::error::AppError;
 
 /// An optional id from a form's `<select>`: `""` is none.
@@ -314,6 +314,21 @@ pub async fn add_tie(
         )
         .await?;
     Ok(id)
+}
+
+/// The organic leaders the caller may see, and how many coworkers listen to each: the
+/// map of who reaches whom. Counts only: listeners outside the caller's scope are not named.
+#[server(prefix = "/api", endpoint = "leaders/reach")]
+pub async fn organic_leaders(campaign_id: i64) -> Result<Vec<LeaderReach>, AppError> {
+    let (caller, _, scope) = scoped(campaign_id).await?;
+    Ok(caller
+        .state
+        .store
+        .leader_reach(campaign_id)
+        .await?
+        .into_iter()
+        .filter(|l| scope.allows(l.area_id, l.assigned_organizer))
+        .collect())
 }
 
 #[cfg(feature = "ssr")]

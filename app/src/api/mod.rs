@@ -9,4 +9,5 @@ pub mod coworkers;
 pub mod export;
 pub mod map;
 pub mod members;
+pub mod organizing;
 pub mod roster;

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod campaign;
+pub mod organizing;
 pub mod roster;
 pub mod workplace;
 
@@ -9,5 +10,5 @@ pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampai
 pub use campaign::{Campaign, CampaignName};
 pub use workplace::{
     Area, AreaStats, ChartFilter, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary,
-    EmploymentStatus, GridBox, Shift, Tie, TieKind,
+    EmploymentStatus, GridBox, LeaderReach, Shift, Tie, TieKind,
 };

@@ -238,6 +238,20 @@ impl TieKind {
     }
 }
 
+/// An organic leader and the coworkers who listen to them (ties of kind "listens to").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderReach {
+    pub id: i64,
+    pub name: String,
+    pub area_id: Option<i64>,
+    pub assigned_organizer: Option<i64>,
+    pub rating: Option<i32>,
+    pub listeners: i64,
+    /// Listeners rated 1 or 2.
+    pub supporters: i64,
+    pub unknown: i64,
+}
+
 /// A tie as seen from one coworker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tie {

@@ -6,10 +6,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::coworkers::organic_leaders;
 use crate::api::map::{get_chart, Chart};
-use crate::components::chip::{Chip, RatingLegend, RATING_MEANINGS};
+use crate::components::chip::{rating_class, rating_words, Chip, RatingLegend, RATING_MEANINGS};
 use crate::components::gate::error_view;
 use crate::domain::CoworkerSummary;
+use crate::domain::LeaderReach;
 use crate::pages::campaign::campaign_id;
 
 #[derive(Clone, PartialEq)]
@@ -38,6 +40,7 @@ pub fn ChartPage() -> impl IntoView {
         move || (id.get(), params.get()),
         |(id, p)| get_chart(id, p.q, p.rating, p.tag, p.organizer),
     );
+    let leaders = Resource::new(move || id.get(), organic_leaders);
     view! {
         <h1>"Chart"</h1>
         <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
@@ -49,7 +52,50 @@ pub fn ChartPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match leaders.await {
+                    Err(_) => ().into_any(),
+                    Ok(list) => reach_view(id.get_untracked(), list),
+                }
+            })}
+        </Suspense>
     }
+}
+
+/// Who the organic leaders reach: each leader, and how many coworkers listen to them.
+fn reach_view(campaign_id: i64, leaders: Vec<LeaderReach>) -> AnyView {
+    if leaders.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="card" aria-labelledby="reach-heading">
+            <h2 id="reach-heading">"Who the organic leaders reach"</h2>
+            <ul class="plain-list" data-testid="leader-reach">
+                {leaders.into_iter().map(|l| view! {
+                    <li>
+                        <a
+                            class=format!("chip {}", rating_class(l.rating))
+                            href=format!("/campaigns/{campaign_id}/coworkers/{}", l.id)
+                            aria-label=format!("{}, {}", l.name, rating_words(l.rating))
+                        >
+                            <span class="chip-rating" aria-hidden="true">
+                                {l.rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
+                            </span>
+                            {l.name.clone()}
+                        </a>
+                        <span class="hint">
+                            {format!(
+                                " listened to by {} · {} rated 1–2 · {} not yet rated",
+                                l.listeners, l.supporters, l.unknown
+                            )}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
 }
 
 fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
@@ -140,7 +186,11 @@ fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
             <button type="submit" class="primary">"Show"</button>
         </form>
         <p class="hint" data-testid="chart-count" role="status">
-            {if shown == in_scope { format!("{shown} coworkers") } else { format!("{shown} of {in_scope} coworkers match") }}
+            {match (shown == in_scope, shown) {
+                (true, 1) => "1 coworker".to_owned(),
+                (true, n) => format!("{n} coworkers"),
+                (false, n) => format!("{n} of {in_scope} coworkers match"),
+            }}
         </p>
         <RatingLegend />
         {if rows.is_empty() {

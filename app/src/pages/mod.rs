@@ -5,4 +5,5 @@ pub mod chart;
 pub mod coworker;
 pub mod map;
 pub mod not_found;
+pub mod organizing;
 pub mod roster;

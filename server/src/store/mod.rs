@@ -65,7 +65,7 @@ pub(crate) struct CoworkerRow {
     tags: String,
 }
 
-fn split_tags(tags: &str) -> Vec<String> {
+pub(crate) fn split_tags(tags: &str) -> Vec<String> {
     tags.split(',')
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
@@ -204,4 +204,76 @@ pub(crate) fn area_filter(count: usize, first: usize) -> String {
     }
     let placeholders: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
     format!(" OR area_id IN ({})", placeholders.join(", "))
+}
+
+/// A stored value the code does not know: the database is ahead of the code, or corrupt.
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Backend(format!("unknown {what} '{value}' in the database").into())
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ConversationRow {
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    organizer: String,
+    channel: String,
+    issues: String,
+    notes: String,
+    ask: String,
+    answer: String,
+    rating_after: Option<i32>,
+    next_step: String,
+    follow_up_on: Option<chrono::NaiveDate>,
+    follow_up_done: bool,
+}
+
+impl TryFrom<ConversationRow> for app::domain::organizing::Conversation {
+    type Error = StoreError;
+
+    fn try_from(r: ConversationRow) -> Result<Self, StoreError> {
+        use app::domain::organizing::{Answer, Channel};
+        Ok(Self {
+            id: r.id,
+            at: r.at,
+            organizer: r.organizer,
+            channel: Channel::parse(&r.channel).ok_or_else(|| corrupt("channel", &r.channel))?,
+            issues: split_tags(&r.issues),
+            notes: r.notes,
+            ask: r.ask,
+            answer: match r.answer.as_str() {
+                "" => None,
+                a => Some(Answer::parse(a).ok_or_else(|| corrupt("answer", a))?),
+            },
+            rating_after: r.rating_after,
+            next_step: r.next_step,
+            follow_up_on: r.follow_up_on,
+            follow_up_done: r.follow_up_done,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CommitmentRow {
+    id: i64,
+    coworker_id: i64,
+    coworker_name: String,
+    what: String,
+    due_on: chrono::NaiveDate,
+    status: String,
+}
+
+impl TryFrom<CommitmentRow> for app::domain::organizing::Commitment {
+    type Error = StoreError;
+
+    fn try_from(r: CommitmentRow) -> Result<Self, StoreError> {
+        Ok(Self {
+            id: r.id,
+            coworker_id: r.coworker_id,
+            coworker_name: r.coworker_name,
+            what: r.what,
+            due_on: r.due_on,
+            status: app::domain::organizing::CommitmentStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("commitment status", &r.status))?,
+        })
+    }
 }

@@ -1,0 +1,410 @@
+//! The organizer's daily loop: log a one-on-one, rate, follow up, keep commitments;
+//! My list for organizers, coverage for leads. Every write is audited and scoped.
+
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::organizing::{
+    Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList,
+};
+use crate::domain::Coworker;
+use crate::error::AppError;
+
+/// The caller, their membership, and the coworker (in scope) a request is about.
+#[cfg(feature = "ssr")]
+async fn in_scope(
+    campaign_id: i64,
+    coworker_id: i64,
+) -> Result<(crate::auth::Caller, crate::domain::Member, Coworker), AppError> {
+    use crate::domain::{CoworkerScope, Role};
+    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
+    let coworker = caller
+        .state
+        .store
+        .coworker_detail(campaign_id, coworker_id)
+        .await?
+        .filter(|c| scope.allows(c.fields.area_id, c.fields.assigned_organizer))
+        .ok_or(AppError::NotFound)?;
+    Ok((caller, member, coworker))
+}
+
+/// Today, as the server sees it (UTC).
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// What the log form needs: the coworker, the campaign's issues, and a fresh id for
+/// this log (generated on the server so the page works without JavaScript; sending
+/// the same form twice sends the same id, and is stored once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogForm {
+    pub coworker: Coworker,
+    pub issue_tags: Vec<String>,
+    pub client_id: String,
+    pub today: chrono::NaiveDate,
+}
+
+#[server(prefix = "/api", endpoint = "conversations/form")]
+pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogForm, AppError> {
+    let (caller, _, coworker) = in_scope(campaign_id, coworker_id).await?;
+    let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    Ok(LogForm {
+        coworker,
+        issue_tags: settings.issue_tags,
+        client_id: uuid::Uuid::new_v4().to_string(),
+        today: today(),
+    })
+}
+
+/// What logging answered: the conversation, and whether this call stored it (false
+/// when the same log had arrived before).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    pub conversation_id: i64,
+    pub stored: bool,
+}
+
+/// Logs a one-on-one. `at` empty means now. A rating after sets the coworker's current
+/// rating (and its history); a yes to the ask becomes a commitment.
+#[server(prefix = "/api", endpoint = "conversations/log")]
+pub async fn log_conversation(
+    campaign_id: i64,
+    coworker_id: i64,
+    client_id: String,
+    #[server(default)] at: String,
+    #[server(default)] channel: String,
+    #[server(default)] issues: Vec<String>,
+    #[server(default)] notes: String,
+    #[server(default)] ask: String,
+    #[server(default)] answer: String,
+    #[server(default)] rating_after: String,
+    #[server(default)] next_step: String,
+    #[server(default)] follow_up_on: String,
+) -> Result<Logged, AppError> {
+    use crate::domain::organizing::{
+        parse_client_id, parse_date, parse_issues, parse_rating, Answer, Channel, NewConversation,
+    };
+    use crate::domain::workplace::parse_text;
+    let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
+    let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    let at = match at.trim() {
+        "" => chrono::Utc::now(),
+        raw => chrono::DateTime::parse_from_rfc3339(raw)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .or_else(|_| {
+                chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
+            })
+            .map_err(|_| {
+                AppError::validation("at", "Give the time as year-month-day hour:minute.")
+            })?,
+    };
+    if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
+        return Err(AppError::validation(
+            "at",
+            "A conversation cannot be in the future.",
+        ));
+    }
+    let log = NewConversation {
+        coworker_id,
+        client_id: parse_client_id(&client_id)?,
+        at,
+        channel: match channel.trim() {
+            "" => Channel::InPerson,
+            c => Channel::parse(c)
+                .ok_or_else(|| AppError::validation("channel", "Choose how you talked."))?,
+        },
+        issues: parse_issues(&issues, &settings.issue_tags)?,
+        notes: parse_text(&notes, "notes", "Notes", 4000)?,
+        ask: parse_text(&ask, "ask", "The ask", 500)?,
+        answer: match answer.trim() {
+            "" => None,
+            a => Some(
+                Answer::parse(a)
+                    .ok_or_else(|| AppError::validation("answer", "Choose yes, no or maybe."))?,
+            ),
+        },
+        rating_after: parse_rating(&rating_after, "rating_after")?,
+        next_step: parse_text(&next_step, "next_step", "The next step", 500)?,
+        follow_up_on: parse_date(&follow_up_on, "follow_up_on")?,
+        commitment_due: None,
+    };
+    if log.answer.is_some() && log.ask.is_empty() {
+        return Err(AppError::validation(
+            "ask",
+            "Say what you asked, or leave the answer empty.",
+        ));
+    }
+    let commitment = log.commitment(today());
+    let (conversation_id, stored) = caller
+        .state
+        .store
+        .log_conversation(campaign_id, member.user_id, &log, commitment)
+        .await?;
+    if stored {
+        caller
+            .audit(
+                Some(campaign_id),
+                "conversation.logged",
+                format!("coworker:{coworker_id}"),
+                format!(
+                    "conversation:{conversation_id}{}",
+                    log.rating_after
+                        .map(|r| format!(" rating={r}"))
+                        .unwrap_or_default()
+                ),
+            )
+            .await?;
+    }
+    if crate::auth::is_plain_form_post() {
+        leptos_axum::redirect(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
+    }
+    Ok(Logged {
+        conversation_id,
+        stored,
+    })
+}
+
+/// Rates a coworker without a conversation (an observation, or a structure test).
+#[server(prefix = "/api", endpoint = "ratings/set")]
+pub async fn set_rating(
+    campaign_id: i64,
+    coworker_id: i64,
+    rating: String,
+    #[server(default)] source: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    use crate::domain::organizing::{parse_rating, Source};
+    use crate::domain::workplace::parse_text;
+    use crate::store::NewAssessment;
+    let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
+    let rating = parse_rating(&rating, "rating")?
+        .ok_or_else(|| AppError::validation("rating", "Choose a rating from 1 to 5."))?;
+    let source = match source.trim() {
+        "" => Source::Observation,
+        s => Source::parse(s)
+            .ok_or_else(|| AppError::validation("source", "Choose where the rating comes from."))?,
+    };
+    caller
+        .state
+        .store
+        .rate(
+            campaign_id,
+            &NewAssessment {
+                coworker_id,
+                organizer_id: member.user_id,
+                rating,
+                source,
+                note: parse_text(&note, "note", "The note", 1000)?,
+                at: chrono::Utc::now(),
+            },
+        )
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "rating.set",
+            format!("coworker:{coworker_id}"),
+            format!("rating={rating} source={}", source.key()),
+        )
+        .await?;
+    Ok(())
+}
+
+/// A coworker's history: ratings (newest first), one-on-ones, and commitments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub ratings: Vec<Assessment>,
+    pub conversations: Vec<Conversation>,
+    pub commitments: Vec<Commitment>,
+}
+
+#[server(prefix = "/api", endpoint = "coworkers/history")]
+pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<History, AppError> {
+    let (caller, _, _) = in_scope(campaign_id, coworker_id).await?;
+    let store = &caller.state.store;
+    Ok(History {
+        ratings: store.assessments(campaign_id, coworker_id).await?,
+        conversations: store.conversations(campaign_id, coworker_id).await?,
+        commitments: store.open_commitments(campaign_id, coworker_id).await?,
+    })
+}
+
+/// Marks a follow-up done (it leaves My list).
+#[server(prefix = "/api", endpoint = "followups/done")]
+pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<(), AppError> {
+    let state = crate::store::app_state()?;
+    let coworker = state
+        .store
+        .conversation_coworker(campaign_id, conversation_id)
+        .await?
+        .unwrap_or(0);
+    let (caller, _, _) = in_scope(campaign_id, coworker).await?;
+    caller
+        .state
+        .store
+        .follow_up_done(campaign_id, conversation_id, chrono::Utc::now())
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "follow_up.done",
+            format!("coworker:{coworker}"),
+            format!("conversation:{conversation_id}"),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Marks a commitment kept or broken.
+#[server(prefix = "/api", endpoint = "commitments/resolve")]
+pub async fn resolve_commitment(
+    campaign_id: i64,
+    commitment_id: i64,
+    status: String,
+) -> Result<(), AppError> {
+    use crate::domain::organizing::CommitmentStatus;
+    let state = crate::store::app_state()?;
+    let coworker = state
+        .store
+        .commitment_coworker(campaign_id, commitment_id)
+        .await?
+        .unwrap_or(0);
+    let (caller, member, _) = in_scope(campaign_id, coworker).await?;
+    let status = match CommitmentStatus::parse(&status) {
+        Some(s @ (CommitmentStatus::Kept | CommitmentStatus::Broken)) => s,
+        _ => {
+            return Err(AppError::validation(
+                "status",
+                "Mark the commitment kept or broken.",
+            ))
+        }
+    };
+    caller
+        .state
+        .store
+        .resolve_commitment(
+            campaign_id,
+            commitment_id,
+            status,
+            member.user_id,
+            chrono::Utc::now(),
+        )
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "commitment.resolved",
+            format!("coworker:{coworker}"),
+            format!("commitment:{commitment_id} {}", status.key()),
+        )
+        .await?;
+    Ok(())
+}
+
+/// The organizer's home page: follow-ups due, commitments to check, assigned coworkers
+/// never talked to, and stale ratings.
+#[server(prefix = "/api", endpoint = "mylist/get")]
+pub async fn get_my_list(campaign_id: i64) -> Result<MyList, AppError> {
+    use crate::domain::Role;
+    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    let list = caller
+        .state
+        .store
+        .my_list(campaign_id, member.user_id, today(), settings.stale_days)
+        .await?;
+    caller
+        .audit(Some(campaign_id), "mylist.read", "", "")
+        .await?;
+    Ok(list)
+}
+
+/// Coverage for leads: load per organizer against 1:10, committee members per area and
+/// shift, and everyone not talked to in `days` days.
+#[server(prefix = "/api", endpoint = "coverage/get")]
+pub async fn get_coverage(
+    campaign_id: i64,
+    #[server(default)] days: String,
+) -> Result<Coverage, AppError> {
+    use crate::domain::Role;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let days = match days.trim() {
+        "" => 30,
+        d => d
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| AppError::validation("days", "Give a number of days from 1 to 3650."))?,
+    };
+    let coverage = caller
+        .state
+        .store
+        .coverage(campaign_id, days, chrono::Utc::now())
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "coverage.read",
+            "",
+            format!("days={days}"),
+        )
+        .await?;
+    Ok(coverage)
+}
+
+#[server(prefix = "/api", endpoint = "settings/get")]
+pub async fn get_settings(campaign_id: i64) -> Result<CampaignSettings, AppError> {
+    use crate::domain::Role;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    Ok(caller.state.store.campaign_settings(campaign_id).await?)
+}
+
+/// Leads set when a rating goes stale and which issues one-on-ones are tagged with.
+#[server(prefix = "/api", endpoint = "settings/update")]
+pub async fn update_settings(
+    campaign_id: i64,
+    stale_days: String,
+    issue_tags: String,
+) -> Result<(), AppError> {
+    use crate::domain::workplace::parse_tags;
+    use crate::domain::Role;
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let stale_days = stale_days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| (1..=3650).contains(d))
+        .ok_or_else(|| {
+            AppError::validation("stale_days", "Give a number of days from 1 to 3650.")
+        })?;
+    let issue_tags = parse_tags(&issue_tags).map_err(|e| match e {
+        AppError::Validation { message, .. } => AppError::validation("issue_tags", message),
+        other => other,
+    })?;
+    if issue_tags.is_empty() {
+        return Err(AppError::validation(
+            "issue_tags",
+            "Give at least one issue.",
+        ));
+    }
+    caller
+        .state
+        .store
+        .set_campaign_settings(
+            campaign_id,
+            &CampaignSettings {
+                stale_days,
+                issue_tags,
+            },
+        )
+        .await?;
+    caller
+        .audit(Some(campaign_id), "settings.updated", "", "")
+        .await?;
+    Ok(())
+}

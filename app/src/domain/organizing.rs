@@ -1,0 +1,402 @@
+//! The organizer's daily loop: one-on-ones, dated ratings, commitments, My list and
+//! coverage. Plain types and validation, compiled for the server and the browser.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// How a one-on-one happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Channel {
+    InPerson,
+    Phone,
+    Text,
+    HomeVisit,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [Self::InPerson, Self::Phone, Self::Text, Self::HomeVisit];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::InPerson => "in_person",
+            Self::Phone => "phone",
+            Self::Text => "text",
+            Self::HomeVisit => "home_visit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::InPerson => "In person",
+            Self::Phone => "Phone",
+            Self::Text => "Text",
+            Self::HomeVisit => "Home visit",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == raw)
+    }
+}
+
+/// The answer to the ask. "Maybe" is recorded as said, and counted as a no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    Yes,
+    No,
+    Maybe,
+}
+
+impl Answer {
+    pub const ALL: [Answer; 3] = [Self::Yes, Self::No, Self::Maybe];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Yes => "yes",
+            Self::No => "no",
+            Self::Maybe => "maybe",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Yes => "Yes",
+            Self::No => "No",
+            Self::Maybe => "Maybe (maybe means no)",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.key() == raw)
+    }
+}
+
+/// Where a rating came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Source {
+    Conversation,
+    StructureTest,
+    Observation,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Self::Conversation, Self::StructureTest, Self::Observation];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::StructureTest => "structure_test",
+            Self::Observation => "observation",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Conversation => "Conversation",
+            Self::StructureTest => "Structure test",
+            Self::Observation => "Observation",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.key() == raw)
+    }
+}
+
+/// A rating from a form: "" (leave unchanged) or 1–5.
+pub fn parse_rating(raw: &str, field: &str) -> Result<Option<i32>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        r => match r.parse::<i32>() {
+            Ok(n @ 1..=5) => Ok(Some(n)),
+            _ => Err(AppError::validation(field, "A rating is 1 to 5.")),
+        },
+    }
+}
+
+/// An optional date from a form (`YYYY-MM-DD`).
+pub fn parse_date(raw: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::validation(field, "Give the date as year-month-day.")),
+    }
+}
+
+/// A client-generated id: 8–64 letters, digits and dashes.
+pub fn parse_client_id(raw: &str) -> Result<String, AppError> {
+    let id = raw.trim();
+    if (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        Ok(id.to_owned())
+    } else {
+        Err(AppError::validation(
+            "client_id",
+            "This form is out of date; reload the page and try again.",
+        ))
+    }
+}
+
+/// Issue tags chosen on the form, each one of the campaign's.
+pub fn parse_issues(chosen: &[String], campaign_tags: &[String]) -> Result<Vec<String>, AppError> {
+    let mut issues: Vec<String> = Vec::new();
+    for tag in chosen.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        let Some(known) = campaign_tags.iter().find(|t| t.eq_ignore_ascii_case(tag)) else {
+            return Err(AppError::validation(
+                "issues",
+                format!("'{tag}' is not one of this campaign's issues."),
+            ));
+        };
+        if !issues.contains(known) {
+            issues.push(known.clone());
+        }
+    }
+    Ok(issues)
+}
+
+/// Per-campaign settings of the organizing loop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignSettings {
+    /// A rating older than this many days is stale.
+    pub stale_days: i64,
+    /// The issues a one-on-one can be tagged with.
+    pub issue_tags: Vec<String>,
+}
+
+/// A validated one-on-one, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewConversation {
+    pub coworker_id: i64,
+    pub client_id: String,
+    pub at: DateTime<Utc>,
+    pub channel: Channel,
+    pub issues: Vec<String>,
+    pub notes: String,
+    pub ask: String,
+    pub answer: Option<Answer>,
+    pub rating_after: Option<i32>,
+    pub next_step: String,
+    pub follow_up_on: Option<NaiveDate>,
+    /// A yes to an ask: the commitment to follow up, due on this date.
+    pub commitment_due: Option<NaiveDate>,
+}
+
+impl NewConversation {
+    /// A yes to an ask becomes a commitment, due at the follow-up date or in a week.
+    pub fn commitment(&self, today: NaiveDate) -> Option<(String, NaiveDate)> {
+        (self.answer == Some(Answer::Yes) && !self.ask.trim().is_empty()).then(|| {
+            (
+                self.ask.trim().to_owned(),
+                self.commitment_due
+                    .or(self.follow_up_on)
+                    .unwrap_or(today + chrono::Duration::days(7)),
+            )
+        })
+    }
+}
+
+/// A one-on-one as the coworker page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub organizer: String,
+    pub channel: Channel,
+    pub issues: Vec<String>,
+    pub notes: String,
+    pub ask: String,
+    pub answer: Option<Answer>,
+    pub rating_after: Option<i32>,
+    pub next_step: String,
+    pub follow_up_on: Option<NaiveDate>,
+    pub follow_up_done: bool,
+}
+
+/// A dated rating: the timeline on the coworker page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub at: DateTime<Utc>,
+    pub rating: i32,
+    pub source: Source,
+    pub note: String,
+    pub organizer: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitmentStatus {
+    Open,
+    Kept,
+    Broken,
+}
+
+impl CommitmentStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Kept => "kept",
+            Self::Broken => "broken",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Open, Self::Kept, Self::Broken]
+            .into_iter()
+            .find(|s| s.key() == raw)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub id: i64,
+    pub coworker_id: i64,
+    pub coworker_name: String,
+    pub what: String,
+    pub due_on: NaiveDate,
+    pub status: CommitmentStatus,
+}
+
+/// A follow-up an organizer promised themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub conversation_id: i64,
+    pub coworker_id: i64,
+    pub coworker_name: String,
+    pub due: NaiveDate,
+    pub next_step: String,
+}
+
+/// Someone on My list for not having been talked to, or for an old rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub rating: Option<i32>,
+    /// When they were last rated (stale list) or talked to (coverage).
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// The organizer's home page on a phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyList {
+    pub today: NaiveDate,
+    pub stale_days: i64,
+    /// Due today or overdue, oldest first.
+    pub follow_ups: Vec<FollowUp>,
+    /// Open commitments due by today.
+    pub commitments: Vec<Commitment>,
+    /// Assigned to me and never talked to.
+    pub never_talked: Vec<Person>,
+    /// Assigned to me, rated more than `stale_days` ago.
+    pub stale: Vec<Person>,
+}
+
+/// One organizer's load against the 1:10 guideline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizerLoad {
+    pub user_id: i64,
+    pub email: String,
+    pub assigned: i64,
+}
+
+/// The organizing guideline: one organizer for every ten coworkers.
+pub const COWORKERS_PER_ORGANIZER: i64 = 10;
+
+impl OrganizerLoad {
+    pub fn over_guideline(&self) -> bool {
+        self.assigned > COWORKERS_PER_ORGANIZER
+    }
+}
+
+/// Committee members in one area × shift cell (areas and shifts with coworkers only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitteeCell {
+    pub area: String,
+    pub shift: String,
+    pub coworkers: i64,
+    pub committee: i64,
+}
+
+/// The coverage page for leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub organizers: Vec<OrganizerLoad>,
+    /// Active coworkers assigned to nobody.
+    pub unassigned: i64,
+    pub cells: Vec<CommitteeCell>,
+    pub days: i64,
+    /// Not talked to in `days` days (or ever), at most 500, longest first.
+    pub not_contacted: Vec<Person>,
+    pub not_contacted_count: i64,
+}
+
+impl Coverage {
+    /// Area × shift cells with coworkers and no committee member: where to recruit next.
+    pub fn gaps(&self) -> impl Iterator<Item = &CommitteeCell> {
+        self.cells.iter().filter(|c| c.committee == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(answer: Option<Answer>, ask: &str) -> NewConversation {
+        NewConversation {
+            coworker_id: 1,
+            client_id: "abcdefgh".into(),
+            at: Utc::now(),
+            channel: Channel::InPerson,
+            issues: vec![],
+            notes: String::new(),
+            ask: ask.into(),
+            answer,
+            rating_after: None,
+            next_step: String::new(),
+            follow_up_on: None,
+            commitment_due: None,
+        }
+    }
+
+    #[test]
+    fn only_a_yes_to_an_ask_is_a_commitment() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(
+            log(Some(Answer::Yes), "sign the petition").commitment(today),
+            Some((
+                "sign the petition".into(),
+                today + chrono::Duration::days(7)
+            ))
+        );
+        assert_eq!(
+            log(Some(Answer::Maybe), "sign").commitment(today),
+            None,
+            "maybe means no"
+        );
+        assert_eq!(log(Some(Answer::Yes), " ").commitment(today), None);
+        let mut dated = log(Some(Answer::Yes), "wear the sticker");
+        dated.follow_up_on = NaiveDate::from_ymd_opt(2026, 11, 25);
+        assert_eq!(
+            dated.commitment(today).unwrap().1,
+            dated.follow_up_on.unwrap()
+        );
+    }
+
+    #[test]
+    fn form_values_are_checked() {
+        assert_eq!(parse_rating("", "rating").unwrap(), None);
+        assert_eq!(parse_rating("2", "rating").unwrap(), Some(2));
+        assert!(parse_rating("0", "rating").is_err());
+        assert!(parse_rating("3.5", "rating").is_err());
+        assert!(parse_date("2026-02-30", "follow_up_on").is_err());
+        assert!(parse_client_id("short").is_err());
+        assert!(parse_client_id("0b9e6a1c-8f7d-4c1e-9a55-3f1f7f0e2d11").is_ok());
+        let tags = vec!["pay".to_owned(), "safety".to_owned()];
+        assert_eq!(
+            parse_issues(&["Pay".into(), "pay".into()], &tags).unwrap(),
+            ["pay"]
+        );
+        assert!(parse_issues(&["parking".into()], &tags).is_err());
+    }
+}

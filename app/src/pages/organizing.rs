@@ -1,0 +1,349 @@
+//! The organizer's loop on a phone: My list, logging a one-on-one, and (for leads)
+//! coverage. Every form posts without JavaScript too.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::organizing::{
+    get_coverage, get_log_form, get_my_list, FollowUpDone, LogConversation, LogForm,
+    ResolveCommitment,
+};
+use crate::components::chip::{rating_class, rating_words, RATING_MEANINGS};
+use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::gate::error_view;
+use crate::domain::organizing::{Answer, Channel, Coverage, MyList, Person};
+use crate::pages::campaign::campaign_id;
+
+fn coworker_link(campaign: i64, id: i64, name: &str, rating: Option<i32>) -> impl IntoView {
+    view! {
+        <a
+            class=format!("chip {}", rating_class(rating))
+            href=format!("/campaigns/{campaign}/coworkers/{id}")
+            aria-label=format!("{name}, {}", rating_words(rating))
+        >
+            <span class="chip-rating" aria-hidden="true">
+                {rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
+            </span>
+            {name.to_owned()}
+        </a>
+    }
+}
+
+fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
+    view! {
+        <a class="button primary log" href=format!("/campaigns/{campaign}/coworkers/{id}/log")
+            aria-label=format!("Log a one-on-one with {name}")>"Log"</a>
+    }
+}
+
+fn people(campaign: i64, list: Vec<Person>, testid: &'static str) -> impl IntoView {
+    view! {
+        <ul class="plain-list" data-testid=testid>
+            {list.into_iter().map(|p| view! {
+                <li class="row">
+                    {coworker_link(campaign, p.id, &p.name, p.rating)}
+                    {log_link(campaign, p.id, &p.name)}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The organizer's home page: what to do today, each one tap from logging.
+#[component]
+pub fn MyListPage() -> impl IntoView {
+    let id = campaign_id();
+    let query = use_query_map();
+    let done = ServerAction::<FollowUpDone>::new();
+    let resolve = ServerAction::<ResolveCommitment>::new();
+    let list = Resource::new(
+        move || (id.get(), done.version().get(), resolve.version().get()),
+        |(id, _, _)| get_my_list(id),
+    );
+    let logged = move || query.read().get("logged").map(|_| "Saved the one-on-one.");
+    view! {
+        <h1>"My list"</h1>
+        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <p class="ok" role="status" data-testid="logged">{logged}</p>
+        <Suspense fallback=|| view! { <p>"Loading your list…"</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => error_view(e),
+                    Ok(l) => my_list_view(id.get_untracked(), l, done, resolve),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn my_list_view(
+    campaign: i64,
+    l: MyList,
+    done: ServerAction<FollowUpDone>,
+    resolve: ServerAction<ResolveCommitment>,
+) -> AnyView {
+    let empty = l.follow_ups.is_empty()
+        && l.commitments.is_empty()
+        && l.never_talked.is_empty()
+        && l.stale.is_empty();
+    view! {
+        {empty.then(|| view! { <p class="empty">"Nothing due. Talk to someone new today."</p> })}
+        {(!l.follow_ups.is_empty()).then(|| view! {
+            <section aria-labelledby="followups-heading">
+                <h2 id="followups-heading">{format!("Follow-ups due ({})", l.follow_ups.len())}</h2>
+                <ul class="plain-list" data-testid="follow-ups">
+                    {l.follow_ups.into_iter().map(|f| {
+                        let overdue = f.due < l.today;
+                        view! {
+                            <li class="stack">
+                                <div class="row">
+                                    <strong>{f.coworker_name.clone()}</strong>
+                                    {log_link(campaign, f.coworker_id, &f.coworker_name)}
+                                </div>
+                                <span class=if overdue { "overdue" } else { "hint" }>
+                                    {if overdue { format!("Overdue since {}", f.due) } else { "Due today".to_owned() }}
+                                    {(!f.next_step.is_empty()).then(|| format!(" · {}", f.next_step))}
+                                </span>
+                                <ActionForm action=done>
+                                    <ReturnTo />
+                                    <input type="hidden" name="campaign_id" value=campaign />
+                                    <input type="hidden" name="conversation_id" value=f.conversation_id />
+                                    <button type="submit" class="link">"Done"</button>
+                                </ActionForm>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!l.commitments.is_empty()).then(|| view! {
+            <section aria-labelledby="commitments-heading">
+                <h2 id="commitments-heading">{format!("Commitments to check ({})", l.commitments.len())}</h2>
+                <ul class="plain-list" data-testid="commitments">
+                    {l.commitments.into_iter().map(|c| view! {
+                        <li class="stack">
+                            <div class="row">
+                                <span><strong>{c.coworker_name.clone()}</strong>" said yes to: " {c.what.clone()}</span>
+                            </div>
+                            <span class="hint">{format!("Due {}", c.due_on)}</span>
+                            <div class="row">
+                                {["kept", "broken"].into_iter().map(|status| view! {
+                                    <ActionForm action=resolve>
+                                        <ReturnTo />
+                                        <input type="hidden" name="campaign_id" value=campaign />
+                                        <input type="hidden" name="commitment_id" value=c.id />
+                                        <input type="hidden" name="status" value=status />
+                                        <button type="submit">{if status == "kept" { "Kept" } else { "Broken" }}</button>
+                                    </ActionForm>
+                                }).collect_view()}
+                            </div>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!l.never_talked.is_empty()).then(|| view! {
+            <section aria-labelledby="never-heading">
+                <h2 id="never-heading">{format!("Never talked to ({})", l.never_talked.len())}</h2>
+                {people(campaign, l.never_talked, "never-talked")}
+            </section>
+        })}
+        {(!l.stale.is_empty()).then(|| view! {
+            <section aria-labelledby="stale-heading">
+                <h2 id="stale-heading">{format!("Rated more than {} days ago ({})", l.stale_days, l.stale.len())}</h2>
+                {people(campaign, l.stale, "stale")}
+            </section>
+        })}
+    }
+    .into_any()
+}
+
+fn coworker_param() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("cid")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// Logging a one-on-one: the defaults fit the common case (in person, now, rating
+/// unchanged), so a phone on a break needs only a few taps besides the notes.
+#[component]
+pub fn LogPage() -> impl IntoView {
+    let campaign = campaign_id();
+    let coworker = coworker_param();
+    let log = ServerAction::<LogConversation>::new();
+    let form = Resource::new(
+        move || (campaign.get(), coworker.get()),
+        |(c, w)| get_log_form(c, w),
+    );
+    let error = Signal::derive(move || log.value().get().and_then(Result::err));
+    // Hydrated: on success go back to My list, as the server does for a plain form.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = log.value().get() {
+            let navigate = leptos_router::hooks::use_navigate();
+            navigate(
+                &format!(
+                    "/campaigns/{}/my?logged={}",
+                    campaign.get_untracked(),
+                    coworker.get_untracked()
+                ),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Err(e) => error_view(e),
+                    Ok(f) => log_view(campaign.get_untracked(), f, log, error),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn log_view(
+    campaign: i64,
+    f: LogForm,
+    log: ServerAction<LogConversation>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> AnyView {
+    let c = f.coworker;
+    view! {
+        <p><a href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>
+        <h1>"One-on-one with " {c.fields.name.clone()}</h1>
+        <p class="hint">"Now rated: " {rating_words(c.rating)}</p>
+        <ActionForm action=log attr:class="card stack" attr:novalidate=true attr:data-testid="log-form">
+            <ReturnTo />
+            <input type="hidden" name="campaign_id" value=campaign />
+            <input type="hidden" name="coworker_id" value=c.id />
+            <input type="hidden" name="client_id" value=f.client_id.clone() />
+            <fieldset class="choices">
+                <legend>"Rating after"</legend>
+                <label class="choice"><input type="radio" name="rating_after" value="" checked=true />" Leave unchanged"</label>
+                {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
+                    <label class=format!("choice chip r{k}")>
+                        <input type="radio" name="rating_after" value=*k />
+                        {format!(" {k} · {m}")}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError id="log-rating" field="rating_after" error />
+            <fieldset class="choices">
+                <legend>"How"</legend>
+                {Channel::ALL.into_iter().map(|ch| view! {
+                    <label class="choice"><input type="radio" name="channel" value=ch.key() checked=ch == Channel::InPerson />{format!(" {}", ch.label())}</label>
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="choices">
+                <legend>"Issues raised"</legend>
+                {f.issue_tags.iter().enumerate().map(|(i, tag)| view! {
+                    <label class="choice"><input type="checkbox" name=format!("issues[{i}]") value=tag.clone() />{format!(" {tag}")}</label>
+                }).collect_view()}
+            </fieldset>
+            <label for="log-ask">"The ask (what you asked them to do)"</label>
+            <input id="log-ask" name="ask" type="text" aria-describedby="log-ask-error" />
+            <FieldError id="log-ask" field="ask" error />
+            <fieldset class="choices">
+                <legend>"Their answer"</legend>
+                <label class="choice"><input type="radio" name="answer" value="" checked=true />" No ask"</label>
+                {Answer::ALL.into_iter().map(|a| view! {
+                    <label class="choice"><input type="radio" name="answer" value=a.key() />{format!(" {}", a.label())}</label>
+                }).collect_view()}
+            </fieldset>
+            <label for="log-next">"Next step"</label>
+            <input id="log-next" name="next_step" type="text" />
+            <label for="log-follow">"Follow up on"</label>
+            <input id="log-follow" name="follow_up_on" type="date" min=f.today.to_string() aria-describedby="log-follow-error" />
+            <FieldError id="log-follow" field="follow_up_on" error />
+            <label for="log-notes">"Notes"</label>
+            <textarea id="log-notes" name="notes" rows="4"></textarea>
+            <FormError fields=&["rating_after", "ask", "follow_up_on"] error />
+            <button type="submit" class="primary">"Save"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// Coverage for leads: who organizes whom, where the committee is, who nobody talks to.
+#[component]
+pub fn CoveragePage() -> impl IntoView {
+    let id = campaign_id();
+    let query = use_query_map();
+    let days = Memo::new(move |_| query.read().get("days").unwrap_or_default());
+    let data = Resource::new(
+        move || (id.get(), days.get()),
+        |(id, d)| get_coverage(id, d),
+    );
+    view! {
+        <h1>"Coverage"</h1>
+        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(c) => coverage_view(id.get_untracked(), c),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn coverage_view(campaign: i64, c: Coverage) -> AnyView {
+    let gaps: Vec<String> = c
+        .gaps()
+        .map(|g| format!("{} · {}", g.area, g.shift))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="load-heading">
+            <h2 id="load-heading">"Organizers (guideline: 1 for every 10)"</h2>
+            <ul class="plain-list" data-testid="organizer-load">
+                {c.organizers.iter().map(|o| view! {
+                    <li class="row">
+                        <span>{o.email.clone()}</span>
+                        <strong class=if o.over_guideline() { "overdue" } else { "" }>
+                            {format!("{} coworkers{}", o.assigned, if o.over_guideline() { " — over 10" } else { "" })}
+                        </strong>
+                    </li>
+                }).collect_view()}
+                <li class="row"><span>"Assigned to nobody"</span><strong>{c.unassigned}</strong></li>
+            </ul>
+        </section>
+        <section class="card" aria-labelledby="committee-heading">
+            <h2 id="committee-heading">"Committee members by area and shift"</h2>
+            <div class="table-wrap">
+                <table data-testid="committee-cells">
+                    <thead><tr><th scope="col">"Area"</th><th scope="col">"Shift"</th><th scope="col">"Coworkers"</th><th scope="col">"Committee"</th></tr></thead>
+                    <tbody>
+                        {c.cells.iter().map(|cell| view! {
+                            <tr class=if cell.committee == 0 { "gap" } else { "" }>
+                                <td>{cell.area.clone()}</td><td>{cell.shift.clone()}</td>
+                                <td>{cell.coworkers}</td><td>{cell.committee}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p data-testid="gaps">
+                {if gaps.is_empty() { "Every area and shift has a committee member.".to_owned() } else { format!("No committee member: {}.", gaps.join("; ")) }}
+            </p>
+        </section>
+        <section class="card" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">{format!("Not talked to in {} days ({})", c.days, c.not_contacted_count)}</h2>
+            <form method="get" class="row">
+                <label for="coverage-days">"Days"</label>
+                <input id="coverage-days" name="days" type="number" min="1" max="3650" inputmode="numeric" value=c.days />
+                <button type="submit">"Show"</button>
+            </form>
+            <ul class="chips" data-testid="not-contacted">
+                {c.not_contacted.into_iter().map(|p| view! { <li>{coworker_link(campaign, p.id, &p.name, p.rating)}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}

@@ -180,6 +180,40 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
             .len(),
         1
     );
+    // Leads set the campaign's issues; a one-on-one can then be tagged with the new one.
+    let res = lead
+        .call(
+            "settings/update",
+            &[
+                ("campaign_id", &id),
+                ("stale_days", "0"),
+                ("issue_tags", "pay"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "stale after 0 days");
+    lead.call_ok(
+        "settings/update",
+        &[
+            ("campaign_id", &id),
+            ("stale_days", "14"),
+            ("issue_tags", "pay, parking, Pay"),
+        ],
+    )
+    .await;
+    let settings = org.call_ok("settings/get", &[("campaign_id", &id)]).await;
+    assert_eq!(settings["stale_days"], 14);
+    assert_eq!(
+        settings["issue_tags"],
+        serde_json::json!(["pay", "parking"])
+    );
+    log(
+        &org,
+        &id,
+        &ana,
+        &[("client_id", "parking-issue-01"), ("issues[0]", "parking")],
+    )
+    .await;
     // Written once in the audit log, with the rating.
     let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
     let logged = audit
@@ -188,7 +222,7 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
         .iter()
         .filter(|e| e["action"] == "conversation.logged")
         .count();
-    assert_eq!(logged, 2);
+    assert_eq!(logged, 3);
     app.stop().await;
 }
 

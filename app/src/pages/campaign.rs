@@ -35,12 +35,14 @@ pub fn CampaignHome() -> impl IntoView {
                         <p>"Your role: " <strong>{c.role.label()}</strong></p>
                         <nav class="stack" aria-label="Campaign">
                             {(c.role != Role::Viewer).then(|| view! {
+                                <a class="button primary" href=format!("/campaigns/{}/my", c.id)>"My list"</a>
                                 <a class="button" href=format!("/campaigns/{}/chart", c.id)>"Chart"</a>
                                 <a class="button" href=format!("/campaigns/{}/coworkers", c.id)>"Coworkers"</a>
                             })}
                             {(c.role == Role::Lead).then(|| view! {
                                 <a class="button" href=format!("/campaigns/{}/map", c.id)>"Workplace map"</a>
                                 <a class="button" href=format!("/campaigns/{}/import", c.id)>"Import the employer's list"</a>
+                                <a class="button" href=format!("/campaigns/{}/coverage", c.id)>"Coverage"</a>
                                 <a class="button" href=format!("/campaigns/{}/members", c.id)>"Members and invites"</a>
                                 <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
                             })}

@@ -8,9 +8,12 @@ use crate::api::coworkers::{
 };
 use crate::api::map::{list_areas, list_shifts};
 use crate::api::members::list_members;
+use crate::api::organizing::{coworker_history, History, SetRating};
+use crate::components::chip::RATING_MEANINGS;
 use crate::components::chip::{rating_class, rating_words};
 use crate::components::form::{Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::error_view;
+use crate::domain::organizing::Source;
 use crate::domain::{
     Area, Coworker, CoworkerSummary, EmploymentStatus, MemberSummary, Role, Shift, Tie, TieKind,
 };
@@ -39,6 +42,7 @@ struct PageData {
     nearby: Vec<CoworkerSummary>,
     /// Leads only: who coworkers can be assigned to.
     organizers: Option<Vec<MemberSummary>>,
+    history: History,
 }
 
 async fn load(campaign: i64, id: i64) -> Result<PageData, AppError> {
@@ -60,6 +64,7 @@ async fn load(campaign: i64, id: i64) -> Result<PageData, AppError> {
         .filter(|c| c.id != id && c.area_id == area)
         .collect();
     Ok(PageData {
+        history: coworker_history(campaign, id).await?,
         ties: list_ties(campaign, id).await?,
         areas: list_areas(campaign).await?,
         shifts: list_shifts(campaign).await?,
@@ -77,6 +82,8 @@ pub fn CoworkerPage() -> impl IntoView {
     let archive = ServerAction::<ArchiveCoworker>::new();
     let add_tie = ServerAction::<AddTie>::new();
     let remove_tie = ServerAction::<RemoveTie>::new();
+    let rate = ServerAction::<SetRating>::new();
+    let rate_error = Signal::derive(move || rate.value().get().and_then(Result::err));
     let data = Resource::new(
         move || {
             (
@@ -86,6 +93,7 @@ pub fn CoworkerPage() -> impl IntoView {
                 archive.version().get(),
                 add_tie.version().get(),
                 remove_tie.version().get(),
+                rate.version().get(),
             )
         },
         |(campaign, id, ..)| load(campaign, id),
@@ -125,6 +133,80 @@ pub fn CoworkerPage() -> impl IntoView {
                         {f.organic_leader.then_some(" · ★ organic leader")}
                         {f.committee_member.then_some(" · ◆ committee member")}
                     </p>
+
+                    <p class="actions">
+                        <a class="button primary" href=format!("/campaigns/{cid}/coworkers/{}/log", c.id)>"Log a one-on-one"</a>
+                    </p>
+
+                    <ActionForm action=rate attr:class="card stack" attr:novalidate=true attr:data-testid="rate-form">
+                        <h2>"Rate without a conversation"</h2>
+                        <ReturnTo />
+                        <input type="hidden" name="campaign_id" value=cid />
+                        <input type="hidden" name="coworker_id" value=c.id />
+                        <fieldset class="choices">
+                            <legend>"Rating"</legend>
+                            {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
+                                <label class=format!("choice chip r{k}")>
+                                    <input type="radio" name="rating" value=*k />
+                                    {format!(" {k} · {m}")}
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <FieldError id="rate-rating" field="rating" error=rate_error />
+                        <label for="rate-source">"From"</label>
+                        <select id="rate-source" name="source">
+                            {[Source::Observation, Source::StructureTest].into_iter().map(|s| view! {
+                                <option value=s.key()>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <label for="rate-note">"Note"</label>
+                        <input id="rate-note" name="note" type="text" />
+                        <FormError fields=&["rating"] error=rate_error />
+                        <button type="submit">"Save rating"</button>
+                    </ActionForm>
+
+                    <section class="card" aria-labelledby="history-heading">
+                        <h2 id="history-heading">"History"</h2>
+                        {d.history.commitments.iter().filter(|m| m.status == crate::domain::organizing::CommitmentStatus::Open).map(|m| view! {
+                            <p class="notice">{format!("Said yes to: {} (due {})", m.what, m.due_on)}</p>
+                        }).collect_view()}
+                        <h3>"Ratings"</h3>
+                        {if d.history.ratings.is_empty() {
+                            view! { <p class="empty">"Not yet rated."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="plain-list" data-testid="rating-timeline">
+                                    {d.history.ratings.iter().map(|r| view! {
+                                        <li>
+                                            <span class=format!("chip {}", rating_class(Some(r.rating)))>{rating_words(Some(r.rating))}</span>
+                                            <span class="hint">{format!(" {} · {} · {}", r.at.format("%Y-%m-%d"), r.source.label(), r.organizer)}</span>
+                                            {(!r.note.is_empty()).then(|| view! { <span>" — " {r.note.clone()}</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }}
+                        <h3>"One-on-ones"</h3>
+                        {if d.history.conversations.is_empty() {
+                            view! { <p class="empty">"Nobody has talked to them yet."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ol class="plain-list" data-testid="conversations">
+                                    {d.history.conversations.iter().map(|v| view! {
+                                        <li class="stack">
+                                            <span class="hint">{format!("{} · {} · {}", v.at.format("%Y-%m-%d %H:%M"), v.channel.label(), v.organizer)}</span>
+                                            {(!v.issues.is_empty()).then(|| view! { <span>"Issues: " {v.issues.join(", ")}</span> })}
+                                            {(!v.ask.is_empty()).then(|| view! {
+                                                <span>"Asked: " {v.ask.clone()} " → " {v.answer.map(|a| a.label()).unwrap_or("no answer")}</span>
+                                            })}
+                                            {(!v.notes.is_empty()).then(|| view! { <span>{v.notes.clone()}</span> })}
+                                            {(!v.next_step.is_empty()).then(|| view! { <span>"Next: " {v.next_step.clone()}</span> })}
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }}
+                    </section>
 
                     <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="coworker-edit">
                         <h2>"Details"</h2>

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::organizing::{
-    get_coverage, get_log_form, get_my_list, FollowUpDone, LogConversation, LogForm,
-    ResolveCommitment,
+    get_coverage, get_log_form, get_my_list, get_settings, FollowUpDone, LogConversation, LogForm,
+    ResolveCommitment, UpdateSettings,
 };
 use crate::components::chip::{rating_class, rating_words, RATING_MEANINGS};
-use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::form::{Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::organizing::{Answer, Channel, Coverage, MyList, Person};
 use crate::pages::campaign::campaign_id;
@@ -182,9 +182,9 @@ pub fn LogPage() -> impl IntoView {
     );
     let error = Signal::derive(move || log.value().get().and_then(Result::err));
     // Hydrated: on success go back to My list, as the server does for a plain form.
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = log.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
             navigate(
                 &format!(
                     "/campaigns/{}/my?logged={}",
@@ -280,6 +280,12 @@ pub fn CoveragePage() -> impl IntoView {
         move || (id.get(), days.get()),
         |(id, d)| get_coverage(id, d),
     );
+    let update = ServerAction::<UpdateSettings>::new();
+    let settings = Resource::new(
+        move || (id.get(), update.version().get()),
+        |(id, _)| get_settings(id),
+    );
+    let settings_error = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
         <h1>"Coverage"</h1>
         <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
@@ -288,6 +294,24 @@ pub fn CoveragePage() -> impl IntoView {
                 match data.await {
                     Err(e) => error_view(e),
                     Ok(c) => coverage_view(id.get_untracked(), c),
+                }
+            })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Err(_) => ().into_any(),
+                    Ok(s) => view! {
+                        <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="settings-form">
+                            <h2>"Loop settings"</h2>
+                            <ReturnTo />
+                            <input type="hidden" name="campaign_id" value=id.get_untracked() />
+                            <Field id="stale-days" name="stale_days" label="A rating is stale after (days)" kind="number" value=s.stale_days.to_string() error=settings_error />
+                            <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
+                            <FormError fields=&["stale_days", "issue_tags"] error=settings_error />
+                            <button type="submit">"Save settings"</button>
+                        </ActionForm>
+                    }.into_any(),
                 }
             })}
         </Suspense>

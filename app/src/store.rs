@@ -345,6 +345,8 @@ pub struct RosterPlan {
     pub moves: Vec<Moved>,
     /// Coworkers no longer on the list: their status becomes "left".
     pub gone: Vec<i64>,
+    /// Employee IDs to record for matched coworkers who had none.
+    pub link_refs: Vec<(i64, String)>,
 }
 
 /// What the sign-in check needs.

@@ -67,8 +67,23 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     let id = campaign.to_string();
     // The map already has the ICU; the file brings seven more departments.
-    lead.call_ok("areas/create", &[("campaign_id", &id), ("name", "icu")])
-        .await;
+    let icu = lead
+        .call_ok("areas/create", &[("campaign_id", &id), ("name", "icu")])
+        .await["id"]
+        .to_string();
+    // One coworker was charted by hand before the list came: the import must find her
+    // by name and area, not add her twice, and record her employee ID.
+    let pat = lead
+        .call_ok(
+            "coworkers/create",
+            &[
+                ("campaign_id", &id),
+                ("name", "Pat Worker0"),
+                ("area_id", &icu),
+            ],
+        )
+        .await["id"]
+        .to_string();
 
     let first = upload(&lead, &id, roster(0..2000, |_| false)).await;
     let preview = lead
@@ -93,10 +108,15 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
     assert_eq!(preview["rows"], 2000);
     assert_eq!(preview["error_count"], 0, "{}", preview["errors"]);
     let changes = &preview["changes"];
-    assert_eq!(changes["new_count"], 2000);
+    assert_eq!(changes["new_count"], 1999);
     assert_eq!(
-        changes["new"][0]["name"], "Pat Worker0",
+        changes["new"][0]["name"], "Pat Worker1",
         "Last, First turned around"
+    );
+    assert_eq!(changes["link_count"], 1);
+    assert_eq!(
+        changes["moved_count"], 1,
+        "Pat gains a shift and a job title"
     );
     assert_eq!(
         changes["new_areas"].as_array().unwrap().len(),
@@ -116,7 +136,15 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
             ],
         )
         .await;
-    assert_eq!(outcome["added"], 2000);
+    assert_eq!(outcome["added"], 1999);
+    assert_eq!(outcome["refs_linked"], 1);
+    let pat_now = lead
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &pat)],
+        )
+        .await;
+    assert_eq!(pat_now["fields"]["employee_ref"], "10000");
     assert_eq!(outcome["areas_created"], 7);
     assert_eq!(outcome["shifts_created"], 3);
     assert_eq!(count(&lead, &id).await, 2000);
@@ -152,7 +180,11 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
     let changes = &preview["changes"];
     assert_eq!(changes["new_count"], 30);
     assert_eq!(changes["gone_count"], 50);
-    assert_eq!(changes["moved_count"], 40);
+    assert_eq!(
+        changes["moved_count"], 40,
+        "Pat's first move was not confirmed, and Pat is gone"
+    );
+    assert_eq!(changes["link_count"], 0);
     assert_eq!(changes["unchanged"], 2000 - 50 - 40);
     // The lead confirms the new hires, 10 of the moves and 20 of the departures.
     let moves: Vec<String> = changes["moved"].as_array().unwrap()[..10]
@@ -250,8 +282,8 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
     let (status, message) = refused(b"PK\x03\x04rest-of-a-workbook".to_vec()).await;
     assert_eq!(status, 422);
     assert!(message.contains("Excel"), "{message}");
-    // 21 MB: refused before it is all read.
-    let (status, message) = refused(vec![b'a'; 21 * 1024 * 1024]).await;
+    // 50 MB: refused with the reason (read and dropped, never stored).
+    let (status, message) = refused(vec![b'a'; 50 * 1024 * 1024]).await;
     assert_eq!(status, 422);
     assert!(message.contains("20 MB"), "{message}");
 

@@ -52,6 +52,8 @@ pub struct Changes {
     pub unchanged: usize,
     pub new_areas: Vec<String>,
     pub new_shifts: Vec<String>,
+    /// Matched coworkers whose employee ID the file supplies (recorded on apply).
+    pub link_count: usize,
 }
 
 /// A mapping as the forms carry it: field keys by column, comma-separated ("name,,area").
@@ -169,6 +171,22 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
+/// How much of an oversized upload is read (and dropped) before the answer is sent.
+#[cfg(feature = "ssr")]
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+#[cfg(feature = "ssr")]
+fn too_large() -> AppError {
+    AppError::validation(
+        "file",
+        format!(
+            "The file is larger than {} MB, the largest roster rankfile takes. \
+             Remove columns you do not need (hire dates, wages) and upload again.",
+            crate::domain::roster::MAX_FILE_BYTES / (1024 * 1024)
+        ),
+    )
+}
+
 #[cfg(feature = "ssr")]
 async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<i64, AppError> {
     use crate::domain::roster::{parse_file, MAX_FILE_BYTES};
@@ -197,18 +215,20 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
                 }
                 let filename = field.file_name().unwrap_or_default().to_owned();
                 let mut bytes = Vec::new();
+                let mut received = 0usize;
                 while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    if bytes.len() + chunk.len() > MAX_FILE_BYTES {
-                        return Err(AppError::validation(
-                            "file",
-                            format!(
-                                "The file is larger than {} MB, the largest roster rankfile takes. \
-                                 Remove columns you do not need (hire dates, wages) and upload again.",
-                                MAX_FILE_BYTES / (1024 * 1024)
-                            ),
-                        ));
+                    received += chunk.len();
+                    // Past the limit, keep reading (and dropping) up to a hard cap, so the
+                    // browser gets the answer below instead of a reset connection.
+                    if received > DRAIN_LIMIT {
+                        return Err(too_large());
                     }
-                    bytes.extend_from_slice(&chunk);
+                    if received <= MAX_FILE_BYTES {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                if received > MAX_FILE_BYTES {
+                    return Err(too_large());
                 }
                 upload = Some((filename, bytes));
             }
@@ -308,6 +328,7 @@ pub async fn preview_roster(
                     unchanged: changes.unchanged,
                     new_areas: changes.new_areas,
                     new_shifts: changes.new_shifts,
+                    link_count: changes.link_refs.len(),
                 });
             }
         }
@@ -400,6 +421,7 @@ pub async fn apply_roster(
         add,
         moves,
         gone,
+        link_refs: changes.link_refs,
     };
     let outcome = caller
         .state
@@ -412,12 +434,13 @@ pub async fn apply_roster(
             "roster.applied",
             format!("roster_import:{import_id}"),
             format!(
-                "added={} moved={} left={} areas={} shifts={}",
+                "added={} moved={} left={} areas={} shifts={} ids={}",
                 outcome.added,
                 outcome.moved,
                 outcome.marked_left,
                 outcome.areas_created,
-                outcome.shifts_created
+                outcome.shifts_created,
+                outcome.refs_linked
             ),
         )
         .await?;

@@ -720,6 +720,9 @@ pub struct Reconciliation {
     pub new_areas: Vec<String>,
     /// Shift names in the file that match no existing shift, in first-seen order.
     pub new_shifts: Vec<String>,
+    /// Matched coworkers the chart has no employee ID for, with the file's: recorded on
+    /// apply, so the next list matches them by ID.
+    pub link_refs: Vec<(i64, String)>,
 }
 
 /// Compares the file's rows with the chart. Each existing coworker is matched at most
@@ -752,6 +755,10 @@ pub fn reconcile(
         };
         matched[i] = true;
         let ex = &existing[i];
+        if ex.employee_ref.trim().is_empty() && !row.employee_ref.trim().is_empty() {
+            out.link_refs
+                .push((ex.id, row.employee_ref.trim().to_owned()));
+        }
         let changed = |file: &str, chart: &str| {
             !file.is_empty() && normalize_area(file) != normalize_area(chart)
         };

@@ -325,6 +325,7 @@ pub struct RosterOutcome {
     pub marked_left: u64,
     pub areas_created: u64,
     pub shifts_created: u64,
+    pub refs_linked: u64,
 }
 
 /// Bounds a free-text field; `""` is allowed.

@@ -215,6 +215,9 @@ fn changes_form(
             <p data-testid="roster-summary">
                 {format!("{} new, {} moved, {} no longer on the list, {} unchanged.", c.new_count, c.moved_count, c.gone_count, c.unchanged)}
             </p>
+            {(c.link_count > 0).then(|| view! {
+                <p class="hint">{format!("{} coworkers already on the chart get their employee ID from this list.", c.link_count)}</p>
+            })}
             {(!c.new_areas.is_empty() || !c.new_shifts.is_empty()).then(|| view! {
                 <p class="hint">
                     {(!c.new_areas.is_empty()).then(|| format!("New areas: {}. ", c.new_areas.join(", ")))}

@@ -1786,6 +1786,20 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?;
                     outcome.moved += 1;
                 }
+                for (id, employee_ref) in &plan.link_refs {
+                    outcome.refs_linked += sqlx::query(
+                        "UPDATE coworkers SET employee_ref = $1, updated_at = $2 \
+                         WHERE campaign_id = $3 AND id = $4 AND employee_ref = ''",
+                    )
+                    .bind(employee_ref)
+                    .bind(now)
+                    .bind(campaign_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err($crate::store::map_err)?
+                    .rows_affected();
+                }
                 for id in &plan.gone {
                     outcome.marked_left += sqlx::query(
                         "UPDATE coworkers SET employment_status = 'left', updated_at = $1 \

@@ -16,7 +16,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 help:
 	@echo "make run    build, migrate, seed a demo campaign and serve on http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy, unit tests, integration stories (SQLite + PostgreSQL), browser tests"
-	@echo "make lint | unit | integration | e2e | build | tools | clean"
+	@echo "make lint | unit | integration | e2e | bench | build | tools | clean"
 
 tools:
 	@./.ci/install-tools.sh
@@ -45,6 +45,12 @@ unit:
 # Every story runs on SQLite and on PostgreSQL (127.0.0.1:5432, or RANKFILE_TEST_PG_URL).
 integration:
 	cargo test -p rankfile-tests --tests
+
+# Figures for BENCHMARKS.md (release profile): import and chart render (SQLite, ~1 min once
+# built), then logging a one-on-one at a fixed rate on SQLite and PostgreSQL (~2 min).
+bench:
+	cargo bench -p rankfile-tests --bench map
+	cargo bench -p rankfile-tests --bench loop
 
 e2e: build
 	@if [ ! -x "$${RANKFILE_CHROMIUM:-/usr/bin/chromium}" ]; then \

@@ -1,0 +1,548 @@
+//! Workplace-map benchmark (issue 4), on SQLite, in one process: importing a
+//! 10,000-row employer's list and rendering the chart of a 5,000-coworker campaign,
+//! as ratios against baselines (`/healthz` and the campaigns page) measured in the
+//! same run, with the process's peak memory per phase.
+//!
+//! Run with `make bench` (`cargo bench -p rankfile-tests --bench map`); it prints a
+//! Markdown report to stdout. The server and the HTTP client share this process and
+//! its tokio runtime, so the memory figures cover both.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use rankfile_tests::{spawn_app, Backend, Browser, TestApp};
+use serde_json::Value;
+
+/// Requests per baseline measurement.
+const BASELINE_N: usize = 200;
+/// Imports of the 10,000-row file, each into a fresh campaign
+/// (`RANKFILE_BENCH_IMPORTS` overrides it, to watch memory over more runs).
+const IMPORT_RUNS: usize = 5;
+const IMPORT_ROWS: usize = 10_000;
+/// Coworkers in the seeded chart campaign.
+const CHART_COWORKERS: usize = 5_000;
+/// Renders of the chart page (and calls of `chart/get`).
+const CHART_N: usize = 20;
+/// Untimed requests before each timed series.
+const WARMUP: usize = 3;
+
+const DEPTS: [&str; 8] = [
+    "ICU",
+    "ER",
+    "Pharmacy",
+    "Radiology",
+    "Oncology",
+    "Dietary",
+    "Transport",
+    "NICU",
+];
+const SHIFTS: [&str; 3] = ["Day", "Evening", "Night"];
+/// The mapping the import page sends back for the messy headers below.
+const MAPPING: &str = "employee_ref,name,area,shift,job_title,,phone";
+
+/// The employer's list, as in the roster story: a BOM, CRLF, messy headers,
+/// "Last, First" names and a hire date rankfile ignores.
+fn roster_csv(rows: usize) -> Vec<u8> {
+    let mut csv = String::from(
+        "\u{feff}Emp ID,Employee Name,Dept,Shift,Job Classification,Hire Date,Phone\r\n",
+    );
+    for i in 0..rows {
+        let _ = write!(
+            csv,
+            "{},\"Worker{i}, Pat\",{},{},RN {},2019-0{}-1{},555-01{:02}-{:04}\r\n",
+            10_000 + i,
+            DEPTS[i % DEPTS.len()],
+            SHIFTS[i % 3],
+            i % 4,
+            1 + i % 9,
+            i % 10,
+            i % 100,
+            i
+        );
+    }
+    csv.into_bytes()
+}
+
+/// Timings of one series, sorted.
+struct Series {
+    name: String,
+    samples: Vec<Duration>,
+    /// Extra figure for the table (sizes, rates).
+    note: String,
+}
+
+impl Series {
+    fn new(name: impl Into<String>, mut samples: Vec<Duration>, note: impl Into<String>) -> Self {
+        samples.sort();
+        Self {
+            name: name.into(),
+            samples,
+            note: note.into(),
+        }
+    }
+
+    fn median(&self) -> Duration {
+        let n = self.samples.len();
+        if n % 2 == 1 {
+            self.samples[n / 2]
+        } else {
+            (self.samples[n / 2 - 1] + self.samples[n / 2]) / 2
+        }
+    }
+
+    /// Nearest-rank 90th percentile.
+    fn p90(&self) -> Duration {
+        let rank = (self.samples.len() * 9).div_ceil(10).max(1);
+        self.samples[rank - 1]
+    }
+
+    fn min(&self) -> Duration {
+        self.samples[0]
+    }
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{:.0} µs", ms * 1e3)
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    let r = a.as_secs_f64() / b.as_secs_f64();
+    if r >= 100.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.1}×")
+    }
+}
+
+/// A `/proc/self/status` figure in KiB (`VmRSS`, `VmHWM`).
+fn status_kib(key: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Resets `VmHWM` to the current RSS (Linux ≥ 4.0), so the next reading is the
+/// peak of one phase. Returns whether the kernel allowed it.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+struct Memory {
+    phase: &'static str,
+    rss_before: u64,
+    peak: u64,
+    rss_after: u64,
+    lifetime_peak: u64,
+}
+
+/// Runs `phase`, recording RSS before, the peak during it and RSS after.
+async fn measured<T>(
+    phase: &'static str,
+    memory: &mut Vec<Memory>,
+    resettable: bool,
+    run: impl std::future::Future<Output = T>,
+) -> T {
+    if resettable {
+        reset_peak();
+    }
+    let rss_before = status_kib("VmRSS");
+    let out = run.await;
+    let peak = status_kib("VmHWM");
+    memory.push(Memory {
+        phase,
+        rss_before,
+        peak,
+        rss_after: status_kib("VmRSS"),
+        lifetime_peak: peak,
+    });
+    out
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+async fn time_get(browser: &Browser, path: &str, n: usize, expect: &str) -> (Vec<Duration>, usize) {
+    let mut samples = Vec::with_capacity(n);
+    let mut size = 0;
+    for i in 0..WARMUP + n {
+        let start = Instant::now();
+        let (status, body) = browser.get_html(path).await;
+        let took = start.elapsed();
+        assert_eq!(status, 200, "GET {path}: {body}");
+        assert!(body.contains(expect), "GET {path} lacks {expect:?}");
+        size = body.len();
+        if i >= WARMUP {
+            samples.push(took);
+        }
+    }
+    (samples, size)
+}
+
+async fn time_call(
+    browser: &Browser,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    n: usize,
+) -> (Vec<Duration>, Value, usize) {
+    let mut samples = Vec::with_capacity(n);
+    let mut last = (Value::Null, 0);
+    for i in 0..WARMUP + n {
+        let start = Instant::now();
+        let res = browser.call(endpoint, form).await;
+        let status = res.status();
+        let body = res.text().await.expect("body");
+        let took = start.elapsed();
+        assert!(status.is_success(), "{endpoint} answered {status}: {body}");
+        if i >= WARMUP {
+            samples.push(took);
+        }
+        last = (serde_json::from_str(&body).expect("json"), body.len());
+    }
+    (samples, last.0, last.1)
+}
+
+struct Baseline {
+    healthz: Series,
+    campaigns: Series,
+}
+
+async fn baseline(app: &TestApp) -> Baseline {
+    let (lead, _) = app
+        .lead_of("baseline@example.org", "Baseline campaign")
+        .await;
+    let (healthz, _) = time_get(&app.anon, "/healthz", BASELINE_N, "ok").await;
+    let (campaigns, size) = time_get(&lead, "/campaigns", BASELINE_N, "Baseline campaign").await;
+    Baseline {
+        healthz: Series::new("`GET /healthz`", healthz, "—"),
+        campaigns: Series::new(
+            "`GET /campaigns` page (signed in, 1 campaign)",
+            campaigns,
+            format!("{size} B HTML"),
+        ),
+    }
+}
+
+struct Import {
+    upload: Vec<Duration>,
+    preview: Vec<Duration>,
+    apply: Vec<Duration>,
+    total: Vec<Duration>,
+    preview_bytes: usize,
+    file_bytes: usize,
+}
+
+async fn import(app: &TestApp) -> Import {
+    let file = roster_csv(IMPORT_ROWS);
+    let mut out = Import {
+        upload: Vec::new(),
+        preview: Vec::new(),
+        apply: Vec::new(),
+        total: Vec::new(),
+        preview_bytes: 0,
+        file_bytes: file.len(),
+    };
+    let runs = std::env::var("RANKFILE_BENCH_IMPORTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(IMPORT_RUNS);
+    for run in 0..runs {
+        let (lead, campaign) = app
+            .lead_of(
+                &format!("import{run}@example.org"),
+                &format!("Import run {run}"),
+            )
+            .await;
+        let id = campaign.to_string();
+
+        let start = Instant::now();
+        let res = lead
+            .upload_roster(&id, "roster.csv", file.clone(), false)
+            .await;
+        let status = res.status();
+        let import_id = res.text().await.expect("body");
+        let uploaded = start.elapsed();
+        assert_eq!(status, 200, "roster/upload: {import_id}");
+
+        let res = lead
+            .call(
+                "roster/preview",
+                &[("campaign_id", &id), ("import_id", &import_id)],
+            )
+            .await;
+        let status = res.status();
+        let body = res.text().await.expect("body");
+        let previewed = start.elapsed();
+        assert!(
+            status.is_success(),
+            "roster/preview answered {status}: {body}"
+        );
+        let preview: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(preview["rows"], IMPORT_ROWS, "{body:.2000}");
+        assert_eq!(preview["error_count"], 0, "{}", preview["errors"]);
+        assert_eq!(preview["changes"]["new_count"], IMPORT_ROWS);
+        out.preview_bytes = body.len();
+
+        let res = lead
+            .call(
+                "roster/apply",
+                &[
+                    ("campaign_id", &id),
+                    ("import_id", &import_id),
+                    ("mapping", MAPPING),
+                    ("add_new", "on"),
+                ],
+            )
+            .await;
+        let status = res.status();
+        let body = res.text().await.expect("body");
+        let applied = start.elapsed();
+        assert!(
+            status.is_success(),
+            "roster/apply answered {status}: {body}"
+        );
+        let outcome: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(outcome["added"], IMPORT_ROWS, "{body}");
+
+        out.upload.push(uploaded);
+        out.preview.push(previewed - uploaded);
+        out.apply.push(applied - previewed);
+        out.total.push(applied);
+        eprintln!(
+            "import run {run}: upload {}, preview {}, apply {}, total {}; RSS now {} ({} anonymous)",
+            ms(uploaded),
+            ms(previewed - uploaded),
+            ms(applied - previewed),
+            ms(applied),
+            mib(status_kib("VmRSS")),
+            mib(status_kib("RssAnon"))
+        );
+    }
+    out
+}
+
+struct ChartFigures {
+    seed: Duration,
+    page: Series,
+    json: Series,
+    page_bytes: usize,
+    json_bytes: usize,
+}
+
+async fn chart(app: &TestApp) -> ChartFigures {
+    let start = Instant::now();
+    let seeded = server::demo::seed(app.store.as_ref(), true, CHART_COWORKERS)
+        .await
+        .expect("seed the demo campaign");
+    let seed = start.elapsed();
+    assert_eq!(seeded.as_deref(), Some(server::demo::DEMO_CAMPAIGN));
+    let (lead, campaign) = app
+        .lead_of("chart@example.org", server::demo::DEMO_CAMPAIGN)
+        .await;
+    // The lead joined the seeded campaign (the only one of that name), not a new one.
+    let demo: Vec<i64> = app
+        .store
+        .list_campaigns()
+        .await
+        .expect("campaigns")
+        .into_iter()
+        .filter(|c| c.name == server::demo::DEMO_CAMPAIGN)
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(
+        demo,
+        vec![campaign],
+        "one demo campaign, and the lead is in it"
+    );
+    let id = campaign.to_string();
+
+    let path = format!("/campaigns/{id}/chart");
+    let expect = format!("{CHART_COWORKERS} coworkers");
+    let (page, page_bytes) = time_get(&lead, &path, CHART_N, &expect).await;
+    let (json, chart, json_bytes) =
+        time_call(&lead, "chart/get", &[("campaign_id", &id)], CHART_N).await;
+    assert_eq!(chart["in_scope"], CHART_COWORKERS);
+    assert_eq!(
+        chart["coworkers"].as_array().map(Vec::len),
+        Some(CHART_COWORKERS)
+    );
+    ChartFigures {
+        seed,
+        page: Series::new(
+            format!("`GET /campaigns/{{id}}/chart` page, {CHART_COWORKERS} coworkers (full SSR)"),
+            page,
+            format!("{page_bytes} B HTML"),
+        ),
+        json: Series::new(
+            format!("`chart/get` server function, {CHART_COWORKERS} coworkers"),
+            json,
+            format!("{json_bytes} B JSON"),
+        ),
+        page_bytes,
+        json_bytes,
+    }
+}
+
+fn row(s: &Series, base: &Baseline) -> String {
+    format!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        s.name,
+        s.samples.len(),
+        ms(s.median()),
+        ms(s.p90()),
+        ms(s.min()),
+        ratio(s.median(), base.campaigns.median()),
+        ratio(s.median(), base.healthz.median()),
+        s.note
+    )
+}
+
+fn report(base: &Baseline, imp: &Import, chart: &ChartFigures, memory: &[Memory], reset: bool) {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "rankfile map benchmark · SQLite · {} CPUs · {} · one process (server + client)\n",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::consts::ARCH
+    );
+    let _ = writeln!(
+        out,
+        "| measure | n | median | p90 | min | ÷ campaigns page | ÷ healthz | notes |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    out.push_str(&row(&base.healthz, base));
+    out.push_str(&row(&base.campaigns, base));
+    let total = Series::new(
+        format!("import {IMPORT_ROWS} rows end to end (upload + preview + apply, add new)"),
+        imp.total.clone(),
+        "",
+    );
+    let rate = |d: Duration| IMPORT_ROWS as f64 / d.as_secs_f64();
+    let total = Series {
+        note: format!(
+            "{:.0} rows/s at the median, {:.0} at best; file {} B",
+            rate(total.median()),
+            rate(total.min()),
+            imp.file_bytes
+        ),
+        ..total
+    };
+    out.push_str(&row(&total, base));
+    out.push_str(&row(
+        &Series::new(
+            "· `roster/upload` (multipart, parse, store)",
+            imp.upload.clone(),
+            "",
+        ),
+        base,
+    ));
+    out.push_str(&row(
+        &Series::new(
+            "· `roster/preview` (guessed mapping, reconcile)",
+            imp.preview.clone(),
+            format!("{} B JSON", imp.preview_bytes),
+        ),
+        base,
+    ));
+    out.push_str(&row(
+        &Series::new("· `roster/apply` (add_new=on)", imp.apply.clone(), ""),
+        base,
+    ));
+    out.push_str(&row(&chart.page, base));
+    out.push_str(&row(&chart.json, base));
+    let _ = writeln!(
+        out,
+        "| seeding the {CHART_COWORKERS}-coworker demo campaign (store calls, no HTTP) | 1 | {} | | | {} | {} | setup, not a request |",
+        ms(chart.seed),
+        ratio(chart.seed, base.campaigns.median()),
+        ratio(chart.seed, base.healthz.median()),
+    );
+    let _ = writeln!(
+        out,
+        "\nChart page HTML / `chart/get` JSON: {} B / {} B = {:.2}×.",
+        chart.page_bytes,
+        chart.json_bytes,
+        chart.page_bytes as f64 / chart.json_bytes as f64
+    );
+
+    let _ = writeln!(
+        out,
+        "\n| phase | RSS before | peak RSS during{} | RSS after | peak − before | process peak so far |",
+        if reset { "" } else { " (VmHWM, not reset)" }
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    for m in memory {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            m.phase,
+            mib(m.rss_before),
+            mib(m.peak),
+            mib(m.rss_after),
+            mib(m.peak.saturating_sub(m.rss_before)),
+            mib(m.lifetime_peak),
+        );
+    }
+    print!("{out}");
+}
+
+async fn run() {
+    let resettable = reset_peak();
+    let mut memory = Vec::new();
+    let app = measured(
+        "start the server (fresh SQLite)",
+        &mut memory,
+        resettable,
+        async { spawn_app(Backend::Sqlite).await.expect("sqlite app") },
+    )
+    .await;
+    let base = measured(
+        "1 · baselines (healthz, campaigns page)",
+        &mut memory,
+        resettable,
+        baseline(&app),
+    )
+    .await;
+    let imp = measured(
+        "2 · import 10,000 rows, once per fresh campaign",
+        &mut memory,
+        resettable,
+        import(&app),
+    )
+    .await;
+    let chart = measured(
+        "3 · seed 5,000 coworkers, render the chart",
+        &mut memory,
+        resettable,
+        chart(&app),
+    )
+    .await;
+    app.stop().await;
+    // VmHWM was reset per phase: the process peak is the running maximum.
+    let mut so_far = 0;
+    for m in &mut memory {
+        so_far = so_far.max(m.peak);
+        m.lifetime_peak = so_far;
+    }
+    report(&base, &imp, &chart, &memory, resettable);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing here takes arguments.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run());
+}

@@ -70,6 +70,22 @@ pub fn Chip(campaign_id: i64, coworker: CoworkerSummary) -> impl IntoView {
     }
 }
 
+/// A coworker's name as a link to their page, in their rating's colour.
+pub fn coworker_link(campaign: i64, id: i64, name: &str, rating: Option<i32>) -> impl IntoView {
+    view! {
+        <a
+            class=format!("chip {}", rating_class(rating))
+            href=format!("/campaigns/{campaign}/coworkers/{id}")
+            aria-label=format!("{name}, {}", rating_words(rating))
+        >
+            <span class="chip-rating" aria-hidden="true">
+                {rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
+            </span>
+            {name.to_owned()}
+        </a>
+    }
+}
+
 /// The key to the colours and marks.
 #[component]
 pub fn RatingLegend() -> impl IntoView {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::coworkers::organic_leaders;
 use crate::api::map::{get_chart, Chart};
-use crate::components::chip::{rating_class, rating_words, Chip, RatingLegend, RATING_MEANINGS};
+use crate::components::chip::{coworker_link, Chip, RatingLegend, RATING_MEANINGS};
 use crate::components::gate::error_view;
 use crate::domain::CoworkerSummary;
 use crate::domain::LeaderReach;
@@ -74,16 +74,7 @@ fn reach_view(campaign_id: i64, leaders: Vec<LeaderReach>) -> AnyView {
             <ul class="plain-list" data-testid="leader-reach">
                 {leaders.into_iter().map(|l| view! {
                     <li>
-                        <a
-                            class=format!("chip {}", rating_class(l.rating))
-                            href=format!("/campaigns/{campaign_id}/coworkers/{}", l.id)
-                            aria-label=format!("{}, {}", l.name, rating_words(l.rating))
-                        >
-                            <span class="chip-rating" aria-hidden="true">
-                                {l.rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
-                            </span>
-                            {l.name.clone()}
-                        </a>
+                        {coworker_link(campaign_id, l.id, &l.name, l.rating)}
                         <span class="hint">
                             {format!(
                                 " listened to by {} · {} rated 1–2 · {} not yet rated",

@@ -20,7 +20,8 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::pages::campaign::campaign_id;
 
-fn coworker_id() -> Memo<i64> {
+/// The `:cid` of a `/campaigns/:id/coworkers/:cid/...` route (0 when malformed).
+pub(crate) fn coworker_id() -> Memo<i64> {
     let params = use_params_map();
     Memo::new(move |_| {
         params

@@ -2,32 +2,17 @@
 //! coverage. Every form posts without JavaScript too.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::api::organizing::{
     get_coverage, get_log_form, get_my_list, get_settings, FollowUpDone, LogConversation, LogForm,
     ResolveCommitment, UpdateSettings,
 };
-use crate::components::chip::{rating_class, rating_words, RATING_MEANINGS};
+use crate::components::chip::{coworker_link, rating_words, RATING_MEANINGS};
 use crate::components::form::{Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::organizing::{Answer, Channel, Coverage, MyList, Person};
 use crate::pages::campaign::campaign_id;
-
-fn coworker_link(campaign: i64, id: i64, name: &str, rating: Option<i32>) -> impl IntoView {
-    view! {
-        <a
-            class=format!("chip {}", rating_class(rating))
-            href=format!("/campaigns/{campaign}/coworkers/{id}")
-            aria-label=format!("{name}, {}", rating_words(rating))
-        >
-            <span class="chip-rating" aria-hidden="true">
-                {rating.map(|r| r.to_string()).unwrap_or_else(|| "?".into())}
-            </span>
-            {name.to_owned()}
-        </a>
-    }
-}
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
     view! {
@@ -158,23 +143,12 @@ fn my_list_view(
     .into_any()
 }
 
-fn coworker_param() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("cid")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    })
-}
-
 /// Logging a one-on-one: the defaults fit the common case (in person, now, rating
 /// unchanged), so a phone on a break needs only a few taps besides the notes.
 #[component]
 pub fn LogPage() -> impl IntoView {
     let campaign = campaign_id();
-    let coworker = coworker_param();
+    let coworker = crate::pages::coworker::coworker_id();
     let log = ServerAction::<LogConversation>::new();
     let form = Resource::new(
         move || (campaign.get(), coworker.get()),

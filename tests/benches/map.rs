@@ -172,21 +172,42 @@ fn mib(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
 }
 
-async fn time_get(browser: &Browser, path: &str, n: usize, expect: &str) -> (Vec<Duration>, usize) {
+async fn time_get(
+    browser: &Browser,
+    path: &str,
+    n: usize,
+    expect: &str,
+) -> (Vec<Duration>, String) {
     let mut samples = Vec::with_capacity(n);
-    let mut size = 0;
+    let mut last = String::new();
     for i in 0..WARMUP + n {
         let start = Instant::now();
         let (status, body) = browser.get_html(path).await;
         let took = start.elapsed();
         assert_eq!(status, 200, "GET {path}: {body}");
         assert!(body.contains(expect), "GET {path} lacks {expect:?}");
-        size = body.len();
         if i >= WARMUP {
             samples.push(took);
         }
+        last = body;
     }
-    (samples, size)
+    (samples, last)
+}
+
+/// Bytes of `html` inside `<script>` elements (tags included): the hydration data
+/// and loaders, as opposed to the markup a browser without JavaScript reads.
+fn script_bytes(html: &str) -> usize {
+    let mut total = 0;
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let tail = &rest[start..];
+        let end = tail
+            .find("</script>")
+            .map_or(tail.len(), |e| e + "</script>".len());
+        total += end;
+        rest = &tail[end..];
+    }
+    total
 }
 
 async fn time_call(
@@ -217,18 +238,44 @@ struct Baseline {
     campaigns: Series,
 }
 
-async fn baseline(app: &TestApp) -> Baseline {
-    let (lead, _) = app
+/// Signed-in leads: one for the baseline campaign and one per import run (each of a
+/// new campaign). Creating an account and signing in each hash a password with
+/// Argon2id (19 MiB apiece), so this is its own memory phase, not the imports'.
+struct Leads {
+    baseline: Browser,
+    imports: Vec<(Browser, i64)>,
+}
+
+async fn leads(app: &TestApp) -> Leads {
+    let (baseline, _) = app
         .lead_of("baseline@example.org", "Baseline campaign")
         .await;
+    let runs = std::env::var("RANKFILE_BENCH_IMPORTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(IMPORT_RUNS);
+    let mut imports = Vec::with_capacity(runs);
+    for run in 0..runs {
+        imports.push(
+            app.lead_of(
+                &format!("import{run}@example.org"),
+                &format!("Import run {run}"),
+            )
+            .await,
+        );
+    }
+    Leads { baseline, imports }
+}
+
+async fn baseline(app: &TestApp, lead: &Browser) -> Baseline {
     let (healthz, _) = time_get(&app.anon, "/healthz", BASELINE_N, "ok").await;
-    let (campaigns, size) = time_get(&lead, "/campaigns", BASELINE_N, "Baseline campaign").await;
+    let (campaigns, html) = time_get(lead, "/campaigns", BASELINE_N, "Baseline campaign").await;
     Baseline {
         healthz: Series::new("`GET /healthz`", healthz, "—"),
         campaigns: Series::new(
             "`GET /campaigns` page (signed in, 1 campaign)",
             campaigns,
-            format!("{size} B HTML"),
+            format!("{} B HTML", html.len()),
         ),
     }
 }
@@ -240,9 +287,14 @@ struct Import {
     total: Vec<Duration>,
     preview_bytes: usize,
     file_bytes: usize,
+    /// Per run: peak RSS during the run minus RSS before it (KiB), when the peak
+    /// can be reset per run.
+    run_growth: Vec<u64>,
+    /// The highest peak RSS seen during any run (KiB).
+    max_peak: u64,
 }
 
-async fn import(app: &TestApp) -> Import {
+async fn import(leads: &[(Browser, i64)]) -> Import {
     let file = roster_csv(IMPORT_ROWS);
     let mut out = Import {
         upload: Vec::new(),
@@ -251,20 +303,17 @@ async fn import(app: &TestApp) -> Import {
         total: Vec::new(),
         preview_bytes: 0,
         file_bytes: file.len(),
+        run_growth: Vec::new(),
+        max_peak: 0,
     };
-    let runs = std::env::var("RANKFILE_BENCH_IMPORTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(IMPORT_RUNS);
-    for run in 0..runs {
-        let (lead, campaign) = app
-            .lead_of(
-                &format!("import{run}@example.org"),
-                &format!("Import run {run}"),
-            )
-            .await;
+    let resettable = reset_peak();
+    for (run, (lead, campaign)) in leads.iter().enumerate() {
         let id = campaign.to_string();
 
+        if resettable {
+            reset_peak();
+        }
+        let rss_before = status_kib("VmRSS");
         let start = Instant::now();
         let res = lead
             .upload_roster(&id, "roster.csv", file.clone(), false)
@@ -314,16 +363,24 @@ async fn import(app: &TestApp) -> Import {
         let outcome: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(outcome["added"], IMPORT_ROWS, "{body}");
 
+        let peak = status_kib("VmHWM");
+        out.max_peak = out.max_peak.max(peak);
+        if resettable {
+            out.run_growth.push(peak.saturating_sub(rss_before));
+        }
         out.upload.push(uploaded);
         out.preview.push(previewed - uploaded);
         out.apply.push(applied - previewed);
         out.total.push(applied);
         eprintln!(
-            "import run {run}: upload {}, preview {}, apply {}, total {}; RSS now {} ({} anonymous)",
+            "import run {run}: upload {}, preview {}, apply {}, total {}; RSS {} before, \
+             peak {} during, {} after ({} anonymous)",
             ms(uploaded),
             ms(previewed - uploaded),
             ms(applied - previewed),
             ms(applied),
+            mib(rss_before),
+            mib(peak),
             mib(status_kib("VmRSS")),
             mib(status_kib("RssAnon"))
         );
@@ -331,15 +388,14 @@ async fn import(app: &TestApp) -> Import {
     out
 }
 
-struct ChartFigures {
+/// The demo campaign of 5,000 coworkers, and a lead signed in to it.
+struct Seeded {
     seed: Duration,
-    page: Series,
-    json: Series,
-    page_bytes: usize,
-    json_bytes: usize,
+    lead: Browser,
+    campaign: i64,
 }
 
-async fn chart(app: &TestApp) -> ChartFigures {
+async fn seed(app: &TestApp) -> Seeded {
     let start = Instant::now();
     let seeded = server::demo::seed(app.store.as_ref(), true, CHART_COWORKERS)
         .await
@@ -364,20 +420,39 @@ async fn chart(app: &TestApp) -> ChartFigures {
         vec![campaign],
         "one demo campaign, and the lead is in it"
     );
-    let id = campaign.to_string();
+    Seeded {
+        seed,
+        lead,
+        campaign,
+    }
+}
+
+struct ChartFigures {
+    seed: Duration,
+    page: Series,
+    json: Series,
+    page_bytes: usize,
+    page_script_bytes: usize,
+    json_bytes: usize,
+}
+
+async fn chart(seeded: &Seeded) -> ChartFigures {
+    let lead = &seeded.lead;
+    let id = seeded.campaign.to_string();
 
     let path = format!("/campaigns/{id}/chart");
     let expect = format!("{CHART_COWORKERS} coworkers");
-    let (page, page_bytes) = time_get(&lead, &path, CHART_N, &expect).await;
+    let (page, html) = time_get(lead, &path, CHART_N, &expect).await;
+    let (page_bytes, page_script_bytes) = (html.len(), script_bytes(&html));
     let (json, chart, json_bytes) =
-        time_call(&lead, "chart/get", &[("campaign_id", &id)], CHART_N).await;
+        time_call(lead, "chart/get", &[("campaign_id", &id)], CHART_N).await;
     assert_eq!(chart["in_scope"], CHART_COWORKERS);
     assert_eq!(
         chart["coworkers"].as_array().map(Vec::len),
         Some(CHART_COWORKERS)
     );
     ChartFigures {
-        seed,
+        seed: seeded.seed,
         page: Series::new(
             format!("`GET /campaigns/{{id}}/chart` page, {CHART_COWORKERS} coworkers (full SSR)"),
             page,
@@ -389,6 +464,7 @@ async fn chart(app: &TestApp) -> ChartFigures {
             format!("{json_bytes} B JSON"),
         ),
         page_bytes,
+        page_script_bytes,
         json_bytes,
     }
 }
@@ -469,11 +545,29 @@ fn report(base: &Baseline, imp: &Import, chart: &ChartFigures, memory: &[Memory]
     );
     let _ = writeln!(
         out,
-        "\nChart page HTML / `chart/get` JSON: {} B / {} B = {:.2}×.",
+        "\nChart page HTML / `chart/get` JSON: {} B / {} B = {:.2}×; {} B of the page \
+         ({:.0} %) is inside `<script>` elements (hydration data), {} B is markup.",
         chart.page_bytes,
         chart.json_bytes,
-        chart.page_bytes as f64 / chart.json_bytes as f64
+        chart.page_bytes as f64 / chart.json_bytes as f64,
+        chart.page_script_bytes,
+        100.0 * chart.page_script_bytes as f64 / chart.page_bytes as f64,
+        chart.page_bytes - chart.page_script_bytes,
     );
+    if !imp.run_growth.is_empty() {
+        let mut growth = imp.run_growth.clone();
+        growth.sort_unstable();
+        let _ = writeln!(
+            out,
+            "\nPer import (peak RSS during one run − RSS before it), runs in order: {}; median {}.",
+            imp.run_growth
+                .iter()
+                .map(|k| mib(*k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            mib(growth[growth.len() / 2])
+        );
+    }
 
     let _ = writeln!(
         out,
@@ -506,25 +600,43 @@ async fn run() {
         async { spawn_app(Backend::Sqlite).await.expect("sqlite app") },
     )
     .await;
+    let leads = measured(
+        "accounts: a lead per campaign created and signed in (Argon2id)",
+        &mut memory,
+        resettable,
+        leads(&app),
+    )
+    .await;
     let base = measured(
         "1 · baselines (healthz, campaigns page)",
         &mut memory,
         resettable,
-        baseline(&app),
+        baseline(&app, &leads.baseline),
     )
     .await;
     let imp = measured(
         "2 · import 10,000 rows, once per fresh campaign",
         &mut memory,
         resettable,
-        import(&app),
+        import(&leads.imports),
+    )
+    .await;
+    // The runs reset the peak one by one: the phase's peak is the highest of theirs.
+    if let Some(phase) = memory.last_mut() {
+        phase.peak = phase.peak.max(imp.max_peak);
+    }
+    let seeded = measured(
+        "seed 5,000 coworkers (store calls), sign in a lead",
+        &mut memory,
+        resettable,
+        seed(&app),
     )
     .await;
     let chart = measured(
-        "3 · seed 5,000 coworkers, render the chart",
+        "3 · render the chart (page and `chart/get`)",
         &mut memory,
         resettable,
-        chart(&app),
+        chart(&seeded),
     )
     .await;
     app.stop().await;

@@ -52,11 +52,13 @@ pub trait Store: Send + Sync + 'static {
 
     async fn create_campaign(&self, name: &CampaignName) -> StoreResult<Campaign>;
     async fn list_campaigns(&self) -> StoreResult<Vec<Campaign>>;
-    /// Creates a campaign and makes `lead` its lead, in one transaction.
+    /// Creates a campaign and makes `lead` its lead, in one transaction with `audit`
+    /// (whose `{id}` becomes the campaign's id, as does its campaign).
     async fn create_campaign_with_lead(
         &self,
         name: &CampaignName,
         lead: i64,
+        audit: &AuditEvent,
     ) -> StoreResult<Campaign>;
     async fn campaign(&self, id: i64) -> StoreResult<Option<Campaign>>;
     async fn campaigns_for_user(&self, user_id: i64) -> StoreResult<Vec<MyCampaign>>;
@@ -101,10 +103,16 @@ pub trait Store: Send + Sync + 'static {
         user_id: i64,
         role: Role,
         area_ids: &[i64],
+        audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn list_members(&self, campaign_id: i64) -> StoreResult<Vec<MemberSummary>>;
     /// Removes a member; refuses (Conflict) to remove or demote the last lead.
-    async fn remove_member(&self, campaign_id: i64, user_id: i64) -> StoreResult<()>;
+    async fn remove_member(
+        &self,
+        campaign_id: i64,
+        user_id: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn count_leads(&self, campaign_id: i64) -> StoreResult<i64>;
 
     // Invites
@@ -140,9 +148,15 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         name: &str,
         parent_id: Option<i64>,
+        audit: &AuditEvent,
     ) -> StoreResult<Area>;
     async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>>;
-    async fn create_shift(&self, campaign_id: i64, name: &str) -> StoreResult<Shift>;
+    async fn create_shift(
+        &self,
+        campaign_id: i64,
+        name: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<Shift>;
     async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>>;
     /// Renames, moves, retires or places an area. NotFound if the area or the new parent
     /// is not in the campaign; Conflict if the move would put an area inside itself.
@@ -151,6 +165,7 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         area_id: i64,
         change: &AreaChange,
+        audit: &AuditEvent,
     ) -> StoreResult<Area>;
     /// Every area with its head count, 1–2s and unknowns (unarchived, active or on leave).
     async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>>;
@@ -159,6 +174,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         campaign_id: i64,
         coworker: &CoworkerFields,
+        audit: &AuditEvent,
     ) -> StoreResult<CoworkerSummary>;
     /// Adds many coworkers in one transaction (all or nothing); returns their ids in order.
     async fn create_coworkers(
@@ -182,9 +198,16 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         id: i64,
         fields: &CoworkerFields,
+        audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Archives (hides from the chart, keeps history) or brings back.
-    async fn set_archived(&self, campaign_id: i64, id: i64, archived: bool) -> StoreResult<()>;
+    async fn set_archived(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        archived: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Every unarchived coworker's whole record, for the export.
     async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>>;
 
@@ -194,14 +217,20 @@ pub trait Store: Send + Sync + 'static {
     /// The two ends of a tie.
     async fn tie_ends(&self, campaign_id: i64, tie_id: i64) -> StoreResult<Option<(i64, i64)>>;
     /// NotFound if either coworker is not in the campaign; Conflict if it exists already.
-    async fn add_tie(&self, campaign_id: i64, tie: &NewTie) -> StoreResult<i64>;
+    async fn add_tie(&self, campaign_id: i64, tie: &NewTie, audit: &AuditEvent)
+        -> StoreResult<i64>;
     async fn create_ties(&self, campaign_id: i64, ties: &[NewTie]) -> StoreResult<u64>;
-    async fn remove_tie(&self, campaign_id: i64, tie_id: i64) -> StoreResult<()>;
+    async fn remove_tie(
+        &self,
+        campaign_id: i64,
+        tie_id: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     /// Every unarchived organic leader with how many (unarchived) coworkers listen to them.
     async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>>;
 
     // Roster imports
-    async fn save_roster(&self, upload: &NewRoster) -> StoreResult<i64>;
+    async fn save_roster(&self, upload: &NewRoster, audit: &AuditEvent) -> StoreResult<i64>;
     async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>>;
     /// Unarchived coworkers with their area and shift names, for the reconciliation.
     async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>>;
@@ -211,6 +240,7 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         import_id: i64,
         plan: &RosterPlan,
+        audit: &AuditEvent,
     ) -> StoreResult<RosterOutcome>;
 
     // The organizer's loop
@@ -219,19 +249,27 @@ pub trait Store: Send + Sync + 'static {
         &self,
         campaign_id: i64,
         settings: &CampaignSettings,
+        audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Stores a one-on-one once per client id, with its rating (an assessment, and the
     /// coworker's current rating) and its commitment, in one transaction. Returns the
-    /// conversation's id and whether this call stored it.
+    /// conversation's id and whether this call stored it. `audit` is written only when
+    /// this call stored it (a repeat writes nothing).
     async fn log_conversation(
         &self,
         campaign_id: i64,
         organizer_id: i64,
         log: &NewConversation,
         commitment: Option<(String, NaiveDate)>,
+        audit: &AuditEvent,
     ) -> StoreResult<(i64, bool)>;
     /// A rating without a conversation: an assessment and the current rating, together.
-    async fn rate(&self, campaign_id: i64, rating: &NewAssessment) -> StoreResult<()>;
+    async fn rate(
+        &self,
+        campaign_id: i64,
+        rating: &NewAssessment,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
     async fn assessments(&self, campaign_id: i64, coworker_id: i64)
         -> StoreResult<Vec<Assessment>>;
     async fn conversations(
@@ -246,6 +284,7 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         id: i64,
         now: DateTime<Utc>,
+        audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// The coworker a commitment is about.
     async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
@@ -256,16 +295,20 @@ pub trait Store: Send + Sync + 'static {
         status: CommitmentStatus,
         by: i64,
         now: DateTime<Utc>,
+        audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn open_commitments(
         &self,
         campaign_id: i64,
         coworker_id: i64,
     ) -> StoreResult<Vec<Commitment>>;
+    /// The organizer's list, only of coworkers within `scope` (their scope now, not
+    /// when the follow-up or commitment was made).
     async fn my_list(
         &self,
         campaign_id: i64,
         user_id: i64,
+        scope: &CoworkerScope,
         today: NaiveDate,
         stale_days: i64,
     ) -> StoreResult<MyList>;
@@ -277,8 +320,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Coverage>;
 
     // Audit log (append-only)
+    /// Appends an event on its own: for reads and refusals. A change writes its event
+    /// in its own transaction (the `audit` argument of each write above).
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
-    async fn audit_log(&self, campaign_id: i64, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    /// A page of the campaign's log, newest first, narrowed by `filter`.
+    async fn audit_log(
+        &self,
+        campaign_id: i64,
+        filter: &AuditFilter,
+    ) -> StoreResult<Vec<AuditEntry>>;
+    /// The actions that occur in the campaign's log, for the filter's choices.
+    async fn audit_actions(&self, campaign_id: i64) -> StoreResult<Vec<String>>;
 }
 
 /// A coworker for a bulk insert (the demo, the import).
@@ -412,7 +464,27 @@ pub struct AuditEvent {
     pub client_ip: String,
 }
 
+/// Which audit entries to read: older than `before` (an entry id), one action, one actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub before: Option<i64>,
+    pub action: Option<String>,
+    pub actor_id: Option<i64>,
+    pub limit: i64,
+}
+
 impl AuditEvent {
+    /// The event as stored for a row just created with `id`: `{id}` in the record and
+    /// the detail become the id (callers cannot know it before the insert).
+    pub fn for_new(&self, id: i64) -> Self {
+        let id_text = id.to_string();
+        Self {
+            record: self.record.replace("{id}", &id_text),
+            detail: self.detail.replace("{id}", &id_text),
+            ..self.clone()
+        }
+    }
+
     /// An event with no signed-in actor, about the account named by `email`.
     pub fn anonymous(action: &str, email: &str, client_ip: &str) -> Self {
         Self {

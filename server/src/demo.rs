@@ -3,7 +3,7 @@
 //! ties between coworkers — and a one-time way in.
 
 use app::domain::{CampaignName, CoworkerFields, Email, GridBox, Role, TieKind};
-use app::store::{AreaChange, NewCoworker, NewInvite, NewTie, Store};
+use app::store::{AreaChange, AuditEvent, NewCoworker, NewInvite, NewTie, Store};
 
 use crate::config::Settings;
 
@@ -190,13 +190,31 @@ pub async fn seed(
     }
     let name = CampaignName::parse(DEMO_CAMPAIGN).map_err(|e| anyhow::anyhow!("{e}"))?;
     let campaign = store.create_campaign(&name).await?;
+    // The demo's map is built by rankfile itself: audited as such, with no actor.
+    let event = |action: &str, record: &str| AuditEvent {
+        campaign_id: Some(campaign.id),
+        action: action.into(),
+        record: record.into(),
+        detail: "demo".into(),
+        ..Default::default()
+    };
     let site = store
-        .create_area(campaign.id, "Mercy General", None)
+        .create_area(
+            campaign.id,
+            "Mercy General",
+            None,
+            &event("area.created", "area:{id}"),
+        )
         .await?;
     let mut departments = Vec::new();
     for (n, (dept, titles)) in DEPARTMENTS.into_iter().enumerate() {
         let id = store
-            .create_area(campaign.id, dept, Some(site.id))
+            .create_area(
+                campaign.id,
+                dept,
+                Some(site.id),
+                &event("area.created", "area:{id}"),
+            )
             .await?
             .id;
         // Five departments a row on the floor plan.
@@ -216,13 +234,19 @@ pub async fn seed(
                         h: 9,
                     }),
                 },
+                &event("area.updated", &format!("area:{id}")),
             )
             .await?;
         departments.push((id, titles));
     }
     let mut shifts = Vec::new();
     for shift in SHIFTS {
-        shifts.push(store.create_shift(campaign.id, shift).await?.id);
+        shifts.push(
+            store
+                .create_shift(campaign.id, shift, &event("shift.created", "shift:{id}"))
+                .await?
+                .id,
+        );
     }
     let people: Vec<NewCoworker> = (0..coworkers)
         .map(|i| person(i, &departments, &shifts))

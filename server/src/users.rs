@@ -43,16 +43,19 @@ pub async fn create_user(
             }
         };
         store
-            .upsert_member(campaign.id, user_id, Role::Lead, &[])
-            .await?;
-        store
-            .audit(&AuditEvent {
-                campaign_id: Some(campaign.id),
-                actor_id: None,
-                action: "member.lead_added_by_cli".into(),
-                record: format!("user:{user_id}"),
-                ..Default::default()
-            })
+            .upsert_member(
+                campaign.id,
+                user_id,
+                Role::Lead,
+                &[],
+                &AuditEvent {
+                    campaign_id: Some(campaign.id),
+                    actor_id: None,
+                    action: "member.lead_added_by_cli".into(),
+                    record: format!("user:{user_id}"),
+                    ..Default::default()
+                },
+            )
             .await?;
         message.push_str(&format!(", lead of '{}' (#{})", campaign.name, campaign.id));
     }

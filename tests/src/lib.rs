@@ -262,6 +262,46 @@ impl TestApp {
             .to_string()
     }
 
+    /// Runs SQL straight on this server's database, below the app (statements separated
+    /// by `;`): for fault injection and for checks the app's API cannot make.
+    pub async fn sql(&self, statements: &str) -> Result<(), sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut db = sqlx::SqliteConnection::connect(&self.database_url).await?;
+                db.execute(statements).await?;
+            }
+            Backend::Postgres => {
+                let mut db = PgConnection::connect(&self.database_url).await?;
+                db.execute(statements).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One number from the database, e.g. `SELECT COUNT(*) FROM …`.
+    pub async fn sql_count(&self, query: &str) -> i64 {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut db = sqlx::SqliteConnection::connect(&self.database_url)
+                    .await
+                    .expect("sqlite");
+                sqlx::query_scalar::<_, i64>(query)
+                    .fetch_one(&mut db)
+                    .await
+                    .expect("count")
+            }
+            Backend::Postgres => {
+                let mut db = PgConnection::connect(&self.database_url)
+                    .await
+                    .expect("postgres");
+                sqlx::query_scalar::<_, i64>(query)
+                    .fetch_one(&mut db)
+                    .await
+                    .expect("count")
+            }
+        }
+    }
+
     /// Stops the server and lets it finish in-flight requests.
     pub async fn stop(mut self) {
         self.shutdown_server().await;

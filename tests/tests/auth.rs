@@ -425,7 +425,7 @@ async fn writes_and_list_reads_are_audited_and_the_log_is_append_only(app: TestA
         &[("campaign_id", &id), ("role", "viewer")],
     )
     .await;
-    let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
+    let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
     let actions: Vec<&str> = log
         .as_array()
         .unwrap()
@@ -450,7 +450,8 @@ async fn writes_and_list_reads_are_audited_and_the_log_is_append_only(app: TestA
     let second = created["id"].to_string();
     let log = lead
         .call_ok("audit/list", &[("campaign_id", &second)])
-        .await;
+        .await["entries"]
+        .clone();
     assert!(log
         .as_array()
         .unwrap()

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use app::domain::{Role, TieKind};
-use app::store::NewTie;
+use app::store::{AuditEvent, NewTie};
 use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
 
 stories!(authorization_matrix);
@@ -609,7 +609,13 @@ async fn authorization_matrix(app: TestApp) {
         for actor in ACTORS {
             // Destructive calls target the victim: put them back each time.
             app.store
-                .upsert_member(campaign_a, victim_id, Role::Organizer, &[])
+                .upsert_member(
+                    campaign_a,
+                    victim_id,
+                    Role::Organizer,
+                    &[],
+                    &AuditEvent::default(),
+                )
                 .await
                 .expect("re-add victim");
             // The tie the remove row deletes: put it back too.
@@ -632,6 +638,7 @@ async fn authorization_matrix(app: TestApp) {
                             kind: TieKind::Friends,
                             created_by: None,
                         },
+                        &AuditEvent::default(),
                     )
                     .await
                     .expect("re-add tie"),

@@ -270,18 +270,20 @@ pub async fn accept_invite(token: String, email: String, password: String) -> Re
     }
     state
         .store
-        .upsert_member(invite.campaign_id, user, invite.role, &invite.area_ids)
-        .await?;
-    state
-        .store
-        .audit(&AuditEvent {
-            campaign_id: Some(invite.campaign_id),
-            actor_id: Some(user),
-            action: "member.joined".into(),
-            record: format!("user:{user}"),
-            detail: format!("role={} invite={}", invite.role.as_str(), invite.id),
-            client_ip: crate::auth::guard::client_ip(),
-        })
+        .upsert_member(
+            invite.campaign_id,
+            user,
+            invite.role,
+            &invite.area_ids,
+            &AuditEvent {
+                campaign_id: Some(invite.campaign_id),
+                actor_id: Some(user),
+                action: "member.joined".into(),
+                record: format!("user:{user}"),
+                detail: format!("role={} invite={}", invite.role.as_str(), invite.id),
+                client_ip: crate::auth::guard::client_ip(),
+            },
+        )
         .await?;
     let (_, cookies) = crate::auth::session::start_session(
         state.store.as_ref(),

@@ -25,14 +25,10 @@ pub async fn create_campaign(name: String) -> Result<Campaign, AppError> {
     let campaign = caller
         .state
         .store
-        .create_campaign_with_lead(&name, caller.user.id)
-        .await?;
-    caller
-        .audit(
-            Some(campaign.id),
-            "campaign.created",
-            format!("campaign:{}", campaign.id),
-            "",
+        .create_campaign_with_lead(
+            &name,
+            caller.user.id,
+            &caller.event(None, "campaign.created", "campaign:{id}", ""),
         )
         .await?;
     Ok(campaign)

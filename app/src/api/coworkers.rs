@@ -126,19 +126,15 @@ pub async fn create_coworker(
     let coworker = caller
         .state
         .store
-        .create_coworker(campaign_id, &fields)
+        .create_coworker(
+            campaign_id,
+            &fields,
+            &caller.event(Some(campaign_id), "coworker.created", "coworker:{id}", ""),
+        )
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as("area_id", "That area or shift is not in this campaign.")
         })?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworker.created",
-            format!("coworker:{}", coworker.id),
-            "",
-        )
-        .await?;
     Ok(coworker)
 }
 
@@ -203,7 +199,17 @@ pub async fn update_coworker(
     caller
         .state
         .store
-        .update_coworker(campaign_id, coworker_id, &fields)
+        .update_coworker(
+            campaign_id,
+            coworker_id,
+            &fields,
+            &caller.event(
+                Some(campaign_id),
+                "coworker.updated",
+                format!("coworker:{coworker_id}"),
+                "",
+            ),
+        )
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as(
@@ -211,14 +217,6 @@ pub async fn update_coworker(
                 "That area, shift or organizer is not in this campaign.",
             )
         })?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworker.updated",
-            format!("coworker:{coworker_id}"),
-            "",
-        )
-        .await?;
     Ok(())
 }
 
@@ -235,18 +233,20 @@ pub async fn archive_coworker(
     caller
         .state
         .store
-        .set_archived(campaign_id, coworker_id, archive)
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            if archive {
-                "coworker.archived"
-            } else {
-                "coworker.restored"
-            },
-            format!("coworker:{coworker_id}"),
-            "",
+        .set_archived(
+            campaign_id,
+            coworker_id,
+            archive,
+            &caller.event(
+                Some(campaign_id),
+                if archive {
+                    "coworker.archived"
+                } else {
+                    "coworker.restored"
+                },
+                format!("coworker:{coworker_id}"),
+                "",
+            ),
         )
         .await?;
     Ok(())
@@ -257,14 +257,23 @@ pub async fn archive_coworker(
 pub async fn list_ties(campaign_id: i64, coworker_id: i64) -> Result<Vec<Tie>, AppError> {
     let (caller, _, scope) = scoped(campaign_id).await?;
     coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
-    Ok(caller
+    let ties: Vec<Tie> = caller
         .state
         .store
         .ties(campaign_id, coworker_id)
         .await?
         .into_iter()
         .filter(|t| scope.allows(t.other_area_id, t.other_assigned))
-        .collect())
+        .collect();
+    caller
+        .audit(
+            Some(campaign_id),
+            "ties.read",
+            format!("coworker:{coworker_id}"),
+            format!("rows={}", ties.len()),
+        )
+        .await?;
+    Ok(ties)
 }
 
 /// Records a tie. `other` is a coworker number, or text ending in "#123" (the
@@ -303,14 +312,12 @@ pub async fn add_tie(
                 kind,
                 created_by: Some(caller.user.id),
             },
-        )
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "tie.added",
-            format!("coworker:{coworker_id}"),
-            format!("{} coworker:{other_id}", kind.key()),
+            &caller.event(
+                Some(campaign_id),
+                "tie.added",
+                format!("coworker:{coworker_id}"),
+                format!("tie:{{id}} {} coworker:{other_id}", kind.key()),
+            ),
         )
         .await?;
     Ok(id)
@@ -321,14 +328,23 @@ pub async fn add_tie(
 #[server(prefix = "/api", endpoint = "leaders/reach")]
 pub async fn organic_leaders(campaign_id: i64) -> Result<Vec<LeaderReach>, AppError> {
     let (caller, _, scope) = scoped(campaign_id).await?;
-    Ok(caller
+    let leaders: Vec<LeaderReach> = caller
         .state
         .store
         .leader_reach(campaign_id)
         .await?
         .into_iter()
         .filter(|l| scope.allows(l.area_id, l.assigned_organizer))
-        .collect())
+        .collect();
+    caller
+        .audit(
+            Some(campaign_id),
+            "leaders.read",
+            "",
+            format!("rows={}", leaders.len()),
+        )
+        .await?;
+    Ok(leaders)
 }
 
 #[cfg(feature = "ssr")]
@@ -354,14 +370,16 @@ pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
         .ok_or(AppError::NotFound)?;
     coworker_in_scope(&caller, &scope, campaign_id, from).await?;
     coworker_in_scope(&caller, &scope, campaign_id, to).await?;
-    caller.state.store.remove_tie(campaign_id, tie_id).await?;
+    let event = caller.event(
+        Some(campaign_id),
+        "tie.removed",
+        format!("coworker:{from}"),
+        format!("tie:{tie_id} coworker:{to}"),
+    );
     caller
-        .audit(
-            Some(campaign_id),
-            "tie.removed",
-            format!("coworker:{from}"),
-            format!("tie:{tie_id} coworker:{to}"),
-        )
+        .state
+        .store
+        .remove_tie(campaign_id, tie_id, &event)
         .await?;
     Ok(())
 }

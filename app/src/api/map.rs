@@ -34,19 +34,16 @@ pub async fn create_area(
     let area = caller
         .state
         .store
-        .create_area(campaign_id, &name, parent)
+        .create_area(
+            campaign_id,
+            &name,
+            parent,
+            &caller.event(Some(campaign_id), "area.created", "area:{id}", ""),
+        )
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as("parent_id", "That parent area is not in this campaign.")
         })?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "area.created",
-            format!("area:{}", area.id),
-            "",
-        )
-        .await?;
     Ok(area)
 }
 
@@ -62,14 +59,11 @@ pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppEr
     use crate::domain::{workplace::parse_name, Role};
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let name = parse_name(&name, "name", "shift", 60)?;
-    let shift = caller.state.store.create_shift(campaign_id, &name).await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "shift.created",
-            format!("shift:{}", shift.id),
-            "",
-        )
+    let event = caller.event(Some(campaign_id), "shift.created", "shift:{id}", "");
+    let shift = caller
+        .state
+        .store
+        .create_shift(campaign_id, &name, &event)
         .await?;
     Ok(shift)
 }
@@ -105,20 +99,22 @@ pub async fn update_area(
     let area = caller
         .state
         .store
-        .update_area(campaign_id, area_id, &change)
+        .update_area(
+            campaign_id,
+            area_id,
+            &change,
+            &caller.event(
+                Some(campaign_id),
+                "area.updated",
+                format!("area:{area_id}"),
+                if change.retired { "retired" } else { "" },
+            ),
+        )
         .await
         .map_err(|e| match AppError::from(e) {
             AppError::Conflict(msg) => AppError::validation("parent_id", msg),
             other => other,
         })?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "area.updated",
-            format!("area:{area_id}"),
-            if change.retired { "retired" } else { "" },
-        )
-        .await?;
     Ok(area)
 }
 
@@ -127,8 +123,29 @@ pub async fn update_area(
 #[server(prefix = "/api", endpoint = "areas/stats")]
 pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(caller.state.store.area_stats(campaign_id).await?)
+    let (caller, member) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    let stats = caller.state.store.area_stats(campaign_id).await?;
+    if member.role == Role::Lead {
+        return Ok(stats);
+    }
+    // Viewers, and organizers outside their own areas, could read a small group's
+    // counts as the ratings of the people in it: those are withheld.
+    let min = caller
+        .state
+        .store
+        .campaign_settings(campaign_id)
+        .await?
+        .min_group_size;
+    Ok(stats
+        .into_iter()
+        .map(|s| {
+            if member.role == Role::Organizer && member.area_ids.contains(&s.area.id) {
+                s
+            } else {
+                s.suppressed_below(min)
+            }
+        })
+        .collect())
 }
 
 /// Someone coworkers can be filtered by on the chart.

@@ -130,14 +130,17 @@ pub async fn update_member(
         return Err(AppError::NotFound);
     }
     store
-        .upsert_member(campaign_id, user_id, role, &area_ids)
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.changed",
-            format!("user:{user_id}"),
-            format!("role={} areas={areas}", role.as_str()),
+        .upsert_member(
+            campaign_id,
+            user_id,
+            role,
+            &area_ids,
+            &caller.event(
+                Some(campaign_id),
+                "member.changed",
+                format!("user:{user_id}"),
+                format!("role={} areas={areas}", role.as_str()),
+            ),
         )
         .await?;
     Ok(())
@@ -151,33 +154,93 @@ pub async fn remove_member(campaign_id: i64, user_id: i64) -> Result<(), AppErro
     caller
         .state
         .store
-        .remove_member(campaign_id, user_id)
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.removed",
-            format!("user:{user_id}"),
-            "",
+        .remove_member(
+            campaign_id,
+            user_id,
+            &caller.event(
+                Some(campaign_id),
+                "member.removed",
+                format!("user:{user_id}"),
+                "",
+            ),
         )
         .await?;
     Ok(())
 }
 
-/// The campaign's audit log, newest first (leads only; nobody can edit it).
+/// Entries per page of the audit log.
+pub const AUDIT_PAGE_SIZE: i64 = 100;
+
+/// One page of the audit log, and what the filter can choose from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// The actions that occur in this campaign's log.
+    pub actions: Vec<String>,
+    /// Members, to filter by who did it: (user id, e-mail).
+    pub members: Vec<(i64, String)>,
+    /// The `before` of the next (older) page, when there is one.
+    pub older: Option<i64>,
+}
+
+/// The campaign's audit log, newest first, a page at a time, filtered by action and
+/// member so an export cannot hide under hundreds of reads (leads only; nobody can edit it).
 #[server(prefix = "/api", endpoint = "audit/list")]
-pub async fn audit_log(campaign_id: i64) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn audit_log(
+    campaign_id: i64,
+    #[server(default)] before: String,
+    #[server(default)] action: String,
+    #[server(default)] actor: String,
+) -> Result<AuditPage, AppError> {
     use crate::domain::Role;
+    use crate::store::AuditFilter;
 
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let entries = caller.state.store.audit_log(campaign_id, 500).await?;
+    let number = |raw: &str, field: &str| -> Result<Option<i64>, AppError> {
+        match raw.trim() {
+            "" => Ok(None),
+            n => n
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| AppError::validation(field, "Choose from the list.")),
+        }
+    };
+    let action = action.trim();
+    if action.len() > 64 {
+        return Err(AppError::validation("action", "Choose from the list."));
+    }
+    let filter = AuditFilter {
+        before: number(&before, "before")?,
+        action: (!action.is_empty()).then(|| action.to_owned()),
+        actor_id: number(&actor, "actor")?,
+        limit: AUDIT_PAGE_SIZE + 1,
+    };
+    let store = &caller.state.store;
+    let mut entries = store.audit_log(campaign_id, &filter).await?;
+    let older = if entries.len() as i64 > AUDIT_PAGE_SIZE {
+        entries.truncate(AUDIT_PAGE_SIZE as usize);
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    let page = AuditPage {
+        actions: store.audit_actions(campaign_id).await?,
+        members: store
+            .list_members(campaign_id)
+            .await?
+            .into_iter()
+            .map(|m| (m.user_id, m.email))
+            .collect(),
+        entries,
+        older,
+    };
     caller
         .audit(
             Some(campaign_id),
             "audit.list_read",
             "",
-            format!("rows={}", entries.len()),
+            format!("rows={}", page.entries.len()),
         )
         .await?;
-    Ok(entries)
+    Ok(page)
 }

@@ -53,6 +53,15 @@ pub struct LogForm {
 pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogForm, AppError> {
     let (caller, _, coworker) = in_scope(campaign_id, coworker_id).await?;
     let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    // The form shows the whole record: a read of a person, audited like coworkers/get.
+    caller
+        .audit(
+            Some(campaign_id),
+            "coworker.read",
+            format!("coworker:{coworker_id}"),
+            "log form",
+        )
+        .await?;
     Ok(LogForm {
         coworker,
         issue_tags: settings.issue_tags,
@@ -140,26 +149,22 @@ pub async fn log_conversation(
         ));
     }
     let commitment = log.commitment(today());
+    let event = caller.event(
+        Some(campaign_id),
+        "conversation.logged",
+        format!("coworker:{coworker_id}"),
+        format!(
+            "conversation:{{id}}{}",
+            log.rating_after
+                .map(|r| format!(" rating={r}"))
+                .unwrap_or_default()
+        ),
+    );
     let (conversation_id, stored) = caller
         .state
         .store
-        .log_conversation(campaign_id, member.user_id, &log, commitment)
+        .log_conversation(campaign_id, member.user_id, &log, commitment, &event)
         .await?;
-    if stored {
-        caller
-            .audit(
-                Some(campaign_id),
-                "conversation.logged",
-                format!("coworker:{coworker_id}"),
-                format!(
-                    "conversation:{conversation_id}{}",
-                    log.rating_after
-                        .map(|r| format!(" rating={r}"))
-                        .unwrap_or_default()
-                ),
-            )
-            .await?;
-    }
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
     }
@@ -202,14 +207,12 @@ pub async fn set_rating(
                 note: parse_text(&note, "note", "The note", 1000)?,
                 at: chrono::Utc::now(),
             },
-        )
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "rating.set",
-            format!("coworker:{coworker_id}"),
-            format!("rating={rating} source={}", source.key()),
+            &caller.event(
+                Some(campaign_id),
+                "rating.set",
+                format!("coworker:{coworker_id}"),
+                format!("rating={rating} source={}", source.key()),
+            ),
         )
         .await?;
     Ok(())
@@ -227,11 +230,25 @@ pub struct History {
 pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<History, AppError> {
     let (caller, _, _) = in_scope(campaign_id, coworker_id).await?;
     let store = &caller.state.store;
-    Ok(History {
+    let history = History {
         ratings: store.assessments(campaign_id, coworker_id).await?,
         conversations: store.conversations(campaign_id, coworker_id).await?,
         commitments: store.open_commitments(campaign_id, coworker_id).await?,
-    })
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "history.read",
+            format!("coworker:{coworker_id}"),
+            format!(
+                "ratings={} conversations={} commitments={}",
+                history.ratings.len(),
+                history.conversations.len(),
+                history.commitments.len()
+            ),
+        )
+        .await?;
+    Ok(history)
 }
 
 /// Marks a follow-up done (it leaves My list).
@@ -247,14 +264,16 @@ pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<()
     caller
         .state
         .store
-        .follow_up_done(campaign_id, conversation_id, chrono::Utc::now())
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "follow_up.done",
-            format!("coworker:{coworker}"),
-            format!("conversation:{conversation_id}"),
+        .follow_up_done(
+            campaign_id,
+            conversation_id,
+            chrono::Utc::now(),
+            &caller.event(
+                Some(campaign_id),
+                "follow_up.done",
+                format!("coworker:{coworker}"),
+                format!("conversation:{conversation_id}"),
+            ),
         )
         .await?;
     Ok(())
@@ -293,14 +312,12 @@ pub async fn resolve_commitment(
             status,
             member.user_id,
             chrono::Utc::now(),
-        )
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "commitment.resolved",
-            format!("coworker:{coworker}"),
-            format!("commitment:{commitment_id} {}", status.key()),
+            &caller.event(
+                Some(campaign_id),
+                "commitment.resolved",
+                format!("coworker:{coworker}"),
+                format!("commitment:{commitment_id} {}", status.key()),
+            ),
         )
         .await?;
     Ok(())
@@ -310,13 +327,20 @@ pub async fn resolve_commitment(
 /// never talked to, and stale ratings.
 #[server(prefix = "/api", endpoint = "mylist/get")]
 pub async fn get_my_list(campaign_id: i64) -> Result<MyList, AppError> {
-    use crate::domain::Role;
+    use crate::domain::{CoworkerScope, Role};
     let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
     let settings = caller.state.store.campaign_settings(campaign_id).await?;
     let list = caller
         .state
         .store
-        .my_list(campaign_id, member.user_id, today(), settings.stale_days)
+        .my_list(
+            campaign_id,
+            member.user_id,
+            &scope,
+            today(),
+            settings.stale_days,
+        )
         .await?;
     caller
         .audit(Some(campaign_id), "mylist.read", "", "")
@@ -370,7 +394,9 @@ pub async fn update_settings(
     campaign_id: i64,
     stale_days: String,
     issue_tags: String,
+    #[server(default)] min_group_size: String,
 ) -> Result<(), AppError> {
+    use crate::domain::organizing::DEFAULT_MIN_GROUP_SIZE;
     use crate::domain::workplace::parse_tags;
     use crate::domain::Role;
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
@@ -392,6 +418,16 @@ pub async fn update_settings(
             "Give at least one issue.",
         ));
     }
+    let min_group_size = match min_group_size.trim() {
+        "" => DEFAULT_MIN_GROUP_SIZE,
+        raw => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                AppError::validation("min_group_size", "Give a number of people from 1 to 100.")
+            })?,
+    };
     caller
         .state
         .store
@@ -400,11 +436,10 @@ pub async fn update_settings(
             &CampaignSettings {
                 stale_days,
                 issue_tags,
+                min_group_size,
             },
+            &caller.event(Some(campaign_id), "settings.updated", "", ""),
         )
-        .await?;
-    caller
-        .audit(Some(campaign_id), "settings.updated", "", "")
         .await?;
     Ok(())
 }

@@ -250,19 +250,19 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
     let id = caller
         .state
         .store
-        .save_roster(&NewRoster {
-            campaign_id,
-            created_by: caller.user.id,
-            filename,
-            content,
-        })
-        .await?;
-    caller_member
-        .audit(
-            Some(campaign_id),
-            "roster.uploaded",
-            format!("roster_import:{id}"),
-            "",
+        .save_roster(
+            &NewRoster {
+                campaign_id,
+                created_by: caller.user.id,
+                filename,
+                content,
+            },
+            &caller_member.event(
+                Some(campaign_id),
+                "roster.uploaded",
+                "roster_import:{id}",
+                "",
+            ),
         )
         .await?;
     Ok(id)
@@ -426,21 +426,16 @@ pub async fn apply_roster(
     let outcome = caller
         .state
         .store
-        .apply_roster(campaign_id, import_id, &plan)
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "roster.applied",
-            format!("roster_import:{import_id}"),
-            format!(
-                "added={} moved={} left={} areas={} shifts={} ids={}",
-                outcome.added,
-                outcome.moved,
-                outcome.marked_left,
-                outcome.areas_created,
-                outcome.shifts_created,
-                outcome.refs_linked
+        .apply_roster(
+            campaign_id,
+            import_id,
+            &plan,
+            // The store writes the outcome's counts as the detail.
+            &caller.event(
+                Some(campaign_id),
+                "roster.applied",
+                format!("roster_import:{import_id}"),
+                "",
             ),
         )
         .await?;

@@ -23,7 +23,27 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// Appends to the audit log; a failure to audit fails the request (nothing unaudited).
+    /// An audit event by this caller, for a store write to commit with its change.
+    pub fn event(
+        &self,
+        campaign_id: Option<i64>,
+        action: &str,
+        record: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        AuditEvent {
+            campaign_id,
+            actor_id: Some(self.user.id),
+            action: action.into(),
+            record: record.into(),
+            detail: detail.into(),
+            client_ip: self.client_ip.clone(),
+        }
+    }
+
+    /// Appends a read (or a refusal) to the audit log on its own; a failure to audit
+    /// fails the request. Writes pass [`Caller::event`] to the store instead, so the
+    /// change and its audit row commit together.
     pub async fn audit(
         &self,
         campaign_id: Option<i64>,
@@ -31,17 +51,8 @@ impl Caller {
         record: impl Into<String>,
         detail: impl Into<String>,
     ) -> Result<(), AppError> {
-        self.state
-            .store
-            .audit(&AuditEvent {
-                campaign_id,
-                actor_id: Some(self.user.id),
-                action: action.into(),
-                record: record.into(),
-                detail: detail.into(),
-                client_ip: self.client_ip.clone(),
-            })
-            .await?;
+        let event = self.event(campaign_id, action, record, detail);
+        self.state.store.audit(&event).await?;
         Ok(())
     }
 }

@@ -10,7 +10,7 @@ const CELL: i32 = 12;
 
 /// A fill for a share of supporters: grey for nobody there, red (cold) to green (hot).
 fn shade(stats: &AreaStats) -> &'static str {
-    if stats.coworkers == 0 {
+    if stats.coworkers == 0 || stats.suppressed {
         return "#e5e7eb";
     }
     match stats.support_percent() {
@@ -45,12 +45,16 @@ pub fn FloorPlan(stats: Vec<AreaStats>) -> impl IntoView {
     let summary = placed
         .iter()
         .map(|(_, s)| {
-            format!(
-                "{}: {} coworkers, {}% rated 1 or 2",
-                s.area.name,
-                s.coworkers,
-                s.support_percent()
-            )
+            if s.suppressed {
+                format!("{}: too few people to show", s.area.name)
+            } else {
+                format!(
+                    "{}: {} coworkers, {}% rated 1 or 2",
+                    s.area.name,
+                    s.coworkers,
+                    s.support_percent()
+                )
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -66,10 +70,18 @@ pub fn FloorPlan(stats: Vec<AreaStats>) -> impl IntoView {
                     let (x, y, w, h) = (g.x * CELL, g.y * CELL, g.w * CELL, g.h * CELL);
                     view! {
                         <g>
-                            <title>{format!("{}: {} coworkers, {} rated 1–2, {} not yet rated", s.area.name, s.coworkers, s.supporters, s.unknown)}</title>
+                            <title>{if s.suppressed {
+                                format!("{}: too few people to show their counts", s.area.name)
+                            } else {
+                                format!("{}: {} coworkers, {} rated 1–2, {} not yet rated", s.area.name, s.coworkers, s.supporters, s.unknown)
+                            }}</title>
                             <rect x=x + 1 y=y + 1 width=w - 2 height=h - 2 rx="4" fill=shade(&s) stroke="#334155" stroke-width="1.5" />
                             <text x=x + 6 y=y + 16 class="fp-name">{s.area.name.clone()}</text>
-                            <text x=x + 6 y=y + 32 class="fp-figures">{format!("{} · {}% 1–2", s.coworkers, s.support_percent())}</text>
+                            <text x=x + 6 y=y + 32 class="fp-figures">{if s.suppressed {
+                                "a few people".to_owned()
+                            } else {
+                                format!("{} · {}% 1–2", s.coworkers, s.support_percent())
+                            }}</text>
                         </g>
                     }
                 }).collect_view()}

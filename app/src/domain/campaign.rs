@@ -27,10 +27,10 @@ impl CampaignName {
                 ),
             ));
         }
-        if name.chars().any(char::is_control) {
+        if name.chars().any(super::text::is_forbidden_in_name) {
             return Err(AppError::validation(
                 Self::FIELD,
-                "A campaign name cannot contain control characters.",
+                "A campaign name cannot contain control characters or text-direction overrides.",
             ));
         }
         Ok(Self(name.to_owned()))

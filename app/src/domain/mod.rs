@@ -4,6 +4,7 @@ pub mod access;
 pub mod campaign;
 pub mod organizing;
 pub mod roster;
+pub mod text;
 pub mod workplace;
 
 pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};

@@ -163,7 +163,13 @@ pub struct CampaignSettings {
     pub stale_days: i64,
     /// The issues a one-on-one can be tagged with.
     pub issue_tags: Vec<String>,
+    /// Viewers see no counts for a group smaller than this (a one-person area's share
+    /// of 1–2s is that person's rating).
+    pub min_group_size: i64,
 }
+
+/// The smallest group whose counts a viewer may see, unless a lead sets another.
+pub const DEFAULT_MIN_GROUP_SIZE: i64 = 5;
 
 /// A validated one-on-one, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -68,9 +68,27 @@ pub struct AreaStats {
     /// Rated 1 or 2 (leaders and supporters).
     pub supporters: i64,
     pub unknown: i64,
+    /// The counts are withheld: fewer people than the campaign's minimum group size.
+    #[serde(default)]
+    pub suppressed: bool,
 }
 
 impl AreaStats {
+    /// For viewers: an area with people but fewer than `min` keeps its place on the plan
+    /// and loses its counts, so no share can single out a person. Empty areas show 0.
+    pub fn suppressed_below(self, min: i64) -> Self {
+        if self.coworkers == 0 || self.coworkers >= min {
+            return self;
+        }
+        Self {
+            coworkers: 0,
+            supporters: 0,
+            unknown: 0,
+            suppressed: true,
+            ..self
+        }
+    }
+
     /// Share of 1–2s among everyone in the area, in whole percent.
     pub fn support_percent(&self) -> i64 {
         if self.coworkers == 0 {
@@ -328,9 +346,27 @@ pub struct RosterOutcome {
     pub refs_linked: u64,
 }
 
+impl RosterOutcome {
+    /// The counts as the audit log records them.
+    pub fn summary(&self) -> String {
+        format!(
+            "added={} moved={} left={} areas={} shifts={} ids={}",
+            self.added,
+            self.moved,
+            self.marked_left,
+            self.areas_created,
+            self.shifts_created,
+            self.refs_linked
+        )
+    }
+}
+
 /// Bounds a free-text field; `""` is allowed.
+/// Control characters (but line breaks and tabs) and text-direction overrides are
+/// removed: pasted text keeps its words, not the tricks.
 pub fn parse_text(raw: &str, field: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let text = raw.trim();
+    let text = super::text::clean_free_text(raw);
+    let text = text.trim();
     if text.chars().count() > max {
         return Err(AppError::validation(
             field,
@@ -403,6 +439,12 @@ pub fn parse_tags(raw: &str) -> Result<Vec<String>, AppError> {
                 "A tag can be at most 40 characters.",
             ));
         }
+        if tag.chars().any(super::text::is_forbidden_in_name) {
+            return Err(AppError::validation(
+                "tags",
+                "A tag cannot contain control characters or text-direction overrides.",
+            ));
+        }
         if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
             tags.push(tag.to_owned());
         }
@@ -428,10 +470,10 @@ pub fn parse_name(raw: &str, field: &str, what: &str, max: usize) -> Result<Stri
             format!("A {what} name can be at most {max} characters."),
         ));
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(super::text::is_forbidden_in_name) {
         return Err(AppError::validation(
             field,
-            format!("A {what} name cannot contain control characters."),
+            format!("A {what} name cannot contain control characters or text-direction overrides."),
         ));
     }
     Ok(name.to_owned())

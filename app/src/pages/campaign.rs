@@ -193,35 +193,90 @@ fn MemberRow(
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let id = campaign_id();
-    let entries = Resource::new(move || id.get(), audit_log);
+    let query = leptos_router::hooks::use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        let get = |k: &str| q.get(k).unwrap_or_default();
+        (get("before"), get("action"), get("actor"))
+    });
+    let page = Resource::new(
+        move || (id.get(), filter.get()),
+        |(id, (before, action, actor))| audit_log(id, before, action, actor),
+    );
     view! {
         <h1>"Audit log"</h1>
         <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match entries.await {
+                match page.await {
                     Err(err) => error_view(err),
-                    Ok(list) => view! {
-                        <div class="table-wrap">
-                            <table data-testid="audit-log">
-                                <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th>"Record"</th><th>"Detail"</th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|e| view! {
-                                        <tr>
-                                            <td>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                                            <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
-                                            <td>{e.action}</td>
-                                            <td>{e.record}</td>
-                                            <td>{e.detail}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }
-                    .into_any(),
+                    Ok(page) => audit_view(id.get_untracked(), filter.get_untracked(), page),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The filter (a GET form: works before WebAssembly loads), one page of entries, and a
+/// link to the older ones that keeps the filter.
+fn audit_view(
+    campaign_id: i64,
+    (_, action, actor): (String, String, String),
+    page: crate::api::members::AuditPage,
+) -> AnyView {
+    let older = page.older.map(|before| {
+        let mut href = format!("/campaigns/{campaign_id}/audit?before={before}");
+        if !action.is_empty() {
+            href.push_str(&format!("&action={action}"));
+        }
+        if !actor.is_empty() {
+            href.push_str(&format!("&actor={actor}"));
+        }
+        view! { <p><a href=href data-testid="audit-older">"Older entries →"</a></p> }
+    });
+    let empty = page.entries.is_empty();
+    view! {
+        <form method="get" class="card chart-filter" aria-label="Filter the audit log">
+            <div>
+            <label for="audit-action">"What"</label>
+            <select id="audit-action" name="action">
+                <option value="" selected=action.is_empty()>"Everything"</option>
+                {page.actions.into_iter().map(|a| {
+                    let selected = a == action;
+                    view! { <option value=a.clone() selected=selected>{a.clone()}</option> }
+                }).collect_view()}
+            </select>
+            </div>
+            <div>
+            <label for="audit-actor">"Who"</label>
+            <select id="audit-actor" name="actor">
+                <option value="" selected=actor.is_empty()>"Anyone"</option>
+                {page.members.into_iter().map(|(user_id, email)| {
+                    let selected = user_id.to_string() == actor;
+                    view! { <option value=user_id selected=selected>{email}</option> }
+                }).collect_view()}
+            </select>
+            </div>
+            <button type="submit">"Show"</button>
+        </form>
+        {empty.then(|| view! { <p>"No entries match."</p> })}
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit entries">
+            <table data-testid="audit-log">
+                <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th>"Record"</th><th>"Detail"</th></tr></thead>
+                <tbody>
+                    {page.entries.into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                            <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
+                            <td>{e.action}</td>
+                            <td>{e.record}</td>
+                            <td>{e.detail}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {older}
+    }
+    .into_any()
 }

@@ -282,7 +282,8 @@ pub fn CoveragePage() -> impl IntoView {
                             <input type="hidden" name="campaign_id" value=id.get_untracked() />
                             <Field id="stale-days" name="stale_days" label="A rating is stale after (days)" kind="number" value=s.stale_days.to_string() error=settings_error />
                             <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
-                            <FormError fields=&["stale_days", "issue_tags"] error=settings_error />
+                            <Field id="min-group" name="min_group_size" label="Viewers see no counts for groups smaller than (people)" kind="number" value=s.min_group_size.to_string() error=settings_error />
+                            <FormError fields=&["stale_days", "issue_tags", "min_group_size"] error=settings_error />
                             <button type="submit">"Save settings"</button>
                         </ActionForm>
                     }.into_any(),

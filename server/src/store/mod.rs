@@ -34,6 +34,11 @@ pub(crate) fn map_err(err: sqlx::Error) -> StoreError {
     }
 }
 
+/// One audit row; written inside a change's transaction, or alone for reads.
+pub(crate) const INSERT_AUDIT: &str =
+    "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
 /// How long a just-rotated refresh token is still accepted, for a browser's parallel requests.
 pub(crate) const REFRESH_GRACE_SECS: i64 = 30;
 
@@ -193,17 +198,38 @@ impl From<AreaStatsRow> for app::domain::AreaStats {
             coworkers: r.coworkers,
             supporters: r.supporters,
             unknown: r.unknown,
+            suppressed: false,
         }
     }
 }
 
-/// ` OR area_id IN ($first, …)` for `count` areas, or nothing for none.
-pub(crate) fn area_filter(count: usize, first: usize) -> String {
-    if count == 0 {
-        return String::new();
+/// The one scope rule for every query that names coworkers: for an organizer,
+/// ` AND ({alias}.assigned_organizer = $first OR {alias}.area_id IN (…))` and the values
+/// to bind from `$first` on; nothing for the whole campaign. `alias` is `c.` or empty.
+pub(crate) fn scope_clause(
+    scope: &app::domain::CoworkerScope,
+    alias: &str,
+    first: usize,
+) -> (String, Vec<i64>) {
+    match scope {
+        app::domain::CoworkerScope::Campaign => (String::new(), Vec::new()),
+        app::domain::CoworkerScope::Organizer { user_id, area_ids } => {
+            let mut sql = format!(" AND ({alias}assigned_organizer = ${first}");
+            if !area_ids.is_empty() {
+                let placeholders: Vec<String> = (first + 1..=first + area_ids.len())
+                    .map(|n| format!("${n}"))
+                    .collect();
+                sql.push_str(&format!(
+                    " OR {alias}area_id IN ({})",
+                    placeholders.join(", ")
+                ));
+            }
+            sql.push(')');
+            let mut binds = vec![*user_id];
+            binds.extend(area_ids);
+            (sql, binds)
+        }
     }
-    let placeholders: Vec<String> = (first..first + count).map(|n| format!("${n}")).collect();
-    format!(" OR area_id IN ({})", placeholders.join(", "))
 }
 
 /// A stored value the code does not know: the database is ahead of the code, or corrupt.

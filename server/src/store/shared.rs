@@ -5,6 +5,35 @@
 macro_rules! impl_store {
     ($store:ty, $db:ty, $backend:literal) => {
         impl $store {
+            /// Writes `e` inside the change's transaction, so the two commit together or
+            /// not at all (a refused audit row rolls the change back).
+            async fn insert_audit(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                e: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
+                sqlx::query($crate::store::INSERT_AUDIT)
+                    .bind(chrono::Utc::now())
+                    .bind(e.campaign_id)
+                    .bind(e.actor_id)
+                    .bind(&e.action)
+                    .bind(&e.record)
+                    .bind(&e.detail)
+                    .bind(&e.client_ip)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                Ok(())
+            }
+
+            /// Appends the change's audit row and commits both.
+            async fn commit_audited(
+                mut tx: sqlx::Transaction<'_, $db>,
+                e: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
+                Self::insert_audit(&mut tx, e).await?;
+                tx.commit().await.map_err($crate::store::map_err)
+            }
+
             /// Refuses (Conflict) a change that leaves the campaign without a lead;
             /// run inside the change's transaction, before commit.
             async fn ensure_a_lead(
@@ -234,6 +263,7 @@ macro_rules! impl_store {
                 &self,
                 name: &app::domain::CampaignName,
                 lead: i64,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Campaign> {
                 let now = chrono::Utc::now();
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
@@ -256,7 +286,8 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                tx.commit().await.map_err($crate::store::map_err)?;
+                let audit = app::store::AuditEvent { campaign_id: Some(id), ..audit.for_new(id) };
+                Self::commit_audited(tx, &audit).await?;
                 Ok(app::domain::Campaign { id, name, created_at })
             }
 
@@ -429,7 +460,7 @@ macro_rules! impl_store {
                     {
                         Rotation::JustSpent { session_id, user_id }
                     }
-                    Some((session_id, _, _)) => {
+                    Some((session_id, user_id, _)) => {
                         // A spent token came back later: someone else holds a copy. End the session.
                         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2")
                             .bind(now)
@@ -438,6 +469,28 @@ macro_rules! impl_store {
                             .await
                             .map_err($crate::store::map_err)?;
                         tracing::warn!(session_id, "refresh token replayed: session revoked");
+                        // On the account, and in the log of every campaign the user is in,
+                        // so their leads see it.
+                        let record = format!("session:{}", session_id.get(..8).unwrap_or(&session_id));
+                        Self::insert_audit(&mut tx, &app::store::AuditEvent {
+                            actor_id: Some(user_id),
+                            action: "auth.refresh_replayed".into(),
+                            record: record.clone(),
+                            detail: "session revoked".into(),
+                            ..Default::default()
+                        })
+                        .await?;
+                        sqlx::query(
+                            "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
+                             SELECT $1, m.campaign_id, m.user_id, 'auth.refresh_replayed', $2, 'session revoked', '' \
+                             FROM memberships m WHERE m.user_id = $3",
+                        )
+                        .bind(now)
+                        .bind(&record)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($crate::store::map_err)?;
                         Rotation::Refused
                     }
                     None => Rotation::Refused,
@@ -518,6 +571,7 @@ macro_rules! impl_store {
                 user_id: i64,
                 role: app::domain::Role,
                 area_ids: &[i64],
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 sqlx::query(
@@ -551,8 +605,7 @@ macro_rules! impl_store {
                         .map_err($crate::store::map_err)?;
                     }
                 }
-                tx.commit().await.map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn list_members(
@@ -587,7 +640,12 @@ macro_rules! impl_store {
                     .collect()
             }
 
-            async fn remove_member(&self, campaign_id: i64, user_id: i64) -> app::store::StoreResult<()> {
+            async fn remove_member(
+                &self,
+                campaign_id: i64,
+                user_id: i64,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let removed = sqlx::query("DELETE FROM memberships WHERE campaign_id = $1 AND user_id = $2")
                     .bind(campaign_id)
@@ -600,8 +658,7 @@ macro_rules! impl_store {
                     return Err(app::store::StoreError::NotFound);
                 }
                 Self::ensure_a_lead(&mut tx, campaign_id).await?;
-                tx.commit().await.map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn count_leads(&self, campaign_id: i64) -> app::store::StoreResult<i64> {
@@ -723,10 +780,7 @@ macro_rules! impl_store {
             }
 
             async fn audit(&self, e: &app::store::AuditEvent) -> app::store::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
+                sqlx::query($crate::store::INSERT_AUDIT)
                 .bind(chrono::Utc::now())
                 .bind(e.campaign_id)
                 .bind(e.actor_id)
@@ -743,15 +797,24 @@ macro_rules! impl_store {
             async fn audit_log(
                 &self,
                 campaign_id: i64,
-                limit: i64,
+                filter: &app::store::AuditFilter,
             ) -> app::store::StoreResult<Vec<app::domain::AuditEntry>> {
+                // Each optional condition is always present and switched off by a NULL,
+                // so the statement (and its placeholders) never changes shape.
                 let rows = sqlx::query_as::<_, (i64, chrono::DateTime<chrono::Utc>, Option<String>, String, String, String)>(
                     "SELECT a.id, a.at, u.email, a.action, a.record, a.detail FROM audit_events a \
                      LEFT JOIN users u ON u.id = a.actor_id \
-                     WHERE a.campaign_id = $1 ORDER BY a.id DESC LIMIT $2",
+                     WHERE a.campaign_id = $1 \
+                     AND ($2 IS NULL OR a.id < $2) \
+                     AND ($3 IS NULL OR a.action = $3) \
+                     AND ($4 IS NULL OR a.actor_id = $4) \
+                     ORDER BY a.id DESC LIMIT $5",
                 )
                 .bind(campaign_id)
-                .bind(limit)
+                .bind(filter.before)
+                .bind(filter.action.as_deref())
+                .bind(filter.actor_id)
+                .bind(filter.limit)
                 .fetch_all(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?;
@@ -768,11 +831,22 @@ macro_rules! impl_store {
                     .collect())
             }
 
+            async fn audit_actions(&self, campaign_id: i64) -> app::store::StoreResult<Vec<String>> {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT DISTINCT action FROM audit_events WHERE campaign_id = $1 ORDER BY action",
+                )
+                .bind(campaign_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)
+            }
+
             async fn create_area(
                 &self,
                 campaign_id: i64,
                 name: &str,
                 parent_id: Option<i64>,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Area> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 Self::check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
@@ -787,7 +861,7 @@ macro_rules! impl_store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                tx.commit().await.map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok(app::domain::Area { id, parent_id, name: name.to_owned(), retired: false, grid: None })
             }
 
@@ -808,6 +882,7 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 area_id: i64,
                 change: &app::store::AreaChange,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Area> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let tree = sqlx::query_as::<_, (i64, Option<i64>)>(
@@ -850,7 +925,7 @@ macro_rules! impl_store {
                 .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                tx.commit().await.map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, audit).await?;
                 Ok(app::domain::Area {
                     id: area_id,
                     parent_id: change.parent_id,
@@ -879,16 +954,23 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
-            async fn create_shift(&self, campaign_id: i64, name: &str) -> app::store::StoreResult<app::domain::Shift> {
+            async fn create_shift(
+                &self,
+                campaign_id: i64,
+                name: &str,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<app::domain::Shift> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO shifts (campaign_id, name, position) \
                      VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
                 )
                 .bind(campaign_id)
                 .bind(name)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok(app::domain::Shift { id, name: name.to_owned() })
             }
 
@@ -907,11 +989,12 @@ macro_rules! impl_store {
                 &self,
                 campaign_id: i64,
                 c: &app::domain::CoworkerFields,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::CoworkerSummary> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
                 let id = Self::insert_coworker(&mut tx, campaign_id, c, None, chrono::Utc::now()).await?;
-                tx.commit().await.map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok(app::domain::CoworkerSummary {
                     id,
                     name: c.name.clone(),
@@ -950,27 +1033,15 @@ macro_rules! impl_store {
                     "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL",
                     $crate::store::SUMMARY_COLUMNS
                 );
-                let rows = match scope {
-                    app::domain::CoworkerScope::Campaign => {
-                        sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!("{columns} ORDER BY name, id"))
-                            .bind(campaign_id)
-                            .fetch_all(&self.pool)
-                            .await
-                    }
-                    app::domain::CoworkerScope::Organizer { user_id, area_ids } => {
-                        let sql = format!(
-                            "{columns} AND (assigned_organizer = $2{}) ORDER BY name, id",
-                            $crate::store::area_filter(area_ids.len(), 3)
-                        );
-                        let mut query = sqlx::query_as::<_, $crate::store::CoworkerRow>(&sql)
-                            .bind(campaign_id)
-                            .bind(user_id);
-                        for area in area_ids {
-                            query = query.bind(area);
-                        }
-                        query.fetch_all(&self.pool).await
-                    }
+                let (scope_sql, binds) = $crate::store::scope_clause(scope, "", 2);
+                let sql = format!("{columns}{scope_sql} ORDER BY name, id");
+                let mut query = sqlx::query_as::<_, $crate::store::CoworkerRow>(&sql).bind(campaign_id);
+                for value in binds {
+                    query = query.bind(value);
                 }
+                let rows = query
+                    .fetch_all(&self.pool)
+                    .await
                 .map_err($crate::store::map_err)?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
@@ -1014,6 +1085,7 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 id: i64,
                 c: &app::domain::CoworkerFields,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
@@ -1048,12 +1120,18 @@ macro_rules! impl_store {
                 if done == 0 {
                     return Err(app::store::StoreError::NotFound);
                 }
-                tx.commit().await.map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
-            async fn set_archived(&self, campaign_id: i64, id: i64, archived: bool) -> app::store::StoreResult<()> {
+            async fn set_archived(
+                &self,
+                campaign_id: i64,
+                id: i64,
+                archived: bool,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
                 let now = chrono::Utc::now();
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query(
                     "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 AND id = $4",
                 )
@@ -1061,14 +1139,14 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(campaign_id)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?
                 .rows_affected();
                 if done == 0 {
                     return Err(app::store::StoreError::NotFound);
                 }
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn export_coworkers(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::Coworker>> {
@@ -1125,10 +1203,15 @@ macro_rules! impl_store {
                 .map_err($crate::store::map_err)
             }
 
-            async fn add_tie(&self, campaign_id: i64, tie: &app::store::NewTie) -> app::store::StoreResult<i64> {
+            async fn add_tie(
+                &self,
+                campaign_id: i64,
+                tie: &app::store::NewTie,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<i64> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let id = Self::insert_tie(&mut tx, campaign_id, tie, chrono::Utc::now()).await?;
-                tx.commit().await.map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok(id)
             }
 
@@ -1142,18 +1225,24 @@ macro_rules! impl_store {
                 Ok(ties.len() as u64)
             }
 
-            async fn remove_tie(&self, campaign_id: i64, tie_id: i64) -> app::store::StoreResult<()> {
+            async fn remove_tie(
+                &self,
+                campaign_id: i64,
+                tie_id: i64,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
                     .bind(campaign_id)
                     .bind(tie_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err($crate::store::map_err)?
                     .rows_affected();
                 if done == 0 {
                     return Err(app::store::StoreError::NotFound);
                 }
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn leader_reach(&self, campaign_id: i64) -> app::store::StoreResult<Vec<app::domain::LeaderReach>> {
@@ -1191,8 +1280,8 @@ macro_rules! impl_store {
             }
 
             async fn campaign_settings(&self, campaign_id: i64) -> app::store::StoreResult<app::domain::organizing::CampaignSettings> {
-                let (stale_days, tags) = sqlx::query_as::<_, (i64, String)>(
-                    "SELECT stale_days, issue_tags FROM campaigns WHERE id = $1",
+                let (stale_days, tags, min_group_size) = sqlx::query_as::<_, (i64, String, i64)>(
+                    "SELECT stale_days, issue_tags, min_group_size FROM campaigns WHERE id = $1",
                 )
                 .bind(campaign_id)
                 .fetch_optional(&self.pool)
@@ -1202,6 +1291,7 @@ macro_rules! impl_store {
                 Ok(app::domain::organizing::CampaignSettings {
                     stale_days,
                     issue_tags: $crate::store::split_tags(&tags),
+                    min_group_size,
                 })
             }
 
@@ -1209,15 +1299,20 @@ macro_rules! impl_store {
                 &self,
                 campaign_id: i64,
                 settings: &app::domain::organizing::CampaignSettings,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                sqlx::query("UPDATE campaigns SET stale_days = $1, issue_tags = $2 WHERE id = $3")
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                sqlx::query(
+                    "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3 WHERE id = $4",
+                )
                     .bind(settings.stale_days)
                     .bind(settings.issue_tags.join(","))
+                    .bind(settings.min_group_size)
                     .bind(campaign_id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn log_conversation(
@@ -1226,6 +1321,7 @@ macro_rules! impl_store {
                 organizer_id: i64,
                 log: &app::domain::organizing::NewConversation,
                 commitment: Option<(String, chrono::NaiveDate)>,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<(i64, bool)> {
                 let now = chrono::Utc::now();
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
@@ -1307,15 +1403,19 @@ macro_rules! impl_store {
                     .await
                     .map_err($crate::store::map_err)?;
                 }
-                tx.commit().await.map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok((id, true))
             }
 
-            async fn rate(&self, campaign_id: i64, rating: &app::store::NewAssessment) -> app::store::StoreResult<()> {
+            async fn rate(
+                &self,
+                campaign_id: i64,
+                rating: &app::store::NewAssessment,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 Self::insert_assessment(&mut tx, campaign_id, rating, None).await?;
-                tx.commit().await.map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn assessments(
@@ -1382,7 +1482,9 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 id: i64,
                 now: chrono::DateTime<chrono::Utc>,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "UPDATE conversations SET follow_up_done_at = $1 \
                      WHERE campaign_id = $2 AND id = $3 AND follow_up_done_at IS NULL",
@@ -1390,10 +1492,10 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(campaign_id)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> app::store::StoreResult<Option<i64>> {
@@ -1414,7 +1516,9 @@ macro_rules! impl_store {
                 status: app::domain::organizing::CommitmentStatus,
                 by: i64,
                 now: chrono::DateTime<chrono::Utc>,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "UPDATE commitments SET status = $1, resolved_at = $2, resolved_by = $3 \
                      WHERE campaign_id = $4 AND id = $5",
@@ -1424,10 +1528,10 @@ macro_rules! impl_store {
                 .bind(by)
                 .bind(campaign_id)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
-                Ok(())
+                Self::commit_audited(tx, audit).await
             }
 
             async fn open_commitments(
@@ -1452,19 +1556,28 @@ macro_rules! impl_store {
                 &self,
                 campaign_id: i64,
                 user_id: i64,
+                scope: &app::domain::CoworkerScope,
                 today: chrono::NaiveDate,
                 stale_days: i64,
             ) -> app::store::StoreResult<app::domain::organizing::MyList> {
-                let follow_ups = sqlx::query_as::<_, (i64, i64, String, chrono::NaiveDate, String)>(
+                // Follow-ups and commitments were made under an earlier scope: only those
+                // about coworkers in the organizer's scope today are shown.
+                let (in_scope, scope_binds) = $crate::store::scope_clause(scope, "c.", 4);
+                let follow_ups_sql = format!(
                     "SELECT v.id, v.coworker_id, c.name, v.follow_up_on, v.next_step \
                      FROM conversations v JOIN coworkers c ON c.id = v.coworker_id \
                      WHERE v.campaign_id = $1 AND v.organizer_id = $2 AND v.follow_up_on <= $3 \
-                     AND v.follow_up_done_at IS NULL AND c.archived_at IS NULL \
-                     ORDER BY v.follow_up_on, v.id",
-                )
-                .bind(campaign_id)
-                .bind(user_id)
-                .bind(today)
+                     AND v.follow_up_done_at IS NULL AND c.archived_at IS NULL{in_scope} \
+                     ORDER BY v.follow_up_on, v.id"
+                );
+                let mut follow_ups = sqlx::query_as::<_, (i64, i64, String, chrono::NaiveDate, String)>(&follow_ups_sql)
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .bind(today);
+                for value in &scope_binds {
+                    follow_ups = follow_ups.bind(*value);
+                }
+                let follow_ups = follow_ups
                 .fetch_all(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?
@@ -1473,15 +1586,20 @@ macro_rules! impl_store {
                     app::domain::organizing::FollowUp { conversation_id, coworker_id, coworker_name, due, next_step }
                 })
                 .collect();
-                let commitments = sqlx::query_as::<_, $crate::store::CommitmentRow>(
+                let commitments_sql = format!(
                     "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
                      FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
                      WHERE m.campaign_id = $1 AND m.organizer_id = $2 AND m.status = 'open' AND m.due_on <= $3 \
-                     AND c.archived_at IS NULL ORDER BY m.due_on, m.id",
-                )
-                .bind(campaign_id)
-                .bind(user_id)
-                .bind(today)
+                     AND c.archived_at IS NULL{in_scope} ORDER BY m.due_on, m.id"
+                );
+                let mut commitments = sqlx::query_as::<_, $crate::store::CommitmentRow>(&commitments_sql)
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .bind(today);
+                for value in &scope_binds {
+                    commitments = commitments.bind(*value);
+                }
+                let commitments = commitments
                 .fetch_all(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?
@@ -1617,8 +1735,13 @@ macro_rules! impl_store {
                 })
             }
 
-            async fn save_roster(&self, upload: &app::store::NewRoster) -> app::store::StoreResult<i64> {
-                sqlx::query_scalar::<_, i64>(
+            async fn save_roster(
+                &self,
+                upload: &app::store::NewRoster,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<i64> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content) \
                      VALUES ($1, $2, $3, $4, $5) RETURNING id",
                 )
@@ -1627,9 +1750,11 @@ macro_rules! impl_store {
                 .bind(chrono::Utc::now())
                 .bind(&upload.filename)
                 .bind(&upload.content)
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
-                .map_err($crate::store::map_err)
+                .map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
+                Ok(id)
             }
 
             async fn roster(&self, campaign_id: i64, id: i64) -> app::store::StoreResult<Option<app::store::RosterUpload>> {
@@ -1681,6 +1806,7 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 import_id: i64,
                 plan: &app::store::RosterPlan,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::store::RosterOutcome> {
                 use app::domain::roster::normalize_area;
                 let now = chrono::Utc::now();
@@ -1813,7 +1939,8 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?
                     .rows_affected();
                 }
-                tx.commit().await.map_err($crate::store::map_err)?;
+                let audit = app::store::AuditEvent { detail: outcome.summary(), ..audit.clone() };
+                Self::commit_audited(tx, &audit).await?;
                 Ok(outcome)
             }
         }

@@ -1,0 +1,56 @@
+//! What text may hold. Names are shown in lists, exports and the audit log: a
+//! bidirectional override (U+202E) can make "Ana Reyes" display as someone else, or
+//! turn a file name's extension around, so names refuse them; free text has them removed.
+
+/// Unicode's bidirectional formatting characters: embeddings and overrides
+/// (U+202A–U+202E), isolates (U+2066–U+2069) and the directional marks (U+200E,
+/// U+200F, U+061C). Joiners (U+200C, U+200D) are not among them: scripts need them.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    )
+}
+
+/// True for a character a name must not contain: a control character or a bidi control.
+pub fn is_forbidden_in_name(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Free text (notes, next steps, asks) with control characters other than line breaks
+/// and tabs removed, and bidi controls removed; `\r\n` becomes `\n`.
+pub fn clean_free_text(raw: &str) -> String {
+    raw.replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_refuse_overrides_isolates_marks_and_controls() {
+        for c in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}', '\u{0007}',
+            '\n', '\u{0085}',
+        ] {
+            assert!(is_forbidden_in_name(c), "{:?}", c);
+        }
+        for c in [
+            'a', 'é', 'ß', 'ع', '中', '\u{200D}', '\u{200C}', ' ', '-', '\'',
+        ] {
+            assert!(!is_forbidden_in_name(c), "{:?}", c);
+        }
+    }
+
+    #[test]
+    fn free_text_keeps_lines_and_tabs_and_drops_the_rest() {
+        assert_eq!(
+            clean_free_text("Pay\r\nstaffing\tok\u{202E}gpj.exe\u{0000}\u{0008}"),
+            "Pay\nstaffing\tokgpj.exe"
+        );
+        assert_eq!(clean_free_text("شكرا\u{200C}لك"), "شكرا\u{200C}لك");
+    }
+}

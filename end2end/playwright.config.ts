@@ -35,6 +35,13 @@ const phone = {
   launchOptions,
 };
 
+// A laptop: the wall chart is read here, at 1280 px.
+const desktop = {
+  ...devices["Desktop Chrome"],
+  viewport: { width: 1280, height: 900 },
+  launchOptions,
+};
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
@@ -48,8 +55,10 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "hydrated", use: { ...phone, javaScriptEnabled: true } },
-    { name: "no-js", use: { ...phone, javaScriptEnabled: false } },
+    { name: "hydrated", use: { ...phone, javaScriptEnabled: true }, testIgnore: /desktop\.spec\.ts/ },
+    { name: "no-js", use: { ...phone, javaScriptEnabled: false }, testIgnore: /desktop\.spec\.ts/ },
+    // The chart, the map and the coverage page at a desktop's width.
+    { name: "desktop", use: { ...desktop, javaScriptEnabled: true }, testMatch: /desktop\.spec\.ts/ },
   ],
   webServer: {
     // A fresh database for every run; the server binary is the release build.

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { signIn, uniqueName, waitForHydration } from "./helpers";
+import { signIn, submit, uniqueName, waitForHydration } from "./helpers";
 
 /** Opens a page of the E2E campaign from its home. */
 async function openCampaignPage(page: Page, link: string) {
@@ -35,6 +35,12 @@ async function expectNoSideways(page: Page) {
 test("the chart shows each coworker as a chip by area, and filters by name", async ({ page }) => {
   await signIn(page);
   const { area, name } = await seedCoworker(page);
+  // A second coworker in the same area: a filter that does nothing would still show both.
+  const other = uniqueName("Omar");
+  await page.getByLabel("Name", { exact: true }).fill(other);
+  await page.getByLabel("Area", { exact: true }).selectOption({ label: area });
+  await page.getByRole("button", { name: "Add coworker" }).click();
+  await expect(page.getByTestId("coworker-list").getByText(other)).toBeVisible();
 
   await page.goto(page.url().replace(/\/coworkers$/, "/chart"));
   await waitForHydration(page);
@@ -42,12 +48,14 @@ test("the chart shows each coworker as a chip by area, and filters by name", asy
   const chip = row.getByRole("link", { name: new RegExp(`${name}, not yet rated`) });
   await expect(chip).toBeVisible();
   await expect(chip).toHaveClass(/\bru\b/); // unknown has its own colour, never a 3
+  await expect(row.getByRole("link", { name: new RegExp(other) })).toBeVisible();
   await expectNoSideways(page);
 
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByRole("button", { name: "Show" }).click();
-  await expect(page.getByTestId("chart-count")).toHaveText(/^1 (coworker|of \d+ coworkers match)$/);
+  await expect(page.getByTestId("chart-count")).toHaveText(/^1 of \d+ coworkers match$/);
   await expect(page.getByRole("link", { name: new RegExp(name) })).toBeVisible();
+  await expect(page.getByRole("link", { name: new RegExp(other) })).toHaveCount(0);
   await page.getByLabel("Name", { exact: true }).fill("nobody-has-this-name");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page.getByText("Nobody matches.")).toBeVisible();
@@ -72,7 +80,7 @@ test("a coworker is edited from the chart; bad input is named and changes nothin
   await form.getByLabel("Personal phone").fill("+1 (555) 010-2030");
   await form.getByLabel("Job title").fill("Forklift operator");
   await form.getByLabel("Organizing committee member").check();
-  await form.getByRole("button", { name: "Save" }).click();
+  await submit(page, form.getByRole("button", { name: "Save" }));
   await expect(page.locator("#cw-phone-error")).toBeEmpty();
   await page.reload();
   await waitForHydration(page);

@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo, test } from "@playwright/test";
+import { expect, Locator, Page, TestInfo, test } from "@playwright/test";
 import { LEAD_EMAIL, LEAD_PASSWORD } from "../playwright.config";
 
 export { LEAD_EMAIL, LEAD_PASSWORD };
@@ -26,6 +26,22 @@ export async function signIn(page: Page, email = LEAD_EMAIL, password = LEAD_PAS
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
   await waitForHydration(page);
+}
+
+/**
+ * Clicks a submit button and waits until what it started has finished: without
+ * JavaScript, the form post's navigation (a reload right after the click would race
+ * it: "Not attached to an active page"); hydrated, the server function's answer.
+ */
+export async function submit(page: Page, button: Locator) {
+  if (noJs()) {
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
+  } else {
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes("/api/") && r.request().method() === "POST"),
+      button.click(),
+    ]);
+  }
 }
 
 let counter = 0;

@@ -1,0 +1,117 @@
+import { test, expect, Page, ConsoleMessage } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { signIn, uniqueName, waitForHydration } from "./helpers";
+
+// The "desktop" project only (1280 px): the chart, the map and the coverage page broke
+// on a desktop while every 360 px test passed.
+
+/** Collects what the browser says about refused styles or scripts (our CSP). */
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (msg: ConsoleMessage) => {
+    const text = msg.text();
+    if (msg.type() === "error" || /Content Security Policy|Refused to/.test(text)) {
+      problems.push(text);
+    }
+  });
+  return problems;
+}
+
+async function openCampaignPage(page: Page, link: string) {
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: link, exact: true }).click();
+  await waitForHydration(page);
+}
+
+async function expectNoSideways(page: Page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+async function expectAxeClean(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
+}
+
+test("the chart is a grid of areas by shifts at 1280 px", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page);
+  await openCampaignPage(page, "Workplace map");
+  const area = uniqueName("Assembly");
+  await page.getByLabel(/^New area/).fill(area);
+  await page.getByRole("button", { name: "Add area" }).click();
+  await expect(page.getByTestId("area-list").locator("summary", { hasText: area })).toBeVisible();
+  const shifts = [uniqueName("Early"), uniqueName("Late")];
+  for (const shift of shifts) {
+    await page.getByLabel(/^New shift/).fill(shift);
+    await page.getByRole("button", { name: "Add shift" }).click();
+    await expect(page.getByText(shift).first()).toBeVisible();
+  }
+  await page.goto(page.url().replace(/\/map$/, "/coworkers"));
+  await waitForHydration(page);
+  const name = uniqueName("Dana");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Area", { exact: true }).selectOption({ label: area });
+  await page.getByLabel("Shift", { exact: true }).selectOption({ label: shifts[1] });
+  await page.getByRole("button", { name: "Add coworker" }).click();
+  await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
+
+  await page.goto(page.url().replace(/\/coworkers$/, "/chart"));
+  await waitForHydration(page);
+  const row = page.locator(".chart-row", { has: page.getByRole("heading", { name: area }) });
+  await expect(row).toBeVisible();
+  // Side by side, not stacked: the area heading and every shift's cell share one line.
+  const cells = row.locator(":scope > *");
+  const count = await cells.count();
+  const header = page.locator(".chart-head > span");
+  expect(count).toBe(await header.count());
+  expect(count).toBeGreaterThanOrEqual(3);
+  const boxes = [];
+  for (let i = 0; i < count; i++) boxes.push((await cells.nth(i).boundingBox())!);
+  for (let i = 1; i < boxes.length; i++) {
+    expect(Math.abs(boxes[i].y - boxes[0].y)).toBeLessThan(2);
+    expect(boxes[i].x).toBeGreaterThan(boxes[i - 1].x);
+  }
+  // The chip sits in the Late column: under that column's header.
+  const lateIndex = (await header.allTextContents()).indexOf(shifts[1]);
+  expect(lateIndex).toBeGreaterThan(0);
+  const chip = row.getByRole("link", { name: new RegExp(name) });
+  const chipBox = (await chip.boundingBox())!;
+  const colBox = (await header.nth(lateIndex).boundingBox())!;
+  expect(chipBox.x).toBeGreaterThanOrEqual(colBox.x - 1);
+  expect(chipBox.x).toBeLessThan(colBox.x + colBox.width);
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  expect(problems).toEqual([]);
+});
+
+test("the map's floor plan and lists fit a desktop", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page);
+  await openCampaignPage(page, "Workplace map");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  await expectAxeClean(page);
+  expect(problems).toEqual([]);
+});
+
+test("the coverage page fits a desktop and its table is reachable by keyboard", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page);
+  await openCampaignPage(page, "Coverage");
+  const table = page.getByTestId("committee-cells");
+  await expect(table).toBeVisible();
+  const wrap = page.locator(".table-wrap", { has: table });
+  await expect(wrap).toHaveAttribute("tabindex", "0");
+  await wrap.focus();
+  await expect(wrap).toBeFocused();
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  await expectAxeClean(page);
+  expect(problems).toEqual([]);
+});

@@ -38,9 +38,15 @@ pub struct Browser {
 
 impl Browser {
     fn new(address: &str) -> Self {
+        Self::from_local_address(address, None)
+    }
+
+    /// A browser whose connections come from `local` (any 127.x.y.z works on Linux).
+    fn from_local_address(address: &str, local: Option<std::net::IpAddr>) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .local_address(local)
             .build()
             .expect("client");
         Self {
@@ -169,6 +175,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The key this server signs access tokens with (to forge tokens in tests).
     pub keys: app::auth::tokens::TokenKeys,
+    /// The server's password hasher (it counts the passwords it checks).
+    pub hasher: app::auth::password::PasswordHasher,
     /// The database this server uses, for checks below the app (e.g. append-only triggers).
     pub database_url: String,
     pub backend: Backend,
@@ -189,6 +197,11 @@ impl TestApp {
     /// A new browser with an empty cookie jar.
     pub fn browser(&self) -> Browser {
         Browser::new(&self.address)
+    }
+
+    /// A new browser connecting from another loopback address, e.g. 127.0.0.2.
+    pub fn browser_from(&self, local: &str) -> Browser {
+        Browser::from_local_address(&self.address, Some(local.parse().expect("an IP address")))
     }
 
     /// Creates an account (as `rankfile user create` does) with [`PASSWORD`].
@@ -239,11 +252,16 @@ impl TestApp {
             .unwrap()
             .to_owned();
         let browser = self.browser();
+        // The invite page's flow: create the account, sign in, join.
         browser
             .call_ok(
-                "auth/accept_invite",
+                "auth/create_account",
                 &[("token", &token), ("email", email), ("password", PASSWORD)],
             )
+            .await;
+        browser.sign_in(email, PASSWORD).await;
+        browser
+            .call_ok("auth/join_invite", &[("token", &token)])
             .await;
         browser
     }
@@ -308,6 +326,11 @@ impl Drop for TestApp {
 /// Starts the app on a fresh database. Returns `None` (the story is skipped, loudly)
 /// when PostgreSQL is unreachable outside CI; in CI that is a failure.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// [`spawn_app`] with extra `RANKFILE_*` settings, e.g. `("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")`.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Option<TestApp> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("rankfile-test-{id}"));
     std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -322,6 +345,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         "RANKFILE_LOG".into(),
         std::env::var("RANKFILE_LOG").unwrap_or_else(|_| "warn".into()),
     );
+
+    for (key, value) in settings {
+        env.insert((*key).to_owned(), (*value).to_owned());
+    }
 
     let mut pg_database = None;
     match backend {
@@ -361,6 +388,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let app = Application::build(&settings).await.expect("build app");
     let store = app.state().store.clone();
     let keys = app.state().keys.clone();
+    let hasher = app.state().hasher.clone();
     let database_url = match &settings.database_url {
         server::config::DatabaseUrl::Sqlite(url) => url.clone(),
         server::config::DatabaseUrl::Postgres(secret) => {
@@ -378,6 +406,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         address,
         store,
         keys,
+        hasher,
         database_url,
         backend,
         shutdown: Some(tx),
@@ -387,16 +416,33 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     })
 }
 
+/// Runs the futures at the same time, each on its own task; their outputs in order.
+pub async fn all_at_once<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        outputs.push(task.await.expect("task panicked"));
+    }
+    outputs
+}
+
 /// Runs each story once per backend: `stories!(creates_a_campaign, ...)` expects
 /// `async fn creates_a_campaign(app: TestApp)` in scope.
 #[macro_export]
 macro_rules! stories {
-    ($($story:ident),* $(,)?) => {
+    // `stories!(settings = &[("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")]; a, b)`: with extra settings.
+    (settings = $settings:expr; $($story:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let app = $crate::spawn_app($crate::Backend::Sqlite).await.expect("sqlite app");
+                    let app = $crate::spawn_app_with($crate::Backend::Sqlite, $settings)
+                        .await
+                        .expect("sqlite app");
                     super::$story(app).await;
                 }
             )*
@@ -405,11 +451,14 @@ macro_rules! stories {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    if let Some(app) = $crate::spawn_app($crate::Backend::Postgres).await {
+                    if let Some(app) = $crate::spawn_app_with($crate::Backend::Postgres, $settings).await {
                         super::$story(app).await;
                     }
                 }
             )*
         }
+    };
+    ($($story:ident),* $(,)?) => {
+        $crate::stories!(settings = &[]; $($story),*);
     };
 }

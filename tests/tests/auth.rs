@@ -336,6 +336,14 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
 
     let info = app.call_ok("auth/get_invite", &[("token", token)]).await;
     assert_eq!(info["role"], "viewer");
+    // Not signed in, the page offers to sign in (and come back) or to create an account.
+    let (status, html) = app.get_html(&format!("/invite/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"/login?next=/invite/{token}\"")),
+        "{html}"
+    );
+    assert!(html.contains("Create your account"), "{html}");
     // A weak password is refused and nothing is created.
     let res = app
         .call(
@@ -370,10 +378,23 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         404,
         "an account is not a member until it joins"
     );
-    let joined = viewer
-        .call_ok("auth/join_invite", &[("token", token)])
+    // Signed in, the page offers one button; without JavaScript it posts and lands on
+    // the campaign.
+    let (_, html) = viewer.get_html(&format!("/invite/{token}")).await;
+    assert!(html.contains("Join Riverside as viewer"), "{html}");
+    assert!(!html.contains("Create your account"), "{html}");
+    let res = viewer
+        .post_form(
+            "auth/join_invite",
+            &format!("/invite/{token}"),
+            &[("token", token)],
+        )
         .await;
-    assert_eq!(joined.as_i64(), Some(campaign));
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/campaigns/{id}")
+    );
     assert_eq!(
         viewer
             .call("campaigns/get", &[("campaign_id", &id)])

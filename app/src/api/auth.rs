@@ -180,8 +180,6 @@ pub struct InviteInfo {
     pub campaign_id: i64,
     pub campaign_name: String,
     pub role: crate::domain::Role,
-    /// The full link, to show the lead who created it.
-    pub link: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -212,7 +210,6 @@ pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
         campaign_id: invite.campaign_id,
         campaign_name: invite.campaign_name,
         role: invite.role,
-        link: format!("{}/invite/{}", state.public_url, token.trim()),
     })
 }
 

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::{
-    get_invite, whoami, ChangePassword, CreateAccount, JoinInvite, SignIn, SignOutEverywhere,
+    get_invite, sign_in_to_join, whoami, ChangePassword, CreateAccount, JoinInvite, SignIn,
+    SignOutEverywhere,
 };
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
@@ -70,7 +71,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                     <input type="hidden" name="token" value=token />
                                     <FormError fields=&[] error=join_error />
                                     <button type="submit" class="primary">
-                                        "Join " {invite.campaign_name.clone()} " as " {invite.role.as_str()}
+                                        {format!("Join {} as {}", invite.campaign_name, invite.role.as_str())}
                                     </button>
                                 </ActionForm>
                                 <p class="hint">{invite.role.label()}</p>
@@ -81,7 +82,7 @@ pub fn AcceptInvitePage() -> impl IntoView {
                             <h1>"Join " {invite.campaign_name.clone()}</h1>
                             <p>"You are invited as " <strong>{invite.role.label()}</strong> "."</p>
                             <p>
-                                <a class="button" href=move || format!("/login?next=/invite/{}", token())>
+                                <a class="button" href=move || sign_in_to_join(&token())>
                                     "Already have an account? Sign in to accept"
                                 </a>
                             </p>

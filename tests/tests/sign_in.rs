@@ -13,6 +13,8 @@ stories!(
     forwarded_for_from_an_untrusted_peer_is_ignored,
     forwarded_addresses_are_throttled_apart_and_lockouts_are_shown_to_leads,
     sign_in_sends_the_browser_only_to_this_site,
+    lockouts_of_the_same_address_grow_longer,
+    new_accounts_count_against_the_address,
 );
 
 /// Signs in as the hydrated app does, from a fresh browser, as `forwarded_for` (via the proxy).
@@ -208,5 +210,99 @@ async fn sign_in_sends_the_browser_only_to_this_site(app: TestApp) {
         location.starts_with('/') && !location.starts_with("//") && !location.contains("evil"),
         "{location}"
     );
+    app.stop().await;
+}
+
+async fn lockouts_of_the_same_address_grow_longer(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    // This address was locked out of this account two hours ago.
+    let now = chrono::Utc::now();
+    app.store
+        .add_lockout(
+            "lead@example.org",
+            "203.0.113.5",
+            now - chrono::Duration::hours(2),
+            now - chrono::Duration::minutes(105),
+        )
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        let res = sign_in_as(
+            &app.browser(),
+            Some("203.0.113.5"),
+            "lead@example.org",
+            "guess!guess!",
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+    }
+    let log = lead
+        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
+        .await;
+    let locked = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "auth.locked_out")
+        .expect("a lockout in the audit log");
+    let detail = locked["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("30 min"),
+        "the second lockout doubles: {detail}"
+    );
+    app.stop().await;
+}
+
+async fn new_accounts_count_against_the_address(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let link = lead
+        .call_ok(
+            "members/invite",
+            &[("campaign_id", &campaign.to_string()), ("role", "viewer")],
+        )
+        .await;
+    let token = link
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let create = |n: usize| {
+        let (browser, token) = (app.browser(), token.clone());
+        async move {
+            let email = format!("new{n}@example.org");
+            browser
+                .call(
+                    "auth/create_account",
+                    &[("token", &token), ("email", &email), ("password", PASSWORD)],
+                )
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    for n in 0..20 {
+        let status = create(n).await;
+        assert!(
+            status == 200 || status == 302 || status == 303,
+            "account {n}: {status}"
+        );
+    }
+    assert_eq!(
+        create(20).await,
+        429,
+        "the address has made enough accounts for now"
+    );
+    let log = lead
+        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
+        .await;
+    let created = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "auth.account_created")
+        .count();
+    assert_eq!(created, 20);
     app.stop().await;
 }

@@ -159,6 +159,36 @@ impl Browser {
             .expect("request failed")
     }
 
+    /// A lead's new invite link and its token (`areas` for organizers, else "").
+    pub async fn new_invite(&self, campaign_id: i64, role: &str, areas: &str) -> (String, String) {
+        let id = campaign_id.to_string();
+        let link = self
+            .call_ok(
+                "members/invite",
+                &[("campaign_id", &id), ("role", role), ("areas", areas)],
+            )
+            .await;
+        let link = link
+            .as_str()
+            .expect("members/invite answers the link")
+            .to_owned();
+        let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+        (link, token)
+    }
+
+    /// The campaign's audit entries with `action`, newest first (as a lead reads them).
+    pub async fn audit_entries(&self, campaign_id: i64, action: &str) -> Vec<serde_json::Value> {
+        let log = self
+            .call_ok("audit/list", &[("campaign_id", &campaign_id.to_string())])
+            .await;
+        log.as_array()
+            .expect("audit/list answers a list")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .cloned()
+            .collect()
+    }
+
     /// Signs in through the sign-in server function; panics if refused.
     pub async fn sign_in(&self, email: &str, password: &str) {
         self.call_ok("auth/sign_in", &[("email", email), ("password", password)])
@@ -237,20 +267,7 @@ impl TestApp {
         role: &str,
         areas: &str,
     ) -> Browser {
-        let id = campaign_id.to_string();
-        let link = lead
-            .call_ok(
-                "members/invite",
-                &[("campaign_id", &id), ("role", role), ("areas", areas)],
-            )
-            .await;
-        let token = link
-            .as_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned();
+        let (_, token) = lead.new_invite(campaign_id, role, areas).await;
         let browser = self.browser();
         // The invite page's flow: create the account, sign in, join.
         browser

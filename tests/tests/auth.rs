@@ -314,23 +314,10 @@ async fn sign_in_is_throttled_and_does_not_enumerate_accounts(app: TestApp) {
     app.stop().await;
 }
 
-/// A lead's new invite: (link, token).
-async fn new_invite(lead: &Browser, campaign: i64, role: &str) -> (String, String) {
-    let link = lead
-        .call_ok(
-            "members/invite",
-            &[("campaign_id", &campaign.to_string()), ("role", role)],
-        )
-        .await;
-    let link = link.as_str().unwrap().to_owned();
-    let token = link.rsplit('/').next().unwrap().to_owned();
-    (link, token)
-}
-
 async fn an_invite_works_once_and_expires(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
-    let (link, token) = new_invite(&lead, campaign, "viewer").await;
+    let (link, token) = lead.new_invite(campaign, "viewer", "").await;
     assert!(link.starts_with(&app.address), "{link}");
     let token = token.as_str();
 
@@ -471,7 +458,7 @@ async fn answer(res: reqwest::Response) -> (u16, Option<String>, String) {
 async fn creating_an_account_from_an_invite_never_signs_in_and_answers_alike(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     app.create_user("ana@example.org", None).await;
-    let (_, token) = new_invite(&lead, campaign, "lead").await;
+    let (_, token) = lead.new_invite(campaign, "lead", "").await;
     let token = token.as_str();
     let create = |email: &'static str, password: &'static str, plain: bool| {
         let browser = app.browser();
@@ -550,7 +537,7 @@ async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(ap
         browser.sign_in(&email, PASSWORD).await;
         people.push(browser);
     }
-    let (_, token) = new_invite(&lead, campaign, "organizer").await;
+    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
     let joins = people.iter().map(|b| {
         let (b, token) = (b.clone(), token.clone());
         async move {
@@ -573,7 +560,7 @@ async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(ap
     assert_eq!(members(lead.clone()).await, 2);
 
     // One person, one link, twenty times at once.
-    let (_, token) = new_invite(&lead, campaign, "viewer").await;
+    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
     app.create_user("solo@example.org", None).await;
     let solo = app.browser();
     solo.sign_in("solo@example.org", PASSWORD).await;
@@ -593,20 +580,14 @@ async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(ap
         "{statuses:?}"
     );
     assert_eq!(members(lead.clone()).await, 3);
-    let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
-    let joined = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "member.joined")
-        .count();
-    assert_eq!(joined, 2, "one member.joined row per membership");
+    let joined = lead.audit_entries(campaign, "member.joined").await;
+    assert_eq!(joined.len(), 2, "one member.joined row per membership");
     app.stop().await;
 }
 
 async fn a_member_using_an_invite_keeps_their_role_and_the_invite(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let (_, token) = new_invite(&lead, campaign, "viewer").await;
+    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
     let res = lead.call("auth/join_invite", &[("token", &token)]).await;
     assert_eq!(res.status(), 409);
     let body = res.text().await.unwrap();
@@ -623,7 +604,7 @@ async fn a_member_using_an_invite_keeps_their_role_and_the_invite(app: TestApp) 
 async fn a_lead_revokes_an_open_invite(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
-    let (_, token) = new_invite(&lead, campaign, "organizer").await;
+    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
     let open = lead
         .call_ok("members/list_invites", &[("campaign_id", &id)])
         .await;
@@ -670,13 +651,8 @@ async fn a_lead_revokes_an_open_invite(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 409);
-    let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
-    assert!(log
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["action"] == "member.invite_revoked"
-            && e["record"] == format!("invite:{invite_id}")));
+    let revoked = lead.audit_entries(campaign, "member.invite_revoked").await;
+    assert_eq!(revoked[0]["record"], format!("invite:{invite_id}"));
     app.stop().await;
 }
 
@@ -743,16 +719,11 @@ async fn a_wrong_current_password_is_throttled_and_audited(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 429);
-    let log = lead
-        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
-        .await;
-    let locked = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["action"] == "auth.locked_out")
-        .expect("the lockout is in the campaign's audit log");
-    assert_eq!(locked["record"], "email:lead@example.org");
+    let locked = lead.audit_entries(campaign, "auth.locked_out").await;
+    assert_eq!(
+        locked[0]["record"], "email:lead@example.org",
+        "the lockout is in the campaign's audit log"
+    );
     app.stop().await;
 }
 

@@ -5,7 +5,6 @@
 //! 127.0.0.2 are ordinary, untrusted peers.
 
 use rankfile_tests::{all_at_once, stories, Browser, TestApp, PASSWORD};
-use serde_json::Value;
 
 stories!(
     settings = &[("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")];
@@ -131,16 +130,8 @@ async fn forwarded_addresses_are_throttled_apart_and_lockouts_are_shown_to_leads
         res.status()
     );
     // And sees who was guessing, and for how long that address is locked.
-    let log = home
-        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
-        .await;
-    let locked: Vec<&Value> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "auth.locked_out")
-        .collect();
-    assert_eq!(locked.len(), 1, "{log}");
+    let locked = home.audit_entries(campaign, "auth.locked_out").await;
+    assert_eq!(locked.len(), 1, "{locked:?}");
     assert_eq!(locked[0]["record"], "email:lead@example.org");
     let detail = locked[0]["detail"].as_str().unwrap();
     assert!(
@@ -236,16 +227,8 @@ async fn lockouts_of_the_same_address_grow_longer(app: TestApp) {
         .await;
         assert_eq!(res.status(), 422);
     }
-    let log = lead
-        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
-        .await;
-    let locked = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["action"] == "auth.locked_out")
-        .expect("a lockout in the audit log");
-    let detail = locked["detail"].as_str().unwrap();
+    let locked = lead.audit_entries(campaign, "auth.locked_out").await;
+    let detail = locked[0]["detail"].as_str().unwrap();
     assert!(
         detail.contains("30 min"),
         "the second lockout doubles: {detail}"
@@ -255,19 +238,7 @@ async fn lockouts_of_the_same_address_grow_longer(app: TestApp) {
 
 async fn new_accounts_count_against_the_address(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let link = lead
-        .call_ok(
-            "members/invite",
-            &[("campaign_id", &campaign.to_string()), ("role", "viewer")],
-        )
-        .await;
-    let token = link
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
     let create = |n: usize| {
         let (browser, token) = (app.browser(), token.clone());
         async move {
@@ -294,15 +265,7 @@ async fn new_accounts_count_against_the_address(app: TestApp) {
         429,
         "the address has made enough accounts for now"
     );
-    let log = lead
-        .call_ok("audit/list", &[("campaign_id", &campaign.to_string())])
-        .await;
-    let created = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["action"] == "auth.account_created")
-        .count();
-    assert_eq!(created, 20);
+    let created = lead.audit_entries(campaign, "auth.account_created").await;
+    assert_eq!(created.len(), 20);
     app.stop().await;
 }

@@ -690,6 +690,8 @@ async fn a_new_invite_link_is_shown_once_and_never_put_in_a_url(app: TestApp) {
     // ...and never again.
     let (_, again) = lead.get_html(&location).await;
     assert!(!again.contains(&token), "shown twice");
+    let shown = lead.audit_entries(campaign, "member.invite_shown").await;
+    assert_eq!(shown.len(), 1);
     assert!(!again.contains("data-testid=\"invite-link\""));
     app.stop().await;
 }

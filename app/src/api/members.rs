@@ -128,12 +128,21 @@ pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<St
         .store
         .take_invite_reveal(campaign_id, invite_id, caller.user.id, chrono::Utc::now())
         .await?;
-    Ok(token.map(|token| {
-        format!(
-            "{}/invite/{token}",
-            caller.state.public_url.trim_end_matches('/')
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.invite_shown",
+            format!("invite:{invite_id}"),
+            "",
         )
-    }))
+        .await?;
+    Ok(Some(format!(
+        "{}/invite/{token}",
+        caller.state.public_url.trim_end_matches('/')
+    )))
 }
 
 /// Invites not yet used, revoked or expired.
@@ -146,6 +155,14 @@ pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError>
         .state
         .store
         .open_invites(campaign_id, chrono::Utc::now())
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "invites.list_read",
+            "",
+            format!("rows={}", invites.len()),
+        )
         .await?;
     Ok(invites)
 }

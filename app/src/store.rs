@@ -118,29 +118,72 @@ pub trait Store: Send + Sync + 'static {
     // Invites
     async fn create_invite(&self, invite: &NewInvite) -> StoreResult<i64>;
     async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>>;
-    /// Marks the invite used if it is unused and unexpired; false if it was not.
-    async fn spend_invite(
+    /// Spends a live invite and makes `user_id` a member with its role, writing the
+    /// `member.joined` audit row, all in one transaction: the invite is spent by a
+    /// conditional update, and the membership is written only when that update took.
+    /// An existing member keeps their role and the invite stays unspent.
+    async fn join_invite(
         &self,
         token_hash: &str,
         user_id: i64,
         now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-
-    // Sign-in throttling
-    async fn record_sign_in(
-        &self,
-        email: &str,
         client_ip: &str,
-        succeeded: bool,
+    ) -> StoreResult<JoinOutcome>;
+    /// Unused, unrevoked, unexpired invites, newest first.
+    async fn open_invites(
+        &self,
+        campaign_id: i64,
         now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OpenInvite>>;
+    /// Revokes an open invite of the campaign; false if there was none to revoke.
+    async fn revoke_invite(
+        &self,
+        campaign_id: i64,
+        invite_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Keeps an invite's raw token until `until`, for [`Store::take_invite_reveal`].
+    async fn set_invite_reveal(
+        &self,
+        invite_id: i64,
+        token: &str,
+        until: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Failed sign-ins since `since`: (for this e-mail, from this address).
-    async fn failed_sign_ins(
+    /// The kept raw token of an invite `created_by` made, once: it is cleared as it is read.
+    async fn take_invite_reveal(
+        &self,
+        campaign_id: i64,
+        invite_id: i64,
+        created_by: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<String>>;
+
+    // The throttle (`crate::auth::throttle`)
+    /// Inserts the attempt as pending in its own committed statement, then counts the
+    /// committed attempts: the k-th insert always counts at least k.
+    async fn reserve_attempt(&self, attempt: &NewAttempt) -> StoreResult<Reservation>;
+    async fn finish_attempt(&self, id: i64, outcome: AttemptOutcome) -> StoreResult<()>;
+    /// Failed guesses at an account from an address since `since`.
+    async fn failed_attempts(
         &self,
         email: &str,
         client_ip: &str,
         since: DateTime<Utc>,
-    ) -> StoreResult<(i64, i64)>;
+    ) -> StoreResult<i64>;
+    /// Lockouts of an account from an address since `since`.
+    async fn lockouts_since(
+        &self,
+        email: &str,
+        client_ip: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+    async fn add_lockout(
+        &self,
+        email: &str,
+        client_ip: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     // The workplace map
     async fn create_area(
@@ -451,6 +494,82 @@ pub struct InviteRecord {
     pub area_ids: Vec<i64>,
     pub expires_at: DateTime<Utc>,
     pub used: bool,
+}
+
+/// What [`Store::join_invite`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    Joined {
+        campaign_id: i64,
+        role: Role,
+    },
+    /// Already a member: role unchanged, invite not spent.
+    AlreadyMember {
+        campaign_id: i64,
+    },
+    /// Unknown, used, revoked or expired.
+    Unavailable,
+}
+
+pub use crate::domain::access::OpenInvite;
+
+/// Which way into an account an attempt is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptKind {
+    SignIn,
+    PasswordCheck,
+    CreateAccount,
+}
+
+impl AttemptKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptKind::SignIn => "sign_in",
+            AttemptKind::PasswordCheck => "password_check",
+            AttemptKind::CreateAccount => "create_account",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Failed,
+    Succeeded,
+    Created,
+    Refused,
+}
+
+impl AttemptOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptOutcome::Failed => "failed",
+            AttemptOutcome::Succeeded => "succeeded",
+            AttemptOutcome::Created => "created",
+            AttemptOutcome::Refused => "refused",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    pub kind: AttemptKind,
+    pub email: String,
+    pub client_ip: String,
+    pub now: DateTime<Utc>,
+    /// The start of the counting window.
+    pub since: DateTime<Utc>,
+}
+
+/// What was committed when an attempt was reserved (its own row included).
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    pub id: i64,
+    /// Pending and failed guesses at this account from this address in the window.
+    pub by_account: i64,
+    /// Pending and failed guesses, and accounts created, from this address in the window.
+    pub by_address: i64,
+    /// The end of the latest lockout of this account from this address.
+    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// One thing to write to the audit log.

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { LEAD_EMAIL, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
+import { acceptInvite, LEAD_EMAIL, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
 
 test("a wrong password is refused with a message, and no session starts", async ({ page }) => {
   await page.goto("/login");
@@ -41,9 +41,7 @@ test("a lead invites an organizer, who joins through the link", async ({ page, b
   await waitForHydration(other);
   await expect(other.getByRole("heading", { name: "Join E2E Campaign" })).toBeVisible();
   const email = `${uniqueName("org").replace(/[^a-z0-9-]/gi, "").toLowerCase()}@e2e.example.org`;
-  await other.getByLabel("Your e-mail").fill(email);
-  await other.getByLabel(/Choose a password/).fill("an organizer password");
-  await other.getByRole("button", { name: "Join the campaign" }).click();
+  await acceptInvite(other, link, email, "an organizer password");
   await expect(other.getByRole("heading", { name: "E2E Campaign" })).toBeVisible();
   await expect(other.getByText(/Organizer — works their areas/)).toBeVisible();
   // An organizer has no members page.

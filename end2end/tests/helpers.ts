@@ -50,3 +50,26 @@ export function uniqueName(base: string): string {
   counter += 1;
   return `${base} ${Date.now().toString(36)}-${counter}`;
 }
+
+/**
+ * Accepts an invite as a newcomer, as a person would: on the invite page, create the
+ * account; sign in on the page it leads to; back on the invite page, join. Ends on the
+ * campaign's page.
+ */
+export async function acceptInvite(page: Page, link: string, email: string, password: string) {
+  const invitePath = new URL(link).pathname;
+  await page.goto(invitePath);
+  await waitForHydration(page);
+  await page.getByLabel("Your e-mail").fill(email);
+  await page.getByLabel(/Choose a password/).fill(password);
+  await page.getByRole("button", { name: "Create your account" }).click();
+  await expect(page.getByTestId("sign-in-to-join")).toBeVisible();
+  await waitForHydration(page);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`${invitePath}$`));
+  await waitForHydration(page);
+  await page.getByRole("button", { name: /^Join .* as / }).click();
+  await expect(page).toHaveURL(/\/campaigns\/\d+$/);
+}

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { noJs, signIn, uniqueName, waitForHydration } from "./helpers";
+import { acceptInvite, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
 
 async function openCampaignPage(page: Page, link: string) {
   await page.getByRole("link", { name: "E2E Campaign" }).click();
@@ -49,12 +49,8 @@ test("an organizer sees only the coworkers of their own areas", async ({ page, b
     viewport: { width: 360, height: 740 },
   });
   const org = await context.newPage();
-  await org.goto(new URL(link).pathname);
-  await waitForHydration(org);
   const email = `${uniqueName("scoped").replace(/[^a-z0-9-]/gi, "").toLowerCase()}@e2e.example.org`;
-  await org.getByLabel("Your e-mail").fill(email);
-  await org.getByLabel(/Choose a password/).fill("an organizer password");
-  await org.getByRole("button", { name: "Join the campaign" }).click();
+  await acceptInvite(org, link, email, "an organizer password");
   await org.getByRole("link", { name: "Coworkers" }).click();
   await expect(org.getByTestId("coworker-list").getByText(inNorth)).toBeVisible();
   await expect(org.getByText(inSouth)).toHaveCount(0);

@@ -8,6 +8,7 @@
 //!   form came from (pages send no Referer), so it can redirect back there.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use app::auth::session::{AuthSession, ClientIp};
 use app::auth::tokens;
@@ -19,17 +20,51 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 
+use crate::proxies::TrustedProxies;
+
+/// The state of [`authenticate`]: the app's, and which peers are our reverse proxies.
+#[derive(Clone)]
+pub struct AuthLayerState {
+    pub app: AppState,
+    pub trusted_proxies: Arc<TrustedProxies>,
+}
+
+/// Forwarding headers, believed only from a trusted proxy.
+const FORWARDED_FOR: &str = "x-forwarded-for";
+const FORWARDED_PROTO: &str = "x-forwarded-proto";
+
+/// Sets [`ClientIp`]: the TCP peer, or behind a trusted proxy the address it forwarded.
+/// From anyone else the forwarding headers are removed, so nothing later can read them.
+fn set_client_ip(req: &mut Request<Body>, trusted: &TrustedProxies) {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ip = match peer {
+        Some(peer) if trusted.trusts(peer) => {
+            let forwarded = req
+                .headers()
+                .get_all(FORWARDED_FOR)
+                .iter()
+                .filter_map(|v| v.to_str().ok());
+            trusted.client_ip(peer, forwarded).to_string()
+        }
+        other => {
+            req.headers_mut().remove(FORWARDED_FOR);
+            req.headers_mut().remove(FORWARDED_PROTO);
+            other.map(|ip| ip.to_string()).unwrap_or_default()
+        }
+    };
+    req.extensions_mut().insert(ClientIp(ip));
+}
+
 pub async fn authenticate(
-    State(state): State<AppState>,
+    State(layer): State<AuthLayerState>,
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
-    req.extensions_mut().insert(ClientIp(ip));
+    set_client_ip(&mut req, &layer.trusted_proxies);
+    let state = layer.app;
 
     let names = state.cookies;
     let (access, refresh) = names.read(
@@ -149,8 +184,7 @@ pub async fn form_return(req: Request<Body>, next: Next) -> Response {
     };
     let back = form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == "__return")
-        .map(|(_, v)| v.into_owned())
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .map(|(_, v)| app::domain::access::local_path(&v))
         .unwrap_or_else(|| "/".to_owned());
     if let Ok(value) = HeaderValue::from_str(&format!("{RETURN_BASE}{back}")) {
         parts.headers.insert(header::REFERER, value);

@@ -87,10 +87,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some(link) = crate::demo::one_time_lead_link(store.as_ref(), &settings).await? {
                 println!();
-                println!("  To sign in as the demo campaign's lead, open this one-time link");
-                println!(
-                    "  (it works once and expires in 72 hours; `rankfile demo` prints a new one):"
-                );
+                println!("  To become the demo campaign's lead, open this one-time link, create");
+                println!("  your account there, sign in and join (the link works once and expires");
+                println!("  in 72 hours; `rankfile demo` prints a new one):");
                 println!();
                 println!("    {link}");
                 println!();

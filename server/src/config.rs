@@ -147,6 +147,8 @@ pub struct Settings {
     pub jwt_secret: Option<SecretString>,
     /// How many password hashes may run at once (each takes ~60 ms of a core).
     pub max_concurrent_hashes: usize,
+    /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 /// What a configuration file may hold; every key optional.
@@ -162,6 +164,7 @@ struct FileSettings {
     public_url: Option<String>,
     jwt_secret: Option<String>,
     max_concurrent_hashes: Option<usize>,
+    trusted_proxies: Option<String>,
 }
 
 impl Settings {
@@ -283,7 +286,18 @@ impl Settings {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
         };
 
+        let trusted_proxies = crate::proxies::TrustedProxies::parse(
+            &pick("RANKFILE_TRUSTED_PROXIES", from_file.trusted_proxies).unwrap_or_default(),
+        )
+        .map_err(|message| {
+            invalid(
+                "RANKFILE_TRUSTED_PROXIES",
+                format!("{message}; expected comma-separated addresses or CIDR blocks, e.g. 127.0.0.1, 10.0.0.0/8"),
+            )
+        })?;
+
         Ok(Settings {
+            trusted_proxies,
             public_url,
             jwt_secret,
             max_concurrent_hashes,
@@ -380,6 +394,26 @@ mod tests {
         let shown = format!("{url} {url:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("db.internal:5432/rankfile"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_empty_by_default_and_checked() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert!(s.trusted_proxies.is_empty());
+        let s = Settings::from_sources(
+            None,
+            &env(&[("RANKFILE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]),
+        )
+        .unwrap();
+        assert!(s.trusted_proxies.trusts("10.1.2.3".parse().unwrap()));
+        for bad in ["proxy.internal", "10.0.0.0/40", "127.0.0.1;10.0.0.1"] {
+            let err = Settings::from_sources(None, &env(&[("RANKFILE_TRUSTED_PROXIES", bad)]))
+                .unwrap_err();
+            assert!(
+                err.to_string().starts_with("RANKFILE_TRUSTED_PROXIES"),
+                "{bad}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -197,7 +197,10 @@ fn router(state: AppState, settings: &Settings) -> Router {
         .nest_service("/pkg", pkg)
         .fallback_service(assets)
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            crate::auth_layer::AuthLayerState {
+                app: state.clone(),
+                trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
+            },
             crate::auth_layer::authenticate,
         ))
         .layer(axum::middleware::from_fn(crate::auth_layer::form_return))

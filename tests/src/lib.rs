@@ -34,9 +34,15 @@ pub struct Browser {
 
 impl Browser {
     fn new(address: &str) -> Self {
+        Self::from_local_address(address, None)
+    }
+
+    /// A browser whose connections come from `local` (any 127.x.y.z works on Linux).
+    fn from_local_address(address: &str, local: Option<std::net::IpAddr>) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .local_address(local)
             .build()
             .expect("client");
         Self {
@@ -148,6 +154,36 @@ impl Browser {
             .expect("request failed")
     }
 
+    /// A lead's new invite link and its token (`areas` for organizers, else "").
+    pub async fn new_invite(&self, campaign_id: i64, role: &str, areas: &str) -> (String, String) {
+        let id = campaign_id.to_string();
+        let link = self
+            .call_ok(
+                "members/invite",
+                &[("campaign_id", &id), ("role", role), ("areas", areas)],
+            )
+            .await;
+        let link = link
+            .as_str()
+            .expect("members/invite answers the link")
+            .to_owned();
+        let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+        (link, token)
+    }
+
+    /// The campaign's audit entries with `action`, newest first (as a lead reads them).
+    pub async fn audit_entries(&self, campaign_id: i64, action: &str) -> Vec<serde_json::Value> {
+        let log = self
+            .call_ok("audit/list", &[("campaign_id", &campaign_id.to_string())])
+            .await;
+        log.as_array()
+            .expect("audit/list answers a list")
+            .iter()
+            .filter(|e| e["action"] == action)
+            .cloned()
+            .collect()
+    }
+
     /// Signs in through the sign-in server function; panics if refused.
     pub async fn sign_in(&self, email: &str, password: &str) {
         self.call_ok("auth/sign_in", &[("email", email), ("password", password)])
@@ -164,6 +200,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The key this server signs access tokens with (to forge tokens in tests).
     pub keys: app::auth::tokens::TokenKeys,
+    /// The server's password hasher (it counts the passwords it checks).
+    pub hasher: app::auth::password::PasswordHasher,
     /// The database this server uses, for checks below the app (e.g. append-only triggers).
     pub database_url: String,
     pub backend: Backend,
@@ -184,6 +222,11 @@ impl TestApp {
     /// A new browser with an empty cookie jar.
     pub fn browser(&self) -> Browser {
         Browser::new(&self.address)
+    }
+
+    /// A new browser connecting from another loopback address, e.g. 127.0.0.2.
+    pub fn browser_from(&self, local: &str) -> Browser {
+        Browser::from_local_address(&self.address, Some(local.parse().expect("an IP address")))
     }
 
     /// Creates an account (as `rankfile user create` does) with [`PASSWORD`].
@@ -219,26 +262,18 @@ impl TestApp {
         role: &str,
         areas: &str,
     ) -> Browser {
-        let id = campaign_id.to_string();
-        let link = lead
-            .call_ok(
-                "members/invite",
-                &[("campaign_id", &id), ("role", role), ("areas", areas)],
-            )
-            .await;
-        let token = link
-            .as_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_owned();
+        let (_, token) = lead.new_invite(campaign_id, role, areas).await;
         let browser = self.browser();
+        // The invite page's flow: create the account, sign in, join.
         browser
             .call_ok(
-                "auth/accept_invite",
+                "auth/create_account",
                 &[("token", &token), ("email", email), ("password", PASSWORD)],
             )
+            .await;
+        browser.sign_in(email, PASSWORD).await;
+        browser
+            .call_ok("auth/join_invite", &[("token", &token)])
             .await;
         browser
     }
@@ -344,6 +379,11 @@ impl Drop for TestApp {
 /// that cannot run fails, it is never reported as passed). `Option` for the callers'
 /// sake: it is always `Some`.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// [`spawn_app`] with extra `RANKFILE_*` settings, e.g. `("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")`.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Option<TestApp> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("rankfile-test-{id}"));
     std::fs::create_dir_all(&data_dir).expect("temp dir");
@@ -358,6 +398,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         "RANKFILE_LOG".into(),
         std::env::var("RANKFILE_LOG").unwrap_or_else(|_| "warn".into()),
     );
+
+    for (key, value) in settings {
+        env.insert((*key).to_owned(), (*value).to_owned());
+    }
 
     let mut pg_database = None;
     match backend {
@@ -397,6 +441,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let app = Application::build(&settings).await.expect("build app");
     let store = app.state().store.clone();
     let keys = app.state().keys.clone();
+    let hasher = app.state().hasher.clone();
     let database_url = match &settings.database_url {
         server::config::DatabaseUrl::Sqlite(url) => url.clone(),
         server::config::DatabaseUrl::Postgres(secret) => {
@@ -414,6 +459,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         address,
         store,
         keys,
+        hasher,
         database_url,
         backend,
         shutdown: Some(tx),
@@ -423,16 +469,33 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     })
 }
 
+/// Runs the futures at the same time, each on its own task; their outputs in order.
+pub async fn all_at_once<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let tasks: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        outputs.push(task.await.expect("task panicked"));
+    }
+    outputs
+}
+
 /// Runs each story once per backend: `stories!(creates_a_campaign, ...)` expects
 /// `async fn creates_a_campaign(app: TestApp)` in scope.
 #[macro_export]
 macro_rules! stories {
-    ($($story:ident),* $(,)?) => {
+    // `stories!(settings = &[("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")]; a, b)`: with extra settings.
+    (settings = $settings:expr; $($story:ident),* $(,)?) => {
         mod sqlite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let app = $crate::spawn_app($crate::Backend::Sqlite).await.expect("sqlite app");
+                    let app = $crate::spawn_app_with($crate::Backend::Sqlite, $settings)
+                        .await
+                        .expect("sqlite app");
                     super::$story(app).await;
                 }
             )*
@@ -441,10 +504,15 @@ macro_rules! stories {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let app = $crate::spawn_app($crate::Backend::Postgres).await.expect("postgres app");
+                    let app = $crate::spawn_app_with($crate::Backend::Postgres, $settings)
+                        .await
+                        .expect("postgres app");
                     super::$story(app).await;
                 }
             )*
         }
+    };
+    ($($story:ident),* $(,)?) => {
+        $crate::stories!(settings = &[]; $($story),*);
     };
 }

@@ -4,7 +4,7 @@ use app::domain::Role;
 use app::store::NewInvite;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rankfile_tests::{stories, Backend, Browser, TestApp, PASSWORD};
+use rankfile_tests::{all_at_once, stories, Backend, Browser, TestApp, PASSWORD};
 use serde_json::Value;
 use sqlx::Connection;
 
@@ -20,6 +20,12 @@ stories!(
     cross_site_writes_are_refused,
     changing_the_password_ends_other_sessions,
     sign_in_is_throttled_per_client_address,
+    creating_an_account_from_an_invite_never_signs_in_and_answers_alike,
+    one_invite_makes_one_membership_however_often_it_is_accepted_at_once,
+    a_member_using_an_invite_keeps_their_role_and_the_invite,
+    a_lead_revokes_an_open_invite,
+    a_new_invite_link_is_shown_once_and_never_put_in_a_url,
+    a_wrong_current_password_is_throttled_and_audited,
 );
 
 /// The `rf_access` / `rf_refresh` values a response set.
@@ -311,22 +317,24 @@ async fn sign_in_is_throttled_and_does_not_enumerate_accounts(app: TestApp) {
 async fn an_invite_works_once_and_expires(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
     let id = campaign.to_string();
-    let link = lead
-        .call_ok(
-            "members/invite",
-            &[("campaign_id", &id), ("role", "viewer")],
-        )
-        .await;
-    let link = link.as_str().unwrap();
+    let (link, token) = lead.new_invite(campaign, "viewer", "").await;
     assert!(link.starts_with(&app.address), "{link}");
-    let token = link.rsplit('/').next().unwrap();
+    let token = token.as_str();
 
     let info = app.call_ok("auth/get_invite", &[("token", token)]).await;
     assert_eq!(info["role"], "viewer");
-    // A weak password is refused and the invite is not spent.
+    // Not signed in, the page offers to sign in (and come back) or to create an account.
+    let (status, html) = app.get_html(&format!("/invite/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("href=\"/login?next=/invite/{token}\"")),
+        "{html}"
+    );
+    assert!(html.contains("Create your account"), "{html}");
+    // A weak password is refused and nothing is created.
     let res = app
         .call(
-            "auth/accept_invite",
+            "auth/create_account",
             &[
                 ("token", token),
                 ("email", "v@example.org"),
@@ -335,10 +343,11 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422);
+    // Creating the account does not join: the viewer signs in, then joins.
     let viewer = app.browser();
     viewer
         .call_ok(
-            "auth/accept_invite",
+            "auth/create_account",
             &[
                 ("token", token),
                 ("email", "v@example.org"),
@@ -346,6 +355,33 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
             ],
         )
         .await;
+    assert_eq!(viewer.call("campaigns/list", &[]).await.status(), 401);
+    viewer.sign_in("v@example.org", PASSWORD).await;
+    assert_eq!(
+        viewer
+            .call("campaigns/get", &[("campaign_id", &id)])
+            .await
+            .status(),
+        404,
+        "an account is not a member until it joins"
+    );
+    // Signed in, the page offers one button; without JavaScript it posts and lands on
+    // the campaign.
+    let (_, html) = viewer.get_html(&format!("/invite/{token}")).await;
+    assert!(html.contains("Join Riverside as viewer"), "{html}");
+    assert!(!html.contains("Create your account"), "{html}");
+    let res = viewer
+        .post_form(
+            "auth/join_invite",
+            &format!("/invite/{token}"),
+            &[("token", token)],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        format!("/campaigns/{id}")
+    );
     assert_eq!(
         viewer
             .call("campaigns/get", &[("campaign_id", &id)])
@@ -354,19 +390,19 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         200
     );
     // Once only.
-    let res = app
-        .call(
-            "auth/accept_invite",
-            &[
-                ("token", token),
-                ("email", "w@example.org"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    app.create_user("w@example.org", None).await;
+    let other = app.browser();
+    other.sign_in("w@example.org", PASSWORD).await;
+    let res = other.call("auth/join_invite", &[("token", token)]).await;
     assert_eq!(res.status(), 409);
+    assert_eq!(
+        app.call("auth/get_invite", &[("token", token)])
+            .await
+            .status(),
+        409
+    );
 
-    // An expired invite is refused.
+    // An expired invite is refused everywhere.
     let (expired, hash) = app::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
     let creator = lead.call_ok("auth/me", &[]).await["id"].as_i64().unwrap();
@@ -391,7 +427,7 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     );
     let res = app
         .call(
-            "auth/accept_invite",
+            "auth/create_account",
             &[
                 ("token", &expired),
                 ("email", "x@example.org"),
@@ -400,6 +436,296 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 409);
+    let res = other.call("auth/join_invite", &[("token", &expired)]).await;
+    assert_eq!(res.status(), 409);
+    app.stop().await;
+}
+
+/// Everything a stranger can see of an answer, cookies apart (there must be none).
+async fn answer(res: reqwest::Response) -> (u16, Option<String>, String) {
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "creating an account must not set cookies"
+    );
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, location, res.text().await.unwrap())
+}
+
+async fn creating_an_account_from_an_invite_never_signs_in_and_answers_alike(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    app.create_user("ana@example.org", None).await;
+    let (_, token) = lead.new_invite(campaign, "lead", "").await;
+    let token = token.as_str();
+    let create = |email: &'static str, password: &'static str, plain: bool| {
+        let browser = app.browser();
+        let token = token.to_owned();
+        async move {
+            let form = [
+                ("token", token.as_str()),
+                ("email", email),
+                ("password", password),
+            ];
+            let res = if plain {
+                let back = format!("/invite/{token}");
+                browser.post_form("auth/create_account", &back, &form).await
+            } else {
+                browser.call("auth/create_account", &form).await
+            };
+            let seen = answer(res).await;
+            // Not signed in, whatever was sent.
+            assert_eq!(
+                browser.call_ok("auth/me", &[]).await,
+                Value::Null,
+                "{email}"
+            );
+            seen
+        }
+    };
+    for plain in [false, true] {
+        let wrong = create("ana@example.org", "a wrong but long password", plain).await;
+        let right = create("ana@example.org", PASSWORD, plain).await;
+        let fresh = if plain {
+            create("new-plain@example.org", PASSWORD, plain).await
+        } else {
+            create("new-json@example.org", PASSWORD, plain).await
+        };
+        assert_eq!(wrong, fresh, "known and unknown e-mails answer alike");
+        assert_eq!(right, fresh, "known and unknown e-mails answer alike");
+        let location = fresh.1.expect("a redirect to sign in");
+        assert_eq!(location, format!("/login?next=/invite/{token}"));
+    }
+    // Nobody joined and the invite is unspent.
+    let members = lead
+        .call_ok("members/list", &[("campaign_id", &campaign.to_string())])
+        .await;
+    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
+    app.call_ok("auth/get_invite", &[("token", token)]).await;
+    // Ana's password is unchanged; the new account works.
+    app.browser().sign_in("ana@example.org", PASSWORD).await;
+    app.browser()
+        .sign_in("new-json@example.org", PASSWORD)
+        .await;
+    // The login page says what to do next.
+    let (_, html) = app.get_html(&format!("/login?next=/invite/{token}")).await;
+    assert!(html.contains("Now sign in to join"), "{html}");
+    app.stop().await;
+}
+
+async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let id = campaign.to_string();
+    let members = |lead: Browser| {
+        let id = id.clone();
+        async move {
+            lead.call_ok("members/list", &[("campaign_id", &id)])
+                .await
+                .as_array()
+                .unwrap()
+                .len()
+        }
+    };
+    // Twenty people, one link, all at once.
+    let mut people = Vec::new();
+    for n in 0..20 {
+        let email = format!("p{n}@example.org");
+        app.create_user(&email, None).await;
+        let browser = app.browser();
+        browser.sign_in(&email, PASSWORD).await;
+        people.push(browser);
+    }
+    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
+    let joins = people.iter().map(|b| {
+        let (b, token) = (b.clone(), token.clone());
+        async move {
+            b.call("auth/join_invite", &[("token", &token)])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = all_at_once(joins).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(members(lead.clone()).await, 2);
+
+    // One person, one link, twenty times at once.
+    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
+    app.create_user("solo@example.org", None).await;
+    let solo = app.browser();
+    solo.sign_in("solo@example.org", PASSWORD).await;
+    let joins = (0..20).map(|_| {
+        let (solo, token) = (solo.clone(), token.clone());
+        async move {
+            solo.call("auth/join_invite", &[("token", &token)])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses = all_at_once(joins).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(members(lead.clone()).await, 3);
+    let joined = lead.audit_entries(campaign, "member.joined").await;
+    assert_eq!(joined.len(), 2, "one member.joined row per membership");
+    app.stop().await;
+}
+
+async fn a_member_using_an_invite_keeps_their_role_and_the_invite(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
+    let res = lead.call("auth/join_invite", &[("token", &token)]).await;
+    assert_eq!(res.status(), 409);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("already a member"), "{body}");
+    // Still the lead, and the invite still works for someone else.
+    let list = lead
+        .call_ok("members/list", &[("campaign_id", &campaign.to_string())])
+        .await;
+    assert_eq!(list[0]["role"], "lead");
+    app.call_ok("auth/get_invite", &[("token", &token)]).await;
+    app.stop().await;
+}
+
+async fn a_lead_revokes_an_open_invite(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let id = campaign.to_string();
+    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
+    let open = lead
+        .call_ok("members/list_invites", &[("campaign_id", &id)])
+        .await;
+    let open = open.as_array().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0]["role"], "organizer");
+    let invite_id = open[0]["id"].to_string();
+    // Without JavaScript: the form posts and comes back to the members page.
+    let back = format!("/campaigns/{id}/members");
+    let res = lead
+        .post_form(
+            "members/revoke_invite",
+            &back,
+            &[("campaign_id", &id), ("invite_id", &invite_id)],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"].to_str().unwrap(), back);
+    let open = lead
+        .call_ok("members/list_invites", &[("campaign_id", &id)])
+        .await;
+    assert_eq!(open.as_array().unwrap().len(), 0);
+    // The link now answers as an expired one.
+    assert_eq!(
+        app.call("auth/get_invite", &[("token", &token)])
+            .await
+            .status(),
+        409
+    );
+    app.create_user("late@example.org", None).await;
+    let late = app.browser();
+    late.sign_in("late@example.org", PASSWORD).await;
+    assert_eq!(
+        late.call("auth/join_invite", &[("token", &token)])
+            .await
+            .status(),
+        409
+    );
+    // Revoking twice is refused, and the revocation is in the audit log.
+    let res = lead
+        .call(
+            "members/revoke_invite",
+            &[("campaign_id", &id), ("invite_id", &invite_id)],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let revoked = lead.audit_entries(campaign, "member.invite_revoked").await;
+    assert_eq!(revoked[0]["record"], format!("invite:{invite_id}"));
+    app.stop().await;
+}
+
+async fn a_new_invite_link_is_shown_once_and_never_put_in_a_url(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let id = campaign.to_string();
+    let page = format!("/campaigns/{id}/members");
+    let res = lead
+        .post_form(
+            "members/invite",
+            &page,
+            &[("campaign_id", &id), ("role", "viewer")],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let open = lead
+        .call_ok("members/list_invites", &[("campaign_id", &id)])
+        .await;
+    let invite_id = open[0]["id"].as_i64().unwrap();
+    assert_eq!(location, format!("{page}?shown={invite_id}"));
+
+    // The page shows the link once...
+    let (status, html) = lead.get_html(&location).await;
+    assert_eq!(status, 200);
+    let start = html.find("/invite/").expect("the link is shown");
+    let token: String = html[start + "/invite/".len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert_eq!(token.len(), 43, "{token}");
+    assert!(!location.contains(&token));
+    let info = app.call_ok("auth/get_invite", &[("token", &token)]).await;
+    assert_eq!(info["role"], "viewer");
+    // ...and never again.
+    let (_, again) = lead.get_html(&location).await;
+    assert!(!again.contains(&token), "shown twice");
+    let shown = lead.audit_entries(campaign, "member.invite_shown").await;
+    assert_eq!(shown.len(), 1);
+    assert!(!again.contains("data-testid=\"invite-link\""));
+    app.stop().await;
+}
+
+async fn a_wrong_current_password_is_throttled_and_audited(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    for _ in 0..5 {
+        let res = lead
+            .call(
+                "auth/change_password",
+                &[
+                    ("current", "not my password at all"),
+                    ("new_password", "a brand new passphrase"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    // The sixth guess is refused before any check, even the right password.
+    let res = lead
+        .call(
+            "auth/change_password",
+            &[
+                ("current", PASSWORD),
+                ("new_password", "a brand new passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    let locked = lead.audit_entries(campaign, "auth.locked_out").await;
+    assert_eq!(
+        locked[0]["record"], "email:lead@example.org",
+        "the lockout is in the campaign's audit log"
+    );
     app.stop().await;
 }
 

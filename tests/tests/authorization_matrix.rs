@@ -164,7 +164,8 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         row("/api/auth/get_invite", EVERYONE, |_| {
             vec![("token", "no-such-invite-token".into())]
         }),
-        row("/api/auth/accept_invite", EVERYONE, |actor| {
+        // A bogus token: 409, before anything is created.
+        row("/api/auth/create_account", EVERYONE, |actor| {
             vec![
                 ("token", "no-such-invite-token".into()),
                 ("email", format!("joiner-{}@example.org", actor.slug())),
@@ -172,6 +173,10 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             ]
         }),
         // --- auth: any signed-in user ---
+        // A bogus token: 409 "expired or already used" for anyone signed in.
+        row("/api/auth/join_invite", SIGNED_IN, |_| {
+            vec![("token", "no-such-invite-token".into())]
+        }),
         row("/api/auth/sign_out_everywhere", SIGNED_IN, |_| vec![]),
         // A wrong current password, so nothing changes: 422 for signed-in users.
         row("/api/auth/change_password", SIGNED_IN, |_| {
@@ -197,6 +202,16 @@ fn rows(fx: &Fixture) -> Vec<Row> {
                     ("areas", "1".into()),
                 ]
             }
+        }),
+        row("/api/members/list_invites", LEAD_OF_A, in_a(&a)),
+        // No such invite: 409 for the lead (nothing to revoke), 200 with nothing to show.
+        row("/api/members/revoke_invite", LEAD_OF_A, {
+            let a = a.clone();
+            move |_| vec![("campaign_id", a.clone()), ("invite_id", "999999".into())]
+        }),
+        row("/api/members/reveal_invite", LEAD_OF_A, {
+            let a = a.clone();
+            move |_| vec![("campaign_id", a.clone()), ("invite_id", "999999".into())]
         }),
         row("/api/members/update", LEAD_OF_A, {
             let (a, victim) = (a.clone(), victim.clone());

@@ -7,20 +7,10 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 mod imp {
-    use chrono::{Duration, Utc};
     use http::header::SET_COOKIE;
     use http::HeaderValue;
 
     use crate::error::AppError;
-
-    /// Failed sign-ins allowed per account, and per client address, in the window.
-    pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
-    pub const MAX_FAILURES_PER_IP: i64 = 20;
-    pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-    pub fn throttle_since() -> chrono::DateTime<Utc> {
-        Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES)
-    }
 
     pub fn set_cookies(values: impl IntoIterator<Item = String>) -> Result<(), AppError> {
         let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
@@ -30,15 +20,6 @@ mod imp {
             options.append_header(SET_COOKIE, value);
         }
         Ok(())
-    }
-
-    /// Accepts only local paths (`/x`), never `//host` or a full URL.
-    pub fn safe_next(next: &str) -> String {
-        if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-            next.to_owned()
-        } else {
-            "/".to_owned()
-        }
     }
 }
 
@@ -59,22 +40,15 @@ pub async fn sign_in(
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
     use crate::auth::guard::client_ip;
+    use crate::auth::throttle;
     use crate::domain::Email;
-    use crate::store::{app_state, AuditEvent};
+    use crate::store::{app_state, AttemptKind, AuditEvent};
 
     let state = app_state()?;
     let ip = client_ip();
     let email = Email::parse(&email)?;
     let now = chrono::Utc::now();
-    let (by_email, by_ip) = state
-        .store
-        .failed_sign_ins(email.as_str(), &ip, imp::throttle_since())
-        .await?;
-    if by_email >= imp::MAX_FAILURES_PER_EMAIL || by_ip >= imp::MAX_FAILURES_PER_IP {
-        let event = AuditEvent::anonymous("auth.sign_in_throttled", email.as_str(), &ip);
-        state.store.audit(&event).await?;
-        return Err(AppError::TooManyRequests);
-    }
+    let attempt = throttle::reserve(&state, AttemptKind::SignIn, email.as_str(), &ip).await?;
     let credentials = state.store.user_credentials(&email).await?;
     // An unknown e-mail is verified against a dummy hash: same answer, similar time.
     let ok = state
@@ -84,21 +58,17 @@ pub async fn sign_in(
             credentials.as_ref().map(|c| c.password_hash.as_str()),
         )
         .await?;
-    state
-        .store
-        .record_sign_in(email.as_str(), &ip, ok, now)
-        .await?;
     let user = match (ok, credentials) {
         (true, Some(user)) => user,
         _ => {
-            let event = AuditEvent::anonymous("auth.sign_in_failed", email.as_str(), &ip);
-            state.store.audit(&event).await?;
+            attempt.failed(&state, None).await?;
             return Err(AppError::validation(
                 "password",
                 "That e-mail and password do not match an account.",
             ));
         }
     };
+    attempt.succeeded(&state).await?;
     let (session_id, cookies) = crate::auth::session::start_session(
         state.store.as_ref(),
         &state.keys,
@@ -118,7 +88,7 @@ pub async fn sign_in(
         })
         .await?;
     imp::set_cookies(cookies)?;
-    leptos_axum::redirect(&imp::safe_next(&next));
+    leptos_axum::redirect(&crate::domain::access::local_path(&next));
     Ok(())
 }
 
@@ -159,13 +129,23 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
 
     let caller = crate::auth::require_user().await?;
     let store = &caller.state.store;
+    // Whoever holds a session can guess its password: the same throttle as signing in.
+    let attempt = crate::auth::throttle::reserve(
+        &caller.state,
+        crate::store::AttemptKind::PasswordCheck,
+        &caller.user.email,
+        &caller.client_ip,
+    )
+    .await?;
     let stored = store.password_hash(caller.user.id).await?;
     if !caller.state.hasher.verify(&current, Some(&stored)).await? {
+        attempt.failed(&caller.state, Some(caller.user.id)).await?;
         return Err(AppError::validation(
             "current",
             "That is not your current password.",
         ));
     }
+    attempt.succeeded(&caller.state).await?;
     check_password_policy(&new_password, &caller.user.email)
         .map_err(|e| rename_field(e, "new_password"))?;
     let hash = caller.state.hasher.hash(&new_password).await?;
@@ -200,8 +180,6 @@ pub struct InviteInfo {
     pub campaign_id: i64,
     pub campaign_name: String,
     pub role: crate::domain::Role,
-    /// The full link, to show the lead who created it.
-    pub link: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -212,10 +190,16 @@ async fn live_invite(
     let hash = crate::auth::tokens::hash_refresh_token(token.trim());
     match state.store.invite(&hash).await? {
         Some(invite) if !invite.used && invite.expires_at > chrono::Utc::now() => Ok(invite),
-        _ => Err(AppError::Conflict(
-            "This invite link has expired or was already used. Ask your lead for a new one.".into(),
-        )),
+        _ => Err(invite_gone()),
     }
+}
+
+/// The one answer for an invite that cannot be used (unknown, used, revoked, expired).
+#[cfg(feature = "ssr")]
+fn invite_gone() -> AppError {
+    AppError::Conflict(
+        "This invite link has expired or was already used. Ask your lead for a new one.".into(),
+    )
 }
 
 #[server(prefix = "/api", endpoint = "auth/get_invite")]
@@ -226,74 +210,88 @@ pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
         campaign_id: invite.campaign_id,
         campaign_name: invite.campaign_name,
         role: invite.role,
-        link: format!("{}/invite/{}", state.public_url, token.trim()),
     })
 }
 
-/// Accepts an invite: creates the account (or, for an existing account, checks its
-/// password), adds the membership, spends the invite and signs the invitee in.
-#[server(prefix = "/api", endpoint = "auth/accept_invite")]
-pub async fn accept_invite(token: String, email: String, password: String) -> Result<(), AppError> {
+/// Where an anonymous invitee goes after [`create_account`]: sign in, then join.
+pub fn sign_in_to_join(token: &str) -> String {
+    crate::domain::access::local_path(&format!("/login?next=/invite/{}", token.trim()))
+}
+
+/// Creates an account from an invite link, for someone who has none. It never signs
+/// in and never joins, and it answers the same whether or not the e-mail already has
+/// an account (for one that does, nothing is created): in both cases the invitee is
+/// sent to sign in, and joins from the invite page once signed in.
+#[server(prefix = "/api", endpoint = "auth/create_account")]
+pub async fn create_account(
+    token: String,
+    email: String,
+    password: String,
+) -> Result<(), AppError> {
     use crate::auth::password::check_password_policy;
     use crate::domain::Email;
-    use crate::store::AuditEvent;
+    use crate::store::{AttemptKind, AuditEvent};
 
     let state = crate::store::app_state()?;
+    let ip = crate::auth::guard::client_ip();
     let invite = live_invite(&state, &token).await?;
     let email = Email::parse(&email)?;
-    let now = chrono::Utc::now();
-    let user = match state.store.user_credentials(&email).await? {
-        Some(existing) => {
-            if !state
-                .hasher
-                .verify(&password, Some(&existing.password_hash))
-                .await?
-            {
-                return Err(AppError::validation(
-                    "password",
-                    "An account with this e-mail exists: enter its password to join.",
-                ));
-            }
-            existing.id
-        }
-        None => {
-            check_password_policy(&password, email.as_str())?;
-            let hash = state.hasher.hash(&password).await?;
-            state.store.create_user(&email, &hash).await?.id
-        }
+    // The policy depends only on what was typed, so it cannot tell accounts apart.
+    check_password_policy(&password, email.as_str())?;
+    // A new account is a way in too: counted against the address.
+    let attempt =
+        crate::auth::throttle::reserve(&state, AttemptKind::CreateAccount, email.as_str(), &ip)
+            .await?;
+    // Hash in both cases, so the time taken does not tell them apart either.
+    let hash = state.hasher.hash(&password).await?;
+    let created = match state.store.user_credentials(&email).await? {
+        Some(_) => None,
+        None => match state.store.create_user(&email, &hash).await {
+            Ok(user) => Some(user.id),
+            // Created a moment ago by a parallel request: the same as existing.
+            Err(crate::store::StoreError::Conflict(_)) => None,
+            Err(other) => return Err(other.into()),
+        },
     };
-    let hash = crate::auth::tokens::hash_refresh_token(token.trim());
-    if !state.store.spend_invite(&hash, user, now).await? {
-        return Err(AppError::Conflict(
-            "This invite link has expired or was already used. Ask your lead for a new one.".into(),
-        ));
+    attempt.succeeded(&state).await?;
+    let mut event = AuditEvent::anonymous("auth.account_created", email.as_str(), &ip);
+    event.campaign_id = Some(invite.campaign_id);
+    event.detail = format!("invite={}", invite.id);
+    match created {
+        Some(id) => {
+            event.actor_id = Some(id);
+            event.record = format!("user:{id}");
+        }
+        None => event.action = "auth.account_exists".into(),
     }
-    state
-        .store
-        .upsert_member(
-            invite.campaign_id,
-            user,
-            invite.role,
-            &invite.area_ids,
-            &AuditEvent {
-                campaign_id: Some(invite.campaign_id),
-                actor_id: Some(user),
-                action: "member.joined".into(),
-                record: format!("user:{user}"),
-                detail: format!("role={} invite={}", invite.role.as_str(), invite.id),
-                client_ip: crate::auth::guard::client_ip(),
-            },
-        )
-        .await?;
-    let (_, cookies) = crate::auth::session::start_session(
-        state.store.as_ref(),
-        &state.keys,
-        state.cookies,
-        user,
-        now,
-    )
-    .await?;
-    imp::set_cookies(cookies)?;
-    leptos_axum::redirect(&format!("/campaigns/{}", invite.campaign_id));
+    state.store.audit(&event).await?;
+    leptos_axum::redirect(&sign_in_to_join(&token));
     Ok(())
+}
+
+/// Joins the invite's campaign as the signed-in user. The invite is spent, the
+/// membership and its audit row written, in one transaction; an existing member keeps
+/// their role and the invite stays unspent. Answers the campaign's id.
+#[server(prefix = "/api", endpoint = "auth/join_invite")]
+pub async fn join_invite(token: String) -> Result<i64, AppError> {
+    use crate::store::JoinOutcome;
+
+    let caller = crate::auth::require_user().await?;
+    let hash = crate::auth::tokens::hash_refresh_token(token.trim());
+    let outcome = caller
+        .state
+        .store
+        .join_invite(&hash, caller.user.id, chrono::Utc::now(), &caller.client_ip)
+        .await?;
+    match outcome {
+        JoinOutcome::Joined { campaign_id, .. } => {
+            leptos_axum::redirect(&format!("/campaigns/{campaign_id}"));
+            Ok(campaign_id)
+        }
+        JoinOutcome::AlreadyMember { .. } => Err(AppError::Conflict(
+            "You are already a member of this campaign. Your role is unchanged and the invite is still unused."
+                .into(),
+        )),
+        JoinOutcome::Unavailable => Err(invite_gone()),
+    }
 }

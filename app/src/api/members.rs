@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::domain::access::OpenInvite;
 use crate::domain::{AuditEntry, MemberSummary};
 use crate::error::AppError;
 
 /// How long an invite link stays valid by default.
 pub const INVITE_TTL_HOURS: i64 = 72;
+/// How long a new link waits to be shown to a lead without JavaScript.
+pub const REVEAL_MINUTES: i64 = 10;
 
 /// Parses an organizer's areas and checks each belongs to the campaign.
 #[cfg(feature = "ssr")]
@@ -97,14 +100,98 @@ pub async fn create_invite(
         )
         .await?;
     if crate::auth::guard::is_plain_form_post() {
-        // Without JavaScript the answer cannot ride the redirect: the page shows the
-        // link by looking the token up again.
-        leptos_axum::redirect(&format!("/campaigns/{campaign_id}/members?invite={token}"));
+        // Without JavaScript the answer cannot ride the redirect, and a token in a URL
+        // ends up in history and logs: the row keeps it briefly, the page shows it once.
+        let until = now + chrono::Duration::minutes(REVEAL_MINUTES);
+        caller
+            .state
+            .store
+            .set_invite_reveal(id, &token, until)
+            .await?;
+        leptos_axum::redirect(&format!("/campaigns/{campaign_id}/members?shown={id}"));
     }
     Ok(format!(
         "{}/invite/{token}",
         caller.state.public_url.trim_end_matches('/')
     ))
+}
+
+/// The link of an invite this lead just made without JavaScript, once: reading it
+/// clears it. `None` when it was shown already, is too old, or is someone else's.
+#[server(prefix = "/api", endpoint = "members/reveal_invite")]
+pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<String>, AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let token = caller
+        .state
+        .store
+        .take_invite_reveal(campaign_id, invite_id, caller.user.id, chrono::Utc::now())
+        .await?;
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.invite_shown",
+            format!("invite:{invite_id}"),
+            "",
+        )
+        .await?;
+    Ok(Some(format!(
+        "{}/invite/{token}",
+        caller.state.public_url.trim_end_matches('/')
+    )))
+}
+
+/// Invites not yet used, revoked or expired.
+#[server(prefix = "/api", endpoint = "members/list_invites")]
+pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let invites = caller
+        .state
+        .store
+        .open_invites(campaign_id, chrono::Utc::now())
+        .await?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "invites.list_read",
+            "",
+            format!("rows={}", invites.len()),
+        )
+        .await?;
+    Ok(invites)
+}
+
+/// Revokes an unused invite: its link then answers as an expired one.
+#[server(prefix = "/api", endpoint = "members/revoke_invite")]
+pub async fn revoke_invite(campaign_id: i64, invite_id: i64) -> Result<(), AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    if !caller
+        .state
+        .store
+        .revoke_invite(campaign_id, invite_id, chrono::Utc::now())
+        .await?
+    {
+        return Err(AppError::Conflict(
+            "That invite was already used, revoked or is not in this campaign.".into(),
+        ));
+    }
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.invite_revoked",
+            format!("invite:{invite_id}"),
+            "",
+        )
+        .await?;
+    Ok(())
 }
 
 /// Changes a member's role and scope. Refuses to leave the campaign without a lead.

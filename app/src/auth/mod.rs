@@ -5,6 +5,7 @@
 pub mod guard;
 pub mod password;
 pub mod session;
+pub mod throttle;
 pub mod tokens;
 
 pub use guard::{is_plain_form_post, require_member, require_user, Caller};

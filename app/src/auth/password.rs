@@ -7,6 +7,7 @@
 //!   so a burst of logins cannot exhaust memory (each hash takes ~19 MiB) or CPU.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::phc::Error as PhcError;
@@ -182,6 +183,8 @@ fn verify_dummy_blocking(password: &[u8]) {
 #[derive(Clone, Debug)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// Passwords checked so far (dummy checks included), for tests of the throttle.
+    verifications: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -190,7 +193,13 @@ impl PasswordHasher {
     pub fn new(max_concurrent: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(max_concurrent.max(1))),
+            verifications: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    /// How many passwords this hasher has checked (or been asked to, when too long).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// How many more hashes could start right now without waiting.
@@ -216,6 +225,7 @@ impl PasswordHasher {
     /// password would, and response times do not reveal which emails have accounts.
     /// A stored hash that cannot be parsed is an error, not `false`.
     pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<bool, PasswordError> {
+        self.verifications.fetch_add(1, Ordering::Relaxed);
         let stored = phc.map(parse_phc).transpose()?;
         if password.chars().count() > MAX_LEN {
             // No account can have such a password; refuse before doing any work.

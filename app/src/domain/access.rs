@@ -140,6 +140,39 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// An invite that can still be used, as the members page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenInvite {
+    pub id: i64,
+    pub role: Role,
+    pub note: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The longest path a redirect may carry back.
+const MAX_LOCAL_PATH: usize = 2048;
+
+/// `raw` if it is a path on this site, else `/`: the one check for every place that
+/// redirects to a path the client chose (sign-in's `next`, a form's `__return`).
+///
+/// It must start with exactly one `/` (`//host` and `/\host` are other sites to a
+/// browser) and hold no backslash and no control character: browsers drop tabs and
+/// newlines from URLs, so `/\t/evil.example` becomes `//evil.example`, and a newline
+/// cannot be put in a header at all.
+pub fn local_path(raw: &str) -> String {
+    let ok = raw.len() <= MAX_LOCAL_PATH
+        && raw.starts_with('/')
+        && !raw.starts_with("//")
+        && !raw.contains('\\')
+        && !raw.chars().any(char::is_control);
+    if ok {
+        raw.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 /// Parses a comma-separated list of area ids (`"3, 7"`), as forms send it.
 pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, AppError> {
     let mut ids = Vec::new();
@@ -191,6 +224,42 @@ mod tests {
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn local_paths_stay_on_the_site() {
+        for good in [
+            "/",
+            "/campaigns/3",
+            "/invite/abc_DEF-123",
+            "/campaigns/1/members?shown=4",
+            "/a/b#frag",
+            "/%09/evil.example",
+        ] {
+            assert_eq!(local_path(good), good, "{good:?}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "https://evil.example/",
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=y",
+            "/\0",
+            "/x\u{7f}",
+            "/x\u{85}",
+            "/x\u{9b}",
+            " /x",
+            "\t//evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(&format!("/{}", "a".repeat(5000))), "/");
     }
 
     #[test]

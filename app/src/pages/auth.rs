@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::auth::{get_invite, AcceptInvite, ChangePassword, SignIn, SignOutEverywhere};
+use crate::api::auth::{
+    get_invite, sign_in_to_join, whoami, ChangePassword, CreateAccount, JoinInvite, SignIn,
+    SignOutEverywhere,
+};
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 
@@ -11,9 +14,17 @@ use crate::components::gate::error_view;
 pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let error = Signal::derive(move || sign_in.value().get().and_then(Result::err));
-    let next = move || use_query_map().get().get("next").unwrap_or_default();
+    let query = use_query_map();
+    let next = move || query.get().get("next").unwrap_or_default();
+    // Sent here from an invite: the account may be new or old, the page cannot know.
+    let from_invite = move || next().starts_with("/invite/");
     view! {
         <h1>"Sign in"</h1>
+        <Show when=from_invite>
+            <p class="ok" role="status" data-testid="sign-in-to-join">
+                "Now sign in to join (if you already had an account, use its password)."
+            </p>
+        </Show>
         <section class="card">
             <ActionForm action=sign_in attr:class="stack" attr:novalidate=true>
                 <ReturnTo />
@@ -28,37 +39,68 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// An invite link. Signed in: one button joins. Not signed in: sign in to accept, or
+/// create an account (which sends the invitee to sign in, then back here).
 #[component]
 pub fn AcceptInvitePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
     let info = Resource::new(token, get_invite);
-    let accept = ServerAction::<AcceptInvite>::new();
-    let error = Signal::derive(move || accept.value().get().and_then(Result::err));
+    let me = Resource::new(|| (), |_| whoami());
+    let join = ServerAction::<JoinInvite>::new();
+    let create = ServerAction::<CreateAccount>::new();
+    let join_error = Signal::derive(move || join.value().get().and_then(Result::err));
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
         <Suspense fallback=|| view! { <p>"Checking the invite…"</p> }>
             {move || Suspend::new(async move {
-                match info.await {
+                let (invite, user) = (info.await, me.await);
+                match invite {
                     Err(err) => view! {
                         <h1>"Invite"</h1>
                         {error_view(err)}
                     }
                     .into_any(),
-                    Ok(invite) => view! {
-                        <h1>"Join " {invite.campaign_name.clone()}</h1>
-                        <p>"You are invited as " <strong>{invite.role.label()}</strong> "."</p>
-                        <section class="card">
-                            <ActionForm action=accept attr:class="stack" attr:novalidate=true>
-                                <ReturnTo />
-                                <input type="hidden" name="token" value=token />
-                                <Field id="invite-email" name="email" label="Your e-mail" kind="email" autocomplete="username" error />
-                                <Field id="invite-password" name="password" label="Choose a password (12 characters or more)" kind="password" autocomplete="new-password" error />
-                                <FormError fields=&["email", "password"] error />
-                                <button type="submit" class="primary">"Join the campaign"</button>
-                            </ActionForm>
-                        </section>
-                    }
-                    .into_any(),
+                    Ok(invite) => match user {
+                        Ok(Some(user)) => view! {
+                            <h1>"Join " {invite.campaign_name.clone()}</h1>
+                            <p>"Signed in as " <strong>{user.email}</strong> "."</p>
+                            <section class="card">
+                                <ActionForm action=join attr:class="stack">
+                                    <ReturnTo />
+                                    <input type="hidden" name="token" value=token />
+                                    <FormError fields=&[] error=join_error />
+                                    <button type="submit" class="primary">
+                                        {format!("Join {} as {}", invite.campaign_name, invite.role.as_str())}
+                                    </button>
+                                </ActionForm>
+                                <p class="hint">{invite.role.label()}</p>
+                            </section>
+                        }
+                        .into_any(),
+                        _ => view! {
+                            <h1>"Join " {invite.campaign_name.clone()}</h1>
+                            <p>"You are invited as " <strong>{invite.role.label()}</strong> "."</p>
+                            <p>
+                                <a class="button" href=move || sign_in_to_join(&token())>
+                                    "Already have an account? Sign in to accept"
+                                </a>
+                            </p>
+                            <section class="card" aria-labelledby="create-heading">
+                                <h2 id="create-heading">"Create your account"</h2>
+                                <ActionForm action=create attr:class="stack" attr:novalidate=true>
+                                    <ReturnTo />
+                                    <input type="hidden" name="token" value=token />
+                                    <Field id="invite-email" name="email" label="Your e-mail" kind="email" autocomplete="username" error />
+                                    <Field id="invite-password" name="password" label="Choose a password (12 characters or more)" kind="password" autocomplete="new-password" error />
+                                    <FormError fields=&["email", "password"] error />
+                                    <button type="submit" class="primary">"Create your account"</button>
+                                </ActionForm>
+                                <p class="hint">"Then sign in, and join from this page."</p>
+                            </section>
+                        }
+                        .into_any(),
+                    },
                 }
             })}
         </Suspense>

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::campaigns::get_campaign;
-use crate::api::members::{audit_log, list_members, CreateInvite, RemoveMember, UpdateMember};
+use crate::api::members::{
+    audit_log, list_invites, list_members, reveal_invite, CreateInvite, RemoveMember, RevokeInvite,
+    UpdateMember,
+};
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::{MemberSummary, Role};
@@ -80,26 +83,36 @@ pub fn MembersPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
-    // The link comes back as the action's value, or (without JavaScript) as the
-    // token in `?invite=`, looked up again so a crafted URL cannot show a fake link.
+    let revoke = ServerAction::<RevokeInvite>::new();
+    let invites = Resource::new(
+        move || (id.get(), invite.version().get(), revoke.version().get()),
+        |(id, ..)| list_invites(id),
+    );
+    let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    // The link comes back as the action's value, or (without JavaScript) from the
+    // server once: `?shown=` names the new invite, never its token.
     let query = leptos_router::hooks::use_query_map();
-    let from_query = Resource::new(
-        move || query.read().get("invite"),
-        |token| async move {
-            match token {
-                Some(token) => crate::api::auth::get_invite(token).await.ok(),
+    let shown = Resource::new(
+        move || {
+            let invite_id = query
+                .read()
+                .get("shown")
+                .and_then(|v| v.parse::<i64>().ok());
+            (id.get(), invite_id)
+        },
+        |(campaign_id, invite_id)| async move {
+            match invite_id {
+                Some(invite_id) => reveal_invite(campaign_id, invite_id).await.ok().flatten(),
                 None => None,
             }
         },
     );
     let link = move || {
-        invite.value().get().and_then(Result::ok).or_else(|| {
-            from_query
-                .get()
-                .flatten()
-                .filter(|info| info.campaign_id == id.get())
-                .map(|info| info.link)
-        })
+        invite
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| shown.get().flatten())
     };
     view! {
         <h1>"Members"</h1>
@@ -138,6 +151,42 @@ pub fn MembersPage() -> impl IntoView {
                 {move || link().map(|url| view! {
                     <p>"Send this link privately. It works once and expires in 72 hours:"</p>
                     <output class="invite-link" data-testid="invite-link">{url}</output>
+                })}
+            </Suspense>
+        </section>
+        <section class="card" aria-labelledby="open-invites-heading">
+            <h2 id="open-invites-heading">"Open invites"</h2>
+            <FormError fields=&[] error=revoke_error />
+            <Suspense fallback=|| view! { <p>"Loading invites…"</p> }>
+                {move || Suspend::new(async move {
+                    match invites.await {
+                        Err(err) => error_view(err),
+                        Ok(list) if list.is_empty() => view! { <p>"No open invites."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="invite-list" data-testid="open-invites">
+                                {list.into_iter().map(|i| {
+                                    let label = format!("Revoke the {} invite {}", i.role.as_str(), i.id);
+                                    view! {
+                                        <li>
+                                            <p>
+                                                <strong>{i.role.as_str()}</strong>
+                                                {(!i.note.is_empty()).then(|| format!(" — {}", i.note))}
+                                                " · made " {i.created_at.format("%Y-%m-%d %H:%M").to_string()}
+                                                " · expires " {i.expires_at.format("%Y-%m-%d %H:%M").to_string()} " UTC"
+                                            </p>
+                                            <ActionForm action=revoke>
+                                                <ReturnTo />
+                                                <input type="hidden" name="campaign_id" value=id.get_untracked() />
+                                                <input type="hidden" name="invite_id" value=i.id />
+                                                <button type="submit" class="danger" aria-label=label>"Revoke"</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                    }
                 })}
             </Suspense>
         </section>

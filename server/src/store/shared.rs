@@ -55,6 +55,30 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// Why a join did not happen: the caller is a member already, or the invite is gone.
+            async fn why_not_joined(
+                &self,
+                token_hash: &str,
+                user_id: i64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<app::store::JoinOutcome> {
+                let member_of = sqlx::query_scalar::<_, i64>(
+                    "SELECT i.campaign_id FROM invites i JOIN memberships m \
+                     ON m.campaign_id = i.campaign_id AND m.user_id = $1 \
+                     WHERE i.token_hash = $2 AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $3",
+                )
+                .bind(user_id)
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(match member_of {
+                    Some(campaign_id) => app::store::JoinOutcome::AlreadyMember { campaign_id },
+                    None => app::store::JoinOutcome::Unavailable,
+                })
+            }
+
             /// Refuses (NotFound) an id of `table` that is not in the campaign; `None` passes.
             async fn check_refs(
                 tx: &mut sqlx::Transaction<'_, $db>,
@@ -691,7 +715,8 @@ macro_rules! impl_store {
 
             async fn invite(&self, token_hash: &str) -> app::store::StoreResult<Option<app::store::InviteRecord>> {
                 let row = sqlx::query_as::<_, (i64, i64, String, String, String, chrono::DateTime<chrono::Utc>, Option<chrono::DateTime<chrono::Utc>>)>(
-                    "SELECT i.id, i.campaign_id, c.name, i.role, i.area_ids, i.expires_at, i.used_at \
+                    // A revoked invite answers as a used one.
+                    "SELECT i.id, i.campaign_id, c.name, i.role, i.area_ids, i.expires_at, COALESCE(i.used_at, i.revoked_at) \
                      FROM invites i JOIN campaigns c ON c.id = i.campaign_id WHERE i.token_hash = $1",
                 )
                 .bind(token_hash)
@@ -712,19 +737,118 @@ macro_rules! impl_store {
                 }))
             }
 
-            async fn spend_invite(
+            // --- Invites: joining, revoking, showing a new link once (issue 9) ---
+
+            async fn join_invite(
                 &self,
                 token_hash: &str,
                 user_id: i64,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> app::store::StoreResult<bool> {
-                let done = sqlx::query(
+                client_ip: &str,
+            ) -> app::store::StoreResult<app::store::JoinOutcome> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                // The write comes first, so SQLite takes its write lock before reading
+                // anything; concurrent joins wait here and then find the invite spent.
+                let spent = sqlx::query_as::<_, (i64, i64, String, String)>(
                     "UPDATE invites SET used_at = $1, used_by = $2 \
-                     WHERE token_hash = $3 AND used_at IS NULL AND expires_at > $1",
+                     WHERE token_hash = $3 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 \
+                     AND NOT EXISTS (SELECT 1 FROM memberships m \
+                                     WHERE m.campaign_id = invites.campaign_id AND m.user_id = $2) \
+                     RETURNING id, campaign_id, role, area_ids",
                 )
                 .bind(now)
                 .bind(user_id)
                 .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                let Some((invite_id, campaign_id, role, area_ids)) = spent else {
+                    tx.rollback().await.map_err($crate::store::map_err)?;
+                    return self.why_not_joined(token_hash, user_id, now).await;
+                };
+                let role = $crate::store::role(&role)?;
+                sqlx::query(
+                    "INSERT INTO memberships (campaign_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(campaign_id)
+                .bind(user_id)
+                .bind(role.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                if role == app::domain::Role::Organizer {
+                    for area in app::domain::access::parse_area_ids(&area_ids).unwrap_or_default() {
+                        sqlx::query(
+                            "INSERT INTO membership_areas (campaign_id, user_id, area_id) VALUES ($1, $2, $3)",
+                        )
+                        .bind(campaign_id)
+                        .bind(user_id)
+                        .bind(area)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err($crate::store::map_err)?;
+                    }
+                }
+                sqlx::query(
+                    "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(now)
+                .bind(campaign_id)
+                .bind(user_id)
+                .bind("member.joined")
+                .bind(format!("user:{user_id}"))
+                .bind(format!("role={} invite={invite_id}", role.as_str()))
+                .bind(client_ip)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
+                tx.commit().await.map_err($crate::store::map_err)?;
+                Ok(app::store::JoinOutcome::Joined { campaign_id, role })
+            }
+
+            async fn open_invites(
+                &self,
+                campaign_id: i64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<Vec<app::store::OpenInvite>> {
+                let rows = sqlx::query_as::<_, (i64, String, String, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>(
+                    "SELECT id, role, note, created_at, expires_at FROM invites \
+                     WHERE campaign_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
+                     ORDER BY id DESC",
+                )
+                .bind(campaign_id)
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                rows.into_iter()
+                    .map(|(id, role, note, created_at, expires_at)| {
+                        Ok(app::store::OpenInvite {
+                            id,
+                            role: $crate::store::role(&role)?,
+                            note,
+                            created_at,
+                            expires_at,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn revoke_invite(
+                &self,
+                campaign_id: i64,
+                invite_id: i64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE invites SET revoked_at = $1, reveal_token = NULL, reveal_until = NULL \
+                     WHERE id = $2 AND campaign_id = $3 AND used_at IS NULL AND revoked_at IS NULL",
+                )
+                .bind(now)
+                .bind(invite_id)
+                .bind(campaign_id)
                 .execute(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?
@@ -732,51 +856,171 @@ macro_rules! impl_store {
                 Ok(done == 1)
             }
 
-            async fn record_sign_in(
+            async fn set_invite_reveal(
                 &self,
-                email: &str,
-                client_ip: &str,
-                succeeded: bool,
-                now: chrono::DateTime<chrono::Utc>,
+                invite_id: i64,
+                token: &str,
+                until: chrono::DateTime<chrono::Utc>,
             ) -> app::store::StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO sign_in_attempts (email, client_ip, succeeded, at) VALUES ($1, $2, $3, $4)",
-                )
-                .bind(email)
-                .bind(client_ip)
-                .bind(succeeded)
-                .bind(now)
-                .execute(&self.pool)
-                .await
-                .map_err($crate::store::map_err)?;
+                sqlx::query("UPDATE invites SET reveal_token = $1, reveal_until = $2 WHERE id = $3")
+                    .bind(token)
+                    .bind(until)
+                    .bind(invite_id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::map_err)?;
                 Ok(())
             }
 
-            async fn failed_sign_ins(
+            async fn take_invite_reveal(
+                &self,
+                campaign_id: i64,
+                invite_id: i64,
+                created_by: i64,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<Option<String>> {
+                let kept = sqlx::query_as::<_, (Option<String>, Option<chrono::DateTime<chrono::Utc>>)>(
+                    "SELECT reveal_token, reveal_until FROM invites \
+                     WHERE id = $1 AND campaign_id = $2 AND created_by = $3",
+                )
+                .bind(invite_id)
+                .bind(campaign_id)
+                .bind(created_by)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                let Some((Some(token), until)) = kept else {
+                    return Ok(None);
+                };
+                // Whoever clears it shows it: two loads at once cannot both get it.
+                let cleared = sqlx::query(
+                    "UPDATE invites SET reveal_token = NULL, reveal_until = NULL \
+                     WHERE id = $1 AND reveal_token = $2",
+                )
+                .bind(invite_id)
+                .bind(&token)
+                .execute(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?
+                .rows_affected();
+                Ok((cleared == 1 && until.is_some_and(|u| u > now)).then_some(token))
+            }
+
+            // --- The throttle (issue 9) ---
+
+            async fn reserve_attempt(
+                &self,
+                a: &app::store::NewAttempt,
+            ) -> app::store::StoreResult<app::store::Reservation> {
+                // Its own statement, committed before counting: see the trait.
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO auth_attempts (kind, email, client_ip, outcome, at) \
+                     VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+                )
+                .bind(a.kind.as_str())
+                .bind(&a.email)
+                .bind(&a.client_ip)
+                .bind(a.now)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                let by_account = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 AND client_ip = $2 AND at > $3 \
+                     AND kind <> 'create_account' AND outcome IN ('pending', 'failed')",
+                )
+                .bind(&a.email)
+                .bind(&a.client_ip)
+                .bind(a.since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                let by_address = sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM auth_attempts WHERE client_ip = $1 AND at > $2 \
+                     AND outcome IN ('pending', 'failed', 'created')",
+                )
+                .bind(&a.client_ip)
+                .bind(a.since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                let locked_until = sqlx::query_scalar::<_, Option<chrono::DateTime<chrono::Utc>>>(
+                    "SELECT MAX(locked_until) FROM auth_lockouts WHERE email = $1 AND client_ip = $2",
+                )
+                .bind(&a.email)
+                .bind(&a.client_ip)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(app::store::Reservation { id, by_account, by_address, locked_until })
+            }
+
+            async fn finish_attempt(
+                &self,
+                id: i64,
+                outcome: app::store::AttemptOutcome,
+            ) -> app::store::StoreResult<()> {
+                sqlx::query("UPDATE auth_attempts SET outcome = $1 WHERE id = $2")
+                    .bind(outcome.as_str())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                Ok(())
+            }
+
+            async fn failed_attempts(
                 &self,
                 email: &str,
                 client_ip: &str,
                 since: chrono::DateTime<chrono::Utc>,
-            ) -> app::store::StoreResult<(i64, i64)> {
-                let by_email = sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM sign_in_attempts WHERE email = $1 AND succeeded = $2 AND at > $3",
+            ) -> app::store::StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 AND client_ip = $2 AND at > $3 \
+                     AND outcome = 'failed'",
                 )
                 .bind(email)
-                .bind(false)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::store::map_err)?;
-                let by_ip = sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM sign_in_attempts WHERE client_ip = $1 AND succeeded = $2 AND at > $3",
-                )
                 .bind(client_ip)
-                .bind(false)
                 .bind(since)
                 .fetch_one(&self.pool)
                 .await
+                .map_err($crate::store::map_err)
+            }
+
+            async fn lockouts_since(
+                &self,
+                email: &str,
+                client_ip: &str,
+                since: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<i64> {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM auth_lockouts WHERE email = $1 AND client_ip = $2 AND at > $3",
+                )
+                .bind(email)
+                .bind(client_ip)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err($crate::store::map_err)
+            }
+
+            async fn add_lockout(
+                &self,
+                email: &str,
+                client_ip: &str,
+                now: chrono::DateTime<chrono::Utc>,
+                until: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO auth_lockouts (email, client_ip, at, locked_until) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(email)
+                .bind(client_ip)
+                .bind(now)
+                .bind(until)
+                .execute(&self.pool)
+                .await
                 .map_err($crate::store::map_err)?;
-                Ok((by_email, by_ip))
+                Ok(())
             }
 
             async fn audit(&self, e: &app::store::AuditEvent) -> app::store::StoreResult<()> {

@@ -44,12 +44,12 @@ pub fn FormError(
 /// served with `Referrer-Policy: no-referrer`, so the browser does not say where
 /// the form was; the server's form layer reads this field instead.
 ///
-/// The value is a plain string from [`ReturnPath`], read once when the page starts
+/// The value is a plain string from [`ReturnPath`], read once when the app starts
 /// rendering. It used to be a closure reading `use_location()`; inside a `Suspense`
-/// such a closure runs again in the Suspense's own task (`Suspend::dry_resolve`), and
-/// about once in 2,000 renders the location was already disposed there: the worker
-/// panicked and the response never finished. Never read the location inside a
-/// `Suspense`.
+/// such a closure runs again in the Suspense's own spawned task
+/// (`Suspend::dry_resolve`), where the benchmark saw the read panic ("already
+/// disposed") about once in 2,000 renders: the task died and the response never
+/// finished. Never read the location inside a `Suspense`.
 #[component]
 pub fn ReturnTo() -> impl IntoView {
     let path = use_context::<ReturnPath>()

@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
         <Meta name="referrer" content="no-referrer" />
         <Link rel="icon" href="/favicon.ico" />
         <Router>
+            <components::form::ProvideReturnPath>
             <TopBar />
             <main id="main">
                 <Routes fallback=NotFound>
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns/:id/import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
                 </Routes>
             </main>
+            </components::form::ProvideReturnPath>
         </Router>
     }
 }

@@ -277,6 +277,16 @@ pub trait Store: Send + Sync + 'static {
     async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>>;
     /// Unarchived coworkers with their area and shift names, for the reconciliation.
     async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>>;
+    /// What is kept of an import whose file may be gone (see [`ImportSummary`]).
+    async fn roster_summary(
+        &self,
+        campaign_id: i64,
+        id: i64,
+    ) -> StoreResult<Option<crate::domain::roster::ImportSummary>>;
+    /// Deletes the files of imports still pending that were uploaded before
+    /// `uploaded_before` (they become "discarded") and of any applied or discarded one
+    /// still holding its file, keeping their summaries. Returns how many files it deleted.
+    async fn purge_abandoned_rosters(&self, uploaded_before: DateTime<Utc>) -> StoreResult<u64>;
     /// Applies a confirmed import in one transaction; Conflict if it was applied already.
     async fn apply_roster(
         &self,
@@ -418,6 +428,8 @@ pub struct NewRoster {
     pub created_by: i64,
     pub filename: String,
     pub content: Vec<u8>,
+    /// Data rows in the file, kept in the summary after the file is deleted.
+    pub rows: usize,
 }
 
 #[derive(Debug, Clone)]

@@ -61,6 +61,8 @@ pub enum UserCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
     crate::telemetry::init(&settings);
+    // Before any command opens the database or the key (see `files`).
+    crate::files::secure_data_dir(&settings)?;
     match cli.command {
         Command::Serve => {
             let app = crate::startup::Application::build(&settings).await?;

@@ -6,6 +6,7 @@ pub mod auth_layer;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod proxies;
 pub mod security;
 pub mod startup;

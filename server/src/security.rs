@@ -46,3 +46,27 @@ pub fn headers_layer() -> ServiceBuilder<Layers> {
             ),
         ))
 }
+
+type TransportLayers = Stack<
+    tower::util::Either<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+    Stack<SetResponseHeaderLayer<HeaderValue>, tower::layer::util::Identity>,
+>;
+
+/// Caching and transport: every response that does not set its own caching (the hashed
+/// `/pkg` files and the static assets do) is `no-store`, since pages and server
+/// functions carry the chart and must not stay in a shared or back-button cache; and,
+/// when rankfile is reached over https, `Strict-Transport-Security` (two years,
+/// subdomains too) so a browser never tries plain HTTP again.
+pub fn transport_layer(https: bool) -> ServiceBuilder<TransportLayers> {
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .option_layer(https.then(|| {
+            SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+            )
+        }))
+}

@@ -15,6 +15,7 @@ use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -36,16 +37,42 @@ pub struct Application {
     state: AppState,
 }
 
+/// How often the server looks for such files (also at start-up and on every upload).
+const UPLOAD_SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
+
 impl Application {
-    /// Opens the store (migrating it), binds the listener and builds the router.
+    /// Secures the data folder, opens the store (migrating it), binds the listener and
+    /// builds the router.
     pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_routes(settings, Router::new()).await
+    }
+
+    /// [`Application::build`] with extra routes served inside every layer (the panic
+    /// catcher, the timeout, authentication, the security headers). rankfile itself
+    /// never adds any: this is how the integration tests mount a handler that
+    /// production must not have (one that panics on purpose), without a hidden route
+    /// or a setting in the shipped binary that could turn one on.
+    pub async fn build_with_routes(
+        settings: &Settings,
+        extra: Router<AppState>,
+    ) -> anyhow::Result<Self> {
+        crate::files::secure_data_dir(settings)?;
         let store = crate::store::open(&settings.database_url).await?;
-        Self::build_with_store(settings, store).await
+        crate::files::restrict_files(settings)?;
+        Self::build_with_store_and_routes(settings, store, extra).await
     }
 
     pub async fn build_with_store(
         settings: &Settings,
         store: Arc<dyn Store>,
+    ) -> anyhow::Result<Self> {
+        Self::build_with_store_and_routes(settings, store, Router::new()).await
+    }
+
+    async fn build_with_store_and_routes(
+        settings: &Settings,
+        store: Arc<dyn Store>,
+        extra: Router<AppState>,
     ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.addr)
             .await
@@ -76,7 +103,7 @@ impl Application {
             },
             public_url,
         };
-        let router = router(state.clone(), settings);
+        let router = router(state.clone(), settings, extra);
         Ok(Self {
             listener,
             router,
@@ -99,20 +126,45 @@ impl Application {
     ) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, backend = self.state.store.backend(), "rankfile is listening");
-        axum::serve(
+        let sweeper = tokio::spawn(sweep_abandoned_uploads(self.state.store.clone()));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await
-        .context("serving HTTP")?;
+        .context("serving HTTP");
+        sweeper.abort();
+        served?;
         tracing::info!("rankfile stopped");
         Ok(())
     }
 
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
+    }
+}
+
+/// Deletes the files of imports left pending for more than a day
+/// (`ABANDONED_AFTER_HOURS`), at start-up and then every hour, keeping each import's
+/// summary (an employer's list is personal data).
+async fn sweep_abandoned_uploads(store: Arc<dyn Store>) {
+    let mut every = tokio::time::interval(UPLOAD_SWEEP_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match store
+            .purge_abandoned_rosters(
+                chrono::Utc::now()
+                    - chrono::TimeDelta::hours(app::domain::roster::ABANDONED_AFTER_HOURS),
+            )
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(files = n, "deleted abandoned roster uploads"),
+            Err(err) => tracing::error!(error = ?err, "sweeping abandoned roster uploads"),
+        }
     }
 }
 
@@ -158,7 +210,7 @@ fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
-fn router(state: AppState, settings: &Settings) -> Router {
+fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Router {
     let routes = generate_route_list(app::App);
     let site_root = settings.site_root.clone();
 
@@ -173,9 +225,10 @@ fn router(state: AppState, settings: &Settings) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
-    // Everything else in the site folder (favicon, robots.txt) must be revalidated.
+    // Everything else in the site folder (favicon, robots.txt) must be revalidated;
+    // the 404 page for a path that is no file sets its own `no-store`.
     let assets = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
@@ -185,6 +238,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/campaigns/{id}/export.csv", get(export_chart))
+        .merge(extra)
         .leptos_routes_with_context(
             &state,
             routes,
@@ -204,6 +258,7 @@ fn router(state: AppState, settings: &Settings) -> Router {
             crate::auth_layer::authenticate,
         ))
         .layer(axum::middleware::from_fn(crate::auth_layer::form_return))
+        .layer(axum::middleware::from_fn(multipart_uploads_only))
         .layer(axum::middleware::from_fn(
             crate::auth_layer::same_origin_writes,
         ))
@@ -228,16 +283,67 @@ fn router(state: AppState, settings: &Settings) -> Router {
                 )
                 .layer(PropagateRequestIdLayer::x_request_id())
                 .layer(crate::security::headers_layer())
+                .layer(crate::security::transport_layer(
+                    settings.public_url.starts_with("https://"),
+                ))
                 .layer(CompressionLayer::new())
                 // Inside compression: it reads the error body as the server function wrote it.
                 .layer(axum::middleware::from_fn(
                     crate::api_errors::set_error_status,
                 ))
+                // A panic in a handler answers 500 at once instead of dropping the
+                // connection (or, in a spawned render task, leaving it to the timeout).
+                .layer(CatchPanicLayer::custom(answer_panic))
                 .layer(tower_http::timeout::TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     Duration::from_secs(30),
                 )),
         )
+}
+
+/// Logs a handler's panic and answers a short 500 (never the panic's text).
+fn answer_panic(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(not a string)");
+    tracing::error!(panic = message, "a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Something went wrong on the server. Try again.",
+    )
+        .into_response()
+}
+
+/// The roster upload is the one server function read as multipart; `server_fn` panics
+/// on any other content type, so refuse those here with a 400 that says why.
+async fn multipart_uploads_only(
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if req.method() == axum::http::Method::POST && req.uri().path() == "/api/roster/upload" {
+        let boundary = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .filter(|ct| ct.to_ascii_lowercase().starts_with("multipart/form-data"))
+            .and_then(|ct| {
+                ct.split(';')
+                    .skip(1)
+                    .find_map(|p| p.trim().strip_prefix("boundary="))
+            })
+            .is_some_and(|b| !b.trim_matches('"').is_empty());
+        if !boundary {
+            return (
+                StatusCode::BAD_REQUEST,
+                "Send the roster as a file upload (multipart/form-data with a boundary).",
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// The app's own 404 page for paths that are neither routes nor files.
@@ -250,6 +356,9 @@ fn not_found_page(state: AppState) -> axum::routing::MethodRouter {
     get(move |req: Request<Body>| async move {
         let mut res = handler(req).await.into_response();
         *res.status_mut() = StatusCode::NOT_FOUND;
+        // The page's top bar names whoever is signed in.
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         res
     })
 }
@@ -264,6 +373,15 @@ async fn export_chart(
 ) -> axum::response::Response {
     use leptos::prelude::provide_context;
     use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+    // A link on another site must not fetch the chart with the lead's cookies, as
+    // `same_origin_writes` refuses cross-site writes; refused before any audit.
+    let fetch_site = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site") | Some("same-site")) {
+        return (StatusCode::FORBIDDEN, "Cross-site requests are refused.").into_response();
+    }
     let (parts, _) = req.into_parts();
     let owner = Owner::new();
     let result = owner

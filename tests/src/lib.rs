@@ -332,6 +332,11 @@ impl TestApp {
         }
     }
 
+    /// The data folder this server was given (the SQLite file and jwt.key live there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
     /// Stops the server and lets it finish in-flight requests.
     pub async fn stop(mut self) {
         self.shutdown_server().await;
@@ -382,11 +387,28 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, &[]).await
 }
 
-/// [`spawn_app`] with extra `RANKFILE_*` settings, e.g. `("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")`.
+/// [`spawn_app`] with extra `RANKFILE_*` settings (they override the test defaults).
 pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Option<TestApp> {
+    spawn_app_with_routes(backend, settings, axum::Router::new()).await
+}
+
+/// [`spawn_app_with`] plus routes only tests have (e.g. a handler that panics), served
+/// inside every layer of the app (see `Application::build_with_routes`).
+pub async fn spawn_app_with_routes(
+    backend: Backend,
+    settings: &[(&str, &str)],
+    routes: axum::Router<app::store::AppState>,
+) -> Option<TestApp> {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let data_dir = std::env::temp_dir().join(format!("rankfile-test-{id}"));
     std::fs::create_dir_all(&data_dir).expect("temp dir");
+    // A folder as a default umask leaves it (whatever this machine's is): the server
+    // makes it private itself.
+    std::fs::set_permissions(
+        &data_dir,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("temp dir mode");
 
     let mut env: HashMap<String, String> = HashMap::new();
     env.insert("RANKFILE_ADDR".into(), "127.0.0.1:0".into());
@@ -398,10 +420,6 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Opti
         "RANKFILE_LOG".into(),
         std::env::var("RANKFILE_LOG").unwrap_or_else(|_| "warn".into()),
     );
-
-    for (key, value) in settings {
-        env.insert((*key).to_owned(), (*value).to_owned());
-    }
 
     let mut pg_database = None;
     match backend {
@@ -436,9 +454,14 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Opti
         }
     }
 
+    for (key, value) in settings {
+        env.insert((*key).to_owned(), (*value).to_owned());
+    }
     let settings = Settings::from_sources(None, &env).expect("test settings");
     server::telemetry::init(&settings);
-    let app = Application::build(&settings).await.expect("build app");
+    let app = Application::build_with_routes(&settings, routes)
+        .await
+        .expect("build app");
     let store = app.state().store.clone();
     let keys = app.state().keys.clone();
     let hasher = app.state().hasher.clone();

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
-use crate::domain::roster::{Mapping, MatchBy, Moved, RosterRow, RowError};
+use crate::domain::roster::{ImportSummary, Mapping, MatchBy, Moved, RosterRow, RowError};
 use crate::domain::workplace::RosterOutcome;
 use crate::error::AppError;
 
@@ -38,6 +38,9 @@ pub struct RosterPreview {
     pub error_count: usize,
     /// Present when every row is good.
     pub changes: Option<Changes>,
+    /// Present when the file has been deleted (applied, or abandoned for a day): all
+    /// that is left of the import.
+    pub summary: Option<ImportSummary>,
 }
 
 /// The reconciliation, trimmed to [`PREVIEW_LIMIT`] per list.
@@ -84,7 +87,8 @@ fn decode_mapping(raw: &str) -> Result<Mapping, AppError> {
     Ok(Mapping { columns })
 }
 
-/// The stored import, parsed; NotFound if it is not this campaign's.
+/// The stored import, parsed (`None` once its file has been deleted); NotFound if it
+/// is not this campaign's.
 #[cfg(feature = "ssr")]
 async fn load(
     caller: &crate::auth::Caller,
@@ -93,7 +97,7 @@ async fn load(
 ) -> Result<
     (
         crate::store::RosterUpload,
-        crate::domain::roster::RosterFile,
+        Option<crate::domain::roster::RosterFile>,
     ),
     AppError,
 > {
@@ -103,8 +107,11 @@ async fn load(
         .roster(campaign_id, import_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if upload.content.is_empty() {
+        return Ok((upload, None));
+    }
     let file = crate::domain::roster::parse_file(&upload.content)?;
-    Ok((upload, file))
+    Ok((upload, Some(file)))
 }
 
 /// Mapping, row checks and reconciliation against the chart as it is now.
@@ -171,6 +178,10 @@ fn urlencode(text: &str) -> String {
         .collect()
 }
 
+/// Longest `campaign_id` field read from the upload form (a number needs at most 20).
+#[cfg(feature = "ssr")]
+const MAX_CAMPAIGN_FIELD: usize = 32;
+
 /// How much of an oversized upload is read (and dropped) before the answer is sent.
 #[cfg(feature = "ssr")]
 const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
@@ -200,8 +211,23 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
     while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
         match field.name().unwrap_or_default() {
             "campaign_id" => {
-                let text = field.text().await.map_err(bad_form)?;
-                let id = text.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+                let mut text = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                    if text.len() + chunk.len() > MAX_CAMPAIGN_FIELD {
+                        return Err(AppError::validation(
+                            "campaign_id",
+                            format!(
+                                "The campaign field is longer than {MAX_CAMPAIGN_FIELD} bytes; \
+                                 reload the import page and upload again."
+                            ),
+                        ));
+                    }
+                    text.extend_from_slice(&chunk);
+                }
+                let id = std::str::from_utf8(&text)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<i64>().ok())
+                    .ok_or(AppError::NotFound)?;
                 *campaign_out = Some(id);
                 // Authorize before reading the file.
                 member = Some(crate::auth::require_member(id, Role::Lead).await?);
@@ -241,10 +267,10 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
         .filter(|(_, b)| !b.is_empty())
         .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
     // Refuse unreadable files now, before anything is stored.
-    parse_file(&content)?;
+    let rows = parse_file(&content)?.rows.len();
     let filename: String = filename
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !crate::domain::text::is_forbidden_in_name(c))
         .take(200)
         .collect();
     let id = caller
@@ -256,6 +282,7 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
                 created_by: caller.user.id,
                 filename,
                 content,
+                rows,
             },
             &caller_member.event(
                 Some(campaign_id),
@@ -265,6 +292,12 @@ async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<
             ),
         )
         .await?;
+    // A good moment to delete the files of imports abandoned since the last sweep.
+    let abandoned =
+        chrono::Utc::now() - chrono::TimeDelta::hours(crate::domain::roster::ABANDONED_AFTER_HOURS);
+    if let Err(err) = caller.state.store.purge_abandoned_rosters(abandoned).await {
+        tracing::error!(error = ?err, "sweeping abandoned roster uploads");
+    }
     Ok(id)
 }
 
@@ -281,6 +314,9 @@ pub async fn preview_roster(
     use crate::domain::Role;
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let (upload, file) = load(&caller, campaign_id, import_id).await?;
+    let Some(file) = file else {
+        return deleted_file_preview(&caller, campaign_id, import_id).await;
+    };
     let mapping = if mapping.trim().is_empty() {
         suggest_mapping(&file.headers)
     } else {
@@ -305,6 +341,7 @@ pub async fn preview_roster(
         errors: Vec::new(),
         error_count: 0,
         changes: None,
+        summary: None,
     };
     match plan(&caller, campaign_id, &file, &mapping, by).await {
         Err(AppError::Validation { message, .. }) => preview.mapping_error = Some(message),
@@ -344,6 +381,49 @@ pub async fn preview_roster(
     Ok(preview)
 }
 
+/// The preview of an import whose file is gone: its summary, and nothing to map.
+#[cfg(feature = "ssr")]
+async fn deleted_file_preview(
+    caller: &crate::auth::Caller,
+    campaign_id: i64,
+    import_id: i64,
+) -> Result<RosterPreview, AppError> {
+    let summary = caller
+        .state
+        .store
+        .roster_summary(campaign_id, import_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "roster.previewed",
+            format!("roster_import:{import_id}"),
+            "file deleted",
+        )
+        .await?;
+    Ok(RosterPreview {
+        import_id,
+        filename: summary.filename.clone(),
+        status: summary.status.clone(),
+        headers: Vec::new(),
+        sample: Vec::new(),
+        mapping: Mapping {
+            columns: Vec::new(),
+        },
+        match_by: MatchBy::EmployeeRef,
+        rows: summary
+            .rows
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0),
+        mapping_error: None,
+        errors: Vec::new(),
+        error_count: 0,
+        changes: None,
+        summary: Some(summary),
+    })
+}
+
 /// Applies the import as the lead confirmed it: the new coworkers (if `add_new`), the
 /// moves whose ids are in `moves`, and "left" for the ids in `gone`. Every row must be
 /// good; anything else changes nothing.
@@ -361,13 +441,14 @@ pub async fn apply_roster(
     use crate::domain::roster::normalize_area;
     use crate::domain::Role;
     use crate::store::RosterPlan;
+    use std::collections::HashSet;
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let (upload, file) = load(&caller, campaign_id, import_id).await?;
-    if upload.status != "pending" {
+    let (true, Some(file)) = (upload.status == "pending", file) else {
         return Err(AppError::Conflict(
             "This import has been applied or discarded already.".into(),
         ));
-    }
+    };
     let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
     let (errors, changes) =
         plan(&caller, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
@@ -387,27 +468,31 @@ pub async fn apply_roster(
     } else {
         Vec::new()
     };
+    // Set lookups: a 100,000-row file with every box ticked must not be 10^10 steps.
+    let ticked_moves: HashSet<i64> = moves.into_iter().collect();
+    let ticked_gone: HashSet<i64> = gone.into_iter().collect();
     let moves: Vec<Moved> = changes
         .moved
         .into_iter()
-        .filter(|m| moves.contains(&m.id))
+        .filter(|m| ticked_moves.contains(&m.id))
         .collect();
     let gone: Vec<i64> = changes
         .gone
         .iter()
         .map(|g| g.id)
-        .filter(|id| gone.contains(id))
+        .filter(|id| ticked_gone.contains(id))
         .collect();
     // Create only the areas and shifts the confirmed rows use.
     let used =
         |names: &[String], pick: &dyn Fn(&RosterRow) -> String, to: &dyn Fn(&Moved) -> String| {
+            let wanted: HashSet<String> = add
+                .iter()
+                .map(|r| normalize_area(&pick(r)))
+                .chain(moves.iter().map(|m| normalize_area(&to(m))))
+                .collect();
             names
                 .iter()
-                .filter(|n| {
-                    let n = normalize_area(n);
-                    add.iter().any(|r| normalize_area(&pick(r)) == n)
-                        || moves.iter().any(|m| normalize_area(&to(m)) == n)
-                })
+                .filter(|n| wanted.contains(&normalize_area(n)))
                 .cloned()
                 .collect::<Vec<_>>()
         };

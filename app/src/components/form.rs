@@ -43,25 +43,75 @@ pub fn FormError(
 /// The page to come back to after a form posts without JavaScript. Pages are
 /// served with `Referrer-Policy: no-referrer`, so the browser does not say where
 /// the form was; the server's form layer reads this field instead.
+///
+/// The value is a plain string from [`ReturnPath`], read once when the app starts
+/// rendering. It used to be a closure reading `use_location()`; inside a `Suspense`
+/// such a closure runs again in the Suspense's own spawned task
+/// (`Suspend::dry_resolve`), where the benchmark saw the read panic ("already
+/// disposed") about once in 2,000 renders: the task died and the response never
+/// finished. Never read the location inside a `Suspense`.
 #[component]
 pub fn ReturnTo() -> impl IntoView {
+    let path = use_context::<ReturnPath>()
+        .map(|p| p.0)
+        .unwrap_or_else(return_path);
+    view! { <input type="hidden" name="__return" value=path /> }
+}
+
+/// The current path and query, for every [`ReturnTo`] below: provide it once, outside
+/// any `Suspense` (the app does so just inside its `<Router>`).
+///
+/// It is read when the app is rendered and not followed afterwards: only a browser
+/// without JavaScript posts it back, and such a browser gets every page from the
+/// server, so the value is always that page's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnPath(pub String);
+
+/// Provides [`ReturnPath`] to its children.
+#[component]
+pub fn ProvideReturnPath(children: Children) -> impl IntoView {
+    provide_context(ReturnPath(return_path()));
+    children()
+}
+
+/// The current path and query (without the form layer's own `__err` and `__path`),
+/// read once and untracked.
+fn return_path() -> String {
     let location = leptos_router::hooks::use_location();
-    let value = move || {
-        let path = location.pathname.get();
-        let query: Vec<String> = location
-            .query
-            .get()
-            .into_iter()
-            .filter(|(k, _)| k != "__err" && k != "__path")
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", query.join("&"))
+    let path = location
+        .pathname
+        .try_get_untracked()
+        .filter(|p| p.starts_with('/'))
+        .unwrap_or_else(|| "/".to_owned());
+    let query: Vec<String> = location
+        .query
+        .try_get_untracked()
+        .map(|q| {
+            q.into_iter()
+                .filter(|(k, _)| k != "__err" && k != "__path")
+                .map(|(k, v)| format!("{}={}", query_escape(&k), query_escape(&v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// Percent-encodes what would change the meaning of a query parameter.
+fn query_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
         }
-    };
-    view! { <input type="hidden" name="__return" value=value /> }
+    }
+    out
 }
 
 /// A labelled input with its error line, wired for screen readers.

@@ -33,6 +33,18 @@ pub use file::parse_file;
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
 /// Most data rows (coworkers) one file may hold.
 pub const MAX_ROWS: usize = 100_000;
+/// Most columns a row may have: a header of a million commas would otherwise make
+/// every row a million cells.
+pub const MAX_COLUMNS: usize = 200;
+/// Longest cell, in characters (the longest field rankfile keeps is far shorter).
+pub const MAX_CELL_CHARS: usize = 1_000;
+/// Most cells (rows × columns) one file may hold. Each parsed cell costs a `String`
+/// (24 bytes, more with text) on top of the file's 20 MB, so this, with the limits
+/// above, bounds what parsing one upload can take to roughly 100 MB.
+pub const MAX_CELLS: usize = 2_000_000;
+/// An upload whose import is neither applied nor discarded within this many hours is
+/// abandoned: its file is deleted and only its summary kept.
+pub const ABANDONED_AFTER_HOURS: i64 = 24;
 
 /// Cells longer than this are quoted in messages only up to here.
 const SNIPPET_CHARS: usize = 30;
@@ -292,6 +304,26 @@ impl MatchBy {
 pub struct RosterFile {
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+}
+
+/// What is kept of an import once its file is deleted (applied, or abandoned for a
+/// day): the file's name, its size, what applying it changed, and who and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub filename: String,
+    /// "pending", "applied" or "discarded".
+    pub status: String,
+    /// Rows in the file (unknown for imports made before the summary was kept).
+    pub rows: Option<i64>,
+    /// Coworkers added, moved and marked as left by applying it.
+    pub new: Option<i64>,
+    pub moved: Option<i64>,
+    pub gone: Option<i64>,
+    pub uploaded_by: String,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    pub applied_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The file itself has been deleted.
+    pub file_deleted: bool,
 }
 
 /// One row as it is in the file. From [`parse_file`], cells are trimmed and there are
@@ -937,7 +969,9 @@ fn ref_key(employee_ref: &str) -> String {
 /// Reading the uploaded bytes (server only: it needs the `csv` crate).
 #[cfg(feature = "ssr")]
 mod file {
-    use super::{RawRow, RosterFile, MAX_FILE_BYTES, MAX_ROWS};
+    use super::{
+        RawRow, RosterFile, MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS,
+    };
     use crate::error::AppError;
 
     const SAVE_AS_CSV: &str =
@@ -1139,6 +1173,30 @@ mod file {
             if record.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
+            if record.len() > MAX_COLUMNS {
+                return Err(refuse(format!(
+                    "Line {line} has {} columns; rankfile reads at most {MAX_COLUMNS}. Delete \
+                     the columns rankfile does not need (or stray separators at the end of \
+                     the line), save as CSV UTF-8 and upload again.",
+                    thousands(record.len())
+                )));
+            }
+            let width = headers.as_ref().map_or(record.len(), Vec::len);
+            if let Some((column, cell)) = record
+                .iter()
+                .take(width)
+                .enumerate()
+                .find(|(_, cell)| cell.trim().chars().nth(MAX_CELL_CHARS).is_some())
+            {
+                return Err(refuse(format!(
+                    "Line {line}, column {}: a cell of {} characters; the longest rankfile \
+                     takes is {} characters. Shorten it (or check the line's quote marks), \
+                     save as CSV UTF-8 and upload again.",
+                    column + 1,
+                    thousands(cell.trim().chars().count()),
+                    thousands(MAX_CELL_CHARS)
+                )));
+            }
             let Some(headers) = &headers else {
                 headers = Some(record.iter().map(|h| h.trim().to_owned()).collect());
                 continue;
@@ -1149,6 +1207,16 @@ mod file {
                      at a time. Check that the file holds only the roster.",
                     thousands(MAX_ROWS),
                     thousands(MAX_ROWS)
+                )));
+            }
+            if (rows.len() + 1) * headers.len() > MAX_CELLS {
+                return Err(refuse(format!(
+                    "Line {line}: the file has more than {} cells ({} columns on every \
+                     row); rankfile reads at most {}. Delete the columns rankfile does not \
+                     need and upload again.",
+                    thousands(MAX_CELLS),
+                    headers.len(),
+                    thousands(MAX_CELLS)
                 )));
             }
             let mut cells: Vec<String> = record
@@ -2246,6 +2314,171 @@ mod tests {
                 parse("Name,Dept\n\"Ann\" ,Dock\n").rows[0].cells,
                 ["Ann", "Dock"]
             );
+        }
+
+        #[test]
+        fn refuses_more_columns_than_the_limit_naming_the_line() {
+            let header = |n: usize| {
+                (1..=n)
+                    .map(|c| format!("c{c}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            let ok = parse(&format!("{}\nAna\n", header(MAX_COLUMNS)));
+            assert_eq!(ok.headers.len(), MAX_COLUMNS);
+            let message = refusal(format!("{}\nAna\n", header(MAX_COLUMNS + 1)).as_bytes());
+            assert!(
+                message.starts_with("Line 1 has 201 columns; rankfile reads at most 200."),
+                "{message}"
+            );
+            // A data row is held to the same limit, though its extra cells are ignored.
+            let message =
+                refusal(format!("Name,Dept\nAna,ICU\n\nBen{}\n", ",".repeat(250)).as_bytes());
+            assert!(message.starts_with("Line 4 has 251 columns"), "{message}");
+        }
+
+        #[test]
+        fn a_header_of_a_million_commas_is_refused_before_any_row_is_built() {
+            let mut text = format!("Name{}\n", ",".repeat(1_000_000));
+            text.push_str("Ana\nBen\n");
+            let message = refusal(text.as_bytes());
+            assert!(
+                message.starts_with("Line 1 has 1,000,001 columns"),
+                "{message}"
+            );
+        }
+
+        #[test]
+        fn refuses_a_cell_longer_than_the_limit_naming_line_and_column() {
+            let at_limit = "é".repeat(MAX_CELL_CHARS);
+            let f = parse(&format!("Name,Notes\nAna,{at_limit}\n"));
+            assert_eq!(f.rows[0].cells[1].chars().count(), MAX_CELL_CHARS);
+            let message = refusal(format!("Name,Notes\nAna,ok\nBen,  {at_limit}x  \n").as_bytes());
+            assert!(
+                message.starts_with(
+                    "Line 3, column 2: a cell of 1,001 characters; the longest rankfile takes \
+                     is 1,000 characters."
+                ),
+                "{message}"
+            );
+            // Headers too, and cells beyond the last header are ignored, not measured.
+            assert!(refusal(format!("Name,{at_limit}x\nAna,1\n").as_bytes())
+                .starts_with("Line 1, column 2"));
+            assert_eq!(
+                parse(&format!("Name\nAna,{at_limit}x\n")).rows[0].cells,
+                ["Ana"]
+            );
+        }
+
+        #[test]
+        fn bounds_the_cells_of_one_file() {
+            // 200 columns and a one-letter line each: a 20 KB file that would be
+            // two million padded cells.
+            let mut text = (1..=MAX_COLUMNS)
+                .map(|c| format!("c{c}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            text.push('\n');
+            let fit = MAX_CELLS / MAX_COLUMNS;
+            for _ in 0..fit {
+                text.push_str("a\n");
+            }
+            assert_eq!(parse(&text).rows.len(), fit);
+            text.push_str("b\n");
+            let message = refusal(text.as_bytes());
+            assert!(
+                message.starts_with(&format!(
+                    "Line {}: the file has more than 2,000,000 cells",
+                    fit + 2
+                )),
+                "{message}"
+            );
+        }
+
+        /// What every answer of `parse_file` must respect, whatever the bytes.
+        fn check_limits(bytes: &[u8]) {
+            match parse_file(bytes) {
+                Ok(f) => {
+                    assert!(!f.headers.is_empty() && f.headers.len() <= MAX_COLUMNS);
+                    assert!(!f.rows.is_empty() && f.rows.len() <= MAX_ROWS);
+                    assert!(f.rows.len() * f.headers.len() <= MAX_CELLS);
+                    for cell in &f.headers {
+                        assert!(cell.chars().count() <= MAX_CELL_CHARS);
+                    }
+                    let mut last = 0;
+                    for row in &f.rows {
+                        assert_eq!(row.cells.len(), f.headers.len());
+                        assert!(row.line > last, "lines go forward");
+                        last = row.line;
+                        for cell in &row.cells {
+                            assert!(cell.chars().count() <= MAX_CELL_CHARS);
+                        }
+                    }
+                    // The rest of the pipeline takes whatever the parser gives it.
+                    let mapping = suggest_mapping(&f.headers);
+                    if let Ok((rows, _)) = map_rows(&f, &mapping) {
+                        reconcile(&rows, &[], &[], &[], MatchBy::EmployeeRef);
+                    }
+                }
+                Err(AppError::Validation { field, message }) => {
+                    assert_eq!(field, "file");
+                    assert!(!message.is_empty());
+                }
+                Err(other) => panic!("not a named refusal: {other:?}"),
+            }
+        }
+
+        mod properties {
+            use super::*;
+            use proptest::prelude::*;
+
+            /// Rows of short cells, some quoted, some empty, of any width around the
+            /// column limit, with now and then a cell around the length limit.
+            fn csvish() -> impl Strategy<Value = String> {
+                let cell = prop_oneof![
+                    8 => "[A-Za-z0-9 @=+.é-]{0,6}",
+                    2 => "\"[A-Za-z,;\n\" ]{0,6}\"",
+                    1 => (995usize..1_005).prop_map(|n| "x".repeat(n)),
+                ];
+                let row = prop::collection::vec(cell, 0..(MAX_COLUMNS + 8));
+                (
+                    prop::collection::vec(row, 0..6),
+                    prop_oneof![Just(","), Just(";"), Just("\t")],
+                    prop_oneof![Just("\n"), Just("\r\n"), Just("\r")],
+                )
+                    .prop_map(|(rows, sep, end)| {
+                        rows.iter()
+                            .map(|r| r.join(sep))
+                            .collect::<Vec<_>>()
+                            .join(end)
+                    })
+            }
+
+            proptest! {
+                // Bounded: a few thousand small cases, a couple of seconds in a debug build.
+                #![proptest_config(ProptestConfig {
+                    cases: 1_500,
+                    failure_persistence: None,
+                    ..ProptestConfig::default()
+                })]
+
+                #[test]
+                fn arbitrary_bytes_never_panic_and_respect_the_limits(
+                    bytes in prop::collection::vec(any::<u8>(), 0..512)
+                ) {
+                    check_limits(&bytes);
+                }
+
+                #[test]
+                fn csv_like_text_never_panics_and_respects_the_limits(text in csvish()) {
+                    check_limits(text.as_bytes());
+                }
+
+                #[test]
+                fn text_from_csv_characters_never_panics(text in "[a-c,;\t\"\r\n =\u{feff}]{0,300}") {
+                    check_limits(text.as_bytes());
+                }
+            }
         }
 
         #[test]

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
 use crate::components::form::{FormError, ReturnTo};
 use crate::components::gate::error_view;
-use crate::domain::roster::{Field, Mapping, MatchBy};
+use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
 use crate::pages::campaign::campaign_id;
 
 /// Step 1: the upload form. A plain multipart form (it works the same with and
@@ -113,6 +113,9 @@ fn preview_view(
     apply: ServerAction<ApplyRoster>,
     apply_error: Signal<Option<crate::error::AppError>>,
 ) -> AnyView {
+    if let Some(summary) = p.summary {
+        return summary_view(campaign, summary);
+    }
     let applied = p.status != "pending";
     view! {
         <p>
@@ -144,6 +147,42 @@ fn preview_view(
             }.into_any(),
             (None, false) => ().into_any(),
         }}
+    }
+    .into_any()
+}
+
+/// An import whose file is deleted: what is kept of it.
+fn summary_view(campaign: i64, s: ImportSummary) -> AnyView {
+    let count = |n: Option<i64>| n.map_or_else(|| "?".to_owned(), |n| n.to_string());
+    let outcome = if s.status == "applied" {
+        format!(
+            "Applied{}: {} added, {} moved, {} marked as left.",
+            s.applied_at
+                .map(|at| format!(" on {}", at.format("%Y-%m-%d %H:%M UTC")))
+                .unwrap_or_default(),
+            count(s.new),
+            count(s.moved),
+            count(s.gone)
+        )
+    } else {
+        "Never applied: it was left for more than a day and discarded.".to_owned()
+    };
+    view! {
+        <section class="card stack" data-testid="import-summary">
+            <p>
+                <strong>{s.filename.clone()}</strong>
+                " · " {count(s.rows)} " rows · uploaded by " {s.uploaded_by.clone()} " on "
+                {s.uploaded_at.format("%Y-%m-%d %H:%M UTC").to_string()}
+                " · " <strong data-testid="roster-status">{s.status.clone()}</strong>
+            </p>
+            <p>{outcome}</p>
+            <p class="hint">
+                "The employer's list itself is no longer kept: rankfile deletes an uploaded \
+                 file once its import is applied, or after a day if it is not. Upload it \
+                 again to import it."
+            </p>
+            <p><a href=format!("/campaigns/{campaign}/chart")>"See the chart"</a></p>
+        </section>
     }
     .into_any()
 }

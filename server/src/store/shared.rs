@@ -1986,14 +1986,15 @@ macro_rules! impl_store {
             ) -> app::store::StoreResult<i64> {
                 let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let id = sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content, row_count) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 )
                 .bind(upload.campaign_id)
                 .bind(upload.created_by)
                 .bind(chrono::Utc::now())
                 .bind(&upload.filename)
                 .bind(&upload.content)
+                .bind(i64::try_from(upload.rows).unwrap_or(i64::MAX))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
@@ -2183,9 +2184,88 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?
                     .rows_affected();
                 }
+                // The employer's list is personal data: once applied, only its summary stays.
+                sqlx::query(
+                    "UPDATE roster_imports SET content = $1, new_count = $2, moved_count = $3, \
+                     gone_count = $4, purged_at = $5 WHERE campaign_id = $6 AND id = $7",
+                )
+                .bind(Vec::<u8>::new())
+                .bind(i64::try_from(outcome.added).unwrap_or(i64::MAX))
+                .bind(i64::try_from(outcome.moved).unwrap_or(i64::MAX))
+                .bind(i64::try_from(outcome.marked_left).unwrap_or(i64::MAX))
+                .bind(now)
+                .bind(campaign_id)
+                .bind(import_id)
+                .execute(&mut *tx)
+                .await
+                .map_err($crate::store::map_err)?;
                 let audit = app::store::AuditEvent { detail: outcome.summary(), ..audit.clone() };
                 Self::commit_audited(tx, &audit).await?;
                 Ok(outcome)
+            }
+
+            async fn roster_summary(
+                &self,
+                campaign_id: i64,
+                id: i64,
+            ) -> app::store::StoreResult<Option<app::domain::roster::ImportSummary>> {
+                type Row = (
+                    String,
+                    String,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<i64>,
+                    Option<String>,
+                    chrono::DateTime<chrono::Utc>,
+                    Option<chrono::DateTime<chrono::Utc>>,
+                    bool,
+                );
+                let row = sqlx::query_as::<_, Row>(
+                    "SELECT r.filename, r.status, r.row_count, r.new_count, r.moved_count, r.gone_count, \
+                     u.email, r.created_at, r.applied_at, r.purged_at IS NOT NULL \
+                     FROM roster_imports r LEFT JOIN users u ON u.id = r.created_by \
+                     WHERE r.campaign_id = $1 AND r.id = $2",
+                )
+                .bind(campaign_id)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err($crate::store::map_err)?;
+                Ok(row.map(
+                    |(filename, status, rows, new, moved, gone, email, uploaded_at, applied_at, file_deleted)| {
+                        app::domain::roster::ImportSummary {
+                            filename,
+                            status,
+                            rows,
+                            new,
+                            moved,
+                            gone,
+                            uploaded_by: email.unwrap_or_default(),
+                            uploaded_at,
+                            applied_at,
+                            file_deleted,
+                        }
+                    },
+                ))
+            }
+
+            async fn purge_abandoned_rosters(
+                &self,
+                uploaded_before: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<u64> {
+                sqlx::query(
+                    "UPDATE roster_imports SET content = $1, purged_at = $2, \
+                     status = CASE WHEN status = 'pending' THEN 'discarded' ELSE status END \
+                     WHERE purged_at IS NULL AND (status <> 'pending' OR created_at < $3)",
+                )
+                .bind(Vec::<u8>::new())
+                .bind(chrono::Utc::now())
+                .bind(uploaded_before)
+                .execute(&self.pool)
+                .await
+                .map(|done| done.rows_affected())
+                .map_err($crate::store::map_err)
             }
         }
     };

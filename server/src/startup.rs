@@ -210,8 +210,20 @@ fn leptos_options(settings: &Settings, addr: std::net::SocketAddr) -> LeptosOpti
         .build()
 }
 
+/// The app's routes, listed once per process. Listing them runs the app with resource
+/// loading suppressed by a *process-global* flag (leptos_server's `SuppressResourceLoad`,
+/// leptos#4773): a resource that first polls in that window, in any server of the
+/// process, waits forever. Several servers in one process (the integration stories)
+/// built their routes while others rendered, and about one render in a few thousand
+/// never finished; once per process, before anything serves, nothing can render then.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let site_root = settings.site_root.clone();
 
     // Hashed file names change with their content, so browsers may keep them forever.

@@ -73,8 +73,9 @@ impl Browser {
         let status = res.status();
         let body = res.text().await.unwrap_or_default();
         assert!(status.is_success(), "{endpoint} answered {status}: {body}");
-        serde_json::from_str(&body)
-            .unwrap_or_else(|err| panic!("{endpoint} answered {status} with no JSON ({err}): {body}"))
+        serde_json::from_str(&body).unwrap_or_else(|err| {
+            panic!("{endpoint} answered {status} with no JSON ({err}): {body}")
+        })
     }
 
     /// Posts a form as a browser without JavaScript does: Accept text/html, no
@@ -174,10 +175,17 @@ impl Browser {
     /// The campaign's audit entries with `action`, newest first (as a lead reads them).
     pub async fn audit_entries(&self, campaign_id: i64, action: &str) -> Vec<serde_json::Value> {
         let log = self
-            .call_ok("audit/list", &[("campaign_id", &campaign_id.to_string())])
+            .call_ok(
+                "audit/list",
+                &[
+                    ("campaign_id", &campaign_id.to_string()),
+                    ("action", action),
+                ],
+            )
             .await;
-        log.as_array()
-            .expect("audit/list answers a list")
+        log["entries"]
+            .as_array()
+            .expect("audit/list answers a page of entries")
             .iter()
             .filter(|e| e["action"] == action)
             .cloned()

@@ -171,7 +171,19 @@ async fn signed_in_pages_render_completely_thousands_of_times(app: TestApp) {
                 .timeout(Duration::from_secs(10))
                 .send()
                 .await
-                .map_err(|e| format!("{url}: {e}"))?;
+                .map_err(|e| {
+                    // The whole chain: "error sending request" alone hides timeout vs reset.
+                    let mut text = format!("{url}: {e}");
+                    let mut source = std::error::Error::source(&e);
+                    while let Some(cause) = source {
+                        text.push_str(&format!(" <- {cause}"));
+                        source = cause.source();
+                    }
+                    if e.is_timeout() {
+                        text.push_str(" [timed out]");
+                    }
+                    text
+                })?;
             let status = res.status();
             let body = res.text().await.map_err(|e| format!("{url}: body: {e}"))?;
             if status != 200 {
@@ -625,7 +637,7 @@ async fn the_export_refuses_cross_site_requests(app: TestApp) {
             .filter(|e| e["action"] == "chart.exported")
             .count()
     };
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
+    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
     assert_eq!(
         exports(&audit),
         0,
@@ -636,7 +648,7 @@ async fn the_export_refuses_cross_site_requests(app: TestApp) {
         assert_eq!(res.status(), 200, "{site:?}");
         assert!(res.text().await.unwrap().starts_with("id,name"), "{site:?}");
     }
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await;
+    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
     assert_eq!(exports(&audit), 3);
     app.stop().await;
 }

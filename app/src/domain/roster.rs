@@ -495,6 +495,12 @@ fn read_cell(raw: &str, field: Field, line: usize, errors: &mut Vec<RowError>) -
              remove it and upload again.",
             field.label()
         ))
+    } else if value.chars().any(super::text::is_bidi_control) {
+        Some(format!(
+            "{} contains a text-direction override (such as U+202E), which can make a name \
+             display as another; remove it and upload again.",
+            field.label()
+        ))
     } else if value.chars().count() > field.max_chars() {
         Some(format!(
             "{} is longer than {} characters.",
@@ -1730,6 +1736,21 @@ mod tests {
         );
         let got: Vec<_> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(got, [(2, "area"), (2, "shift"), (2, "job_title")]);
+    }
+
+    #[test]
+    fn refuses_direction_overrides_in_mapped_cells() {
+        let errors = errors_for(
+            &["Name", "Dept"],
+            &[Some(Field::Name), Some(Field::Area)],
+            &[
+                &["Ana \u{202E}sereyR", "ICU"],
+                &["Ben Okafor", "I\u{2067}CU"],
+            ],
+        );
+        let got: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(got, ["name", "area"]);
+        assert!(errors[0].message.contains("text-direction"));
     }
 
     #[test]

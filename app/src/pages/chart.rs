@@ -118,7 +118,6 @@ fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
     if coworkers.iter().any(|c| c.shift_id.is_none()) {
         columns.push((None, "No shift".into()));
     }
-    let ncols = columns.len().max(1);
     let header: Vec<String> = columns.iter().map(|(_, name)| name.clone()).collect();
     let cells = move |area: Option<i64>| -> Vec<(String, Vec<CoworkerSummary>)> {
         columns
@@ -188,7 +187,7 @@ fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
             view! { <p class="empty">"Nobody matches."</p> }.into_any()
         } else {
             view! {
-                <div class="chart" style=format!("--shifts: {ncols}") data-testid="chart">
+                <div class="chart" data-testid="chart">
                     <div class="chart-head" aria-hidden="true">
                         <span>"Area"</span>
                         {header.into_iter().map(|s| view! { <span>{s}</span> }).collect_view()}

@@ -315,7 +315,7 @@ fn coverage_view(campaign: i64, c: Coverage) -> AnyView {
         </section>
         <section class="card" aria-labelledby="committee-heading">
             <h2 id="committee-heading">"Committee members by area and shift"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="committee-heading">
                 <table data-testid="committee-cells">
                     <thead><tr><th scope="col">"Area"</th><th scope="col">"Shift"</th><th scope="col">"Coworkers"</th><th scope="col">"Committee"</th></tr></thead>
                     <tbody>

@@ -64,7 +64,14 @@ pub trait Store: Send + Sync + 'static {
     async fn campaigns_for_user(&self, user_id: i64) -> StoreResult<Vec<MyCampaign>>;
 
     // Accounts
-    async fn create_user(&self, email: &Email, password_hash: &str) -> StoreResult<CurrentUser>;
+    /// Creates an account with `audit` in the same transaction (`{id}` becomes the new
+    /// user's id, in the record and as the actor when the event has none).
+    async fn create_user(
+        &self,
+        email: &Email,
+        password_hash: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<CurrentUser>;
     async fn user_credentials(&self, email: &Email) -> StoreResult<Option<UserCredentials>>;
     async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;

@@ -283,7 +283,19 @@ pub async fn one_time_lead_link(
             let hash = app::auth::password::PasswordHasher::new(1)
                 .hash(&random)
                 .await?;
-            store.create_user(&issuer_email, &hash).await?.id
+            store
+                .create_user(
+                    &issuer_email,
+                    &hash,
+                    &AuditEvent {
+                        action: "auth.account_created_by_cli".into(),
+                        record: "user:{id}".into(),
+                        detail: "demo invite issuer".into(),
+                        ..Default::default()
+                    },
+                )
+                .await?
+                .id
         }
     };
     let (token, token_hash) = app::auth::tokens::new_refresh_token();

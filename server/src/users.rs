@@ -25,7 +25,17 @@ pub async fn create_user(
             check_password_policy(password, email.as_str())
                 .map_err(|e| anyhow::anyhow!("password: {e}"))?;
             let hash = PasswordHasher::new(1).hash(password).await?;
-            let user = store.create_user(&email, &hash).await?;
+            let user = store
+                .create_user(
+                    &email,
+                    &hash,
+                    &AuditEvent {
+                        action: "auth.account_created_by_cli".into(),
+                        record: "user:{id}".into(),
+                        ..Default::default()
+                    },
+                )
+                .await?;
             message = format!("account {} created", user.email);
             user.id
         }

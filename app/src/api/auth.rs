@@ -244,27 +244,30 @@ pub async fn create_account(
             .await?;
     // Hash in both cases, so the time taken does not tell them apart either.
     let hash = state.hasher.hash(&password).await?;
-    let created = match state.store.user_credentials(&email).await? {
-        Some(_) => None,
-        None => match state.store.create_user(&email, &hash).await {
-            Ok(user) => Some(user.id),
-            // Created a moment ago by a parallel request: the same as existing.
-            Err(crate::store::StoreError::Conflict(_)) => None,
-            Err(other) => return Err(other.into()),
-        },
-    };
-    attempt.succeeded(&state).await?;
     let mut event = AuditEvent::anonymous("auth.account_created", email.as_str(), &ip);
     event.campaign_id = Some(invite.campaign_id);
     event.detail = format!("invite={}", invite.id);
-    match created {
-        Some(id) => {
-            event.actor_id = Some(id);
-            event.record = format!("user:{id}");
+    let created = match state.store.user_credentials(&email).await? {
+        Some(_) => false,
+        None => {
+            // The account and its audit row commit together.
+            let new = AuditEvent {
+                record: "user:{id}".into(),
+                ..event.clone()
+            };
+            match state.store.create_user(&email, &hash, &new).await {
+                Ok(_) => true,
+                // Created a moment ago by a parallel request: the same as existing.
+                Err(crate::store::StoreError::Conflict(_)) => false,
+                Err(other) => return Err(other.into()),
+            }
         }
-        None => event.action = "auth.account_exists".into(),
+    };
+    attempt.succeeded(&state).await?;
+    if !created {
+        event.action = "auth.account_exists".into();
+        state.store.audit(&event).await?;
     }
-    state.store.audit(&event).await?;
     leptos_axum::redirect(&sign_in_to_join(&token));
     Ok(())
 }

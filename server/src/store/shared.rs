@@ -350,7 +350,9 @@ macro_rules! impl_store {
                 &self,
                 email: &app::domain::Email,
                 password_hash: &str,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::CurrentUser> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let (id, email) = sqlx::query_as::<_, (i64, String)>(
                     "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) \
                      RETURNING id, email",
@@ -358,9 +360,14 @@ macro_rules! impl_store {
                 .bind(email.as_str())
                 .bind(password_hash)
                 .bind(chrono::Utc::now())
-                .fetch_one(&self.pool)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?;
+                let audit = app::store::AuditEvent {
+                    actor_id: audit.actor_id.or(Some(id)),
+                    ..audit.for_new(id)
+                };
+                Self::commit_audited(tx, &audit).await?;
                 Ok(app::domain::CurrentUser { id, email })
             }
 

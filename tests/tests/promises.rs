@@ -1,0 +1,117 @@
+//! Stories for promises the README makes that had no test (issue 10): framing is
+//! refused, ratings are append-only below the app, and a one-on-one sent many times at
+//! once is stored once.
+
+use rankfile_tests::{all_at_once, stories, TestApp};
+
+stories!(
+    no_page_or_answer_can_be_framed,
+    ratings_are_append_only_below_the_app,
+    a_one_on_one_sent_many_times_at_once_is_stored_once,
+);
+
+async fn no_page_or_answer_can_be_framed(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    for res in [
+        lead.get_page("/").await,
+        lead.get_page(&format!("/campaigns/{campaign}/chart")).await,
+        lead.get_page("/no/such/page").await,
+        lead.call("campaigns/list", &[]).await,
+        app.get_page("/healthz").await,
+    ] {
+        let url = res.url().to_string();
+        let headers = res.headers();
+        assert_eq!(headers["x-frame-options"], "DENY", "{url}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{url}: {csp}");
+    }
+    app.stop().await;
+}
+
+async fn ratings_are_append_only_below_the_app(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let ana = lead
+        .call_ok("coworkers/create", &[("campaign_id", &id), ("name", "Ana")])
+        .await["id"]
+        .to_string();
+    lead.call_ok(
+        "ratings/set",
+        &[("campaign_id", &id), ("coworker_id", &ana), ("rating", "2")],
+    )
+    .await;
+    for statement in [
+        "UPDATE assessments SET rating = 5",
+        "DELETE FROM assessments",
+    ] {
+        let err = app.sql(statement).await.expect_err(statement);
+        assert!(
+            err.to_string().contains("append-only"),
+            "{statement}: the trigger's refusal, not any error: {err}"
+        );
+    }
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM assessments WHERE rating = 2")
+            .await,
+        1
+    );
+    app.stop().await;
+}
+
+async fn a_one_on_one_sent_many_times_at_once_is_stored_once(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let ana = lead
+        .call_ok("coworkers/create", &[("campaign_id", &id), ("name", "Ana")])
+        .await["id"]
+        .to_string();
+    // A phone on a bad connection retries the same form: 20 copies arrive together.
+    let sends = (0..20).map(|_| {
+        let lead = lead.clone();
+        let (id, ana) = (id.clone(), ana.clone());
+        async move {
+            let res = lead
+                .call(
+                    "conversations/log",
+                    &[
+                        ("campaign_id", id.as_str()),
+                        ("coworker_id", ana.as_str()),
+                        ("client_id", "one-log-many-sends-01"),
+                        ("rating_after", "1"),
+                        ("ask", "Sign the petition"),
+                        ("answer", "yes"),
+                    ],
+                )
+                .await;
+            let status = res.status();
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            (status, body)
+        }
+    });
+    let answers = all_at_once(sends).await;
+    assert!(
+        answers.iter().all(|(status, _)| status.is_success()),
+        "{answers:?}"
+    );
+    let stored = answers.iter().filter(|(_, b)| b["stored"] == true).count();
+    assert_eq!(stored, 1, "exactly one send stored it: {answers:?}");
+    let ids: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|(_, b)| b["conversation_id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 1, "every send names the same conversation");
+    for (table, expected) in [("conversations", 1), ("assessments", 1), ("commitments", 1)] {
+        assert_eq!(
+            app.sql_count(&format!("SELECT COUNT(*) FROM {table}"))
+                .await,
+            expected,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'")
+            .await,
+        1
+    );
+    app.stop().await;
+}

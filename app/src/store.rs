@@ -585,7 +585,8 @@ pub struct Reservation {
     pub id: i64,
     /// Pending and failed guesses at this account from this address in the window.
     pub by_account: i64,
-    /// Pending and failed guesses, and accounts created, from this address in the window.
+    /// From this address in the window: pending and failed guesses (for a guess), or
+    /// pending and created accounts (for an account creation).
     pub by_address: i64,
     /// The end of the latest lockout of this account from this address.
     pub locked_until: Option<DateTime<Utc>>,

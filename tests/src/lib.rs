@@ -500,6 +500,21 @@ pub async fn spawn_app_with_routes(
     })
 }
 
+/// The names in a list of people as the API answers it (`name`, or `coworker_name`).
+pub fn names(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|p| {
+            p.get("name")
+                .or_else(|| p.get("coworker_name"))
+                .and_then(serde_json::Value::as_str)
+                .expect("a name")
+                .to_owned()
+        })
+        .collect()
+}
+
 /// Runs the futures at the same time, each on its own task; their outputs in order.
 pub async fn all_at_once<F>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output>
 where

@@ -3,7 +3,7 @@
 //! can search, small groups hidden from viewers, and names that cannot lie about
 //! their direction. Each runs on SQLite and PostgreSQL.
 
-use rankfile_tests::{stories, Backend, Browser, TestApp};
+use rankfile_tests::{names, stories, Backend, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -29,20 +29,6 @@ async fn coworker(lead: &Browser, id: &str, name: &str, area: &str) -> String {
     )
     .await["id"]
         .to_string()
-}
-
-fn names(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            p.get("name")
-                .or_else(|| p.get("coworker_name"))
-                .and_then(Value::as_str)
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
 }
 
 /// The audit entries of a campaign as the lead reads them (the first page).

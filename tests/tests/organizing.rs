@@ -2,7 +2,7 @@
 //! sent, ratings keep a timeline, follow-ups and commitments come and go on My list,
 //! and the coverage page matches a hand-computed chart.
 
-use rankfile_tests::{stories, Browser, TestApp};
+use rankfile_tests::{names, stories, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -310,20 +310,6 @@ async fn rate_as(who: &Browser, id: &str, coworker: &str) -> u16 {
     .await
     .status()
     .as_u16()
-}
-
-fn names(list: &Value) -> Vec<String> {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            p.get("name")
-                .or_else(|| p.get("coworker_name"))
-                .and_then(Value::as_str)
-                .unwrap()
-                .to_owned()
-        })
-        .collect()
 }
 
 async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {

@@ -32,30 +32,6 @@ stories!(
     the_export_refuses_cross_site_requests,
 );
 
-/// One number from the database, below the app.
-async fn db_i64(app: &TestApp, sql: &str) -> i64 {
-    match app.backend {
-        Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-        }
-        Backend::Postgres => {
-            let mut db = sqlx::PgConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&mut db)
-                .await
-                .unwrap()
-        }
-    }
-}
-
 /// Makes an import look as if it was uploaded at `when`, below the app.
 async fn backdate(app: &TestApp, import: &str, when: chrono::DateTime<chrono::Utc>) {
     let sql = "UPDATE roster_imports SET created_at = $1 WHERE id = $2";
@@ -87,7 +63,7 @@ async fn backdate(app: &TestApp, import: &str, when: chrono::DateTime<chrono::Ut
 }
 
 async fn stored_imports(app: &TestApp) -> i64 {
-    db_i64(app, "SELECT COUNT(*) FROM roster_imports").await
+    app.sql_count("SELECT COUNT(*) FROM roster_imports").await
 }
 
 /// Uploads `content` and returns the status and the validation message, if any.
@@ -440,7 +416,7 @@ async fn an_applied_import_keeps_only_its_summary(app: TestApp) {
     let import = upload_ok(&lead, &id, "employer-list.csv").await;
     let content =
         format!("SELECT CAST(length(content) AS BIGINT) FROM roster_imports WHERE id = {import}");
-    assert!(db_i64(&app, &content).await > 0, "kept until applied");
+    assert!(app.sql_count(&content).await > 0, "kept until applied");
     let outcome = lead
         .call_ok(
             "roster/apply",
@@ -454,15 +430,14 @@ async fn an_applied_import_keeps_only_its_summary(app: TestApp) {
         .await;
     assert_eq!(outcome["added"], 3);
     assert_eq!(
-        db_i64(&app, &content).await,
+        app.sql_count(&content).await,
         0,
         "the list is gone once applied"
     );
     assert_eq!(
-        db_i64(
-            &app,
-            &format!("SELECT row_count * 100 + new_count FROM roster_imports WHERE id = {import}")
-        )
+        app.sql_count(&format!(
+            "SELECT row_count * 100 + new_count FROM roster_imports WHERE id = {import}"
+        ))
         .await,
         303,
         "the summary stays"
@@ -501,19 +476,18 @@ async fn an_abandoned_import_is_purged_after_a_day(app: TestApp) {
         format!("SELECT CAST(length(content) AS BIGINT) FROM roster_imports WHERE id = {import}")
     };
     assert_eq!(
-        db_i64(&app, &content(&old)).await,
+        app.sql_count(&content(&old)).await,
         0,
         "the abandoned list is deleted"
     );
     assert!(
-        db_i64(&app, &content(&fresh)).await > 0,
+        app.sql_count(&content(&fresh)).await > 0,
         "a fresh one is kept"
     );
     assert_eq!(
-        db_i64(
-            &app,
-            &format!("SELECT row_count FROM roster_imports WHERE id = {old}")
-        )
+        app.sql_count(&format!(
+            "SELECT row_count FROM roster_imports WHERE id = {old}"
+        ))
         .await,
         3,
         "its summary stays"

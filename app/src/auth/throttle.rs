@@ -11,8 +11,10 @@
 //! account from their address does not lock its owner out from theirs; repeated
 //! lockouts of the same pair double in length up to [`MAX_LOCK_MINUTES`]. Each
 //! lockout is written to the audit log of every campaign the account belongs to, for
-//! the leads to see. Per address, [`MAX_PER_ADDRESS`] guesses and new accounts are
-//! allowed across all accounts.
+//! the leads to see. Per address, [`MAX_PER_ADDRESS`] wrong guesses are allowed across
+//! all accounts, and [`MAX_NEW_ACCOUNTS_PER_ADDRESS`] new accounts: the two are counted
+//! apart, so a meeting where everyone on one Wi-Fi creates an account never stops
+//! anyone there from signing in.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -21,8 +23,11 @@ use crate::store::{AppState, AttemptKind, AttemptOutcome, AuditEvent, NewAttempt
 
 /// Failed guesses allowed per account and client address in the window.
 pub const MAX_PER_ACCOUNT: i64 = 5;
-/// Failed guesses (at any accounts) and new accounts allowed per client address.
+/// Failed guesses (at any accounts) allowed per client address.
 pub const MAX_PER_ADDRESS: i64 = 20;
+/// Accounts created from invites per client address: a committee meeting behind one
+/// address onboards this many in a window; more is spam.
+pub const MAX_NEW_ACCOUNTS_PER_ADDRESS: i64 = 40;
 pub const WINDOW_MINUTES: i64 = 15;
 /// The first lockout; each further one (within a day) doubles it, up to the cap.
 pub const FIRST_LOCK_MINUTES: i64 = 15;
@@ -46,14 +51,16 @@ pub fn admits(
     locked_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    let guesses_ok = match kind {
-        // Creating an account guesses nothing about an existing one.
-        AttemptKind::CreateAccount => true,
+    match kind {
+        // Creating an account guesses nothing about an existing one; `by_address`
+        // counts the accounts created from the address.
+        AttemptKind::CreateAccount => by_address <= MAX_NEW_ACCOUNTS_PER_ADDRESS,
         AttemptKind::SignIn | AttemptKind::PasswordCheck => {
-            by_account <= MAX_PER_ACCOUNT && locked_until.is_none_or(|until| until <= now)
+            by_account <= MAX_PER_ACCOUNT
+                && locked_until.is_none_or(|until| until <= now)
+                && by_address <= MAX_PER_ADDRESS
         }
-    };
-    guesses_ok && by_address <= MAX_PER_ADDRESS
+    }
 }
 
 /// A reserved attempt: say how it went with [`Attempt::failed`] or [`Attempt::succeeded`].
@@ -249,6 +256,13 @@ mod tests {
         let kind = AttemptKind::CreateAccount;
         let locked = Some(now + Duration::minutes(5));
         assert!(admits(kind, 99, 1, locked, now));
-        assert!(!admits(kind, 1, MAX_PER_ADDRESS + 1, None, now));
+        assert!(admits(kind, 1, MAX_NEW_ACCOUNTS_PER_ADDRESS, None, now));
+        assert!(!admits(
+            kind,
+            1,
+            MAX_NEW_ACCOUNTS_PER_ADDRESS + 1,
+            None,
+            now
+        ));
     }
 }

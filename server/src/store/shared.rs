@@ -25,6 +25,27 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            /// An organizer's scope: one row per area.
+            async fn insert_member_areas(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                campaign_id: i64,
+                user_id: i64,
+                area_ids: &[i64],
+            ) -> app::store::StoreResult<()> {
+                for area in area_ids {
+                    sqlx::query(
+                        "INSERT INTO membership_areas (campaign_id, user_id, area_id) VALUES ($1, $2, $3)",
+                    )
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .bind(area)
+                    .execute(&mut **tx)
+                    .await
+                    .map_err($crate::store::map_err)?;
+                }
+                Ok(())
+            }
+
             /// Appends the change's audit row and commits both.
             async fn commit_audited(
                 mut tx: sqlx::Transaction<'_, $db>,
@@ -624,17 +645,7 @@ macro_rules! impl_store {
                     .await
                     .map_err($crate::store::map_err)?;
                 if role == app::domain::Role::Organizer {
-                    for area in area_ids {
-                        sqlx::query(
-                            "INSERT INTO membership_areas (campaign_id, user_id, area_id) VALUES ($1, $2, $3)",
-                        )
-                        .bind(campaign_id)
-                        .bind(user_id)
-                        .bind(area)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err($crate::store::map_err)?;
-                    }
+                    Self::insert_member_areas(&mut tx, campaign_id, user_id, area_ids).await?;
                 }
                 Self::commit_audited(tx, audit).await
             }
@@ -785,17 +796,8 @@ macro_rules! impl_store {
                 .await
                 .map_err($crate::store::map_err)?;
                 if role == app::domain::Role::Organizer {
-                    for area in app::domain::access::parse_area_ids(&area_ids).unwrap_or_default() {
-                        sqlx::query(
-                            "INSERT INTO membership_areas (campaign_id, user_id, area_id) VALUES ($1, $2, $3)",
-                        )
-                        .bind(campaign_id)
-                        .bind(user_id)
-                        .bind(area)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err($crate::store::map_err)?;
-                    }
+                    let areas = app::domain::access::parse_area_ids(&area_ids).unwrap_or_default();
+                    Self::insert_member_areas(&mut tx, campaign_id, user_id, &areas).await?;
                 }
                 sqlx::query(
                     "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
@@ -941,9 +943,15 @@ macro_rules! impl_store {
                 .fetch_one(&self.pool)
                 .await
                 .map_err($crate::store::map_err)?;
+                // Guesses and new accounts are limited apart (see the throttle).
                 let by_address = sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM auth_attempts WHERE client_ip = $1 AND at > $2 \
-                     AND outcome IN ('pending', 'failed', 'created')",
+                    if a.kind == app::store::AttemptKind::CreateAccount {
+                        "SELECT COUNT(*) FROM auth_attempts WHERE client_ip = $1 AND at > $2 \
+                         AND kind = 'create_account' AND outcome IN ('pending', 'created')"
+                    } else {
+                        "SELECT COUNT(*) FROM auth_attempts WHERE client_ip = $1 AND at > $2 \
+                         AND kind <> 'create_account' AND outcome IN ('pending', 'failed')"
+                    },
                 )
                 .bind(&a.client_ip)
                 .bind(a.since)

@@ -165,7 +165,10 @@ pub fn local_path(raw: &str) -> String {
         && raw.starts_with('/')
         && !raw.starts_with("//")
         && !raw.contains('\\')
-        && !raw.chars().any(char::is_control);
+        // Visible ASCII only: a space, a control character, a text-direction override or
+        // any other non-ASCII character is no path a link of ours makes, and a header
+        // value cannot carry it (the redirect would fail after the session is made).
+        && raw.bytes().all(|b| b.is_ascii_graphic());
     if ok {
         raw.to_owned()
     } else {
@@ -253,6 +256,9 @@ mod tests {
             "/x\u{7f}",
             "/x\u{85}",
             "/x\u{9b}",
+            "/x\u{202e}",
+            "/caf\u{e9}",
+            "/a b",
             " /x",
             "\t//evil.example",
             "javascript:alert(1)",

@@ -191,6 +191,14 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Forgets attempts made before `before`, and lockouts made before it that have
+    /// ended by `now` (every request adds a row: without this the table only grows).
+    /// Returns how many rows it deleted.
+    async fn prune_auth_history(
+        &self,
+        before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 
     // The workplace map
     async fn create_area(

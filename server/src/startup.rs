@@ -126,7 +126,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, backend = self.state.store.backend(), "rankfile is listening");
-        let sweeper = tokio::spawn(sweep_abandoned_uploads(self.state.store.clone()));
+        let sweeper = tokio::spawn(sweep_old_personal_data(self.state.store.clone()));
         let served = axum::serve(
             self.listener,
             self.router
@@ -149,7 +149,7 @@ impl Application {
 /// Deletes the files of imports left pending for more than a day
 /// (`ABANDONED_AFTER_HOURS`), at start-up and then every hour, keeping each import's
 /// summary (an employer's list is personal data).
-async fn sweep_abandoned_uploads(store: Arc<dyn Store>) {
+async fn sweep_old_personal_data(store: Arc<dyn Store>) {
     let mut every = tokio::time::interval(UPLOAD_SWEEP_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -164,6 +164,15 @@ async fn sweep_abandoned_uploads(store: Arc<dyn Store>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(files = n, "deleted abandoned roster uploads"),
             Err(err) => tracing::error!(error = ?err, "sweeping abandoned roster uploads"),
+        }
+        // Sign-in attempts and lockouts matter for a day (the longest lock, and the memory
+        // that doubles the next one); after that they are only growth.
+        let now = chrono::Utc::now();
+        let day_ago = now - chrono::TimeDelta::hours(app::auth::throttle::LOCK_MEMORY_HOURS);
+        match store.prune_auth_history(day_ago, now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "forgot old sign-in attempts and lockouts"),
+            Err(err) => tracing::error!(error = ?err, "pruning sign-in attempts"),
         }
     }
 }

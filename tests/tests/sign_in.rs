@@ -14,6 +14,7 @@ stories!(
     sign_in_sends_the_browser_only_to_this_site,
     lockouts_of_the_same_address_grow_longer,
     new_accounts_count_against_the_address,
+    old_attempts_and_ended_lockouts_are_forgotten,
 );
 
 /// Signs in as the hydrated app does, from a fresh browser, as `forwarded_for` (via the proxy).
@@ -277,5 +278,50 @@ async fn new_accounts_count_against_the_address(app: TestApp) {
         )
         .await;
     assert!(res.status().is_success(), "{}", res.status());
+    app.stop().await;
+}
+
+async fn old_attempts_and_ended_lockouts_are_forgotten(app: TestApp) {
+    // Two wrong passwords today, and history from long ago.
+    for _ in 0..2 {
+        let res = app
+            .browser()
+            .call(
+                "auth/sign_in",
+                &[
+                    ("email", "someone@example.org"),
+                    ("password", "wrong password here"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+    }
+    app.sql(
+        "INSERT INTO auth_attempts (kind, email, client_ip, outcome, at) \
+         VALUES ('sign_in', 'old@example.org', '10.0.0.1', 'failed', '2020-01-01T00:00:00+00:00'); \
+         INSERT INTO auth_lockouts (email, client_ip, at, locked_until) \
+         VALUES ('old@example.org', '10.0.0.1', '2020-01-01T00:00:00+00:00', '2020-01-01T00:15:00+00:00'); \
+         INSERT INTO auth_lockouts (email, client_ip, at, locked_until) \
+         VALUES ('long@example.org', '10.0.0.2', '2020-01-01T00:00:00+00:00', '2999-01-01T00:00:00+00:00')",
+    )
+    .await
+    .expect("old history");
+    let now = chrono::Utc::now();
+    let deleted = app
+        .store
+        .prune_auth_history(now - chrono::TimeDelta::hours(24), now)
+        .await
+        .expect("prune");
+    assert_eq!(deleted, 2, "the old attempt and the ended lockout");
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM auth_attempts").await,
+        2,
+        "today's attempts stay"
+    );
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM auth_lockouts").await,
+        1,
+        "a lockout still running stays, however old"
+    );
     app.stop().await;
 }

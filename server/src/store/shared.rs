@@ -1038,6 +1038,28 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn prune_auth_history(
+                &self,
+                before: chrono::DateTime<chrono::Utc>,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> app::store::StoreResult<u64> {
+                let attempts = sqlx::query("DELETE FROM auth_attempts WHERE at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::store::map_err)?
+                    .rows_affected();
+                let lockouts =
+                    sqlx::query("DELETE FROM auth_lockouts WHERE at < $1 AND locked_until < $2")
+                        .bind(before)
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await
+                        .map_err($crate::store::map_err)?
+                        .rows_affected();
+                Ok(attempts + lockouts)
+            }
+
             async fn audit(&self, e: &app::store::AuditEvent) -> app::store::StoreResult<()> {
                 sqlx::query($crate::store::INSERT_AUDIT)
                 .bind(chrono::Utc::now())

@@ -73,7 +73,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::Migrate => {
-            let store = crate::store::open(&settings.database_url).await?;
+            let store =
+                crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
             println!(
                 "{} database at {} is up to date",
                 store.backend(),
@@ -82,7 +83,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { force, coworkers } => {
-            let store = crate::store::open(&settings.database_url).await?;
+            let store =
+                crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
             match crate::demo::seed(store.as_ref(), force, coworkers).await? {
                 Some(name) => println!("demo campaign '{name}' created"),
                 None => println!("the database already has campaigns; demo not added again"),
@@ -101,7 +103,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User {
             command: UserCommand::Create { email, lead_of },
         } => {
-            let store = crate::store::open(&settings.database_url).await?;
+            let store =
+                crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
             let password = read_password()?;
             let outcome =
                 crate::users::create_user(store.as_ref(), &email, &password, lead_of.as_deref())

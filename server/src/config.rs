@@ -149,6 +149,18 @@ pub struct Settings {
     pub max_concurrent_hashes: usize,
     /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
     pub trusted_proxies: crate::proxies::TrustedProxies,
+    /// SQLite's `synchronous`: `Full` (the default) syncs every commit to disk, so a
+    /// one-on-one acknowledged to a phone survives a power cut; `Normal` may lose the
+    /// last commits then (never on a crash of the process alone).
+    pub sqlite_synchronous: SqliteSync,
+}
+
+/// How SQLite waits for the disk at each commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    #[default]
+    Full,
+    Normal,
 }
 
 /// What a configuration file may hold; every key optional.
@@ -165,6 +177,7 @@ struct FileSettings {
     jwt_secret: Option<String>,
     max_concurrent_hashes: Option<usize>,
     trusted_proxies: Option<String>,
+    sqlite_synchronous: Option<String>,
 }
 
 impl Settings {
@@ -296,7 +309,20 @@ impl Settings {
             )
         })?;
 
+        let sqlite_synchronous =
+            match pick("RANKFILE_SQLITE_SYNCHRONOUS", from_file.sqlite_synchronous).as_deref() {
+                None | Some("full") => SqliteSync::Full,
+                Some("normal") => SqliteSync::Normal,
+                Some(_) => {
+                    return Err(invalid(
+                        "RANKFILE_SQLITE_SYNCHRONOUS",
+                        "must be full (the default) or normal",
+                    ))
+                }
+            };
+
         Ok(Settings {
+            sqlite_synchronous,
             trusted_proxies,
             public_url,
             jwt_secret,
@@ -394,6 +420,21 @@ mod tests {
         let shown = format!("{url} {url:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("db.internal:5432/rankfile"));
+    }
+
+    #[test]
+    fn sqlite_syncs_every_commit_unless_told_otherwise() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
+        let s = Settings::from_sources(None, &env(&[("RANKFILE_SQLITE_SYNCHRONOUS", "normal")]))
+            .unwrap();
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Normal);
+        let err = Settings::from_sources(None, &env(&[("RANKFILE_SQLITE_SYNCHRONOUS", "off")]))
+            .unwrap_err();
+        assert!(
+            err.to_string().starts_with("RANKFILE_SQLITE_SYNCHRONOUS"),
+            "{err}"
+        );
     }
 
     #[test]

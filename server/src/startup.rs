@@ -57,7 +57,7 @@ impl Application {
         extra: Router<AppState>,
     ) -> anyhow::Result<Self> {
         crate::files::secure_data_dir(settings)?;
-        let store = crate::store::open(&settings.database_url).await?;
+        let store = crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
         crate::files::restrict_files(settings)?;
         Self::build_with_store_and_routes(settings, store, extra).await
     }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use axum::routing::post;
 use axum::{Form, Json, Router};
-use rankfile_tests::{spawn_app, Backend, Browser, TestApp};
+use rankfile_tests::{spawn_app, spawn_app_with, Backend, Browser, TestApp};
 use serde_json::Value;
 
 /// Signed-in organizers (clients) the requests rotate over.
@@ -196,7 +196,11 @@ async fn app_target(app: &TestApp, name: &str) -> Target {
         clients.push(org.client);
     }
     Target {
-        tag: name.to_lowercase(),
+        tag: name
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect(),
         url: format!("{}/api/conversations/log", app.address),
         clients,
         campaign: id,
@@ -779,8 +783,18 @@ async fn run() {
     };
 
     let mut apps = Vec::new();
+    // SQLite as shipped (synchronous=FULL: every commit on disk before the answer), then
+    // with NORMAL, which it used before: the cost of surviving a power cut, in one run.
     let sqlite = spawn_app(Backend::Sqlite).await.expect("sqlite app");
-    apps.push(measure_app(&sqlite, "SQLite", rate, warmup, secs).await);
+    apps.push(measure_app(&sqlite, "SQLite (synchronous=FULL)", rate, warmup, secs).await);
+    sqlite.stop().await;
+    let sqlite = spawn_app_with(
+        Backend::Sqlite,
+        &[("RANKFILE_SQLITE_SYNCHRONOUS", "normal")],
+    )
+    .await
+    .expect("sqlite app");
+    apps.push(measure_app(&sqlite, "SQLite (synchronous=NORMAL)", rate, warmup, secs).await);
     sqlite.stop().await;
     match spawn_app(Backend::Postgres).await {
         Some(pg) => {

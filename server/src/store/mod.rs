@@ -16,9 +16,12 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Opens the database named by `url` and applies pending migrations.
-pub async fn open(url: &DatabaseUrl) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn open(
+    url: &DatabaseUrl,
+    sqlite_sync: crate::config::SqliteSync,
+) -> anyhow::Result<Arc<dyn Store>> {
     Ok(match url {
-        DatabaseUrl::Sqlite(_) => Arc::new(SqliteStore::open(url).await?),
+        DatabaseUrl::Sqlite(_) => Arc::new(SqliteStore::open(url, sqlite_sync).await?),
         DatabaseUrl::Postgres(_) => Arc::new(PgStore::open(url).await?),
     })
 }

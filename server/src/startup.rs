@@ -87,12 +87,14 @@ impl Application {
                 TokenKeys::load_or_generate(&settings.data_dir)?
             }
         };
-        let public_url = if settings.addr.port() == 0 {
-            // Tests bind port 0: links must name the port actually bound.
-            format!("http://{}", listener.local_addr()?)
-        } else {
-            settings.public_url.clone()
-        };
+        let public_url =
+            if settings.addr.port() == 0 && !settings.public_url.starts_with("https://") {
+                // Tests bind port 0: links must name the port actually bound (unless a story
+                // sets an https public URL, to see what a deployment behind TLS answers).
+                format!("http://{}", listener.local_addr()?)
+            } else {
+                settings.public_url.clone()
+            };
         let state = AppState {
             store,
             leptos_options,

@@ -10,6 +10,55 @@ stories!(
     a_one_on_one_sent_many_times_at_once_is_stored_once,
 );
 
+mod behind_tls {
+    use rankfile_tests::{stories, TestApp, PASSWORD};
+
+    stories!(
+        settings = &[("RANKFILE_PUBLIC_URL", "https://rankfile.example.org")];
+        cookies_are_secure_and_host_prefixed_over_https,
+    );
+
+    async fn cookies_are_secure_and_host_prefixed_over_https(app: TestApp) {
+        app.create_user("ana@example.org", Some("Riverside")).await;
+        let res = app
+            .browser()
+            .call(
+                "auth/sign_in",
+                &[("email", "ana@example.org"), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(res.status().is_success(), "{}", res.status());
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        for name in ["__Host-rf_access=", "__Host-rf_refresh="] {
+            let cookie = cookies
+                .iter()
+                .find(|c| c.starts_with(name))
+                .unwrap_or_else(|| panic!("{name} in {cookies:?}"));
+            for part in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+                assert!(cookie.contains(part), "{name} lacks {part}: {cookie}");
+            }
+            assert!(
+                !cookie.contains("Domain="),
+                "__Host- cookies name no domain"
+            );
+        }
+        assert!(
+            !cookies.iter().any(|c| c.starts_with("rf_access=")),
+            "no unprefixed cookie over https"
+        );
+        assert_eq!(
+            res.headers()["strict-transport-security"],
+            "max-age=63072000; includeSubDomains"
+        );
+        app.stop().await;
+    }
+}
+
 async fn no_page_or_answer_can_be_framed(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     for res in [

@@ -123,7 +123,8 @@ pub trait Store: Send + Sync + 'static {
     async fn count_leads(&self, campaign_id: i64) -> StoreResult<i64>;
 
     // Invites
-    async fn create_invite(&self, invite: &NewInvite) -> StoreResult<i64>;
+    /// Creates an invite with `audit` in one transaction (`{id}` becomes the invite's id).
+    async fn create_invite(&self, invite: &NewInvite, audit: &AuditEvent) -> StoreResult<i64>;
     async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>>;
     /// Spends a live invite and makes `user_id` a member with its role, writing the
     /// `member.joined` audit row, all in one transaction: the invite is spent by a
@@ -143,19 +144,15 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>>;
     /// Revokes an open invite of the campaign; false if there was none to revoke.
+    /// Revokes an unused invite with `audit` in one transaction; false (and nothing
+    /// written) when it was used, revoked or is not in the campaign.
     async fn revoke_invite(
         &self,
         campaign_id: i64,
         invite_id: i64,
         now: DateTime<Utc>,
+        audit: &AuditEvent,
     ) -> StoreResult<bool>;
-    /// Keeps an invite's raw token until `until`, for [`Store::take_invite_reveal`].
-    async fn set_invite_reveal(
-        &self,
-        invite_id: i64,
-        token: &str,
-        until: DateTime<Utc>,
-    ) -> StoreResult<()>;
     /// The kept raw token of an invite `created_by` made, once: it is cleared as it is read.
     async fn take_invite_reveal(
         &self,
@@ -510,6 +507,9 @@ pub struct NewInvite {
     pub created_by: i64,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// The raw token, kept until then for [`Store::take_invite_reveal`] (a link made
+    /// without JavaScript is shown once from the server, never put in a URL).
+    pub reveal: Option<(String, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone)]

@@ -301,16 +301,26 @@ pub async fn one_time_lead_link(
     let (token, token_hash) = app::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
     store
-        .create_invite(&NewInvite {
-            campaign_id: campaign.id,
-            token_hash,
-            role: Role::Lead,
-            area_ids: Vec::new(),
-            note: "demo lead (printed by rankfile demo)".into(),
-            created_by: issuer,
-            now,
-            expires_at: now + chrono::Duration::hours(app::api::members::INVITE_TTL_HOURS),
-        })
+        .create_invite(
+            &NewInvite {
+                campaign_id: campaign.id,
+                token_hash,
+                role: Role::Lead,
+                area_ids: Vec::new(),
+                note: "demo lead (printed by rankfile demo)".into(),
+                created_by: issuer,
+                now,
+                expires_at: now + chrono::Duration::hours(app::api::members::INVITE_TTL_HOURS),
+                reveal: None,
+            },
+            &AuditEvent {
+                campaign_id: Some(campaign.id),
+                action: "member.invited".into(),
+                record: "invite:{id}".into(),
+                detail: "role=lead demo".into(),
+                ..Default::default()
+            },
+        )
         .await?;
     Ok(Some(format!("{}/invite/{token}", settings.public_url)))
 }

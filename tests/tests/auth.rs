@@ -403,16 +403,20 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     let now = chrono::Utc::now();
     let creator = lead.call_ok("auth/me", &[]).await["id"].as_i64().unwrap();
     app.store
-        .create_invite(&NewInvite {
-            campaign_id: campaign,
-            token_hash: hash,
-            role: Role::Lead,
-            area_ids: vec![],
-            note: String::new(),
-            created_by: creator,
-            now: now - chrono::Duration::hours(80),
-            expires_at: now - chrono::Duration::hours(8),
-        })
+        .create_invite(
+            &NewInvite {
+                campaign_id: campaign,
+                token_hash: hash,
+                role: Role::Lead,
+                area_ids: vec![],
+                note: String::new(),
+                created_by: creator,
+                now: now - chrono::Duration::hours(80),
+                expires_at: now - chrono::Duration::hours(8),
+                reveal: None,
+            },
+            &app::store::AuditEvent::default(),
+        )
         .await
         .unwrap();
     assert_eq!(

@@ -159,6 +159,18 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
         .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
         .await;
     let org_id = app.member_id(&lead, campaign, "org@example.org").await;
+    lead.new_invite(campaign, "viewer", "").await;
+    let open_invites = || async {
+        lead.call_ok("members/list_invites", &[("campaign_id", &id)])
+            .await
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].to_string())
+            .collect::<Vec<_>>()
+    };
+    let invites_before = open_invites().await;
+    assert_eq!(invites_before.len(), 1);
     refuse_audit_of(
         &app,
         &[
@@ -170,6 +182,8 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
             "tie.added",
             "area.created",
             "coworker.archived",
+            "member.invited",
+            "member.invite_revoked",
         ],
     )
     .await;
@@ -271,7 +285,29 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
     )
     .await;
 
+    refused(
+        lead.call(
+            "members/invite",
+            &[("campaign_id", &id), ("role", "organizer")],
+        )
+        .await,
+    )
+    .await;
+    refused(
+        lead.call(
+            "members/revoke_invite",
+            &[("campaign_id", &id), ("invite_id", &invites_before[0])],
+        )
+        .await,
+    )
+    .await;
+
     // Nothing changed.
+    assert_eq!(
+        open_invites().await,
+        invites_before,
+        "no invite made or revoked"
+    );
     let record = lead
         .call_ok(
             "coworkers/get",

@@ -77,37 +77,39 @@ pub async fn create_invite(
     }
     let (token, token_hash) = crate::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
+    let plain = crate::auth::guard::is_plain_form_post();
     let id = caller
         .state
         .store
-        .create_invite(&NewInvite {
-            campaign_id,
-            token_hash,
-            role,
-            area_ids,
-            note,
-            created_by: caller.user.id,
-            now,
-            expires_at: now + chrono::Duration::hours(INVITE_TTL_HOURS),
-        })
-        .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.invited",
-            format!("invite:{id}"),
-            format!("role={}", role.as_str()),
+        .create_invite(
+            &NewInvite {
+                campaign_id,
+                token_hash,
+                role,
+                area_ids,
+                note,
+                created_by: caller.user.id,
+                now,
+                expires_at: now + chrono::Duration::hours(INVITE_TTL_HOURS),
+                // Without JavaScript the answer cannot ride the redirect, and a token in
+                // a URL ends up in history and logs: the row keeps it briefly, the page
+                // shows it once.
+                reveal: plain.then(|| {
+                    (
+                        token.clone(),
+                        now + chrono::Duration::minutes(REVEAL_MINUTES),
+                    )
+                }),
+            },
+            &caller.event(
+                Some(campaign_id),
+                "member.invited",
+                "invite:{id}",
+                format!("role={}", role.as_str()),
+            ),
         )
         .await?;
-    if crate::auth::guard::is_plain_form_post() {
-        // Without JavaScript the answer cannot ride the redirect, and a token in a URL
-        // ends up in history and logs: the row keeps it briefly, the page shows it once.
-        let until = now + chrono::Duration::minutes(REVEAL_MINUTES);
-        caller
-            .state
-            .store
-            .set_invite_reveal(id, &token, until)
-            .await?;
+    if plain {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/members?shown={id}"));
     }
     Ok(format!(
@@ -173,24 +175,22 @@ pub async fn revoke_invite(campaign_id: i64, invite_id: i64) -> Result<(), AppEr
     use crate::domain::Role;
 
     let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let event = caller.event(
+        Some(campaign_id),
+        "member.invite_revoked",
+        format!("invite:{invite_id}"),
+        "",
+    );
     if !caller
         .state
         .store
-        .revoke_invite(campaign_id, invite_id, chrono::Utc::now())
+        .revoke_invite(campaign_id, invite_id, chrono::Utc::now(), &event)
         .await?
     {
         return Err(AppError::Conflict(
             "That invite was already used, revoked or is not in this campaign.".into(),
         ));
     }
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.invite_revoked",
-            format!("invite:{invite_id}"),
-            "",
-        )
-        .await?;
     Ok(())
 }
 

@@ -713,10 +713,16 @@ macro_rules! impl_store {
                 .map_err($crate::store::map_err)
             }
 
-            async fn create_invite(&self, i: &app::store::NewInvite) -> app::store::StoreResult<i64> {
-                sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO invites (campaign_id, token_hash, role, area_ids, note, created_by, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            async fn create_invite(
+                &self,
+                i: &app::store::NewInvite,
+                audit: &app::store::AuditEvent,
+            ) -> app::store::StoreResult<i64> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let id = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO invites (campaign_id, token_hash, role, area_ids, note, created_by, created_at, \
+                     expires_at, reveal_token, reveal_until) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 )
                 .bind(i.campaign_id)
                 .bind(&i.token_hash)
@@ -726,9 +732,13 @@ macro_rules! impl_store {
                 .bind(i.created_by)
                 .bind(i.now)
                 .bind(i.expires_at)
-                .fetch_one(&self.pool)
+                .bind(i.reveal.as_ref().map(|(token, _)| token.as_str()))
+                .bind(i.reveal.as_ref().map(|(_, until)| *until))
+                .fetch_one(&mut *tx)
                 .await
-                .map_err($crate::store::map_err)
+                .map_err($crate::store::map_err)?;
+                Self::commit_audited(tx, &audit.for_new(id)).await?;
+                Ok(id)
             }
 
             async fn invite(&self, token_hash: &str) -> app::store::StoreResult<Option<app::store::InviteRecord>> {
@@ -850,7 +860,9 @@ macro_rules! impl_store {
                 campaign_id: i64,
                 invite_id: i64,
                 now: chrono::DateTime<chrono::Utc>,
+                audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<bool> {
+                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query(
                     "UPDATE invites SET revoked_at = $1, reveal_token = NULL, reveal_until = NULL \
                      WHERE id = $2 AND campaign_id = $3 AND used_at IS NULL AND revoked_at IS NULL",
@@ -858,27 +870,15 @@ macro_rules! impl_store {
                 .bind(now)
                 .bind(invite_id)
                 .bind(campaign_id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err($crate::store::map_err)?
                 .rows_affected();
-                Ok(done == 1)
-            }
-
-            async fn set_invite_reveal(
-                &self,
-                invite_id: i64,
-                token: &str,
-                until: chrono::DateTime<chrono::Utc>,
-            ) -> app::store::StoreResult<()> {
-                sqlx::query("UPDATE invites SET reveal_token = $1, reveal_until = $2 WHERE id = $3")
-                    .bind(token)
-                    .bind(until)
-                    .bind(invite_id)
-                    .execute(&self.pool)
-                    .await
-                    .map_err($crate::store::map_err)?;
-                Ok(())
+                if done != 1 {
+                    return Ok(false);
+                }
+                Self::commit_audited(tx, audit).await?;
+                Ok(true)
             }
 
             async fn take_invite_reveal(

@@ -318,26 +318,7 @@ impl TestApp {
 
     /// One number from the database, e.g. `SELECT COUNT(*) FROM …`.
     pub async fn sql_count(&self, query: &str) -> i64 {
-        match self.backend {
-            Backend::Sqlite => {
-                let mut db = sqlx::SqliteConnection::connect(&self.database_url)
-                    .await
-                    .expect("sqlite");
-                sqlx::query_scalar::<_, i64>(query)
-                    .fetch_one(&mut db)
-                    .await
-                    .expect("count")
-            }
-            Backend::Postgres => {
-                let mut db = PgConnection::connect(&self.database_url)
-                    .await
-                    .expect("postgres");
-                sqlx::query_scalar::<_, i64>(query)
-                    .fetch_one(&mut db)
-                    .await
-                    .expect("count")
-            }
-        }
+        sql_count_at(self.backend, &self.database_url, query).await
     }
 
     /// The data folder this server was given (the SQLite file and jwt.key live there).
@@ -498,6 +479,47 @@ pub async fn spawn_app_with_routes(
         data_dir,
         pg_database,
     })
+}
+
+/// One number from the database at `url`, below any app (for stories that run the
+/// server as another process).
+pub async fn sql_count_at(backend: Backend, url: &str, query: &str) -> i64 {
+    match backend {
+        Backend::Sqlite => {
+            let mut db = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
+            sqlx::query_scalar::<_, i64>(query)
+                .fetch_one(&mut db)
+                .await
+                .expect(query)
+        }
+        Backend::Postgres => {
+            let mut db = PgConnection::connect(url).await.expect("postgres");
+            sqlx::query_scalar::<_, i64>(query)
+                .fetch_one(&mut db)
+                .await
+                .expect(query)
+        }
+    }
+}
+
+/// The first column of every row, as text, from the database at `url`.
+pub async fn sql_strings_at(backend: Backend, url: &str, query: &str) -> Vec<String> {
+    match backend {
+        Backend::Sqlite => {
+            let mut db = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
+            sqlx::query_scalar::<_, String>(query)
+                .fetch_all(&mut db)
+                .await
+                .expect(query)
+        }
+        Backend::Postgres => {
+            let mut db = PgConnection::connect(url).await.expect("postgres");
+            sqlx::query_scalar::<_, String>(query)
+                .fetch_all(&mut db)
+                .await
+                .expect(query)
+        }
+    }
 }
 
 /// The names in a list of people as the API answers it (`name`, or `coworker_name`).

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::CoworkerFields;
 use app::store::AuditEvent;
-use rankfile_tests::PASSWORD;
+use rankfile_tests::{sql_count_at, sql_strings_at, Backend, PASSWORD};
 use sqlx::{Connection, Executor};
 
 const LOGGERS: usize = 4;
@@ -221,45 +221,24 @@ async fn acknowledged_logs_survive_kill_9(postgres: bool) {
     // Started again on the same data: every acknowledged log is there exactly once.
     let mut child = start_child(&env);
     wait_until_up(&client, &base).await;
-    let (ids, ratings, audits): (Vec<String>, i64, i64) = if postgres {
-        let mut db = sqlx::PgConnection::connect(&database_url).await.unwrap();
-        (
-            sqlx::query_scalar("SELECT client_id FROM conversations")
-                .fetch_all(&mut db)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT COUNT(*) FROM assessments")
-                .fetch_one(&mut db)
-                .await
-                .unwrap(),
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'",
-            )
-            .fetch_one(&mut db)
-            .await
-            .unwrap(),
-        )
+    let backend = if postgres {
+        Backend::Postgres
     } else {
-        let mut db = sqlx::SqliteConnection::connect(&database_url)
-            .await
-            .unwrap();
-        (
-            sqlx::query_scalar("SELECT client_id FROM conversations")
-                .fetch_all(&mut db)
-                .await
-                .unwrap(),
-            sqlx::query_scalar("SELECT COUNT(*) FROM assessments")
-                .fetch_one(&mut db)
-                .await
-                .unwrap(),
-            sqlx::query_scalar(
-                "SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'",
-            )
-            .fetch_one(&mut db)
-            .await
-            .unwrap(),
-        )
+        Backend::Sqlite
     };
+    let ids = sql_strings_at(
+        backend,
+        &database_url,
+        "SELECT client_id FROM conversations",
+    )
+    .await;
+    let ratings = sql_count_at(backend, &database_url, "SELECT COUNT(*) FROM assessments").await;
+    let audits = sql_count_at(
+        backend,
+        &database_url,
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'",
+    )
+    .await;
     let mut stored: BTreeMap<&str, usize> = BTreeMap::new();
     for id in &ids {
         *stored.entry(id.as_str()).or_default() += 1;

@@ -8,7 +8,44 @@ stories!(
     no_page_or_answer_can_be_framed,
     ratings_are_append_only_below_the_app,
     a_one_on_one_sent_many_times_at_once_is_stored_once,
+    writes_that_read_first_all_succeed_at_once,
 );
+
+/// Writes that check before they write (an area's parent, a coworker's area) ran in
+/// SQLite transactions that could not wait for another writer: "database is locked".
+async fn writes_that_read_first_all_succeed_at_once(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let site = lead
+        .call_ok("areas/create", &[("campaign_id", &id), ("name", "Site")])
+        .await["id"]
+        .to_string();
+    let writes = (0..40).map(|n| {
+        let (lead, id, site) = (lead.clone(), id.clone(), site.clone());
+        async move {
+            let name = format!("Ward {n}");
+            let res = if n % 2 == 0 {
+                lead.call(
+                    "areas/create",
+                    &[("campaign_id", &id), ("name", &name), ("parent_id", &site)],
+                )
+                .await
+            } else {
+                lead.call(
+                    "coworkers/create",
+                    &[("campaign_id", &id), ("name", &name), ("area_id", &site)],
+                )
+                .await
+            };
+            res.status()
+        }
+    });
+    let statuses = all_at_once(writes).await;
+    assert!(statuses.iter().all(|s| s.is_success()), "{statuses:?}");
+    assert_eq!(app.sql_count("SELECT COUNT(*) FROM areas").await, 21);
+    assert_eq!(app.sql_count("SELECT COUNT(*) FROM coworkers").await, 20);
+    app.stop().await;
+}
 
 mod behind_tls {
     use rankfile_tests::{stories, TestApp, PASSWORD};

@@ -32,4 +32,11 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// A write transaction (PostgreSQL's row locks need nothing more).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+}
+
 impl_store!(PgStore, sqlx::Postgres, "postgres");

@@ -311,7 +311,7 @@ macro_rules! impl_store {
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Campaign> {
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let (id, name, created_at) = sqlx::query_as::<_, (i64, String, chrono::DateTime<chrono::Utc>)>(
                     "INSERT INTO campaigns (name, created_at) VALUES ($1, $2) \
                      RETURNING id, name, created_at",
@@ -373,7 +373,7 @@ macro_rules! impl_store {
                 password_hash: &str,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::CurrentUser> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let (id, email) = sqlx::query_as::<_, (i64, String)>(
                     "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) \
                      RETURNING id, email",
@@ -470,7 +470,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> app::store::StoreResult<app::store::Rotation> {
                 use app::store::Rotation;
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 // Only one request can win the swap: the UPDATE matches the current hash.
                 let current = sqlx::query_as::<_, (String, i64)>(
                     "UPDATE sessions SET refresh_hash = $1, rotated_at = $2 \
@@ -625,7 +625,7 @@ macro_rules! impl_store {
                 area_ids: &[i64],
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "INSERT INTO memberships (campaign_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (campaign_id, user_id) DO UPDATE SET role = excluded.role",
@@ -688,7 +688,7 @@ macro_rules! impl_store {
                 user_id: i64,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let removed = sqlx::query("DELETE FROM memberships WHERE campaign_id = $1 AND user_id = $2")
                     .bind(campaign_id)
                     .bind(user_id)
@@ -718,7 +718,7 @@ macro_rules! impl_store {
                 i: &app::store::NewInvite,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<i64> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO invites (campaign_id, token_hash, role, area_ids, note, created_by, created_at, \
                      expires_at, reveal_token, reveal_until) \
@@ -774,7 +774,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
                 client_ip: &str,
             ) -> app::store::StoreResult<app::store::JoinOutcome> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 // The write comes first, so SQLite takes its write lock before reading
                 // anything; concurrent joins wait here and then find the invite spent.
                 let spent = sqlx::query_as::<_, (i64, i64, String, String)>(
@@ -862,7 +862,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<bool> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query(
                     "UPDATE invites SET revoked_at = $1, reveal_token = NULL, reveal_until = NULL \
                      WHERE id = $2 AND campaign_id = $3 AND used_at IS NULL AND revoked_at IS NULL",
@@ -1129,7 +1129,7 @@ macro_rules! impl_store {
                 parent_id: Option<i64>,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Area> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 Self::check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO areas (campaign_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4) \
@@ -1165,7 +1165,7 @@ macro_rules! impl_store {
                 change: &app::store::AreaChange,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Area> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let tree = sqlx::query_as::<_, (i64, Option<i64>)>(
                     "SELECT id, parent_id FROM areas WHERE campaign_id = $1",
                 )
@@ -1241,7 +1241,7 @@ macro_rules! impl_store {
                 name: &str,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::Shift> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO shifts (campaign_id, name, position) \
                      VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
@@ -1272,7 +1272,7 @@ macro_rules! impl_store {
                 c: &app::domain::CoworkerFields,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<app::domain::CoworkerSummary> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
                 let id = Self::insert_coworker(&mut tx, campaign_id, c, None, chrono::Utc::now()).await?;
                 Self::commit_audited(tx, &audit.for_new(id)).await?;
@@ -1296,7 +1296,7 @@ macro_rules! impl_store {
                 coworkers: &[app::store::NewCoworker],
             ) -> app::store::StoreResult<Vec<i64>> {
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let mut ids = Vec::with_capacity(coworkers.len());
                 for c in coworkers {
                     ids.push(Self::insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, now).await?);
@@ -1368,7 +1368,7 @@ macro_rules! impl_store {
                 c: &app::domain::CoworkerFields,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 Self::check_coworker_refs(&mut tx, campaign_id, c).await?;
                 let done = sqlx::query(
                     "UPDATE coworkers SET name = $1, area_id = $2, shift_id = $3, job_title = $4, \
@@ -1412,7 +1412,7 @@ macro_rules! impl_store {
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query(
                     "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 AND id = $4",
                 )
@@ -1490,7 +1490,7 @@ macro_rules! impl_store {
                 tie: &app::store::NewTie,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<i64> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let id = Self::insert_tie(&mut tx, campaign_id, tie, chrono::Utc::now()).await?;
                 Self::commit_audited(tx, &audit.for_new(id)).await?;
                 Ok(id)
@@ -1498,7 +1498,7 @@ macro_rules! impl_store {
 
             async fn create_ties(&self, campaign_id: i64, ties: &[app::store::NewTie]) -> app::store::StoreResult<u64> {
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 for tie in ties {
                     Self::insert_tie(&mut tx, campaign_id, tie, now).await?;
                 }
@@ -1512,7 +1512,7 @@ macro_rules! impl_store {
                 tie_id: i64,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let done = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
                     .bind(campaign_id)
                     .bind(tie_id)
@@ -1582,7 +1582,7 @@ macro_rules! impl_store {
                 settings: &app::domain::organizing::CampaignSettings,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3 WHERE id = $4",
                 )
@@ -1605,7 +1605,7 @@ macro_rules! impl_store {
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<(i64, bool)> {
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let inserted = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO conversations (campaign_id, coworker_id, organizer_id, client_id, at, channel, \
                      issues, notes, ask, answer, rating_after, next_step, follow_up_on, created_at) \
@@ -1694,7 +1694,7 @@ macro_rules! impl_store {
                 rating: &app::store::NewAssessment,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 Self::insert_assessment(&mut tx, campaign_id, rating, None).await?;
                 Self::commit_audited(tx, audit).await
             }
@@ -1765,7 +1765,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "UPDATE conversations SET follow_up_done_at = $1 \
                      WHERE campaign_id = $2 AND id = $3 AND follow_up_done_at IS NULL",
@@ -1799,7 +1799,7 @@ macro_rules! impl_store {
                 now: chrono::DateTime<chrono::Utc>,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<()> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 sqlx::query(
                     "UPDATE commitments SET status = $1, resolved_at = $2, resolved_by = $3 \
                      WHERE campaign_id = $4 AND id = $5",
@@ -2021,7 +2021,7 @@ macro_rules! impl_store {
                 upload: &app::store::NewRoster,
                 audit: &app::store::AuditEvent,
             ) -> app::store::StoreResult<i64> {
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content, row_count) \
                      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -2092,7 +2092,7 @@ macro_rules! impl_store {
             ) -> app::store::StoreResult<app::store::RosterOutcome> {
                 use app::domain::roster::normalize_area;
                 let now = chrono::Utc::now();
-                let mut tx = self.pool.begin().await.map_err($crate::store::map_err)?;
+                let mut tx = self.begin_write().await.map_err($crate::store::map_err)?;
                 let claimed = sqlx::query(
                     "UPDATE roster_imports SET status = 'applied', applied_at = $1 \
                      WHERE campaign_id = $2 AND id = $3 AND status = 'pending'",

@@ -52,4 +52,14 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`).
+    /// A deferred one that reads first and then writes cannot wait for another writer:
+    /// it fails at once with "database is locked" (the busy timeout does not apply to
+    /// that upgrade), as a write during the start-up sweep showed.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
 impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");

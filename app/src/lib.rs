@@ -8,6 +8,7 @@ pub mod auth;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod islands;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -42,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <islands::IslandScripts options=options.clone() />
                 <MetaTags />
             </head>
             <body>
@@ -148,9 +149,10 @@ mod security_headers {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Browser tests wait for this before they click: a click before hydration
-    // would be a plain form post, which is the no-JS project's job to test.
+    // Only the islands (`crate::islands`) hydrate; the rest of the page is HTML. Leptos's
+    // script hydrates them after this returns, and each marks its own `<leptos-island>`
+    // with `data-hydrated`; `data-hydrated` here says the WebAssembly has loaded.
+    leptos::mount::hydrate_islands();
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute("data-hydrated", "true");
     }

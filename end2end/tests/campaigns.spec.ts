@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { signIn, submit, uniqueName } from "./helpers";
+import { noJs, signIn, submit, uniqueName } from "./helpers";
 
 // The same story runs hydrated and with JavaScript disabled (see playwright.config.ts).
 
@@ -66,12 +66,27 @@ test("the page makes no third-party requests", async ({ page }) => {
 
 test("hashed assets are precompressed and cached for a year", async ({ request }) => {
   const html = await (await request.get("/login", { headers: { accept: "text/html" } })).text();
-  const wasm = html.match(/href="(\/pkg\/rankfile\.[^"]+\.wasm)"/)?.[1];
-  expect(wasm, "the page preloads a hashed .wasm").toBeTruthy();
-  const res = await request.get(wasm!, { headers: { "accept-encoding": "br" } });
+  // The islands loader names the hashed bundle (it loads it only where a page has an island).
+  const wasm = html.match(/"pkg", "rankfile\.[^"]+", "(rankfile\.[^"]+)"\)/)?.[1];
+  expect(wasm, "the loader names a hashed .wasm").toBeTruthy();
+  const res = await request.get(`/pkg/${wasm}.wasm`, { headers: { "accept-encoding": "br" } });
   expect(res.status()).toBe(200);
   expect(res.headers()["content-encoding"]).toBe("br");
   expect(res.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   const page = await request.get("/favicon.ico");
   expect(page.headers()["cache-control"]).toBe("no-cache");
+});
+
+test("only a page with an island loads code", async ({ page }) => {
+  test.skip(noJs(), "without JavaScript nothing loads anywhere");
+  const code: string[] = [];
+  page.on("request", (req) => {
+    if (/\/pkg\/.*\.(js|wasm)$/.test(new URL(req.url()).pathname)) code.push(req.url());
+  });
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Chart" }).first().click();
+  await page.waitForLoadState("networkidle");
+  expect(code, "the campaigns list, the campaign and the chart send no code").toEqual([]);
+  await expect(page.locator("leptos-island")).toHaveCount(0);
 });

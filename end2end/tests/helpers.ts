@@ -9,12 +9,22 @@ export function noJs(): boolean {
   return info.project.use.javaScriptEnabled === false;
 }
 
-/** Waits until the WASM app has hydrated; returns at once when JavaScript is off. */
+/**
+ * Waits until the page's WebAssembly has loaded and every island on it has hydrated
+ * (each marks its own `<leptos-island>`); returns at once when JavaScript is off.
+ * Everything outside an island is plain HTML: it works the same either way.
+ */
 export async function waitForHydration(page: Page) {
   if (noJs()) return;
-  await page.waitForFunction(() => document.body.dataset.hydrated === "true", null, {
-    timeout: 15_000,
-  });
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.hydrated === "true" &&
+      Array.from(document.querySelectorAll("leptos-island")).every(
+        (island) => (island as HTMLElement).dataset.hydrated === "true",
+      ),
+    null,
+    { timeout: 15_000 },
+  );
 }
 
 /** Signs in through the sign-in page, as a person would. */
@@ -29,18 +39,21 @@ export async function signIn(page: Page, email = LEAD_EMAIL, password = LEAD_PAS
 }
 
 /**
- * Clicks a submit button and waits until what it started has finished: without
- * JavaScript, the form post's navigation (a reload right after the click would race
- * it: "Not attached to an active page"); hydrated, the server function's answer.
+ * Clicks a submit button and waits until what it started has finished. A form inside
+ * a hydrated island sends its server function itself: wait for the answer. Any other
+ * form (and every form without JavaScript) is posted by the browser: wait for the
+ * navigation (a reload right after the click would race it: "Not attached to an
+ * active page").
  */
 export async function submit(page: Page, button: Locator) {
-  if (noJs()) {
-    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
-  } else {
+  const inIsland = !noJs() && (await button.evaluate((b) => b.closest("leptos-island") !== null));
+  if (inIsland) {
     await Promise.all([
       page.waitForResponse((r) => r.url().includes("/api/") && r.request().method() === "POST"),
       button.click(),
     ]);
+  } else {
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), button.click()]);
   }
 }
 

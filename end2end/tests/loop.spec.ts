@@ -63,3 +63,64 @@ test("from My list to a saved one-on-one in a few taps", async ({ page }) => {
     await expect(page.getByTestId("coworker-rating")).toHaveText("2 · supporter");
   }
 });
+
+/** Signs in and opens the log form for a new coworker assigned to the lead. */
+async function openLogForm(page: Page): Promise<string> {
+  await signIn(page);
+  const name = await assignedCoworker(page);
+  await page.goto(page.url().replace(/\/coworkers\/(\d+)$/, "/coworkers/$1/log"));
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  return name;
+}
+
+test("a mistake on the log form is shown beside its field", async ({ page }) => {
+  await openLogForm(page);
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().includes("/api/conversations/log")) posts.push(r.url());
+  });
+  const form = page.getByTestId("log-form");
+  // An answer with no ask: the server's own rule, checked before anything is sent.
+  await form.getByLabel("Yes", { exact: true }).check();
+  await form.getByLabel("Notes").fill("Asked about the petition.");
+  if (noJs()) {
+    await submit(page, form.getByRole("button", { name: "Save" }));
+  } else {
+    await form.getByRole("button", { name: "Save" }).click();
+  }
+  await expect(page.locator("#log-ask-error")).toHaveText(
+    "Say what you asked, or leave the answer empty.",
+  );
+  await expect(page).toHaveURL(/\/log$/);
+  if (!noJs()) {
+    // In the island nothing was sent and nothing typed was lost.
+    expect(posts).toEqual([]);
+    await expect(form.getByLabel("Notes")).toHaveValue("Asked about the petition.");
+    // Mended, it saves.
+    await form.getByLabel("The ask (what you asked them to do)").fill("Sign the petition");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(page).toHaveURL(/\/my\?logged=\d+$/);
+    await expect(page.getByTestId("logged")).toHaveText("Saved the one-on-one.");
+  }
+});
+
+test("a one-on-one saved with no signal keeps what was typed", async ({ page, context }) => {
+  test.skip(noJs(), "without JavaScript the browser itself reports the failed post");
+  const name = await openLogForm(page);
+  const form = page.getByTestId("log-form");
+  await form.getByLabel("3 · undecided").check();
+  await form.getByLabel("Notes").fill("Night shift, worried about the new rota.");
+  await context.setOffline(true);
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("alert").filter({ hasText: "Could not reach the server" })).toBeVisible();
+  await expect(form.getByLabel("Notes")).toHaveValue("Night shift, worried about the new rota.");
+  await expect(form.getByLabel("3 · undecided")).toBeChecked();
+  // Back in signal: the same form, sent again, is stored once.
+  await context.setOffline(false);
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/my\?logged=\d+$/);
+  await page.goto(page.url().replace(/\/my\?.*$/, "/chart"));
+  await page.getByRole("link", { name: new RegExp(`${name}, 3 · undecided`) }).click();
+  await expect(page.getByTestId("conversations")).toContainText("Night shift, worried about the new rota.");
+});

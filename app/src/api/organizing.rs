@@ -95,10 +95,7 @@ pub async fn log_conversation(
     #[server(default)] next_step: String,
     #[server(default)] follow_up_on: String,
 ) -> Result<Logged, AppError> {
-    use crate::domain::organizing::{
-        parse_client_id, parse_date, parse_issues, parse_rating, Answer, Channel, NewConversation,
-    };
-    use crate::domain::workplace::parse_text;
+    use crate::domain::organizing::{parse_log, LogFields};
     let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
     let settings = caller.state.store.campaign_settings(campaign_id).await?;
     let at = match at.trim() {
@@ -118,36 +115,18 @@ pub async fn log_conversation(
             "A conversation cannot be in the future.",
         ));
     }
-    let log = NewConversation {
-        coworker_id,
-        client_id: parse_client_id(&client_id)?,
-        at,
-        channel: match channel.trim() {
-            "" => Channel::InPerson,
-            c => Channel::parse(c)
-                .ok_or_else(|| AppError::validation("channel", "Choose how you talked."))?,
-        },
-        issues: parse_issues(&issues, &settings.issue_tags)?,
-        notes: parse_text(&notes, "notes", "Notes", 4000)?,
-        ask: parse_text(&ask, "ask", "The ask", 500)?,
-        answer: match answer.trim() {
-            "" => None,
-            a => Some(
-                Answer::parse(a)
-                    .ok_or_else(|| AppError::validation("answer", "Choose yes, no or maybe."))?,
-            ),
-        },
-        rating_after: parse_rating(&rating_after, "rating_after")?,
-        next_step: parse_text(&next_step, "next_step", "The next step", 500)?,
-        follow_up_on: parse_date(&follow_up_on, "follow_up_on")?,
-        commitment_due: None,
+    let fields = LogFields {
+        client_id: &client_id,
+        channel: &channel,
+        issues: &issues,
+        notes: &notes,
+        ask: &ask,
+        answer: &answer,
+        rating_after: &rating_after,
+        next_step: &next_step,
+        follow_up_on: &follow_up_on,
     };
-    if log.answer.is_some() && log.ask.is_empty() {
-        return Err(AppError::validation(
-            "ask",
-            "Say what you asked, or leave the answer empty.",
-        ));
-    }
+    let log = parse_log(coworker_id, &fields, at, &settings.issue_tags)?;
     let commitment = log.commitment(today());
     let event = caller.event(
         Some(campaign_id),

@@ -50,12 +50,21 @@ pub fn FormError(
 /// (`Suspend::dry_resolve`), where the benchmark saw the read panic ("already
 /// disposed") about once in 2,000 renders: the task died and the response never
 /// finished. Never read the location inside a `Suspense`.
+///
+/// An island passes `path` (read on the server with [`current_return_path`]): in the
+/// browser it has neither the router nor the page's context.
 #[component]
-pub fn ReturnTo() -> impl IntoView {
-    let path = use_context::<ReturnPath>()
-        .map(|p| p.0)
-        .unwrap_or_else(return_path);
+pub fn ReturnTo(#[prop(optional, into)] path: Option<String>) -> impl IntoView {
+    let path = path.unwrap_or_else(current_return_path);
     view! { <input type="hidden" name="__return" value=path /> }
+}
+
+/// The page a form without JavaScript comes back to: the [`ReturnPath`] provided above,
+/// or the current location.
+pub fn current_return_path() -> String {
+    use_context::<ReturnPath>()
+        .map(|p| p.0)
+        .unwrap_or_else(return_path)
 }
 
 /// The current path and query, for every [`ReturnTo`] below: provide it once, outside

@@ -203,6 +203,63 @@ impl NewConversation {
     }
 }
 
+/// The log form as it was filled in: the log server function's arguments, and what the
+/// log island reads from the form before it sends anything (one rule on both sides).
+#[derive(Debug, Clone, Copy)]
+pub struct LogFields<'a> {
+    pub client_id: &'a str,
+    pub channel: &'a str,
+    pub issues: &'a [String],
+    pub notes: &'a str,
+    pub ask: &'a str,
+    pub answer: &'a str,
+    pub rating_after: &'a str,
+    pub next_step: &'a str,
+    pub follow_up_on: &'a str,
+}
+
+/// Checks a filled-in log form against the campaign's issues. The time it happened is
+/// the caller's to decide (the server checks it against its own clock).
+pub fn parse_log(
+    coworker_id: i64,
+    fields: &LogFields<'_>,
+    at: DateTime<Utc>,
+    issue_tags: &[String],
+) -> Result<NewConversation, AppError> {
+    use super::workplace::parse_text;
+    let log = NewConversation {
+        coworker_id,
+        client_id: parse_client_id(fields.client_id)?,
+        at,
+        channel: match fields.channel.trim() {
+            "" => Channel::InPerson,
+            c => Channel::parse(c)
+                .ok_or_else(|| AppError::validation("channel", "Choose how you talked."))?,
+        },
+        issues: parse_issues(fields.issues, issue_tags)?,
+        notes: parse_text(fields.notes, "notes", "Notes", 4000)?,
+        ask: parse_text(fields.ask, "ask", "The ask", 500)?,
+        answer: match fields.answer.trim() {
+            "" => None,
+            a => Some(
+                Answer::parse(a)
+                    .ok_or_else(|| AppError::validation("answer", "Choose yes, no or maybe."))?,
+            ),
+        },
+        rating_after: parse_rating(fields.rating_after, "rating_after")?,
+        next_step: parse_text(fields.next_step, "next_step", "The next step", 500)?,
+        follow_up_on: parse_date(fields.follow_up_on, "follow_up_on")?,
+        commitment_due: None,
+    };
+    if log.answer.is_some() && log.ask.is_empty() {
+        return Err(AppError::validation(
+            "ask",
+            "Say what you asked, or leave the answer empty.",
+        ));
+    }
+    Ok(log)
+}
+
 /// A one-on-one as the coworker page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
@@ -347,6 +404,92 @@ impl Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fields<'a>(issues: &'a [String]) -> LogFields<'a> {
+        LogFields {
+            client_id: "form-1234",
+            channel: "",
+            issues,
+            notes: "",
+            ask: "",
+            answer: "",
+            rating_after: "",
+            next_step: "",
+            follow_up_on: "",
+        }
+    }
+
+    fn field_of(result: Result<NewConversation, AppError>) -> String {
+        match result {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_log_form_is_checked_by_one_rule() {
+        let tags = vec!["staffing".to_owned(), "pay".to_owned()];
+        let chosen = vec!["Staffing".to_owned(), "staffing".to_owned()];
+        let at = DateTime::UNIX_EPOCH;
+        let ok = parse_log(
+            7,
+            &LogFields {
+                rating_after: "2",
+                answer: "yes",
+                ask: "Sign the petition",
+                follow_up_on: "2026-12-08",
+                ..fields(&chosen)
+            },
+            at,
+            &tags,
+        )
+        .expect("a good form");
+        assert_eq!(ok.issues, ["staffing"], "tags match the campaign's, once");
+        assert_eq!(ok.rating_after, Some(2));
+        assert_eq!(ok.channel, Channel::InPerson, "the default channel");
+        assert_eq!(ok.follow_up_on, NaiveDate::from_ymd_opt(2026, 12, 8));
+
+        let none: Vec<String> = vec![];
+        let answer_no_ask = LogFields {
+            answer: "yes",
+            ..fields(&none)
+        };
+        assert_eq!(field_of(parse_log(7, &answer_no_ask, at, &tags)), "ask");
+        let bad_rating = LogFields {
+            rating_after: "6",
+            ..fields(&none)
+        };
+        assert_eq!(
+            field_of(parse_log(7, &bad_rating, at, &tags)),
+            "rating_after"
+        );
+        let bad_date = LogFields {
+            follow_up_on: "8/12/2026",
+            ..fields(&none)
+        };
+        assert_eq!(field_of(parse_log(7, &bad_date, at, &tags)), "follow_up_on");
+        let long_notes = "n".repeat(4001);
+        let too_long = LogFields {
+            notes: &long_notes,
+            ..fields(&none)
+        };
+        assert_eq!(field_of(parse_log(7, &too_long, at, &tags)), "notes");
+        let unknown = vec!["parking".to_owned()];
+        assert_eq!(
+            field_of(parse_log(7, &fields(&unknown), at, &tags)),
+            "issues"
+        );
+        let bad_id = LogFields {
+            client_id: "x",
+            ..fields(&none)
+        };
+        assert_eq!(field_of(parse_log(7, &bad_id, at, &tags)), "client_id");
+        let channel = LogFields {
+            channel: "carrier pigeon",
+            ..fields(&none)
+        };
+        assert_eq!(field_of(parse_log(7, &channel, at, &tags)), "channel");
+    }
 
     fn log(answer: Option<Answer>, ask: &str) -> NewConversation {
         NewConversation {

@@ -8,10 +8,12 @@ use crate::api::organizing::{
     get_coverage, get_log_form, get_my_list, get_settings, FollowUpDone, LogConversation, LogForm,
     ResolveCommitment, UpdateSettings,
 };
-use crate::components::chip::{coworker_link, rating_words, RATING_MEANINGS};
-use crate::components::form::{Field, FieldError, FormError, ReturnTo};
+use crate::components::chip::{coworker_link, rating_words};
+use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
-use crate::domain::organizing::{Answer, Channel, Coverage, MyList, Person};
+use crate::domain::organizing::{Coverage, MyList, Person};
+use crate::error::AppError;
+use crate::islands::log_form::LogConversationForm;
 use crate::pages::campaign::campaign_id;
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
@@ -144,102 +146,53 @@ fn my_list_view(
 }
 
 /// Logging a one-on-one: the defaults fit the common case (in person, now, rating
-/// unchanged), so a phone on a break needs only a few taps besides the notes.
+/// unchanged), so a phone on a break needs only a few taps besides the notes. The form
+/// itself is an island ([`LogConversationForm`]); the rest of the page is HTML.
 #[component]
 pub fn LogPage() -> impl IntoView {
     let campaign = campaign_id();
     let coworker = crate::pages::coworker::coworker_id();
-    let log = ServerAction::<LogConversation>::new();
+    // Read here, on the server, and handed to the island: the error of a post without
+    // JavaScript that came back to this page, and the path such a post returns to.
+    let returned = ServerAction::<LogConversation>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
+    let return_path = crate::components::form::current_return_path();
     let form = Resource::new(
         move || (campaign.get(), coworker.get()),
         |(c, w)| get_log_form(c, w),
     );
-    let error = Signal::derive(move || log.value().get().and_then(Result::err));
-    // Hydrated: on success go back to My list, as the server does for a plain form.
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = log.value().get() {
-            navigate(
-                &format!(
-                    "/campaigns/{}/my?logged={}",
-                    campaign.get_untracked(),
-                    coworker.get_untracked()
-                ),
-                Default::default(),
-            );
-        }
-    });
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Err(e) => error_view(e),
-                    Ok(f) => log_view(campaign.get_untracked(), f, log, error),
-                }
-            })}
+            {move || {
+                let (returned, return_path) = (returned.clone(), return_path.clone());
+                Suspend::new(async move {
+                    match form.await {
+                        Err(e) => error_view(e),
+                        Ok(f) => log_view(campaign.get_untracked(), f, returned, return_path),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
 
-fn log_view(
-    campaign: i64,
-    f: LogForm,
-    log: ServerAction<LogConversation>,
-    error: Signal<Option<crate::error::AppError>>,
-) -> AnyView {
+fn log_view(campaign: i64, f: LogForm, returned: Option<AppError>, return_path: String) -> AnyView {
     let c = f.coworker;
     view! {
         <p><a href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>
         <h1>"One-on-one with " {c.fields.name.clone()}</h1>
         <p class="hint">"Now rated: " {rating_words(c.rating)}</p>
-        <ActionForm action=log attr:class="card stack" attr:novalidate=true attr:data-testid="log-form">
-            <ReturnTo />
-            <input type="hidden" name="campaign_id" value=campaign />
-            <input type="hidden" name="coworker_id" value=c.id />
-            <input type="hidden" name="client_id" value=f.client_id.clone() />
-            <fieldset class="choices">
-                <legend>"Rating after"</legend>
-                <label class="choice"><input type="radio" name="rating_after" value="" checked=true />" Leave unchanged"</label>
-                {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
-                    <label class=format!("choice chip r{k}")>
-                        <input type="radio" name="rating_after" value=*k />
-                        {format!(" {k} · {m}")}
-                    </label>
-                }).collect_view()}
-            </fieldset>
-            <FieldError id="log-rating" field="rating_after" error />
-            <fieldset class="choices">
-                <legend>"How"</legend>
-                {Channel::ALL.into_iter().map(|ch| view! {
-                    <label class="choice"><input type="radio" name="channel" value=ch.key() checked=ch == Channel::InPerson />{format!(" {}", ch.label())}</label>
-                }).collect_view()}
-            </fieldset>
-            <fieldset class="choices">
-                <legend>"Issues raised"</legend>
-                {f.issue_tags.iter().enumerate().map(|(i, tag)| view! {
-                    <label class="choice"><input type="checkbox" name=format!("issues[{i}]") value=tag.clone() />{format!(" {tag}")}</label>
-                }).collect_view()}
-            </fieldset>
-            <label for="log-ask">"The ask (what you asked them to do)"</label>
-            <input id="log-ask" name="ask" type="text" aria-describedby="log-ask-error" />
-            <FieldError id="log-ask" field="ask" error />
-            <fieldset class="choices">
-                <legend>"Their answer"</legend>
-                <label class="choice"><input type="radio" name="answer" value="" checked=true />" No ask"</label>
-                {Answer::ALL.into_iter().map(|a| view! {
-                    <label class="choice"><input type="radio" name="answer" value=a.key() />{format!(" {}", a.label())}</label>
-                }).collect_view()}
-            </fieldset>
-            <label for="log-next">"Next step"</label>
-            <input id="log-next" name="next_step" type="text" />
-            <label for="log-follow">"Follow up on"</label>
-            <input id="log-follow" name="follow_up_on" type="date" min=f.today.to_string() aria-describedby="log-follow-error" />
-            <FieldError id="log-follow" field="follow_up_on" error />
-            <label for="log-notes">"Notes"</label>
-            <textarea id="log-notes" name="notes" rows="4"></textarea>
-            <FormError fields=&["rating_after", "ask", "follow_up_on"] error />
-            <button type="submit" class="primary">"Save"</button>
-        </ActionForm>
+        <LogConversationForm
+            campaign_id=campaign
+            coworker_id=c.id
+            client_id=f.client_id
+            issue_tags=f.issue_tags
+            today=f.today.to_string()
+            return_path
+            initial_error=returned
+        />
     }
     .into_any()
 }

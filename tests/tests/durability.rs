@@ -1,12 +1,16 @@
-//! Acknowledged means stored: several organizers log one-on-ones while the server is
-//! killed with SIGKILL mid-load and started again. Every log the server acknowledged is
-//! there exactly once, with its rating and its audit row, and sending it again stores
-//! nothing new — on SQLite (synchronous=FULL) and on PostgreSQL.
+//! The server as a process. Acknowledged means stored: several organizers log
+//! one-on-ones while the server is killed with SIGKILL mid-load and started again. Every
+//! log the server acknowledged is there exactly once, with its rating and its audit row,
+//! and sending it again stores nothing new. And SIGTERM stops it gently: a request in
+//! flight gets its whole answer, new connections are refused, the process exits 0.
+//! Each on SQLite (synchronous=FULL) and on PostgreSQL.
 //!
 //! The server runs as a child process ([`ServerProcess`]): this test binary, started
 //! again with `--ignored --exact child_server`, which serves until it is stopped.
 
 use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -18,7 +22,7 @@ const LOGGERS: usize = 4;
 
 /// The child half: serves with the settings the parent put in the environment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the server half of the kill -9 stories; they start it themselves"]
+#[ignore = "the server half of the process stories; they start it themselves"]
 async fn child_server() {
     rankfile_tests::serve_from_env().await;
 }
@@ -31,6 +35,16 @@ async fn sqlite_acknowledged_logs_survive_kill_9() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_acknowledged_logs_survive_kill_9() {
     acknowledged_logs_survive_kill_9(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sigterm_lets_the_request_in_flight_finish() {
+    sigterm_lets_the_request_in_flight_finish(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sigterm_lets_the_request_in_flight_finish() {
+    sigterm_lets_the_request_in_flight_finish(Backend::Postgres).await;
 }
 
 /// An organizer, their campaign and a coworker, written below the app before it starts.
@@ -197,4 +211,144 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
             "{id} sent again is not stored again"
         );
     }
+}
+
+/// Reads from `conn` until `end` has been read; what was read, as text.
+fn read_until(conn: &mut TcpStream, end: &[u8]) -> String {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(end) {
+        match conn.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            other => panic!(
+                "the connection ended ({other:?}) after {:?}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// The body of a whole HTTP/1.1 response, de-chunked if need be.
+fn response_body(head: &str, rest: &[u8]) -> String {
+    if !head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let (mut body, mut rest) = (Vec::new(), rest);
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size");
+        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap(), 16)
+            .expect("hex chunk size");
+        if size == 0 {
+            return String::from_utf8_lossy(&body).into_owned();
+        }
+        body.extend_from_slice(&rest[line_end + 2..line_end + 2 + size]);
+        rest = &rest[line_end + 2 + size + 2..];
+    }
+}
+
+/// Whether a new connection to `addr` is refused, within `within`.
+async fn refuses_connections(addr: std::net::SocketAddr, within: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => return true,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    false
+}
+
+async fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
+    let mut server = ServerProcess::new(backend).await;
+    let (campaign, coworker) = seed(&server).await;
+    server.start();
+    server.wait_until_up().await;
+    // The session cookies, to send by hand.
+    let cookies = {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/auth/sign_in", server.base))
+            .header("accept", "application/json")
+            .form(&[("email", "org@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        assert!(res.status().is_success(), "sign in: {}", res.status());
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+
+    // A one-on-one posted over a slow connection: the headers and half the body...
+    let client_id = "sigterm-in-flight-01";
+    let body = format!(
+        "campaign_id={campaign}&coworker_id={coworker}&client_id={client_id}\
+         &rating_after=2&notes=Talked+about+the+night+shift."
+    );
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut conn = TcpStream::connect(server.addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        conn,
+        "POST /api/conversations/log HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Cookie: {cookies}\r\nExpect: 100-continue\r\n\r\n",
+        server.addr,
+        body.len()
+    )
+    .expect("send the headers");
+    // ...and the server is reading it: hyper answers 100 Continue only once the handler
+    // reads the body, so the request is provably in flight, not waiting in a backlog.
+    let interim = read_until(&mut conn, b"\r\n\r\n");
+    assert!(interim.starts_with("HTTP/1.1 100"), "{interim}");
+    conn.write_all(first.as_bytes()).expect("half the body");
+
+    server.terminate();
+    // It stops taking connections at once, while the request is still open.
+    assert!(
+        refuses_connections(server.addr, Duration::from_secs(5)).await,
+        "new connections are refused after SIGTERM"
+    );
+    assert!(server.running(), "it waits for the request in flight");
+
+    // The rest of the body arrives: the answer is whole and right.
+    conn.write_all(rest.as_bytes())
+        .expect("the rest of the body");
+    let head = read_until(&mut conn, b"\r\n\r\n");
+    let mut tail = Vec::new();
+    conn.read_to_end(&mut tail)
+        .expect("the answer, until the server closes");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let answer: serde_json::Value =
+        serde_json::from_str(&response_body(&head, &tail)).expect("a JSON answer");
+    assert_eq!(answer["stored"], true, "{answer}");
+    assert!(answer["conversation_id"].as_i64().is_some(), "{answer}");
+
+    // Then the process exits, successfully, and nothing answers any more.
+    let status = server
+        .exit_status(Duration::from_secs(5))
+        .await
+        .expect("the server exits within 5 s of the last answer");
+    assert!(status.success(), "{status}");
+    assert!(
+        TcpStream::connect(server.addr).is_err(),
+        "nothing listens after it stopped"
+    );
+    // What it answered is stored: once, with its rating.
+    let stored = format!("SELECT COUNT(*) FROM conversations WHERE client_id = '{client_id}'");
+    assert_eq!(server.sql_count(&stored).await, 1);
+    assert_eq!(
+        server.sql_count("SELECT COUNT(*) FROM assessments").await,
+        1
+    );
 }

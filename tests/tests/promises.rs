@@ -1,15 +1,110 @@
 //! Stories for promises the README makes that had no test (issue 10): framing is
-//! refused, ratings are append-only below the app, and a one-on-one sent many times at
-//! once is stored once.
+//! refused, ratings are append-only below the app, a one-on-one sent many times at
+//! once is stored once, and `/healthz` tells a load balancer when the database is gone.
 
-use rankfile_tests::{all_at_once, stories, TestApp};
+use rankfile_tests::{all_at_once, stories, Backend, TestApp};
+use sqlx::{Connection, Executor};
 
 stories!(
+    healthz_answers_503_while_the_database_is_down,
     no_page_or_answer_can_be_framed,
     ratings_are_append_only_below_the_app,
     a_one_on_one_sent_many_times_at_once_is_stored_once,
     writes_that_read_first_all_succeed_at_once,
 );
+
+async fn healthz(app: &TestApp) -> u16 {
+    app.get_page("/healthz").await.status().as_u16()
+}
+
+/// Takes the app's database away, below the app, until [`database_back`]. PostgreSQL:
+/// this database refuses connections and its open ones are ended (the server, shared
+/// with other stories, stays up). SQLite: its folder moves away, as when the volume it
+/// lives on is gone; the server's open handles still read the moved file, so only a
+/// check of the file where it was opened can see it.
+async fn database_gone(app: &TestApp) {
+    match app.backend {
+        Backend::Sqlite => std::fs::rename(app.data_dir(), away(app)).expect("move it away"),
+        Backend::Postgres => {
+            let db = pg_name(app);
+            let mut admin = sqlx::PgConnection::connect(&rankfile_tests::pg_admin_url())
+                .await
+                .expect("admin connection");
+            admin
+                .execute(
+                    format!(
+                        "ALTER DATABASE \"{db}\" WITH ALLOW_CONNECTIONS false; \
+                         SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+                    )
+                    .as_str(),
+                )
+                .await
+                .expect("refuse connections");
+            let open = format!("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '{db}'");
+            let started = std::time::Instant::now();
+            while sqlx::query_scalar::<_, i64>(&open)
+                .fetch_one(&mut admin)
+                .await
+                .expect("sessions")
+                > 0
+            {
+                assert!(started.elapsed().as_secs() < 5, "its sessions did not end");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+async fn database_back(app: &TestApp) {
+    match app.backend {
+        Backend::Sqlite => std::fs::rename(away(app), app.data_dir()).expect("move it back"),
+        Backend::Postgres => {
+            let mut admin = sqlx::PgConnection::connect(&rankfile_tests::pg_admin_url())
+                .await
+                .expect("admin connection");
+            admin
+                .execute(
+                    format!(
+                        "ALTER DATABASE \"{}\" WITH ALLOW_CONNECTIONS true",
+                        pg_name(app)
+                    )
+                    .as_str(),
+                )
+                .await
+                .expect("accept connections");
+        }
+    }
+}
+
+fn away(app: &TestApp) -> std::path::PathBuf {
+    app.data_dir().with_extension("away")
+}
+
+fn pg_name(app: &TestApp) -> String {
+    app.database_url
+        .rsplit('/')
+        .next()
+        .expect("a database name")
+        .to_owned()
+}
+
+async fn healthz_answers_503_while_the_database_is_down(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    assert_eq!(healthz(&app).await, 200);
+    database_gone(&app).await;
+    let during = [healthz(&app).await, healthz(&app).await];
+    database_back(&app).await;
+    let after = healthz(&app).await;
+    assert_eq!(during, [503, 503], "while the database is gone");
+    assert_eq!(after, 200, "once it answers again");
+    // And the app itself carries on: the same session, the same data.
+    let got = lead
+        .call_ok("campaigns/get", &[("campaign_id", &campaign.to_string())])
+        .await;
+    assert_eq!(got["name"], "Mercy");
+    app.stop().await;
+}
 
 /// Writes that check before they write (an area's parent, a coworker's area) ran in
 /// SQLite transactions that could not wait for another writer: "database is locked".

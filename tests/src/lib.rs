@@ -55,6 +55,15 @@ impl Browser {
         format!("{}{}", self.address, path)
     }
 
+    /// The same browser (its cookie jar) sent to another instance, as a load balancer
+    /// may do from one request to the next.
+    pub fn on(&self, instance: &TestApp) -> Browser {
+        Browser {
+            address: instance.address.clone(),
+            client: self.client.clone(),
+        }
+    }
+
     /// Calls a server function as the hydrated app does (form-encoded in, JSON out).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
@@ -213,6 +222,8 @@ pub struct TestApp {
     /// The database this server uses, for checks below the app (e.g. append-only triggers).
     pub database_url: String,
     pub backend: Backend,
+    /// The `RANKFILE_*` settings it was built from (for [`TestApp::second_instance`]).
+    env: HashMap<String, String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     data_dir: PathBuf,
@@ -324,6 +335,24 @@ impl TestApp {
     /// The data folder this server was given (the SQLite file and jwt.key live there).
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
+    }
+
+    /// Another server on this one's database with the same settings (its own port and
+    /// data folder), as a second instance behind a load balancer would be. Tokens made on
+    /// one are good on the other only if the story sets `RANKFILE_JWT_SECRET`, as a
+    /// deployment must. Dropping it leaves the database alone.
+    ///
+    /// Both run in this process, so they share its globals: a cache kept in a `static`
+    /// would be shared too, and two-instance stories cannot see one.
+    pub async fn second_instance(&self) -> TestApp {
+        let (data_dir, mut env) = fresh_data_dir();
+        for (key, value) in &self.env {
+            if key != "RANKFILE_DATA_DIR" {
+                env.insert(key.clone(), value.clone());
+            }
+        }
+        env.insert("RANKFILE_DATABASE_URL".into(), self.database_url.clone());
+        serve(self.backend, env, data_dir, None, axum::Router::new()).await
     }
 
     /// Stops the server and lets it finish in-flight requests.
@@ -491,6 +520,7 @@ async fn serve(
         hasher,
         database_url,
         backend,
+        env,
         shutdown: Some(tx),
         server: Some(server),
         data_dir,

@@ -1,6 +1,7 @@
 //! Stories for promises the README makes that had no test (issue 10): framing is
 //! refused, ratings are append-only below the app, a one-on-one sent many times at
-//! once is stored once, and `/healthz` tells a load balancer when the database is gone.
+//! once is stored once, `/healthz` tells a load balancer when the database is gone,
+//! and two instances on one database share every session and its end.
 
 use rankfile_tests::{all_at_once, stories, Backend, TestApp};
 use sqlx::{Connection, Executor};
@@ -140,6 +141,113 @@ async fn writes_that_read_first_all_succeed_at_once(app: TestApp) {
     assert_eq!(app.sql_count("SELECT COUNT(*) FROM areas").await, 21);
     assert_eq!(app.sql_count("SELECT COUNT(*) FROM coworkers").await, 20);
     app.stop().await;
+}
+
+/// Two instances on one database, as behind a load balancer: they share the signing
+/// secret and nothing else but the database.
+mod two_instances {
+    use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
+
+    stories!(
+        settings = &[("RANKFILE_JWT_SECRET", "two instances share this secret, 48 chars long")];
+        a_session_and_its_end_hold_on_every_instance,
+    );
+
+    /// Signs in on `app` by hand: the cookies as a `Cookie` header, and the refresh
+    /// cookie alone.
+    async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
+        let res = app
+            .browser()
+            .call("auth/sign_in", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(res.status(), 200);
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect();
+        let refresh = cookies
+            .iter()
+            .find(|c| c.starts_with("rf_refresh="))
+            .expect("a refresh cookie")
+            .clone();
+        (cookies.join("; "), refresh)
+    }
+
+    /// A server function called with exactly these cookies (no jar that sign-out clears).
+    async fn call_with(app: &TestApp, cookie: &str, endpoint: &str) -> u16 {
+        reqwest::Client::new()
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    }
+
+    async fn a_session_and_its_end_hold_on_every_instance(a: TestApp) {
+        let b = a.second_instance().await;
+        let (lead, campaign) = a.lead_of("lead@example.org", "Mercy").await;
+        let id = campaign.to_string();
+
+        // A session made on A is good on B as it is: B checks A's access token itself
+        // (with another key it would fall back on the refresh token, rotating it on every
+        // hop between instances).
+        let res = lead
+            .on(&b)
+            .call("campaigns/get", &[("campaign_id", &id)])
+            .await;
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "B took A's access token without a new session cookie"
+        );
+        let got: serde_json::Value = res.json().await.expect("JSON");
+        assert_eq!(got["name"], "Mercy");
+
+        // Signing out on B ends the session on A at its very next request.
+        let (phone, phone_refresh) = sign_in(&a, "lead@example.org").await;
+        assert_eq!(call_with(&a, &phone, "campaigns/list").await, 200);
+        assert_eq!(call_with(&b, &phone, "auth/sign_out").await, 200);
+        assert_eq!(call_with(&a, &phone, "campaigns/list").await, 401);
+        assert_eq!(call_with(&a, &phone_refresh, "campaigns/list").await, 401);
+
+        // Signing out everywhere on B ends every session made on A.
+        let (laptop, laptop_refresh) = sign_in(&a, "lead@example.org").await;
+        let (tablet, _) = sign_in(&a, "lead@example.org").await;
+        assert_eq!(call_with(&a, &laptop, "campaigns/list").await, 200);
+        assert_eq!(
+            call_with(&b, &tablet, "auth/sign_out_everywhere").await,
+            200
+        );
+        assert_eq!(call_with(&a, &laptop, "campaigns/list").await, 401);
+        assert_eq!(call_with(&a, &laptop_refresh, "campaigns/list").await, 401);
+        assert_eq!(lead.call("campaigns/list", &[]).await.status(), 401);
+
+        // Removing a member on A ends their access on B at once.
+        let lead = a.browser();
+        lead.sign_in("lead@example.org", PASSWORD).await;
+        let org: Browser = a
+            .invite_member(&lead, campaign, "org@example.org", "organizer", "")
+            .await
+            .on(&b);
+        let get = [("campaign_id", id.as_str())];
+        assert_eq!(org.call("campaigns/get", &get).await.status(), 200);
+        let org_id = a.member_id(&lead, campaign, "org@example.org").await;
+        lead.call_ok(
+            "members/remove",
+            &[("campaign_id", &id), ("user_id", &org_id)],
+        )
+        .await;
+        assert_eq!(org.call("campaigns/get", &get).await.status(), 404);
+        let listed = org.call_ok("campaigns/list", &[]).await;
+        assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
+        b.stop().await;
+        a.stop().await;
+    }
 }
 
 mod behind_tls {

@@ -743,6 +743,19 @@ async fn a_wrong_current_password_is_throttled_and_audited(app: TestApp) {
         locked[0]["record"], "email:lead@example.org",
         "the lockout is in the campaign's audit log"
     );
+    // Refused means unchanged: the password is the one it was.
+    let stored = app
+        .store
+        .password_hash(lead.call_ok("auth/me", &[]).await["id"].as_i64().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        app.hasher
+            .verify(PASSWORD, Some(stored.as_str()))
+            .await
+            .unwrap(),
+        "the password was not changed"
+    );
     app.stop().await;
 }
 

@@ -672,6 +672,10 @@ async fn names_refuse_direction_overrides_and_free_text_loses_them(app: TestApp)
         1,
         "no campaign created"
     );
+    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    assert_eq!(names(&areas), ["ICU"], "no area created");
+    let shifts = lead.call_ok("shifts/list", &[("campaign_id", &id)]).await;
+    assert_eq!(names(&shifts), Vec::<String>::new(), "no shift created");
     let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
     // Tags are names too.
     let res = lead

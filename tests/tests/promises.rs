@@ -212,8 +212,17 @@ mod two_instances {
         let (phone, phone_refresh) = sign_in(&a, "lead@example.org").await;
         assert_eq!(call_with(&a, &phone, "campaigns/list").await, 200);
         assert_eq!(call_with(&b, &phone, "auth/sign_out").await, 200);
-        assert_eq!(call_with(&a, &phone, "campaigns/list").await, 401);
-        assert_eq!(call_with(&a, &phone_refresh, "campaigns/list").await, 401);
+        let signed_out = "signed out on B, refused on A";
+        assert_eq!(
+            call_with(&a, &phone, "campaigns/list").await,
+            401,
+            "{signed_out}"
+        );
+        assert_eq!(
+            call_with(&a, &phone_refresh, "campaigns/list").await,
+            401,
+            "{signed_out} (refresh token)"
+        );
 
         // Signing out everywhere on B ends every session made on A.
         let (laptop, laptop_refresh) = sign_in(&a, "lead@example.org").await;
@@ -223,9 +232,22 @@ mod two_instances {
             call_with(&b, &tablet, "auth/sign_out_everywhere").await,
             200
         );
-        assert_eq!(call_with(&a, &laptop, "campaigns/list").await, 401);
-        assert_eq!(call_with(&a, &laptop_refresh, "campaigns/list").await, 401);
-        assert_eq!(lead.call("campaigns/list", &[]).await.status(), 401);
+        let everywhere = "signed out everywhere on B, refused on A";
+        assert_eq!(
+            call_with(&a, &laptop, "campaigns/list").await,
+            401,
+            "{everywhere}"
+        );
+        assert_eq!(
+            call_with(&a, &laptop_refresh, "campaigns/list").await,
+            401,
+            "{everywhere} (refresh token)"
+        );
+        assert_eq!(
+            lead.call("campaigns/list", &[]).await.status(),
+            401,
+            "{everywhere} (the first session)"
+        );
 
         // Removing a member on A ends their access on B at once.
         let lead = a.browser();
@@ -242,7 +264,11 @@ mod two_instances {
             &[("campaign_id", &id), ("user_id", &org_id)],
         )
         .await;
-        assert_eq!(org.call("campaigns/get", &get).await.status(), 404);
+        assert_eq!(
+            org.call("campaigns/get", &get).await.status(),
+            404,
+            "removed on A, refused on B"
+        );
         let listed = org.call_ok("campaigns/list", &[]).await;
         assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
         b.stop().await;

@@ -87,6 +87,18 @@ impl Browser {
         })
     }
 
+    /// Calls a server function with exactly these cookies, from a client with no jar:
+    /// nothing an answer sets (or clears) changes what the next call sends.
+    pub async fn call_with_cookies(&self, endpoint: &str, cookies: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .header("cookie", cookies)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// Posts a form as a browser without JavaScript does: Accept text/html, no
     /// Referer (pages send none), the page to come back to in `__return`.
     pub async fn post_form(

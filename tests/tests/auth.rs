@@ -48,13 +48,7 @@ async fn sign_in_raw(app: &TestApp, email: &str, password: &str) -> reqwest::Res
 
 /// A request carrying only the given cookies, with no jar.
 async fn whoami_with(app: &TestApp, cookie: &str) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .post(app.url("/api/campaigns/list"))
-        .header("accept", "application/json")
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap();
+    let res = app.call_with_cookies("campaigns/list", cookie).await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -259,15 +253,10 @@ async fn a_refresh_token_works_once(app: TestApp) {
     let res = sign_in_raw(&app, "ana@example.org", PASSWORD).await;
     let refresh = set_cookie(&res, "rf_refresh").unwrap();
     let with_refresh = |token: String| {
-        let url = app.url("/api/campaigns/list");
+        let app = &app;
         async move {
-            reqwest::Client::new()
-                .post(url)
-                .header("accept", "application/json")
-                .header("cookie", format!("rf_refresh={token}"))
-                .send()
+            app.call_with_cookies("campaigns/list", &format!("rf_refresh={token}"))
                 .await
-                .unwrap()
         }
     };
 

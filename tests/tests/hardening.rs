@@ -503,15 +503,10 @@ async fn a_replayed_refresh_token_is_audited(app: TestApp) {
         .expect("a refresh cookie")
         .to_owned();
     let with_refresh = |token: String| {
-        let url = app.url("/api/campaigns/list");
+        let app = &app;
         async move {
-            reqwest::Client::new()
-                .post(url)
-                .header("accept", "application/json")
-                .header("cookie", format!("rf_refresh={token}"))
-                .send()
+            app.call_with_cookies("campaigns/list", &format!("rf_refresh={token}"))
                 .await
-                .unwrap()
                 .status()
         }
     };

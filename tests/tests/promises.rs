@@ -28,9 +28,7 @@ async fn database_gone(app: &TestApp) {
         Backend::Sqlite => std::fs::rename(app.data_dir(), away(app)).expect("move it away"),
         Backend::Postgres => {
             let db = pg_name(app);
-            let mut admin = sqlx::PgConnection::connect(&rankfile_tests::pg_admin_url())
-                .await
-                .expect("admin connection");
+            let mut admin = pg_admin().await;
             admin
                 .execute(
                     format!(
@@ -61,9 +59,7 @@ async fn database_back(app: &TestApp) {
     match app.backend {
         Backend::Sqlite => std::fs::rename(away(app), app.data_dir()).expect("move it back"),
         Backend::Postgres => {
-            let mut admin = sqlx::PgConnection::connect(&rankfile_tests::pg_admin_url())
-                .await
-                .expect("admin connection");
+            let mut admin = pg_admin().await;
             admin
                 .execute(
                     format!(
@@ -76,6 +72,12 @@ async fn database_back(app: &TestApp) {
                 .expect("accept connections");
         }
     }
+}
+
+async fn pg_admin() -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(&rankfile_tests::pg_admin_url())
+        .await
+        .expect("admin connection")
 }
 
 fn away(app: &TestApp) -> std::path::PathBuf {
@@ -176,16 +178,25 @@ mod two_instances {
     }
 
     /// A server function called with exactly these cookies (no jar that sign-out clears).
-    async fn call_with(app: &TestApp, cookie: &str, endpoint: &str) -> u16 {
-        reqwest::Client::new()
-            .post(app.url(&format!("/api/{endpoint}")))
-            .header("accept", "application/json")
-            .header("cookie", cookie)
-            .send()
+    async fn call_with(app: &TestApp, cookies: &str, endpoint: &str) -> u16 {
+        app.call_with_cookies(endpoint, cookies)
             .await
-            .expect("request")
             .status()
             .as_u16()
+    }
+
+    /// A session (its cookies, and its refresh cookie alone) is refused on `app`.
+    async fn ended_on(app: &TestApp, (cookies, refresh): &(String, String), why: &str) {
+        assert_eq!(
+            call_with(app, cookies, "campaigns/list").await,
+            401,
+            "{why}"
+        );
+        assert_eq!(
+            call_with(app, refresh, "campaigns/list").await,
+            401,
+            "{why} (refresh token)"
+        );
     }
 
     async fn a_session_and_its_end_hold_on_every_instance(a: TestApp) {
@@ -209,40 +220,21 @@ mod two_instances {
         assert_eq!(got["name"], "Mercy");
 
         // Signing out on B ends the session on A at its very next request.
-        let (phone, phone_refresh) = sign_in(&a, "lead@example.org").await;
-        assert_eq!(call_with(&a, &phone, "campaigns/list").await, 200);
-        assert_eq!(call_with(&b, &phone, "auth/sign_out").await, 200);
-        let signed_out = "signed out on B, refused on A";
-        assert_eq!(
-            call_with(&a, &phone, "campaigns/list").await,
-            401,
-            "{signed_out}"
-        );
-        assert_eq!(
-            call_with(&a, &phone_refresh, "campaigns/list").await,
-            401,
-            "{signed_out} (refresh token)"
-        );
+        let phone = sign_in(&a, "lead@example.org").await;
+        assert_eq!(call_with(&a, &phone.0, "campaigns/list").await, 200);
+        assert_eq!(call_with(&b, &phone.0, "auth/sign_out").await, 200);
+        ended_on(&a, &phone, "signed out on B, refused on A").await;
 
         // Signing out everywhere on B ends every session made on A.
-        let (laptop, laptop_refresh) = sign_in(&a, "lead@example.org").await;
-        let (tablet, _) = sign_in(&a, "lead@example.org").await;
-        assert_eq!(call_with(&a, &laptop, "campaigns/list").await, 200);
+        let laptop = sign_in(&a, "lead@example.org").await;
+        let tablet = sign_in(&a, "lead@example.org").await;
+        assert_eq!(call_with(&a, &laptop.0, "campaigns/list").await, 200);
         assert_eq!(
-            call_with(&b, &tablet, "auth/sign_out_everywhere").await,
+            call_with(&b, &tablet.0, "auth/sign_out_everywhere").await,
             200
         );
         let everywhere = "signed out everywhere on B, refused on A";
-        assert_eq!(
-            call_with(&a, &laptop, "campaigns/list").await,
-            401,
-            "{everywhere}"
-        );
-        assert_eq!(
-            call_with(&a, &laptop_refresh, "campaigns/list").await,
-            401,
-            "{everywhere} (refresh token)"
-        );
+        ended_on(&a, &laptop, everywhere).await;
         assert_eq!(
             lead.call("campaigns/list", &[]).await.status(),
             401,

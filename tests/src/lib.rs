@@ -20,7 +20,7 @@ pub enum Backend {
 }
 
 /// The PostgreSQL server the tests create their databases on.
-fn pg_admin_url() -> String {
+pub fn pg_admin_url() -> String {
     std::env::var("RANKFILE_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
@@ -55,6 +55,15 @@ impl Browser {
         format!("{}{}", self.address, path)
     }
 
+    /// The same browser (its cookie jar) sent to another instance, as a load balancer
+    /// may do from one request to the next.
+    pub fn on(&self, instance: &TestApp) -> Browser {
+        Browser {
+            address: instance.address.clone(),
+            client: self.client.clone(),
+        }
+    }
+
     /// Calls a server function as the hydrated app does (form-encoded in, JSON out).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
@@ -76,6 +85,18 @@ impl Browser {
         serde_json::from_str(&body).unwrap_or_else(|err| {
             panic!("{endpoint} answered {status} with no JSON ({err}): {body}")
         })
+    }
+
+    /// Calls a server function with exactly these cookies, from a client with no jar:
+    /// nothing an answer sets (or clears) changes what the next call sends.
+    pub async fn call_with_cookies(&self, endpoint: &str, cookies: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .header("cookie", cookies)
+            .send()
+            .await
+            .expect("request failed")
     }
 
     /// Posts a form as a browser without JavaScript does: Accept text/html, no
@@ -213,6 +234,8 @@ pub struct TestApp {
     /// The database this server uses, for checks below the app (e.g. append-only triggers).
     pub database_url: String,
     pub backend: Backend,
+    /// The `RANKFILE_*` settings it was built from (for [`TestApp::second_instance`]).
+    env: HashMap<String, String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     data_dir: PathBuf,
@@ -326,6 +349,24 @@ impl TestApp {
         &self.data_dir
     }
 
+    /// Another server on this one's database with the same settings (its own port and
+    /// data folder), as a second instance behind a load balancer would be. Tokens made on
+    /// one are good on the other only if the story sets `RANKFILE_JWT_SECRET`, as a
+    /// deployment must. Dropping it leaves the database alone.
+    ///
+    /// Both run in this process, so they share its globals: a cache kept in a `static`
+    /// would be shared too, and two-instance stories cannot see one.
+    pub async fn second_instance(&self) -> TestApp {
+        let (data_dir, mut env) = fresh_data_dir();
+        for (key, value) in &self.env {
+            if key != "RANKFILE_DATA_DIR" {
+                env.insert(key.clone(), value.clone());
+            }
+        }
+        env.insert("RANKFILE_DATABASE_URL".into(), self.database_url.clone());
+        serve(self.backend, env, data_dir, None, axum::Router::new()).await
+    }
+
     /// Stops the server and lets it finish in-flight requests.
     pub async fn stop(mut self) {
         self.shutdown_server().await;
@@ -348,25 +389,78 @@ impl Drop for TestApp {
         }
         let _ = std::fs::remove_dir_all(&self.data_dir);
         if let Some(db) = self.pg_database.take() {
-            // Drop runs inside the test's runtime: use a thread with its own.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async move {
-                    if let Ok(mut conn) = PgConnection::connect(&pg_admin_url()).await {
-                        let _ = conn
-                            .execute(
-                                format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)").as_str(),
-                            )
-                            .await;
-                    }
-                });
-            })
-            .join();
+            drop_pg_database(db);
         }
     }
+}
+
+/// Drops a test database; callable from `Drop`, inside the test's runtime (it uses a
+/// thread with its own).
+fn drop_pg_database(db: String) {
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            if let Ok(mut conn) = PgConnection::connect(&pg_admin_url()).await {
+                let _ = conn
+                    .execute(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)").as_str())
+                    .await;
+            }
+        });
+    })
+    .join();
+}
+
+/// Creates an empty PostgreSQL database named `name`; returns its URL. Panics when
+/// PostgreSQL is unreachable: a story that cannot run fails, it is never reported as
+/// passed.
+async fn create_pg_database(name: &str) -> String {
+    match PgConnection::connect(&pg_admin_url()).await {
+        Ok(mut conn) => {
+            conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                .await
+                .expect("CREATE DATABASE");
+        }
+        Err(err) => {
+            // A skipped half used to pass green, unseen: fail, and say how to bring it up.
+            panic!(
+                "PostgreSQL is unreachable at {}: {err}. Every story runs on both \
+                 backends: start it (pg_ctlcluster --skip-systemctl-redirect \
+                 $(ls /etc/postgresql) main start) or point RANKFILE_TEST_PG_URL at one.",
+                pg_admin_url()
+            );
+        }
+    }
+    let admin = pg_admin_url();
+    let server = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+    format!("{server}/{name}")
+}
+
+/// A new data folder and the test defaults naming it (port 0, quiet logs).
+fn fresh_data_dir() -> (PathBuf, HashMap<String, String>) {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let data_dir = std::env::temp_dir().join(format!("rankfile-test-{id}"));
+    std::fs::create_dir_all(&data_dir).expect("temp dir");
+    // A folder as a default umask leaves it (whatever this machine's is): the server
+    // makes it private itself.
+    std::fs::set_permissions(
+        &data_dir,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("temp dir mode");
+    let mut env: HashMap<String, String> = HashMap::new();
+    env.insert("RANKFILE_ADDR".into(), "127.0.0.1:0".into());
+    env.insert(
+        "RANKFILE_DATA_DIR".into(),
+        data_dir.to_string_lossy().into_owned(),
+    );
+    env.insert(
+        "RANKFILE_LOG".into(),
+        std::env::var("RANKFILE_LOG").unwrap_or_else(|_| "warn".into()),
+    );
+    (data_dir, env)
 }
 
 /// Starts the app on a fresh database; panics when the backend is unreachable (a story
@@ -388,64 +482,33 @@ pub async fn spawn_app_with_routes(
     settings: &[(&str, &str)],
     routes: axum::Router<app::store::AppState>,
 ) -> Option<TestApp> {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let data_dir = std::env::temp_dir().join(format!("rankfile-test-{id}"));
-    std::fs::create_dir_all(&data_dir).expect("temp dir");
-    // A folder as a default umask leaves it (whatever this machine's is): the server
-    // makes it private itself.
-    std::fs::set_permissions(
-        &data_dir,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .expect("temp dir mode");
-
-    let mut env: HashMap<String, String> = HashMap::new();
-    env.insert("RANKFILE_ADDR".into(), "127.0.0.1:0".into());
-    env.insert(
-        "RANKFILE_DATA_DIR".into(),
-        data_dir.to_string_lossy().into_owned(),
-    );
-    env.insert(
-        "RANKFILE_LOG".into(),
-        std::env::var("RANKFILE_LOG").unwrap_or_else(|_| "warn".into()),
-    );
-
-    let mut pg_database = None;
-    match backend {
-        Backend::Sqlite => {}
+    let (data_dir, mut env) = fresh_data_dir();
+    let pg_database = match backend {
+        Backend::Sqlite => None,
         Backend::Postgres => {
-            let db = format!("rankfile_test_{id}");
-            match PgConnection::connect(&pg_admin_url()).await {
-                Ok(mut conn) => {
-                    conn.execute(format!("CREATE DATABASE \"{db}\"").as_str())
-                        .await
-                        .expect("CREATE DATABASE");
-                }
-                Err(err) => {
-                    // A story that did not run must not report "ok": fail, and say how to
-                    // bring PostgreSQL up (a skipped half used to pass green, unseen).
-                    panic!(
-                        "PostgreSQL is unreachable at {}: {err}. Every story runs on both \
-                         backends: start it (pg_ctlcluster --skip-systemctl-redirect \
-                         $(ls /etc/postgresql) main start) or point RANKFILE_TEST_PG_URL at one.",
-                        pg_admin_url()
-                    );
-                }
-            }
-            let base = pg_admin_url();
-            let base = base
-                .rsplit_once('/')
-                .map(|(b, _)| b)
-                .unwrap_or(&base)
-                .to_owned();
-            env.insert("RANKFILE_DATABASE_URL".into(), format!("{base}/{db}"));
-            pg_database = Some(db);
+            let db = format!("rankfile_test_{}", uuid::Uuid::new_v4().simple());
+            env.insert(
+                "RANKFILE_DATABASE_URL".into(),
+                create_pg_database(&db).await,
+            );
+            Some(db)
         }
-    }
-
+    };
     for (key, value) in settings {
         env.insert((*key).to_owned(), (*value).to_owned());
     }
+    Some(serve(backend, env, data_dir, pg_database, routes).await)
+}
+
+/// Builds and starts a server from `env`; the [`TestApp`] owns `data_dir` and, if
+/// given, the PostgreSQL database `pg_database` (both go when it is dropped).
+async fn serve(
+    backend: Backend,
+    env: HashMap<String, String>,
+    data_dir: PathBuf,
+    pg_database: Option<String>,
+    routes: axum::Router<app::store::AppState>,
+) -> TestApp {
     let settings = Settings::from_sources(None, &env).expect("test settings");
     server::telemetry::init(&settings);
     let app = Application::build_with_routes(&settings, routes)
@@ -454,19 +517,14 @@ pub async fn spawn_app_with_routes(
     let store = app.state().store.clone();
     let keys = app.state().keys.clone();
     let hasher = app.state().hasher.clone();
-    let database_url = match &settings.database_url {
-        server::config::DatabaseUrl::Sqlite(url) => url.clone(),
-        server::config::DatabaseUrl::Postgres(secret) => {
-            secrecy::ExposeSecret::expose_secret(secret).to_owned()
-        }
-    };
+    let database_url = exposed_database_url(&settings);
     let address = format!("http://127.0.0.1:{}", app.port());
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
 
-    Some(TestApp {
+    TestApp {
         anon: Browser::new(&address),
         address,
         store,
@@ -474,11 +532,184 @@ pub async fn spawn_app_with_routes(
         hasher,
         database_url,
         backend,
+        env,
         shutdown: Some(tx),
         server: Some(server),
         data_dir,
         pg_database,
-    })
+    }
+}
+
+/// The database URL of `settings`, password and all (tests connect with it).
+fn exposed_database_url(settings: &Settings) -> String {
+    match &settings.database_url {
+        server::config::DatabaseUrl::Sqlite(url) => url.clone(),
+        server::config::DatabaseUrl::Postgres(secret) => {
+            secrecy::ExposeSecret::expose_secret(secret).to_owned()
+        }
+    }
+}
+
+/// A rankfile server run as a child process, for stories about the process itself
+/// (killed with SIGKILL, stopped with SIGTERM). The child is this test binary started
+/// again with `--ignored --exact child_server`: a test binary using this defines that
+/// ignored test as a call to [`serve_from_env`]. Owns its data folder and database.
+pub struct ServerProcess {
+    pub backend: Backend,
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    pub addr: std::net::SocketAddr,
+    /// The database, for checks below the app.
+    pub database_url: String,
+    env: HashMap<String, String>,
+    data_dir: PathBuf,
+    pg_database: Option<String>,
+    child: Option<std::process::Child>,
+}
+
+impl ServerProcess {
+    /// A fresh data folder (and PostgreSQL database) and a free port; not started yet.
+    pub async fn new(backend: Backend) -> Self {
+        let (data_dir, mut env) = fresh_data_dir();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+        env.insert("RANKFILE_ADDR".into(), addr.to_string());
+        env.insert("RANKFILE_LOG".into(), "error".into());
+        let pg_database = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => {
+                let db = format!("rankfile_proc_{}", uuid::Uuid::new_v4().simple());
+                env.insert(
+                    "RANKFILE_DATABASE_URL".into(),
+                    create_pg_database(&db).await,
+                );
+                Some(db)
+            }
+        };
+        let settings = Settings::from_sources(None, &env).expect("settings");
+        Self {
+            backend,
+            base: format!("http://{addr}"),
+            addr,
+            database_url: exposed_database_url(&settings),
+            env,
+            data_dir,
+            pg_database,
+            child: None,
+        }
+    }
+
+    /// The settings the child runs with (to write below the app before it starts).
+    pub fn settings(&self) -> Settings {
+        Settings::from_sources(None, &self.env).expect("settings")
+    }
+
+    /// Starts the child; [`ServerProcess::wait_until_up`] waits for it to serve.
+    pub fn start(&mut self) {
+        assert!(self.child.is_none(), "the server is already running");
+        let child = std::process::Command::new(std::env::current_exe().expect("test binary"))
+            .args(["--ignored", "--exact", "child_server", "--nocapture"])
+            .envs(&self.env)
+            // The test harness's report goes nowhere; the server logs (errors) to stderr.
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server");
+        self.child = Some(child);
+    }
+
+    /// Waits (up to a minute) until `/healthz` answers 200.
+    pub async fn wait_until_up(&self) {
+        let client = reqwest::Client::new();
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(60) {
+            if let Ok(res) = client.get(format!("{}/healthz", self.base)).send().await {
+                if res.status() == 200 {
+                    return;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not come up at {}", self.base);
+    }
+
+    fn child(&mut self) -> &mut std::process::Child {
+        self.child.as_mut().expect("the server was started")
+    }
+
+    /// SIGKILL, and reap it.
+    pub fn kill(&mut self) {
+        let mut child = self.child.take().expect("the server was started");
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+    }
+
+    /// Sends SIGTERM (as `systemctl stop` does) and returns at once.
+    pub fn terminate(&mut self) {
+        let pid = self.child().id().to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success(), "kill -TERM {pid}: {status}");
+    }
+
+    /// Whether the child is still running.
+    pub fn running(&mut self) -> bool {
+        self.child().try_wait().expect("try_wait").is_none()
+    }
+
+    /// How the child exited, if it does within `within`.
+    pub async fn exit_status(
+        &mut self,
+        within: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(status) = self.child().try_wait().expect("try_wait") {
+                self.child = None;
+                return Some(status);
+            }
+            if started.elapsed() > within {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// One number from its database, e.g. `SELECT COUNT(*) FROM …`.
+    pub async fn sql_count(&self, query: &str) -> i64 {
+        sql_count_at(self.backend, &self.database_url, query).await
+    }
+
+    /// The first column of every row, as text, from its database.
+    pub async fn sql_strings(&self, query: &str) -> Vec<String> {
+        sql_strings_at(self.backend, &self.database_url, query).await
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some(db) = self.pg_database.take() {
+            drop_pg_database(db);
+        }
+    }
+}
+
+/// The child half of [`ServerProcess`]: serves with the settings in the environment
+/// until SIGTERM or Ctrl-C, as `rankfile serve` does.
+pub async fn serve_from_env() {
+    let settings = Settings::load(None).expect("settings");
+    server::telemetry::init(&settings);
+    let app = Application::build(&settings).await.expect("build");
+    app.run_until_stopped().await.expect("serve");
 }
 
 /// One number from the database at `url`, below any app (for stories that run the

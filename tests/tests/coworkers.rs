@@ -272,6 +272,13 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422, "moving Ben out of the organizer's areas");
+    let got = lead
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ben)],
+        )
+        .await;
+    assert_eq!(got["fields"]["area_id"].to_string(), icu, "Ben stays put");
 
     // Archive: off the chart and the lists, still readable, can come back.
     lead.call_ok(

@@ -1,76 +1,89 @@
-//! Acknowledged means stored: several organizers log one-on-ones while the server is
-//! killed with SIGKILL mid-load and started again. Every log the server acknowledged is
-//! there exactly once, with its rating and its audit row, and sending it again stores
-//! nothing new — on SQLite (synchronous=FULL) and on PostgreSQL.
+//! The server as a process. Acknowledged means stored: several organizers log
+//! one-on-ones while the server is killed with SIGKILL mid-load and started again. Every
+//! log the server acknowledged is there exactly once, with its rating and its audit row,
+//! and sending it again stores nothing new. And SIGTERM stops it gently: a request in
+//! flight gets its whole answer, new connections are refused, the process exits 0.
+//! Each on SQLite (synchronous=FULL) and on PostgreSQL.
 //!
-//! The server runs as a child process: this test binary, started again with
-//! `--ignored --exact child_server`, which serves until it is killed.
+//! The server runs as a child process ([`ServerProcess`]): this test binary, started
+//! again with `--ignored --exact child_server`, which serves until it is stopped.
 
-use std::collections::{BTreeMap, HashMap};
-use std::process::{Child, Command};
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::domain::CoworkerFields;
 use app::store::AuditEvent;
-use rankfile_tests::{sql_count_at, sql_strings_at, Backend, PASSWORD};
-use sqlx::{Connection, Executor};
+use rankfile_tests::{Backend, ServerProcess, PASSWORD};
 
 const LOGGERS: usize = 4;
 
 /// The child half: serves with the settings the parent put in the environment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the server half of the kill -9 stories; they start it themselves"]
+#[ignore = "the server half of the process stories; they start it themselves"]
 async fn child_server() {
-    let settings = server::config::Settings::load(None).expect("settings");
-    server::telemetry::init(&settings);
-    let app = server::startup::Application::build(&settings)
-        .await
-        .expect("build");
-    app.run_until_stopped().await.expect("serve");
+    rankfile_tests::serve_from_env().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(false).await;
+    acknowledged_logs_survive_kill_9(Backend::Sqlite).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(true).await;
+    acknowledged_logs_survive_kill_9(Backend::Postgres).await;
 }
 
-fn pg_admin_url() -> String {
-    std::env::var("RANKFILE_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sigterm_lets_the_request_in_flight_finish() {
+    sigterm_lets_the_request_in_flight_finish(Backend::Sqlite).await;
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_sigterm_lets_the_request_in_flight_finish() {
+    sigterm_lets_the_request_in_flight_finish(Backend::Postgres).await;
 }
 
-fn start_child(env: &HashMap<String, String>) -> Child {
-    Command::new(std::env::current_exe().expect("test binary"))
-        .args(["--ignored", "--exact", "child_server", "--nocapture"])
-        .envs(env)
-        .spawn()
-        .expect("start the server")
+/// An organizer, their campaign and a coworker, written below the app before it starts.
+async fn seed(server: &ServerProcess) -> (i64, i64) {
+    let settings = server.settings();
+    let store = server::store::open(&settings.database_url, settings.sqlite_synchronous)
+        .await
+        .expect("store");
+    server::users::create_user(store.as_ref(), "org@example.org", PASSWORD, Some("Mercy"))
+        .await
+        .expect("user");
+    let campaign = store.list_campaigns().await.expect("campaigns")[0].id;
+    let coworker = store
+        .create_coworker(
+            campaign,
+            &CoworkerFields::named("Ana Reyes".into(), None, None),
+            &AuditEvent::default(),
+        )
+        .await
+        .expect("coworker")
+        .id;
+    (campaign, coworker)
 }
 
-async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(res) = client.get(format!("{base}/healthz")).send().await {
-            if res.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not come up at {base}");
+/// A client signed in as the seeded organizer.
+async fn signed_in(server: &ServerProcess) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{}/api/auth/sign_in", server.base))
+        .header("accept", "application/json")
+        .form(&[("email", "org@example.org"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sign in");
+    assert!(res.status().is_success(), "sign in: {}", res.status());
+    client
 }
 
 /// Sends one log; `Some(stored)` when the server acknowledged it.
@@ -107,78 +120,13 @@ async fn send_log(
     body["stored"].as_bool()
 }
 
-async fn acknowledged_logs_survive_kill_9(postgres: bool) {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    let data_dir = std::env::temp_dir().join(format!("rankfile-kill9-{id}"));
-    std::fs::create_dir_all(&data_dir).expect("data dir");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut env: HashMap<String, String> = HashMap::from([
-        ("RANKFILE_ADDR".into(), format!("127.0.0.1:{port}")),
-        (
-            "RANKFILE_DATA_DIR".into(),
-            data_dir.to_string_lossy().into_owned(),
-        ),
-        ("RANKFILE_LOG".into(), "error".into()),
-    ]);
-    let pg_db = postgres.then(|| format!("rankfile_kill9_{id}"));
-    if let Some(db) = &pg_db {
-        let mut admin = sqlx::PgConnection::connect(&pg_admin_url())
-            .await
-            .expect("PostgreSQL is needed for this story");
-        admin
-            .execute(format!("CREATE DATABASE \"{db}\"").as_str())
-            .await
-            .expect("create database");
-        let admin_url = pg_admin_url();
-        let server = admin_url
-            .rsplit_once('/')
-            .map_or(admin_url.as_str(), |(b, _)| b);
-        env.insert("RANKFILE_DATABASE_URL".into(), format!("{server}/{db}"));
-    }
-
-    // The campaign, an organizer and a coworker, written below the app before it starts.
-    let settings = server::config::Settings::from_sources(None, &env).expect("settings");
-    let (campaign, coworker) = {
-        let store = server::store::open(&settings.database_url, settings.sqlite_synchronous)
-            .await
-            .expect("store");
-        server::users::create_user(store.as_ref(), "org@example.org", PASSWORD, Some("Mercy"))
-            .await
-            .expect("user");
-        let campaign = store.list_campaigns().await.expect("campaigns")[0].id;
-        let coworker = store
-            .create_coworker(
-                campaign,
-                &CoworkerFields::named("Ana Reyes".into(), None, None),
-                &AuditEvent::default(),
-            )
-            .await
-            .expect("coworker")
-            .id;
-        (campaign, coworker)
-    };
-    let database_url = match &settings.database_url {
-        server::config::DatabaseUrl::Sqlite(url) => url.clone(),
-        server::config::DatabaseUrl::Postgres(secret) => {
-            secrecy::ExposeSecret::expose_secret(secret).to_owned()
-        }
-    };
-
-    let mut child = start_child(&env);
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    wait_until_up(&client, &base).await;
-    let res = client
-        .post(format!("{base}/api/auth/sign_in"))
-        .header("accept", "application/json")
-        .form(&[("email", "org@example.org"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("sign in");
-    assert!(res.status().is_success(), "sign in: {}", res.status());
+async fn acknowledged_logs_survive_kill_9(backend: Backend) {
+    let mut server = ServerProcess::new(backend).await;
+    let (campaign, coworker) = seed(&server).await;
+    let base = server.base.clone();
+    server.start();
+    server.wait_until_up().await;
+    let client = signed_in(&server).await;
 
     // Four organizers log as fast as they can; the server is killed mid-load.
     let acked: Arc<Mutex<BTreeMap<String, bool>>> = Arc::default();
@@ -205,8 +153,7 @@ async fn acknowledged_logs_survive_kill_9(postgres: bool) {
     while acked.lock().unwrap().len() < 200 && started.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
+    server.kill();
     let mut sent = 0;
     for logger in loggers {
         sent += logger.await.expect("logger");
@@ -219,26 +166,15 @@ async fn acknowledged_logs_survive_kill_9(postgres: bool) {
     );
 
     // Started again on the same data: every acknowledged log is there exactly once.
-    let mut child = start_child(&env);
-    wait_until_up(&client, &base).await;
-    let backend = if postgres {
-        Backend::Postgres
-    } else {
-        Backend::Sqlite
-    };
-    let ids = sql_strings_at(
-        backend,
-        &database_url,
-        "SELECT client_id FROM conversations",
-    )
-    .await;
-    let ratings = sql_count_at(backend, &database_url, "SELECT COUNT(*) FROM assessments").await;
-    let audits = sql_count_at(
-        backend,
-        &database_url,
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'",
-    )
-    .await;
+    server.start();
+    server.wait_until_up().await;
+    let ids = server
+        .sql_strings("SELECT client_id FROM conversations")
+        .await;
+    let ratings = server.sql_count("SELECT COUNT(*) FROM assessments").await;
+    let audits = server
+        .sql_count("SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'")
+        .await;
     let mut stored: BTreeMap<&str, usize> = BTreeMap::new();
     for id in &ids {
         *stored.entry(id.as_str()).or_default() += 1;
@@ -266,18 +202,7 @@ async fn acknowledged_logs_survive_kill_9(postgres: bool) {
     assert_eq!(ratings, rated as i64, "each rated log kept its rating");
 
     // The phones that never heard back send again: nothing acknowledged is stored twice.
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let res = client
-        .post(format!("{base}/api/auth/sign_in"))
-        .header("accept", "application/json")
-        .form(&[("email", "org@example.org"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("sign in again");
-    assert!(res.status().is_success());
+    let client = signed_in(&server).await;
     for (id, rated) in acked.iter().take(20) {
         let rating = rated.then_some("2");
         assert_eq!(
@@ -286,15 +211,144 @@ async fn acknowledged_logs_survive_kill_9(postgres: bool) {
             "{id} sent again is not stored again"
         );
     }
+}
 
-    child.kill().ok();
-    child.wait().ok();
-    let _ = std::fs::remove_dir_all(&data_dir);
-    if let Some(db) = pg_db {
-        if let Ok(mut admin) = sqlx::PgConnection::connect(&pg_admin_url()).await {
-            let _ = admin
-                .execute(format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)").as_str())
-                .await;
+/// Reads from `conn` until `end` has been read; what was read, as text.
+fn read_until(conn: &mut TcpStream, end: &[u8]) -> String {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(end) {
+        match conn.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            other => panic!(
+                "the connection ended ({other:?}) after {:?}",
+                String::from_utf8_lossy(&seen)
+            ),
         }
     }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+/// The body of a whole HTTP/1.1 response, de-chunked if need be.
+fn response_body(head: &str, rest: &[u8]) -> String {
+    if !head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    let (mut body, mut rest) = (Vec::new(), rest);
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size");
+        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end]).unwrap(), 16)
+            .expect("hex chunk size");
+        if size == 0 {
+            return String::from_utf8_lossy(&body).into_owned();
+        }
+        body.extend_from_slice(&rest[line_end + 2..line_end + 2 + size]);
+        rest = &rest[line_end + 2 + size + 2..];
+    }
+}
+
+/// Whether a new connection to `addr` is refused, within `within`.
+async fn refuses_connections(addr: std::net::SocketAddr, within: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < within {
+        match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionRefused => return true,
+            _ => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+    false
+}
+
+async fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
+    let mut server = ServerProcess::new(backend).await;
+    let (campaign, coworker) = seed(&server).await;
+    server.start();
+    server.wait_until_up().await;
+    // The session cookies, to send by hand.
+    let cookies = {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/auth/sign_in", server.base))
+            .header("accept", "application/json")
+            .form(&[("email", "org@example.org"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("sign in");
+        assert!(res.status().is_success(), "sign in: {}", res.status());
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+
+    // A one-on-one posted over a slow connection: the headers and half the body...
+    let client_id = "sigterm-in-flight-01";
+    let body = format!(
+        "campaign_id={campaign}&coworker_id={coworker}&client_id={client_id}\
+         &rating_after=2&notes=Talked+about+the+night+shift."
+    );
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut conn = TcpStream::connect(server.addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    write!(
+        conn,
+        "POST /api/conversations/log HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Cookie: {cookies}\r\nExpect: 100-continue\r\n\r\n",
+        server.addr,
+        body.len()
+    )
+    .expect("send the headers");
+    // ...and the server is reading it: hyper answers 100 Continue only once the handler
+    // reads the body, so the request is provably in flight, not waiting in a backlog.
+    let interim = read_until(&mut conn, b"\r\n\r\n");
+    assert!(interim.starts_with("HTTP/1.1 100"), "{interim}");
+    conn.write_all(first.as_bytes()).expect("half the body");
+
+    server.terminate();
+    // It stops taking connections at once, while the request is still open.
+    assert!(
+        refuses_connections(server.addr, Duration::from_secs(5)).await,
+        "new connections are refused after SIGTERM"
+    );
+    assert!(server.running(), "it waits for the request in flight");
+
+    // The rest of the body arrives: the answer is whole and right.
+    conn.write_all(rest.as_bytes())
+        .expect("the rest of the body");
+    let head = read_until(&mut conn, b"\r\n\r\n");
+    let mut tail = Vec::new();
+    conn.read_to_end(&mut tail)
+        .expect("the answer, until the server closes");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let answer: serde_json::Value =
+        serde_json::from_str(&response_body(&head, &tail)).expect("a JSON answer");
+    assert_eq!(answer["stored"], true, "{answer}");
+    assert!(answer["conversation_id"].as_i64().is_some(), "{answer}");
+
+    // Then the process exits, successfully, and nothing answers any more.
+    let status = server
+        .exit_status(Duration::from_secs(5))
+        .await
+        .expect("the server exits within 5 s of the last answer");
+    assert!(status.success(), "{status}");
+    assert!(
+        TcpStream::connect(server.addr).is_err(),
+        "nothing listens after it stopped"
+    );
+    // What it answered is stored: once, with its rating.
+    let stored = format!("SELECT COUNT(*) FROM conversations WHERE client_id = '{client_id}'");
+    assert_eq!(server.sql_count(&stored).await, 1);
+    assert_eq!(
+        server.sql_count("SELECT COUNT(*) FROM assessments").await,
+        1
+    );
 }

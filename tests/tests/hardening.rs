@@ -503,15 +503,10 @@ async fn a_replayed_refresh_token_is_audited(app: TestApp) {
         .expect("a refresh cookie")
         .to_owned();
     let with_refresh = |token: String| {
-        let url = app.url("/api/campaigns/list");
+        let app = &app;
         async move {
-            reqwest::Client::new()
-                .post(url)
-                .header("accept", "application/json")
-                .header("cookie", format!("rf_refresh={token}"))
-                .send()
+            app.call_with_cookies("campaigns/list", &format!("rf_refresh={token}"))
                 .await
-                .unwrap()
                 .status()
         }
     };
@@ -672,6 +667,10 @@ async fn names_refuse_direction_overrides_and_free_text_loses_them(app: TestApp)
         1,
         "no campaign created"
     );
+    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    assert_eq!(names(&areas), ["ICU"], "no area created");
+    let shifts = lead.call_ok("shifts/list", &[("campaign_id", &id)]).await;
+    assert_eq!(names(&shifts), Vec::<String>::new(), "no shift created");
     let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
     // Tags are names too.
     let res = lead

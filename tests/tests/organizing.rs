@@ -181,6 +181,7 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
         1
     );
     // Leads set the campaign's issues; a one-on-one can then be tagged with the new one.
+    let before = org.call_ok("settings/get", &[("campaign_id", &id)]).await;
     let res = lead
         .call(
             "settings/update",
@@ -192,6 +193,11 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 422, "stale after 0 days");
+    assert_eq!(
+        org.call_ok("settings/get", &[("campaign_id", &id)]).await,
+        before,
+        "the refused settings changed nothing"
+    );
     lead.call_ok(
         "settings/update",
         &[

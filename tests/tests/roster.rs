@@ -286,6 +286,11 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
     let (status, message) = refused(vec![b'a'; 50 * 1024 * 1024]).await;
     assert_eq!(status, 422);
     assert!(message.contains("20 MB"), "{message}");
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM roster_imports").await,
+        0,
+        "refused files are not stored"
+    );
 
     // Readable but wrong inside: the preview says what, line by line; apply refuses.
     let file = "Employee Name,Dept,Personal Email\n\

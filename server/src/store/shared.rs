@@ -259,6 +259,7 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> app::store::StoreResult<()> {
+                self.database_in_place()?;
                 sqlx::query("SELECT 1")
                     .execute(&self.pool)
                     .await

@@ -1,9 +1,13 @@
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+
+use app::store::StoreError;
 
 use crate::config::DatabaseUrl;
 
@@ -13,6 +17,8 @@ use crate::config::DatabaseUrl;
 /// answer leaves, surviving a power cut and not only a crash (the cost is in BENCHMARKS.md).
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// The database file, and which file it was (device, inode) when opened.
+    file: (PathBuf, (u64, u64)),
 }
 
 impl SqliteStore {
@@ -48,11 +54,39 @@ impl SqliteStore {
             .run(&pool)
             .await
             .context("applying the SQLite migrations")?;
-        Ok(Self { pool })
+        let path = PathBuf::from(url.sqlite_path().unwrap_or_default());
+        let opened = file_identity(&path)
+            .with_context(|| format!("reading the SQLite database {}", path.display()))?;
+        Ok(Self {
+            pool,
+            file: (path, opened),
+        })
     }
 }
 
+fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    let meta = std::fs::metadata(path)?;
+    Ok((meta.dev(), meta.ino()))
+}
+
 impl SqliteStore {
+    /// The open connections keep reading and writing a database file that was deleted,
+    /// or whose folder or volume went away, and `SELECT 1` still answers; but nothing
+    /// written then survives a restart. So the health check also looks (one `stat`)
+    /// that the file where it was opened is still the same file.
+    fn database_in_place(&self) -> app::store::StoreResult<()> {
+        let (path, opened) = &self.file;
+        match file_identity(path) {
+            Ok(now) if now == *opened => Ok(()),
+            Ok(_) => Err(StoreError::Backend(
+                format!("{} is another file than the one opened", path.display()).into(),
+            )),
+            Err(err) => Err(StoreError::Backend(
+                format!("{}: {err}", path.display()).into(),
+            )),
+        }
+    }
+
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`).
     /// A deferred one that reads first and then writes cannot wait for another writer:
     /// it fails at once with "database is locked" (the busy timeout does not apply to

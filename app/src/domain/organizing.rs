@@ -117,13 +117,29 @@ pub fn parse_rating(raw: &str, field: &str) -> Result<Option<i32>, AppError> {
 }
 
 /// An optional date from a form (`YYYY-MM-DD`).
+///
+/// Read by hand rather than with chrono's `parse_from_str`: this runs in the log island
+/// too, and chrono's format parser is several kilobytes of the phone's download.
 pub fn parse_date(raw: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {
-    match raw.trim() {
-        "" => Ok(None),
-        d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::validation(field, "Give the date as year-month-day.")),
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
     }
+    let number = |part: Option<&str>, digits: std::ops::RangeInclusive<usize>| {
+        part.filter(|p| digits.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let mut parts = raw.split('-');
+    let (year, month, day) = (
+        number(parts.next(), 4..=4),
+        number(parts.next(), 1..=2),
+        number(parts.next(), 1..=2),
+    );
+    match (year, month, day, parts.next()) {
+        (Some(y), Some(m), Some(d), None) => NaiveDate::from_ymd_opt(y as i32, m, d).map(Some),
+        _ => None,
+    }
+    .ok_or_else(|| AppError::validation(field, "Give the date as year-month-day."))
 }
 
 /// A client-generated id: 8–64 letters, digits and dashes.
@@ -539,6 +555,25 @@ mod tests {
         assert!(parse_rating("0", "rating").is_err());
         assert!(parse_rating("3.5", "rating").is_err());
         assert!(parse_date("2026-02-30", "follow_up_on").is_err());
+        assert_eq!(
+            parse_date(" 2026-12-08 ", "follow_up_on").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 12, 8)
+        );
+        assert_eq!(
+            parse_date("2026-1-5", "follow_up_on").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 1, 5),
+            "unpadded, as chrono's %m and %d read it"
+        );
+        assert_eq!(parse_date("", "follow_up_on").unwrap(), None);
+        for bad in [
+            "2026-12",
+            "2026-12-08-01",
+            "26-12-08",
+            "2026-+1-08",
+            "2026-12-08T10:00",
+        ] {
+            assert!(parse_date(bad, "follow_up_on").is_err(), "{bad}");
+        }
         assert!(parse_client_id("short").is_err());
         assert!(parse_client_id("0b9e6a1c-8f7d-4c1e-9a55-3f1f7f0e2d11").is_ok());
         let tags = vec!["pay".to_owned(), "safety".to_owned()];

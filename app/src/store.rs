@@ -120,7 +120,6 @@ pub trait Store: Send + Sync + 'static {
         user_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    async fn count_leads(&self, campaign_id: i64) -> StoreResult<i64>;
 
     // Invites
     /// Creates an invite with `audit` in one transaction (`{id}` becomes the invite's id).
@@ -243,8 +242,6 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<CoworkerSummary>>;
-    /// An unarchived coworker.
-    async fn coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<CoworkerSummary>>;
     /// The whole record, archived or not.
     async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>>;
     /// NotFound if the coworker, area or shift is not in the campaign.

@@ -704,16 +704,6 @@ macro_rules! impl_store {
                 Self::commit_audited(tx, audit).await
             }
 
-            async fn count_leads(&self, campaign_id: i64) -> app::store::StoreResult<i64> {
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT COUNT(*) FROM memberships WHERE campaign_id = $1 AND role = 'lead'",
-                )
-                .bind(campaign_id)
-                .fetch_one(&self.pool)
-                .await
-                .map_err($crate::store::map_err)
-            }
-
             async fn create_invite(
                 &self,
                 i: &app::store::NewInvite,
@@ -1326,23 +1316,6 @@ macro_rules! impl_store {
                     .await
                 .map_err($crate::store::map_err)?;
                 Ok(rows.into_iter().map(Into::into).collect())
-            }
-
-            async fn coworker(
-                &self,
-                campaign_id: i64,
-                id: i64,
-            ) -> app::store::StoreResult<Option<app::domain::CoworkerSummary>> {
-                let row = sqlx::query_as::<_, $crate::store::CoworkerRow>(&format!(
-                    "SELECT {} FROM coworkers WHERE campaign_id = $1 AND id = $2 AND archived_at IS NULL",
-                    $crate::store::SUMMARY_COLUMNS
-                ))
-                .bind(campaign_id)
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err($crate::store::map_err)?;
-                Ok(row.map(Into::into))
             }
 
             async fn coworker_detail(

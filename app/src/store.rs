@@ -1,11 +1,9 @@
 //! The storage port. `server` implements it for SQLite and PostgreSQL; server
-//! functions reach it through [`AppState`] in the Leptos context.
-
-use std::sync::Arc;
+//! functions reach it through `crate::state::AppState` in the Leptos context. It
+//! depends on `domain` and `error` only.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use leptos::config::LeptosOptions;
 
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, CommitmentStatus, Conversation, Coverage, MyList,
@@ -638,30 +636,4 @@ impl AuditEvent {
             ..Default::default()
         }
     }
-}
-
-/// Everything a request needs, handed to Leptos as context.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub leptos_options: LeptosOptions,
-    pub keys: crate::auth::tokens::TokenKeys,
-    pub hasher: crate::auth::password::PasswordHasher,
-    pub cookies: crate::auth::session::CookieNames,
-    /// Where users reach the app, e.g. `https://rankfile.example.org` (for invite links).
-    pub public_url: String,
-}
-
-impl axum::extract::FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-/// The state, from inside a server function.
-pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
-        AppError::Internal
-    })
 }

@@ -253,7 +253,7 @@ macro_rules! impl_store {
         }
 
         #[async_trait::async_trait]
-        impl app::store::Store for $store {
+        impl app::store::Health for $store {
             fn backend(&self) -> &'static str {
                 $backend
             }
@@ -266,7 +266,10 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?;
                 Ok(())
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::Campaigns for $store {
             async fn create_campaign(
                 &self,
                 name: &app::domain::CampaignName,
@@ -367,7 +370,10 @@ macro_rules! impl_store {
                     })
                     .collect()
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::Accounts for $store {
             async fn create_user(
                 &self,
                 email: &app::domain::Email,
@@ -428,7 +434,10 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?;
                 Ok(())
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::Sessions for $store {
             async fn create_session(&self, s: &app::store::NewSession) -> app::store::StoreResult<()> {
                 sqlx::query(
                     "INSERT INTO sessions (id, user_id, refresh_hash, created_at, rotated_at, expires_at) \
@@ -579,7 +588,10 @@ macro_rules! impl_store {
                     .map_err($crate::store::map_err)?;
                 Ok(())
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::Membership for $store {
             async fn membership(
                 &self,
                 session_id: &str,
@@ -703,7 +715,10 @@ macro_rules! impl_store {
                 Self::ensure_a_lead(&mut tx, campaign_id).await?;
                 Self::commit_audited(tx, audit).await
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::Invites for $store {
             async fn create_invite(
                 &self,
                 i: &app::store::NewInvite,
@@ -905,9 +920,10 @@ macro_rules! impl_store {
                 .rows_affected();
                 Ok((cleared == 1 && until.is_some_and(|u| u > now)).then_some(token))
             }
+        }
 
-            // --- The throttle (issue 9) ---
-
+        #[async_trait::async_trait]
+        impl app::store::Throttle for $store {
             async fn reserve_attempt(
                 &self,
                 a: &app::store::NewAttempt,
@@ -1050,7 +1066,10 @@ macro_rules! impl_store {
                         .rows_affected();
                 Ok(attempts + lockouts)
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::AuditLog for $store {
             async fn audit(&self, e: &app::store::AuditEvent) -> app::store::StoreResult<()> {
                 sqlx::query($crate::store::INSERT_AUDIT)
                 .bind(chrono::Utc::now())
@@ -1112,7 +1131,10 @@ macro_rules! impl_store {
                 .await
                 .map_err($crate::store::map_err)
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::WorkplaceMap for $store {
             async fn create_area(
                 &self,
                 campaign_id: i64,
@@ -1415,7 +1437,10 @@ macro_rules! impl_store {
                 .map_err($crate::store::map_err)?;
                 rows.into_iter().map(TryInto::try_into).collect()
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::SocialMap for $store {
             async fn ties(&self, campaign_id: i64, coworker_id: i64) -> app::store::StoreResult<Vec<app::domain::Tie>> {
                 let rows = sqlx::query_as::<_, (i64, String, bool, i64, String, Option<i32>, Option<i64>, Option<i64>)>(
                     "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id, c.name, c.rating, c.area_id, \
@@ -1533,7 +1558,10 @@ macro_rules! impl_store {
                     })
                     .collect())
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::OrganizingLoop for $store {
             async fn campaign_settings(&self, campaign_id: i64) -> app::store::StoreResult<app::domain::organizing::CampaignSettings> {
                 let (stale_days, tags, min_group_size) = sqlx::query_as::<_, (i64, String, i64)>(
                     "SELECT stale_days, issue_tags, min_group_size FROM campaigns WHERE id = $1",
@@ -1989,7 +2017,10 @@ macro_rules! impl_store {
                     not_contacted_count,
                 })
             }
+        }
 
+        #[async_trait::async_trait]
+        impl app::store::RosterImports for $store {
             async fn save_roster(
                 &self,
                 upload: &app::store::NewRoster,

@@ -9,7 +9,7 @@ use app::store::{AuditEvent, NewAssessment, OrganizingLoop, StoreError, StoreRes
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::{commit_audited, Adapter, Tx};
+use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{corrupt, split_tags, CommitmentRow, ConversationRow};
 use crate::store::{scope_clause, DbResult};
 
@@ -49,6 +49,21 @@ async fn insert_assessment(
     .await
     .db()?;
     Ok(())
+}
+
+/// The coworker a conversation or a commitment is about (`sql` selects `coworker_id`).
+async fn coworker_of(
+    pool: &sqlx::Pool<Db>,
+    sql: &'static str,
+    campaign_id: i64,
+    id: i64,
+) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar::<_, i64>(sql)
+        .bind(campaign_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .db()
 }
 
 #[async_trait]
@@ -244,14 +259,8 @@ impl OrganizingLoop for Adapter {
     }
 
     async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2",
-        )
-        .bind(campaign_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .db()
+        let sql = "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2";
+        coworker_of(&self.pool, sql, campaign_id, id).await
     }
 
     async fn follow_up_done(
@@ -276,14 +285,8 @@ impl OrganizingLoop for Adapter {
     }
 
     async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2",
-        )
-        .bind(campaign_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await
-        .db()
+        let sql = "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2";
+        coworker_of(&self.pool, sql, campaign_id, id).await
     }
 
     async fn resolve_commitment(

@@ -11,9 +11,26 @@ use app::store::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::workplace::insert_coworker;
-use super::{commit_audited, Adapter};
+use super::workplace::{insert_coworker, insert_shift};
+use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
+
+/// The campaign's areas or shifts (`sql` selects `id, name`) by their normalized name.
+async fn by_name(
+    tx: &mut Tx,
+    sql: &'static str,
+    campaign_id: i64,
+) -> StoreResult<HashMap<String, i64>> {
+    let rows = sqlx::query_as::<_, (i64, String)>(sql)
+        .bind(campaign_id)
+        .fetch_all(&mut **tx)
+        .await
+        .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (normalize_area(&name), id))
+        .collect())
+}
 
 #[async_trait]
 impl RosterImports for Adapter {
@@ -110,25 +127,10 @@ impl RosterImports for Adapter {
             ));
         }
         let mut outcome = RosterOutcome::default();
-        let mut areas: HashMap<String, i64> =
-            sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM areas WHERE campaign_id = $1")
-                .bind(campaign_id)
-                .fetch_all(&mut *tx)
-                .await
-                .db()?
-                .into_iter()
-                .map(|(id, name)| (normalize_area(&name), id))
-                .collect();
-        let mut shifts: HashMap<String, i64> = sqlx::query_as::<_, (i64, String)>(
-            "SELECT id, name FROM shifts WHERE campaign_id = $1",
-        )
-        .bind(campaign_id)
-        .fetch_all(&mut *tx)
-        .await
-        .db()?
-        .into_iter()
-        .map(|(id, name)| (normalize_area(&name), id))
-        .collect();
+        let areas_sql = "SELECT id, name FROM areas WHERE campaign_id = $1";
+        let mut areas = by_name(&mut tx, areas_sql, campaign_id).await?;
+        let shifts_sql = "SELECT id, name FROM shifts WHERE campaign_id = $1";
+        let mut shifts = by_name(&mut tx, shifts_sql, campaign_id).await?;
         for name in &plan.new_areas {
             if areas.contains_key(&normalize_area(name)) {
                 continue;
@@ -150,16 +152,7 @@ impl RosterImports for Adapter {
             if shifts.contains_key(&normalize_area(name)) {
                 continue;
             }
-            let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO shifts (campaign_id, name, position) \
-                 VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) \
-                 RETURNING id",
-            )
-            .bind(campaign_id)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await
-            .db()?;
+            let id = insert_shift(&mut tx, campaign_id, name).await?;
             shifts.insert(normalize_area(name), id);
             outcome.shifts_created += 1;
         }

@@ -85,6 +85,19 @@ pub(super) async fn insert_coworker(
     .db()
 }
 
+/// A shift, placed after the campaign's others.
+pub(super) async fn insert_shift(tx: &mut Tx, campaign_id: i64, name: &str) -> StoreResult<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO shifts (campaign_id, name, position) \
+         VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(name)
+    .fetch_one(&mut **tx)
+    .await
+    .db()
+}
+
 #[async_trait]
 impl WorkplaceMap for Adapter {
     async fn create_area(
@@ -214,15 +227,7 @@ impl WorkplaceMap for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<Shift> {
         let mut tx = self.begin_write().await.db()?;
-        let id = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO shifts (campaign_id, name, position) \
-             VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
-        )
-        .bind(campaign_id)
-        .bind(name)
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
+        let id = insert_shift(&mut tx, campaign_id, name).await?;
         commit_audited(tx, &audit.for_new(id)).await?;
         Ok(Shift {
             id,

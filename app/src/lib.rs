@@ -11,6 +11,8 @@ pub mod error;
 pub mod islands;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod state;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 use leptos::prelude::*;

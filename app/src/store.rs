@@ -1,17 +1,15 @@
 //! The storage port. `server` implements it for SQLite and PostgreSQL; server
-//! functions reach it through [`AppState`] in the Leptos context.
-
-use std::sync::Arc;
+//! functions reach it through `crate::state::AppState` in the Leptos context. It
+//! depends on `domain` and `error` only.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use leptos::config::LeptosOptions;
 
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, CommitmentStatus, Conversation, Coverage, MyList,
     NewConversation, Source,
 };
-use crate::domain::roster::{Existing, Moved, RosterRow};
+use crate::domain::roster::{Existing, ImportSummary, Moved, RosterRow};
 pub use crate::domain::workplace::RosterOutcome;
 use crate::domain::{
     Area, AreaStats, AuditEntry, Campaign, CampaignName, Coworker, CoworkerFields, CoworkerScope,
@@ -43,13 +41,64 @@ impl From<StoreError> for AppError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The whole port: every concern's trait. Server functions hold an `Arc<dyn Store>`
+/// and call any method on it; code holding a concrete adapter brings the traits into
+/// scope with `use crate::store::prelude::*`. A new feature adds its own trait here
+/// (and its module in `server/src/store/sql/`) instead of growing another one.
+pub trait Store:
+    Health
+    + Campaigns
+    + Accounts
+    + Sessions
+    + Membership
+    + Invites
+    + Throttle
+    + WorkplaceMap
+    + SocialMap
+    + RosterImports
+    + OrganizingLoop
+    + AuditLog
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: Health
+        + Campaigns
+        + Accounts
+        + Sessions
+        + Membership
+        + Invites
+        + Throttle
+        + WorkplaceMap
+        + SocialMap
+        + RosterImports
+        + OrganizingLoop
+        + AuditLog
+        + ?Sized
+        + 'static
+{
+}
+
+/// The storage traits, for code that calls them on a concrete adapter.
+pub mod prelude {
+    pub use super::{
+        Accounts, AuditLog, Campaigns, Health, Invites, Membership, OrganizingLoop, RosterImports,
+        Sessions, SocialMap, Store, Throttle, WorkplaceMap,
+    };
+}
+
+/// The database itself.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Health: Send + Sync {
     /// Which backend this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// A cheap round trip to the database.
     async fn ping(&self) -> StoreResult<()>;
+}
 
+#[async_trait]
+pub trait Campaigns: Send + Sync {
     async fn create_campaign(&self, name: &CampaignName) -> StoreResult<Campaign>;
     async fn list_campaigns(&self) -> StoreResult<Vec<Campaign>>;
     /// Creates a campaign and makes `lead` its lead, in one transaction with `audit`
@@ -62,8 +111,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Campaign>;
     async fn campaign(&self, id: i64) -> StoreResult<Option<Campaign>>;
     async fn campaigns_for_user(&self, user_id: i64) -> StoreResult<Vec<MyCampaign>>;
+}
 
-    // Accounts
+#[async_trait]
+pub trait Accounts: Send + Sync {
     /// Creates an account with `audit` in the same transaction (`{id}` becomes the new
     /// user's id, in the record and as the actor when the event has none).
     async fn create_user(
@@ -75,8 +126,10 @@ pub trait Store: Send + Sync + 'static {
     async fn user_credentials(&self, email: &Email) -> StoreResult<Option<UserCredentials>>;
     async fn password_hash(&self, user_id: i64) -> StoreResult<String>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+}
 
-    // Sessions
+#[async_trait]
+pub trait Sessions: Send + Sync {
     async fn create_session(&self, session: &NewSession) -> StoreResult<()>;
     /// The signed-in user, if the session is live (not revoked, not expired).
     async fn session_user(
@@ -94,8 +147,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Rotation>;
     async fn revoke_session(&self, session_id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     async fn revoke_user_sessions(&self, user_id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+}
 
-    // Membership and scope
+/// Membership and scope.
+#[async_trait]
+pub trait Membership: Send + Sync {
     /// The authorization lookup: the membership of a live session's user in a campaign.
     async fn membership(
         &self,
@@ -120,9 +176,10 @@ pub trait Store: Send + Sync + 'static {
         user_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    async fn count_leads(&self, campaign_id: i64) -> StoreResult<i64>;
+}
 
-    // Invites
+#[async_trait]
+pub trait Invites: Send + Sync {
     /// Creates an invite with `audit` in one transaction (`{id}` becomes the invite's id).
     async fn create_invite(&self, invite: &NewInvite, audit: &AuditEvent) -> StoreResult<i64>;
     async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>>;
@@ -143,7 +200,6 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>>;
-    /// Revokes an open invite of the campaign; false if there was none to revoke.
     /// Revokes an unused invite with `audit` in one transaction; false (and nothing
     /// written) when it was used, revoked or is not in the campaign.
     async fn revoke_invite(
@@ -161,8 +217,11 @@ pub trait Store: Send + Sync + 'static {
         created_by: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<String>>;
+}
 
-    // The throttle (`crate::auth::throttle`)
+/// What the sign-in throttle (`auth::throttle`) counts.
+#[async_trait]
+pub trait Throttle: Send + Sync {
     /// Inserts the attempt as pending in its own committed statement, then counts the
     /// committed attempts: the k-th insert always counts at least k.
     async fn reserve_attempt(&self, attempt: &NewAttempt) -> StoreResult<Reservation>;
@@ -196,8 +255,11 @@ pub trait Store: Send + Sync + 'static {
         before: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
+}
 
-    // The workplace map
+/// The workplace map: areas, shifts and the coworkers in them.
+#[async_trait]
+pub trait WorkplaceMap: Send + Sync {
     async fn create_area(
         &self,
         campaign_id: i64,
@@ -243,8 +305,6 @@ pub trait Store: Send + Sync + 'static {
         campaign_id: i64,
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<CoworkerSummary>>;
-    /// An unarchived coworker.
-    async fn coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<CoworkerSummary>>;
     /// The whole record, archived or not.
     async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>>;
     /// NotFound if the coworker, area or shift is not in the campaign.
@@ -265,8 +325,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Every unarchived coworker's whole record, for the export.
     async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>>;
+}
 
-    // The social map
+/// The social map: who listens to whom.
+#[async_trait]
+pub trait SocialMap: Send + Sync {
     /// A coworker's ties, both directions, to unarchived coworkers.
     async fn ties(&self, campaign_id: i64, coworker_id: i64) -> StoreResult<Vec<Tie>>;
     /// The two ends of a tie.
@@ -283,18 +346,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Every unarchived organic leader with how many (unarchived) coworkers listen to them.
     async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>>;
+}
 
-    // Roster imports
+#[async_trait]
+pub trait RosterImports: Send + Sync {
     async fn save_roster(&self, upload: &NewRoster, audit: &AuditEvent) -> StoreResult<i64>;
     async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>>;
     /// Unarchived coworkers with their area and shift names, for the reconciliation.
     async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>>;
     /// What is kept of an import whose file may be gone (see [`ImportSummary`]).
-    async fn roster_summary(
-        &self,
-        campaign_id: i64,
-        id: i64,
-    ) -> StoreResult<Option<crate::domain::roster::ImportSummary>>;
+    async fn roster_summary(&self, campaign_id: i64, id: i64)
+        -> StoreResult<Option<ImportSummary>>;
     /// Deletes the files of imports still pending that were uploaded before
     /// `uploaded_before` (they become "discarded") and of any applied or discarded one
     /// still holding its file, keeping their summaries. Returns how many files it deleted.
@@ -307,8 +369,11 @@ pub trait Store: Send + Sync + 'static {
         plan: &RosterPlan,
         audit: &AuditEvent,
     ) -> StoreResult<RosterOutcome>;
+}
 
-    // The organizer's loop
+/// The organizer's loop: one-on-ones, ratings, follow-ups and commitments.
+#[async_trait]
+pub trait OrganizingLoop: Send + Sync {
     async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings>;
     async fn set_campaign_settings(
         &self,
@@ -383,10 +448,13 @@ pub trait Store: Send + Sync + 'static {
         days: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Coverage>;
+}
 
-    // Audit log (append-only)
+/// The audit log (append-only).
+#[async_trait]
+pub trait AuditLog: Send + Sync {
     /// Appends an event on its own: for reads and refusals. A change writes its event
-    /// in its own transaction (the `audit` argument of each write above).
+    /// in its own transaction (the `audit` argument of each write in the other traits).
     async fn audit(&self, event: &AuditEvent) -> StoreResult<()>;
     /// A page of the campaign's log, newest first, narrowed by `filter`.
     async fn audit_log(
@@ -507,7 +575,7 @@ pub struct NewInvite {
     pub created_by: i64,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-    /// The raw token, kept until then for [`Store::take_invite_reveal`] (a link made
+    /// The raw token, kept until then for [`Invites::take_invite_reveal`] (a link made
     /// without JavaScript is shown once from the server, never put in a URL).
     pub reveal: Option<(String, DateTime<Utc>)>,
 }
@@ -523,7 +591,7 @@ pub struct InviteRecord {
     pub used: bool,
 }
 
-/// What [`Store::join_invite`] did.
+/// What [`Invites::join_invite`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JoinOutcome {
     Joined {
@@ -641,30 +709,4 @@ impl AuditEvent {
             ..Default::default()
         }
     }
-}
-
-/// Everything a request needs, handed to Leptos as context.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Arc<dyn Store>,
-    pub leptos_options: LeptosOptions,
-    pub keys: crate::auth::tokens::TokenKeys,
-    pub hasher: crate::auth::password::PasswordHasher,
-    pub cookies: crate::auth::session::CookieNames,
-    /// Where users reach the app, e.g. `https://rankfile.example.org` (for invite links).
-    pub public_url: String,
-}
-
-impl axum::extract::FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-/// The state, from inside a server function.
-pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
-        AppError::Internal
-    })
 }

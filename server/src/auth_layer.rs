@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use app::auth::session::{AuthSession, ClientIp};
 use app::auth::tokens;
-use app::store::{AppState, Rotation};
+use app::state::AppState;
+use app::store::Rotation;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};

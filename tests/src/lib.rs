@@ -480,7 +480,7 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Opti
 pub async fn spawn_app_with_routes(
     backend: Backend,
     settings: &[(&str, &str)],
-    routes: axum::Router<app::store::AppState>,
+    routes: axum::Router<app::state::AppState>,
 ) -> Option<TestApp> {
     let (data_dir, mut env) = fresh_data_dir();
     let pg_database = match backend {
@@ -507,7 +507,7 @@ async fn serve(
     env: HashMap<String, String>,
     data_dir: PathBuf,
     pg_database: Option<String>,
-    routes: axum::Router<app::store::AppState>,
+    routes: axum::Router<app::state::AppState>,
 ) -> TestApp {
     let settings = Settings::from_sources(None, &env).expect("test settings");
     server::telemetry::init(&settings);

@@ -629,7 +629,7 @@ async fn the_export_refuses_cross_site_requests(app: TestApp) {
 
 /// A handler that panics, mounted by this test only: production has no such route and no
 /// setting that adds one (`Application::build_with_routes` is how tests add routes).
-fn panicking_routes() -> axum::Router<app::store::AppState> {
+fn panicking_routes() -> axum::Router<app::state::AppState> {
     async fn panics() -> &'static str {
         panic!("a handler panicked on purpose")
     }

@@ -42,7 +42,8 @@ pub async fn sign_in(
     use crate::auth::guard::client_ip;
     use crate::auth::throttle;
     use crate::domain::Email;
-    use crate::store::{app_state, AttemptKind, AuditEvent};
+    use crate::state::app_state;
+    use crate::store::{AttemptKind, AuditEvent};
 
     let state = app_state()?;
     let ip = client_ip();
@@ -94,7 +95,7 @@ pub async fn sign_in(
 
 #[server(prefix = "/api", endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let state = crate::store::app_state()?;
+    let state = crate::state::app_state()?;
     if let Ok(caller) = crate::auth::require_user().await {
         state
             .store
@@ -184,7 +185,7 @@ pub struct InviteInfo {
 
 #[cfg(feature = "ssr")]
 async fn live_invite(
-    state: &crate::store::AppState,
+    state: &crate::state::AppState,
     token: &str,
 ) -> Result<crate::store::InviteRecord, AppError> {
     let hash = crate::auth::tokens::hash_refresh_token(token.trim());
@@ -204,7 +205,7 @@ fn invite_gone() -> AppError {
 
 #[server(prefix = "/api", endpoint = "auth/get_invite")]
 pub async fn get_invite(token: String) -> Result<InviteInfo, AppError> {
-    let state = crate::store::app_state()?;
+    let state = crate::state::app_state()?;
     let invite = live_invite(&state, &token).await?;
     Ok(InviteInfo {
         campaign_id: invite.campaign_id,
@@ -232,7 +233,7 @@ pub async fn create_account(
     use crate::domain::Email;
     use crate::store::{AttemptKind, AuditEvent};
 
-    let state = crate::store::app_state()?;
+    let state = crate::state::app_state()?;
     let ip = crate::auth::guard::client_ip();
     let invite = live_invite(&state, &token).await?;
     let email = Email::parse(&email)?;

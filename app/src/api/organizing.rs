@@ -233,7 +233,7 @@ pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<Hist
 /// Marks a follow-up done (it leaves My list).
 #[server(prefix = "/api", endpoint = "followups/done")]
 pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<(), AppError> {
-    let state = crate::store::app_state()?;
+    let state = crate::state::app_state()?;
     let coworker = state
         .store
         .conversation_coworker(campaign_id, conversation_id)
@@ -266,7 +266,7 @@ pub async fn resolve_commitment(
     status: String,
 ) -> Result<(), AppError> {
     use crate::domain::organizing::CommitmentStatus;
-    let state = crate::store::app_state()?;
+    let state = crate::state::app_state()?;
     let coworker = state
         .store
         .commitment_coworker(campaign_id, commitment_id)

@@ -11,7 +11,8 @@ use leptos::prelude::use_context;
 use super::session::{AuthSession, ClientIp};
 use crate::domain::{CurrentUser, Member, Role};
 use crate::error::AppError;
-use crate::store::{app_state, AppState, AuditEvent};
+use crate::state::{app_state, AppState};
+use crate::store::AuditEvent;
 
 /// Who is calling, and from where, once authenticated.
 #[derive(Clone)]

@@ -19,7 +19,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::error::AppError;
-use crate::store::{AppState, AttemptKind, AttemptOutcome, AuditEvent, NewAttempt};
+use crate::state::AppState;
+use crate::store::{AttemptKind, AttemptOutcome, AuditEvent, NewAttempt};
 
 /// Failed guesses allowed per account and client address in the window.
 pub const MAX_PER_ACCOUNT: i64 = 5;

@@ -32,6 +32,7 @@ impl PgStore {
     }
 }
 
+/// What the shared SQL (`sql/`) asks of PostgreSQL in particular.
 impl PgStore {
     /// Nothing to check beyond the round trip: the database is wherever the server is.
     fn database_in_place(&self) -> app::store::StoreResult<()> {
@@ -39,9 +40,15 @@ impl PgStore {
     }
 
     /// A write transaction (PostgreSQL's row locks need nothing more).
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
         self.pool.begin().await
     }
 }
 
-impl_store!(PgStore, sqlx::Postgres, "postgres");
+// The shared SQL (`sql/`), compiled for PostgreSQL.
+type Db = sqlx::Postgres;
+type Adapter = PgStore;
+const BACKEND: &str = "postgres";
+#[allow(clippy::duplicate_mod)] // on purpose: sqlite.rs compiles the same SQL for its types
+#[path = "sql/mod.rs"]
+mod sql;

@@ -69,6 +69,7 @@ fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
     Ok((meta.dev(), meta.ino()))
 }
 
+/// What the shared SQL (`sql/`) asks of SQLite in particular.
 impl SqliteStore {
     /// The open connections keep reading and writing a database file that was deleted,
     /// or whose folder or volume went away, and `SELECT 1` still answers; but nothing
@@ -91,9 +92,15 @@ impl SqliteStore {
     /// A deferred one that reads first and then writes cannot wait for another writer:
     /// it fails at once with "database is locked" (the busy timeout does not apply to
     /// that upgrade), as a write during the start-up sweep showed.
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 }
 
-impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+// The shared SQL (`sql/`), compiled for SQLite.
+type Db = sqlx::Sqlite;
+type Adapter = SqliteStore;
+const BACKEND: &str = "sqlite";
+#[allow(clippy::duplicate_mod)] // on purpose: postgres.rs compiles the same SQL for its types
+#[path = "sql/mod.rs"]
+mod sql;

@@ -1,0 +1,39 @@
+//! The SQL of both adapters, written once: `sqlite.rs` and `postgres.rs` each compile
+//! this folder as their own `sql` module (`#[path]`), after naming `Db` (their
+//! `sqlx::Database`), `Adapter` (their store: a `pool`, `begin_write` and
+//! `database_in_place`) and `BACKEND`. Runtime queries with `$n` placeholders and
+//! `RETURNING` read the same in both dialects; where a backend must differ, its adapter
+//! gets a method and the SQL calls it.
+
+mod accounts;
+mod audit;
+mod campaigns;
+mod members;
+mod organizing;
+mod roster;
+mod throttle;
+mod ties;
+mod workplace;
+
+use app::store::{Health, StoreResult};
+use async_trait::async_trait;
+
+use super::{Adapter, Db, BACKEND};
+use crate::store::DbResult;
+use audit::{commit_audited, insert_audit};
+
+/// A write transaction, from `Adapter::begin_write`.
+type Tx = sqlx::Transaction<'static, Db>;
+
+#[async_trait]
+impl Health for Adapter {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        self.database_in_place()?;
+        sqlx::query("SELECT 1").execute(&self.pool).await.db()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,545 @@
+//! The organizer's loop: settings, one-on-ones, ratings, follow-ups, commitments.
+
+use app::domain::organizing::{
+    Assessment, CampaignSettings, Commitment, CommitmentStatus, CommitteeCell, Conversation,
+    Coverage, FollowUp, MyList, NewConversation, OrganizerLoad, Person, Source,
+};
+use app::domain::CoworkerScope;
+use app::store::{AuditEvent, NewAssessment, OrganizingLoop, StoreError, StoreResult};
+use async_trait::async_trait;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::{commit_audited, Adapter, Db, Tx};
+use crate::store::rows::{corrupt, split_tags, CommitmentRow, ConversationRow};
+use crate::store::{scope_clause, DbResult};
+
+/// Appends a dated rating and makes it the coworker's current one unless a later
+/// rating exists (a log sent late must not overwrite a newer judgment).
+async fn insert_assessment(
+    tx: &mut Tx,
+    campaign_id: i64,
+    a: &NewAssessment,
+    conversation_id: Option<i64>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO assessments (campaign_id, coworker_id, rating, organizer_id, at, source, \
+         note, conversation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(campaign_id)
+    .bind(a.coworker_id)
+    .bind(a.rating)
+    .bind(a.organizer_id)
+    .bind(a.at)
+    .bind(a.source.key())
+    .bind(&a.note)
+    .bind(conversation_id)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    sqlx::query(
+        "UPDATE coworkers SET rating = $1, rated_at = $2, updated_at = $3 \
+         WHERE id = $4 AND campaign_id = $5 AND (rated_at IS NULL OR rated_at <= $2)",
+    )
+    .bind(a.rating)
+    .bind(a.at)
+    .bind(Utc::now())
+    .bind(a.coworker_id)
+    .bind(campaign_id)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    Ok(())
+}
+
+/// The coworker a conversation or a commitment is about (`sql` selects `coworker_id`).
+async fn coworker_of(
+    pool: &sqlx::Pool<Db>,
+    sql: &'static str,
+    campaign_id: i64,
+    id: i64,
+) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar::<_, i64>(sql)
+        .bind(campaign_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .db()
+}
+
+#[async_trait]
+impl OrganizingLoop for Adapter {
+    async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings> {
+        let (stale_days, tags, min_group_size) = sqlx::query_as::<_, (i64, String, i64)>(
+            "SELECT stale_days, issue_tags, min_group_size FROM campaigns WHERE id = $1",
+        )
+        .bind(campaign_id)
+        .fetch_optional(&self.pool)
+        .await
+        .db()?
+        .ok_or(StoreError::NotFound)?;
+        Ok(CampaignSettings {
+            stale_days,
+            issue_tags: split_tags(&tags),
+            min_group_size,
+        })
+    }
+
+    async fn set_campaign_settings(
+        &self,
+        campaign_id: i64,
+        settings: &CampaignSettings,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        sqlx::query(
+            "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3 \
+             WHERE id = $4",
+        )
+        .bind(settings.stale_days)
+        .bind(settings.issue_tags.join(","))
+        .bind(settings.min_group_size)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, audit).await
+    }
+
+    async fn log_conversation(
+        &self,
+        campaign_id: i64,
+        organizer_id: i64,
+        log: &NewConversation,
+        commitment: Option<(String, NaiveDate)>,
+        audit: &AuditEvent,
+    ) -> StoreResult<(i64, bool)> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await.db()?;
+        let inserted = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO conversations (campaign_id, coworker_id, organizer_id, client_id, at, \
+             channel, \
+             issues, notes, ask, answer, rating_after, next_step, follow_up_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+             ON CONFLICT (campaign_id, client_id) DO NOTHING RETURNING id",
+        )
+        .bind(campaign_id)
+        .bind(log.coworker_id)
+        .bind(organizer_id)
+        .bind(&log.client_id)
+        .bind(log.at)
+        .bind(log.channel.key())
+        .bind(log.issues.join(","))
+        .bind(&log.notes)
+        .bind(&log.ask)
+        .bind(log.answer.map(|a| a.key()).unwrap_or(""))
+        .bind(log.rating_after)
+        .bind(&log.next_step)
+        .bind(log.follow_up_on)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await
+        .db()?;
+        let Some(id) = inserted else {
+            // Sent before: the first one stands, nothing else is written.
+            let id = sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM conversations WHERE campaign_id = $1 AND client_id = $2",
+            )
+            .bind(campaign_id)
+            .bind(&log.client_id)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+            tx.commit().await.db()?;
+            return Ok((id, false));
+        };
+        sqlx::query(
+            "UPDATE coworkers SET last_contact_at = $1 \
+             WHERE id = $2 AND campaign_id = $3 AND (last_contact_at IS NULL \
+             OR last_contact_at < $1)",
+        )
+        .bind(log.at)
+        .bind(log.coworker_id)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        if let Some(rating) = log.rating_after {
+            insert_assessment(
+                &mut tx,
+                campaign_id,
+                &NewAssessment {
+                    coworker_id: log.coworker_id,
+                    organizer_id,
+                    rating,
+                    source: Source::Conversation,
+                    note: String::new(),
+                    at: log.at,
+                },
+                Some(id),
+            )
+            .await?;
+        }
+        if let Some((what, due)) = commitment {
+            sqlx::query(
+                "INSERT INTO commitments (campaign_id, coworker_id, conversation_id, organizer_id, \
+                 what, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(campaign_id)
+            .bind(log.coworker_id)
+            .bind(id)
+            .bind(organizer_id)
+            .bind(what)
+            .bind(due)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+        }
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok((id, true))
+    }
+
+    async fn rate(
+        &self,
+        campaign_id: i64,
+        rating: &NewAssessment,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        insert_assessment(&mut tx, campaign_id, rating, None).await?;
+        commit_audited(tx, audit).await
+    }
+
+    async fn assessments(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Assessment>> {
+        let rows = sqlx::query_as::<_, (DateTime<Utc>, i32, String, String, String)>(
+            "SELECT a.at, a.rating, a.source, a.note, u.email FROM assessments a \
+             JOIN users u ON u.id = a.organizer_id \
+             WHERE a.campaign_id = $1 AND a.coworker_id = $2 ORDER BY a.at DESC, a.id DESC",
+        )
+        .bind(campaign_id)
+        .bind(coworker_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter()
+            .map(|(at, rating, source, note, organizer)| {
+                Ok(Assessment {
+                    at,
+                    rating,
+                    source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
+                    note,
+                    organizer,
+                })
+            })
+            .collect()
+    }
+
+    async fn conversations(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Conversation>> {
+        let rows = sqlx::query_as::<_, ConversationRow>(
+            "SELECT c.id, c.at, u.email AS organizer, c.channel, c.issues, c.notes, c.ask, \
+             c.answer, \
+             c.rating_after, c.next_step, c.follow_up_on, c.follow_up_done_at IS \
+             NOT NULL AS follow_up_done FROM conversations c JOIN users u ON u.id = c.organizer_id \
+             WHERE c.campaign_id = $1 AND c.coworker_id = $2 ORDER BY c.at DESC, c.id DESC",
+        )
+        .bind(campaign_id)
+        .bind(coworker_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
+        let sql = "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2";
+        coworker_of(&self.pool, sql, campaign_id, id).await
+    }
+
+    async fn follow_up_done(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        sqlx::query(
+            "UPDATE conversations SET follow_up_done_at = $1 \
+             WHERE campaign_id = $2 AND id = $3 AND follow_up_done_at IS NULL",
+        )
+        .bind(now)
+        .bind(campaign_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, audit).await
+    }
+
+    async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
+        let sql = "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2";
+        coworker_of(&self.pool, sql, campaign_id, id).await
+    }
+
+    async fn resolve_commitment(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        status: CommitmentStatus,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        sqlx::query(
+            "UPDATE commitments SET status = $1, resolved_at = $2, resolved_by = $3 \
+             WHERE campaign_id = $4 AND id = $5",
+        )
+        .bind(status.key())
+        .bind(now)
+        .bind(by)
+        .bind(campaign_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, audit).await
+    }
+
+    async fn open_commitments(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Commitment>> {
+        let rows = sqlx::query_as::<_, CommitmentRow>(
+            "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
+             FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
+             WHERE m.campaign_id = $1 AND m.coworker_id = $2 ORDER BY m.due_on, m.id",
+        )
+        .bind(campaign_id)
+        .bind(coworker_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn my_list(
+        &self,
+        campaign_id: i64,
+        user_id: i64,
+        scope: &CoworkerScope,
+        today: NaiveDate,
+        stale_days: i64,
+    ) -> StoreResult<MyList> {
+        // Follow-ups and commitments were made under an earlier scope: only those
+        // about coworkers in the organizer's scope today are shown.
+        let (in_scope, scope_binds) = scope_clause(scope, "c.", 4);
+        let follow_ups_sql = format!(
+            "SELECT v.id, v.coworker_id, c.name, v.follow_up_on, v.next_step \
+             FROM conversations v JOIN coworkers c ON c.id = v.coworker_id \
+             WHERE v.campaign_id = $1 AND v.organizer_id = $2 AND v.follow_up_on <= $3 \
+             AND v.follow_up_done_at IS NULL AND c.archived_at IS NULL{in_scope} \
+             ORDER BY v.follow_up_on, v.id"
+        );
+        let mut follow_ups =
+            sqlx::query_as::<_, (i64, i64, String, NaiveDate, String)>(&follow_ups_sql)
+                .bind(campaign_id)
+                .bind(user_id)
+                .bind(today);
+        for value in &scope_binds {
+            follow_ups = follow_ups.bind(*value);
+        }
+        let follow_ups = follow_ups
+            .fetch_all(&self.pool)
+            .await
+            .db()?
+            .into_iter()
+            .map(
+                |(conversation_id, coworker_id, coworker_name, due, next_step)| FollowUp {
+                    conversation_id,
+                    coworker_id,
+                    coworker_name,
+                    due,
+                    next_step,
+                },
+            )
+            .collect();
+        let commitments_sql = format!(
+            "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
+             FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
+             WHERE m.campaign_id = $1 AND m.organizer_id = $2 AND m.status = 'open' \
+             AND m.due_on <= $3 AND c.archived_at IS NULL{in_scope} ORDER BY m.due_on, m.id"
+        );
+        let mut commitments = sqlx::query_as::<_, CommitmentRow>(&commitments_sql)
+            .bind(campaign_id)
+            .bind(user_id)
+            .bind(today);
+        for value in &scope_binds {
+            commitments = commitments.bind(*value);
+        }
+        let commitments = commitments
+            .fetch_all(&self.pool)
+            .await
+            .db()?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<Result<Vec<_>, _>>()?;
+        let people = |sql: &'static str| {
+            let pool = self.pool.clone();
+            async move {
+                sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(sql)
+                    .bind(campaign_id)
+                    .bind(user_id)
+                    .fetch_all(&pool)
+                    .await
+                    .db()
+                    .map(|rows| {
+                        rows.into_iter()
+                            .map(|(id, name, rating, since)| Person {
+                                id,
+                                name,
+                                rating,
+                                since,
+                            })
+                            .collect::<Vec<_>>()
+                    })
+            }
+        };
+        let never_talked = people(
+            "SELECT id, name, rating, rated_at FROM coworkers WHERE campaign_id = $1 \
+             AND assigned_organizer = $2 AND archived_at IS NULL AND last_contact_at IS NULL \
+             AND employment_status IN ('active', 'on_leave', 'disciplined') ORDER BY name, id",
+        )
+        .await?;
+        let stale_before =
+            today.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(stale_days);
+        let stale = sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(
+            "SELECT id, name, rating, rated_at FROM coworkers WHERE campaign_id = $1 \
+             AND assigned_organizer = $2 AND archived_at IS NULL AND rated_at < $3 \
+             AND employment_status IN ('active', 'on_leave', 'disciplined') ORDER BY rated_at, id",
+        )
+        .bind(campaign_id)
+        .bind(user_id)
+        .bind(stale_before)
+        .fetch_all(&self.pool)
+        .await
+        .db()?
+        .into_iter()
+        .map(|(id, name, rating, since)| Person {
+            id,
+            name,
+            rating,
+            since,
+        })
+        .collect();
+        Ok(MyList {
+            today,
+            stale_days,
+            follow_ups,
+            commitments,
+            never_talked,
+            stale,
+        })
+    }
+
+    async fn coverage(
+        &self,
+        campaign_id: i64,
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Coverage> {
+        const ACTIVE: &str = "c.archived_at IS NULL AND c.employment_status IN ('active', \
+                              'on_leave', 'disciplined')";
+        let organizers = sqlx::query_as::<_, (i64, String, i64)>(&format!(
+            "SELECT u.id, u.email, COUNT(c.id) FROM memberships m JOIN users u ON u.id = m.user_id \
+             LEFT JOIN coworkers c ON c.assigned_organizer = u.id \
+             AND c.campaign_id = m.campaign_id AND {ACTIVE} \
+             WHERE m.campaign_id = $1 AND m.role IN ('lead', 'organizer') \
+             GROUP BY u.id, u.email ORDER BY COUNT(c.id) DESC, u.email"
+        ))
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?
+        .into_iter()
+        .map(|(user_id, email, assigned)| OrganizerLoad {
+            user_id,
+            email,
+            assigned,
+        })
+        .collect();
+        let unassigned = sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT COUNT(*) FROM coworkers c WHERE c.campaign_id = $1 \
+             AND c.assigned_organizer IS NULL AND {ACTIVE}"
+        ))
+        .bind(campaign_id)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        let cells = sqlx::query_as::<_, (Option<String>, Option<String>, i64, i64)>(&format!(
+            "SELECT a.name, s.name, COUNT(*), SUM(CASE WHEN c.committee_member THEN 1 ELSE 0 END) \
+             FROM coworkers c LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN shifts s \
+             ON s.id = c.shift_id WHERE c.campaign_id = $1 AND {ACTIVE} \
+             GROUP BY a.id, a.name, s.id, s.name ORDER BY a.name, s.name"
+        ))
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?
+        .into_iter()
+        .map(|(area, shift, coworkers, committee)| CommitteeCell {
+            area: area.unwrap_or_else(|| "No area".into()),
+            shift: shift.unwrap_or_else(|| "No shift".into()),
+            coworkers,
+            committee,
+        })
+        .collect();
+        let since = now - Duration::days(days);
+        let not_contacted_count = sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT COUNT(*) FROM coworkers c WHERE c.campaign_id = $1 AND {ACTIVE} \
+             AND (c.last_contact_at IS NULL OR c.last_contact_at < $2)"
+        ))
+        .bind(campaign_id)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
+        let not_contacted =
+            sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(&format!(
+                "SELECT c.id, c.name, c.rating, c.last_contact_at FROM coworkers c \
+                 WHERE c.campaign_id = $1 \
+                 AND {ACTIVE} AND (c.last_contact_at IS NULL OR c.last_contact_at < $2) \
+                 ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.name, c.id LIMIT 500"
+            ))
+            .bind(campaign_id)
+            .bind(since)
+            .fetch_all(&self.pool)
+            .await
+            .db()?
+            .into_iter()
+            .map(|(id, name, rating, since)| Person {
+                id,
+                name,
+                rating,
+                since,
+            })
+            .collect();
+        Ok(Coverage {
+            organizers,
+            unassigned,
+            cells,
+            days,
+            not_contacted,
+            not_contacted_count,
+        })
+    }
+}

@@ -1,0 +1,319 @@
+//! Roster imports: the employer's list is kept until applied, then only its summary.
+
+use std::collections::HashMap;
+
+use app::domain::roster::{normalize_area, Existing, ImportSummary};
+use app::domain::CoworkerFields;
+use app::store::{
+    AuditEvent, NewRoster, RosterImports, RosterOutcome, RosterPlan, RosterUpload, StoreError,
+    StoreResult,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::workplace::{insert_coworker, insert_shift};
+use super::{commit_audited, Adapter, Tx};
+use crate::store::DbResult;
+
+/// The campaign's areas or shifts (`sql` selects `id, name`) by their normalized name.
+async fn by_name(
+    tx: &mut Tx,
+    sql: &'static str,
+    campaign_id: i64,
+) -> StoreResult<HashMap<String, i64>> {
+    let rows = sqlx::query_as::<_, (i64, String)>(sql)
+        .bind(campaign_id)
+        .fetch_all(&mut **tx)
+        .await
+        .db()?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (normalize_area(&name), id))
+        .collect())
+}
+
+#[async_trait]
+impl RosterImports for Adapter {
+    async fn save_roster(&self, upload: &NewRoster, audit: &AuditEvent) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await.db()?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content, \
+             row_count) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(upload.campaign_id)
+        .bind(upload.created_by)
+        .bind(Utc::now())
+        .bind(&upload.filename)
+        .bind(&upload.content)
+        .bind(i64::try_from(upload.rows).unwrap_or(i64::MAX))
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(id)
+    }
+
+    async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>> {
+        let row = sqlx::query_as::<_, (i64, String, Vec<u8>, String, DateTime<Utc>)>(
+            "SELECT id, filename, content, status, created_at FROM roster_imports \
+             WHERE campaign_id = $1 AND id = $2",
+        )
+        .bind(campaign_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .db()?;
+        Ok(
+            row.map(|(id, filename, content, status, created_at)| RosterUpload {
+                id,
+                filename,
+                content,
+                status,
+                created_at,
+            }),
+        )
+    }
+
+    async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, String)>(
+            "SELECT c.id, c.name, c.employee_ref, COALESCE(a.name, ''), COALESCE(s.name, ''), \
+             c.job_title, c.employment_status FROM coworkers c \
+             LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN shifts s ON s.id = c.shift_id \
+             WHERE c.campaign_id = $1 AND c.archived_at IS NULL ORDER BY c.id",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, employee_ref, area, shift, job_title, status)| Existing {
+                    id,
+                    name,
+                    employee_ref,
+                    area,
+                    shift,
+                    job_title,
+                    on_list: status != "left" && status != "fired",
+                },
+            )
+            .collect())
+    }
+
+    async fn apply_roster(
+        &self,
+        campaign_id: i64,
+        import_id: i64,
+        plan: &RosterPlan,
+        audit: &AuditEvent,
+    ) -> StoreResult<RosterOutcome> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await.db()?;
+        let claimed = sqlx::query(
+            "UPDATE roster_imports SET status = 'applied', applied_at = $1 \
+             WHERE campaign_id = $2 AND id = $3 AND status = 'pending'",
+        )
+        .bind(now)
+        .bind(campaign_id)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if claimed == 0 {
+            return Err(StoreError::Conflict(
+                "This import has been applied or discarded already.".into(),
+            ));
+        }
+        let mut outcome = RosterOutcome::default();
+        let areas_sql = "SELECT id, name FROM areas WHERE campaign_id = $1";
+        let mut areas = by_name(&mut tx, areas_sql, campaign_id).await?;
+        let shifts_sql = "SELECT id, name FROM shifts WHERE campaign_id = $1";
+        let mut shifts = by_name(&mut tx, shifts_sql, campaign_id).await?;
+        for name in &plan.new_areas {
+            if areas.contains_key(&normalize_area(name)) {
+                continue;
+            }
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO areas (campaign_id, name, created_at) VALUES ($1, $2, $3) \
+                 RETURNING id",
+            )
+            .bind(campaign_id)
+            .bind(name)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
+            areas.insert(normalize_area(name), id);
+            outcome.areas_created += 1;
+        }
+        for name in &plan.new_shifts {
+            if shifts.contains_key(&normalize_area(name)) {
+                continue;
+            }
+            let id = insert_shift(&mut tx, campaign_id, name).await?;
+            shifts.insert(normalize_area(name), id);
+            outcome.shifts_created += 1;
+        }
+        let lookup = |map: &HashMap<String, i64>, name: &str| {
+            if name.trim().is_empty() {
+                None
+            } else {
+                map.get(&normalize_area(name)).copied()
+            }
+        };
+        for row in &plan.add {
+            let mut fields = CoworkerFields::named(
+                row.name.clone(),
+                lookup(&areas, &row.area),
+                lookup(&shifts, &row.shift),
+            );
+            fields.job_title = row.job_title.clone();
+            fields.employee_ref = row.employee_ref.clone();
+            fields.phone = row.phone.clone();
+            fields.email = row.email.clone();
+            fields.language = row.language.clone();
+            insert_coworker(&mut tx, campaign_id, &fields, None, now).await?;
+            outcome.added += 1;
+        }
+        for m in &plan.moves {
+            sqlx::query(
+                "UPDATE coworkers SET area_id = COALESCE($1, area_id), shift_id = \
+                 COALESCE($2, shift_id), \
+                 job_title = CASE WHEN $3 = '' THEN job_title ELSE $3 END, updated_at = $4 \
+                 WHERE campaign_id = $5 AND id = $6",
+            )
+            .bind(lookup(&areas, &m.to_area))
+            .bind(lookup(&shifts, &m.to_shift))
+            .bind(&m.to_job)
+            .bind(now)
+            .bind(campaign_id)
+            .bind(m.id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
+            outcome.moved += 1;
+        }
+        for (id, employee_ref) in &plan.link_refs {
+            outcome.refs_linked += sqlx::query(
+                "UPDATE coworkers SET employee_ref = $1, updated_at = $2 \
+                 WHERE campaign_id = $3 AND id = $4 AND employee_ref = ''",
+            )
+            .bind(employee_ref)
+            .bind(now)
+            .bind(campaign_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected();
+        }
+        for id in &plan.gone {
+            outcome.marked_left += sqlx::query(
+                "UPDATE coworkers SET employment_status = 'left', updated_at = $1 \
+                 WHERE campaign_id = $2 AND id = $3 AND employment_status NOT IN ('left', 'fired')",
+            )
+            .bind(now)
+            .bind(campaign_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected();
+        }
+        // The employer's list is personal data: once applied, only its summary stays.
+        sqlx::query(
+            "UPDATE roster_imports SET content = $1, new_count = $2, moved_count = $3, \
+             gone_count = $4, purged_at = $5 WHERE campaign_id = $6 AND id = $7",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(i64::try_from(outcome.added).unwrap_or(i64::MAX))
+        .bind(i64::try_from(outcome.moved).unwrap_or(i64::MAX))
+        .bind(i64::try_from(outcome.marked_left).unwrap_or(i64::MAX))
+        .bind(now)
+        .bind(campaign_id)
+        .bind(import_id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        let audit = AuditEvent {
+            detail: outcome.summary(),
+            ..audit.clone()
+        };
+        commit_audited(tx, &audit).await?;
+        Ok(outcome)
+    }
+
+    async fn roster_summary(
+        &self,
+        campaign_id: i64,
+        id: i64,
+    ) -> StoreResult<Option<ImportSummary>> {
+        type Row = (
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            bool,
+        );
+        let row = sqlx::query_as::<_, Row>(
+            "SELECT r.filename, r.status, r.row_count, r.new_count, r.moved_count, r.gone_count, \
+             u.email, r.created_at, r.applied_at, r.purged_at IS NOT NULL \
+             FROM roster_imports r LEFT JOIN users u ON u.id = r.created_by \
+             WHERE r.campaign_id = $1 AND r.id = $2",
+        )
+        .bind(campaign_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .db()?;
+        Ok(row.map(
+            |(
+                filename,
+                status,
+                rows,
+                new,
+                moved,
+                gone,
+                email,
+                uploaded_at,
+                applied_at,
+                file_deleted,
+            )| {
+                ImportSummary {
+                    filename,
+                    status,
+                    rows,
+                    new,
+                    moved,
+                    gone,
+                    uploaded_by: email.unwrap_or_default(),
+                    uploaded_at,
+                    applied_at,
+                    file_deleted,
+                }
+            },
+        ))
+    }
+
+    async fn purge_abandoned_rosters(&self, uploaded_before: DateTime<Utc>) -> StoreResult<u64> {
+        sqlx::query(
+            "UPDATE roster_imports SET content = $1, purged_at = $2, \
+             status = CASE WHEN status = 'pending' THEN 'discarded' ELSE status END \
+             WHERE purged_at IS NULL AND (status <> 'pending' OR created_at < $3)",
+        )
+        .bind(Vec::<u8>::new())
+        .bind(Utc::now())
+        .bind(uploaded_before)
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected())
+        .db()
+    }
+}

@@ -1,0 +1,405 @@
+//! The workplace map: areas, shifts and the coworkers in them.
+
+use app::domain::{
+    Area, AreaStats, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary, Shift,
+};
+use app::store::{AreaChange, AuditEvent, NewCoworker, StoreError, StoreResult, WorkplaceMap};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{commit_audited, Adapter, Tx};
+use crate::store::rows::{
+    AreaRow, AreaStatsRow, CoworkerDetailRow, CoworkerRow, DETAIL_COLUMNS, SUMMARY_COLUMNS,
+};
+use crate::store::{scope_clause, DbResult};
+
+/// Refuses (NotFound) an id of `table` that is not in the campaign; `None` passes.
+async fn check_refs(
+    tx: &mut Tx,
+    campaign_id: i64,
+    table: &'static str,
+    id: Option<i64>,
+) -> StoreResult<()> {
+    let Some(id) = id else { return Ok(()) };
+    let sql = match table {
+        "areas" => "SELECT COUNT(*) FROM areas WHERE id = $1 AND campaign_id = $2",
+        "shifts" => "SELECT COUNT(*) FROM shifts WHERE id = $1 AND campaign_id = $2",
+        "members" => {
+            "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND campaign_id = $2 \
+             AND role IN ('lead', 'organizer')"
+        }
+        _ => unreachable!("check_refs on {table}"),
+    };
+    let found = sqlx::query_scalar::<_, i64>(sql)
+        .bind(id)
+        .bind(campaign_id)
+        .fetch_one(&mut **tx)
+        .await
+        .db()?;
+    if found == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The coworker's area, shift and organizer must all belong to the campaign.
+async fn check_coworker_refs(tx: &mut Tx, campaign_id: i64, c: &CoworkerFields) -> StoreResult<()> {
+    check_refs(tx, campaign_id, "areas", c.area_id).await?;
+    check_refs(tx, campaign_id, "shifts", c.shift_id).await?;
+    check_refs(tx, campaign_id, "members", c.assigned_organizer).await
+}
+
+pub(super) async fn insert_coworker(
+    tx: &mut Tx,
+    campaign_id: i64,
+    c: &CoworkerFields,
+    rating: Option<i32>,
+    now: DateTime<Utc>,
+) -> StoreResult<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, employee_ref, \
+         phone, email, language, tags, organic_leader, committee_member, assigned_organizer, \
+         employment_status, rating, notes, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+         RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(&c.name)
+    .bind(c.area_id)
+    .bind(c.shift_id)
+    .bind(&c.job_title)
+    .bind(&c.employee_ref)
+    .bind(&c.phone)
+    .bind(&c.email)
+    .bind(&c.language)
+    .bind(c.tags.join(","))
+    .bind(c.organic_leader)
+    .bind(c.committee_member)
+    .bind(c.assigned_organizer)
+    .bind(c.employment_status.key())
+    .bind(rating)
+    .bind(&c.notes)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+    .db()
+}
+
+/// A shift, placed after the campaign's others.
+pub(super) async fn insert_shift(tx: &mut Tx, campaign_id: i64, name: &str) -> StoreResult<i64> {
+    sqlx::query_scalar::<_, i64>(
+        "INSERT INTO shifts (campaign_id, name, position) \
+         VALUES ($1, $2, (SELECT COUNT(*) FROM shifts WHERE campaign_id = $1)) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(name)
+    .fetch_one(&mut **tx)
+    .await
+    .db()
+}
+
+#[async_trait]
+impl WorkplaceMap for Adapter {
+    async fn create_area(
+        &self,
+        campaign_id: i64,
+        name: &str,
+        parent_id: Option<i64>,
+        audit: &AuditEvent,
+    ) -> StoreResult<Area> {
+        let mut tx = self.begin_write().await.db()?;
+        check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO areas (campaign_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(campaign_id)
+        .bind(parent_id)
+        .bind(name)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(Area {
+            id,
+            parent_id,
+            name: name.to_owned(),
+            retired: false,
+            grid: None,
+        })
+    }
+
+    async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>> {
+        let rows = sqlx::query_as::<_, AreaRow>(
+            "SELECT id, parent_id, name, retired, grid_x, grid_y, grid_w, grid_h FROM areas \
+             WHERE campaign_id = $1 ORDER BY name, id",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn update_area(
+        &self,
+        campaign_id: i64,
+        area_id: i64,
+        change: &AreaChange,
+        audit: &AuditEvent,
+    ) -> StoreResult<Area> {
+        let mut tx = self.begin_write().await.db()?;
+        let tree = sqlx::query_as::<_, (i64, Option<i64>)>(
+            "SELECT id, parent_id FROM areas WHERE campaign_id = $1",
+        )
+        .bind(campaign_id)
+        .fetch_all(&mut *tx)
+        .await
+        .db()?;
+        if !tree.iter().any(|(id, _)| *id == area_id) {
+            return Err(StoreError::NotFound);
+        }
+        // Walk up from the new parent: meeting the area itself would make a loop.
+        let mut at = change.parent_id;
+        while let Some(id) = at {
+            if id == area_id {
+                return Err(StoreError::Conflict(
+                    "An area cannot sit inside itself or one of its own sub-areas.".into(),
+                ));
+            }
+            at = match tree.iter().find(|(a, _)| *a == id) {
+                Some((_, parent)) => *parent,
+                None => return Err(StoreError::NotFound),
+            };
+        }
+        let g = change.grid;
+        sqlx::query(
+            "UPDATE areas SET name = $1, parent_id = $2, retired = $3, grid_x = $4, grid_y = $5, \
+             grid_w = $6, grid_h = $7 WHERE id = $8 AND campaign_id = $9",
+        )
+        .bind(&change.name)
+        .bind(change.parent_id)
+        .bind(change.retired)
+        .bind(g.map(|g| g.x))
+        .bind(g.map(|g| g.y))
+        .bind(g.map(|g| g.w))
+        .bind(g.map(|g| g.h))
+        .bind(area_id)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, audit).await?;
+        Ok(Area {
+            id: area_id,
+            parent_id: change.parent_id,
+            name: change.name.clone(),
+            retired: change.retired,
+            grid: change.grid,
+        })
+    }
+
+    async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>> {
+        let rows = sqlx::query_as::<_, AreaStatsRow>(
+            "SELECT a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h, \
+             COUNT(c.id) AS coworkers, \
+             COALESCE(SUM(CASE WHEN c.rating <= 2 THEN 1 ELSE 0 END), 0) AS supporters, \
+             COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN 1 \
+             ELSE 0 END), 0) AS unknown \
+             FROM areas a LEFT JOIN coworkers c ON c.area_id = a.id AND c.archived_at IS NULL \
+             AND c.employment_status IN ('active', 'on_leave', 'disciplined') \
+             WHERE a.campaign_id = $1 \
+             GROUP BY a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h \
+             ORDER BY a.name, a.id",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn create_shift(
+        &self,
+        campaign_id: i64,
+        name: &str,
+        audit: &AuditEvent,
+    ) -> StoreResult<Shift> {
+        let mut tx = self.begin_write().await.db()?;
+        let id = insert_shift(&mut tx, campaign_id, name).await?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(Shift {
+            id,
+            name: name.to_owned(),
+        })
+    }
+
+    async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>> {
+        let rows = sqlx::query_as::<_, (i64, String)>(
+            "SELECT id, name FROM shifts WHERE campaign_id = $1 ORDER BY position, id",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Shift { id, name })
+            .collect())
+    }
+
+    async fn create_coworker(
+        &self,
+        campaign_id: i64,
+        c: &CoworkerFields,
+        audit: &AuditEvent,
+    ) -> StoreResult<CoworkerSummary> {
+        let mut tx = self.begin_write().await.db()?;
+        check_coworker_refs(&mut tx, campaign_id, c).await?;
+        let id = insert_coworker(&mut tx, campaign_id, c, None, Utc::now()).await?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(CoworkerSummary {
+            id,
+            name: c.name.clone(),
+            area_id: c.area_id,
+            shift_id: c.shift_id,
+            job_title: c.job_title.clone(),
+            assigned_organizer: c.assigned_organizer,
+            rating: None,
+            organic_leader: c.organic_leader,
+            committee_member: c.committee_member,
+            tags: c.tags.clone(),
+        })
+    }
+
+    async fn create_coworkers(
+        &self,
+        campaign_id: i64,
+        coworkers: &[NewCoworker],
+    ) -> StoreResult<Vec<i64>> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await.db()?;
+        let mut ids = Vec::with_capacity(coworkers.len());
+        for c in coworkers {
+            ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, now).await?);
+        }
+        tx.commit().await.db()?;
+        Ok(ids)
+    }
+
+    async fn list_coworkers(
+        &self,
+        campaign_id: i64,
+        scope: &CoworkerScope,
+    ) -> StoreResult<Vec<CoworkerSummary>> {
+        let columns = format!(
+            "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL",
+            SUMMARY_COLUMNS
+        );
+        let (scope_sql, binds) = scope_clause(scope, "", 2);
+        let sql = format!("{columns}{scope_sql} ORDER BY name, id");
+        let mut query = sqlx::query_as::<_, CoworkerRow>(&sql).bind(campaign_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(&self.pool).await.db()?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>> {
+        let row = sqlx::query_as::<_, CoworkerDetailRow>(&format!(
+            "SELECT {} FROM coworkers WHERE campaign_id = $1 AND id = $2",
+            DETAIL_COLUMNS
+        ))
+        .bind(campaign_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .db()?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn update_coworker(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        c: &CoworkerFields,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        check_coworker_refs(&mut tx, campaign_id, c).await?;
+        let done = sqlx::query(
+            "UPDATE coworkers SET name = $1, area_id = $2, shift_id = $3, job_title = $4, \
+             employee_ref = $5, phone = $6, email = $7, language = $8, tags = $9, \
+             organic_leader = $10, committee_member = $11, assigned_organizer = $12, \
+             employment_status = $13, notes = $14, updated_at = $15 \
+             WHERE campaign_id = $16 AND id = $17",
+        )
+        .bind(&c.name)
+        .bind(c.area_id)
+        .bind(c.shift_id)
+        .bind(&c.job_title)
+        .bind(&c.employee_ref)
+        .bind(&c.phone)
+        .bind(&c.email)
+        .bind(&c.language)
+        .bind(c.tags.join(","))
+        .bind(c.organic_leader)
+        .bind(c.committee_member)
+        .bind(c.assigned_organizer)
+        .bind(c.employment_status.key())
+        .bind(&c.notes)
+        .bind(Utc::now())
+        .bind(campaign_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
+
+    async fn set_archived(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        archived: bool,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let now = Utc::now();
+        let mut tx = self.begin_write().await.db()?;
+        let done = sqlx::query(
+            "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 \
+             AND id = $4",
+        )
+        .bind(archived.then_some(now))
+        .bind(now)
+        .bind(campaign_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
+
+    async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>> {
+        let rows = sqlx::query_as::<_, CoworkerDetailRow>(&format!(
+            "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL \
+             ORDER BY name, id",
+            DETAIL_COLUMNS
+        ))
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+}

@@ -11,17 +11,22 @@ export function noJs(): boolean {
 
 /**
  * Waits until the page's WebAssembly has loaded and every island on it has hydrated
- * (each marks its own `<leptos-island>`); returns at once when JavaScript is off.
+ * (each marks its own `<leptos-island>`); returns at once when JavaScript is off or the
+ * page has no island.
  * Everything outside an island is plain HTML: it works the same either way.
  */
 export async function waitForHydration(page: Page) {
   if (noJs()) return;
+  // A page without an island loads no WebAssembly at all: nothing to wait for.
   await page.waitForFunction(
-    () =>
-      document.body.dataset.hydrated === "true" &&
-      Array.from(document.querySelectorAll("leptos-island")).every(
-        (island) => (island as HTMLElement).dataset.hydrated === "true",
-      ),
+    () => {
+      const islands = Array.from(document.querySelectorAll("leptos-island"));
+      return (
+        islands.length === 0 ||
+        (document.body.dataset.hydrated === "true" &&
+          islands.every((island) => (island as HTMLElement).dataset.hydrated === "true"))
+      );
+    },
     null,
     { timeout: 15_000 },
   );

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Member, Role};
+use super::Choice;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,8 +177,9 @@ pub enum EmploymentStatus {
     Fired,
 }
 
-impl EmploymentStatus {
-    pub const ALL: [EmploymentStatus; 5] = [
+impl Choice for EmploymentStatus {
+    type All = [EmploymentStatus; 5];
+    const ALL: [EmploymentStatus; 5] = [
         Self::Active,
         Self::OnLeave,
         Self::Left,
@@ -185,7 +187,7 @@ impl EmploymentStatus {
         Self::Fired,
     ];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::Active => "active",
             Self::OnLeave => "on_leave",
@@ -195,7 +197,7 @@ impl EmploymentStatus {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::Active => "Active",
             Self::OnLeave => "On leave",
@@ -203,10 +205,6 @@ impl EmploymentStatus {
             Self::Disciplined => "Disciplined",
             Self::Fired => "Fired",
         }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == raw)
     }
 }
 
@@ -220,8 +218,9 @@ pub enum TieKind {
     ListensTo,
 }
 
-impl TieKind {
-    pub const ALL: [TieKind; 5] = [
+impl Choice for TieKind {
+    type All = [TieKind; 5];
+    const ALL: [TieKind; 5] = [
         Self::WorksBeside,
         Self::Friends,
         Self::Family,
@@ -229,7 +228,7 @@ impl TieKind {
         Self::ListensTo,
     ];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::WorksBeside => "works_beside",
             Self::Friends => "friends",
@@ -239,10 +238,13 @@ impl TieKind {
         }
     }
 
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == raw)
+    /// As the tie form lists it: read from the coworker it is recorded on.
+    fn label(self) -> &'static str {
+        self.phrase(true)
     }
+}
 
+impl TieKind {
     /// How the tie reads from one end: "works beside Ana", "listens to Ben", "is listened to by Cy".
     pub fn phrase(self, outgoing: bool) -> &'static str {
         match (self, outgoing) {

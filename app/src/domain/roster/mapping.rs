@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Choice;
 use crate::error::AppError;
 
 /// A column of ours a file column can be mapped to.
@@ -19,9 +20,10 @@ pub enum Field {
     Language,
 }
 
-impl Field {
+impl Choice for Field {
+    type All = [Field; 10];
     /// Every field, in declaration order (so `field as usize` indexes this array).
-    pub const ALL: [Field; 10] = [
+    const ALL: [Field; 10] = [
         Field::Name,
         Field::FirstName,
         Field::LastName,
@@ -35,7 +37,7 @@ impl Field {
     ];
 
     /// A stable key, used in forms and in [`RowError::field`](super::RowError::field).
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Field::Name => "name",
             Field::FirstName => "first_name",
@@ -50,12 +52,8 @@ impl Field {
         }
     }
 
-    pub fn parse(key: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.key() == key)
-    }
-
     /// What the lead sees in the mapping form.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Field::Name => "Full name",
             Field::FirstName => "First name",
@@ -69,7 +67,9 @@ impl Field {
             Field::Language => "Preferred language",
         }
     }
+}
 
+impl Field {
     /// Header names (compared after [`normalize_header`]) that suggest this field.
     fn synonyms(self) -> &'static [&'static str] {
         match self {

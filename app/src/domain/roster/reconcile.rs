@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{normalize_area, normalize_name};
 use super::RosterRow;
+use crate::domain::Choice;
 
 /// How to recognise a coworker already on the chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,18 +17,23 @@ pub enum MatchBy {
     NameAndArea,
 }
 
-impl MatchBy {
-    pub fn key(self) -> &'static str {
+impl Choice for MatchBy {
+    type All = [MatchBy; 2];
+    const ALL: [MatchBy; 2] = [MatchBy::EmployeeRef, MatchBy::NameAndArea];
+
+    fn key(self) -> &'static str {
         match self {
             MatchBy::EmployeeRef => "employee_ref",
             MatchBy::NameAndArea => "name_area",
         }
     }
 
-    pub fn parse(key: &str) -> Option<Self> {
-        [MatchBy::EmployeeRef, MatchBy::NameAndArea]
-            .into_iter()
-            .find(|m| m.key() == key)
+    /// As the preview's "Recognise people already on the chart by" offers it.
+    fn label(self) -> &'static str {
+        match self {
+            MatchBy::EmployeeRef => "Employee ID (then name and area)",
+            MatchBy::NameAndArea => "Name and area",
+        }
     }
 }
 

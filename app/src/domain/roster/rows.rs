@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::normalize::{collapse_whitespace, first_name_first, normalize_area, normalize_name};
 use super::{Field, Mapping, RosterFile};
 use crate::domain::workplace::parse_name;
+use crate::domain::Choice;
 use crate::error::AppError;
 
 /// Cells longer than this are quoted in messages only up to here.

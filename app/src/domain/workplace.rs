@@ -379,7 +379,8 @@ pub fn parse_text(raw: &str, field: &str, what: &str, max: usize) -> Result<Stri
 }
 
 /// A plausible personal phone number: 7–15 digits, with spaces, dots, dashes,
-/// parentheses and a leading + allowed.
+/// parentheses and a leading + allowed. The one rule for the coworker form and the
+/// roster import.
 pub fn is_plausible_phone(raw: &str) -> bool {
     let raw = raw.trim();
     let body = raw.strip_prefix('+').unwrap_or(raw);
@@ -390,7 +391,12 @@ pub fn is_plausible_phone(raw: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
 }
 
-/// A plausible e-mail address (the mail server is the real test).
+/// A plausible e-mail address (the mail server is the real test): one "@" with
+/// something before it, a dotted domain after it, no spaces, and at most 254 octets
+/// (RFC 5321's limit, in UTF-8 bytes, not characters), like a user's [`Email`]. The one
+/// rule for the coworker form and the roster import.
+///
+/// [`Email`]: super::access::Email
 pub fn is_plausible_email(raw: &str) -> bool {
     let raw = raw.trim();
     let Some((local, domain)) = raw.split_once('@') else {
@@ -545,6 +551,20 @@ mod tests {
             .unwrap()
             .allows(None, None));
         assert!(CoworkerScope::of(&member(Role::Viewer, &[1])).is_none());
+    }
+
+    #[test]
+    fn an_email_is_at_most_254_bytes_not_characters() {
+        let domain = "@example.org";
+        let ascii = format!("{}{domain}", "a".repeat(254 - domain.len()));
+        assert!(is_plausible_email(&ascii));
+        assert!(!is_plausible_email(&format!("a{ascii}")));
+        // 200 characters, but 388 bytes: "é" is two bytes in UTF-8.
+        let accented = format!("{}{domain}", "é".repeat(188));
+        assert_eq!(accented.chars().count(), 200);
+        assert!(!is_plausible_email(&accented));
+        assert!(parse_email(&accented).is_err());
+        assert!(is_plausible_email("josé@example.org"));
     }
 
     #[test]

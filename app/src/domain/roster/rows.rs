@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{collapse_whitespace, first_name_first, normalize_area, normalize_name};
 use super::{Field, Mapping, RosterFile};
-use crate::domain::workplace::parse_name;
+use crate::domain::workplace::{is_plausible_email, is_plausible_phone, parse_name};
 use crate::domain::Choice;
 use crate::error::AppError;
 
@@ -152,12 +152,12 @@ fn read_cell(raw: &str, field: Field, line: usize, errors: &mut Vec<RowError>) -
         ))
     } else if is_placeholder(value) {
         return String::new();
-    } else if field == Field::Email && !plausible_email(value) {
+    } else if field == Field::Email && !value.is_empty() && !is_plausible_email(value) {
         Some(format!(
             "Personal email \"{}\" is not an email address.",
             snippet(value)
         ))
-    } else if field == Field::Phone && !value.is_empty() && !plausible_phone(value) {
+    } else if field == Field::Phone && !value.is_empty() && !is_plausible_phone(value) {
         Some(format!(
             "Personal phone \"{}\" is not a phone number (7 to 15 digits).",
             snippet(value)
@@ -189,7 +189,7 @@ fn looks_like_formula(value: &str) -> bool {
     match value.chars().next() {
         Some('=' | '@') => true,
         Some('+' | '-') => {
-            !is_placeholder(value) && !plausible_number(value) && !plausible_phone(value)
+            !is_placeholder(value) && !plausible_number(value) && !is_plausible_phone(value)
         }
         _ => false,
     }
@@ -204,37 +204,6 @@ fn plausible_number(value: &str) -> bool {
     };
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     all_digits(whole) && fraction.is_none_or(all_digits)
-}
-
-/// 7 to 15 digits once spaces, dots, dashes, brackets and a leading "+" are removed.
-fn plausible_phone(value: &str) -> bool {
-    let rest = value.strip_prefix('+').unwrap_or(value);
-    let mut digits = 0;
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => digits += 1,
-            ' ' | '.' | '-' | '(' | ')' => {}
-            _ => return false,
-        }
-    }
-    (7..=15).contains(&digits)
-}
-
-/// One "@", something before it, a dotted domain after it, no spaces; empty is fine.
-fn plausible_email(value: &str) -> bool {
-    if value.is_empty() {
-        return true;
-    }
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    value.chars().count() <= Field::Email.max_chars()
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.chars().any(char::is_whitespace)
 }
 
 /// The cell as quoted in a message: at most [`SNIPPET_CHARS`] characters.
@@ -496,6 +465,23 @@ mod tests {
                 &["Ann", "", ""],
             ],
         );
+        assert!(fine.is_empty(), "{fine:?}");
+    }
+
+    #[test]
+    fn an_email_the_coworker_form_refuses_is_refused_on_import_too() {
+        // Within the cell's 254 characters but over RFC 5321's 254 bytes: the import
+        // used to take it, and the coworker form then refused every save of the record.
+        let m = [Some(Field::Name), Some(Field::Email)];
+        let h = ["Name", "Email"];
+        let accented = format!("{}@example.org", "é".repeat(188));
+        assert!(accented.chars().count() <= 254 && accented.len() > 254);
+        assert!(crate::domain::workplace::parse_email(&accented).is_err());
+        let errors = errors_for(&h, &m, &[&["Jane", &accented]]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "email");
+        assert!(errors[0].message.contains("is not an email address"));
+        let fine = errors_for(&h, &m, &[&["José", "josé@example.org"]]);
         assert!(fine.is_empty(), "{fine:?}");
     }
 

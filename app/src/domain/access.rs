@@ -77,18 +77,7 @@ impl Email {
                 "Enter your e-mail address.",
             ));
         }
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid());
-        }
-        let Some((local, domain)) = email.split_once('@') else {
-            return Err(invalid());
-        };
-        if local.is_empty()
-            || domain.contains('@')
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-        {
+        if !super::workplace::is_plausible_email(&email) {
             return Err(invalid());
         }
         Ok(Self(email))

@@ -160,7 +160,7 @@ pub async fn update_coworker(
     #[server(default)] notes: String,
 ) -> Result<(), AppError> {
     use crate::domain::workplace::{parse_email, parse_name, parse_phone, parse_tags, parse_text};
-    use crate::domain::{CoworkerFields, EmploymentStatus, Role};
+    use crate::domain::{Choice, CoworkerFields, EmploymentStatus, Role};
     let (caller, member, scope) = scoped(campaign_id).await?;
     let current = coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
     let assigned_organizer = if member.role == Role::Lead {
@@ -285,7 +285,7 @@ pub async fn add_tie(
     other: String,
     kind: String,
 ) -> Result<i64, AppError> {
-    use crate::domain::TieKind;
+    use crate::domain::{Choice, TieKind};
     use crate::store::NewTie;
     let (caller, _, scope) = scoped(campaign_id).await?;
     let kind = TieKind::parse(&kind)

@@ -4,7 +4,7 @@
 //! JavaScript); the server crate wraps [`chart_csv`] in the request's context.
 //! Cells that a spreadsheet would run as a formula are neutralized.
 
-use crate::domain::{Area, Coworker, Shift};
+use crate::domain::{Area, Choice, Coworker, Shift};
 use crate::error::AppError;
 
 /// Prefixes a cell a spreadsheet would treat as a formula (`=`, `+`, `-`, `@`, tab, CR)

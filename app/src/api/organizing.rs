@@ -164,6 +164,7 @@ pub async fn set_rating(
 ) -> Result<(), AppError> {
     use crate::domain::organizing::{parse_rating, Source};
     use crate::domain::workplace::parse_text;
+    use crate::domain::Choice;
     use crate::store::NewAssessment;
     let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
     let rating = parse_rating(&rating, "rating")?
@@ -266,6 +267,7 @@ pub async fn resolve_commitment(
     status: String,
 ) -> Result<(), AppError> {
     use crate::domain::organizing::CommitmentStatus;
+    use crate::domain::Choice;
     let state = crate::state::app_state()?;
     let coworker = state
         .store

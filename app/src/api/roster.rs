@@ -11,6 +11,7 @@ use server_fn::codec::{MultipartData, MultipartFormData};
 
 use crate::domain::roster::{ImportSummary, Mapping, MatchBy, Moved, RosterRow, RowError};
 use crate::domain::workplace::RosterOutcome;
+use crate::domain::Choice;
 use crate::error::AppError;
 
 /// How many of each list the preview sends (the counts are always complete).

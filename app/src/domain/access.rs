@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Choice;
 use crate::error::AppError;
 
 /// A member's role in one campaign. Ordered: a lead can do what an organizer can,
@@ -14,10 +15,11 @@ pub enum Role {
     Lead,
 }
 
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Lead, Role::Organizer, Role::Viewer];
+impl Choice for Role {
+    type All = [Role; 3];
+    const ALL: [Role; 3] = [Role::Lead, Role::Organizer, Role::Viewer];
 
-    pub fn as_str(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Role::Viewer => "viewer",
             Role::Organizer => "organizer",
@@ -25,24 +27,27 @@ impl Role {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Role::Viewer => "Viewer — reads totals and heat maps, no names",
             Role::Organizer => "Organizer — works their areas and assigned coworkers",
             Role::Lead => "Lead — manages the campaign and its members",
         }
     }
+}
 
+impl Role {
+    /// The stored spelling: [`Choice::key`], callable without the trait in scope.
+    pub fn as_str(self) -> &'static str {
+        self.key()
+    }
+
+    /// A role from a form or the database; this inherent `parse` (not
+    /// [`Choice::parse`]) trims and says what went wrong.
     pub fn parse(raw: &str) -> Result<Self, AppError> {
-        match raw.trim() {
-            "viewer" => Ok(Role::Viewer),
-            "organizer" => Ok(Role::Organizer),
-            "lead" => Ok(Role::Lead),
-            _ => Err(AppError::validation(
-                "role",
-                "Choose a role: lead, organizer or viewer.",
-            )),
-        }
+        <Role as Choice>::parse(raw.trim()).ok_or_else(|| {
+            AppError::validation("role", "Choose a role: lead, organizer or viewer.")
+        })
     }
 
     /// True when this role includes everything `needed` may do.
@@ -72,18 +77,7 @@ impl Email {
                 "Enter your e-mail address.",
             ));
         }
-        if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(invalid());
-        }
-        let Some((local, domain)) = email.split_once('@') else {
-            return Err(invalid());
-        };
-        if local.is_empty()
-            || domain.contains('@')
-            || !domain.contains('.')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-        {
+        if !super::workplace::is_plausible_email(&email) {
             return Err(invalid());
         }
         Ok(Self(email))

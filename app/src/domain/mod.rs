@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod campaign;
+pub mod choice;
 pub mod organizing;
 pub mod roster;
 pub mod text;
@@ -9,6 +10,7 @@ pub mod workplace;
 
 pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};
 pub use campaign::{Campaign, CampaignName};
+pub use choice::Choice;
 pub use workplace::{
     Area, AreaStats, ChartFilter, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary,
     EmploymentStatus, GridBox, LeaderReach, Shift, Tie, TieKind,

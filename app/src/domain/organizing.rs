@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Choice;
 use crate::error::AppError;
 
 /// How a one-on-one happened.
@@ -15,10 +16,11 @@ pub enum Channel {
     HomeVisit,
 }
 
-impl Channel {
-    pub const ALL: [Channel; 4] = [Self::InPerson, Self::Phone, Self::Text, Self::HomeVisit];
+impl Choice for Channel {
+    type All = [Channel; 4];
+    const ALL: [Channel; 4] = [Self::InPerson, Self::Phone, Self::Text, Self::HomeVisit];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::InPerson => "in_person",
             Self::Phone => "phone",
@@ -27,17 +29,13 @@ impl Channel {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::InPerson => "In person",
             Self::Phone => "Phone",
             Self::Text => "Text",
             Self::HomeVisit => "Home visit",
         }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == raw)
     }
 }
 
@@ -49,10 +47,11 @@ pub enum Answer {
     Maybe,
 }
 
-impl Answer {
-    pub const ALL: [Answer; 3] = [Self::Yes, Self::No, Self::Maybe];
+impl Choice for Answer {
+    type All = [Answer; 3];
+    const ALL: [Answer; 3] = [Self::Yes, Self::No, Self::Maybe];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::Yes => "yes",
             Self::No => "no",
@@ -60,16 +59,12 @@ impl Answer {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::Yes => "Yes",
             Self::No => "No",
             Self::Maybe => "Maybe (maybe means no)",
         }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.key() == raw)
     }
 }
 
@@ -81,10 +76,11 @@ pub enum Source {
     Observation,
 }
 
-impl Source {
-    pub const ALL: [Source; 3] = [Self::Conversation, Self::StructureTest, Self::Observation];
+impl Choice for Source {
+    type All = [Source; 3];
+    const ALL: [Source; 3] = [Self::Conversation, Self::StructureTest, Self::Observation];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::Conversation => "conversation",
             Self::StructureTest => "structure_test",
@@ -92,16 +88,12 @@ impl Source {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::Conversation => "Conversation",
             Self::StructureTest => "Structure test",
             Self::Observation => "Observation",
         }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == raw)
     }
 }
 
@@ -310,8 +302,11 @@ pub enum CommitmentStatus {
     Broken,
 }
 
-impl CommitmentStatus {
-    pub fn key(self) -> &'static str {
+impl Choice for CommitmentStatus {
+    type All = [CommitmentStatus; 3];
+    const ALL: [CommitmentStatus; 3] = [Self::Open, Self::Kept, Self::Broken];
+
+    fn key(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::Kept => "kept",
@@ -319,10 +314,12 @@ impl CommitmentStatus {
         }
     }
 
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Open, Self::Kept, Self::Broken]
-            .into_iter()
-            .find(|s| s.key() == raw)
+    fn label(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::Kept => "Kept",
+            Self::Broken => "Broken",
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Member, Role};
+use super::Choice;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,8 +177,9 @@ pub enum EmploymentStatus {
     Fired,
 }
 
-impl EmploymentStatus {
-    pub const ALL: [EmploymentStatus; 5] = [
+impl Choice for EmploymentStatus {
+    type All = [EmploymentStatus; 5];
+    const ALL: [EmploymentStatus; 5] = [
         Self::Active,
         Self::OnLeave,
         Self::Left,
@@ -185,7 +187,7 @@ impl EmploymentStatus {
         Self::Fired,
     ];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::Active => "active",
             Self::OnLeave => "on_leave",
@@ -195,7 +197,7 @@ impl EmploymentStatus {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             Self::Active => "Active",
             Self::OnLeave => "On leave",
@@ -203,10 +205,6 @@ impl EmploymentStatus {
             Self::Disciplined => "Disciplined",
             Self::Fired => "Fired",
         }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.key() == raw)
     }
 }
 
@@ -220,8 +218,9 @@ pub enum TieKind {
     ListensTo,
 }
 
-impl TieKind {
-    pub const ALL: [TieKind; 5] = [
+impl Choice for TieKind {
+    type All = [TieKind; 5];
+    const ALL: [TieKind; 5] = [
         Self::WorksBeside,
         Self::Friends,
         Self::Family,
@@ -229,7 +228,7 @@ impl TieKind {
         Self::ListensTo,
     ];
 
-    pub fn key(self) -> &'static str {
+    fn key(self) -> &'static str {
         match self {
             Self::WorksBeside => "works_beside",
             Self::Friends => "friends",
@@ -239,10 +238,13 @@ impl TieKind {
         }
     }
 
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.key() == raw)
+    /// As the tie form lists it: read from the coworker it is recorded on.
+    fn label(self) -> &'static str {
+        self.phrase(true)
     }
+}
 
+impl TieKind {
     /// How the tie reads from one end: "works beside Ana", "listens to Ben", "is listened to by Cy".
     pub fn phrase(self, outgoing: bool) -> &'static str {
         match (self, outgoing) {
@@ -377,7 +379,8 @@ pub fn parse_text(raw: &str, field: &str, what: &str, max: usize) -> Result<Stri
 }
 
 /// A plausible personal phone number: 7–15 digits, with spaces, dots, dashes,
-/// parentheses and a leading + allowed.
+/// parentheses and a leading + allowed. The one rule for the coworker form and the
+/// roster import.
 pub fn is_plausible_phone(raw: &str) -> bool {
     let raw = raw.trim();
     let body = raw.strip_prefix('+').unwrap_or(raw);
@@ -388,7 +391,12 @@ pub fn is_plausible_phone(raw: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
 }
 
-/// A plausible e-mail address (the mail server is the real test).
+/// A plausible e-mail address (the mail server is the real test): one "@" with
+/// something before it, a dotted domain after it, no spaces, and at most 254 octets
+/// (RFC 5321's limit, in UTF-8 bytes, not characters), like a user's [`Email`]. The one
+/// rule for the coworker form and the roster import.
+///
+/// [`Email`]: super::access::Email
 pub fn is_plausible_email(raw: &str) -> bool {
     let raw = raw.trim();
     let Some((local, domain)) = raw.split_once('@') else {
@@ -543,6 +551,20 @@ mod tests {
             .unwrap()
             .allows(None, None));
         assert!(CoworkerScope::of(&member(Role::Viewer, &[1])).is_none());
+    }
+
+    #[test]
+    fn an_email_is_at_most_254_bytes_not_characters() {
+        let domain = "@example.org";
+        let ascii = format!("{}{domain}", "a".repeat(254 - domain.len()));
+        assert!(is_plausible_email(&ascii));
+        assert!(!is_plausible_email(&format!("a{ascii}")));
+        // 200 characters, but 388 bytes: "é" is two bytes in UTF-8.
+        let accented = format!("{}{domain}", "é".repeat(188));
+        assert_eq!(accented.chars().count(), 200);
+        assert!(!is_plausible_email(&accented));
+        assert!(parse_email(&accented).is_err());
+        assert!(is_plausible_email("josé@example.org"));
     }
 
     #[test]

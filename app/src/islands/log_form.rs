@@ -10,6 +10,7 @@ use crate::api::organizing::LogConversation;
 use crate::components::chip::RATING_MEANINGS;
 use crate::components::form::{FieldError, FormError, ReturnTo};
 use crate::domain::organizing::{parse_log, Answer, Channel, LogFields};
+use crate::domain::Choice;
 use crate::error::AppError;
 
 /// The log form. Props are what the page already shows, and no more: the person's

@@ -9,6 +9,7 @@ use crate::api::auth::{
 };
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
+use crate::domain::Choice;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {

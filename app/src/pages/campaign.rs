@@ -10,7 +10,7 @@ use crate::api::members::{
 };
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::error_view;
-use crate::domain::{MemberSummary, Role};
+use crate::domain::{Choice, MemberSummary, Role};
 
 /// The `:id` of a `/campaigns/:id/...` route (0 when malformed: the server answers NotFound).
 pub(crate) fn campaign_id() -> Memo<i64> {

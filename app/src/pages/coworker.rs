@@ -15,7 +15,8 @@ use crate::components::form::{Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::organizing::Source;
 use crate::domain::{
-    Area, Coworker, CoworkerSummary, EmploymentStatus, MemberSummary, Role, Shift, Tie, TieKind,
+    Area, Choice, Coworker, CoworkerSummary, EmploymentStatus, MemberSummary, Role, Shift, Tie,
+    TieKind,
 };
 use crate::error::AppError;
 use crate::pages::campaign::campaign_id;

@@ -8,6 +8,7 @@ use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, R
 use crate::components::form::{FormError, ReturnTo};
 use crate::components::gate::error_view;
 use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
+use crate::domain::Choice;
 use crate::pages::campaign::campaign_id;
 
 /// Step 1: the upload form. A plain multipart form (it works the same with and

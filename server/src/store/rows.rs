@@ -1,6 +1,7 @@
 //! Rows as the database returns them, and their conversion to domain types. Backend
 //! neutral: `sqlx::FromRow` is derived for any row type, so this compiles once.
 
+use app::domain::Choice;
 use app::store::StoreError;
 
 pub(crate) fn parse_role(raw: &str) -> Result<app::domain::Role, StoreError> {

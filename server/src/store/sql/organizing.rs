@@ -4,7 +4,7 @@ use app::domain::organizing::{
     Assessment, CampaignSettings, Commitment, CommitmentStatus, CommitteeCell, Conversation,
     Coverage, FollowUp, MyList, NewConversation, OrganizerLoad, Person, Source,
 };
-use app::domain::CoworkerScope;
+use app::domain::{Choice, CoworkerScope};
 use app::store::{AuditEvent, NewAssessment, OrganizingLoop, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};

@@ -1,6 +1,6 @@
 //! The social map: ties between coworkers, and organic leaders' reach.
 
-use app::domain::{LeaderReach, Tie, TieKind};
+use app::domain::{Choice, LeaderReach, Tie, TieKind};
 use app::store::{AuditEvent, NewTie, SocialMap, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -1,7 +1,7 @@
 //! The workplace map: areas, shifts and the coworkers in them.
 
 use app::domain::{
-    Area, AreaStats, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary, Shift,
+    Area, AreaStats, Choice, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary, Shift,
 };
 use app::store::{AreaChange, AuditEvent, NewCoworker, StoreError, StoreResult, WorkplaceMap};
 use async_trait::async_trait;

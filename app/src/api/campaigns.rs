@@ -39,16 +39,15 @@ pub async fn create_campaign(name: String) -> Result<Campaign, AppError> {
 pub async fn get_campaign(campaign_id: i64) -> Result<MyCampaign, AppError> {
     use crate::domain::Role;
 
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let campaign = caller
-        .state
-        .store
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    let campaign = member
+        .store()
         .campaign(campaign_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(MyCampaign {
         id: campaign.id,
         name: campaign.name,
-        role: member.role,
+        role: member.role(),
     })
 }

@@ -3,84 +3,25 @@
 //! Leads reach the whole campaign; organizers their areas and assignees (an
 //! out-of-scope coworker answers NotFound, as if absent); viewers see no names.
 
-// Server functions take one argument per form field.
-#![allow(clippy::too_many_arguments)]
-
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use self::server::*;
+use crate::domain::workplace::CoworkerForm;
 use crate::domain::{Coworker, CoworkerSummary, LeaderReach, Tie};
 use crate::error::AppError;
-
-/// An optional id from a form's `<select>`: `""` is none.
-#[cfg(feature = "ssr")]
-pub(crate) fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .map(Some)
-        .map_err(|_| AppError::validation(field, format!("'{raw}' is not a valid choice.")))
-}
-
-/// A checkbox: browsers send "on" when ticked and nothing otherwise.
-#[cfg(feature = "ssr")]
-pub(crate) fn checked(raw: &str) -> bool {
-    matches!(raw.trim(), "on" | "true" | "1" | "yes")
-}
-
-/// The caller's scope in a campaign, or Forbidden for viewers.
-#[cfg(feature = "ssr")]
-async fn scoped(
-    campaign_id: i64,
-) -> Result<
-    (
-        crate::auth::Caller,
-        crate::domain::Member,
-        crate::domain::CoworkerScope,
-    ),
-    AppError,
-> {
-    use crate::domain::{CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    Ok((caller, member, scope))
-}
-
-/// The whole record of a coworker in scope (archived ones too), or NotFound.
-#[cfg(feature = "ssr")]
-async fn coworker_in_scope(
-    caller: &crate::auth::Caller,
-    scope: &crate::domain::CoworkerScope,
-    campaign_id: i64,
-    coworker_id: i64,
-) -> Result<Coworker, AppError> {
-    caller
-        .state
-        .store
-        .coworker_detail(campaign_id, coworker_id)
-        .await?
-        .filter(|c| scope.allows(c.fields.area_id, c.fields.assigned_organizer))
-        .ok_or(AppError::NotFound)
-}
 
 /// The coworkers the caller may see: all for leads; for organizers, their areas and
 /// assignees; viewers see no names. Every list read is audited.
 #[server(prefix = "/api", endpoint = "coworkers/list")]
 pub async fn list_coworkers(campaign_id: i64) -> Result<Vec<CoworkerSummary>, AppError> {
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    let list = caller
-        .state
-        .store
-        .list_coworkers(campaign_id, &scope)
+    let member = organizer(campaign_id).await?;
+    let list = member
+        .store()
+        .list_coworkers(campaign_id, member.scope()?)
         .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworkers.list_read",
-            "",
-            format!("rows={}", list.len()),
-        )
+    member
+        .audit("coworkers.list_read", "", format!("rows={}", list.len()))
         .await?;
     Ok(list)
 }
@@ -88,15 +29,10 @@ pub async fn list_coworkers(campaign_id: i64) -> Result<Vec<CoworkerSummary>, Ap
 /// One coworker's whole record, if in the caller's scope (out of scope answers NotFound).
 #[server(prefix = "/api", endpoint = "coworkers/get")]
 pub async fn get_coworker(campaign_id: i64, coworker_id: i64) -> Result<Coworker, AppError> {
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    let coworker = coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coworker.read",
-            format!("coworker:{coworker_id}"),
-            "",
-        )
+    let member = organizer(campaign_id).await?;
+    let coworker = member.coworker(coworker_id).await?;
+    member
+        .audit("coworker.read", format!("coworker:{coworker_id}"), "")
         .await?;
     Ok(coworker)
 }
@@ -105,32 +41,19 @@ pub async fn get_coworker(campaign_id: i64, coworker_id: i64) -> Result<Coworker
 #[server(prefix = "/api", endpoint = "coworkers/create")]
 pub async fn create_coworker(
     campaign_id: i64,
-    name: String,
-    #[server(default)] area_id: String,
-    #[server(default)] shift_id: String,
-    #[server(default)] job_title: String,
+    #[server(flatten)] form: CoworkerForm,
 ) -> Result<CoworkerSummary, AppError> {
-    use crate::domain::workplace::{parse_name, parse_text};
-    use crate::domain::CoworkerFields;
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    let mut fields = CoworkerFields::named(
-        parse_name(&name, "name", "coworker", 200)?,
-        optional_id(&area_id, "area_id")?,
-        optional_id(&shift_id, "shift_id")?,
-    );
-    fields.job_title = parse_text(&job_title, "job_title", "A job title", 120)?;
-    if !scope.allows(fields.area_id, None) {
+    use crate::domain::Role;
+    let member = organizer(campaign_id).await?;
+    let fields = form.parse(None, member.role() == Role::Lead)?;
+    if !member.scope()?.allows(fields.area_id, None) {
         // Outside the organizer's areas: the same refusal as any out-of-scope access.
         return Err(AppError::Forbidden);
     }
-    let coworker = caller
-        .state
-        .store
-        .create_coworker(
-            campaign_id,
-            &fields,
-            &caller.event(Some(campaign_id), "coworker.created", "coworker:{id}", ""),
-        )
+    let event = member.event("coworker.created", "coworker:{id}", "");
+    let coworker = member
+        .store()
+        .create_coworker(campaign_id, &fields, &event)
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as("area_id", "That area or shift is not in this campaign.")
@@ -144,72 +67,22 @@ pub async fn create_coworker(
 pub async fn update_coworker(
     campaign_id: i64,
     coworker_id: i64,
-    name: String,
-    #[server(default)] area_id: String,
-    #[server(default)] shift_id: String,
-    #[server(default)] job_title: String,
-    #[server(default)] employee_ref: String,
-    #[server(default)] phone: String,
-    #[server(default)] email: String,
-    #[server(default)] language: String,
-    #[server(default)] tags: String,
-    #[server(default)] organic_leader: String,
-    #[server(default)] committee_member: String,
-    #[server(default)] assigned_organizer: String,
-    #[server(default)] employment_status: String,
-    #[server(default)] notes: String,
+    #[server(flatten)] form: CoworkerForm,
 ) -> Result<(), AppError> {
-    use crate::domain::workplace::{parse_email, parse_name, parse_phone, parse_tags, parse_text};
-    use crate::domain::{Choice, CoworkerFields, EmploymentStatus, Role};
-    let (caller, member, scope) = scoped(campaign_id).await?;
-    let current = coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
-    let assigned_organizer = if member.role == Role::Lead {
-        optional_id(&assigned_organizer, "assigned_organizer")?
-    } else {
-        current.fields.assigned_organizer
-    };
-    let fields = CoworkerFields {
-        name: parse_name(&name, "name", "coworker", 200)?,
-        area_id: optional_id(&area_id, "area_id")?,
-        shift_id: optional_id(&shift_id, "shift_id")?,
-        job_title: parse_text(&job_title, "job_title", "A job title", 120)?,
-        employee_ref: parse_text(&employee_ref, "employee_ref", "An employee ID", 60)?,
-        phone: parse_phone(&phone)?,
-        email: parse_email(&email)?,
-        language: parse_text(&language, "language", "A language", 60)?,
-        tags: parse_tags(&tags)?,
-        organic_leader: checked(&organic_leader),
-        committee_member: checked(&committee_member),
-        assigned_organizer,
-        employment_status: if employment_status.is_empty() {
-            current.fields.employment_status
-        } else {
-            EmploymentStatus::parse(&employment_status).ok_or_else(|| {
-                AppError::validation("employment_status", "Choose an employment status.")
-            })?
-        },
-        notes: parse_text(&notes, "notes", "Notes", 4000)?,
-    };
-    if !scope.allows(fields.area_id, fields.assigned_organizer) {
+    use crate::domain::Role;
+    let member = organizer(campaign_id).await?;
+    let current = member.coworker(coworker_id).await?;
+    let fields = form.parse(Some(&current.fields), member.role() == Role::Lead)?;
+    if !member.sees(fields.area_id, fields.assigned_organizer) {
         return Err(AppError::validation(
             "area_id",
             "That area is outside the areas you organize; ask a lead to move this coworker.",
         ));
     }
-    caller
-        .state
-        .store
-        .update_coworker(
-            campaign_id,
-            coworker_id,
-            &fields,
-            &caller.event(
-                Some(campaign_id),
-                "coworker.updated",
-                format!("coworker:{coworker_id}"),
-                "",
-            ),
-        )
+    let event = member.event("coworker.updated", format!("coworker:{coworker_id}"), "");
+    member
+        .store()
+        .update_coworker(campaign_id, coworker_id, &fields, &event)
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as(
@@ -227,27 +100,19 @@ pub async fn archive_coworker(
     coworker_id: i64,
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
+    use crate::domain::workplace::checked;
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let archive = !checked(&restore);
-    caller
-        .state
-        .store
-        .set_archived(
-            campaign_id,
-            coworker_id,
-            archive,
-            &caller.event(
-                Some(campaign_id),
-                if archive {
-                    "coworker.archived"
-                } else {
-                    "coworker.restored"
-                },
-                format!("coworker:{coworker_id}"),
-                "",
-            ),
-        )
+    let action = if archive {
+        "coworker.archived"
+    } else {
+        "coworker.restored"
+    };
+    let event = member.event(action, format!("coworker:{coworker_id}"), "");
+    member
+        .store()
+        .set_archived(campaign_id, coworker_id, archive, &event)
         .await?;
     Ok(())
 }
@@ -255,19 +120,17 @@ pub async fn archive_coworker(
 /// A coworker's ties to others the caller may also see.
 #[server(prefix = "/api", endpoint = "ties/list")]
 pub async fn list_ties(campaign_id: i64, coworker_id: i64) -> Result<Vec<Tie>, AppError> {
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
-    let ties: Vec<Tie> = caller
-        .state
-        .store
+    let member = organizer(campaign_id).await?;
+    member.coworker(coworker_id).await?;
+    let ties: Vec<Tie> = member
+        .store()
         .ties(campaign_id, coworker_id)
         .await?
         .into_iter()
-        .filter(|t| scope.allows(t.other_area_id, t.other_assigned))
+        .filter(|t| member.sees(t.other_area_id, t.other_assigned))
         .collect();
-    caller
+    member
         .audit(
-            Some(campaign_id),
             "ties.read",
             format!("coworker:{coworker_id}"),
             format!("rows={}", ties.len()),
@@ -287,7 +150,7 @@ pub async fn add_tie(
 ) -> Result<i64, AppError> {
     use crate::domain::{Choice, TieKind};
     use crate::store::NewTie;
-    let (caller, _, scope) = scoped(campaign_id).await?;
+    let member = organizer(campaign_id).await?;
     let kind = TieKind::parse(&kind)
         .ok_or_else(|| AppError::validation("kind", "Choose what kind of tie this is."))?;
     let other_id = parse_coworker_ref(&other)?;
@@ -297,101 +160,92 @@ pub async fn add_tie(
             "A coworker cannot have a tie to themselves.",
         ));
     }
-    coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
-    coworker_in_scope(&caller, &scope, campaign_id, other_id)
+    member.coworker(coworker_id).await?;
+    member
+        .coworker(other_id)
         .await
         .map_err(|e| e.not_found_as("other", "No coworker you can see has that number."))?;
-    let id = caller
-        .state
-        .store
-        .add_tie(
-            campaign_id,
-            &NewTie {
-                from_id: coworker_id,
-                to_id: other_id,
-                kind,
-                created_by: Some(caller.user.id),
-            },
-            &caller.event(
-                Some(campaign_id),
-                "tie.added",
-                format!("coworker:{coworker_id}"),
-                format!("tie:{{id}} {} coworker:{other_id}", kind.key()),
-            ),
-        )
-        .await?;
-    Ok(id)
+    let tie = NewTie {
+        from_id: coworker_id,
+        to_id: other_id,
+        kind,
+        created_by: Some(member.user_id()),
+    };
+    let event = member.event(
+        "tie.added",
+        format!("coworker:{coworker_id}"),
+        format!("tie:{{id}} {} coworker:{other_id}", kind.key()),
+    );
+    Ok(member.store().add_tie(campaign_id, &tie, &event).await?)
 }
 
 /// The organic leaders the caller may see, and how many coworkers listen to each: the
 /// map of who reaches whom. Counts only: listeners outside the caller's scope are not named.
 #[server(prefix = "/api", endpoint = "leaders/reach")]
 pub async fn organic_leaders(campaign_id: i64) -> Result<Vec<LeaderReach>, AppError> {
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    let leaders: Vec<LeaderReach> = caller
-        .state
-        .store
+    let member = organizer(campaign_id).await?;
+    let leaders: Vec<LeaderReach> = member
+        .store()
         .leader_reach(campaign_id)
         .await?
         .into_iter()
-        .filter(|l| scope.allows(l.area_id, l.assigned_organizer))
+        .filter(|l| member.sees(l.area_id, l.assigned_organizer))
         .collect();
-    caller
-        .audit(
-            Some(campaign_id),
-            "leaders.read",
-            "",
-            format!("rows={}", leaders.len()),
-        )
+    member
+        .audit("leaders.read", "", format!("rows={}", leaders.len()))
         .await?;
     Ok(leaders)
 }
 
-#[cfg(feature = "ssr")]
-fn parse_coworker_ref(raw: &str) -> Result<i64, AppError> {
-    let raw = raw.trim();
-    let digits = raw.rsplit_once('#').map_or(raw, |(_, id)| id).trim();
-    digits.parse::<i64>().map_err(|_| {
-        AppError::validation(
-            "other",
-            "Pick a coworker from the suggestions (their name and #number).",
-        )
-    })
-}
-
 #[server(prefix = "/api", endpoint = "ties/remove")]
 pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
-    let (caller, _, scope) = scoped(campaign_id).await?;
-    let (from, to) = caller
-        .state
-        .store
+    let member = organizer(campaign_id).await?;
+    let (from, to) = member
+        .store()
         .tie_ends(campaign_id, tie_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    coworker_in_scope(&caller, &scope, campaign_id, from).await?;
-    coworker_in_scope(&caller, &scope, campaign_id, to).await?;
-    let event = caller.event(
-        Some(campaign_id),
+    member.coworker(from).await?;
+    member.coworker(to).await?;
+    let event = member.event(
         "tie.removed",
         format!("coworker:{from}"),
         format!("tie:{tie_id} coworker:{to}"),
     );
-    caller
-        .state
-        .store
+    member
+        .store()
         .remove_tie(campaign_id, tie_id, &event)
         .await?;
     Ok(())
 }
 
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    use super::*;
+/// Server-only helpers of this file.
+#[cfg(feature = "ssr")]
+mod server {
+    pub(super) use crate::auth::require_organizer as organizer;
+    use crate::error::AppError;
 
-    #[test]
-    fn tie_targets_read_from_the_suggestion_format() {
-        assert_eq!(parse_coworker_ref("Ana Lopez #42").unwrap(), 42);
-        assert_eq!(parse_coworker_ref(" 7 ").unwrap(), 7);
-        assert!(parse_coworker_ref("Ana Lopez").is_err());
+    /// The other end of a new tie: a coworker number, or text ending in "#123".
+    pub(super) fn parse_coworker_ref(raw: &str) -> Result<i64, AppError> {
+        let raw = raw.trim();
+        let digits = raw.rsplit_once('#').map_or(raw, |(_, id)| id).trim();
+        digits.parse::<i64>().map_err(|_| {
+            AppError::validation(
+                "other",
+                "Pick a coworker from the suggestions (their name and #number).",
+            )
+        })
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn tie_targets_read_from_the_suggestion_format() {
+            assert_eq!(parse_coworker_ref("Ana Lopez #42").unwrap(), 42);
+            assert_eq!(parse_coworker_ref(" 7 ").unwrap(), 7);
+            assert!(parse_coworker_ref("Ana Lopez").is_err());
+        }
     }
 }

@@ -86,8 +86,8 @@ pub fn write_csv(
 /// The campaign's chart as CSV, if the caller is its lead. Audited with the row count.
 pub async fn chart_csv(campaign_id: i64) -> Result<String, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let store = &caller.state.store;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let store = &member.store();
     let coworkers = store.export_coworkers(campaign_id).await?;
     let organizers: Vec<(i64, String)> = store
         .list_members(campaign_id)
@@ -101,13 +101,8 @@ pub async fn chart_csv(campaign_id: i64) -> Result<String, AppError> {
         &store.list_shifts(campaign_id).await?,
         &organizers,
     )?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "chart.exported",
-            "",
-            format!("rows={}", coworkers.len()),
-        )
+    member
+        .audit("chart.exported", "", format!("rows={}", coworkers.len()))
         .await?;
     Ok(csv)
 }

@@ -11,14 +11,14 @@ use crate::domain::{Area, AreaStats, CoworkerSummary, Shift};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::api::coworkers::{checked, optional_id};
+use crate::domain::workplace::{checked, optional_id};
 
 /// Area names and ids are not about people: any member may read them.
 #[server(prefix = "/api", endpoint = "areas/list")]
 pub async fn list_areas(campaign_id: i64) -> Result<Vec<Area>, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(caller.state.store.list_areas(campaign_id).await?)
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    Ok(member.store().list_areas(campaign_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "areas/create")]
@@ -28,17 +28,16 @@ pub async fn create_area(
     #[server(default)] parent_id: String,
 ) -> Result<Area, AppError> {
     use crate::domain::{workplace::parse_name, Role};
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let name = parse_name(&name, "name", "area", 120)?;
     let parent = optional_id(&parent_id, "parent_id")?;
-    let area = caller
-        .state
-        .store
+    let area = member
+        .store()
         .create_area(
             campaign_id,
             &name,
             parent,
-            &caller.event(Some(campaign_id), "area.created", "area:{id}", ""),
+            &member.event("area.created", "area:{id}", ""),
         )
         .await
         .map_err(|e| {
@@ -50,19 +49,18 @@ pub async fn create_area(
 #[server(prefix = "/api", endpoint = "shifts/list")]
 pub async fn list_shifts(campaign_id: i64) -> Result<Vec<Shift>, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(caller.state.store.list_shifts(campaign_id).await?)
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    Ok(member.store().list_shifts(campaign_id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "shifts/create")]
 pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppError> {
     use crate::domain::{workplace::parse_name, Role};
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let name = parse_name(&name, "name", "shift", 60)?;
-    let event = caller.event(Some(campaign_id), "shift.created", "shift:{id}", "");
-    let shift = caller
-        .state
-        .store
+    let event = member.event("shift.created", "shift:{id}", "");
+    let shift = member
+        .store()
         .create_shift(campaign_id, &name, &event)
         .await?;
     Ok(shift)
@@ -83,7 +81,7 @@ pub async fn update_area(
 ) -> Result<Area, AppError> {
     use crate::domain::{workplace::parse_name, GridBox, Role};
     use crate::store::AreaChange;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let change = AreaChange {
         name: parse_name(&name, "name", "area", 120)?,
         parent_id: optional_id(&parent_id, "parent_id")?,
@@ -96,15 +94,13 @@ pub async fn update_area(
             "An area cannot sit inside itself.",
         ));
     }
-    let area = caller
-        .state
-        .store
+    let area = member
+        .store()
         .update_area(
             campaign_id,
             area_id,
             &change,
-            &caller.event(
-                Some(campaign_id),
+            &member.event(
                 "area.updated",
                 format!("area:{area_id}"),
                 if change.retired { "retired" } else { "" },
@@ -123,23 +119,22 @@ pub async fn update_area(
 #[server(prefix = "/api", endpoint = "areas/stats")]
 pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     use crate::domain::Role;
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let stats = caller.state.store.area_stats(campaign_id).await?;
-    if member.role == Role::Lead {
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    let stats = member.store().area_stats(campaign_id).await?;
+    if member.role() == Role::Lead {
         return Ok(stats);
     }
     // Viewers, and organizers outside their own areas, could read a small group's
     // counts as the ratings of the people in it: those are withheld.
-    let min = caller
-        .state
-        .store
+    let min = member
+        .store()
         .campaign_settings(campaign_id)
         .await?
         .min_group_size;
     Ok(stats
         .into_iter()
         .map(|s| {
-            if member.role == Role::Organizer && member.area_ids.contains(&s.area.id) {
+            if member.role() == Role::Organizer && member.member.area_ids.contains(&s.area.id) {
                 s
             } else {
                 s.suppressed_below(min)
@@ -175,24 +170,24 @@ pub async fn get_chart(
     #[server(default)] tag: String,
     #[server(default)] organizer: String,
 ) -> Result<Chart, AppError> {
-    use crate::domain::{ChartFilter, CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
+    use crate::domain::{ChartFilter, Role};
+    let member = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let scope = member.scope()?;
     let filter = ChartFilter {
         q,
         rating,
         tag,
         organizer,
     };
-    let store = &caller.state.store;
-    let all = store.list_coworkers(campaign_id, &scope).await?;
+    let store = &member.store();
+    let all = store.list_coworkers(campaign_id, scope).await?;
     let in_scope = all.len();
     let coworkers: Vec<CoworkerSummary> = if filter.is_empty() {
         all
     } else {
         all.into_iter().filter(|c| filter.matches(c)).collect()
     };
-    let is_lead = member.role == Role::Lead;
+    let is_lead = member.role() == Role::Lead;
     let organizers = if is_lead {
         store
             .list_members(campaign_id)
@@ -206,17 +201,12 @@ pub async fn get_chart(
             .collect()
     } else {
         vec![OrganizerOption {
-            user_id: member.user_id,
+            user_id: member.user_id(),
             label: "Assigned to me".into(),
         }]
     };
-    caller
-        .audit(
-            Some(campaign_id),
-            "chart.read",
-            "",
-            format!("rows={}", coworkers.len()),
-        )
+    member
+        .audit("chart.read", "", format!("rows={}", coworkers.len()))
         .await?;
     Ok(Chart {
         areas: store.list_areas(campaign_id).await?,

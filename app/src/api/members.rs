@@ -41,15 +41,10 @@ async fn campaign_areas(
 pub async fn list_members(campaign_id: i64) -> Result<Vec<MemberSummary>, AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let members = caller.state.store.list_members(campaign_id).await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "members.list_read",
-            "",
-            format!("rows={}", members.len()),
-        )
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let members = member.store().list_members(campaign_id).await?;
+    member
+        .audit("members.list_read", "", format!("rows={}", members.len()))
         .await?;
     Ok(members)
 }
@@ -65,9 +60,9 @@ pub async fn create_invite(
     use crate::domain::Role;
     use crate::store::NewInvite;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = campaign_areas(caller.state.store.as_ref(), campaign_id, &areas).await?;
+    let area_ids = campaign_areas(member.store(), campaign_id, &areas).await?;
     let note = note.trim().to_owned();
     if note.chars().count() > 200 {
         return Err(AppError::validation(
@@ -78,9 +73,8 @@ pub async fn create_invite(
     let (token, token_hash) = crate::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
     let plain = crate::auth::guard::is_plain_form_post();
-    let id = caller
-        .state
-        .store
+    let id = member
+        .store()
         .create_invite(
             &NewInvite {
                 campaign_id,
@@ -88,7 +82,7 @@ pub async fn create_invite(
                 role,
                 area_ids,
                 note,
-                created_by: caller.user.id,
+                created_by: member.user_id(),
                 now,
                 expires_at: now + chrono::Duration::hours(INVITE_TTL_HOURS),
                 // Without JavaScript the answer cannot ride the redirect, and a token in
@@ -101,8 +95,7 @@ pub async fn create_invite(
                     )
                 }),
             },
-            &caller.event(
-                Some(campaign_id),
+            &member.event(
                 "member.invited",
                 "invite:{id}",
                 format!("role={}", role.as_str()),
@@ -114,7 +107,7 @@ pub async fn create_invite(
     }
     Ok(format!(
         "{}/invite/{token}",
-        caller.state.public_url.trim_end_matches('/')
+        member.caller.state.public_url.trim_end_matches('/')
     ))
 }
 
@@ -124,26 +117,20 @@ pub async fn create_invite(
 pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<String>, AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let token = caller
-        .state
-        .store
-        .take_invite_reveal(campaign_id, invite_id, caller.user.id, chrono::Utc::now())
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let token = member
+        .store()
+        .take_invite_reveal(campaign_id, invite_id, member.user_id(), chrono::Utc::now())
         .await?;
     let Some(token) = token else {
         return Ok(None);
     };
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.invite_shown",
-            format!("invite:{invite_id}"),
-            "",
-        )
+    member
+        .audit("member.invite_shown", format!("invite:{invite_id}"), "")
         .await?;
     Ok(Some(format!(
         "{}/invite/{token}",
-        caller.state.public_url.trim_end_matches('/')
+        member.caller.state.public_url.trim_end_matches('/')
     )))
 }
 
@@ -152,19 +139,13 @@ pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<St
 pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let invites = caller
-        .state
-        .store
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let invites = member
+        .store()
         .open_invites(campaign_id, chrono::Utc::now())
         .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "invites.list_read",
-            "",
-            format!("rows={}", invites.len()),
-        )
+    member
+        .audit("invites.list_read", "", format!("rows={}", invites.len()))
         .await?;
     Ok(invites)
 }
@@ -174,16 +155,10 @@ pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError>
 pub async fn revoke_invite(campaign_id: i64, invite_id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let event = caller.event(
-        Some(campaign_id),
-        "member.invite_revoked",
-        format!("invite:{invite_id}"),
-        "",
-    );
-    if !caller
-        .state
-        .store
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let event = member.event("member.invite_revoked", format!("invite:{invite_id}"), "");
+    if !member
+        .store()
         .revoke_invite(campaign_id, invite_id, chrono::Utc::now(), &event)
         .await?
     {
@@ -204,10 +179,10 @@ pub async fn update_member(
 ) -> Result<(), AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = campaign_areas(caller.state.store.as_ref(), campaign_id, &areas).await?;
-    let store = &caller.state.store;
+    let area_ids = campaign_areas(member.store(), campaign_id, &areas).await?;
+    let store = &member.store();
     if !store
         .list_members(campaign_id)
         .await?
@@ -222,8 +197,7 @@ pub async fn update_member(
             user_id,
             role,
             &area_ids,
-            &caller.event(
-                Some(campaign_id),
+            &member.event(
                 "member.changed",
                 format!("user:{user_id}"),
                 format!("role={} areas={areas}", role.as_str()),
@@ -237,19 +211,13 @@ pub async fn update_member(
 pub async fn remove_member(campaign_id: i64, user_id: i64) -> Result<(), AppError> {
     use crate::domain::Role;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    caller
-        .state
-        .store
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    member
+        .store()
         .remove_member(
             campaign_id,
             user_id,
-            &caller.event(
-                Some(campaign_id),
-                "member.removed",
-                format!("user:{user_id}"),
-                "",
-            ),
+            &member.event("member.removed", format!("user:{user_id}"), ""),
         )
         .await?;
     Ok(())
@@ -282,7 +250,7 @@ pub async fn audit_log(
     use crate::domain::Role;
     use crate::store::AuditFilter;
 
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let number = |raw: &str, field: &str| -> Result<Option<i64>, AppError> {
         match raw.trim() {
             "" => Ok(None),
@@ -302,7 +270,7 @@ pub async fn audit_log(
         actor_id: number(&actor, "actor")?,
         limit: AUDIT_PAGE_SIZE + 1,
     };
-    let store = &caller.state.store;
+    let store = &member.store();
     let mut entries = store.audit_log(campaign_id, &filter).await?;
     let older = if entries.len() as i64 > AUDIT_PAGE_SIZE {
         entries.truncate(AUDIT_PAGE_SIZE as usize);
@@ -321,9 +289,8 @@ pub async fn audit_log(
         entries,
         older,
     };
-    caller
+    member
         .audit(
-            Some(campaign_id),
             "audit.list_read",
             "",
             format!("rows={}", page.entries.len()),

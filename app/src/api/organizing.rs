@@ -7,36 +7,13 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+use self::server::*;
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList,
 };
 use crate::domain::Coworker;
 use crate::error::AppError;
-
-/// The caller, their membership, and the coworker (in scope) a request is about.
-#[cfg(feature = "ssr")]
-async fn in_scope(
-    campaign_id: i64,
-    coworker_id: i64,
-) -> Result<(crate::auth::Caller, crate::domain::Member, Coworker), AppError> {
-    use crate::domain::{CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    let coworker = caller
-        .state
-        .store
-        .coworker_detail(campaign_id, coworker_id)
-        .await?
-        .filter(|c| scope.allows(c.fields.area_id, c.fields.assigned_organizer))
-        .ok_or(AppError::NotFound)?;
-    Ok((caller, member, coworker))
-}
-
-/// Today, as the server sees it (UTC).
-#[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
 
 /// What the log form needs: the coworker, the campaign's issues, and a fresh id for
 /// this log (generated on the server so the page works without JavaScript; sending
@@ -51,12 +28,11 @@ pub struct LogForm {
 
 #[server(prefix = "/api", endpoint = "conversations/form")]
 pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogForm, AppError> {
-    let (caller, _, coworker) = in_scope(campaign_id, coworker_id).await?;
-    let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    let (member, coworker) = in_scope(campaign_id, coworker_id).await?;
+    let settings = member.store().campaign_settings(campaign_id).await?;
     // The form shows the whole record: a read of a person, audited like coworkers/get.
-    caller
+    member
         .audit(
-            Some(campaign_id),
             "coworker.read",
             format!("coworker:{coworker_id}"),
             "log form",
@@ -96,8 +72,8 @@ pub async fn log_conversation(
     #[server(default)] follow_up_on: String,
 ) -> Result<Logged, AppError> {
     use crate::domain::organizing::{parse_log, LogFields};
-    let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
-    let settings = caller.state.store.campaign_settings(campaign_id).await?;
+    let (member, _) = in_scope(campaign_id, coworker_id).await?;
+    let settings = member.store().campaign_settings(campaign_id).await?;
     let at = match at.trim() {
         "" => chrono::Utc::now(),
         raw => chrono::DateTime::parse_from_rfc3339(raw)
@@ -128,8 +104,7 @@ pub async fn log_conversation(
     };
     let log = parse_log(coworker_id, &fields, at, &settings.issue_tags)?;
     let commitment = log.commitment(today());
-    let event = caller.event(
-        Some(campaign_id),
+    let event = member.event(
         "conversation.logged",
         format!("coworker:{coworker_id}"),
         format!(
@@ -139,10 +114,9 @@ pub async fn log_conversation(
                 .unwrap_or_default()
         ),
     );
-    let (conversation_id, stored) = caller
-        .state
-        .store
-        .log_conversation(campaign_id, member.user_id, &log, commitment, &event)
+    let (conversation_id, stored) = member
+        .store()
+        .log_conversation(campaign_id, member.user_id(), &log, commitment, &event)
         .await?;
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
@@ -166,7 +140,7 @@ pub async fn set_rating(
     use crate::domain::workplace::parse_text;
     use crate::domain::Choice;
     use crate::store::NewAssessment;
-    let (caller, member, _) = in_scope(campaign_id, coworker_id).await?;
+    let (member, _) = in_scope(campaign_id, coworker_id).await?;
     let rating = parse_rating(&rating, "rating")?
         .ok_or_else(|| AppError::validation("rating", "Choose a rating from 1 to 5."))?;
     let source = match source.trim() {
@@ -174,26 +148,22 @@ pub async fn set_rating(
         s => Source::parse(s)
             .ok_or_else(|| AppError::validation("source", "Choose where the rating comes from."))?,
     };
-    caller
-        .state
-        .store
-        .rate(
-            campaign_id,
-            &NewAssessment {
-                coworker_id,
-                organizer_id: member.user_id,
-                rating,
-                source,
-                note: parse_text(&note, "note", "The note", 1000)?,
-                at: chrono::Utc::now(),
-            },
-            &caller.event(
-                Some(campaign_id),
-                "rating.set",
-                format!("coworker:{coworker_id}"),
-                format!("rating={rating} source={}", source.key()),
-            ),
-        )
+    let assessment = NewAssessment {
+        coworker_id,
+        organizer_id: member.user_id(),
+        rating,
+        source,
+        note: parse_text(&note, "note", "The note", 1000)?,
+        at: chrono::Utc::now(),
+    };
+    let event = member.event(
+        "rating.set",
+        format!("coworker:{coworker_id}"),
+        format!("rating={rating} source={}", source.key()),
+    );
+    member
+        .store()
+        .rate(campaign_id, &assessment, &event)
         .await?;
     Ok(())
 }
@@ -208,16 +178,15 @@ pub struct History {
 
 #[server(prefix = "/api", endpoint = "coworkers/history")]
 pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<History, AppError> {
-    let (caller, _, _) = in_scope(campaign_id, coworker_id).await?;
-    let store = &caller.state.store;
+    let (member, _) = in_scope(campaign_id, coworker_id).await?;
+    let store = member.store();
     let history = History {
         ratings: store.assessments(campaign_id, coworker_id).await?,
         conversations: store.conversations(campaign_id, coworker_id).await?,
         commitments: store.open_commitments(campaign_id, coworker_id).await?,
     };
-    caller
+    member
         .audit(
-            Some(campaign_id),
             "history.read",
             format!("coworker:{coworker_id}"),
             format!(
@@ -234,27 +203,21 @@ pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<Hist
 /// Marks a follow-up done (it leaves My list).
 #[server(prefix = "/api", endpoint = "followups/done")]
 pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<(), AppError> {
-    let state = crate::state::app_state()?;
-    let coworker = state
-        .store
+    let member = organizer(campaign_id).await?;
+    let coworker = member
+        .store()
         .conversation_coworker(campaign_id, conversation_id)
         .await?
         .unwrap_or(0);
-    let (caller, _, _) = in_scope(campaign_id, coworker).await?;
-    caller
-        .state
-        .store
-        .follow_up_done(
-            campaign_id,
-            conversation_id,
-            chrono::Utc::now(),
-            &caller.event(
-                Some(campaign_id),
-                "follow_up.done",
-                format!("coworker:{coworker}"),
-                format!("conversation:{conversation_id}"),
-            ),
-        )
+    member.coworker(coworker).await?;
+    let event = member.event(
+        "follow_up.done",
+        format!("coworker:{coworker}"),
+        format!("conversation:{conversation_id}"),
+    );
+    member
+        .store()
+        .follow_up_done(campaign_id, conversation_id, chrono::Utc::now(), &event)
         .await?;
     Ok(())
 }
@@ -268,13 +231,13 @@ pub async fn resolve_commitment(
 ) -> Result<(), AppError> {
     use crate::domain::organizing::CommitmentStatus;
     use crate::domain::Choice;
-    let state = crate::state::app_state()?;
-    let coworker = state
-        .store
+    let member = organizer(campaign_id).await?;
+    let coworker = member
+        .store()
         .commitment_coworker(campaign_id, commitment_id)
         .await?
         .unwrap_or(0);
-    let (caller, member, _) = in_scope(campaign_id, coworker).await?;
+    member.coworker(coworker).await?;
     let status = match CommitmentStatus::parse(&status) {
         Some(s @ (CommitmentStatus::Kept | CommitmentStatus::Broken)) => s,
         _ => {
@@ -284,21 +247,20 @@ pub async fn resolve_commitment(
             ))
         }
     };
-    caller
-        .state
-        .store
+    let event = member.event(
+        "commitment.resolved",
+        format!("coworker:{coworker}"),
+        format!("commitment:{commitment_id} {}", status.key()),
+    );
+    member
+        .store()
         .resolve_commitment(
             campaign_id,
             commitment_id,
             status,
-            member.user_id,
+            member.user_id(),
             chrono::Utc::now(),
-            &caller.event(
-                Some(campaign_id),
-                "commitment.resolved",
-                format!("coworker:{coworker}"),
-                format!("commitment:{commitment_id} {}", status.key()),
-            ),
+            &event,
         )
         .await?;
     Ok(())
@@ -308,24 +270,19 @@ pub async fn resolve_commitment(
 /// never talked to, and stale ratings.
 #[server(prefix = "/api", endpoint = "mylist/get")]
 pub async fn get_my_list(campaign_id: i64) -> Result<MyList, AppError> {
-    use crate::domain::{CoworkerScope, Role};
-    let (caller, member) = crate::auth::require_member(campaign_id, Role::Organizer).await?;
-    let scope = CoworkerScope::of(&member).ok_or(AppError::Forbidden)?;
-    let settings = caller.state.store.campaign_settings(campaign_id).await?;
-    let list = caller
-        .state
-        .store
+    let member = organizer(campaign_id).await?;
+    let settings = member.store().campaign_settings(campaign_id).await?;
+    let list = member
+        .store()
         .my_list(
             campaign_id,
-            member.user_id,
-            &scope,
+            member.user_id(),
+            member.scope()?,
             today(),
             settings.stale_days,
         )
         .await?;
-    caller
-        .audit(Some(campaign_id), "mylist.read", "", "")
-        .await?;
+    member.audit("mylist.read", "", "").await?;
     Ok(list)
 }
 
@@ -337,7 +294,7 @@ pub async fn get_coverage(
     #[server(default)] days: String,
 ) -> Result<Coverage, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let days = match days.trim() {
         "" => 30,
         d => d
@@ -346,18 +303,12 @@ pub async fn get_coverage(
             .filter(|d| (1..=3650).contains(d))
             .ok_or_else(|| AppError::validation("days", "Give a number of days from 1 to 3650."))?,
     };
-    let coverage = caller
-        .state
-        .store
+    let coverage = member
+        .store()
         .coverage(campaign_id, days, chrono::Utc::now())
         .await?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "coverage.read",
-            "",
-            format!("days={days}"),
-        )
+    member
+        .audit("coverage.read", "", format!("days={days}"))
         .await?;
     Ok(coverage)
 }
@@ -365,8 +316,8 @@ pub async fn get_coverage(
 #[server(prefix = "/api", endpoint = "settings/get")]
 pub async fn get_settings(campaign_id: i64) -> Result<CampaignSettings, AppError> {
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(caller.state.store.campaign_settings(campaign_id).await?)
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    Ok(member.store().campaign_settings(campaign_id).await?)
 }
 
 /// Leads set when a rating goes stale and which issues one-on-ones are tagged with.
@@ -380,7 +331,7 @@ pub async fn update_settings(
     use crate::domain::organizing::DEFAULT_MIN_GROUP_SIZE;
     use crate::domain::workplace::parse_tags;
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let stale_days = stale_days
         .trim()
         .parse::<i64>()
@@ -409,18 +360,39 @@ pub async fn update_settings(
                 AppError::validation("min_group_size", "Give a number of people from 1 to 100.")
             })?,
     };
-    caller
-        .state
-        .store
-        .set_campaign_settings(
-            campaign_id,
-            &CampaignSettings {
-                stale_days,
-                issue_tags,
-                min_group_size,
-            },
-            &caller.event(Some(campaign_id), "settings.updated", "", ""),
-        )
+    let settings = CampaignSettings {
+        stale_days,
+        issue_tags,
+        min_group_size,
+    };
+    let event = member.event("settings.updated", "", "");
+    member
+        .store()
+        .set_campaign_settings(campaign_id, &settings, &event)
         .await?;
     Ok(())
+}
+
+/// Server-only helpers of this file.
+#[cfg(feature = "ssr")]
+mod server {
+    pub(super) use crate::auth::require_organizer as organizer;
+    use crate::auth::InCampaign;
+    use crate::domain::Coworker;
+    use crate::error::AppError;
+
+    /// An organizer or lead, and the coworker (in their scope) a request is about.
+    pub(super) async fn in_scope(
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> Result<(InCampaign, Coworker), AppError> {
+        let member = organizer(campaign_id).await?;
+        let coworker = member.coworker(coworker_id).await?;
+        Ok((member, coworker))
+    }
+
+    /// Today, as the server sees it (UTC).
+    pub(super) fn today() -> chrono::NaiveDate {
+        chrono::Utc::now().date_naive()
+    }
 }

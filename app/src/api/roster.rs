@@ -6,6 +6,9 @@
 //! preview and the apply cannot disagree about what the file says.
 
 use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use self::server::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -16,10 +19,6 @@ use crate::error::AppError;
 
 /// How many of each list the preview sends (the counts are always complete).
 pub const PREVIEW_LIMIT: usize = 200;
-
-/// The first rows of the file, as they are, so the lead can check the mapping.
-#[cfg(feature = "ssr")]
-const SAMPLE_ROWS: usize = 5;
 
 /// Everything the preview page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,80 +69,6 @@ pub fn encode_mapping(mapping: &Mapping) -> String {
         .join(",")
 }
 
-#[cfg(feature = "ssr")]
-fn decode_mapping(raw: &str) -> Result<Mapping, AppError> {
-    use crate::domain::roster::Field;
-    let columns = raw
-        .split(',')
-        .map(|key| match key.trim() {
-            "" => Ok(None),
-            key => Field::parse(key).map(Some).ok_or_else(|| {
-                AppError::validation(
-                    "mapping",
-                    format!("'{key}' is not a column rankfile knows."),
-                )
-            }),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Mapping { columns })
-}
-
-/// The stored import, parsed (`None` once its file has been deleted); NotFound if it
-/// is not this campaign's.
-#[cfg(feature = "ssr")]
-async fn load(
-    caller: &crate::auth::Caller,
-    campaign_id: i64,
-    import_id: i64,
-) -> Result<
-    (
-        crate::store::RosterUpload,
-        Option<crate::domain::roster::RosterFile>,
-    ),
-    AppError,
-> {
-    let upload = caller
-        .state
-        .store
-        .roster(campaign_id, import_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if upload.content.is_empty() {
-        return Ok((upload, None));
-    }
-    let file = crate::domain::roster::parse_file(&upload.content)?;
-    Ok((upload, Some(file)))
-}
-
-/// Mapping, row checks and reconciliation against the chart as it is now.
-#[cfg(feature = "ssr")]
-async fn plan(
-    caller: &crate::auth::Caller,
-    campaign_id: i64,
-    file: &crate::domain::roster::RosterFile,
-    mapping: &Mapping,
-    by: MatchBy,
-) -> Result<(Vec<RowError>, crate::domain::roster::Reconciliation), AppError> {
-    use crate::domain::roster::{map_rows, reconcile};
-    let (rows, errors) = map_rows(file, mapping)?;
-    let store = &caller.state.store;
-    let existing = store.roster_existing(campaign_id).await?;
-    let areas: Vec<String> = store
-        .list_areas(campaign_id)
-        .await?
-        .into_iter()
-        .map(|a| a.name)
-        .collect();
-    let shifts: Vec<String> = store
-        .list_shifts(campaign_id)
-        .await?
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    let changes = reconcile(&rows, &existing, &areas, &shifts, by);
-    Ok((errors, changes))
-}
-
 /// Receives the file (multipart: `campaign_id`, then `file`) and stores it for preview.
 /// A browser without JavaScript is sent on to the preview page, or back to the upload
 /// form with the reason the file was refused.
@@ -167,141 +92,6 @@ pub async fn upload_roster(data: MultipartData) -> Result<i64, AppError> {
     result
 }
 
-#[cfg(feature = "ssr")]
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// Longest `campaign_id` field read from the upload form (a number needs at most 20).
-#[cfg(feature = "ssr")]
-const MAX_CAMPAIGN_FIELD: usize = 32;
-
-/// How much of an oversized upload is read (and dropped) before the answer is sent.
-#[cfg(feature = "ssr")]
-const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-
-#[cfg(feature = "ssr")]
-fn too_large() -> AppError {
-    AppError::validation(
-        "file",
-        format!(
-            "The file is larger than {} MB, the largest roster rankfile takes. \
-             Remove columns you do not need (hire dates, wages) and upload again.",
-            crate::domain::roster::MAX_FILE_BYTES / (1024 * 1024)
-        ),
-    )
-}
-
-#[cfg(feature = "ssr")]
-async fn receive(data: MultipartData, campaign_out: &mut Option<i64>) -> Result<i64, AppError> {
-    use crate::domain::roster::{parse_file, MAX_FILE_BYTES};
-    use crate::domain::Role;
-    use crate::store::NewRoster;
-    let caller = crate::auth::require_user().await?;
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let bad_form = |_| AppError::validation("file", "The upload was cut off. Try again.");
-    let mut member = None;
-    let mut upload: Option<(String, Vec<u8>)> = None;
-    while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
-        match field.name().unwrap_or_default() {
-            "campaign_id" => {
-                let mut text = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    if text.len() + chunk.len() > MAX_CAMPAIGN_FIELD {
-                        return Err(AppError::validation(
-                            "campaign_id",
-                            format!(
-                                "The campaign field is longer than {MAX_CAMPAIGN_FIELD} bytes; \
-                                 reload the import page and upload again."
-                            ),
-                        ));
-                    }
-                    text.extend_from_slice(&chunk);
-                }
-                let id = std::str::from_utf8(&text)
-                    .ok()
-                    .and_then(|t| t.trim().parse::<i64>().ok())
-                    .ok_or(AppError::NotFound)?;
-                *campaign_out = Some(id);
-                // Authorize before reading the file.
-                member = Some(crate::auth::require_member(id, Role::Lead).await?);
-            }
-            "file" => {
-                if member.is_none() {
-                    return Err(AppError::validation(
-                        "file",
-                        "The form is out of order; reload the page and try again.",
-                    ));
-                }
-                let filename = field.file_name().unwrap_or_default().to_owned();
-                let mut bytes = Vec::new();
-                let mut received = 0usize;
-                while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
-                    received += chunk.len();
-                    // Past the limit, keep reading (and dropping) up to a hard cap, so the
-                    // browser gets the answer below instead of a reset connection.
-                    if received > DRAIN_LIMIT {
-                        return Err(too_large());
-                    }
-                    if received <= MAX_FILE_BYTES {
-                        bytes.extend_from_slice(&chunk);
-                    }
-                }
-                if received > MAX_FILE_BYTES {
-                    return Err(too_large());
-                }
-                upload = Some((filename, bytes));
-            }
-            _ => {}
-        }
-    }
-    let (caller_member, _) = member.ok_or(AppError::NotFound)?;
-    let campaign_id = campaign_out.ok_or(AppError::NotFound)?;
-    let (filename, content) = upload
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
-    // Refuse unreadable files now, before anything is stored.
-    let rows = parse_file(&content)?.rows.len();
-    let filename: String = filename
-        .chars()
-        .filter(|&c| !crate::domain::text::is_forbidden_in_name(c))
-        .take(200)
-        .collect();
-    let id = caller
-        .state
-        .store
-        .save_roster(
-            &NewRoster {
-                campaign_id,
-                created_by: caller.user.id,
-                filename,
-                content,
-                rows,
-            },
-            &caller_member.event(
-                Some(campaign_id),
-                "roster.uploaded",
-                "roster_import:{id}",
-                "",
-            ),
-        )
-        .await?;
-    // A good moment to delete the files of imports abandoned since the last sweep.
-    let abandoned =
-        chrono::Utc::now() - chrono::TimeDelta::hours(crate::domain::roster::ABANDONED_AFTER_HOURS);
-    if let Err(err) = caller.state.store.purge_abandoned_rosters(abandoned).await {
-        tracing::error!(error = ?err, "sweeping abandoned roster uploads");
-    }
-    Ok(id)
-}
-
 /// The preview: the mapping (the lead's, or rankfile's guess when `mapping` is empty),
 /// every row error, and — when the file is clean — what applying it would change.
 #[server(prefix = "/api", endpoint = "roster/preview")]
@@ -313,10 +103,10 @@ pub async fn preview_roster(
 ) -> Result<RosterPreview, AppError> {
     use crate::domain::roster::suggest_mapping;
     use crate::domain::Role;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&caller, campaign_id, import_id).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let (upload, file) = load(&member, campaign_id, import_id).await?;
     let Some(file) = file else {
-        return deleted_file_preview(&caller, campaign_id, import_id).await;
+        return deleted_file_preview(&member, campaign_id, import_id).await;
     };
     let mapping = if mapping.trim().is_empty() {
         suggest_mapping(&file.headers)
@@ -344,7 +134,7 @@ pub async fn preview_roster(
         changes: None,
         summary: None,
     };
-    match plan(&caller, campaign_id, &file, &mapping, by).await {
+    match plan(&member, campaign_id, &file, &mapping, by).await {
         Err(AppError::Validation { message, .. }) => preview.mapping_error = Some(message),
         Err(e) => return Err(e),
         Ok((errors, changes)) => {
@@ -371,58 +161,14 @@ pub async fn preview_roster(
             }
         }
     }
-    caller
+    member
         .audit(
-            Some(campaign_id),
             "roster.previewed",
             format!("roster_import:{import_id}"),
             format!("rows={} errors={}", preview.rows, preview.error_count),
         )
         .await?;
     Ok(preview)
-}
-
-/// The preview of an import whose file is gone: its summary, and nothing to map.
-#[cfg(feature = "ssr")]
-async fn deleted_file_preview(
-    caller: &crate::auth::Caller,
-    campaign_id: i64,
-    import_id: i64,
-) -> Result<RosterPreview, AppError> {
-    let summary = caller
-        .state
-        .store
-        .roster_summary(campaign_id, import_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    caller
-        .audit(
-            Some(campaign_id),
-            "roster.previewed",
-            format!("roster_import:{import_id}"),
-            "file deleted",
-        )
-        .await?;
-    Ok(RosterPreview {
-        import_id,
-        filename: summary.filename.clone(),
-        status: summary.status.clone(),
-        headers: Vec::new(),
-        sample: Vec::new(),
-        mapping: Mapping {
-            columns: Vec::new(),
-        },
-        match_by: MatchBy::EmployeeRef,
-        rows: summary
-            .rows
-            .and_then(|n| usize::try_from(n).ok())
-            .unwrap_or(0),
-        mapping_error: None,
-        errors: Vec::new(),
-        error_count: 0,
-        changes: None,
-        summary: Some(summary),
-    })
 }
 
 /// Applies the import as the lead confirmed it: the new coworkers (if `add_new`), the
@@ -438,13 +184,13 @@ pub async fn apply_roster(
     #[server(default)] moves: Vec<i64>,
     #[server(default)] gone: Vec<i64>,
 ) -> Result<RosterOutcome, AppError> {
-    use crate::api::coworkers::checked;
     use crate::domain::roster::normalize_area;
+    use crate::domain::workplace::checked;
     use crate::domain::Role;
     use crate::store::RosterPlan;
     use std::collections::HashSet;
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&caller, campaign_id, import_id).await?;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let (upload, file) = load(&member, campaign_id, import_id).await?;
     let (true, Some(file)) = (upload.status == "pending", file) else {
         return Err(AppError::Conflict(
             "This import has been applied or discarded already.".into(),
@@ -452,7 +198,7 @@ pub async fn apply_roster(
     };
     let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
     let (errors, changes) =
-        plan(&caller, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
+        plan(&member, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
     if let Some(first) = errors.first() {
         return Err(AppError::validation(
             "file",
@@ -509,23 +255,264 @@ pub async fn apply_roster(
         gone,
         link_refs: changes.link_refs,
     };
-    let outcome = caller
-        .state
-        .store
+    let outcome = member
+        .store()
         .apply_roster(
             campaign_id,
             import_id,
             &plan,
             // The store writes the outcome's counts as the detail.
-            &caller.event(
-                Some(campaign_id),
-                "roster.applied",
-                format!("roster_import:{import_id}"),
-                "",
-            ),
+            &member.event("roster.applied", format!("roster_import:{import_id}"), ""),
         )
         .await?;
     Ok(outcome)
+}
+
+/// Server-only helpers of this file.
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+
+    /// The first rows of the file, as they are, so the lead can check the mapping.
+    pub(super) const SAMPLE_ROWS: usize = 5;
+
+    pub(super) fn decode_mapping(raw: &str) -> Result<Mapping, AppError> {
+        use crate::domain::roster::Field;
+        let columns = raw
+            .split(',')
+            .map(|key| match key.trim() {
+                "" => Ok(None),
+                key => Field::parse(key).map(Some).ok_or_else(|| {
+                    AppError::validation(
+                        "mapping",
+                        format!("'{key}' is not a column rankfile knows."),
+                    )
+                }),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Mapping { columns })
+    }
+
+    /// The stored import, parsed (`None` once its file has been deleted); NotFound if it
+    /// is not this campaign's.
+    pub(super) async fn load(
+        member: &crate::auth::InCampaign,
+        campaign_id: i64,
+        import_id: i64,
+    ) -> Result<
+        (
+            crate::store::RosterUpload,
+            Option<crate::domain::roster::RosterFile>,
+        ),
+        AppError,
+    > {
+        let upload = member
+            .store()
+            .roster(campaign_id, import_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if upload.content.is_empty() {
+            return Ok((upload, None));
+        }
+        let file = crate::domain::roster::parse_file(&upload.content)?;
+        Ok((upload, Some(file)))
+    }
+
+    /// Mapping, row checks and reconciliation against the chart as it is now.
+    pub(super) async fn plan(
+        member: &crate::auth::InCampaign,
+        campaign_id: i64,
+        file: &crate::domain::roster::RosterFile,
+        mapping: &Mapping,
+        by: MatchBy,
+    ) -> Result<(Vec<RowError>, crate::domain::roster::Reconciliation), AppError> {
+        use crate::domain::roster::{map_rows, reconcile};
+        let (rows, errors) = map_rows(file, mapping)?;
+        let store = member.store();
+        let existing = store.roster_existing(campaign_id).await?;
+        let areas: Vec<String> = store
+            .list_areas(campaign_id)
+            .await?
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        let shifts: Vec<String> = store
+            .list_shifts(campaign_id)
+            .await?
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        let changes = reconcile(&rows, &existing, &areas, &shifts, by);
+        Ok((errors, changes))
+    }
+
+    pub(super) fn urlencode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    /// Longest `campaign_id` field read from the upload form (a number needs at most 20).
+    pub(super) const MAX_CAMPAIGN_FIELD: usize = 32;
+
+    /// How much of an oversized upload is read (and dropped) before the answer is sent.
+    pub(super) const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+    pub(super) fn too_large() -> AppError {
+        AppError::validation(
+            "file",
+            format!(
+                "The file is larger than {} MB, the largest roster rankfile takes. \
+                 Remove columns you do not need (hire dates, wages) and upload again.",
+                crate::domain::roster::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        )
+    }
+
+    pub(super) async fn receive(
+        data: MultipartData,
+        campaign_out: &mut Option<i64>,
+    ) -> Result<i64, AppError> {
+        use crate::domain::roster::{parse_file, MAX_FILE_BYTES};
+        use crate::domain::Role;
+        use crate::store::NewRoster;
+        // Signed in before anything of the upload is read.
+        crate::auth::require_user().await?;
+        let mut form = data.into_inner().ok_or(AppError::Internal)?;
+        let bad_form = |_| AppError::validation("file", "The upload was cut off. Try again.");
+        let mut member = None;
+        let mut upload: Option<(String, Vec<u8>)> = None;
+        while let Some(mut field) = form.next_field().await.map_err(bad_form)? {
+            match field.name().unwrap_or_default() {
+                "campaign_id" => {
+                    let mut text = Vec::new();
+                    while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                        if text.len() + chunk.len() > MAX_CAMPAIGN_FIELD {
+                            return Err(AppError::validation(
+                                "campaign_id",
+                                format!(
+                                    "The campaign field is longer than {MAX_CAMPAIGN_FIELD} bytes; \
+                                     reload the import page and upload again."
+                                ),
+                            ));
+                        }
+                        text.extend_from_slice(&chunk);
+                    }
+                    let id = std::str::from_utf8(&text)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<i64>().ok())
+                        .ok_or(AppError::NotFound)?;
+                    *campaign_out = Some(id);
+                    // Authorize before reading the file.
+                    member = Some(crate::auth::require_member(id, Role::Lead).await?);
+                }
+                "file" => {
+                    if member.is_none() {
+                        return Err(AppError::validation(
+                            "file",
+                            "The form is out of order; reload the page and try again.",
+                        ));
+                    }
+                    let filename = field.file_name().unwrap_or_default().to_owned();
+                    let mut bytes = Vec::new();
+                    let mut received = 0usize;
+                    while let Some(chunk) = field.chunk().await.map_err(bad_form)? {
+                        received += chunk.len();
+                        // Past the limit, keep reading (and dropping) up to a hard cap, so the
+                        // browser gets the answer below instead of a reset connection.
+                        if received > DRAIN_LIMIT {
+                            return Err(too_large());
+                        }
+                        if received <= MAX_FILE_BYTES {
+                            bytes.extend_from_slice(&chunk);
+                        }
+                    }
+                    if received > MAX_FILE_BYTES {
+                        return Err(too_large());
+                    }
+                    upload = Some((filename, bytes));
+                }
+                _ => {}
+            }
+        }
+        let member = member.ok_or(AppError::NotFound)?;
+        let campaign_id = campaign_out.ok_or(AppError::NotFound)?;
+        let (filename, content) = upload
+            .filter(|(_, b)| !b.is_empty())
+            .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
+        // Refuse unreadable files now, before anything is stored.
+        let rows = parse_file(&content)?.rows.len();
+        let filename: String = filename
+            .chars()
+            .filter(|&c| !crate::domain::text::is_forbidden_in_name(c))
+            .take(200)
+            .collect();
+        let id = member
+            .store()
+            .save_roster(
+                &NewRoster {
+                    campaign_id,
+                    created_by: member.user_id(),
+                    filename,
+                    content,
+                    rows,
+                },
+                &member.event("roster.uploaded", "roster_import:{id}", ""),
+            )
+            .await?;
+        // A good moment to delete the files of imports abandoned since the last sweep.
+        let abandoned = chrono::Utc::now()
+            - chrono::TimeDelta::hours(crate::domain::roster::ABANDONED_AFTER_HOURS);
+        if let Err(err) = member.store().purge_abandoned_rosters(abandoned).await {
+            tracing::error!(error = ?err, "sweeping abandoned roster uploads");
+        }
+        Ok(id)
+    }
+
+    /// The preview of an import whose file is gone: its summary, and nothing to map.
+    pub(super) async fn deleted_file_preview(
+        member: &crate::auth::InCampaign,
+        campaign_id: i64,
+        import_id: i64,
+    ) -> Result<RosterPreview, AppError> {
+        let summary = member
+            .store()
+            .roster_summary(campaign_id, import_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        member
+            .audit(
+                "roster.previewed",
+                format!("roster_import:{import_id}"),
+                "file deleted",
+            )
+            .await?;
+        Ok(RosterPreview {
+            import_id,
+            filename: summary.filename.clone(),
+            status: summary.status.clone(),
+            headers: Vec::new(),
+            sample: Vec::new(),
+            mapping: Mapping {
+                columns: Vec::new(),
+            },
+            match_by: MatchBy::EmployeeRef,
+            rows: summary
+                .rows
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(0),
+            mapping_error: None,
+            errors: Vec::new(),
+            error_count: 0,
+            changes: None,
+            summary: Some(summary),
+        })
+    }
 }
 
 #[cfg(all(test, feature = "ssr"))]

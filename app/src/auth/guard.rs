@@ -9,10 +9,10 @@ use chrono::Utc;
 use leptos::prelude::use_context;
 
 use super::session::{AuthSession, ClientIp};
-use crate::domain::{CurrentUser, Member, Role};
+use crate::domain::{Coworker, CoworkerScope, CurrentUser, Member, Role};
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
-use crate::store::AuditEvent;
+use crate::store::{AuditEvent, Store};
 
 /// Who is calling, and from where, once authenticated.
 #[derive(Clone)]
@@ -104,9 +104,10 @@ pub async fn require_user() -> Result<Caller, AppError> {
     })
 }
 
-/// A member of `campaign_id` with at least `needed`. A campaign the caller is not a
-/// member of answers NotFound, so its existence does not leak.
-pub async fn require_member(campaign_id: i64, needed: Role) -> Result<(Caller, Member), AppError> {
+/// A member of `campaign_id` with at least `needed`, as one campaign-scoped caller.
+/// A campaign the caller is not a member of answers NotFound, so its existence does
+/// not leak.
+pub async fn require_member(campaign_id: i64, needed: Role) -> Result<InCampaign, AppError> {
     let state = app_state()?;
     let session = auth_session().ok_or(AppError::Unauthorized)?;
     let member = state
@@ -138,13 +139,99 @@ pub async fn require_member(campaign_id: i64, needed: Role) -> Result<(Caller, M
         id: session.user_id,
         email: String::new(),
     };
-    Ok((
-        Caller {
+    Ok(InCampaign {
+        scope: CoworkerScope::of(&member),
+        caller: Caller {
             state,
             user,
             session_id: session.session_id,
             client_ip: client_ip(),
         },
         member,
-    ))
+    })
+}
+
+/// An organizer or lead of `campaign_id`: someone who may see coworkers' names (in
+/// their scope). Viewers are Forbidden.
+pub async fn require_organizer(campaign_id: i64) -> Result<InCampaign, AppError> {
+    require_member(campaign_id, Role::Organizer).await
+}
+
+/// A member acting inside one campaign: what every campaign server function works
+/// through. It carries the campaign, the member's role and scope, and the store; its
+/// [`InCampaign::event`] is the audit row a write commits in the same transaction as
+/// its change, and [`InCampaign::coworker`] is the one place the scope rule is applied
+/// to a named coworker.
+#[derive(Clone)]
+pub struct InCampaign {
+    pub caller: Caller,
+    pub member: Member,
+    /// `None` for viewers: they read aggregates, never names.
+    scope: Option<CoworkerScope>,
+}
+
+impl InCampaign {
+    pub fn campaign_id(&self) -> i64 {
+        self.member.campaign_id
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.member.user_id
+    }
+
+    pub fn role(&self) -> Role {
+        self.member.role
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.caller.state.store.as_ref()
+    }
+
+    /// The coworkers this member may name; Forbidden for viewers.
+    pub fn scope(&self) -> Result<&CoworkerScope, AppError> {
+        self.scope.as_ref().ok_or(AppError::Forbidden)
+    }
+
+    /// True when the scope reaches a coworker in `area_id` assigned to `assigned`
+    /// (never for viewers).
+    pub fn sees(&self, area_id: Option<i64>, assigned: Option<i64>) -> bool {
+        self.scope
+            .as_ref()
+            .is_some_and(|s| s.allows(area_id, assigned))
+    }
+
+    /// The whole record of a coworker in scope (archived ones too). Out of scope
+    /// answers NotFound, as if absent; viewers are Forbidden.
+    pub async fn coworker(&self, coworker_id: i64) -> Result<Coworker, AppError> {
+        let scope = self.scope()?;
+        self.store()
+            .coworker_detail(self.campaign_id(), coworker_id)
+            .await?
+            .filter(|c| scope.allows(c.fields.area_id, c.fields.assigned_organizer))
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The audit row for a write in this campaign, to pass to the store so that the
+    /// change and its row commit together.
+    pub fn event(
+        &self,
+        action: &str,
+        record: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        self.caller
+            .event(Some(self.campaign_id()), action, record, detail)
+    }
+
+    /// Appends a read (or a refusal) in this campaign to the audit log on its own.
+    pub async fn audit(
+        &self,
+        action: &str,
+        record: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Result<(), AppError> {
+        self.caller
+            .audit(Some(self.campaign_id()), action, record, detail)
+            .await
+    }
 }

@@ -8,5 +8,7 @@ pub mod session;
 pub mod throttle;
 pub mod tokens;
 
-pub use guard::{is_plain_form_post, require_member, require_user, Caller};
+pub use guard::{
+    is_plain_form_post, require_member, require_organizer, require_user, Caller, InCampaign,
+};
 pub use session::{AuthSession, ClientIp};

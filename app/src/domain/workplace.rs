@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::{Member, Role};
 use super::Choice;
+use crate::domain::choice::choice;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,44 +168,15 @@ impl ChartFilter {
     }
 }
 
-/// Employment status: the chart keeps people who left or were fired, for history.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EmploymentStatus {
-    Active,
-    OnLeave,
-    Left,
-    Disciplined,
-    Fired,
-}
-
-impl Choice for EmploymentStatus {
-    type All = [EmploymentStatus; 5];
-    const ALL: [EmploymentStatus; 5] = [
-        Self::Active,
-        Self::OnLeave,
-        Self::Left,
-        Self::Disciplined,
-        Self::Fired,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::OnLeave => "on_leave",
-            Self::Left => "left",
-            Self::Disciplined => "disciplined",
-            Self::Fired => "fired",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::OnLeave => "On leave",
-            Self::Left => "Left",
-            Self::Disciplined => "Disciplined",
-            Self::Fired => "Fired",
-        }
+choice! {
+    /// Employment status: the chart keeps people who left or were fired, for history.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum EmploymentStatus {
+        Active => "active", "Active";
+        OnLeave => "on_leave", "On leave";
+        Left => "left", "Left";
+        Disciplined => "disciplined", "Disciplined";
+        Fired => "fired", "Fired";
     }
 }
 
@@ -335,6 +307,83 @@ impl CoworkerFields {
             notes: String::new(),
         }
     }
+}
+
+/// The coworker form as a browser posts it (adding and editing): every field the
+/// raw text of its input, absent ones empty. [`CoworkerForm::parse`] is the one rule
+/// that turns it into what is stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CoworkerForm {
+    pub name: String,
+    pub area_id: String,
+    pub shift_id: String,
+    pub job_title: String,
+    pub employee_ref: String,
+    pub phone: String,
+    pub email: String,
+    pub language: String,
+    pub tags: String,
+    pub organic_leader: String,
+    pub committee_member: String,
+    pub assigned_organizer: String,
+    pub employment_status: String,
+    pub notes: String,
+}
+
+impl CoworkerForm {
+    /// The fields to store. `current` is the record being edited (`None` when adding):
+    /// an empty employment status keeps its status (Active when adding), and unless
+    /// `may_assign` (leads assign coworkers to organizers) the assignment is kept too.
+    pub fn parse(
+        &self,
+        current: Option<&CoworkerFields>,
+        may_assign: bool,
+    ) -> Result<CoworkerFields, AppError> {
+        let assigned_organizer = if may_assign {
+            optional_id(&self.assigned_organizer, "assigned_organizer")?
+        } else {
+            current.and_then(|c| c.assigned_organizer)
+        };
+        let employment_status = match self.employment_status.trim() {
+            "" => current.map_or(EmploymentStatus::Active, |c| c.employment_status),
+            raw => EmploymentStatus::parse(raw).ok_or_else(|| {
+                AppError::validation("employment_status", "Choose an employment status.")
+            })?,
+        };
+        Ok(CoworkerFields {
+            name: parse_name(&self.name, "name", "coworker", 200)?,
+            area_id: optional_id(&self.area_id, "area_id")?,
+            shift_id: optional_id(&self.shift_id, "shift_id")?,
+            job_title: parse_text(&self.job_title, "job_title", "A job title", 120)?,
+            employee_ref: parse_text(&self.employee_ref, "employee_ref", "An employee ID", 60)?,
+            phone: parse_phone(&self.phone)?,
+            email: parse_email(&self.email)?,
+            language: parse_text(&self.language, "language", "A language", 60)?,
+            tags: parse_tags(&self.tags)?,
+            organic_leader: checked(&self.organic_leader),
+            committee_member: checked(&self.committee_member),
+            assigned_organizer,
+            employment_status,
+            notes: parse_text(&self.notes, "notes", "Notes", 4000)?,
+        })
+    }
+}
+
+/// An optional id from a form's `<select>`: `""` is none.
+pub fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse::<i64>()
+        .map(Some)
+        .map_err(|_| AppError::validation(field, format!("'{raw}' is not a valid choice.")))
+}
+
+/// A checkbox: browsers send "on" when ticked and nothing otherwise.
+pub fn checked(raw: &str) -> bool {
+    matches!(raw.trim(), "on" | "true" | "1" | "yes")
 }
 
 /// What applying a roster import changed.
@@ -575,5 +624,61 @@ mod tests {
         );
         assert!(parse_name(" ", "name", "area", 120).is_err());
         assert!(parse_name(&"x".repeat(121), "name", "area", 120).is_err());
+    }
+
+    #[test]
+    fn the_coworker_form_keeps_what_only_a_lead_may_change() {
+        let mut current = CoworkerFields::named("Ana".into(), Some(1), None);
+        current.assigned_organizer = Some(9);
+        current.employment_status = EmploymentStatus::OnLeave;
+        let form = CoworkerForm {
+            name: " Ana Lopez ".into(),
+            area_id: "2".into(),
+            assigned_organizer: "3".into(),
+            organic_leader: "on".into(),
+            tags: "nights, Nights, union".into(),
+            ..CoworkerForm::default()
+        };
+        let organizer = form.parse(Some(&current), false).unwrap();
+        assert_eq!(organizer.name, "Ana Lopez");
+        assert_eq!(organizer.area_id, Some(2));
+        assert_eq!(
+            organizer.assigned_organizer,
+            Some(9),
+            "organizers cannot reassign"
+        );
+        assert_eq!(organizer.employment_status, EmploymentStatus::OnLeave);
+        assert!(organizer.organic_leader && !organizer.committee_member);
+        assert_eq!(organizer.tags, ["nights", "union"]);
+        let lead = form.parse(Some(&current), true).unwrap();
+        assert_eq!(lead.assigned_organizer, Some(3));
+        let added = form.parse(None, false).unwrap();
+        assert_eq!(added.assigned_organizer, None);
+        assert_eq!(added.employment_status, EmploymentStatus::Active);
+    }
+
+    #[test]
+    fn the_coworker_form_names_the_field_it_refuses() {
+        let refused = |form: CoworkerForm| match form.parse(None, true) {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("expected a validation error, got {other:?}"),
+        };
+        let named = |f: fn(&mut CoworkerForm)| {
+            let mut form = CoworkerForm {
+                name: "Ana".into(),
+                ..CoworkerForm::default()
+            };
+            f(&mut form);
+            form
+        };
+        assert_eq!(refused(CoworkerForm::default()), "name");
+        assert_eq!(refused(named(|f| f.area_id = "x".into())), "area_id");
+        assert_eq!(refused(named(|f| f.phone = "12".into())), "phone");
+        assert_eq!(refused(named(|f| f.email = "nobody".into())), "email");
+        assert_eq!(
+            refused(named(|f| f.employment_status = "sacked".into())),
+            "employment_status"
+        );
+        assert_eq!(refused(named(|f| f.notes = "n".repeat(4001))), "notes");
     }
 }

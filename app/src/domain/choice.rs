@@ -24,6 +24,51 @@ pub trait Choice: Copy + 'static {
     }
 }
 
+/// Declares a pick-one enum and its [`Choice`] impl in one place: each variant with
+/// its key and label, in the order forms list them.
+///
+/// ```ignore
+/// choice! {
+///     /// How a one-on-one happened.
+///     #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+///     pub enum Channel {
+///         InPerson => "in_person", "In person";
+///         Phone => "phone", "Phone";
+///     }
+/// }
+/// ```
+macro_rules! choice {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $key:literal, $label:literal; )+
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $crate::domain::Choice for $name {
+            type All = [$name; [$(stringify!($variant)),+].len()];
+            const ALL: Self::All = [$(Self::$variant),+];
+
+            fn key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key,)+
+                }
+            }
+
+            fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use choice;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,95 +5,37 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Choice;
+use crate::domain::choice::choice;
 use crate::error::AppError;
 
-/// How a one-on-one happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Channel {
-    InPerson,
-    Phone,
-    Text,
-    HomeVisit,
-}
-
-impl Choice for Channel {
-    type All = [Channel; 4];
-    const ALL: [Channel; 4] = [Self::InPerson, Self::Phone, Self::Text, Self::HomeVisit];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::InPerson => "in_person",
-            Self::Phone => "phone",
-            Self::Text => "text",
-            Self::HomeVisit => "home_visit",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::InPerson => "In person",
-            Self::Phone => "Phone",
-            Self::Text => "Text",
-            Self::HomeVisit => "Home visit",
-        }
+choice! {
+    /// How a one-on-one happened.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Channel {
+        InPerson => "in_person", "In person";
+        Phone => "phone", "Phone";
+        Text => "text", "Text";
+        HomeVisit => "home_visit", "Home visit";
     }
 }
 
-/// The answer to the ask. "Maybe" is recorded as said, and counted as a no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
-    Yes,
-    No,
-    Maybe,
-}
-
-impl Choice for Answer {
-    type All = [Answer; 3];
-    const ALL: [Answer; 3] = [Self::Yes, Self::No, Self::Maybe];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Yes => "yes",
-            Self::No => "no",
-            Self::Maybe => "maybe",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Yes => "Yes",
-            Self::No => "No",
-            Self::Maybe => "Maybe (maybe means no)",
-        }
+choice! {
+    /// The answer to the ask. "Maybe" is recorded as said, and counted as a no.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Answer {
+        Yes => "yes", "Yes";
+        No => "no", "No";
+        Maybe => "maybe", "Maybe (maybe means no)";
     }
 }
 
-/// Where a rating came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Source {
-    Conversation,
-    StructureTest,
-    Observation,
-}
-
-impl Choice for Source {
-    type All = [Source; 3];
-    const ALL: [Source; 3] = [Self::Conversation, Self::StructureTest, Self::Observation];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::StructureTest => "structure_test",
-            Self::Observation => "observation",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Conversation => "Conversation",
-            Self::StructureTest => "Structure test",
-            Self::Observation => "Observation",
-        }
+choice! {
+    /// Where a rating came from.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum Source {
+        Conversation => "conversation", "Conversation";
+        StructureTest => "structure_test", "Structure test";
+        Observation => "observation", "Observation";
     }
 }
 
@@ -295,31 +237,12 @@ pub struct Assessment {
     pub organizer: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CommitmentStatus {
-    Open,
-    Kept,
-    Broken,
-}
-
-impl Choice for CommitmentStatus {
-    type All = [CommitmentStatus; 3];
-    const ALL: [CommitmentStatus; 3] = [Self::Open, Self::Kept, Self::Broken];
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Kept => "kept",
-            Self::Broken => "broken",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Open => "Open",
-            Self::Kept => "Kept",
-            Self::Broken => "Broken",
-        }
+choice! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum CommitmentStatus {
+        Open => "open", "Open";
+        Kept => "kept", "Kept";
+        Broken => "broken", "Broken";
     }
 }
 

@@ -2,70 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::choice::choice;
 use crate::domain::Choice;
 use crate::error::AppError;
 
-/// A column of ours a file column can be mapped to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Field {
-    Name,
-    FirstName,
-    LastName,
-    EmployeeRef,
-    Area,
-    Shift,
-    JobTitle,
-    Phone,
-    Email,
-    Language,
-}
-
-impl Choice for Field {
-    type All = [Field; 10];
-    /// Every field, in declaration order (so `field as usize` indexes this array).
-    const ALL: [Field; 10] = [
-        Field::Name,
-        Field::FirstName,
-        Field::LastName,
-        Field::EmployeeRef,
-        Field::Area,
-        Field::Shift,
-        Field::JobTitle,
-        Field::Phone,
-        Field::Email,
-        Field::Language,
-    ];
-
-    /// A stable key, used in forms and in [`RowError::field`](super::RowError::field).
-    fn key(self) -> &'static str {
-        match self {
-            Field::Name => "name",
-            Field::FirstName => "first_name",
-            Field::LastName => "last_name",
-            Field::EmployeeRef => "employee_ref",
-            Field::Area => "area",
-            Field::Shift => "shift",
-            Field::JobTitle => "job_title",
-            Field::Phone => "phone",
-            Field::Email => "email",
-            Field::Language => "language",
-        }
-    }
-
-    /// What the lead sees in the mapping form.
-    fn label(self) -> &'static str {
-        match self {
-            Field::Name => "Full name",
-            Field::FirstName => "First name",
-            Field::LastName => "Last name",
-            Field::EmployeeRef => "Employee ID",
-            Field::Area => "Area / department",
-            Field::Shift => "Shift",
-            Field::JobTitle => "Job title",
-            Field::Phone => "Personal phone",
-            Field::Email => "Personal email",
-            Field::Language => "Preferred language",
-        }
+choice! {
+    /// A column of ours a file column can be mapped to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum Field {
+        Name => "name", "Full name";
+        FirstName => "first_name", "First name";
+        LastName => "last_name", "Last name";
+        EmployeeRef => "employee_ref", "Employee ID";
+        Area => "area", "Area / department";
+        Shift => "shift", "Shift";
+        JobTitle => "job_title", "Job title";
+        Phone => "phone", "Personal phone";
+        Email => "email", "Personal email";
+        Language => "language", "Preferred language";
     }
 }
 

@@ -6,34 +6,16 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{normalize_area, normalize_name};
 use super::RosterRow;
-use crate::domain::Choice;
+use crate::domain::choice::choice;
 
-/// How to recognise a coworker already on the chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MatchBy {
-    /// By employee ID; rows without one (or with one nobody has) fall back to name and area.
-    EmployeeRef,
-    /// By name and area.
-    NameAndArea,
-}
-
-impl Choice for MatchBy {
-    type All = [MatchBy; 2];
-    const ALL: [MatchBy; 2] = [MatchBy::EmployeeRef, MatchBy::NameAndArea];
-
-    fn key(self) -> &'static str {
-        match self {
-            MatchBy::EmployeeRef => "employee_ref",
-            MatchBy::NameAndArea => "name_area",
-        }
-    }
-
-    /// As the preview's "Recognise people already on the chart by" offers it.
-    fn label(self) -> &'static str {
-        match self {
-            MatchBy::EmployeeRef => "Employee ID (then name and area)",
-            MatchBy::NameAndArea => "Name and area",
-        }
+choice! {
+    /// How to recognise a coworker already on the chart.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum MatchBy {
+        /// By employee ID; rows without one (or with one nobody has) fall back to name and area.
+        EmployeeRef => "employee_ref", "Employee ID (then name and area)";
+        /// By name and area.
+        NameAndArea => "name_area", "Name and area";
     }
 }
 
@@ -301,6 +283,7 @@ fn ref_key(employee_ref: &str) -> String {
 mod tests {
     use super::*;
     use crate::domain::roster::fixtures::*;
+    use crate::domain::Choice;
 
     // --- MatchBy ---
 

@@ -1,7 +1,7 @@
 //! The audit log: the row each change commits with, and reading the log back.
 
 use app::domain::AuditEntry;
-use app::store::{AuditEvent, AuditFilter, AuditLog, StoreResult};
+use app::store::{AuditEvent, AuditFilter, AuditLog, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -42,6 +42,37 @@ pub(super) async fn insert_audit(tx: &mut Tx, e: &AuditEvent) -> StoreResult<()>
 pub(super) async fn commit_audited(mut tx: Tx, e: &AuditEvent) -> StoreResult<()> {
     insert_audit(&mut tx, e).await?;
     tx.commit().await.db()
+}
+
+/// A statement of this backend's, its arguments bound.
+pub(super) type Statement<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
+
+impl Adapter {
+    /// Runs one statement and the change's audit row in one write transaction.
+    pub(super) async fn execute_audited(
+        &self,
+        statement: Statement<'_>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        statement.execute(&mut *tx).await.db()?;
+        commit_audited(tx, audit).await
+    }
+
+    /// Like [`Adapter::execute_audited`], for a statement about one record: when it
+    /// touches no row the record is NotFound, and nothing (not even the audit row) commits.
+    pub(super) async fn change_audited(
+        &self,
+        statement: Statement<'_>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        let touched = statement.execute(&mut *tx).await.db()?.rows_affected();
+        if touched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
 }
 
 #[async_trait]

@@ -369,23 +369,18 @@ impl Invites for Adapter {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
-        let mut tx = self.begin_write().await.db()?;
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE invites SET revoked_at = $1, reveal_token = NULL, reveal_until = NULL \
              WHERE id = $2 AND campaign_id = $3 AND used_at IS NULL AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(invite_id)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
-        if done != 1 {
-            return Ok(false);
+        .bind(campaign_id);
+        match self.change_audited(statement, audit).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound) => Ok(false),
+            Err(e) => Err(e),
         }
-        commit_audited(tx, audit).await?;
-        Ok(true)
     }
 
     async fn take_invite_reveal(

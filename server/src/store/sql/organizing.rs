@@ -90,19 +90,15 @@ impl OrganizingLoop for Adapter {
         settings: &CampaignSettings,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3 \
              WHERE id = $4",
         )
         .bind(settings.stale_days)
         .bind(settings.issue_tags.join(","))
         .bind(settings.min_group_size)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, audit).await
+        .bind(campaign_id);
+        self.execute_audited(statement, audit).await
     }
 
     async fn log_conversation(
@@ -270,18 +266,14 @@ impl OrganizingLoop for Adapter {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE conversations SET follow_up_done_at = $1 \
              WHERE campaign_id = $2 AND id = $3 AND follow_up_done_at IS NULL",
         )
         .bind(now)
         .bind(campaign_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, audit).await
+        .bind(id);
+        self.execute_audited(statement, audit).await
     }
 
     async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
@@ -298,8 +290,7 @@ impl OrganizingLoop for Adapter {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        sqlx::query(
+        let statement = sqlx::query(
             "UPDATE commitments SET status = $1, resolved_at = $2, resolved_by = $3 \
              WHERE campaign_id = $4 AND id = $5",
         )
@@ -307,11 +298,8 @@ impl OrganizingLoop for Adapter {
         .bind(now)
         .bind(by)
         .bind(campaign_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, audit).await
+        .bind(id);
+        self.execute_audited(statement, audit).await
     }
 
     async fn open_commitments(

@@ -139,18 +139,10 @@ impl SocialMap for Adapter {
         tie_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        let done = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
+        let statement = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
             .bind(campaign_id)
-            .bind(tie_id)
-            .execute(&mut *tx)
-            .await
-            .db()?
-            .rows_affected();
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+            .bind(tie_id);
+        self.change_audited(statement, audit).await
     }
 
     async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>> {

@@ -7,7 +7,7 @@ use app::store::{AreaChange, AuditEvent, NewCoworker, StoreError, StoreResult, W
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{commit_audited, Adapter, Tx};
+use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{
     AreaRow, AreaStatsRow, CoworkerDetailRow, CoworkerRow, DETAIL_COLUMNS, SUMMARY_COLUMNS,
 };
@@ -49,6 +49,36 @@ async fn check_coworker_refs(tx: &mut Tx, campaign_id: i64, c: &CoworkerFields) 
     check_refs(tx, campaign_id, "members", c.assigned_organizer).await
 }
 
+/// A coworker's own fields, the first fourteen placeholders of an insert or an update.
+const FIELD_COLUMNS: &str = "name, area_id, shift_id, job_title, employee_ref, phone, email, \
+     language, tags, organic_leader, committee_member, assigned_organizer, employment_status, \
+     notes";
+
+/// Binds `c` as `$1` to `$14`, in [`FIELD_COLUMNS`] order.
+fn field_arguments(c: &CoworkerFields) -> StoreResult<<Db as sqlx::Database>::Arguments<'_>> {
+    use sqlx::Arguments as _;
+    let mut args = <Db as sqlx::Database>::Arguments::default();
+    (|| -> Result<(), sqlx::error::BoxDynError> {
+        args.add(&c.name)?;
+        args.add(c.area_id)?;
+        args.add(c.shift_id)?;
+        args.add(&c.job_title)?;
+        args.add(&c.employee_ref)?;
+        args.add(&c.phone)?;
+        args.add(&c.email)?;
+        args.add(&c.language)?;
+        args.add(c.tags.join(","))?;
+        args.add(c.organic_leader)?;
+        args.add(c.committee_member)?;
+        args.add(c.assigned_organizer)?;
+        args.add(c.employment_status.key())?;
+        args.add(&c.notes)
+    })()
+    .map_err(sqlx::Error::Encode)
+    .db()?;
+    Ok(args)
+}
+
 pub(super) async fn insert_coworker(
     tx: &mut Tx,
     campaign_id: i64,
@@ -56,33 +86,18 @@ pub(super) async fn insert_coworker(
     rating: Option<i32>,
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    sqlx::query_scalar::<_, i64>(
-        "INSERT INTO coworkers (campaign_id, name, area_id, shift_id, job_title, employee_ref, \
-         phone, email, language, tags, organic_leader, committee_member, assigned_organizer, \
-         employment_status, rating, notes, created_at, updated_at) \
+    let sql = format!(
+        "INSERT INTO coworkers ({FIELD_COLUMNS}, campaign_id, rating, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-         RETURNING id",
-    )
-    .bind(campaign_id)
-    .bind(&c.name)
-    .bind(c.area_id)
-    .bind(c.shift_id)
-    .bind(&c.job_title)
-    .bind(&c.employee_ref)
-    .bind(&c.phone)
-    .bind(&c.email)
-    .bind(&c.language)
-    .bind(c.tags.join(","))
-    .bind(c.organic_leader)
-    .bind(c.committee_member)
-    .bind(c.assigned_organizer)
-    .bind(c.employment_status.key())
-    .bind(rating)
-    .bind(&c.notes)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await
-    .db()
+         RETURNING id"
+    );
+    sqlx::query_scalar_with::<_, i64, _>(&sql, field_arguments(c)?)
+        .bind(campaign_id)
+        .bind(rating)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await
+        .db()
 }
 
 /// A shift, placed after the campaign's others.
@@ -329,34 +344,19 @@ impl WorkplaceMap for Adapter {
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await.db()?;
         check_coworker_refs(&mut tx, campaign_id, c).await?;
-        let done = sqlx::query(
-            "UPDATE coworkers SET name = $1, area_id = $2, shift_id = $3, job_title = $4, \
-             employee_ref = $5, phone = $6, email = $7, language = $8, tags = $9, \
-             organic_leader = $10, committee_member = $11, assigned_organizer = $12, \
-             employment_status = $13, notes = $14, updated_at = $15 \
-             WHERE campaign_id = $16 AND id = $17",
-        )
-        .bind(&c.name)
-        .bind(c.area_id)
-        .bind(c.shift_id)
-        .bind(&c.job_title)
-        .bind(&c.employee_ref)
-        .bind(&c.phone)
-        .bind(&c.email)
-        .bind(&c.language)
-        .bind(c.tags.join(","))
-        .bind(c.organic_leader)
-        .bind(c.committee_member)
-        .bind(c.assigned_organizer)
-        .bind(c.employment_status.key())
-        .bind(&c.notes)
-        .bind(Utc::now())
-        .bind(campaign_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
+        let sql = format!(
+            "UPDATE coworkers SET ({FIELD_COLUMNS}, updated_at) = \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+             WHERE campaign_id = $16 AND id = $17"
+        );
+        let done = sqlx::query_with(&sql, field_arguments(c)?)
+            .bind(Utc::now())
+            .bind(campaign_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected();
         if done == 0 {
             return Err(StoreError::NotFound);
         }
@@ -371,23 +371,15 @@ impl WorkplaceMap for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         let now = Utc::now();
-        let mut tx = self.begin_write().await.db()?;
-        let done = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 \
              AND id = $4",
         )
         .bind(archived.then_some(now))
         .bind(now)
         .bind(campaign_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        .bind(id);
+        self.change_audited(statement, audit).await
     }
 
     async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>> {

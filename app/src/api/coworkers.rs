@@ -217,6 +217,12 @@ pub async fn update_coworker(
                 "That area, shift or organizer is not in this campaign.",
             )
         })?;
+    if crate::auth::is_plain_form_post() {
+        // Back to the page, which says "Saved." (without JavaScript there is no answer to read).
+        leptos_axum::redirect(&format!(
+            "/campaigns/{campaign_id}/coworkers/{coworker_id}?saved=1"
+        ));
+    }
     Ok(())
 }
 
@@ -382,6 +388,127 @@ pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
         .remove_tie(campaign_id, tie_id, &event)
         .await?;
     Ok(())
+}
+
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes one audit row.
+
+use crate::api::organizing::History;
+use crate::domain::{Area, MemberSummary, Shift};
+
+/// Everything the coworker page shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CoworkerPageData {
+    pub coworker: Coworker,
+    pub history: History,
+    /// Ties to coworkers the caller may also see.
+    pub ties: Vec<Tie>,
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+    /// Same-area coworkers in scope, for the tie suggestions.
+    pub nearby: Vec<CoworkerSummary>,
+    /// Leads only: who coworkers can be assigned to.
+    pub organizers: Option<Vec<MemberSummary>>,
+}
+
+/// The coworker page: the record, history, ties and the form's choices. Out of scope
+/// answers NotFound; viewers are Forbidden. One `coworker.read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/coworker")]
+pub async fn coworker_page(
+    campaign_id: i64,
+    coworker_id: i64,
+) -> Result<CoworkerPageData, AppError> {
+    use crate::domain::Role;
+    let (caller, member, scope) = scoped(campaign_id).await?;
+    let coworker = coworker_in_scope(&caller, &scope, campaign_id, coworker_id).await?;
+    let store = &caller.state.store;
+    let members = async {
+        if member.role == Role::Lead {
+            store.list_members(campaign_id).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (ties, areas, shifts, in_scope, members, ratings, conversations, commitments) = tokio::try_join!(
+        store.ties(campaign_id, coworker_id),
+        store.list_areas(campaign_id),
+        store.list_shifts(campaign_id),
+        store.list_coworkers(campaign_id, &scope),
+        members,
+        store.assessments(campaign_id, coworker_id),
+        store.conversations(campaign_id, coworker_id),
+        store.open_commitments(campaign_id, coworker_id),
+    )?;
+    let ties: Vec<Tie> = ties
+        .into_iter()
+        .filter(|t| scope.allows(t.other_area_id, t.other_assigned))
+        .collect();
+    let area = coworker.fields.area_id;
+    let nearby: Vec<CoworkerSummary> = in_scope
+        .into_iter()
+        .filter(|c| c.id != coworker_id && c.area_id == area)
+        .collect();
+    let history = History {
+        ratings,
+        conversations,
+        commitments,
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "coworker.read",
+            format!("coworker:{coworker_id}"),
+            format!(
+                "page ratings={} conversations={} ties={} nearby={}",
+                history.ratings.len(),
+                history.conversations.len(),
+                ties.len(),
+                nearby.len()
+            ),
+        )
+        .await?;
+    Ok(CoworkerPageData {
+        coworker,
+        history,
+        ties,
+        areas,
+        shifts,
+        nearby,
+        organizers: members.map(|all| all.into_iter().filter(|m| m.role != Role::Viewer).collect()),
+    })
+}
+
+/// What the coworkers page shows: the coworkers in scope, and the add form's choices.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CoworkersPageData {
+    pub coworkers: Vec<CoworkerSummary>,
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+}
+
+/// The coworkers page. One `coworkers.list_read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/coworkers")]
+pub async fn coworkers_page(campaign_id: i64) -> Result<CoworkersPageData, AppError> {
+    let (caller, _, scope) = scoped(campaign_id).await?;
+    let store = &caller.state.store;
+    let (coworkers, areas, shifts) = tokio::try_join!(
+        store.list_coworkers(campaign_id, &scope),
+        store.list_areas(campaign_id),
+        store.list_shifts(campaign_id),
+    )?;
+    caller
+        .audit(
+            Some(campaign_id),
+            "coworkers.list_read",
+            "",
+            format!("rows={}", coworkers.len()),
+        )
+        .await?;
+    Ok(CoworkersPageData {
+        coworkers,
+        areas,
+        shifts,
+    })
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -118,35 +118,6 @@ pub async fn create_invite(
     ))
 }
 
-/// The link of an invite this lead just made without JavaScript, once: reading it
-/// clears it. `None` when it was shown already, is too old, or is someone else's.
-#[server(prefix = "/api", endpoint = "members/reveal_invite")]
-pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<String>, AppError> {
-    use crate::domain::Role;
-
-    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let token = caller
-        .state
-        .store
-        .take_invite_reveal(campaign_id, invite_id, caller.user.id, chrono::Utc::now())
-        .await?;
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    caller
-        .audit(
-            Some(campaign_id),
-            "member.invite_shown",
-            format!("invite:{invite_id}"),
-            "",
-        )
-        .await?;
-    Ok(Some(format!(
-        "{}/invite/{token}",
-        caller.state.public_url.trim_end_matches('/')
-    )))
-}
-
 /// Invites not yet used, revoked or expired.
 #[server(prefix = "/api", endpoint = "members/list_invites")]
 pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError> {
@@ -330,4 +301,83 @@ pub async fn audit_log(
         )
         .await?;
     Ok(page)
+}
+
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes one audit row for the visit.
+
+/// What the members page shows: the members, the open invites, and the link of an
+/// invite this lead just made without JavaScript (once).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MembersPageData {
+    pub members: Vec<MemberSummary>,
+    pub invites: Vec<OpenInvite>,
+    pub link: Option<String>,
+}
+
+/// The members page (leads). `shown` names the invite a plain form post just made
+/// (`?shown=`, never its token): its link is read once, which clears it, and that is
+/// audited as `member.invite_shown`; the visit itself is one `members.list_read` row.
+#[server(prefix = "/api", endpoint = "pages/members")]
+pub async fn members_page(
+    campaign_id: i64,
+    #[server(default)] shown: Option<i64>,
+) -> Result<MembersPageData, AppError> {
+    use crate::domain::Role;
+
+    let (caller, _) = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let store = &caller.state.store;
+    let now = chrono::Utc::now();
+    let (members, invites) = tokio::try_join!(
+        store.list_members(campaign_id),
+        store.open_invites(campaign_id, now),
+    )?;
+    let link = match shown {
+        Some(invite_id) => reveal_link(&caller, campaign_id, invite_id, now).await?,
+        None => None,
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "members.list_read",
+            "",
+            format!("rows={} invites={}", members.len(), invites.len()),
+        )
+        .await?;
+    Ok(MembersPageData {
+        members,
+        invites,
+        link,
+    })
+}
+
+/// The link of an invite this lead just made without JavaScript, once: reading it
+/// clears it. `None` when it was shown already, is too old, or is someone else's.
+#[cfg(feature = "ssr")]
+async fn reveal_link(
+    caller: &crate::auth::Caller,
+    campaign_id: i64,
+    invite_id: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<String>, AppError> {
+    let token = caller
+        .state
+        .store
+        .take_invite_reveal(campaign_id, invite_id, caller.user.id, now)
+        .await?;
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    caller
+        .audit(
+            Some(campaign_id),
+            "member.invite_shown",
+            format!("invite:{invite_id}"),
+            "",
+        )
+        .await?;
+    Ok(Some(format!(
+        "{}/invite/{token}",
+        caller.state.public_url.trim_end_matches('/')
+    )))
 }

@@ -18,13 +18,13 @@ pub mod store;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path, SsrMode,
 };
 
 use crate::pages::{
     auth::{AcceptInvitePage, AccountPage, LoginPage},
-    campaign::{AuditPage, CampaignHome, MembersPage},
+    campaign::{AuditPage, CampaignHome, CampaignLayout, MembersPage},
     campaigns::CampaignsPage,
     chart::ChartPage,
     coworker::CoworkerPage,
@@ -74,18 +74,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id") view=CampaignHome ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/members") view=MembersPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/audit") view=AuditPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/map") view=MapPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/coworkers") view=CoworkersPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/coworkers/:cid/log") view=LogPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/chart") view=ChartPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/my") view=MyListPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/coverage") view=CoveragePage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/import") view=ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/:id/import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
+                    // Every page of a campaign sits in its layout, which loads the campaign
+                    // and the caller's role once (`pages::campaign::CampaignContext`).
+                    // A route's SSR mode is the strongest of its own and its parents'.
+                    <ParentRoute path=path!("/campaigns/:id") view=CampaignLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=CampaignHome ssr=SsrMode::Async />
+                        <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("map") view=MapPage ssr=SsrMode::Async />
+                        <Route path=path!("coworkers") view=CoworkersPage ssr=SsrMode::Async />
+                        <Route path=path!("coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
+                        <Route path=path!("coworkers/:cid/log") view=LogPage ssr=SsrMode::Async />
+                        <Route path=path!("chart") view=ChartPage ssr=SsrMode::Async />
+                        <Route path=path!("my") view=MyListPage ssr=SsrMode::Async />
+                        <Route path=path!("coverage") view=CoveragePage ssr=SsrMode::Async />
+                        <Route path=path!("import") view=ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
+                    </ParentRoute>
                 </Routes>
             </main>
             </components::form::ProvideReturnPath>
@@ -96,12 +101,8 @@ pub fn App() -> impl IntoView {
 /// The brand, and for a signed-in user their account link and a sign-out button.
 #[component]
 fn TopBar() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
     let sign_out = ServerAction::<api::auth::SignOut>::new();
-    let me = Resource::new(
-        move || (location.pathname.get(), sign_out.version().get()),
-        |_| api::auth::whoami(),
-    );
+    let me = OnceResource::new(api::auth::whoami());
     view! {
         <header class="topbar">
             <a class="brand" href="/">"rankfile"</a>

@@ -82,6 +82,8 @@ test("a coworker is edited from the chart; bad input is named and changes nothin
   await form.getByLabel("Organizing committee member").check();
   await submit(page, form.getByRole("button", { name: "Save" }));
   await expect(page.locator("#cw-phone-error")).toBeEmpty();
+  // The post comes back to the page (`?saved=1`), which says so.
+  await expect(page.getByTestId("coworker-saved")).toHaveText("Saved.");
   await page.reload();
   await waitForHydration(page);
   await expect(page.getByText("◆ committee member")).toBeVisible();

@@ -209,10 +209,6 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             let a = a.clone();
             move |_| vec![("campaign_id", a.clone()), ("invite_id", "999999".into())]
         }),
-        row("/api/members/reveal_invite", LEAD_OF_A, {
-            let a = a.clone();
-            move |_| vec![("campaign_id", a.clone()), ("invite_id", "999999".into())]
-        }),
         row("/api/members/update", LEAD_OF_A, {
             let (a, victim) = (a.clone(), victim.clone());
             move |_| {
@@ -389,6 +385,16 @@ fn rows(fx: &Fixture) -> Vec<Row> {
                 ]
             }
         }),
+        // --- page loads: one server function per page ---
+        row("/api/pages/members", LEAD_OF_A, in_a(&a)),
+        row("/api/pages/map", MEMBERS_OF_A, in_a(&a)),
+        row("/api/pages/coworkers", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/pages/coworker", SCOPE_OF_AREA_1, {
+            let (a, c) = (a.clone(), fx.coworker_id.to_string());
+            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        }),
+        row("/api/pages/chart", ORGANIZERS_OF_A, in_a(&a)),
+        row("/api/pages/coverage", LEAD_OF_A, in_a(&a)),
         // Sent as multipart by the loop below, with ROSTER as the file.
         row("/api/roster/upload", LEAD_OF_A, in_a(&a)),
         row("/api/roster/preview", LEAD_OF_A, {

@@ -8,6 +8,7 @@ stories!(
     bad_names_are_refused_and_nothing_is_written,
     the_page_works_without_javascript,
     health_and_headers,
+    every_campaign_page_loads_once_in_its_layout,
 );
 
 async fn names(browser: &rankfile_tests::Browser) -> Vec<String> {
@@ -162,6 +163,114 @@ async fn health_and_headers(app: TestApp) {
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
 
     let (status, html) = app.get_html("/no/such/page").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Page not found"));
+    app.stop().await;
+}
+
+/// Every page under `/campaigns/:id` sits in one layout that loads the campaign once; a
+/// page asks for what it shows once, and a visit is one audit row.
+async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let icu = lead
+        .call_ok("areas/create", &[("campaign_id", &id), ("name", "ICU")])
+        .await["id"]
+        .to_string();
+    let ana = lead
+        .call_ok(
+            "coworkers/create",
+            &[
+                ("campaign_id", &id),
+                ("name", "Ana Reyes"),
+                ("area_id", &icu),
+            ],
+        )
+        .await["id"]
+        .to_string();
+    for (page, heading) in [
+        ("".to_owned(), "<h1>Mercy</h1>"),
+        ("/chart".to_owned(), "<h1>Chart</h1>"),
+        ("/coworkers".to_owned(), "<h1>Coworkers</h1>"),
+        (format!("/coworkers/{ana}"), "Ana Reyes"),
+        (format!("/coworkers/{ana}/log"), "One-on-one with"),
+        ("/map".to_owned(), "<h1>Workplace map</h1>"),
+        ("/my".to_owned(), "<h1>My list</h1>"),
+        ("/coverage".to_owned(), "<h1>Coverage</h1>"),
+        ("/members".to_owned(), "<h1>Members</h1>"),
+        ("/audit".to_owned(), "<h1>Audit log</h1>"),
+        ("/import".to_owned(), "<h1>Import the employer"),
+    ] {
+        let (status, html) = lead.get_html(&format!("/campaigns/{id}{page}")).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(html.contains(heading), "{page}: {html}");
+    }
+
+    // A lead's visit to a coworker is one audit row (it was five: the record, the
+    // history, the ties, the coworker list for suggestions and the members list).
+    let count = "SELECT COUNT(*) FROM audit_events";
+    let before = app.sql_count(count).await;
+    let (status, _) = lead
+        .get_html(&format!("/campaigns/{id}/coworkers/{ana}"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.sql_count(count).await - before, 1);
+    let reads = lead
+        .call_ok(
+            "audit/list",
+            &[("campaign_id", &id), ("action", "coworker.read")],
+        )
+        .await;
+    assert_eq!(reads["entries"][0]["record"], format!("coworker:{ana}"));
+
+    // A refused plain post comes back to the page with its error beside the field.
+    let page = format!("/campaigns/{id}/coworkers/{ana}");
+    let res = lead
+        .post_form(
+            "coworkers/update",
+            &page,
+            &[
+                ("campaign_id", &id),
+                ("coworker_id", &ana),
+                ("name", "Ana Reyes"),
+                ("phone", "call me maybe"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("__err="), "{location}");
+    let (status, html) = lead.get_html(&location).await;
+    assert_eq!(status, 200);
+    let field_error = html
+        .split("id=\"cw-phone-error\"")
+        .nth(1)
+        .expect("the field's error element");
+    assert!(
+        field_error[..200.min(field_error.len())].contains("does not look like a phone number"),
+        "{field_error}"
+    );
+    assert!(!html.contains("Saved."));
+
+    // Not a member: the layout answers "Not found" and no page loads anything.
+    let (stranger, _) = app.lead_of("stranger@example.org", "Elsewhere").await;
+    let before = app.sql_count(count).await;
+    let (status, html) = stranger.get_html(&format!("/campaigns/{id}/chart")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Not found"), "{html}");
+    assert!(!html.contains("Ana Reyes"));
+    assert_eq!(
+        app.sql_count(count).await,
+        before,
+        "nothing read, nothing audited"
+    );
+    // Signed out: sent to sign in. Not a page: the app's 404.
+    let res = app.get_page(&format!("/campaigns/{id}/chart")).await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(res.headers()["location"], "/login");
+    let (status, html) = lead
+        .get_html(&format!("/campaigns/{id}/no-such-page"))
+        .await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
     app.stop().await;

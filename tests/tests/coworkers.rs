@@ -333,9 +333,17 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 302);
-    let (status, html) = lead.get_html(&page).await;
+    // It comes back saying so: a plain post has no answer to read but the page.
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, format!("{page}?saved=1"));
+    let (status, html) = lead.get_html(&location).await;
     assert_eq!(status, 200);
     assert!(html.contains("Ben Okafor"));
+    assert!(html.contains("Saved."), "{html}");
+    // The page's next post does not come back to "Saved.".
+    assert!(!html.contains("saved=1\""), "{html}");
+    let (_, again) = lead.get_html(&page).await;
+    assert!(!again.contains("Saved."));
     let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
     let actions: Vec<&str> = audit
         .as_array()

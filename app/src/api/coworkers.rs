@@ -219,6 +219,127 @@ pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes one audit row.
+
+use crate::api::organizing::History;
+use crate::domain::{Area, MemberSummary, Shift};
+
+/// Everything the coworker page shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CoworkerPageData {
+    pub coworker: Coworker,
+    pub history: History,
+    /// Ties to coworkers the caller may also see.
+    pub ties: Vec<Tie>,
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+    /// Same-area coworkers in scope, for the tie suggestions.
+    pub nearby: Vec<CoworkerSummary>,
+    /// Leads only: who coworkers can be assigned to.
+    pub organizers: Option<Vec<MemberSummary>>,
+}
+
+/// The coworker page: the record, history, ties and the form's choices. Out of scope
+/// answers NotFound; viewers are Forbidden. One `coworker.read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/coworker")]
+pub async fn coworker_page(
+    campaign_id: i64,
+    coworker_id: i64,
+) -> Result<CoworkerPageData, AppError> {
+    use crate::domain::Role;
+    let member = organizer(campaign_id).await?;
+    let scope = member.scope()?;
+    let coworker = member.coworker(coworker_id).await?;
+    let store = member.store();
+    let members = async {
+        if member.role() == Role::Lead {
+            store.list_members(campaign_id).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (ties, areas, shifts, in_scope, members, ratings, conversations, commitments) = tokio::try_join!(
+        store.ties(campaign_id, coworker_id),
+        store.list_areas(campaign_id),
+        store.list_shifts(campaign_id),
+        store.list_coworkers(campaign_id, scope),
+        members,
+        store.assessments(campaign_id, coworker_id),
+        store.conversations(campaign_id, coworker_id),
+        store.open_commitments(campaign_id, coworker_id),
+    )?;
+    let ties: Vec<Tie> = ties
+        .into_iter()
+        .filter(|t| scope.allows(t.other_area_id, t.other_assigned))
+        .collect();
+    let area = coworker.fields.area_id;
+    let nearby: Vec<CoworkerSummary> = in_scope
+        .into_iter()
+        .filter(|c| c.id != coworker_id && c.area_id == area)
+        .collect();
+    let history = History {
+        ratings,
+        conversations,
+        commitments,
+    };
+    member
+        .audit(
+            "coworker.read",
+            format!("coworker:{coworker_id}"),
+            format!(
+                "page ratings={} conversations={} ties={} nearby={}",
+                history.ratings.len(),
+                history.conversations.len(),
+                ties.len(),
+                nearby.len()
+            ),
+        )
+        .await?;
+    Ok(CoworkerPageData {
+        coworker,
+        history,
+        ties,
+        areas,
+        shifts,
+        nearby,
+        organizers: members.map(|all| all.into_iter().filter(|m| m.role != Role::Viewer).collect()),
+    })
+}
+
+/// What the coworkers page shows: the coworkers in scope, and the add form's choices.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CoworkersPageData {
+    pub coworkers: Vec<CoworkerSummary>,
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+}
+
+/// The coworkers page. One `coworkers.list_read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/coworkers")]
+pub async fn coworkers_page(campaign_id: i64) -> Result<CoworkersPageData, AppError> {
+    let member = organizer(campaign_id).await?;
+    let scope = member.scope()?;
+    let store = member.store();
+    let (coworkers, areas, shifts) = tokio::try_join!(
+        store.list_coworkers(campaign_id, scope),
+        store.list_areas(campaign_id),
+        store.list_shifts(campaign_id),
+    )?;
+    member
+        .audit(
+            "coworkers.list_read",
+            "",
+            format!("rows={}", coworkers.len()),
+        )
+        .await?;
+    Ok(CoworkersPageData {
+        coworkers,
+        areas,
+        shifts,
+    })
+}
+
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
 mod server {

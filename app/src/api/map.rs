@@ -5,6 +5,9 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use self::server::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Area, AreaStats, CoworkerSummary, Shift};
@@ -120,27 +123,12 @@ pub async fn update_area(
 pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let stats = member.store().area_stats(campaign_id).await?;
-    if member.role() == Role::Lead {
-        return Ok(stats);
-    }
-    // Viewers, and organizers outside their own areas, could read a small group's
-    // counts as the ratings of the people in it: those are withheld.
-    let min = member
-        .store()
-        .campaign_settings(campaign_id)
-        .await?
-        .min_group_size;
-    Ok(stats
-        .into_iter()
-        .map(|s| {
-            if member.role() == Role::Organizer && member.member.area_ids.contains(&s.area.id) {
-                s
-            } else {
-                s.suppressed_below(min)
-            }
-        })
-        .collect())
+    let store = member.store();
+    let (stats, settings) = tokio::try_join!(
+        store.area_stats(campaign_id),
+        store.campaign_settings(campaign_id)
+    )?;
+    Ok(visible_stats(&member, stats, settings.min_group_size))
 }
 
 /// Someone coworkers can be filtered by on the chart.
@@ -179,41 +167,160 @@ pub async fn get_chart(
         tag,
         organizer,
     };
-    let store = &member.store();
-    let all = store.list_coworkers(campaign_id, scope).await?;
-    let in_scope = all.len();
-    let coworkers: Vec<CoworkerSummary> = if filter.is_empty() {
-        all
-    } else {
-        all.into_iter().filter(|c| filter.matches(c)).collect()
-    };
-    let is_lead = member.role() == Role::Lead;
-    let organizers = if is_lead {
-        store
-            .list_members(campaign_id)
-            .await?
+    let chart = chart_in_scope(&member, scope, &filter).await?;
+    member
+        .audit("chart.read", "", format!("rows={}", chart.coworkers.len()))
+        .await?;
+    Ok(chart)
+}
+
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes at most one audit row.
+
+use crate::domain::{ChartFilter, LeaderReach};
+
+/// What the map page shows: areas, shifts and the floor plan's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapPageData {
+    pub areas: Vec<Area>,
+    pub shifts: Vec<Shift>,
+    pub plan: Vec<AreaStats>,
+}
+
+/// The workplace map page. Names of places and aggregates only, so any member may read
+/// it (as `areas/list`, `shifts/list` and `areas/stats`), and it is not audited.
+#[server(prefix = "/api", endpoint = "pages/map")]
+pub async fn map_page(campaign_id: i64) -> Result<MapPageData, AppError> {
+    use crate::domain::Role;
+    let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
+    let store = member.store();
+    let (areas, shifts, stats, settings) = tokio::try_join!(
+        store.list_areas(campaign_id),
+        store.list_shifts(campaign_id),
+        store.area_stats(campaign_id),
+        store.campaign_settings(campaign_id),
+    )?;
+    Ok(MapPageData {
+        areas,
+        shifts,
+        plan: visible_stats(&member, stats, settings.min_group_size),
+    })
+}
+
+/// What the chart page shows: the chart, and whom its organic leaders reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartPageData {
+    pub chart: Chart,
+    pub leaders: Vec<LeaderReach>,
+}
+
+/// The chart page, narrowed by `filter` (the page's GET form). One `chart.read` row
+/// per visit.
+#[server(prefix = "/api", endpoint = "pages/chart")]
+pub async fn chart_page(
+    campaign_id: i64,
+    #[server(default)] filter: ChartFilter,
+) -> Result<ChartPageData, AppError> {
+    use crate::domain::Role;
+    let member = crate::auth::require_member(campaign_id, Role::Organizer).await?;
+    let scope = member.scope()?;
+    let leaders = async { Ok::<_, AppError>(member.store().leader_reach(campaign_id).await?) };
+    let (chart, leaders) = tokio::try_join!(chart_in_scope(&member, scope, &filter), leaders)?;
+    let leaders: Vec<LeaderReach> = leaders
+        .into_iter()
+        .filter(|l| scope.allows(l.area_id, l.assigned_organizer))
+        .collect();
+    member
+        .audit(
+            "chart.read",
+            "",
+            format!("rows={} leaders={}", chart.coworkers.len(), leaders.len()),
+        )
+        .await?;
+    Ok(ChartPageData { chart, leaders })
+}
+
+/// Server-only helpers of this file.
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+
+    /// The floor plan's figures as `member` may see them: leads see every area; viewers,
+    /// and organizers outside their own areas, could read a small group's counts as the
+    /// ratings of the people in it, so those are withheld below `min_group_size`.
+    pub(super) fn visible_stats(
+        member: &crate::auth::InCampaign,
+        stats: Vec<AreaStats>,
+        min_group_size: i64,
+    ) -> Vec<AreaStats> {
+        use crate::domain::Role;
+        if member.role() == Role::Lead {
+            return stats;
+        }
+        stats
             .into_iter()
-            .filter(|m| m.role != Role::Viewer)
-            .map(|m| OrganizerOption {
-                user_id: m.user_id,
-                label: m.email,
+            .map(|s| {
+                if member.role() == Role::Organizer && member.member.area_ids.contains(&s.area.id) {
+                    s
+                } else {
+                    s.suppressed_below(min_group_size)
+                }
             })
             .collect()
-    } else {
-        vec![OrganizerOption {
-            user_id: member.user_id(),
-            label: "Assigned to me".into(),
-        }]
-    };
-    member
-        .audit("chart.read", "", format!("rows={}", coworkers.len()))
-        .await?;
-    Ok(Chart {
-        areas: store.list_areas(campaign_id).await?,
-        shifts: store.list_shifts(campaign_id).await?,
-        coworkers,
-        in_scope,
-        organizers,
-        is_lead,
-    })
+    }
+
+    /// The chart for `member`: the coworkers in `scope` that match `filter`, the areas and
+    /// shifts, and whom the filter can name as organizer.
+    pub(super) async fn chart_in_scope(
+        member: &crate::auth::InCampaign,
+        scope: &crate::domain::CoworkerScope,
+        filter: &ChartFilter,
+    ) -> Result<Chart, AppError> {
+        use crate::domain::Role;
+        let campaign_id = member.campaign_id();
+        let store = member.store();
+        let is_lead = member.role() == Role::Lead;
+        let members = async {
+            if is_lead {
+                store.list_members(campaign_id).await
+            } else {
+                Ok(Vec::new())
+            }
+        };
+        let (all, members, areas, shifts) = tokio::try_join!(
+            store.list_coworkers(campaign_id, scope),
+            members,
+            store.list_areas(campaign_id),
+            store.list_shifts(campaign_id),
+        )?;
+        let in_scope = all.len();
+        let coworkers: Vec<CoworkerSummary> = if filter.is_empty() {
+            all
+        } else {
+            all.into_iter().filter(|c| filter.matches(c)).collect()
+        };
+        let organizers = if is_lead {
+            members
+                .into_iter()
+                .filter(|m| m.role != Role::Viewer)
+                .map(|m| OrganizerOption {
+                    user_id: m.user_id,
+                    label: m.email,
+                })
+                .collect()
+        } else {
+            vec![OrganizerOption {
+                user_id: member.user_id(),
+                label: "Assigned to me".into(),
+            }]
+        };
+        Ok(Chart {
+            areas,
+            shifts,
+            coworkers,
+            in_scope,
+            organizers,
+            is_lead,
+        })
+    }
 }

@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use self::server::*;
+
 use crate::domain::access::OpenInvite;
 use crate::domain::{AuditEntry, MemberSummary};
 use crate::error::AppError;
@@ -10,32 +13,6 @@ use crate::error::AppError;
 pub const INVITE_TTL_HOURS: i64 = 72;
 /// How long a new link waits to be shown to a lead without JavaScript.
 pub const REVEAL_MINUTES: i64 = 10;
-
-/// Parses an organizer's areas and checks each belongs to the campaign.
-#[cfg(feature = "ssr")]
-async fn campaign_areas(
-    store: &dyn crate::store::Store,
-    campaign_id: i64,
-    raw: &str,
-) -> Result<Vec<i64>, AppError> {
-    let ids = crate::domain::access::parse_area_ids(raw)?;
-    if ids.is_empty() {
-        return Ok(ids);
-    }
-    let known: Vec<i64> = store
-        .list_areas(campaign_id)
-        .await?
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
-    if let Some(unknown) = ids.iter().find(|id| !known.contains(id)) {
-        return Err(AppError::validation(
-            "areas",
-            format!("Area {unknown} is not on this campaign's map."),
-        ));
-    }
-    Ok(ids)
-}
 
 #[server(prefix = "/api", endpoint = "members/list")]
 pub async fn list_members(campaign_id: i64) -> Result<Vec<MemberSummary>, AppError> {
@@ -111,29 +88,6 @@ pub async fn create_invite(
     ))
 }
 
-/// The link of an invite this lead just made without JavaScript, once: reading it
-/// clears it. `None` when it was shown already, is too old, or is someone else's.
-#[server(prefix = "/api", endpoint = "members/reveal_invite")]
-pub async fn reveal_invite(campaign_id: i64, invite_id: i64) -> Result<Option<String>, AppError> {
-    use crate::domain::Role;
-
-    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let token = member
-        .store()
-        .take_invite_reveal(campaign_id, invite_id, member.user_id(), chrono::Utc::now())
-        .await?;
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    member
-        .audit("member.invite_shown", format!("invite:{invite_id}"), "")
-        .await?;
-    Ok(Some(format!(
-        "{}/invite/{token}",
-        member.caller.state.public_url.trim_end_matches('/')
-    )))
-}
-
 /// Invites not yet used, revoked or expired.
 #[server(prefix = "/api", endpoint = "members/list_invites")]
 pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError> {
@@ -182,7 +136,7 @@ pub async fn update_member(
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
     let area_ids = campaign_areas(member.store(), campaign_id, &areas).await?;
-    let store = &member.store();
+    let store = member.store();
     if !store
         .list_members(campaign_id)
         .await?
@@ -270,7 +224,7 @@ pub async fn audit_log(
         actor_id: number(&actor, "actor")?,
         limit: AUDIT_PAGE_SIZE + 1,
     };
-    let store = &member.store();
+    let store = member.store();
     let mut entries = store.audit_log(campaign_id, &filter).await?;
     let older = if entries.len() as i64 > AUDIT_PAGE_SIZE {
         entries.truncate(AUDIT_PAGE_SIZE as usize);
@@ -297,4 +251,106 @@ pub async fn audit_log(
         )
         .await?;
     Ok(page)
+}
+
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes one audit row for the visit.
+
+/// What the members page shows: the members, the open invites, and the link of an
+/// invite this lead just made without JavaScript (once).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MembersPageData {
+    pub members: Vec<MemberSummary>,
+    pub invites: Vec<OpenInvite>,
+    pub link: Option<String>,
+}
+
+/// The members page (leads). `shown` names the invite a plain form post just made
+/// (`?shown=`, never its token): its link is read once, which clears it, and that is
+/// audited as `member.invite_shown`; the visit itself is one `members.list_read` row.
+#[server(prefix = "/api", endpoint = "pages/members")]
+pub async fn members_page(
+    campaign_id: i64,
+    #[server(default)] shown: Option<i64>,
+) -> Result<MembersPageData, AppError> {
+    use crate::domain::Role;
+
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let store = member.store();
+    let now = chrono::Utc::now();
+    let (members, invites) = tokio::try_join!(
+        store.list_members(campaign_id),
+        store.open_invites(campaign_id, now),
+    )?;
+    let link = match shown {
+        Some(invite_id) => reveal_link(&member, campaign_id, invite_id, now).await?,
+        None => None,
+    };
+    member
+        .audit(
+            "members.list_read",
+            "",
+            format!("rows={} invites={}", members.len(), invites.len()),
+        )
+        .await?;
+    Ok(MembersPageData {
+        members,
+        invites,
+        link,
+    })
+}
+
+/// Server-only helpers of this file.
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+
+    /// Parses an organizer's areas and checks each belongs to the campaign.
+    pub(super) async fn campaign_areas(
+        store: &dyn crate::store::Store,
+        campaign_id: i64,
+        raw: &str,
+    ) -> Result<Vec<i64>, AppError> {
+        let ids = crate::domain::access::parse_area_ids(raw)?;
+        if ids.is_empty() {
+            return Ok(ids);
+        }
+        let known: Vec<i64> = store
+            .list_areas(campaign_id)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        if let Some(unknown) = ids.iter().find(|id| !known.contains(id)) {
+            return Err(AppError::validation(
+                "areas",
+                format!("Area {unknown} is not on this campaign's map."),
+            ));
+        }
+        Ok(ids)
+    }
+
+    /// The link of an invite this lead just made without JavaScript, once: reading it
+    /// clears it. `None` when it was shown already, is too old, or is someone else's.
+    pub(super) async fn reveal_link(
+        member: &crate::auth::InCampaign,
+        campaign_id: i64,
+        invite_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<String>, AppError> {
+        let token = member
+            .store()
+            .take_invite_reveal(campaign_id, invite_id, member.user_id(), now)
+            .await?;
+        let Some(token) = token else {
+            return Ok(None);
+        };
+        member
+            .audit("member.invite_shown", format!("invite:{invite_id}"), "")
+            .await?;
+        Ok(Some(format!(
+            "{}/invite/{token}",
+            member.caller.state.public_url.trim_end_matches('/')
+        )))
+    }
 }

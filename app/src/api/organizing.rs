@@ -293,24 +293,7 @@ pub async fn get_coverage(
     campaign_id: i64,
     #[server(default)] days: String,
 ) -> Result<Coverage, AppError> {
-    use crate::domain::Role;
-    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let days = match days.trim() {
-        "" => 30,
-        d => d
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=3650).contains(d))
-            .ok_or_else(|| AppError::validation("days", "Give a number of days from 1 to 3650."))?,
-    };
-    let coverage = member
-        .store()
-        .coverage(campaign_id, days, chrono::Utc::now())
-        .await?;
-    member
-        .audit("coverage.read", "", format!("days={days}"))
-        .await?;
-    Ok(coverage)
+    Ok(coverage_page(campaign_id, days).await?.coverage)
 }
 
 #[server(prefix = "/api", endpoint = "settings/get")]
@@ -371,6 +354,43 @@ pub async fn update_settings(
         .set_campaign_settings(campaign_id, &settings, &event)
         .await?;
     Ok(())
+}
+
+// --- Page loads: one server function per page, at the end of the file on purpose ---
+// Each authorizes once, runs its reads together and writes one audit row.
+
+/// What the coverage page shows: the coverage, and the loop settings' form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoveragePageData {
+    pub coverage: Coverage,
+    pub settings: CampaignSettings,
+}
+
+/// The coverage page (leads). One `coverage.read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/coverage")]
+pub async fn coverage_page(
+    campaign_id: i64,
+    #[server(default)] days: String,
+) -> Result<CoveragePageData, AppError> {
+    use crate::domain::Role;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let days = match days.trim() {
+        "" => 30,
+        d => d
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| AppError::validation("days", "Give a number of days from 1 to 3650."))?,
+    };
+    let store = member.store();
+    let (coverage, settings) = tokio::try_join!(
+        store.coverage(campaign_id, days, chrono::Utc::now()),
+        store.campaign_settings(campaign_id),
+    )?;
+    member
+        .audit("coverage.read", "", format!("days={days}"))
+        .await?;
+    Ok(CoveragePageData { coverage, settings })
 }
 
 /// Server-only helpers of this file.

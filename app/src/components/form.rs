@@ -83,8 +83,11 @@ pub fn ProvideReturnPath(children: Children) -> impl IntoView {
     children()
 }
 
-/// The current path and query (without the form layer's own `__err` and `__path`),
-/// read once and untracked.
+/// Query parameters that say what the last post did (the form layer's own `__err` and
+/// `__path`, the coworker page's `saved`): a page's next post must not come back with them.
+const ONE_SHOT_PARAMS: [&str; 3] = ["__err", "__path", "saved"];
+
+/// The current path and query (without [`ONE_SHOT_PARAMS`]), read once and untracked.
 fn return_path() -> String {
     let location = leptos_router::hooks::use_location();
     let path = location
@@ -97,7 +100,7 @@ fn return_path() -> String {
         .try_get_untracked()
         .map(|q| {
             q.into_iter()
-                .filter(|(k, _)| k != "__err" && k != "__path")
+                .filter(|(k, _)| !ONE_SHOT_PARAMS.contains(&k.as_ref()))
                 .map(|(k, v)| format!("{}={}", query_escape(&k), query_escape(&v)))
                 .collect()
         })

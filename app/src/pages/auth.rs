@@ -8,8 +8,9 @@ use crate::api::auth::{
     SignOutEverywhere,
 };
 use crate::components::form::{Field, FormError, ReturnTo};
-use crate::components::gate::error_view;
+use crate::components::gate::Loaded;
 use crate::domain::Choice;
+use crate::error::AppError;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -44,91 +45,92 @@ pub fn LoginPage() -> impl IntoView {
 /// create an account (which sends the invitee to sign in, then back here).
 #[component]
 pub fn AcceptInvitePage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.read().get("token").unwrap_or_default();
-    let info = Resource::new(token, get_invite);
-    let me = Resource::new(|| (), |_| whoami());
+    let token = use_params_map()
+        .try_get_untracked()
+        .and_then(|params| params.get("token"))
+        .unwrap_or_default();
+    // The invite, and who opened it (an error reading the session counts as signed out).
+    let invite = OnceResource::new({
+        let token = token.clone();
+        async move { Ok::<_, AppError>((get_invite(token).await?, whoami().await.ok().flatten())) }
+    });
     let join = ServerAction::<JoinInvite>::new();
     let create = ServerAction::<CreateAccount>::new();
     let join_error = Signal::derive(move || join.value().get().and_then(Result::err));
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
-        <Suspense fallback=|| view! { <p>"Checking the invite…"</p> }>
-            {move || Suspend::new(async move {
-                let (invite, user) = (info.await, me.await);
-                match invite {
-                    Err(err) => view! {
-                        <h1>"Invite"</h1>
-                        {error_view(err)}
-                    }
-                    .into_any(),
-                    Ok(invite) => match user {
-                        Ok(Some(user)) => view! {
-                            <h1>"Join " {invite.campaign_name.clone()}</h1>
-                            <p>"Signed in as " <strong>{user.email}</strong> "."</p>
-                            <section class="card">
-                                <ActionForm action=join attr:class="stack">
-                                    <ReturnTo />
-                                    <input type="hidden" name="token" value=token />
-                                    <FormError fields=&[] error=join_error />
-                                    <button type="submit" class="primary">
-                                        {format!("Join {} as {}", invite.campaign_name, invite.role.as_str())}
-                                    </button>
-                                </ActionForm>
-                                <p class="hint">{invite.role.label()}</p>
-                            </section>
-                        }
-                        .into_any(),
-                        _ => view! {
-                            <h1>"Join " {invite.campaign_name.clone()}</h1>
-                            <p>"You are invited as " <strong>{invite.role.label()}</strong> "."</p>
-                            <p>
-                                <a class="button" href=move || sign_in_to_join(&token())>
-                                    "Already have an account? Sign in to accept"
-                                </a>
-                            </p>
-                            <section class="card" aria-labelledby="create-heading">
-                                <h2 id="create-heading">"Create your account"</h2>
-                                <ActionForm action=create attr:class="stack" attr:novalidate=true>
-                                    <ReturnTo />
-                                    <input type="hidden" name="token" value=token />
-                                    <Field id="invite-email" name="email" label="Your e-mail" kind="email" autocomplete="username" error />
-                                    <Field id="invite-password" name="password" label="Choose a password (12 characters or more)" kind="password" autocomplete="new-password" error />
-                                    <FormError fields=&["email", "password"] error />
-                                    <button type="submit" class="primary">"Create your account"</button>
-                                </ActionForm>
-                                <p class="hint">"Then sign in, and join from this page."</p>
-                            </section>
-                        }
-                        .into_any(),
-                    },
-                }
-            })}
-        </Suspense>
+        <Loaded data=invite loading="Checking the invite…" error_heading="Invite" let:invite>
+            {invite_view(invite, token.clone(), join, create, join_error, error)}
+        </Loaded>
     }
+}
+
+/// The invite, as its page offers it to whoever opened the link.
+fn invite_view(
+    (invite, user): (
+        crate::api::auth::InviteInfo,
+        Option<crate::domain::CurrentUser>,
+    ),
+    token: String,
+    join: ServerAction<JoinInvite>,
+    create: ServerAction<CreateAccount>,
+    join_error: Signal<Option<AppError>>,
+    error: Signal<Option<AppError>>,
+) -> AnyView {
+    let sign_in = sign_in_to_join(&token);
+    match user {
+            Some(user) => view! {
+                <h1>"Join " {invite.campaign_name.clone()}</h1>
+                <p>"Signed in as " <strong>{user.email}</strong> "."</p>
+                <section class="card">
+                    <ActionForm action=join attr:class="stack">
+                        <ReturnTo />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <FormError fields=&[] error=join_error />
+                        <button type="submit" class="primary">
+                            {format!("Join {} as {}", invite.campaign_name, invite.role.as_str())}
+                        </button>
+                    </ActionForm>
+                    <p class="hint">{invite.role.label()}</p>
+                </section>
+            }
+            .into_any(),
+            _ => view! {
+                <h1>"Join " {invite.campaign_name.clone()}</h1>
+                <p>"You are invited as " <strong>{invite.role.label()}</strong> "."</p>
+                <p>
+                    <a class="button" href=sign_in>
+                        "Already have an account? Sign in to accept"
+                    </a>
+                </p>
+                <section class="card" aria-labelledby="create-heading">
+                    <h2 id="create-heading">"Create your account"</h2>
+                    <ActionForm action=create attr:class="stack" attr:novalidate=true>
+                        <ReturnTo />
+                        <input type="hidden" name="token" value=token.clone() />
+                        <Field id="invite-email" name="email" label="Your e-mail" kind="email" autocomplete="username" error />
+                        <Field id="invite-password" name="password" label="Choose a password (12 characters or more)" kind="password" autocomplete="new-password" error />
+                        <FormError fields=&["email", "password"] error />
+                        <button type="submit" class="primary">"Create your account"</button>
+                    </ActionForm>
+                    <p class="hint">"Then sign in, and join from this page."</p>
+                </section>
+            }
+            .into_any(),
+        }
 }
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| crate::api::auth::whoami());
+    let me = OnceResource::new(async { whoami().await?.ok_or(AppError::Unauthorized) });
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let error = Signal::derive(move || change.value().get().and_then(Result::err));
     let saved = move || matches!(change.value().get(), Some(Ok(())));
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(user)) => view! {
-                        <h1>"Your account"</h1>
-                        <p>"Signed in as " <strong>{user.email}</strong></p>
-                    }
-                    .into_any(),
-                    Ok(None) => error_view(crate::error::AppError::Unauthorized),
-                    Err(err) => error_view(err),
-                }
-            })}
-        </Suspense>
+        <Loaded data=me loading="" let:user>
+            {account_heading(user)}
+        </Loaded>
         <section class="card" aria-labelledby="pw-heading">
             <h2 id="pw-heading">"Change your password"</h2>
             <ActionForm action=change attr:class="stack" attr:novalidate=true>
@@ -149,4 +151,12 @@ pub fn AccountPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+fn account_heading(user: crate::domain::CurrentUser) -> AnyView {
+    view! {
+        <h1>"Your account"</h1>
+        <p>"Signed in as " <strong>{user.email}</strong></p>
+    }
+    .into_any()
 }

@@ -1,80 +1,120 @@
-//! A campaign's home, its members, and its audit log.
+//! The pages of one campaign: the layout every `/campaigns/:id/...` page sits in, the
+//! campaign's home, its members, and its audit log.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::campaigns::get_campaign;
 use crate::api::members::{
-    audit_log, list_invites, list_members, reveal_invite, CreateInvite, RemoveMember, RevokeInvite,
+    audit_log, members_page, CreateInvite, MembersPageData, RemoveMember, RevokeInvite,
     UpdateMember,
 };
 use crate::components::form::{Field, FormError, ReturnTo};
-use crate::components::gate::error_view;
-use crate::domain::{Choice, MemberSummary, Role};
+use crate::components::gate::Loaded;
+use crate::domain::{Choice, MemberSummary, MyCampaign, Role};
 
-/// The `:id` of a `/campaigns/:id/...` route (0 when malformed: the server answers NotFound).
-pub(crate) fn campaign_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    })
+/// A numeric parameter of the current route, e.g. `:id` (0 when malformed: the server
+/// answers NotFound). Read once: a page is rendered once, on the server.
+pub(crate) fn route_id(name: &str) -> i64 {
+    use_params_map()
+        .try_get_untracked()
+        .and_then(|params| params.get(name))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The query of the current address, read once. A page under [`CampaignLayout`] is
+/// built inside the layout's `Suspense`, so this never panics on a disposed signal
+/// (see `components::form::ReturnTo`): it reads nothing then.
+pub(crate) fn query() -> leptos_router::params::ParamsMap {
+    use_query_map().try_get_untracked().unwrap_or_default()
+}
+
+/// The campaign every page under `/campaigns/:id` belongs to, and the caller's role in
+/// it: loaded once by [`CampaignLayout`] and provided to the pages beneath, which read
+/// it with [`use_campaign`]. It decides what a page offers (links, headings); each
+/// page's server function still checks the caller itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignContext {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The [`CampaignContext`] of the page being rendered.
+pub fn use_campaign() -> CampaignContext {
+    expect_context::<CampaignContext>()
+}
+
+/// The layout of `/campaigns/:id` and every page beneath it: loads the campaign and
+/// the caller's role (one `campaigns/get`), then renders the page. A campaign the caller
+/// is not a member of answers "Not found" here, before any page loads; signed out, the
+/// browser is sent to sign in.
+#[component]
+pub fn CampaignLayout() -> impl IntoView {
+    let campaign = OnceResource::new(get_campaign(route_id("id")));
+    view! {
+        <Loaded data=campaign let:campaign>
+            {campaign_scope(campaign)}
+        </Loaded>
+    }
+}
+
+/// Provides the loaded campaign to the page in the [`Outlet`].
+fn campaign_scope(campaign: MyCampaign) -> AnyView {
+    provide_context(CampaignContext {
+        id: campaign.id,
+        name: campaign.name,
+        role: campaign.role,
+    });
+    view! { <Outlet /> }.into_any()
 }
 
 #[component]
 pub fn CampaignHome() -> impl IntoView {
-    let id = campaign_id();
-    let campaign = Resource::new(move || id.get(), get_campaign);
+    let c = use_campaign();
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match campaign.await {
-                    Err(err) => error_view(err),
-                    Ok(c) => view! {
-                        <h1>{c.name.clone()}</h1>
-                        <p>"Your role: " <strong>{c.role.label()}</strong></p>
-                        <nav class="stack" aria-label="Campaign">
-                            {(c.role != Role::Viewer).then(|| view! {
-                                <a class="button primary" href=format!("/campaigns/{}/my", c.id)>"My list"</a>
-                                <a class="button" href=format!("/campaigns/{}/chart", c.id)>"Chart"</a>
-                                <a class="button" href=format!("/campaigns/{}/coworkers", c.id)>"Coworkers"</a>
-                            })}
-                            {(c.role == Role::Lead).then(|| view! {
-                                <a class="button" href=format!("/campaigns/{}/map", c.id)>"Workplace map"</a>
-                                <a class="button" href=format!("/campaigns/{}/import", c.id)>"Import the employer's list"</a>
-                                <a class="button" href=format!("/campaigns/{}/coverage", c.id)>"Coverage"</a>
-                                <a class="button" href=format!("/campaigns/{}/members", c.id)>"Members and invites"</a>
-                                <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
-                            })}
-                        </nav>
-                    }
-                    .into_any(),
-                }
+        <h1>{c.name.clone()}</h1>
+        <p>"Your role: " <strong>{c.role.label()}</strong></p>
+        <nav class="stack" aria-label="Campaign">
+            {(c.role != Role::Viewer).then(|| view! {
+                <a class="button primary" href=format!("/campaigns/{}/my", c.id)>"My list"</a>
+                <a class="button" href=format!("/campaigns/{}/chart", c.id)>"Chart"</a>
+                <a class="button" href=format!("/campaigns/{}/coworkers", c.id)>"Coworkers"</a>
             })}
-        </Suspense>
+            {(c.role == Role::Lead).then(|| view! {
+                <a class="button" href=format!("/campaigns/{}/map", c.id)>"Workplace map"</a>
+                <a class="button" href=format!("/campaigns/{}/import", c.id)>"Import the employer's list"</a>
+                <a class="button" href=format!("/campaigns/{}/coverage", c.id)>"Coverage"</a>
+                <a class="button" href=format!("/campaigns/{}/members", c.id)>"Members and invites"</a>
+                <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
+            })}
+        </nav>
     }
 }
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let id = campaign_id();
+    let id = use_campaign().id;
+    // Without JavaScript the new link comes back from the server once: `?shown=` names
+    // the new invite, never its token.
+    let shown = query().get("shown").and_then(|v| v.parse::<i64>().ok());
+    let data = OnceResource::new(members_page(id, shown));
+    view! {
+        <h1>"Members"</h1>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <Loaded data loading="Loading members…" let:d>
+            {members_view(id, d)}
+        </Loaded>
+    }
+}
+
+fn members_view(id: i64, d: MembersPageData) -> AnyView {
     let invite = ServerAction::<CreateInvite>::new();
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
-    let members = Resource::new(
-        move || {
-            (
-                id.get(),
-                update.version().get(),
-                remove.version().get(),
-                invite.version().get(),
-            )
-        },
-        |(id, ..)| list_members(id),
-    );
+    let revoke = ServerAction::<RevokeInvite>::new();
     let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
     let change_error = Signal::derive(move || {
         update
@@ -83,59 +123,17 @@ pub fn MembersPage() -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
-    let revoke = ServerAction::<RevokeInvite>::new();
-    let invites = Resource::new(
-        move || (id.get(), invite.version().get(), revoke.version().get()),
-        |(id, ..)| list_invites(id),
-    );
     let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
-    // The link comes back as the action's value, or (without JavaScript) from the
-    // server once: `?shown=` names the new invite, never its token.
-    let query = leptos_router::hooks::use_query_map();
-    let shown = Resource::new(
-        move || {
-            let invite_id = query
-                .read()
-                .get("shown")
-                .and_then(|v| v.parse::<i64>().ok());
-            (id.get(), invite_id)
-        },
-        |(campaign_id, invite_id)| async move {
-            match invite_id {
-                Some(invite_id) => reveal_invite(campaign_id, invite_id).await.ok().flatten(),
-                None => None,
-            }
-        },
-    );
-    let link = move || {
-        invite
-            .value()
-            .get()
-            .and_then(Result::ok)
-            .or_else(|| shown.get().flatten())
-    };
     view! {
-        <h1>"Members"</h1>
-        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
         <FormError fields=&[] error=change_error />
-        <Suspense fallback=|| view! { <p>"Loading members…"</p> }>
-            {move || Suspend::new(async move {
-                match members.await {
-                    Err(err) => error_view(err),
-                    Ok(list) => view! {
-                        <ul class="member-list" data-testid="member-list">
-                            {list.into_iter().map(|m| view! { <MemberRow member=m campaign_id=id.get_untracked() update remove /> }).collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <ul class="member-list" data-testid="member-list">
+            {d.members.into_iter().map(|m| view! { <MemberRow member=m campaign_id=id update remove /> }).collect_view()}
+        </ul>
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>
             <ActionForm action=invite attr:class="stack" attr:novalidate=true>
                 <ReturnTo />
-                <input type="hidden" name="campaign_id" value=move || id.get() />
+                <input type="hidden" name="campaign_id" value=id />
                 <label for="invite-role">"Role"</label>
                 <select id="invite-role" name="role">
                     <option value="organizer">{Role::Organizer.label()}</option>
@@ -147,50 +145,45 @@ pub fn MembersPage() -> impl IntoView {
                 <FormError fields=&["areas", "note"] error=invite_error />
                 <button type="submit" class="primary">"Create invite link"</button>
             </ActionForm>
-            <Suspense fallback=|| ()>
-                {move || link().map(|url| view! {
-                    <p>"Send this link privately. It works once and expires in 72 hours:"</p>
-                    <output class="invite-link" data-testid="invite-link">{url}</output>
-                })}
-            </Suspense>
+            {d.link.map(|url| view! {
+                <p>"Send this link privately. It works once and expires in 72 hours:"</p>
+                <output class="invite-link" data-testid="invite-link">{url}</output>
+            })}
         </section>
         <section class="card" aria-labelledby="open-invites-heading">
             <h2 id="open-invites-heading">"Open invites"</h2>
             <FormError fields=&[] error=revoke_error />
-            <Suspense fallback=|| view! { <p>"Loading invites…"</p> }>
-                {move || Suspend::new(async move {
-                    match invites.await {
-                        Err(err) => error_view(err),
-                        Ok(list) if list.is_empty() => view! { <p>"No open invites."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="invite-list" data-testid="open-invites">
-                                {list.into_iter().map(|i| {
-                                    let label = format!("Revoke the {} invite {}", i.role.as_str(), i.id);
-                                    view! {
-                                        <li>
-                                            <p>
-                                                <strong>{i.role.as_str()}</strong>
-                                                {(!i.note.is_empty()).then(|| format!(" — {}", i.note))}
-                                                " · made " {i.created_at.format("%Y-%m-%d %H:%M").to_string()}
-                                                " · expires " {i.expires_at.format("%Y-%m-%d %H:%M").to_string()} " UTC"
-                                            </p>
-                                            <ActionForm action=revoke>
-                                                <ReturnTo />
-                                                <input type="hidden" name="campaign_id" value=id.get_untracked() />
-                                                <input type="hidden" name="invite_id" value=i.id />
-                                                <button type="submit" class="danger" aria-label=label>"Revoke"</button>
-                                            </ActionForm>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            {if d.invites.is_empty() {
+                view! { <p>"No open invites."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="invite-list" data-testid="open-invites">
+                        {d.invites.into_iter().map(|i| {
+                            let label = format!("Revoke the {} invite {}", i.role.as_str(), i.id);
+                            view! {
+                                <li>
+                                    <p>
+                                        <strong>{i.role.as_str()}</strong>
+                                        {(!i.note.is_empty()).then(|| format!(" — {}", i.note))}
+                                        " · made " {i.created_at.format("%Y-%m-%d %H:%M").to_string()}
+                                        " · expires " {i.expires_at.format("%Y-%m-%d %H:%M").to_string()} " UTC"
+                                    </p>
+                                    <ActionForm action=revoke>
+                                        <ReturnTo />
+                                        <input type="hidden" name="campaign_id" value=id />
+                                        <input type="hidden" name="invite_id" value=i.id />
+                                        <button type="submit" class="danger" aria-label=label>"Revoke"</button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -241,28 +234,20 @@ fn MemberRow(
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let id = campaign_id();
-    let query = leptos_router::hooks::use_query_map();
-    let filter = Memo::new(move |_| {
-        let q = query.read();
+    let id = use_campaign().id;
+    let filter = {
+        let q = query();
         let get = |k: &str| q.get(k).unwrap_or_default();
         (get("before"), get("action"), get("actor"))
-    });
-    let page = Resource::new(
-        move || (id.get(), filter.get()),
-        |(id, (before, action, actor))| audit_log(id, before, action, actor),
-    );
+    };
+    let (before, action, actor) = filter.clone();
+    let page = OnceResource::new(audit_log(id, before, action, actor));
     view! {
         <h1>"Audit log"</h1>
-        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Err(err) => error_view(err),
-                    Ok(page) => audit_view(id.get_untracked(), filter.get_untracked(), page),
-                }
-            })}
-        </Suspense>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <Loaded data=page let:page>
+            {audit_view(id, filter.clone(), page)}
+        </Loaded>
     }
 }
 

@@ -2,13 +2,13 @@ use leptos::prelude::*;
 
 use crate::api::campaigns::{list_campaigns, CreateCampaign};
 use crate::components::form::{FieldError, FormError, ReturnTo};
-use crate::components::gate::error_view;
+use crate::components::gate::Loaded;
 use crate::domain::{CampaignName, MyCampaign};
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
     let create = ServerAction::<CreateCampaign>::new();
-    let campaigns = Resource::new(move || create.version().get(), |_| list_campaigns());
+    let campaigns = OnceResource::new(list_campaigns());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let name_invalid = move || {
         error
@@ -19,25 +19,9 @@ pub fn CampaignsPage() -> impl IntoView {
     };
 
     view! {
-        <Suspense fallback=|| view! { <p>"Loading campaigns…"</p> }>
-            {move || Suspend::new(async move {
-                match campaigns.await {
-                    Err(err) => error_view(err),
-                    Ok(list) => view! {
-                        <h1>"Campaigns"</h1>
-                        <section aria-labelledby="campaign-list-heading">
-                            <h2 id="campaign-list-heading">"Your campaigns"</h2>
-                            {if list.is_empty() {
-                                view! { <p class="empty">"No campaigns yet."</p> }.into_any()
-                            } else {
-                                view! { <CampaignList campaigns=list /> }.into_any()
-                            }}
-                        </section>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=campaigns loading="Loading campaigns…" let:list>
+            {campaigns_view(list)}
+        </Loaded>
         <section class="card" aria-labelledby="new-campaign-heading">
             <h2 id="new-campaign-heading">"Start a campaign"</h2>
             <ActionForm action=create attr:class="stack" attr:novalidate=true>
@@ -57,6 +41,21 @@ pub fn CampaignsPage() -> impl IntoView {
             </ActionForm>
         </section>
     }
+}
+
+fn campaigns_view(list: Vec<MyCampaign>) -> AnyView {
+    view! {
+        <h1>"Campaigns"</h1>
+        <section aria-labelledby="campaign-list-heading">
+            <h2 id="campaign-list-heading">"Your campaigns"</h2>
+            {if list.is_empty() {
+                view! { <p class="empty">"No campaigns yet."</p> }.into_any()
+            } else {
+                view! { <CampaignList campaigns=list /> }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

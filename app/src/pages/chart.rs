@@ -4,63 +4,42 @@
 //! (and without) WebAssembly.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::api::coworkers::organic_leaders;
-use crate::api::map::{get_chart, Chart};
+use crate::api::map::{chart_page, Chart, ChartPageData};
 use crate::components::chip::{coworker_link, Chip, RatingLegend, RATING_MEANINGS};
-use crate::components::gate::error_view;
-use crate::domain::CoworkerSummary;
-use crate::domain::LeaderReach;
-use crate::pages::campaign::campaign_id;
-
-#[derive(Clone, PartialEq)]
-struct Query {
-    q: String,
-    rating: String,
-    tag: String,
-    organizer: String,
-}
+use crate::components::gate::Loaded;
+use crate::domain::{ChartFilter, CoworkerSummary, LeaderReach};
+use crate::pages::campaign::{query, use_campaign};
 
 #[component]
 pub fn ChartPage() -> impl IntoView {
-    let id = campaign_id();
-    let query = use_query_map();
-    let params = Memo::new(move |_| {
-        let q = query.read();
+    let id = use_campaign().id;
+    let filter = {
+        let q = query();
         let get = |k: &str| q.get(k).unwrap_or_default();
-        Query {
+        ChartFilter {
             q: get("q"),
             rating: get("rating"),
             tag: get("tag"),
             organizer: get("organizer"),
         }
-    });
-    let chart = Resource::new(
-        move || (id.get(), params.get()),
-        |(id, p)| get_chart(id, p.q, p.rating, p.tag, p.organizer),
-    );
-    let leaders = Resource::new(move || id.get(), organic_leaders);
+    };
+    let data = OnceResource::new(chart_page(id, filter.clone()));
     view! {
         <h1>"Chart"</h1>
-        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
-        <Suspense fallback=|| view! { <p>"Loading the chart…"</p> }>
-            {move || Suspend::new(async move {
-                match chart.await {
-                    Err(e) => error_view(e),
-                    Ok(chart) => chart_view(id.get_untracked(), params.get_untracked(), chart),
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match leaders.await {
-                    Err(_) => ().into_any(),
-                    Ok(list) => reach_view(id.get_untracked(), list),
-                }
-            })}
-        </Suspense>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <Loaded data loading="Loading the chart…" let:d>
+            {page_view(id, filter.clone(), d)}
+        </Loaded>
     }
+}
+
+fn page_view(campaign_id: i64, p: ChartFilter, d: ChartPageData) -> AnyView {
+    view! {
+        {chart_view(campaign_id, p, d.chart)}
+        {reach_view(campaign_id, d.leaders)}
+    }
+    .into_any()
 }
 
 /// Who the organic leaders reach: each leader, and how many coworkers listen to them.
@@ -89,7 +68,7 @@ fn reach_view(campaign_id: i64, leaders: Vec<LeaderReach>) -> AnyView {
     .into_any()
 }
 
-fn chart_view(campaign_id: i64, p: Query, chart: Chart) -> AnyView {
+fn chart_view(campaign_id: i64, p: ChartFilter, chart: Chart) -> AnyView {
     let Chart {
         areas,
         shifts,

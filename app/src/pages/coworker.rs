@@ -1,341 +1,268 @@
-//! One coworker: their record (edit, archive), and their ties.
+//! One coworker: their record (edit, archive), their history and their ties, loaded
+//! by one server function ([`coworker_page`]).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::coworkers::{
-    get_coworker, list_coworkers, list_ties, AddTie, ArchiveCoworker, RemoveTie, UpdateCoworker,
+    coworker_page, AddTie, ArchiveCoworker, CoworkerPageData, RemoveTie, UpdateCoworker,
 };
-use crate::api::map::{list_areas, list_shifts};
-use crate::api::members::list_members;
-use crate::api::organizing::{coworker_history, History, SetRating};
+use crate::api::organizing::SetRating;
 use crate::components::chip::RATING_MEANINGS;
 use crate::components::chip::{rating_class, rating_words};
 use crate::components::form::{Field, FieldError, FormError, ReturnTo};
-use crate::components::gate::error_view;
+use crate::components::gate::Loaded;
 use crate::domain::organizing::Source;
-use crate::domain::{
-    Area, Choice, Coworker, CoworkerSummary, EmploymentStatus, MemberSummary, Role, Shift, Tie,
-    TieKind,
-};
-use crate::error::AppError;
-use crate::pages::campaign::campaign_id;
+use crate::domain::{Choice, EmploymentStatus, TieKind};
+use crate::pages::campaign::{query, route_id, use_campaign};
 
-/// The `:cid` of a `/campaigns/:id/coworkers/:cid/...` route (0 when malformed).
-pub(crate) fn coworker_id() -> Memo<i64> {
-    let params = use_params_map();
-    Memo::new(move |_| {
-        params
-            .read()
-            .get("cid")
-            .and_then(|id| id.parse().ok())
-            .unwrap_or(0)
-    })
-}
-
-/// Everything the page shows, fetched together.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct PageData {
-    coworker: Coworker,
-    ties: Vec<Tie>,
-    areas: Vec<Area>,
-    shifts: Vec<Shift>,
-    /// Same-area coworkers, for the tie suggestions.
-    nearby: Vec<CoworkerSummary>,
-    /// Leads only: who coworkers can be assigned to.
-    organizers: Option<Vec<MemberSummary>>,
-    history: History,
-}
-
-async fn load(campaign: i64, id: i64) -> Result<PageData, AppError> {
-    let coworker = get_coworker(campaign, id).await?;
-    let organizers = match list_members(campaign).await {
-        Ok(members) => Some(
-            members
-                .into_iter()
-                .filter(|m| m.role != Role::Viewer)
-                .collect(),
-        ),
-        Err(AppError::Forbidden) => None,
-        Err(e) => return Err(e),
-    };
-    let area = coworker.fields.area_id;
-    let nearby = list_coworkers(campaign)
-        .await?
-        .into_iter()
-        .filter(|c| c.id != id && c.area_id == area)
-        .collect();
-    Ok(PageData {
-        history: coworker_history(campaign, id).await?,
-        ties: list_ties(campaign, id).await?,
-        areas: list_areas(campaign).await?,
-        shifts: list_shifts(campaign).await?,
-        coworker,
-        nearby,
-        organizers,
-    })
+/// The `:cid` of a `/campaigns/:id/coworkers/:cid/...` route (0 when malformed: the
+/// server answers NotFound).
+pub(crate) fn coworker_id() -> i64 {
+    route_id("cid")
 }
 
 #[component]
 pub fn CoworkerPage() -> impl IntoView {
-    let campaign = campaign_id();
+    let campaign = use_campaign().id;
     let id = coworker_id();
+    // A plain form post comes back here; `?saved` says the details were saved.
+    let saved = query().get("saved").is_some();
+    let data = OnceResource::new(coworker_page(campaign, id));
+    view! {
+        <p><a href=format!("/campaigns/{campaign}/chart")>"← Chart"</a></p>
+        <Loaded data let:d>
+            {coworker_view(campaign, d, saved)}
+        </Loaded>
+    }
+}
+
+fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
+    // Each form posts without JavaScript; an error comes back in the address, and
+    // `ServerAction::value` reads it on the server.
     let update = ServerAction::<UpdateCoworker>::new();
     let archive = ServerAction::<ArchiveCoworker>::new();
     let add_tie = ServerAction::<AddTie>::new();
     let remove_tie = ServerAction::<RemoveTie>::new();
     let rate = ServerAction::<SetRating>::new();
     let rate_error = Signal::derive(move || rate.value().get().and_then(Result::err));
-    let data = Resource::new(
-        move || {
-            (
-                campaign.get(),
-                id.get(),
-                update.version().get(),
-                archive.version().get(),
-                add_tie.version().get(),
-                remove_tie.version().get(),
-                rate.version().get(),
-            )
-        },
-        |(campaign, id, ..)| load(campaign, id),
-    );
     let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let saved = move || {
-        update
-            .value()
-            .get()
-            .is_some_and(|r| r.is_ok())
-            .then_some("Saved.")
-    };
     let tie_error = Signal::derive(move || add_tie.value().get().and_then(Result::err));
+    let saved = saved.then_some("Saved.");
+    let c = d.coworker.clone();
+    let f = c.fields.clone();
+    let is_lead = d.organizers.is_some();
     view! {
-        <p><a href=move || format!("/campaigns/{}/chart", campaign.get())>"← Chart"</a></p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let d = match data.await {
-                    Ok(d) => d,
-                    Err(e) => return error_view(e),
-                };
-                let cid = campaign.get_untracked();
-                let c = d.coworker.clone();
-                let f = c.fields.clone();
-                let is_lead = d.organizers.is_some();
+        <h1>
+            {f.name.clone()}
+            " "
+            <span class=format!("chip {}", rating_class(c.rating)) data-testid="coworker-rating">
+                {rating_words(c.rating)}
+            </span>
+        </h1>
+        {c.archived.then(|| view! { <p class="notice" role="status">"Archived: off the chart, history kept."</p> })}
+        <p class="hint">
+            {f.job_title.clone()}
+            {f.organic_leader.then_some(" · ★ organic leader")}
+            {f.committee_member.then_some(" · ◆ committee member")}
+        </p>
+
+        <p class="actions">
+            <a class="button primary" href=format!("/campaigns/{cid}/coworkers/{}/log", c.id)>"Log a one-on-one"</a>
+        </p>
+
+        <ActionForm action=rate attr:class="card stack" attr:novalidate=true attr:data-testid="rate-form">
+            <h2>"Rate without a conversation"</h2>
+            <ReturnTo />
+            <input type="hidden" name="campaign_id" value=cid />
+            <input type="hidden" name="coworker_id" value=c.id />
+            <fieldset class="choices">
+                <legend>"Rating"</legend>
+                {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
+                    <label class=format!("choice chip r{k}")>
+                        <input type="radio" name="rating" value=*k />
+                        {format!(" {k} · {m}")}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <FieldError id="rate-rating" field="rating" error=rate_error />
+            <label for="rate-source">"From"</label>
+            <select id="rate-source" name="source">
+                {[Source::Observation, Source::StructureTest].into_iter().map(|s| view! {
+                    <option value=s.key()>{s.label()}</option>
+                }).collect_view()}
+            </select>
+            <label for="rate-note">"Note"</label>
+            <input id="rate-note" name="note" type="text" />
+            <FormError fields=&["rating"] error=rate_error />
+            <button type="submit">"Save rating"</button>
+        </ActionForm>
+
+        <section class="card" aria-labelledby="history-heading">
+            <h2 id="history-heading">"History"</h2>
+            {d.history.commitments.iter().filter(|m| m.status == crate::domain::organizing::CommitmentStatus::Open).map(|m| view! {
+                <p class="notice">{format!("Said yes to: {} (due {})", m.what, m.due_on)}</p>
+            }).collect_view()}
+            <h3>"Ratings"</h3>
+            {if d.history.ratings.is_empty() {
+                view! { <p class="empty">"Not yet rated."</p> }.into_any()
+            } else {
                 view! {
-                    <h1>
-                        {f.name.clone()}
-                        " "
-                        <span class=format!("chip {}", rating_class(c.rating)) data-testid="coworker-rating">
-                            {rating_words(c.rating)}
-                        </span>
-                    </h1>
-                    {c.archived.then(|| view! { <p class="notice" role="status">"Archived: off the chart, history kept."</p> })}
-                    <p class="hint">
-                        {f.job_title.clone()}
-                        {f.organic_leader.then_some(" · ★ organic leader")}
-                        {f.committee_member.then_some(" · ◆ committee member")}
-                    </p>
-
-                    <p class="actions">
-                        <a class="button primary" href=format!("/campaigns/{cid}/coworkers/{}/log", c.id)>"Log a one-on-one"</a>
-                    </p>
-
-                    <ActionForm action=rate attr:class="card stack" attr:novalidate=true attr:data-testid="rate-form">
-                        <h2>"Rate without a conversation"</h2>
-                        <ReturnTo />
-                        <input type="hidden" name="campaign_id" value=cid />
-                        <input type="hidden" name="coworker_id" value=c.id />
-                        <fieldset class="choices">
-                            <legend>"Rating"</legend>
-                            {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
-                                <label class=format!("choice chip r{k}")>
-                                    <input type="radio" name="rating" value=*k />
-                                    {format!(" {k} · {m}")}
-                                </label>
-                            }).collect_view()}
-                        </fieldset>
-                        <FieldError id="rate-rating" field="rating" error=rate_error />
-                        <label for="rate-source">"From"</label>
-                        <select id="rate-source" name="source">
-                            {[Source::Observation, Source::StructureTest].into_iter().map(|s| view! {
-                                <option value=s.key()>{s.label()}</option>
-                            }).collect_view()}
-                        </select>
-                        <label for="rate-note">"Note"</label>
-                        <input id="rate-note" name="note" type="text" />
-                        <FormError fields=&["rating"] error=rate_error />
-                        <button type="submit">"Save rating"</button>
-                    </ActionForm>
-
-                    <section class="card" aria-labelledby="history-heading">
-                        <h2 id="history-heading">"History"</h2>
-                        {d.history.commitments.iter().filter(|m| m.status == crate::domain::organizing::CommitmentStatus::Open).map(|m| view! {
-                            <p class="notice">{format!("Said yes to: {} (due {})", m.what, m.due_on)}</p>
+                    <ol class="plain-list" data-testid="rating-timeline">
+                        {d.history.ratings.iter().map(|r| view! {
+                            <li>
+                                <span class=format!("chip {}", rating_class(Some(r.rating)))>{rating_words(Some(r.rating))}</span>
+                                <span class="hint">{format!(" {} · {} · {}", r.at.format("%Y-%m-%d"), r.source.label(), r.organizer)}</span>
+                                {(!r.note.is_empty()).then(|| view! { <span>" — " {r.note.clone()}</span> })}
+                            </li>
                         }).collect_view()}
-                        <h3>"Ratings"</h3>
-                        {if d.history.ratings.is_empty() {
-                            view! { <p class="empty">"Not yet rated."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ol class="plain-list" data-testid="rating-timeline">
-                                    {d.history.ratings.iter().map(|r| view! {
-                                        <li>
-                                            <span class=format!("chip {}", rating_class(Some(r.rating)))>{rating_words(Some(r.rating))}</span>
-                                            <span class="hint">{format!(" {} · {} · {}", r.at.format("%Y-%m-%d"), r.source.label(), r.organizer)}</span>
-                                            {(!r.note.is_empty()).then(|| view! { <span>" — " {r.note.clone()}</span> })}
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }}
-                        <h3>"One-on-ones"</h3>
-                        {if d.history.conversations.is_empty() {
-                            view! { <p class="empty">"Nobody has talked to them yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ol class="plain-list" data-testid="conversations">
-                                    {d.history.conversations.iter().map(|v| view! {
-                                        <li class="stack">
-                                            <span class="hint">{format!("{} · {} · {}", v.at.format("%Y-%m-%d %H:%M"), v.channel.label(), v.organizer)}</span>
-                                            {(!v.issues.is_empty()).then(|| view! { <span>"Issues: " {v.issues.join(", ")}</span> })}
-                                            {(!v.ask.is_empty()).then(|| view! {
-                                                <span>"Asked: " {v.ask.clone()} " → " {v.answer.map(|a| a.label()).unwrap_or("no answer")}</span>
-                                            })}
-                                            {(!v.notes.is_empty()).then(|| view! { <span>{v.notes.clone()}</span> })}
-                                            {(!v.next_step.is_empty()).then(|| view! { <span>"Next: " {v.next_step.clone()}</span> })}
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            }.into_any()
-                        }}
-                    </section>
+                    </ol>
+                }.into_any()
+            }}
+            <h3>"One-on-ones"</h3>
+            {if d.history.conversations.is_empty() {
+                view! { <p class="empty">"Nobody has talked to them yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="plain-list" data-testid="conversations">
+                        {d.history.conversations.iter().map(|v| view! {
+                            <li class="stack">
+                                <span class="hint">{format!("{} · {} · {}", v.at.format("%Y-%m-%d %H:%M"), v.channel.label(), v.organizer)}</span>
+                                {(!v.issues.is_empty()).then(|| view! { <span>"Issues: " {v.issues.join(", ")}</span> })}
+                                {(!v.ask.is_empty()).then(|| view! {
+                                    <span>"Asked: " {v.ask.clone()} " → " {v.answer.map(|a| a.label()).unwrap_or("no answer")}</span>
+                                })}
+                                {(!v.notes.is_empty()).then(|| view! { <span>{v.notes.clone()}</span> })}
+                                {(!v.next_step.is_empty()).then(|| view! { <span>"Next: " {v.next_step.clone()}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
 
-                    <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="coworker-edit">
-                        <h2>"Details"</h2>
-                        <ReturnTo />
-                        <input type="hidden" name="campaign_id" value=cid />
-                        <input type="hidden" name="coworker_id" value=c.id />
-                        <Field id="cw-name" name="name" label="Name" value=f.name.clone() error=update_error />
-                        <label for="cw-area">"Area"</label>
-                        <select id="cw-area" name="area_id" aria-describedby="cw-area-error">
-                            <option value="">"— none —"</option>
-                            {d.areas.iter().filter(|a| !a.retired || Some(a.id) == f.area_id).map(|a| view! {
-                                <option value=a.id selected=Some(a.id) == f.area_id>{a.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                        <FieldError id="cw-area" field="area_id" error=update_error />
-                        <label for="cw-shift">"Shift"</label>
-                        <select id="cw-shift" name="shift_id">
-                            <option value="">"— none —"</option>
-                            {d.shifts.iter().map(|s| view! {
-                                <option value=s.id selected=Some(s.id) == f.shift_id>{s.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                        <Field id="cw-job" name="job_title" label="Job title" value=f.job_title.clone() error=update_error />
-                        <Field id="cw-phone" name="phone" label="Personal phone" kind="tel" value=f.phone.clone() error=update_error />
-                        <Field id="cw-email" name="email" label="Personal e-mail" kind="email" value=f.email.clone() error=update_error />
-                        <Field id="cw-language" name="language" label="Preferred language" value=f.language.clone() error=update_error />
-                        <Field id="cw-tags" name="tags" label="Tags (social groups, comma-separated)" value=f.tags.join(", ") error=update_error />
-                        <Field id="cw-ref" name="employee_ref" label="Employee ID" value=f.employee_ref.clone() error=update_error />
-                        <label class="check">
-                            <input type="checkbox" name="organic_leader" checked=f.organic_leader />
-                            " Organic leader (others listen to them)"
-                        </label>
-                        <label class="check">
-                            <input type="checkbox" name="committee_member" checked=f.committee_member />
-                            " Organizing committee member"
-                        </label>
-                        <label for="cw-status">"Employment status"</label>
-                        <select id="cw-status" name="employment_status">
-                            {EmploymentStatus::ALL.into_iter().map(|s| view! {
-                                <option value=s.key() selected=s == f.employment_status>{s.label()}</option>
-                            }).collect_view()}
-                        </select>
-                        {match d.organizers.clone() {
-                            Some(organizers) => view! {
-                                <label for="cw-organizer">"Assigned organizer"</label>
-                                <select id="cw-organizer" name="assigned_organizer">
-                                    <option value="">"— nobody —"</option>
-                                    {organizers.into_iter().map(|m| view! {
-                                        <option value=m.user_id selected=Some(m.user_id) == f.assigned_organizer>{m.email}</option>
-                                    }).collect_view()}
-                                </select>
-                            }.into_any(),
-                            None => ().into_any(),
-                        }}
-                        <label for="cw-notes">"Notes"</label>
-                        <textarea id="cw-notes" name="notes" rows="4" aria-describedby="cw-notes-error">{f.notes.clone()}</textarea>
-                        <FieldError id="cw-notes" field="notes" error=update_error />
-                        <FormError fields=&["name", "area_id", "job_title", "phone", "email", "language", "tags", "employee_ref", "notes"] error=update_error />
-                        <p class="ok" role="status">{saved}</p>
-                        <button type="submit" class="primary">"Save"</button>
-                    </ActionForm>
+        <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="coworker-edit">
+            <h2>"Details"</h2>
+            <ReturnTo />
+            <input type="hidden" name="campaign_id" value=cid />
+            <input type="hidden" name="coworker_id" value=c.id />
+            <Field id="cw-name" name="name" label="Name" value=f.name.clone() error=update_error />
+            <label for="cw-area">"Area"</label>
+            <select id="cw-area" name="area_id" aria-describedby="cw-area-error">
+                <option value="">"— none —"</option>
+                {d.areas.iter().filter(|a| !a.retired || Some(a.id) == f.area_id).map(|a| view! {
+                    <option value=a.id selected=Some(a.id) == f.area_id>{a.name.clone()}</option>
+                }).collect_view()}
+            </select>
+            <FieldError id="cw-area" field="area_id" error=update_error />
+            <label for="cw-shift">"Shift"</label>
+            <select id="cw-shift" name="shift_id">
+                <option value="">"— none —"</option>
+                {d.shifts.iter().map(|s| view! {
+                    <option value=s.id selected=Some(s.id) == f.shift_id>{s.name.clone()}</option>
+                }).collect_view()}
+            </select>
+            <Field id="cw-job" name="job_title" label="Job title" value=f.job_title.clone() error=update_error />
+            <Field id="cw-phone" name="phone" label="Personal phone" kind="tel" value=f.phone.clone() error=update_error />
+            <Field id="cw-email" name="email" label="Personal e-mail" kind="email" value=f.email.clone() error=update_error />
+            <Field id="cw-language" name="language" label="Preferred language" value=f.language.clone() error=update_error />
+            <Field id="cw-tags" name="tags" label="Tags (social groups, comma-separated)" value=f.tags.join(", ") error=update_error />
+            <Field id="cw-ref" name="employee_ref" label="Employee ID" value=f.employee_ref.clone() error=update_error />
+            <label class="check">
+                <input type="checkbox" name="organic_leader" checked=f.organic_leader />
+                " Organic leader (others listen to them)"
+            </label>
+            <label class="check">
+                <input type="checkbox" name="committee_member" checked=f.committee_member />
+                " Organizing committee member"
+            </label>
+            <label for="cw-status">"Employment status"</label>
+            <select id="cw-status" name="employment_status">
+                {EmploymentStatus::ALL.into_iter().map(|s| view! {
+                    <option value=s.key() selected=s == f.employment_status>{s.label()}</option>
+                }).collect_view()}
+            </select>
+            {match d.organizers.clone() {
+                Some(organizers) => view! {
+                    <label for="cw-organizer">"Assigned organizer"</label>
+                    <select id="cw-organizer" name="assigned_organizer">
+                        <option value="">"— nobody —"</option>
+                        {organizers.into_iter().map(|m| view! {
+                            <option value=m.user_id selected=Some(m.user_id) == f.assigned_organizer>{m.email}</option>
+                        }).collect_view()}
+                    </select>
+                }.into_any(),
+                None => ().into_any(),
+            }}
+            <label for="cw-notes">"Notes"</label>
+            <textarea id="cw-notes" name="notes" rows="4" aria-describedby="cw-notes-error">{f.notes.clone()}</textarea>
+            <FieldError id="cw-notes" field="notes" error=update_error />
+            <FormError fields=&["name", "area_id", "job_title", "phone", "email", "language", "tags", "employee_ref", "notes"] error=update_error />
+            <p class="ok" role="status" data-testid="coworker-saved">{saved}</p>
+            <button type="submit" class="primary">"Save"</button>
+        </ActionForm>
 
-                    <section class="card stack" aria-labelledby="ties-heading">
-                        <h2 id="ties-heading">"Ties"</h2>
-                        {if d.ties.is_empty() {
-                            view! { <p class="empty">"No ties recorded yet."</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="plain-list" data-testid="tie-list">
-                                    {d.ties.clone().into_iter().map(|t| view! {
-                                        <li class="row">
-                                            <span>
-                                                {t.kind.phrase(t.outgoing)} " "
-                                                <a href=format!("/campaigns/{cid}/coworkers/{}", t.other_id)>{t.other_name.clone()}</a>
-                                                <span class="hint">" (" {rating_words(t.other_rating)} ")"</span>
-                                            </span>
-                                            <ActionForm action=remove_tie>
-                                                <ReturnTo />
-                                                <input type="hidden" name="campaign_id" value=cid />
-                                                <input type="hidden" name="tie_id" value=t.id />
-                                                <button type="submit" class="link" aria-label=format!("Remove the tie to {}", t.other_name)>"Remove"</button>
-                                            </ActionForm>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }}
-                        <ActionForm action=add_tie attr:class="stack" attr:novalidate=true>
-                            <ReturnTo />
-                            <input type="hidden" name="campaign_id" value=cid />
-                            <input type="hidden" name="coworker_id" value=c.id />
-                            <label for="tie-kind">"This coworker…"</label>
-                            <select id="tie-kind" name="kind">
-                                {TieKind::ALL.into_iter().map(|k| view! { <option value=k.key()>{k.phrase(true)}</option> }).collect_view()}
-                            </select>
-                            <label for="tie-other">"…whom (a name from the list, or #number)"</label>
-                            <input id="tie-other" name="other" type="text" list="tie-suggestions" autocomplete="off" aria-describedby="tie-other-error" />
-                            <datalist id="tie-suggestions">
-                                {d.nearby.iter().map(|n| view! { <option value=format!("{} #{}", n.name, n.id)></option> }).collect_view()}
-                            </datalist>
-                            <FieldError id="tie-other" field="other" error=tie_error />
-                            <FormError fields=&["other"] error=tie_error />
-                            <button type="submit">"Add tie"</button>
-                        </ActionForm>
-                    </section>
+        <section class="card stack" aria-labelledby="ties-heading">
+            <h2 id="ties-heading">"Ties"</h2>
+            {if d.ties.is_empty() {
+                view! { <p class="empty">"No ties recorded yet."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list" data-testid="tie-list">
+                        {d.ties.clone().into_iter().map(|t| view! {
+                            <li class="row">
+                                <span>
+                                    {t.kind.phrase(t.outgoing)} " "
+                                    <a href=format!("/campaigns/{cid}/coworkers/{}", t.other_id)>{t.other_name.clone()}</a>
+                                    <span class="hint">" (" {rating_words(t.other_rating)} ")"</span>
+                                </span>
+                                <ActionForm action=remove_tie>
+                                    <ReturnTo />
+                                    <input type="hidden" name="campaign_id" value=cid />
+                                    <input type="hidden" name="tie_id" value=t.id />
+                                    <button type="submit" class="link" aria-label=format!("Remove the tie to {}", t.other_name)>"Remove"</button>
+                                </ActionForm>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <ActionForm action=add_tie attr:class="stack" attr:novalidate=true>
+                <ReturnTo />
+                <input type="hidden" name="campaign_id" value=cid />
+                <input type="hidden" name="coworker_id" value=c.id />
+                <label for="tie-kind">"This coworker…"</label>
+                <select id="tie-kind" name="kind">
+                    {TieKind::ALL.into_iter().map(|k| view! { <option value=k.key()>{k.phrase(true)}</option> }).collect_view()}
+                </select>
+                <label for="tie-other">"…whom (a name from the list, or #number)"</label>
+                <input id="tie-other" name="other" type="text" list="tie-suggestions" autocomplete="off" aria-describedby="tie-other-error" />
+                <datalist id="tie-suggestions">
+                    {d.nearby.iter().map(|n| view! { <option value=format!("{} #{}", n.name, n.id)></option> }).collect_view()}
+                </datalist>
+                <FieldError id="tie-other" field="other" error=tie_error />
+                <FormError fields=&["other"] error=tie_error />
+                <button type="submit">"Add tie"</button>
+            </ActionForm>
+        </section>
 
-                    {is_lead.then(|| view! {
-                        <ActionForm action=archive attr:class="card stack">
-                            <ReturnTo />
-                            <input type="hidden" name="campaign_id" value=cid />
-                            <input type="hidden" name="coworker_id" value=c.id />
-                            {if c.archived {
-                                view! {
-                                    <input type="hidden" name="restore" value="on" />
-                                    <button type="submit">"Bring back onto the chart"</button>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <p class="hint">"Archiving takes them off the chart; nothing is deleted."</p>
-                                    <button type="submit" class="danger">"Archive"</button>
-                                }.into_any()
-                            }}
-                        </ActionForm>
-                    })}
-                }
-                .into_any()
-            })}
-        </Suspense>
+        {is_lead.then(|| view! {
+            <ActionForm action=archive attr:class="card stack">
+                <ReturnTo />
+                <input type="hidden" name="campaign_id" value=cid />
+                <input type="hidden" name="coworker_id" value=c.id />
+                {if c.archived {
+                    view! {
+                        <input type="hidden" name="restore" value="on" />
+                        <button type="submit">"Bring back onto the chart"</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <p class="hint">"Archiving takes them off the chart; nothing is deleted."</p>
+                        <button type="submit" class="danger">"Archive"</button>
+                    }.into_any()
+                }}
+            </ActionForm>
+        })}
     }
+    .into_any()
 }

@@ -2,19 +2,18 @@
 //! coverage. Every form posts without JavaScript too.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use crate::api::organizing::{
-    get_coverage, get_log_form, get_my_list, get_settings, FollowUpDone, LogConversation, LogForm,
-    ResolveCommitment, UpdateSettings,
+    coverage_page, get_log_form, get_my_list, CoveragePageData, FollowUpDone, LogConversation,
+    LogForm, ResolveCommitment, UpdateSettings,
 };
 use crate::components::chip::{coworker_link, rating_words};
 use crate::components::form::{Field, FormError, ReturnTo};
-use crate::components::gate::error_view;
-use crate::domain::organizing::{Coverage, MyList, Person};
+use crate::components::gate::Loaded;
+use crate::domain::organizing::{MyList, Person};
 use crate::error::AppError;
 use crate::islands::log_form::LogConversationForm;
-use crate::pages::campaign::campaign_id;
+use crate::pages::campaign::{query, use_campaign};
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
     view! {
@@ -39,36 +38,22 @@ fn people(campaign: i64, list: Vec<Person>, testid: &'static str) -> impl IntoVi
 /// The organizer's home page: what to do today, each one tap from logging.
 #[component]
 pub fn MyListPage() -> impl IntoView {
-    let id = campaign_id();
-    let query = use_query_map();
-    let done = ServerAction::<FollowUpDone>::new();
-    let resolve = ServerAction::<ResolveCommitment>::new();
-    let list = Resource::new(
-        move || (id.get(), done.version().get(), resolve.version().get()),
-        |(id, _, _)| get_my_list(id),
-    );
-    let logged = move || query.read().get("logged").map(|_| "Saved the one-on-one.");
+    let id = use_campaign().id;
+    let logged = query().get("logged").map(|_| "Saved the one-on-one.");
+    let list = OnceResource::new(get_my_list(id));
     view! {
         <h1>"My list"</h1>
-        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <p class="ok" role="status" data-testid="logged">{logged}</p>
-        <Suspense fallback=|| view! { <p>"Loading your list…"</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(e) => error_view(e),
-                    Ok(l) => my_list_view(id.get_untracked(), l, done, resolve),
-                }
-            })}
-        </Suspense>
+        <Loaded data=list loading="Loading your list…" let:l>
+            {my_list_view(id, l)}
+        </Loaded>
     }
 }
 
-fn my_list_view(
-    campaign: i64,
-    l: MyList,
-    done: ServerAction<FollowUpDone>,
-    resolve: ServerAction<ResolveCommitment>,
-) -> AnyView {
+fn my_list_view(campaign: i64, l: MyList) -> AnyView {
+    let done = ServerAction::<FollowUpDone>::new();
+    let resolve = ServerAction::<ResolveCommitment>::new();
     let empty = l.follow_ups.is_empty()
         && l.commitments.is_empty()
         && l.never_talked.is_empty()
@@ -150,7 +135,7 @@ fn my_list_view(
 /// itself is an island ([`LogConversationForm`]); the rest of the page is HTML.
 #[component]
 pub fn LogPage() -> impl IntoView {
-    let campaign = campaign_id();
+    let campaign = use_campaign().id;
     let coworker = crate::pages::coworker::coworker_id();
     // Read here, on the server, and handed to the island: the error of a post without
     // JavaScript that came back to this page, and the path such a post returns to.
@@ -159,22 +144,11 @@ pub fn LogPage() -> impl IntoView {
         .get_untracked()
         .and_then(Result::err);
     let return_path = crate::components::form::current_return_path();
-    let form = Resource::new(
-        move || (campaign.get(), coworker.get()),
-        |(c, w)| get_log_form(c, w),
-    );
+    let form = OnceResource::new(get_log_form(campaign, coworker));
     view! {
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || {
-                let (returned, return_path) = (returned.clone(), return_path.clone());
-                Suspend::new(async move {
-                    match form.await {
-                        Err(e) => error_view(e),
-                        Ok(f) => log_view(campaign.get_untracked(), f, returned, return_path),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded data=form let:f>
+            {log_view(campaign, f, returned.clone(), return_path.clone())}
+        </Loaded>
     }
 }
 
@@ -197,56 +171,29 @@ fn log_view(campaign: i64, f: LogForm, returned: Option<AppError>, return_path: 
     .into_any()
 }
 
-/// Coverage for leads: who organizes whom, where the committee is, who nobody talks to.
+/// Coverage for leads: who organizes whom, where the committee is, who nobody talks
+/// to; and the loop's settings.
 #[component]
 pub fn CoveragePage() -> impl IntoView {
-    let id = campaign_id();
-    let query = use_query_map();
-    let days = Memo::new(move |_| query.read().get("days").unwrap_or_default());
-    let data = Resource::new(
-        move || (id.get(), days.get()),
-        |(id, d)| get_coverage(id, d),
-    );
-    let update = ServerAction::<UpdateSettings>::new();
-    let settings = Resource::new(
-        move || (id.get(), update.version().get()),
-        |(id, _)| get_settings(id),
-    );
-    let settings_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let id = use_campaign().id;
+    let days = query().get("days").unwrap_or_default();
+    let data = OnceResource::new(coverage_page(id, days));
     view! {
         <h1>"Coverage"</h1>
-        <p><a href=move || format!("/campaigns/{}", id.get())>"← Campaign"</a></p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => error_view(e),
-                    Ok(c) => coverage_view(id.get_untracked(), c),
-                }
-            })}
-        </Suspense>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Err(_) => ().into_any(),
-                    Ok(s) => view! {
-                        <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="settings-form">
-                            <h2>"Loop settings"</h2>
-                            <ReturnTo />
-                            <input type="hidden" name="campaign_id" value=id.get_untracked() />
-                            <Field id="stale-days" name="stale_days" label="A rating is stale after (days)" kind="number" value=s.stale_days.to_string() error=settings_error />
-                            <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
-                            <Field id="min-group" name="min_group_size" label="Viewers see no counts for groups smaller than (people)" kind="number" value=s.min_group_size.to_string() error=settings_error />
-                            <FormError fields=&["stale_days", "issue_tags", "min_group_size"] error=settings_error />
-                            <button type="submit">"Save settings"</button>
-                        </ActionForm>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <Loaded data let:d>
+            {coverage_view(id, d)}
+        </Loaded>
     }
 }
 
-fn coverage_view(campaign: i64, c: Coverage) -> AnyView {
+fn coverage_view(campaign: i64, d: CoveragePageData) -> AnyView {
+    let CoveragePageData {
+        coverage: c,
+        settings: s,
+    } = d;
+    let update = ServerAction::<UpdateSettings>::new();
+    let settings_error = Signal::derive(move || update.value().get().and_then(Result::err));
     let gaps: Vec<String> = c
         .gaps()
         .map(|g| format!("{} · {}", g.area, g.shift))
@@ -296,6 +243,16 @@ fn coverage_view(campaign: i64, c: Coverage) -> AnyView {
                 {c.not_contacted.into_iter().map(|p| view! { <li>{coworker_link(campaign, p.id, &p.name, p.rating)}</li> }).collect_view()}
             </ul>
         </section>
+        <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="settings-form">
+            <h2>"Loop settings"</h2>
+            <ReturnTo />
+            <input type="hidden" name="campaign_id" value=campaign />
+            <Field id="stale-days" name="stale_days" label="A rating is stale after (days)" kind="number" value=s.stale_days.to_string() error=settings_error />
+            <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
+            <Field id="min-group" name="min_group_size" label="Viewers see no counts for groups smaller than (people)" kind="number" value=s.min_group_size.to_string() error=settings_error />
+            <FormError fields=&["stale_days", "issue_tags", "min_group_size"] error=settings_error />
+            <button type="submit">"Save settings"</button>
+        </ActionForm>
     }
     .into_any()
 }

@@ -2,25 +2,23 @@
 //! would change, and apply what the lead confirms.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
 use crate::components::form::{FormError, ReturnTo};
-use crate::components::gate::error_view;
+use crate::components::gate::Loaded;
 use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
 use crate::domain::Choice;
-use crate::pages::campaign::campaign_id;
+use crate::pages::campaign::{query, route_id, use_campaign};
 
 /// Step 1: the upload form. A plain multipart form (it works the same with and
 /// without WebAssembly); the server sends the browser on to the preview.
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let id = campaign_id();
-    let query = use_query_map();
-    let refused = move || query.read().get("error");
+    let id = use_campaign().id;
+    let refused = query().get("error");
     view! {
         <h1>"Import the employer's list"</h1>
-        <p><a href=move || format!("/campaigns/{}/chart", id.get())>"← Chart"</a></p>
+        <p><a href=format!("/campaigns/{id}/chart")>"← Chart"</a></p>
         <ol class="steps">
             <li>"Upload the list as a CSV file (from a spreadsheet: File → Save As → CSV UTF-8)."</li>
             <li>"Check which column is which, and fix any rows rankfile points out."</li>
@@ -33,7 +31,7 @@ pub fn ImportPage() -> impl IntoView {
             enctype="multipart/form-data"
             data-testid="roster-upload"
         >
-            <input type="hidden" name="campaign_id" value=move || id.get() />
+            <input type="hidden" name="campaign_id" value=id />
             <label for="roster-file">"Roster file (CSV, up to 20 MB)"</label>
             <input
                 id="roster-file"
@@ -58,62 +56,27 @@ fn mapping_from_query(query: &leptos_router::params::ParamsMap) -> String {
 /// Steps 2 and 3: the preview and the confirmation.
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
-    let id = campaign_id();
-    let params = use_params_map();
-    let import_id = Memo::new(move |_| {
-        params
-            .read()
-            .get("iid")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
-    let query = use_query_map();
-    let chosen = Memo::new(move |_| {
-        let q = query.read();
+    let id = use_campaign().id;
+    let import_id = route_id("iid");
+    let (mapping, by) = {
+        let q = query();
         (mapping_from_query(&q), q.get("match").unwrap_or_default())
-    });
-    let apply = ServerAction::<ApplyRoster>::new();
-    let preview = Resource::new(
-        move || {
-            (
-                id.get(),
-                import_id.get(),
-                chosen.get(),
-                apply.version().get(),
-            )
-        },
-        |(id, import, (mapping, by), _)| preview_roster(id, import, mapping, by),
-    );
-    let apply_error = Signal::derive(move || apply.value().get().and_then(Result::err));
-    let outcome = move || {
-        apply.value().get().and_then(Result::ok).map(|o| {
-            format!(
-                "Applied: {} added, {} moved, {} marked as left; {} areas and {} shifts created.",
-                o.added, o.moved, o.marked_left, o.areas_created, o.shifts_created
-            )
-        })
     };
+    let preview = OnceResource::new(preview_roster(id, import_id, mapping, by));
     view! {
         <h1>"Import preview"</h1>
-        <p><a href=move || format!("/campaigns/{}/import", id.get())>"← Upload another file"</a></p>
-        <p class="ok" role="status" data-testid="roster-outcome">{outcome}</p>
-        <Suspense fallback=|| view! { <p>"Reading the file…"</p> }>
-            {move || Suspend::new(async move {
-                match preview.await {
-                    Err(e) => error_view(e),
-                    Ok(p) => preview_view(id.get_untracked(), p, apply, apply_error),
-                }
-            })}
-        </Suspense>
+        <p><a href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>
+        <Loaded data=preview loading="Reading the file…" let:p>
+            {preview_view(id, p)}
+        </Loaded>
     }
 }
 
-fn preview_view(
-    campaign: i64,
-    p: RosterPreview,
-    apply: ServerAction<ApplyRoster>,
-    apply_error: Signal<Option<crate::error::AppError>>,
-) -> AnyView {
+fn preview_view(campaign: i64, p: RosterPreview) -> AnyView {
+    // Applying posts without JavaScript and comes back here, where the import then
+    // reads "applied" (or the refusal, from the address).
+    let apply = ServerAction::<ApplyRoster>::new();
+    let apply_error = Signal::derive(move || apply.value().get().and_then(Result::err));
     if let Some(summary) = p.summary {
         return summary_view(campaign, summary);
     }

@@ -5,6 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::dashboard::Dashboard;
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, CommitmentStatus, Conversation, Coverage, MyList,
     NewConversation, Source,
@@ -57,6 +58,7 @@ pub trait Store:
     + SocialMap
     + RosterImports
     + OrganizingLoop
+    + Dashboards
     + AuditLog
     + 'static
 {
@@ -74,6 +76,7 @@ impl<T> Store for T where
         + SocialMap
         + RosterImports
         + OrganizingLoop
+        + Dashboards
         + AuditLog
         + ?Sized
         + 'static
@@ -83,8 +86,8 @@ impl<T> Store for T where
 /// The storage traits, for code that calls them on a concrete adapter.
 pub mod prelude {
     pub use super::{
-        Accounts, AuditLog, Campaigns, Health, Invites, Membership, OrganizingLoop, RosterImports,
-        Sessions, SocialMap, Store, Throttle, WorkplaceMap,
+        Accounts, AuditLog, Campaigns, Dashboards, Health, Invites, Membership, OrganizingLoop,
+        RosterImports, Sessions, SocialMap, Store, Throttle, WorkplaceMap,
     };
 }
 
@@ -448,6 +451,23 @@ pub trait OrganizingLoop: Send + Sync {
         days: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Coverage>;
+}
+
+/// The leads' dashboard: a handful of campaign-wide counts (the shares are computed in
+/// `domain::dashboard`).
+#[async_trait]
+pub trait Dashboards: Send + Sync {
+    /// The counts as of `now`: weeks start on `week_of` (a Monday), a rating is stale
+    /// when older than `stale_days`, and an area's reach counts contacts in the last
+    /// `reach_days` days. `weakest_areas` comes back with every area, unranked.
+    async fn dashboard(
+        &self,
+        campaign_id: i64,
+        now: DateTime<Utc>,
+        week_of: NaiveDate,
+        settings: &CampaignSettings,
+        reach_days: i64,
+    ) -> StoreResult<Dashboard>;
 }
 
 /// The audit log (append-only).

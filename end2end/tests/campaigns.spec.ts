@@ -90,3 +90,26 @@ test("only a page with an island loads code", async ({ page }) => {
   expect(code, "the campaigns list, the campaign and the chart send no code").toEqual([]);
   await expect(page.locator("leptos-island")).toHaveCount(0);
 });
+
+test("a lead's campaign home shows support against the target, and the target is the lead's", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  const board = page.getByTestId("dashboard");
+  await expect(board).toBeVisible();
+  // Unknown counts against: the figure is a share of everyone on the chart.
+  await expect(board.getByTestId("support")).toContainText(/\d+% rated 1–2: \d+ of \d+ on the chart/);
+  await expect(board.getByTestId("target-gap")).toContainText(/target|Nobody is on the chart/);
+  // The target is set with the loop settings, and the home page reads it back.
+  await page.getByRole("link", { name: /Coverage and the loop settings/ }).click();
+  const target = page.getByLabel(/Support target before acting/);
+  await expect(target).toHaveValue("70");
+  await target.fill("66");
+  await submit(page, page.getByRole("button", { name: "Save settings" }));
+  await page.goto(page.url().replace(/\/coverage.*$/, ""));
+  await expect(page.getByTestId("target-gap")).toContainText(/66% target|Nobody is on the chart/);
+  // Put it back for the other tests.
+  await page.goto(page.url() + "/coverage");
+  await page.getByLabel(/Support target before acting/).fill("70");
+  await submit(page, page.getByRole("button", { name: "Save settings" }));
+  await expect(page.getByLabel(/Support target before acting/)).toHaveValue("70");
+});

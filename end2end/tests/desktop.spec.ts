@@ -135,3 +135,14 @@ test("the coverage page fits a desktop and its table is reachable by keyboard", 
   await expectAxeClean(page);
   expect(problems).toEqual([]);
 });
+
+test("the lead's dashboard fits a desktop and is axe clean", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await expect(page.getByTestId("dashboard")).toBeVisible();
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  await expectAxeClean(page);
+  expect(problems).toEqual([]);
+});

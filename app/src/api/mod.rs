@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod campaigns;
 pub mod coworkers;
+pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod map;

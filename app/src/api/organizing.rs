@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use self::server::*;
 use crate::domain::organizing::{
-    Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList,
+    Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList, SettingsForm,
 };
 use crate::domain::Coworker;
 use crate::error::AppError;
@@ -303,52 +303,22 @@ pub async fn get_settings(campaign_id: i64) -> Result<CampaignSettings, AppError
     Ok(member.store().campaign_settings(campaign_id).await?)
 }
 
-/// Leads set when a rating goes stale and which issues one-on-ones are tagged with.
+/// Leads set when a rating goes stale, which issues one-on-ones are tagged with, the
+/// smallest group a viewer sees counts for, and the supermajority the campaign aims for.
 #[server(prefix = "/api", endpoint = "settings/update")]
 pub async fn update_settings(
     campaign_id: i64,
-    stale_days: String,
-    issue_tags: String,
-    #[server(default)] min_group_size: String,
+    #[server(flatten)] form: SettingsForm,
 ) -> Result<(), AppError> {
-    use crate::domain::organizing::DEFAULT_MIN_GROUP_SIZE;
-    use crate::domain::workplace::parse_tags;
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let stale_days = stale_days
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|d| (1..=3650).contains(d))
-        .ok_or_else(|| {
-            AppError::validation("stale_days", "Give a number of days from 1 to 3650.")
-        })?;
-    let issue_tags = parse_tags(&issue_tags).map_err(|e| match e {
-        AppError::Validation { message, .. } => AppError::validation("issue_tags", message),
-        other => other,
-    })?;
-    if issue_tags.is_empty() {
-        return Err(AppError::validation(
-            "issue_tags",
-            "Give at least one issue.",
-        ));
-    }
-    let min_group_size = match min_group_size.trim() {
-        "" => DEFAULT_MIN_GROUP_SIZE,
-        raw => raw
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| {
-                AppError::validation("min_group_size", "Give a number of people from 1 to 100.")
-            })?,
-    };
-    let settings = CampaignSettings {
-        stale_days,
-        issue_tags,
-        min_group_size,
-    };
-    let event = member.event("settings.updated", "", "");
+    let current = member.store().campaign_settings(campaign_id).await?;
+    let settings = form.parse(&current)?;
+    let event = member.event(
+        "settings.updated",
+        "",
+        format!("support_target={}", settings.support_target),
+    );
     member
         .store()
         .set_campaign_settings(campaign_id, &settings, &event)
@@ -374,14 +344,13 @@ pub async fn coverage_page(
 ) -> Result<CoveragePageData, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let days = match days.trim() {
-        "" => 30,
-        d => d
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=3650).contains(d))
-            .ok_or_else(|| AppError::validation("days", "Give a number of days from 1 to 3650."))?,
-    };
+    let days = crate::domain::organizing::parse_bounded(
+        &days,
+        "days",
+        1..=3650,
+        "Give a number of days from 1 to 3650.",
+    )?
+    .unwrap_or(30);
     let store = member.store();
     let (coverage, settings) = tokio::try_join!(
         store.coverage(campaign_id, days, chrono::Utc::now()),

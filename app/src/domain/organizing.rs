@@ -116,10 +116,84 @@ pub struct CampaignSettings {
     /// Viewers see no counts for a group smaller than this (a one-person area's share
     /// of 1–2s is that person's rating).
     pub min_group_size: i64,
+    /// The supermajority (percent of everyone on the chart rated 1–2) the campaign
+    /// aims for before it acts: 50 to 100, 70 unless a lead sets another.
+    pub support_target: i64,
 }
 
 /// The smallest group whose counts a viewer may see, unless a lead sets another.
 pub const DEFAULT_MIN_GROUP_SIZE: i64 = 5;
+
+/// The settings form as a lead posts it; [`SettingsForm::parse`] checks it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub stale_days: String,
+    pub issue_tags: String,
+    /// Empty: the default ([`DEFAULT_MIN_GROUP_SIZE`]).
+    pub min_group_size: String,
+    /// Empty: unchanged.
+    pub support_target: String,
+}
+
+impl SettingsForm {
+    pub fn parse(&self, current: &CampaignSettings) -> Result<CampaignSettings, AppError> {
+        let issue_tags = super::workplace::parse_tags(&self.issue_tags).map_err(|e| match e {
+            AppError::Validation { message, .. } => AppError::validation("issue_tags", message),
+            other => other,
+        })?;
+        if issue_tags.is_empty() {
+            return Err(AppError::validation(
+                "issue_tags",
+                "Give at least one issue.",
+            ));
+        }
+        Ok(CampaignSettings {
+            stale_days: parse_bounded(
+                &self.stale_days,
+                "stale_days",
+                1..=3650,
+                "Give a number of days from 1 to 3650.",
+            )?
+            .ok_or_else(|| {
+                AppError::validation("stale_days", "Give a number of days from 1 to 3650.")
+            })?,
+            issue_tags,
+            min_group_size: parse_bounded(
+                &self.min_group_size,
+                "min_group_size",
+                1..=100,
+                "Give a number of people from 1 to 100.",
+            )?
+            .unwrap_or(DEFAULT_MIN_GROUP_SIZE),
+            support_target: parse_bounded(
+                &self.support_target,
+                "support_target",
+                50..=100,
+                "Give a target from 50 to 100 percent.",
+            )?
+            .unwrap_or(current.support_target),
+        })
+    }
+}
+
+/// A whole number in `range` from a form, or `None` for an empty field.
+pub fn parse_bounded(
+    raw: &str,
+    field: &str,
+    range: std::ops::RangeInclusive<i64>,
+    message: &str,
+) -> Result<Option<i64>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .map(Some)
+            .ok_or_else(|| AppError::validation(field, message)),
+    }
+}
 
 /// A validated one-on-one, ready to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,6 +13,7 @@ use crate::api::members::{
 use crate::components::form::{Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Choice, MemberSummary, MyCampaign, Role};
+use crate::pages::dashboard::CampaignDashboard;
 
 /// A numeric parameter of the current route, e.g. `:id` (0 when malformed: the server
 /// answers NotFound). Read once: a page is rendered once, on the server.
@@ -77,6 +78,7 @@ pub fn CampaignHome() -> impl IntoView {
     view! {
         <h1>{c.name.clone()}</h1>
         <p>"Your role: " <strong>{c.role.label()}</strong></p>
+        {(c.role == Role::Lead).then(|| view! { <CampaignDashboard id=c.id /> })}
         <nav class="stack" aria-label="Campaign">
             {(c.role != Role::Viewer).then(|| view! {
                 <a class="button primary" href=format!("/campaigns/{}/my", c.id)>"My list"</a>

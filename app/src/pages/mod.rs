@@ -3,6 +3,7 @@ pub mod campaign;
 pub mod campaigns;
 pub mod chart;
 pub mod coworker;
+pub mod dashboard;
 pub mod map;
 pub mod not_found;
 pub mod organizing;

@@ -250,7 +250,8 @@ fn coverage_view(campaign: i64, d: CoveragePageData) -> AnyView {
             <Field id="stale-days" name="stale_days" label="A rating is stale after (days)" kind="number" value=s.stale_days.to_string() error=settings_error />
             <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
             <Field id="min-group" name="min_group_size" label="Viewers see no counts for groups smaller than (people)" kind="number" value=s.min_group_size.to_string() error=settings_error />
-            <FormError fields=&["stale_days", "issue_tags", "min_group_size"] error=settings_error />
+            <Field id="support-target" name="support_target" label="Support target before acting (percent rated 1–2)" kind="number" value=s.support_target.to_string() error=settings_error />
+            <FormError fields=&["stale_days", "issue_tags", "min_group_size", "support_target"] error=settings_error />
             <button type="submit">"Save settings"</button>
         </ActionForm>
     }

@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod campaigns;
+mod dashboard;
 mod members;
 mod organizing;
 mod roster;

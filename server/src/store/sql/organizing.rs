@@ -69,8 +69,10 @@ async fn coworker_of(
 #[async_trait]
 impl OrganizingLoop for Adapter {
     async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings> {
-        let (stale_days, tags, min_group_size) = sqlx::query_as::<_, (i64, String, i64)>(
-            "SELECT stale_days, issue_tags, min_group_size FROM campaigns WHERE id = $1",
+        type Row = (i64, String, i64, i64);
+        let (stale_days, tags, min_group_size, support_target) = sqlx::query_as::<_, Row>(
+            "SELECT stale_days, issue_tags, min_group_size, support_target FROM campaigns \
+             WHERE id = $1",
         )
         .bind(campaign_id)
         .fetch_optional(&self.pool)
@@ -81,6 +83,7 @@ impl OrganizingLoop for Adapter {
             stale_days,
             issue_tags: split_tags(&tags),
             min_group_size,
+            support_target,
         })
     }
 
@@ -91,12 +94,13 @@ impl OrganizingLoop for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         let statement = sqlx::query(
-            "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3 \
-             WHERE id = $4",
+            "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3, \
+             support_target = $4 WHERE id = $5",
         )
         .bind(settings.stale_days)
         .bind(settings.issue_tags.join(","))
         .bind(settings.min_group_size)
+        .bind(settings.support_target)
         .bind(campaign_id);
         self.execute_audited(statement, audit).await
     }

@@ -1,0 +1,41 @@
+//! The leads' dashboard: where the campaign stands against its target this week.
+
+use leptos::prelude::*;
+
+use crate::domain::dashboard::Dashboard;
+use crate::error::AppError;
+
+/// Contacts counted in an area's reach on the dashboard.
+pub const REACH_DAYS: i64 = 30;
+
+/// The dashboard (leads). One `dashboard.read` row per visit.
+#[server(prefix = "/api", endpoint = "pages/dashboard")]
+pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
+    use crate::domain::dashboard::week_start;
+    use crate::domain::Role;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let store = member.store();
+    let settings = store.campaign_settings(campaign_id).await?;
+    let now = chrono::Utc::now();
+    let mut board = store
+        .dashboard(
+            campaign_id,
+            now,
+            week_start(now.date_naive()),
+            &settings,
+            REACH_DAYS,
+        )
+        .await?;
+    board.weakest_areas = Dashboard::rank_weakest(board.weakest_areas);
+    member
+        .audit(
+            "dashboard.read",
+            "",
+            format!(
+                "coworkers={} supporters={}",
+                board.coworkers, board.supporters
+            ),
+        )
+        .await?;
+    Ok(board)
+}

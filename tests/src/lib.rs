@@ -550,10 +550,14 @@ fn exposed_database_url(settings: &Settings) -> String {
     }
 }
 
+/// The ignored test [`ServerProcess`] runs as its child, by its whole path in the
+/// stories binary: it calls [`serve_from_env`].
+pub const CHILD_SERVER_TEST: &str = "durability::child_server";
+
 /// A rankfile server run as a child process, for stories about the process itself
 /// (killed with SIGKILL, stopped with SIGTERM). The child is this test binary started
-/// again with `--ignored --exact child_server`: a test binary using this defines that
-/// ignored test as a call to [`serve_from_env`]. Owns its data folder and database.
+/// again with `--ignored --exact` [`CHILD_SERVER_TEST`] (only that one test runs).
+/// Owns its data folder and database.
 pub struct ServerProcess {
     pub backend: Backend,
     /// `http://127.0.0.1:<port>`.
@@ -611,7 +615,7 @@ impl ServerProcess {
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "the server is already running");
         let child = std::process::Command::new(std::env::current_exe().expect("test binary"))
-            .args(["--ignored", "--exact", "child_server", "--nocapture"])
+            .args(["--ignored", "--exact", CHILD_SERVER_TEST, "--nocapture"])
             .envs(&self.env)
             // The test harness's report goes nowhere; the server logs (errors) to stderr.
             .stdout(std::process::Stdio::null())
@@ -807,6 +811,25 @@ macro_rules! stories {
                         .await
                         .expect("postgres app");
                     super::$story(app).await;
+                }
+            )*
+        }
+    };
+    // `stories!(backend; a, b)`: stories that start their own server, `async fn a(backend: Backend)`.
+    (backend; $($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    super::$story($crate::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    super::$story($crate::Backend::Postgres).await;
                 }
             )*
         }

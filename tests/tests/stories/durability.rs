@@ -6,7 +6,8 @@
 //! Each on SQLite (synchronous=FULL) and on PostgreSQL.
 //!
 //! The server runs as a child process ([`ServerProcess`]): this test binary, started
-//! again with `--ignored --exact child_server`, which serves until it is stopped.
+//! again with `--ignored --exact durability::child_server`, which serves until it is
+//! stopped.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use app::domain::CoworkerFields;
 use app::store::AuditEvent;
-use rankfile_tests::{Backend, ServerProcess, PASSWORD};
+use rankfile_tests::{stories, Backend, ServerProcess, PASSWORD};
 
 const LOGGERS: usize = 4;
 
@@ -27,25 +28,11 @@ async fn child_server() {
     rankfile_tests::serve_from_env().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_sigterm_lets_the_request_in_flight_finish() {
-    sigterm_lets_the_request_in_flight_finish(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_sigterm_lets_the_request_in_flight_finish() {
-    sigterm_lets_the_request_in_flight_finish(Backend::Postgres).await;
-}
+stories!(
+    backend;
+    acknowledged_logs_survive_kill_9,
+    sigterm_lets_the_request_in_flight_finish
+);
 
 /// An organizer, their campaign and a coworker, written below the app before it starts.
 async fn seed(server: &ServerProcess) -> (i64, i64) {

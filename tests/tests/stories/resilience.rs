@@ -636,45 +636,42 @@ fn panicking_routes() -> axum::Router<app::state::AppState> {
     axum::Router::new().route("/__test/panic", axum::routing::get(panics))
 }
 
-async fn a_panicking_handler_answers_500_at_once(backend: Backend) {
-    let app = spawn_app_with_routes(backend, &[], panicking_routes())
-        .await
-        .expect("the app with a panicking route");
-    let (lead, _) = app.lead_of("lena@example.org", "Panic").await;
-    for _ in 0..3 {
-        let started = Instant::now();
-        let res = lead
-            .client
-            .get(lead.url("/__test/panic"))
-            .timeout(Duration::from_secs(10))
-            .send()
+/// Its own servers (with the panicking route), so its own module of stories.
+mod panics {
+    use super::*;
+
+    stories!(backend; a_panicking_handler_answers_500_at_once);
+
+    async fn a_panicking_handler_answers_500_at_once(backend: Backend) {
+        let app = spawn_app_with_routes(backend, &[], panicking_routes())
             .await
-            .expect("an answer, not a dropped connection or a hang");
-        assert_eq!(res.status(), 500);
-        assert_eq!(cache_control(&res), "no-store");
-        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-        let body = res.text().await.unwrap();
-        assert!(body.contains("Something went wrong"), "{body}");
-        assert!(
-            !body.contains("on purpose"),
-            "the panic's text stays in the log"
-        );
-        assert!(started.elapsed() < Duration::from_secs(5), "promptly");
+            .expect("the app with a panicking route");
+        let (lead, _) = app.lead_of("lena@example.org", "Panic").await;
+        for _ in 0..3 {
+            let started = Instant::now();
+            let res = lead
+                .client
+                .get(lead.url("/__test/panic"))
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await
+                .expect("an answer, not a dropped connection or a hang");
+            assert_eq!(res.status(), 500);
+            assert_eq!(cache_control(&res), "no-store");
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+            let body = res.text().await.unwrap();
+            assert!(body.contains("Something went wrong"), "{body}");
+            assert!(
+                !body.contains("on purpose"),
+                "the panic's text stays in the log"
+            );
+            assert!(started.elapsed() < Duration::from_secs(5), "promptly");
+        }
+        // The server keeps serving.
+        assert_eq!(lead.get_page("/healthz").await.status(), 200);
+        let (status, html) = lead.get_html("/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Panic"), "{html}");
+        app.stop().await;
     }
-    // The server keeps serving.
-    assert_eq!(lead.get_page("/healthz").await.status(), 200);
-    let (status, html) = lead.get_html("/").await;
-    assert_eq!(status, 200);
-    assert!(html.contains("Panic"), "{html}");
-    app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_answers_500_at_once_sqlite() {
-    a_panicking_handler_answers_500_at_once(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_answers_500_at_once_postgres() {
-    a_panicking_handler_answers_500_at_once(Backend::Postgres).await;
 }

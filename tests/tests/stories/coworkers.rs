@@ -1,8 +1,14 @@
 //! Stories: a lead builds the map (nested, renamed, moved, retired, placed on the floor
 //! plan), edits and archives coworkers, records ties, reads the chart and exports it.
 
-use rankfile_tests::{stories, Browser, TestApp};
-use serde_json::Value;
+use app::api::coworkers::{
+    ArchiveCoworker, GetCoworker, ListCoworkers, ListTies, OrganicLeaders, RemoveTie,
+    UpdateCoworker,
+};
+use app::api::map::{FloorPlan, GetChart, ListAreas, UpdateArea};
+use rankfile_tests::{
+    actions, area, area_in, calls, coworker, field_of, items, len, stories, Browser, TestApp,
+};
 
 stories!(
     a_lead_builds_and_reshapes_the_map,
@@ -11,136 +17,83 @@ stories!(
     the_chart_filters_and_the_export_is_for_leads
 );
 
-async fn area(lead: &Browser, id: &str, name: &str, parent: &str) -> String {
-    lead.call_ok(
-        "areas/create",
-        &[("campaign_id", id), ("name", name), ("parent_id", parent)],
-    )
-    .await["id"]
-        .to_string()
-}
-
-async fn coworker(lead: &Browser, id: &str, name: &str, area: &str) -> String {
-    lead.call_ok(
-        "coworkers/create",
-        &[("campaign_id", id), ("name", name), ("area_id", area)],
-    )
-    .await["id"]
-        .to_string()
-}
-
-/// Whether a JSON id is the id in `expected`.
-fn id_is(value: &Value, expected: &str) -> bool {
-    value.as_i64().is_some_and(|n| n.to_string() == expected)
-}
-
-fn field_of(res_body: &str) -> String {
-    let v: Value = serde_json::from_str(res_body).unwrap_or(Value::Null);
-    v["Validation"]["field"].as_str().unwrap_or("").to_owned()
-}
-
 async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let site = area(&lead, &id, "Main building", "").await;
-    let icu = area(&lead, &id, "ICU", &site).await;
-    let er = area(&lead, &id, "ER", &site).await;
-    let pod = area(&lead, &id, "ICU pod B", &icu).await;
-    coworker(&lead, &id, "Ana", &icu).await;
-    let ben = coworker(&lead, &id, "Ben", &icu).await;
-    lead.call_ok(
-        "coworkers/update",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ben),
-            ("name", "Ben"),
-            ("area_id", &icu),
-        ],
-    )
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let site = area(&lead, campaign_id, "Main building").await;
+    let icu = area_in(&lead, campaign_id, "ICU", site).await;
+    let er = area_in(&lead, campaign_id, "ER", site).await;
+    let pod = area_in(&lead, campaign_id, "ICU pod B", icu).await;
+    coworker(&lead, campaign_id, "Ana", icu).await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu).await;
+    lead.call_fn_ok(UpdateCoworker {
+        area_id: icu.to_string(),
+        ..calls::update_coworker(campaign_id, ben, "Ben")
+    })
     .await;
 
     // Rename and place on the floor plan.
-    let update = |area: String, name: &'static str, parent: String, grid: [&'static str; 4]| {
-        let lead = lead.clone();
-        let id = id.clone();
-        async move {
-            lead.call(
-                "areas/update",
-                &[
-                    ("campaign_id", id.as_str()),
-                    ("area_id", area.as_str()),
-                    ("name", name),
-                    ("parent_id", parent.as_str()),
-                    ("grid_x", grid[0]),
-                    ("grid_y", grid[1]),
-                    ("grid_w", grid[2]),
-                    ("grid_h", grid[3]),
-                ],
-            )
-            .await
-        }
+    let update = |area: i64, name: &str, parent: i64, [x, y, w, h]: [&str; 4]| {
+        lead.call_fn(UpdateArea {
+            parent_id: parent.to_string(),
+            grid_x: x.into(),
+            grid_y: y.into(),
+            grid_w: w.into(),
+            grid_h: h.into(),
+            ..calls::update_area(campaign_id, area, name)
+        })
     };
-    let res = update(
-        icu.clone(),
-        "Intensive Care",
-        site.clone(),
-        ["0", "0", "10", "6"],
-    )
-    .await;
+    let res = update(icu, "Intensive Care", site, ["0", "0", "10", "6"]).await;
     assert_eq!(res.status(), 200);
     // A loop (the ICU inside its own pod) is refused, naming the field.
-    let res = update(icu.clone(), "Intensive Care", pod.clone(), ["", "", "", ""]).await;
+    let res = update(icu, "Intensive Care", pod, ["", "", "", ""]).await;
     assert_eq!(res.status(), 422);
     assert_eq!(field_of(&res.text().await.unwrap()), "parent_id");
     // Half a grid box, or one off the grid, is refused.
-    let res = update(er.clone(), "ER", site.clone(), ["1", "", "", ""]).await;
+    let res = update(er, "ER", site, ["1", "", "", ""]).await;
     assert_eq!(res.status(), 422);
-    let res = update(er.clone(), "ER", site.clone(), ["55", "0", "10", "2"]).await;
+    let res = update(er, "ER", site, ["55", "0", "10", "2"]).await;
     assert_eq!(res.status(), 422);
     // Moving the pod under the ER works.
     assert_eq!(
-        update(pod.clone(), "ICU pod B", er.clone(), ["", "", "", ""])
+        update(pod, "ICU pod B", er, ["", "", "", ""])
             .await
             .status(),
         200
     );
 
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
-    let icu_row = areas
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| id_is(&a["id"], &icu))
-        .unwrap()
-        .clone();
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
+    let row = |id: i64| {
+        areas
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let icu_row = row(icu);
     assert_eq!(icu_row["name"], "Intensive Care");
     assert_eq!(icu_row["grid"]["w"], 10);
-    let pod_row = areas
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| id_is(&a["id"], &pod))
-        .unwrap()
-        .clone();
-    assert_eq!(pod_row["parent_id"].to_string(), er);
+    assert_eq!(row(pod)["parent_id"], er);
 
     // The floor plan counts people per area. A viewer may read it (no names), but not
     // the counts of a group this small (hardening.rs has the whole story).
     let viewer = app
-        .invite_member(&lead, campaign, "v@example.org", "viewer", "")
+        .invite_member(&lead, campaign_id, "v@example.org", "viewer", "")
         .await;
-    let seen = viewer.call_ok("areas/stats", &[("campaign_id", &id)]).await;
+    let floor_plan = FloorPlan { campaign_id };
+    let seen = viewer.call_fn_ok(floor_plan.clone()).await;
     assert!(seen
         .as_array()
         .unwrap()
         .iter()
-        .any(|s| id_is(&s["area"]["id"], &icu) && s["suppressed"] == true));
-    let stats = lead.call_ok("areas/stats", &[("campaign_id", &id)]).await;
+        .any(|s| s["area"]["id"] == icu && s["suppressed"] == true));
+    let stats = lead.call_fn_ok(floor_plan).await;
     let icu_stats = stats
         .as_array()
         .unwrap()
         .iter()
-        .find(|s| id_is(&s["area"]["id"], &icu))
+        .find(|s| s["area"]["id"] == icu)
         .unwrap()
         .clone();
     assert_eq!(icu_stats["coworkers"], 2);
@@ -151,84 +104,69 @@ async fn a_lead_builds_and_reshapes_the_map(app: TestApp) {
     assert_eq!(icu_stats["supporters"], 0);
 
     // Retiring keeps the area (and its history) but marks it.
-    lead.call_ok(
-        "areas/update",
-        &[
-            ("campaign_id", &id),
-            ("area_id", &er),
-            ("name", "ER"),
-            ("parent_id", &site),
-            ("retired", "on"),
-        ],
-    )
+    lead.call_fn_ok(UpdateArea {
+        parent_id: site.to_string(),
+        retired: "on".into(),
+        ..calls::update_area(campaign_id, er, "ER")
+    })
     .await;
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
-    assert!(areas
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| id_is(&a["id"], &er) && a["retired"] == true));
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
+    let retired = |a: &&serde_json::Value| a["id"] == er && a["retired"] == true;
+    assert!(items(&areas).iter().any(|a| retired(&a)));
     app.stop().await;
 }
 
 async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU", "").await;
-    let er = area(&lead, &id, "ER", "").await;
-    let ana = coworker(&lead, &id, "Ana Lopez", &icu).await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let er = area(&lead, campaign_id, "ER").await;
+    let ana = coworker(&lead, campaign_id, "Ana Lopez", icu).await;
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
         .await;
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
-
-    let full = |email: &'static str, phone: &'static str, area: String| {
-        vec![
-            ("campaign_id", id.clone()),
-            ("coworker_id", ana.clone()),
-            ("name", "Ana María López".to_owned()),
-            ("area_id", area),
-            ("job_title", "RN".to_owned()),
-            ("employee_ref", "E-1001".to_owned()),
-            ("phone", phone.to_owned()),
-            ("email", email.to_owned()),
-            ("language", "Spanish".to_owned()),
-            ("tags", "soccer league, Soccer League, parents".to_owned()),
-            ("organic_leader", "on".to_owned()),
-            ("employment_status", "on_leave".to_owned()),
-            ("assigned_organizer", org_id.clone()),
-            ("notes", "Talks to everyone on nights.".to_owned()),
-        ]
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    let get = |coworker_id: i64| {
+        lead.call_fn_ok(GetCoworker {
+            campaign_id,
+            coworker_id,
+        })
     };
-    let as_form = |v: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { v.clone() };
+    let list = || lead.call_fn_ok(ListCoworkers { campaign_id });
+    let archive = |coworker_id: i64, restore: &str| ArchiveCoworker {
+        campaign_id,
+        coworker_id,
+        restore: restore.into(),
+    };
+
+    let full = |email: &str, phone: &str| UpdateCoworker {
+        area_id: icu.to_string(),
+        job_title: "RN".into(),
+        employee_ref: "E-1001".into(),
+        phone: phone.into(),
+        email: email.into(),
+        language: "Spanish".into(),
+        tags: "soccer league, Soccer League, parents".into(),
+        organic_leader: "on".into(),
+        employment_status: "on_leave".into(),
+        assigned_organizer: org_id.to_string(),
+        notes: "Talks to everyone on nights.".into(),
+        ..calls::update_coworker(campaign_id, ana, "Ana María López")
+    };
     // Bad e-mail, then bad phone: each names its field and changes nothing.
     for (email, phone, field) in [
         ("ana@", "+1 (555) 010-2030", "email"),
         ("ana@example.org", "call me", "phone"),
     ] {
-        let form = as_form(&full(email, phone, icu.clone()));
-        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let res = lead.call("coworkers/update", &pairs).await;
+        let res = lead.call_fn(full(email, phone)).await;
         assert_eq!(res.status(), 422);
         assert_eq!(field_of(&res.text().await.unwrap()), field);
     }
-    let got = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
-        .await;
+    let got = get(ana).await;
     assert_eq!(got["fields"]["name"], "Ana Lopez", "nothing was written");
 
-    let form = full("ana@example.org", "+1 (555) 010-2030", icu.clone());
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    lead.call_ok("coworkers/update", &pairs).await;
-    let got = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
+    lead.call_fn_ok(full("ana@example.org", "+1 (555) 010-2030"))
         .await;
+    let got = get(ana).await;
     let f = &got["fields"];
     assert_eq!(f["name"], "Ana María López");
     assert_eq!(f["email"], "ana@example.org");
@@ -236,275 +174,167 @@ async fn coworkers_are_edited_and_archived_never_deleted(app: TestApp) {
     assert_eq!(f["organic_leader"], true);
     assert_eq!(f["committee_member"], false);
     assert_eq!(f["employment_status"], "OnLeave");
-    assert_eq!(f["assigned_organizer"].to_string(), org_id);
+    assert_eq!(f["assigned_organizer"], org_id);
 
     // The organizer edits within scope but cannot reassign, nor move Ana out of scope
     // (she stays theirs as assignee, so moving her to the ER is allowed).
-    let mut form = full("ana@example.org", "", icu.clone());
-    for (k, v) in form.iter_mut() {
-        if *k == "assigned_organizer" {
-            *v = String::new();
-        }
-    }
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    org.call_ok("coworkers/update", &pairs).await;
-    let got = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
-        .await;
+    org.call_fn_ok(UpdateCoworker {
+        assigned_organizer: String::new(),
+        ..full("ana@example.org", "")
+    })
+    .await;
     assert_eq!(
-        got["fields"]["assigned_organizer"].to_string(),
+        get(ana).await["fields"]["assigned_organizer"],
         org_id,
         "an organizer's edit leaves the assignment alone"
     );
-    let ben = coworker(&lead, &id, "Ben", &icu).await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu).await;
     let res = org
-        .call(
-            "coworkers/update",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ben),
-                ("name", "Ben"),
-                ("area_id", &er),
-            ],
-        )
+        .call_fn(UpdateCoworker {
+            area_id: er.to_string(),
+            ..calls::update_coworker(campaign_id, ben, "Ben")
+        })
         .await;
     assert_eq!(res.status(), 422, "moving Ben out of the organizer's areas");
-    let got = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ben)],
-        )
-        .await;
-    assert_eq!(got["fields"]["area_id"].to_string(), icu, "Ben stays put");
+    assert_eq!(get(ben).await["fields"]["area_id"], icu, "Ben stays put");
 
     // Archive: off the chart and the lists, still readable, can come back.
-    lead.call_ok(
-        "coworkers/archive",
-        &[("campaign_id", &id), ("coworker_id", &ben)],
-    )
-    .await;
-    let list = lead
-        .call_ok("coworkers/list", &[("campaign_id", &id)])
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    let got = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ben)],
-        )
-        .await;
-    assert_eq!(got["archived"], true);
-    let res = org
-        .call(
-            "coworkers/archive",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
-        .await;
+    lead.call_fn_ok(archive(ben, "")).await;
+    assert_eq!(len(&list().await), 1);
+    assert_eq!(get(ben).await["archived"], true);
+    let res = org.call_fn(archive(ana, "")).await;
     assert_eq!(res.status(), 403, "archiving is for leads");
-    lead.call_ok(
-        "coworkers/archive",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ben),
-            ("restore", "on"),
-        ],
-    )
-    .await;
-    let list = lead
-        .call_ok("coworkers/list", &[("campaign_id", &id)])
-        .await;
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    lead.call_fn_ok(archive(ben, "on")).await;
+    assert_eq!(len(&list().await), 2);
 
     // Without JavaScript: the form posts and the browser comes back to the page.
-    let page = format!("/campaigns/{id}/coworkers/{ben}");
+    let page = format!("/campaigns/{campaign_id}/coworkers/{ben}");
     let res = lead
-        .post_form(
-            "coworkers/update",
+        .post_form_fn(
             &page,
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ben),
-                ("name", "Ben Okafor"),
-                ("area_id", &icu),
-            ],
+            UpdateCoworker {
+                area_id: icu.to_string(),
+                ..calls::update_coworker(campaign_id, ben, "Ben Okafor")
+            },
         )
         .await;
     assert_eq!(res.status(), 302);
     let (status, html) = lead.get_html(&page).await;
     assert_eq!(status, 200);
     assert!(html.contains("Ben Okafor"));
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
-    let actions: Vec<&str> = audit
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let audit = actions(&lead.call_fn_ok(calls::audit_log(campaign_id)).await);
     for action in ["coworker.updated", "coworker.archived", "coworker.restored"] {
-        assert!(actions.contains(&action), "{action} audited");
+        assert!(audit.iter().any(|a| a == action), "{action} audited");
     }
     app.stop().await;
 }
 
 async fn ties_are_recorded_within_scope(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU", "").await;
-    let er = area(&lead, &id, "ER", "").await;
-    let ana = coworker(&lead, &id, "Ana", &icu).await;
-    let ben = coworker(&lead, &id, "Ben", &icu).await;
-    let cy = coworker(&lead, &id, "Cy", &er).await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let er = area(&lead, campaign_id, "ER").await;
+    let ana = coworker(&lead, campaign_id, "Ana", icu).await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu).await;
+    let cy = coworker(&lead, campaign_id, "Cy", er).await;
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
         .await;
+    let ties = |of: i64| ListTies {
+        campaign_id,
+        coworker_id: of,
+    };
 
     let tie = org
-        .call_ok(
-            "ties/add",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("other", &format!("Ben #{ben}")),
-                ("kind", "listens_to"),
-            ],
-        )
+        .call_fn_ok(calls::add_tie(
+            campaign_id,
+            ana,
+            &format!("Ben #{ben}"),
+            "listens_to",
+        ))
         .await
-        .to_string();
-    let res = org
-        .call(
-            "ties/add",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("other", &ben),
-                ("kind", "listens_to"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 409, "the same tie twice");
-    let res = org
-        .call(
-            "ties/add",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("other", &cy),
-                ("kind", "friends"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 422, "Cy is outside the organizer's areas");
-    let res = org
-        .call(
-            "ties/add",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("other", &ana),
-                ("kind", "friends"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 422, "a tie to oneself");
+        .as_i64()
+        .expect("ties/add answers the tie's id");
+    for (other, kind, status, why) in [
+        (ben, "listens_to", 409, "the same tie twice"),
+        (cy, "friends", 422, "Cy is outside the organizer's areas"),
+        (ana, "friends", 422, "a tie to oneself"),
+    ] {
+        let res = org
+            .call_fn(calls::add_tie(campaign_id, ana, &other.to_string(), kind))
+            .await;
+        assert_eq!(res.status(), status, "{why}");
+    }
     // The lead ties Ana to Cy; the organizer does not see that tie (Cy is out of scope).
-    lead.call_ok(
-        "ties/add",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &cy),
-            ("other", &ana),
-            ("kind", "family"),
-        ],
-    )
-    .await;
-    let seen = org
-        .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ana)])
+    lead.call_fn_ok(calls::add_tie(campaign_id, cy, &ana.to_string(), "family"))
         .await;
-    assert_eq!(seen.as_array().unwrap().len(), 1);
+    let seen = org.call_fn_ok(ties(ana)).await;
+    assert_eq!(len(&seen), 1);
     assert_eq!(seen[0]["other_name"], "Ben");
     assert_eq!(seen[0]["outgoing"], true);
     // Ben is an organic leader: the map shows whom he reaches (Ana listens to him).
-    lead.call_ok(
-        "coworkers/update",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ben),
-            ("name", "Ben"),
-            ("area_id", &icu),
-            ("organic_leader", "on"),
-        ],
-    )
+    lead.call_fn_ok(UpdateCoworker {
+        area_id: icu.to_string(),
+        organic_leader: "on".into(),
+        ..calls::update_coworker(campaign_id, ben, "Ben")
+    })
     .await;
-    let reach = org.call_ok("leaders/reach", &[("campaign_id", &id)]).await;
+    let reach = org.call_fn_ok(OrganicLeaders { campaign_id }).await;
     assert_eq!(reach[0]["name"], "Ben");
     assert_eq!(reach[0]["listeners"], 1);
     assert_eq!(reach[0]["unknown"], 1);
-    let from_ben = lead
-        .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ben)])
-        .await;
+    let from_ben = lead.call_fn_ok(ties(ben)).await;
     assert_eq!(from_ben[0]["outgoing"], false, "Ben is listened to by Ana");
-    let all = lead
-        .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ana)])
-        .await;
-    assert_eq!(all.as_array().unwrap().len(), 2);
-    org.call_ok("ties/remove", &[("campaign_id", &id), ("tie_id", &tie)])
-        .await;
-    let seen = org
-        .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ana)])
-        .await;
-    assert!(seen.as_array().unwrap().is_empty());
+    assert_eq!(len(&lead.call_fn_ok(ties(ana)).await), 2);
+    org.call_fn_ok(RemoveTie {
+        campaign_id,
+        tie_id: tie,
+    })
+    .await;
+    assert_eq!(len(&org.call_fn_ok(ties(ana)).await), 0);
     app.stop().await;
 }
 
 async fn the_chart_filters_and_the_export_is_for_leads(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU", "").await;
-    let er = area(&lead, &id, "ER", "").await;
-    let ana = coworker(&lead, &id, "Ana", &icu).await;
-    coworker(&lead, &id, "Ben", &er).await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let er = area(&lead, campaign_id, "ER").await;
+    let ana = coworker(&lead, campaign_id, "Ana", icu).await;
+    coworker(&lead, campaign_id, "Ben", er).await;
     // A name a spreadsheet would run as a formula.
-    let evil = coworker(&lead, &id, "=HYPERLINK(\"http://x\",\"y\")", &icu).await;
-    lead.call_ok(
-        "coworkers/update",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ana),
-            ("name", "Ana"),
-            ("area_id", &icu),
-            ("tags", "choir"),
-            ("committee_member", "on"),
-        ],
-    )
+    let evil = coworker(&lead, campaign_id, "=HYPERLINK(\"http://x\",\"y\")", icu).await;
+    lead.call_fn_ok(UpdateCoworker {
+        area_id: icu.to_string(),
+        tags: "choir".into(),
+        committee_member: "on".into(),
+        ..calls::update_coworker(campaign_id, ana, "Ana")
+    })
     .await;
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &er)
+        .organizer_in(&lead, campaign_id, "org@example.org", &[er])
         .await;
 
-    let chart = |who: Browser, q: &'static str, tag: &'static str| {
-        let id = id.clone();
-        async move {
-            who.call_ok(
-                "chart/get",
-                &[("campaign_id", id.as_str()), ("q", q), ("tag", tag)],
-            )
-            .await
-        }
+    let chart = |who: &Browser, q: &str, tag: &str| {
+        let (who, args) = (
+            who.clone(),
+            GetChart {
+                q: q.into(),
+                tag: tag.into(),
+                ..calls::chart(campaign_id)
+            },
+        );
+        async move { who.call_fn_ok(args).await }
     };
-    let all = chart(lead.clone(), "", "").await;
-    assert_eq!(all["coworkers"].as_array().unwrap().len(), 3);
+    let all = chart(&lead, "", "").await;
+    assert_eq!(len(&all["coworkers"]), 3);
     assert_eq!(all["in_scope"], 3);
-    let choir = chart(lead.clone(), "", "CHOIR").await;
-    assert_eq!(choir["coworkers"].as_array().unwrap().len(), 1);
+    let choir = chart(&lead, "", "CHOIR").await;
+    assert_eq!(len(&choir["coworkers"]), 1);
     assert_eq!(choir["coworkers"][0]["committee_member"], true);
-    let by_name = chart(lead.clone(), "an", "").await;
+    let by_name = chart(&lead, "an", "").await;
     assert_eq!(by_name["coworkers"][0]["name"], "Ana");
     assert_eq!(by_name["in_scope"], 3);
     // The organizer's chart holds only their area, whatever they search for.
-    let theirs = chart(org.clone(), "a", "").await;
+    let theirs = chart(&org, "a", "").await;
     let names: Vec<&str> = theirs["coworkers"]
         .as_array()
         .unwrap()
@@ -516,13 +346,13 @@ async fn the_chart_filters_and_the_export_is_for_leads(app: TestApp) {
 
     // The page renders without JavaScript, filtered by the address.
     let (status, html) = lead
-        .get_html(&format!("/campaigns/{id}/chart?tag=choir"))
+        .get_html(&format!("/campaigns/{campaign_id}/chart?tag=choir"))
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("1 of 3 coworkers match"), "{html}");
 
     // Export: leads only, neutralized, audited.
-    let url = format!("/campaigns/{id}/export.csv");
+    let url = format!("/campaigns/{campaign_id}/export.csv");
     let res = lead.get_page(&url).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"]
@@ -545,7 +375,7 @@ async fn the_chart_filters_and_the_export_is_for_leads(app: TestApp) {
     assert_eq!(app.browser().get_page(&url).await.status(), 401);
     let (stranger, _) = app.lead_of("stranger@example.org", "Elsewhere").await;
     assert_eq!(stranger.get_page(&url).await.status(), 404);
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
+    let audit = lead.call_fn_ok(calls::audit_log(campaign_id)).await["entries"].clone();
     assert!(audit
         .as_array()
         .unwrap()

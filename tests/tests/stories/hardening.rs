@@ -3,7 +3,16 @@
 //! can search, small groups hidden from viewers, and names that cannot lie about
 //! their direction. Each runs on SQLite and PostgreSQL.
 
-use rankfile_tests::{names, stories, Backend, Browser, TestApp};
+use app::api::campaigns::{CreateCampaign, ListCampaigns};
+use app::api::coworkers::{ArchiveCoworker, GetCoworker, ListTies, OrganicLeaders, UpdateCoworker};
+use app::api::map::{CreateShift, FloorPlan, ListAreas, ListShifts};
+use app::api::members::{AuditLog, ListInvites, ListMembers, RevokeInvite};
+use app::api::organizing::{
+    CoworkerHistory, GetLogForm, GetMyList, GetSettings, LogConversation, UpdateSettings,
+};
+use rankfile_tests::{
+    actions, area, calls, coworker, items, names, set_cookie, stories, Backend, Browser, TestApp,
+};
 use serde_json::Value;
 
 stories!(
@@ -16,111 +25,76 @@ stories!(
     names_refuse_direction_overrides_and_free_text_loses_them,
 );
 
-async fn area(lead: &Browser, id: &str, name: &str) -> String {
-    lead.call_ok("areas/create", &[("campaign_id", id), ("name", name)])
-        .await["id"]
-        .to_string()
+/// A lead's campaign with the ICU, Ana Reyes in it and an organizer of the ICU: the
+/// lead, the campaign, the ICU, Ana and the organizer.
+async fn icu_with_ana(app: &TestApp) -> (Browser, i64, i64, i64, Browser) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let ana = coworker(&lead, campaign_id, "Ana Reyes", icu).await;
+    let org = app
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
+        .await;
+    (lead, campaign_id, icu, ana, org)
 }
 
-async fn coworker(lead: &Browser, id: &str, name: &str, area: &str) -> String {
-    lead.call_ok(
-        "coworkers/create",
-        &[("campaign_id", id), ("name", name), ("area_id", area)],
-    )
-    .await["id"]
-        .to_string()
-}
-
-/// The audit entries of a campaign as the lead reads them (the first page).
-async fn audit(lead: &Browser, id: &str, filter: &[(&str, &str)]) -> Value {
-    let mut form = vec![("campaign_id", id)];
-    form.extend_from_slice(filter);
-    lead.call_ok("audit/list", &form).await
-}
-
-fn actions(page: &Value) -> Vec<String> {
-    page["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect()
+/// The first page of the campaign's audit log as the lead reads it, filtered by `filter`.
+async fn audit(lead: &Browser, campaign_id: i64, filter: impl FnOnce(&mut AuditLog)) -> Value {
+    let mut args = calls::audit_log(campaign_id);
+    filter(&mut args);
+    lead.call_fn_ok(args).await
 }
 
 async fn my_list_follows_the_organizers_current_scope(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU").await;
-    let ward = area(&lead, &id, "Ward 4").await;
-    let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
-    let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
-        .await;
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
-    let today = org.call_ok("mylist/get", &[("campaign_id", &id)]).await["today"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    org.call_ok(
-        "conversations/log",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ana),
-            ("client_id", "ana-scope-test-001"),
-            ("ask", "Sign the petition"),
-            ("answer", "yes"),
-            ("next_step", "Talk about her night shifts"),
-            ("follow_up_on", &today),
-        ],
-    )
+    let (lead, campaign_id, icu, ana, org) = icu_with_ana(&app).await;
+    let ward = area(&lead, campaign_id, "Ward 4").await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    let my_list = || org.call_fn_ok(GetMyList { campaign_id });
+    let today = my_list().await["today"].as_str().unwrap().to_owned();
+    org.call_fn_ok(LogConversation {
+        ask: "Sign the petition".into(),
+        answer: "yes".into(),
+        next_step: "Talk about her night shifts".into(),
+        follow_up_on: today,
+        ..calls::log_conversation(campaign_id, ana, "ana-scope-test-001")
+    })
     .await;
-    let list = org.call_ok("mylist/get", &[("campaign_id", &id)]).await;
+    let list = my_list().await;
     assert_eq!(names(&list["follow_ups"]), ["Ana Reyes"]);
     assert_eq!(names(&list["commitments"]), ["Ana Reyes"]);
 
     // The lead moves the organizer to another ward: Ana is out of their scope now.
-    lead.call_ok(
-        "members/update",
-        &[
-            ("campaign_id", &id),
-            ("user_id", &org_id),
-            ("role", "organizer"),
-            ("areas", &ward),
-        ],
-    )
+    lead.call_fn_ok(calls::update_member(
+        campaign_id,
+        org_id,
+        "organizer",
+        &ward.to_string(),
+    ))
     .await;
-    let list = org.call_ok("mylist/get", &[("campaign_id", &id)]).await;
+    let list = my_list().await;
     assert!(
         names(&list["follow_ups"]).is_empty(),
         "follow-ups outside the scope are not shown: {list}"
     );
     assert!(names(&list["commitments"]).is_empty(), "{list}");
-    let (status, html) = org.get_html(&format!("/campaigns/{id}/my")).await;
+    let (status, html) = org.get_html(&format!("/campaigns/{campaign_id}/my")).await;
     assert_eq!(status, 200);
     assert!(html.contains("My list"), "the page rendered");
     assert!(!html.contains("Ana Reyes") && !html.contains("night shifts"));
     // The coworker page agrees: out of scope is not found.
-    let res = org
-        .call(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
-        .await;
-    assert_eq!(res.status(), 404);
+    let ana_record = GetCoworker {
+        campaign_id,
+        coworker_id: ana,
+    };
+    assert_eq!(org.status_fn(ana_record).await, 404);
 
     // Back in scope by assignment (not by area): the follow-up comes back.
-    lead.call_ok(
-        "coworkers/update",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ana),
-            ("name", "Ana Reyes"),
-            ("area_id", &icu),
-            ("assigned_organizer", &org_id),
-        ],
-    )
+    lead.call_fn_ok(UpdateCoworker {
+        area_id: icu.to_string(),
+        assigned_organizer: org_id.to_string(),
+        ..calls::update_coworker(campaign_id, ana, "Ana Reyes")
+    })
     .await;
-    let list = org.call_ok("mylist/get", &[("campaign_id", &id)]).await;
+    let list = my_list().await;
     assert_eq!(names(&list["follow_ups"]), ["Ana Reyes"]);
     app.stop().await;
 }
@@ -150,23 +124,17 @@ async fn refuse_audit_of(app: &TestApp, actions: &[&str]) {
 }
 
 async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU").await;
-    let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
-    let ben = coworker(&lead, &id, "Ben Okafor", &icu).await;
-    let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
-        .await;
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
-    lead.new_invite(campaign, "viewer", "").await;
+    let (lead, campaign_id, icu, ana, org) = icu_with_ana(&app).await;
+    let ben = coworker(&lead, campaign_id, "Ben Okafor", icu).await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    lead.new_invite(campaign_id, "viewer", "").await;
     let open_invites = || async {
-        lead.call_ok("members/list_invites", &[("campaign_id", &id)])
+        lead.call_fn_ok(ListInvites { campaign_id })
             .await
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| i["id"].to_string())
+            .map(|i| i["id"].as_i64().expect("an invite id"))
             .collect::<Vec<_>>()
     };
     let invites_before = open_invites().await;
@@ -197,110 +165,38 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
             "no database text reaches the client"
         );
     };
-    refused(
-        lead.call(
-            "coworkers/update",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("name", "Someone Else"),
-                ("area_id", &icu),
-            ],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        org.call(
-            "conversations/log",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("client_id", "refused-audit-0001"),
-                ("rating_after", "1"),
-                ("ask", "Sign"),
-                ("answer", "yes"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        org.call(
-            "ratings/set",
-            &[("campaign_id", &id), ("coworker_id", &ben), ("rating", "2")],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        lead.call(
-            "members/update",
-            &[
-                ("campaign_id", &id),
-                ("user_id", &org_id),
-                ("role", "lead"),
-                ("areas", ""),
-            ],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        lead.call(
-            "settings/update",
-            &[
-                ("campaign_id", &id),
-                ("stale_days", "99"),
-                ("issue_tags", "pay"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        lead.call(
-            "ties/add",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("other", &ben),
-                ("kind", "friends"),
-            ],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        lead.call("areas/create", &[("campaign_id", &id), ("name", "Ghost")])
-            .await,
-    )
-    .await;
-    refused(
-        lead.call(
-            "coworkers/archive",
-            &[("campaign_id", &id), ("coworker_id", &ben)],
-        )
-        .await,
-    )
-    .await;
-
-    refused(
-        lead.call(
-            "members/invite",
-            &[("campaign_id", &id), ("role", "organizer")],
-        )
-        .await,
-    )
-    .await;
-    refused(
-        lead.call(
-            "members/revoke_invite",
-            &[("campaign_id", &id), ("invite_id", &invites_before[0])],
-        )
-        .await,
-    )
-    .await;
+    let update = UpdateCoworker {
+        area_id: icu.to_string(),
+        ..calls::update_coworker(campaign_id, ana, "Someone Else")
+    };
+    refused(lead.call_fn(update).await).await;
+    let log = LogConversation {
+        rating_after: "1".into(),
+        ask: "Sign".into(),
+        answer: "yes".into(),
+        ..calls::log_conversation(campaign_id, ana, "refused-audit-0001")
+    };
+    refused(org.call_fn(log).await).await;
+    refused(org.call_fn(calls::set_rating(campaign_id, ben, "2")).await).await;
+    let promote = calls::update_member(campaign_id, org_id, "lead", "");
+    refused(lead.call_fn(promote).await).await;
+    let settings = calls::update_settings(campaign_id, "99", "pay");
+    refused(lead.call_fn(settings).await).await;
+    let tie = calls::add_tie(campaign_id, ana, &ben.to_string(), "friends");
+    refused(lead.call_fn(tie).await).await;
+    refused(lead.call_fn(calls::create_area(campaign_id, "Ghost")).await).await;
+    let archive = ArchiveCoworker {
+        campaign_id,
+        coworker_id: ben,
+        restore: String::new(),
+    };
+    refused(lead.call_fn(archive).await).await;
+    refused(lead.call_fn(calls::invite(campaign_id, "organizer")).await).await;
+    let revoke = RevokeInvite {
+        campaign_id,
+        invite_id: invites_before[0],
+    };
+    refused(lead.call_fn(revoke).await).await;
 
     // Nothing changed.
     assert_eq!(
@@ -308,46 +204,43 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
         invites_before,
         "no invite made or revoked"
     );
-    let record = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
-        .await;
+    let get = |coworker_id: i64| {
+        lead.call_fn_ok(GetCoworker {
+            campaign_id,
+            coworker_id,
+        })
+    };
+    let record = get(ana).await;
     assert_eq!(record["fields"]["name"], "Ana Reyes");
     assert_eq!(record["rating"], Value::Null);
     let history = lead
-        .call_ok(
-            "coworkers/history",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
+        .call_fn_ok(CoworkerHistory {
+            campaign_id,
+            coworker_id: ana,
+        })
         .await;
     assert!(history["conversations"].as_array().unwrap().is_empty());
     assert!(history["commitments"].as_array().unwrap().is_empty());
     assert!(history["ratings"].as_array().unwrap().is_empty());
-    let ben_record = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ben)],
-        )
-        .await;
+    let ben_record = get(ben).await;
     assert_eq!(ben_record["rating"], Value::Null);
     assert_eq!(ben_record["archived"], false);
-    let members = lead.call_ok("members/list", &[("campaign_id", &id)]).await;
-    let org_row = members
-        .as_array()
-        .unwrap()
+    let members = lead.call_fn_ok(ListMembers { campaign_id }).await;
+    let org_row = items(&members)
         .iter()
-        .find(|m| m["email"] == "org@example.org")
-        .unwrap();
+        .find(|m| m["email"] == "org@example.org");
+    let org_row = org_row.expect("the organizer is a member");
     assert_eq!(org_row["role"], "organizer");
-    let settings = lead.call_ok("settings/get", &[("campaign_id", &id)]).await;
+    let settings = lead.call_fn_ok(GetSettings { campaign_id }).await;
     assert_eq!(settings["stale_days"], 30);
     let ties = lead
-        .call_ok("ties/list", &[("campaign_id", &id), ("coworker_id", &ana)])
+        .call_fn_ok(ListTies {
+            campaign_id,
+            coworker_id: ana,
+        })
         .await;
     assert!(ties.as_array().unwrap().is_empty());
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
     assert!(!areas.to_string().contains("Ghost"));
     assert_eq!(
         app.sql_count("SELECT COUNT(*) FROM conversations").await,
@@ -363,31 +256,34 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
     })
     .await
     .unwrap();
-    org.call_ok(
-        "ratings/set",
-        &[("campaign_id", &id), ("coworker_id", &ben), ("rating", "2")],
-    )
-    .await;
-    let log = audit(&lead, &id, &[("action", "rating.set")]).await;
+    org.call_fn_ok(calls::set_rating(campaign_id, ben, "2"))
+        .await;
+    let log = audit(&lead, campaign_id, |a| a.action = "rating.set".into()).await;
     assert_eq!(actions(&log), ["rating.set"]);
     app.stop().await;
 }
 
 async fn whole_record_reads_are_audited(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU").await;
-    let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
-    let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
-        .await;
-    let who = [("campaign_id", id.as_str()), ("coworker_id", ana.as_str())];
-    org.call_ok("conversations/form", &who).await;
-    org.call_ok("coworkers/history", &who).await;
-    org.call_ok("ties/list", &who).await;
-    org.call_ok("leaders/reach", &[("campaign_id", &id)]).await;
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
-    let log = audit(&lead, &id, &[("actor", &org_id)]).await;
+    let (lead, campaign_id, _, ana, org) = icu_with_ana(&app).await;
+    let coworker_id = ana;
+    org.call_fn_ok(GetLogForm {
+        campaign_id,
+        coworker_id,
+    })
+    .await;
+    org.call_fn_ok(CoworkerHistory {
+        campaign_id,
+        coworker_id,
+    })
+    .await;
+    org.call_fn_ok(ListTies {
+        campaign_id,
+        coworker_id,
+    })
+    .await;
+    org.call_fn_ok(OrganicLeaders { campaign_id }).await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    let log = audit(&lead, campaign_id, |a| a.actor = org_id.to_string()).await;
     let seen = actions(&log);
     for expected in ["coworker.read", "history.read", "ties.read", "leaders.read"] {
         assert!(seen.iter().any(|a| a == expected), "{expected} in {seen:?}");
@@ -405,25 +301,21 @@ async fn whole_record_reads_are_audited(app: TestApp) {
 }
 
 async fn the_audit_log_pages_and_filters(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU").await;
-    let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
-    let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &icu)
-        .await;
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
+    let (lead, campaign_id, _, ana, org) = icu_with_ana(&app).await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
     // The export, then 150 reads to bury it under.
-    let export = lead.get_page(&format!("/campaigns/{id}/export.csv")).await;
+    let export = lead
+        .get_page(&format!("/campaigns/{campaign_id}/export.csv"))
+        .await;
     assert_eq!(export.status(), 200);
     for _ in 0..150 {
-        org.call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
+        org.call_fn_ok(GetCoworker {
+            campaign_id,
+            coworker_id: ana,
+        })
         .await;
     }
-    let first = audit(&lead, &id, &[]).await;
+    let first = audit(&lead, campaign_id, |_| {}).await;
     let entries = first["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 100, "a page is 100 entries");
     assert!(!actions(&first).contains(&"chart.exported".to_owned()));
@@ -433,10 +325,8 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
     assert_eq!(older, *ids.last().unwrap());
 
     // The next page starts where the first ended, with no overlap.
-    let second = audit(&lead, &id, &[("before", &older.to_string())]).await;
-    let second_ids: Vec<i64> = second["entries"]
-        .as_array()
-        .unwrap()
+    let second = audit(&lead, campaign_id, |a| a.before = older.to_string()).await;
+    let second_ids: Vec<i64> = items(&second["entries"])
         .iter()
         .map(|e| e["id"].as_i64().unwrap())
         .collect();
@@ -444,7 +334,7 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
     assert!(second_ids.iter().all(|i| *i < older));
 
     // The export is one filter away, however many reads came after it.
-    let exports = audit(&lead, &id, &[("action", "chart.exported")]).await;
+    let exports = audit(&lead, campaign_id, |a| a.action = "chart.exported".into()).await;
     assert_eq!(actions(&exports), ["chart.exported"]);
     assert_eq!(exports["older"], Value::Null);
     assert!(exports["actions"]
@@ -453,7 +343,7 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
         .iter()
         .any(|a| a == "chart.exported"));
     // By member: only the organizer's entries.
-    let by_org = audit(&lead, &id, &[("actor", &org_id)]).await;
+    let by_org = audit(&lead, campaign_id, |a| a.actor = org_id.to_string()).await;
     assert!(by_org["entries"]
         .as_array()
         .unwrap()
@@ -462,16 +352,18 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
     assert!(!by_org["entries"].as_array().unwrap().is_empty());
     // Bad filter values are named errors, not 500s.
     let res = lead
-        .call(
-            "audit/list",
-            &[("campaign_id", &id), ("before", "yesterday")],
-        )
+        .call_fn(AuditLog {
+            before: "yesterday".into(),
+            ..calls::audit_log(campaign_id)
+        })
         .await;
     assert_eq!(res.status(), 422);
 
     // The page without JavaScript: the filter is a GET form and the older link keeps it.
     let (status, html) = lead
-        .get_html(&format!("/campaigns/{id}/audit?action=coworker.read"))
+        .get_html(&format!(
+            "/campaigns/{campaign_id}/audit?action=coworker.read"
+        ))
         .await;
     assert_eq!(status, 200);
     assert!(html.contains("data-testid=\"audit-older\""));
@@ -481,31 +373,16 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
 }
 
 async fn a_replayed_refresh_token_is_audited(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
     let res = app
         .browser()
-        .call(
-            "auth/sign_in",
-            &[
-                ("email", "lead@example.org"),
-                ("password", rankfile_tests::PASSWORD),
-            ],
-        )
+        .call_fn(calls::sign_in("lead@example.org", rankfile_tests::PASSWORD))
         .await;
-    let refresh = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("rf_refresh="))
-        .and_then(|c| c.split(';').next())
-        .expect("a refresh cookie")
-        .to_owned();
+    let refresh = set_cookie(&res, "rf_refresh").expect("a refresh cookie");
     let with_refresh = |token: String| {
         let app = &app;
         async move {
-            app.call_with_cookies("campaigns/list", &format!("rf_refresh={token}"))
+            app.call_fn_with_cookies(ListCampaigns {}, &format!("rf_refresh={token}"))
                 .await
                 .status()
         }
@@ -516,7 +393,10 @@ async fn a_replayed_refresh_token_is_audited(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(with_refresh(refresh).await, 401, "a replay is refused");
-    let log = audit(&lead, &id, &[("action", "auth.refresh_replayed")]).await;
+    let log = audit(&lead, campaign_id, |a| {
+        a.action = "auth.refresh_replayed".into()
+    })
+    .await;
     assert_eq!(
         actions(&log),
         ["auth.refresh_replayed"],
@@ -527,40 +407,28 @@ async fn a_replayed_refresh_token_is_audited(app: TestApp) {
 }
 
 async fn viewers_do_not_see_the_counts_of_small_groups(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let tiny = area(&lead, &id, "Pharmacy").await;
-    let big = area(&lead, &id, "ICU").await;
-    area(&lead, &id, "Empty").await;
-    let alone = coworker(&lead, &id, "Solo Pharmacist", &tiny).await;
-    lead.call_ok(
-        "ratings/set",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &alone),
-            ("rating", "1"),
-        ],
-    )
-    .await;
-    for n in 0..6 {
-        let who = coworker(&lead, &id, &format!("Nurse {n}"), &big).await;
-        lead.call_ok(
-            "ratings/set",
-            &[("campaign_id", &id), ("coworker_id", &who), ("rating", "2")],
-        )
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let tiny = area(&lead, campaign_id, "Pharmacy").await;
+    let big = area(&lead, campaign_id, "ICU").await;
+    area(&lead, campaign_id, "Empty").await;
+    let alone = coworker(&lead, campaign_id, "Solo Pharmacist", tiny).await;
+    lead.call_fn_ok(calls::set_rating(campaign_id, alone, "1"))
         .await;
+    for n in 0..6 {
+        let who = coworker(&lead, campaign_id, &format!("Nurse {n}"), big).await;
+        lead.call_fn_ok(calls::set_rating(campaign_id, who, "2"))
+            .await;
     }
     let viewer = app
-        .invite_member(&lead, campaign, "viewer@example.org", "viewer", "")
+        .invite_member(&lead, campaign_id, "viewer@example.org", "viewer", "")
         .await;
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", &big)
+        .organizer_in(&lead, campaign_id, "org@example.org", &[big])
         .await;
     let stats_of = |who: &Browser| {
         let who = who.clone();
-        let id = id.clone();
         async move {
-            let stats = who.call_ok("areas/stats", &[("campaign_id", &id)]).await;
+            let stats = who.call_fn_ok(FloorPlan { campaign_id }).await;
             let find = |name: &str| {
                 stats
                     .as_array()
@@ -591,31 +459,16 @@ async fn viewers_do_not_see_the_counts_of_small_groups(app: TestApp) {
     assert_eq!(pharmacy["supporters"], 1);
 
     // The lead sets the minimum; a bad value is a named error that changes nothing.
-    let res = lead
-        .call(
-            "settings/update",
-            &[
-                ("campaign_id", &id),
-                ("stale_days", "30"),
-                ("issue_tags", "pay"),
-                ("min_group_size", "0"),
-            ],
-        )
-        .await;
+    let min_group = |size: &str| UpdateSettings {
+        min_group_size: size.into(),
+        ..calls::update_settings(campaign_id, "30", "pay")
+    };
+    let res = lead.call_fn(min_group("0")).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("min_group_size"));
-    let settings = lead.call_ok("settings/get", &[("campaign_id", &id)]).await;
+    let settings = lead.call_fn_ok(GetSettings { campaign_id }).await;
     assert_eq!(settings["min_group_size"], 5);
-    lead.call_ok(
-        "settings/update",
-        &[
-            ("campaign_id", &id),
-            ("stale_days", "30"),
-            ("issue_tags", "pay"),
-            ("min_group_size", "10"),
-        ],
-    )
-    .await;
+    lead.call_fn_ok(min_group("10")).await;
     let (pharmacy, icu, _) = stats_of(&viewer).await;
     assert_eq!(pharmacy["suppressed"], true);
     assert_eq!(icu["suppressed"], true, "6 is now under the minimum of 10");
@@ -624,40 +477,30 @@ async fn viewers_do_not_see_the_counts_of_small_groups(app: TestApp) {
 }
 
 async fn names_refuse_direction_overrides_and_free_text_loses_them(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = area(&lead, &id, "ICU").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
     let spoof = "Ana \u{202E}sereyR";
     let isolate = "Ben \u{2067}Okafor\u{2069}";
-    for (endpoint, form) in [
-        (
-            "coworkers/create",
-            vec![
-                ("campaign_id", id.as_str()),
-                ("name", spoof),
-                ("area_id", &icu),
-            ],
-        ),
-        (
-            "coworkers/create",
-            vec![("campaign_id", id.as_str()), ("name", isolate)],
-        ),
-        (
-            "areas/create",
-            vec![("campaign_id", id.as_str()), ("name", spoof)],
-        ),
-        (
-            "shifts/create",
-            vec![("campaign_id", id.as_str()), ("name", spoof)],
-        ),
-        ("campaigns/create", vec![("name", spoof)]),
+    let shift = CreateShift {
+        campaign_id,
+        name: spoof.into(),
+    };
+    let campaign_named = CreateCampaign { name: spoof.into() };
+    for res in [
+        lead.call_fn(calls::create_coworker(campaign_id, spoof, Some(icu)))
+            .await,
+        lead.call_fn(calls::create_coworker(campaign_id, isolate, None))
+            .await,
+        lead.call_fn(calls::create_area(campaign_id, spoof)).await,
+        lead.call_fn(shift).await,
+        lead.call_fn(campaign_named).await,
     ] {
-        let res = lead.call(endpoint, &form).await;
-        assert_eq!(res.status(), 422, "{endpoint} {form:?}");
+        let url = res.url().path().to_owned();
+        assert_eq!(res.status(), 422, "{url}");
         let body = res.text().await.unwrap();
-        assert!(body.contains("text-direction"), "{endpoint}: {body}");
+        assert!(body.contains("text-direction"), "{url}: {body}");
     }
-    let chart = lead.call_ok("chart/get", &[("campaign_id", &id)]).await;
+    let chart = lead.call_fn_ok(calls::chart(campaign_id)).await;
     assert!(
         chart["coworkers"].as_array().unwrap().is_empty(),
         "nothing created"
@@ -667,44 +510,31 @@ async fn names_refuse_direction_overrides_and_free_text_loses_them(app: TestApp)
         1,
         "no campaign created"
     );
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
     assert_eq!(names(&areas), ["ICU"], "no area created");
-    let shifts = lead.call_ok("shifts/list", &[("campaign_id", &id)]).await;
+    let shifts = lead.call_fn_ok(ListShifts { campaign_id }).await;
     assert_eq!(names(&shifts), Vec::<String>::new(), "no shift created");
-    let ana = coworker(&lead, &id, "Ana Reyes", &icu).await;
+    let ana = coworker(&lead, campaign_id, "Ana Reyes", icu).await;
     // Tags are names too.
     let res = lead
-        .call(
-            "coworkers/update",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("name", "Ana Reyes"),
-                ("area_id", &icu),
-                ("tags", "night crew, \u{202E}tfihs"),
-            ],
-        )
+        .call_fn(UpdateCoworker {
+            area_id: icu.to_string(),
+            tags: "night crew, \u{202E}tfihs".into(),
+            ..calls::update_coworker(campaign_id, ana, "Ana Reyes")
+        })
         .await;
     assert_eq!(res.status(), 422);
     // Free text keeps its words and line breaks and loses the tricks.
-    lead.call_ok(
-        "conversations/log",
-        &[
-            ("campaign_id", &id),
-            ("coworker_id", &ana),
-            ("client_id", "bidi-notes-test-01"),
-            (
-                "notes",
-                "Short-staffed\r\nevery night\u{202E}gpj.exe\u{0007} this month",
-            ),
-        ],
-    )
+    lead.call_fn_ok(LogConversation {
+        notes: "Short-staffed\r\nevery night\u{202E}gpj.exe\u{0007} this month".into(),
+        ..calls::log_conversation(campaign_id, ana, "bidi-notes-test-01")
+    })
     .await;
     let history = lead
-        .call_ok(
-            "coworkers/history",
-            &[("campaign_id", &id), ("coworker_id", &ana)],
-        )
+        .call_fn_ok(CoworkerHistory {
+            campaign_id,
+            coworker_id: ana,
+        })
         .await;
     assert_eq!(
         history["conversations"][0]["notes"],

@@ -26,7 +26,10 @@ use std::time::{Duration, Instant};
 
 use axum::routing::post;
 use axum::{Form, Json, Router};
-use rankfile_tests::{spawn_app, spawn_app_with, Backend, Browser, TestApp};
+use rankfile_tests::figures::{ms, ratio};
+use rankfile_tests::{
+    area, coworker_on, on_database, shift, spawn_app, spawn_app_with, Backend, Browser, TestApp,
+};
 use serde_json::Value;
 
 /// Signed-in organizers (clients) the requests rotate over.
@@ -151,37 +154,25 @@ fn empty_target(address: &str) -> Target {
 /// signed in once in their own browser, set up through the app's server functions.
 async fn app_target(app: &TestApp, name: &str) -> Target {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
     let mut areas = Vec::new();
-    for area in AREAS {
-        let made = lead
-            .call_ok("areas/create", &[("campaign_id", &id), ("name", area)])
-            .await;
-        areas.push(made["id"].to_string());
+    for name in AREAS {
+        areas.push(area(&lead, campaign, name).await);
     }
     let mut shifts = Vec::new();
-    for shift in SHIFTS {
-        let made = lead
-            .call_ok("shifts/create", &[("campaign_id", &id), ("name", shift)])
-            .await;
-        shifts.push(made["id"].to_string());
+    for name in SHIFTS {
+        shifts.push(shift(&lead, campaign, name).await);
     }
     let mut coworkers = Vec::with_capacity(COWORKERS);
     for i in 0..COWORKERS {
-        let made = lead
-            .call_ok(
-                "coworkers/create",
-                &[
-                    ("campaign_id", &id),
-                    ("name", &format!("Coworker {i}")),
-                    ("area_id", &areas[i % areas.len()]),
-                    ("shift_id", &shifts[i % shifts.len()]),
-                ],
-            )
-            .await;
-        coworkers.push(made["id"].to_string());
+        let (area, shift) = (areas[i % areas.len()], shifts[i % shifts.len()]);
+        let made = coworker_on(&lead, campaign, &format!("Coworker {i}"), area, shift).await;
+        coworkers.push(made.to_string());
     }
-    let all_areas = areas.join(",");
+    let all_areas = areas
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     let mut clients = Vec::with_capacity(CLIENTS);
     for i in 0..CLIENTS {
         let org: Browser = app
@@ -203,7 +194,7 @@ async fn app_target(app: &TestApp, name: &str) -> Target {
             .collect(),
         url: format!("{}/api/conversations/log", app.address),
         clients,
-        campaign: id,
+        campaign: campaign.to_string(),
         coworkers,
     }
 }
@@ -325,6 +316,27 @@ impl Run {
 
     fn p(&self, p: f64) -> Duration {
         Self::pct(&self.latencies, p)
+    }
+
+    /// The table cells "p50 | p90 | p99 | max | errors".
+    fn latency_cells(&self) -> String {
+        format!(
+            "{} | {} | {} | {} | {}",
+            ms(self.p(50.0)),
+            ms(self.p(90.0)),
+            ms(self.p(99.0)),
+            ms(self.max()),
+            self.errors()
+        )
+    }
+
+    /// The table cells "p50 ÷ base | p99 ÷ base".
+    fn versus(&self, base: &Run) -> String {
+        format!(
+            "{} | {}",
+            ratio(secs_f(self.p(50.0)), secs_f(base.p(50.0))),
+            ratio(secs_f(self.p(99.0)), secs_f(base.p(99.0)))
+        )
     }
 
     fn max(&self) -> Duration {
@@ -480,49 +492,12 @@ async fn stored_rows(app: &TestApp) -> (i64, i64, i64) {
         "SELECT COUNT(*) FROM audit_events WHERE action = 'conversation.logged'",
     ];
     let mut out = [0i64; 3];
-    match app.backend {
-        Backend::Sqlite => {
-            let pool = sqlx::SqlitePool::connect(&app.database_url)
-                .await
-                .expect("sqlite");
-            for (o, q) in out.iter_mut().zip(Q) {
-                *o = sqlx::query_scalar(q).fetch_one(&pool).await.expect(q);
-            }
-            pool.close().await;
+    on_database!(app.backend, &app.database_url, |db| {
+        for (o, q) in out.iter_mut().zip(Q) {
+            *o = sqlx::query_scalar(q).fetch_one(&mut db).await.expect(q);
         }
-        Backend::Postgres => {
-            let pool = sqlx::PgPool::connect(&app.database_url)
-                .await
-                .expect("postgres");
-            for (o, q) in out.iter_mut().zip(Q) {
-                *o = sqlx::query_scalar(q).fetch_one(&pool).await.expect(q);
-            }
-            pool.close().await;
-        }
-    }
+    });
     (out[0], out[1], out[2])
-}
-
-fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1e3;
-    if ms >= 100.0 {
-        format!("{ms:.0} ms")
-    } else if ms >= 1.0 {
-        format!("{ms:.2} ms")
-    } else {
-        format!("{:.0} µs", ms * 1e3)
-    }
-}
-
-fn ratio(a: f64, b: f64) -> String {
-    let r = a / b;
-    if r >= 100.0 {
-        format!("{r:.0}×")
-    } else if r >= 0.1 {
-        format!("{r:.1}×")
-    } else {
-        format!("{r:.3}× (1/{:.0})", 1.0 / r)
-    }
 }
 
 /// What an open loop left in the database, below the app.
@@ -618,15 +593,10 @@ fn report(
     let mut row = |name: &str, r: &Run| {
         let _ = writeln!(
             out,
-            "| {name} | {rate:.0}/s | {:.1}/s | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {rate:.0}/s | {:.1}/s | {} | {} |",
             r.throughput,
-            ms(r.p(50.0)),
-            ms(r.p(90.0)),
-            ms(r.p(99.0)),
-            ms(r.max()),
-            r.errors(),
-            ratio(secs_f(r.p(50.0)), secs_f(base.p(50.0))),
-            ratio(secs_f(r.p(99.0)), secs_f(base.p(99.0))),
+            r.latency_cells(),
+            r.versus(base),
         );
     };
     row(&empty.name, &empty.open);
@@ -695,16 +665,11 @@ fn report(
     {
         let _ = writeln!(
             out,
-            "| {name} | {:.0}/s | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {name} | {:.0}/s | {} | {} | {} |",
             r.throughput,
-            ms(r.p(50.0)),
-            ms(r.p(90.0)),
-            ms(r.p(99.0)),
-            ms(r.max()),
-            r.errors(),
+            r.latency_cells(),
             ratio(r.throughput, cbase.throughput),
-            ratio(secs_f(r.p(50.0)), secs_f(cbase.p(50.0))),
-            ratio(secs_f(r.p(99.0)), secs_f(cbase.p(99.0))),
+            r.versus(cbase),
         );
     }
 

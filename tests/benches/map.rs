@@ -10,8 +10,12 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use rankfile_tests::{spawn_app, Backend, Browser, TestApp};
+use rankfile_tests::employer_list::{employer_list, MAPPING};
+use rankfile_tests::figures::{ms, ratio};
+use rankfile_tests::{calls, spawn_app, Backend, Browser, TestApp};
+use serde::Serialize;
 use serde_json::Value;
+use server_fn::ServerFn;
 
 /// Requests per baseline measurement.
 const BASELINE_N: usize = 200;
@@ -26,41 +30,9 @@ const CHART_N: usize = 20;
 /// Untimed requests before each timed series.
 const WARMUP: usize = 3;
 
-const DEPTS: [&str; 8] = [
-    "ICU",
-    "ER",
-    "Pharmacy",
-    "Radiology",
-    "Oncology",
-    "Dietary",
-    "Transport",
-    "NICU",
-];
-const SHIFTS: [&str; 3] = ["Day", "Evening", "Night"];
-/// The mapping the import page sends back for the messy headers below.
-const MAPPING: &str = "employee_ref,name,area,shift,job_title,,phone";
-
-/// The employer's list, as in the roster story: a BOM, CRLF, messy headers,
-/// "Last, First" names and a hire date rankfile ignores.
+/// The employer's list of the roster story, `rows` long.
 fn roster_csv(rows: usize) -> Vec<u8> {
-    let mut csv = String::from(
-        "\u{feff}Emp ID,Employee Name,Dept,Shift,Job Classification,Hire Date,Phone\r\n",
-    );
-    for i in 0..rows {
-        let _ = write!(
-            csv,
-            "{},\"Worker{i}, Pat\",{},{},RN {},2019-0{}-1{},555-01{:02}-{:04}\r\n",
-            10_000 + i,
-            DEPTS[i % DEPTS.len()],
-            SHIFTS[i % 3],
-            i % 4,
-            1 + i % 9,
-            i % 10,
-            i % 100,
-            i
-        );
-    }
-    csv.into_bytes()
+    employer_list(0..rows, |_| false)
 }
 
 /// Timings of one series, sorted.
@@ -101,27 +73,11 @@ impl Series {
     }
 }
 
-fn ms(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1e3;
-    if ms >= 100.0 {
-        format!("{ms:.0} ms")
-    } else if ms >= 1.0 {
-        format!("{ms:.2} ms")
-    } else {
-        format!("{:.0} µs", ms * 1e3)
-    }
+/// `a` as a multiple of `b`.
+fn times(a: Duration, b: Duration) -> String {
+    ratio(a.as_secs_f64(), b.as_secs_f64())
 }
 
-fn ratio(a: Duration, b: Duration) -> String {
-    let r = a.as_secs_f64() / b.as_secs_f64();
-    if r >= 100.0 {
-        format!("{r:.0}×")
-    } else {
-        format!("{r:.1}×")
-    }
-}
-
-/// A `/proc/self/status` figure in KiB (`VmRSS`, `VmHWM`).
 fn status_kib(key: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -210,21 +166,26 @@ fn script_bytes(html: &str) -> usize {
     total
 }
 
-async fn time_call(
+/// Calls the server function of `args`; its whole answer, asserting success.
+async fn answered<F: ServerFn + Serialize>(browser: &Browser, args: F) -> String {
+    let res = browser.call_fn(args).await;
+    let status = res.status();
+    let body = res.text().await.expect("body");
+    assert!(status.is_success(), "{} answered {status}: {body}", F::PATH);
+    body
+}
+
+async fn time_call<F: ServerFn + Serialize + Clone>(
     browser: &Browser,
-    endpoint: &str,
-    form: &[(&str, &str)],
+    args: F,
     n: usize,
 ) -> (Vec<Duration>, Value, usize) {
     let mut samples = Vec::with_capacity(n);
     let mut last = (Value::Null, 0);
     for i in 0..WARMUP + n {
         let start = Instant::now();
-        let res = browser.call(endpoint, form).await;
-        let status = res.status();
-        let body = res.text().await.expect("body");
+        let body = answered(browser, args.clone()).await;
         let took = start.elapsed();
-        assert!(status.is_success(), "{endpoint} answered {status}: {body}");
         if i >= WARMUP {
             samples.push(took);
         }
@@ -323,43 +284,18 @@ async fn import(leads: &[(Browser, i64)]) -> Import {
         let uploaded = start.elapsed();
         assert_eq!(status, 200, "roster/upload: {import_id}");
 
-        let res = lead
-            .call(
-                "roster/preview",
-                &[("campaign_id", &id), ("import_id", &import_id)],
-            )
-            .await;
-        let status = res.status();
-        let body = res.text().await.expect("body");
+        let import_id: i64 = import_id.parse().expect("the upload answers the import id");
+        let body = answered(lead, calls::preview_roster(*campaign, import_id)).await;
         let previewed = start.elapsed();
-        assert!(
-            status.is_success(),
-            "roster/preview answered {status}: {body}"
-        );
         let preview: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(preview["rows"], IMPORT_ROWS, "{body:.2000}");
         assert_eq!(preview["error_count"], 0, "{}", preview["errors"]);
         assert_eq!(preview["changes"]["new_count"], IMPORT_ROWS);
         out.preview_bytes = body.len();
 
-        let res = lead
-            .call(
-                "roster/apply",
-                &[
-                    ("campaign_id", &id),
-                    ("import_id", &import_id),
-                    ("mapping", MAPPING),
-                    ("add_new", "on"),
-                ],
-            )
-            .await;
-        let status = res.status();
-        let body = res.text().await.expect("body");
+        let apply = calls::apply_roster(*campaign, import_id, MAPPING);
+        let body = answered(lead, apply).await;
         let applied = start.elapsed();
-        assert!(
-            status.is_success(),
-            "roster/apply answered {status}: {body}"
-        );
         let outcome: Value = serde_json::from_str(&body).expect("json");
         assert_eq!(outcome["added"], IMPORT_ROWS, "{body}");
 
@@ -444,8 +380,7 @@ async fn chart(seeded: &Seeded) -> ChartFigures {
     let expect = format!("{CHART_COWORKERS} coworkers");
     let (page, html) = time_get(lead, &path, CHART_N, &expect).await;
     let (page_bytes, page_script_bytes) = (html.len(), script_bytes(&html));
-    let (json, chart, json_bytes) =
-        time_call(lead, "chart/get", &[("campaign_id", &id)], CHART_N).await;
+    let (json, chart, json_bytes) = time_call(lead, calls::chart(seeded.campaign), CHART_N).await;
     assert_eq!(chart["in_scope"], CHART_COWORKERS);
     assert_eq!(
         chart["coworkers"].as_array().map(Vec::len),
@@ -477,8 +412,8 @@ fn row(s: &Series, base: &Baseline) -> String {
         ms(s.median()),
         ms(s.p90()),
         ms(s.min()),
-        ratio(s.median(), base.campaigns.median()),
-        ratio(s.median(), base.healthz.median()),
+        times(s.median(), base.campaigns.median()),
+        times(s.median(), base.healthz.median()),
         s.note
     )
 }
@@ -540,8 +475,8 @@ fn report(base: &Baseline, imp: &Import, chart: &ChartFigures, memory: &[Memory]
         out,
         "| seeding the {CHART_COWORKERS}-coworker demo campaign (store calls, no HTTP) | 1 | {} | | | {} | {} | setup, not a request |",
         ms(chart.seed),
-        ratio(chart.seed, base.campaigns.median()),
-        ratio(chart.seed, base.healthz.median()),
+        times(chart.seed, base.campaigns.median()),
+        times(chart.seed, base.healthz.median()),
     );
     let _ = writeln!(
         out,

@@ -2,16 +2,52 @@
 //! server on port 0 against a fresh database and hands back a client with a cookie jar.
 //! Stories are written once and run on both backends with [`stories!`].
 
+pub mod calls;
+pub mod employer_list;
+pub mod figures;
+mod helpers;
+
+pub use helpers::*;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use app::api::auth::{CreateAccount, JoinInvite};
+use app::api::campaigns::ListCampaigns;
+use app::api::members::{AuditLog, CreateInvite, ListMembers};
 use app::store::Store;
+use serde::Serialize;
+use server_fn::ServerFn;
 
 use server::config::Settings;
 use server::startup::Application;
 use sqlx::{Connection, Executor, PgConnection};
 use tokio::sync::oneshot;
+
+/// Runs `body` with `db`, a connection to the database at `url` of `backend` (written
+/// once, compiled once per backend's connection type): for checks below the app.
+#[macro_export]
+macro_rules! on_database {
+    ($backend:expr, $url:expr, |$db:ident| $body:expr) => {
+        match $backend {
+            $crate::Backend::Sqlite => {
+                #[allow(unused_mut)]
+                let mut $db = <sqlx::SqliteConnection as sqlx::Connection>::connect($url)
+                    .await
+                    .expect("connect to the SQLite database");
+                $body
+            }
+            $crate::Backend::Postgres => {
+                #[allow(unused_mut)]
+                let mut $db = <sqlx::PgConnection as sqlx::Connection>::connect($url)
+                    .await
+                    .expect("connect to the PostgreSQL database");
+                $body
+            }
+        }
+    };
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -64,7 +100,37 @@ impl Browser {
         }
     }
 
-    /// Calls a server function as the hydrated app does (form-encoded in, JSON out).
+    /// Calls the server function whose arguments `args` are (e.g.
+    /// `app::api::campaigns::GetCampaign { campaign_id }`) as the hydrated app does: at
+    /// its registered path, form-encoded in, JSON out. A changed signature is a compile
+    /// error here, not a 422 at run time.
+    pub async fn call_fn<F: ServerFn + Serialize>(&self, args: F) -> reqwest::Response {
+        self.request_fn(args).send().await.expect("request failed")
+    }
+
+    /// The request [`Browser::call_fn`] sends, for a story to add headers to.
+    pub fn request_fn<F: ServerFn + Serialize>(&self, args: F) -> reqwest::RequestBuilder {
+        self.client
+            .post(self.url(F::PATH))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(encode(&args))
+    }
+
+    /// [`Browser::call_fn`], decoding its JSON answer and asserting success: a 2xx
+    /// status and a body that is JSON (a redirect or an HTML page is a failure here).
+    pub async fn call_fn_ok<F: ServerFn + Serialize>(&self, args: F) -> serde_json::Value {
+        json_ok(F::PATH, self.call_fn(args).await).await
+    }
+
+    /// The status of [`Browser::call_fn`]'s answer.
+    pub async fn status_fn<F: ServerFn + Serialize>(&self, args: F) -> u16 {
+        self.call_fn(args).await.status().as_u16()
+    }
+
+    /// Calls a server function with a hand-made form (`endpoint` below /api/): only for
+    /// stories that send what the app's own forms never do (malformed, missing or extra
+    /// fields, sparse indexes). Everything else goes through [`Browser::call_fn`].
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/{endpoint}")))
@@ -75,46 +141,49 @@ impl Browser {
             .expect("request failed")
     }
 
-    /// Calls a server function and decodes its JSON answer, asserting success: a 2xx
-    /// status and a body that is JSON (a redirect or an HTML page is a failure here).
+    /// [`Browser::call`], asserting success as [`Browser::call_fn_ok`] does.
     pub async fn call_ok(&self, endpoint: &str, form: &[(&str, &str)]) -> serde_json::Value {
-        let res = self.call(endpoint, form).await;
-        let status = res.status();
-        let body = res.text().await.unwrap_or_default();
-        assert!(status.is_success(), "{endpoint} answered {status}: {body}");
-        serde_json::from_str(&body).unwrap_or_else(|err| {
-            panic!("{endpoint} answered {status} with no JSON ({err}): {body}")
-        })
+        json_ok(endpoint, self.call(endpoint, form).await).await
     }
 
     /// Calls a server function with exactly these cookies, from a client with no jar:
     /// nothing an answer sets (or clears) changes what the next call sends.
-    pub async fn call_with_cookies(&self, endpoint: &str, cookies: &str) -> reqwest::Response {
+    pub async fn call_fn_with_cookies<F: ServerFn + Serialize>(
+        &self,
+        args: F,
+        cookies: &str,
+    ) -> reqwest::Response {
         reqwest::Client::new()
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(F::PATH))
             .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
             .header("cookie", cookies)
+            .body(encode(&args))
             .send()
             .await
             .expect("request failed")
     }
 
-    /// Posts a form as a browser without JavaScript does: Accept text/html, no
-    /// Referer (pages send none), the page to come back to in `__return`.
-    pub async fn post_form(
+    /// Posts a server function's form as a browser without JavaScript does: Accept
+    /// text/html, no Referer (pages send none), the page to come back to in `__return`.
+    pub async fn post_form_fn<F: ServerFn + Serialize>(
         &self,
-        endpoint: &str,
         return_to: &str,
-        form: &[(&str, &str)],
+        args: F,
     ) -> reqwest::Response {
-        let mut fields: Vec<(&str, &str)> = form.to_vec();
-        fields.push(("__return", return_to));
+        let mut body = encode(&args);
+        if !body.is_empty() {
+            body.push('&');
+        }
+        let back = std::collections::BTreeMap::from([("__return", return_to)]);
+        body.push_str(&serde_qs::to_string(&back).expect("__return"));
         self.client
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(F::PATH))
             .header("accept", "text/html,application/xhtml+xml")
+            .header("content-type", "application/x-www-form-urlencoded")
             .header("origin", "null")
             .header("sec-fetch-site", "same-origin")
-            .form(&fields)
+            .body(body)
             .send()
             .await
             .expect("request failed")
@@ -176,14 +245,31 @@ impl Browser {
             .expect("request failed")
     }
 
+    /// Uploads a roster file as the import page does (with JavaScript), asserting it is
+    /// taken; the new import's id.
+    pub async fn upload_roster_ok(
+        &self,
+        campaign_id: i64,
+        filename: &str,
+        content: Vec<u8>,
+    ) -> i64 {
+        let res = self
+            .upload_roster(&campaign_id.to_string(), filename, content, false)
+            .await;
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        assert_eq!(status, 200, "upload: {body}");
+        body.parse()
+            .unwrap_or_else(|_| panic!("the upload answers the import's id: {body}"))
+    }
+
     /// A lead's new invite link and its token (`areas` for organizers, else "").
     pub async fn new_invite(&self, campaign_id: i64, role: &str, areas: &str) -> (String, String) {
-        let id = campaign_id.to_string();
         let link = self
-            .call_ok(
-                "members/invite",
-                &[("campaign_id", &id), ("role", role), ("areas", areas)],
-            )
+            .call_fn_ok(CreateInvite {
+                areas: areas.into(),
+                ..calls::invite(campaign_id, role)
+            })
             .await;
         let link = link
             .as_str()
@@ -196,13 +282,10 @@ impl Browser {
     /// The campaign's audit entries with `action`, newest first (as a lead reads them).
     pub async fn audit_entries(&self, campaign_id: i64, action: &str) -> Vec<serde_json::Value> {
         let log = self
-            .call_ok(
-                "audit/list",
-                &[
-                    ("campaign_id", &campaign_id.to_string()),
-                    ("action", action),
-                ],
-            )
+            .call_fn_ok(AuditLog {
+                action: action.into(),
+                ..calls::audit_log(campaign_id)
+            })
             .await;
         log["entries"]
             .as_array()
@@ -215,9 +298,22 @@ impl Browser {
 
     /// Signs in through the sign-in server function; panics if refused.
     pub async fn sign_in(&self, email: &str, password: &str) {
-        self.call_ok("auth/sign_in", &[("email", email), ("password", password)])
-            .await;
+        self.call_fn_ok(calls::sign_in(email, password)).await;
     }
+}
+
+/// A server function's arguments as its PostUrl codec encodes them (serde_qs).
+fn encode<F: Serialize>(args: &F) -> String {
+    serde_qs::to_string(args).expect("server function arguments encode")
+}
+
+/// The JSON answer of a call to `what`, asserting a 2xx status and a JSON body.
+async fn json_ok(what: &str, res: reqwest::Response) -> serde_json::Value {
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{what} answered {status}: {body}");
+    serde_json::from_str(&body)
+        .unwrap_or_else(|err| panic!("{what} answered {status} with no JSON ({err}): {body}"))
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -272,7 +368,7 @@ impl TestApp {
         self.create_user(email, Some(campaign)).await;
         let browser = self.browser();
         browser.sign_in(email, PASSWORD).await;
-        let list = browser.call_ok("campaigns/list", &[]).await;
+        let list = browser.call_fn_ok(ListCampaigns {}).await;
         let id = list
             .as_array()
             .unwrap()
@@ -297,46 +393,52 @@ impl TestApp {
         let browser = self.browser();
         // The invite page's flow: create the account, sign in, join.
         browser
-            .call_ok(
-                "auth/create_account",
-                &[("token", &token), ("email", email), ("password", PASSWORD)],
-            )
+            .call_fn_ok(CreateAccount {
+                token: token.clone(),
+                email: email.into(),
+                password: PASSWORD.into(),
+            })
             .await;
         browser.sign_in(email, PASSWORD).await;
-        browser
-            .call_ok("auth/join_invite", &[("token", &token)])
-            .await;
+        browser.call_fn_ok(JoinInvite { token }).await;
         browser
     }
 
+    /// An organizer of the areas `areas` added by invite, as [`TestApp::invite_member`]
+    /// adds them; their browser.
+    pub async fn organizer_in(
+        &self,
+        lead: &Browser,
+        campaign_id: i64,
+        email: &str,
+        areas: &[i64],
+    ) -> Browser {
+        let areas: Vec<String> = areas.iter().map(i64::to_string).collect();
+        self.invite_member(lead, campaign_id, email, "organizer", &areas.join(","))
+            .await
+    }
+
     /// The user id of the member with `email`, as the lead's members page lists it.
-    pub async fn member_id(&self, lead: &Browser, campaign_id: i64, email: &str) -> String {
-        let members = lead
-            .call_ok("members/list", &[("campaign_id", &campaign_id.to_string())])
-            .await;
+    pub async fn member_id(&self, lead: &Browser, campaign_id: i64, email: &str) -> i64 {
+        let members = lead.call_fn_ok(ListMembers { campaign_id }).await;
         members
             .as_array()
             .unwrap()
             .iter()
             .find(|m| m["email"] == email)
             .unwrap_or_else(|| panic!("{email} is not a member"))["user_id"]
-            .to_string()
+            .as_i64()
+            .expect("a user id")
     }
 
     /// Runs SQL straight on this server's database, below the app (statements separated
-    /// by `;`): for fault injection and for checks the app's API cannot make.
+    /// by `;`): for fault injection and for checks the app's API cannot make. The
+    /// statements' error is returned; not reaching the database at all panics.
     pub async fn sql(&self, statements: &str) -> Result<(), sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => {
-                let mut db = sqlx::SqliteConnection::connect(&self.database_url).await?;
-                db.execute(statements).await?;
-            }
-            Backend::Postgres => {
-                let mut db = PgConnection::connect(&self.database_url).await?;
-                db.execute(statements).await?;
-            }
-        }
-        Ok(())
+        on_database!(self.backend, &self.database_url, |db| db
+            .execute(statements)
+            .await
+            .map(drop))
     }
 
     /// One number from the database, e.g. `SELECT COUNT(*) FROM …`.
@@ -438,6 +540,24 @@ async fn create_pg_database(name: &str) -> String {
     format!("{server}/{name}")
 }
 
+/// For PostgreSQL, a new database named `prefix_<uuid>`, put in `env` as the database
+/// URL; its name, for dropping it later. SQLite needs none (the data folder holds it).
+async fn pg_database_for(
+    backend: Backend,
+    prefix: &str,
+    env: &mut HashMap<String, String>,
+) -> Option<String> {
+    match backend {
+        Backend::Sqlite => None,
+        Backend::Postgres => {
+            let db = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+            let url = create_pg_database(&db).await;
+            env.insert("RANKFILE_DATABASE_URL".into(), url);
+            Some(db)
+        }
+    }
+}
+
 /// A new data folder and the test defaults naming it (port 0, quiet logs).
 fn fresh_data_dir() -> (PathBuf, HashMap<String, String>) {
     let id = uuid::Uuid::new_v4().simple().to_string();
@@ -483,17 +603,7 @@ pub async fn spawn_app_with_routes(
     routes: axum::Router<app::state::AppState>,
 ) -> Option<TestApp> {
     let (data_dir, mut env) = fresh_data_dir();
-    let pg_database = match backend {
-        Backend::Sqlite => None,
-        Backend::Postgres => {
-            let db = format!("rankfile_test_{}", uuid::Uuid::new_v4().simple());
-            env.insert(
-                "RANKFILE_DATABASE_URL".into(),
-                create_pg_database(&db).await,
-            );
-            Some(db)
-        }
-    };
+    let pg_database = pg_database_for(backend, "rankfile_test", &mut env).await;
     for (key, value) in settings {
         env.insert((*key).to_owned(), (*value).to_owned());
     }
@@ -550,10 +660,14 @@ fn exposed_database_url(settings: &Settings) -> String {
     }
 }
 
+/// The ignored test [`ServerProcess`] runs as its child, by its whole path in the
+/// stories binary: it calls [`serve_from_env`].
+pub const CHILD_SERVER_TEST: &str = "durability::child_server";
+
 /// A rankfile server run as a child process, for stories about the process itself
 /// (killed with SIGKILL, stopped with SIGTERM). The child is this test binary started
-/// again with `--ignored --exact child_server`: a test binary using this defines that
-/// ignored test as a call to [`serve_from_env`]. Owns its data folder and database.
+/// again with `--ignored --exact` [`CHILD_SERVER_TEST`] (only that one test runs).
+/// Owns its data folder and database.
 pub struct ServerProcess {
     pub backend: Backend,
     /// `http://127.0.0.1:<port>`.
@@ -578,17 +692,7 @@ impl ServerProcess {
         let addr: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
         env.insert("RANKFILE_ADDR".into(), addr.to_string());
         env.insert("RANKFILE_LOG".into(), "error".into());
-        let pg_database = match backend {
-            Backend::Sqlite => None,
-            Backend::Postgres => {
-                let db = format!("rankfile_proc_{}", uuid::Uuid::new_v4().simple());
-                env.insert(
-                    "RANKFILE_DATABASE_URL".into(),
-                    create_pg_database(&db).await,
-                );
-                Some(db)
-            }
-        };
+        let pg_database = pg_database_for(backend, "rankfile_proc", &mut env).await;
         let settings = Settings::from_sources(None, &env).expect("settings");
         Self {
             backend,
@@ -602,6 +706,11 @@ impl ServerProcess {
         }
     }
 
+    /// A browser (an empty cookie jar) pointed at the child.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
     /// The settings the child runs with (to write below the app before it starts).
     pub fn settings(&self) -> Settings {
         Settings::from_sources(None, &self.env).expect("settings")
@@ -611,7 +720,7 @@ impl ServerProcess {
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "the server is already running");
         let child = std::process::Command::new(std::env::current_exe().expect("test binary"))
-            .args(["--ignored", "--exact", "child_server", "--nocapture"])
+            .args(["--ignored", "--exact", CHILD_SERVER_TEST, "--nocapture"])
             .envs(&self.env)
             // The test harness's report goes nowhere; the server logs (errors) to stderr.
             .stdout(std::process::Stdio::null())
@@ -715,57 +824,28 @@ pub async fn serve_from_env() {
 /// One number from the database at `url`, below any app (for stories that run the
 /// server as another process).
 pub async fn sql_count_at(backend: Backend, url: &str, query: &str) -> i64 {
-    match backend {
-        Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
-            sqlx::query_scalar::<_, i64>(query)
-                .fetch_one(&mut db)
-                .await
-                .expect(query)
-        }
-        Backend::Postgres => {
-            let mut db = PgConnection::connect(url).await.expect("postgres");
-            sqlx::query_scalar::<_, i64>(query)
-                .fetch_one(&mut db)
-                .await
-                .expect(query)
-        }
-    }
+    let rows = sql_column_at::<i64>(backend, url, query).await;
+    *rows
+        .first()
+        .unwrap_or_else(|| panic!("no row from {query}"))
 }
 
 /// The first column of every row, as text, from the database at `url`.
 pub async fn sql_strings_at(backend: Backend, url: &str, query: &str) -> Vec<String> {
-    match backend {
-        Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(url).await.expect("sqlite");
-            sqlx::query_scalar::<_, String>(query)
-                .fetch_all(&mut db)
-                .await
-                .expect(query)
-        }
-        Backend::Postgres => {
-            let mut db = PgConnection::connect(url).await.expect("postgres");
-            sqlx::query_scalar::<_, String>(query)
-                .fetch_all(&mut db)
-                .await
-                .expect(query)
-        }
-    }
+    sql_column_at(backend, url, query).await
 }
 
-/// The names in a list of people as the API answers it (`name`, or `coworker_name`).
-pub fn names(list: &serde_json::Value) -> Vec<String> {
-    list.as_array()
-        .expect("a list")
-        .iter()
-        .map(|p| {
-            p.get("name")
-                .or_else(|| p.get("coworker_name"))
-                .and_then(serde_json::Value::as_str)
-                .expect("a name")
-                .to_owned()
-        })
-        .collect()
+/// The first column of every row, from the database at `url`.
+async fn sql_column_at<T>(backend: Backend, url: &str, query: &str) -> Vec<T>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+    T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+    T: Send + Unpin,
+{
+    on_database!(backend, url, |db| sqlx::query_scalar::<_, T>(query)
+        .fetch_all(&mut db)
+        .await
+        .expect(query))
 }
 
 /// Runs the futures at the same time, each on its own task; their outputs in order.
@@ -807,6 +887,25 @@ macro_rules! stories {
                         .await
                         .expect("postgres app");
                     super::$story(app).await;
+                }
+            )*
+        }
+    };
+    // `stories!(backend; a, b)`: stories that start their own server, `async fn a(backend: Backend)`.
+    (backend; $($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    super::$story($crate::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    super::$story($crate::Backend::Postgres).await;
                 }
             )*
         }

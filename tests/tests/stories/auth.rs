@@ -1,12 +1,18 @@
 //! Stories of accounts, sessions and access: what the chart's security rests on.
 
+use app::api::auth::{
+    ChangePassword, CreateAccount, GetInvite, JoinInvite, SignOut, SignOutEverywhere, Whoami,
+};
+use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
+use app::api::members::{ListInvites, ListMembers, RemoveMember, RevokeInvite};
 use app::domain::Role;
 use app::store::NewInvite;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use rankfile_tests::{all_at_once, stories, Backend, Browser, TestApp, PASSWORD};
+use rankfile_tests::{
+    actions, all_at_once, calls, len, on_database, set_cookie, stories, Browser, TestApp, PASSWORD,
+};
 use serde_json::Value;
-use sqlx::Connection;
 
 stories!(
     forged_expired_and_foreign_tokens_are_refused,
@@ -28,29 +34,22 @@ stories!(
     a_wrong_current_password_is_throttled_and_audited,
 );
 
-/// The `rf_access` / `rf_refresh` values a response set.
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| {
-            c.strip_prefix(&format!("{name}="))
-                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
-        })
-}
-
 async fn sign_in_raw(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.browser()
-        .call("auth/sign_in", &[("email", email), ("password", password)])
-        .await
+    app.browser().call_fn(calls::sign_in(email, password)).await
 }
 
 /// A request carrying only the given cookies, with no jar.
 async fn whoami_with(app: &TestApp, cookie: &str) -> (u16, Value) {
-    let res = app.call_with_cookies("campaigns/list", cookie).await;
+    let res = app.call_fn_with_cookies(ListCampaigns {}, cookie).await;
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// The signed-in user's id.
+async fn my_id(who: &Browser) -> i64 {
+    who.call_fn_ok(Whoami {}).await["id"]
+        .as_i64()
+        .expect("a user id")
 }
 
 fn claims_of(token: &str) -> Value {
@@ -149,13 +148,7 @@ async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
     let access = set_cookie(&res, "rf_access").unwrap();
     let cookie = format!("rf_access={access}");
     assert_eq!(whoami_with(&app, &cookie).await.0, 200);
-    let res = reqwest::Client::new()
-        .post(app.url("/api/auth/sign_out"))
-        .header("accept", "application/json")
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let res = app.call_fn_with_cookies(SignOut {}, &cookie).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     // The JWT has not expired, but its session has ended.
     assert_eq!(whoami_with(&app, &cookie).await.0, 401);
@@ -163,88 +156,38 @@ async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
 }
 
 async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
     let org = app
-        .invite_member(&lead, campaign, "org@example.org", "organizer", "")
+        .invite_member(&lead, campaign_id, "org@example.org", "organizer", "")
         .await;
-    assert_eq!(
-        org.call("campaigns/get", &[("campaign_id", &id)])
-            .await
-            .status(),
-        200
-    );
-    assert_eq!(
-        org.call("members/list", &[("campaign_id", &id)])
-            .await
-            .status(),
-        403
-    );
+    let get = GetCampaign { campaign_id };
+    let members = ListMembers { campaign_id };
+    assert_eq!(org.status_fn(get.clone()).await, 200);
+    assert_eq!(org.status_fn(members.clone()).await, 403);
 
-    let org_id = app.member_id(&lead, campaign, "org@example.org").await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
 
     // Promoted: the very next request has the new role.
-    lead.call_ok(
-        "members/update",
-        &[("campaign_id", &id), ("user_id", &org_id), ("role", "lead")],
-    )
-    .await;
-    assert_eq!(
-        org.call("members/list", &[("campaign_id", &id)])
-            .await
-            .status(),
-        200
-    );
+    lead.call_fn_ok(calls::update_member(campaign_id, org_id, "lead", ""))
+        .await;
+    assert_eq!(org.status_fn(members.clone()).await, 200);
     // Demoted again, then removed: refused at once, JWT or not.
-    lead.call_ok(
-        "members/update",
-        &[
-            ("campaign_id", &id),
-            ("user_id", &org_id),
-            ("role", "viewer"),
-        ],
-    )
-    .await;
-    assert_eq!(
-        org.call("members/list", &[("campaign_id", &id)])
-            .await
-            .status(),
-        403
-    );
-    lead.call_ok(
-        "members/remove",
-        &[("campaign_id", &id), ("user_id", &org_id)],
-    )
-    .await;
-    assert_eq!(
-        org.call("campaigns/get", &[("campaign_id", &id)])
-            .await
-            .status(),
-        404
-    );
-    let list = org.call_ok("campaigns/list", &[]).await;
-    assert_eq!(list.as_array().unwrap().len(), 0);
+    lead.call_fn_ok(calls::update_member(campaign_id, org_id, "viewer", ""))
+        .await;
+    assert_eq!(org.status_fn(members.clone()).await, 403);
+    let remove = |user_id: i64| RemoveMember {
+        campaign_id,
+        user_id,
+    };
+    lead.call_fn_ok(remove(org_id)).await;
+    assert_eq!(org.status_fn(get).await, 404);
+    assert_eq!(len(&org.call_fn_ok(ListCampaigns {}).await), 0);
 
     // The last lead cannot be removed or demoted.
-    let lead_id = lead.call_ok("auth/me", &[]).await["id"].to_string();
-    let res = lead
-        .call(
-            "members/remove",
-            &[("campaign_id", &id), ("user_id", &lead_id)],
-        )
-        .await;
-    assert_eq!(res.status(), 409);
-    let res = lead
-        .call(
-            "members/update",
-            &[
-                ("campaign_id", &id),
-                ("user_id", &lead_id),
-                ("role", "viewer"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 409);
+    let lead_id = my_id(&lead).await;
+    assert_eq!(lead.status_fn(remove(lead_id)).await, 409);
+    let demote = calls::update_member(campaign_id, lead_id, "viewer", "");
+    assert_eq!(lead.status_fn(demote).await, 409);
     app.stop().await;
 }
 
@@ -255,7 +198,7 @@ async fn a_refresh_token_works_once(app: TestApp) {
     let with_refresh = |token: String| {
         let app = &app;
         async move {
-            app.call_with_cookies("campaigns/list", &format!("rf_refresh={token}"))
+            app.call_fn_with_cookies(ListCampaigns {}, &format!("rf_refresh={token}"))
                 .await
         }
     };
@@ -317,13 +260,24 @@ async fn sign_in_is_throttled_and_does_not_enumerate_accounts(app: TestApp) {
 }
 
 async fn an_invite_works_once_and_expires(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
-    let (link, token) = lead.new_invite(campaign, "viewer", "").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
+    let (link, token) = lead.new_invite(campaign_id, "viewer", "").await;
     assert!(link.starts_with(&app.address), "{link}");
+    let get_invite = |token: &str| GetInvite {
+        token: token.into(),
+    };
+    let join = |token: &str| JoinInvite {
+        token: token.into(),
+    };
+    let account = |token: &str, email: &str, password: &str| CreateAccount {
+        token: token.into(),
+        email: email.into(),
+        password: password.into(),
+    };
+    let get = GetCampaign { campaign_id };
     let token = token.as_str();
 
-    let info = app.call_ok("auth/get_invite", &[("token", token)]).await;
+    let info = app.call_fn_ok(get_invite(token)).await;
     assert_eq!(info["role"], "viewer");
     // Not signed in, the page offers to sign in (and come back) or to create an account.
     let (status, html) = app.get_html(&format!("/invite/{token}")).await;
@@ -334,36 +288,17 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     );
     assert!(html.contains("Create your account"), "{html}");
     // A weak password is refused and nothing is created.
-    let res = app
-        .call(
-            "auth/create_account",
-            &[
-                ("token", token),
-                ("email", "v@example.org"),
-                ("password", "short"),
-            ],
-        )
-        .await;
+    let res = app.call_fn(account(token, "v@example.org", "short")).await;
     assert_eq!(res.status(), 422);
     // Creating the account does not join: the viewer signs in, then joins.
     let viewer = app.browser();
     viewer
-        .call_ok(
-            "auth/create_account",
-            &[
-                ("token", token),
-                ("email", "v@example.org"),
-                ("password", PASSWORD),
-            ],
-        )
+        .call_fn_ok(account(token, "v@example.org", PASSWORD))
         .await;
-    assert_eq!(viewer.call("campaigns/list", &[]).await.status(), 401);
+    assert_eq!(viewer.status_fn(ListCampaigns {}).await, 401);
     viewer.sign_in("v@example.org", PASSWORD).await;
     assert_eq!(
-        viewer
-            .call("campaigns/get", &[("campaign_id", &id)])
-            .await
-            .status(),
+        viewer.status_fn(get.clone()).await,
         404,
         "an account is not a member until it joins"
     );
@@ -373,45 +308,29 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     assert!(html.contains("Join Riverside as viewer"), "{html}");
     assert!(!html.contains("Create your account"), "{html}");
     let res = viewer
-        .post_form(
-            "auth/join_invite",
-            &format!("/invite/{token}"),
-            &[("token", token)],
-        )
+        .post_form_fn(&format!("/invite/{token}"), join(token))
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(
         res.headers()["location"].to_str().unwrap(),
-        format!("/campaigns/{id}")
+        format!("/campaigns/{campaign_id}")
     );
-    assert_eq!(
-        viewer
-            .call("campaigns/get", &[("campaign_id", &id)])
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(viewer.status_fn(get).await, 200);
     // Once only.
     app.create_user("w@example.org", None).await;
     let other = app.browser();
     other.sign_in("w@example.org", PASSWORD).await;
-    let res = other.call("auth/join_invite", &[("token", token)]).await;
-    assert_eq!(res.status(), 409);
-    assert_eq!(
-        app.call("auth/get_invite", &[("token", token)])
-            .await
-            .status(),
-        409
-    );
+    assert_eq!(other.status_fn(join(token)).await, 409);
+    assert_eq!(app.status_fn(get_invite(token)).await, 409);
 
     // An expired invite is refused everywhere.
     let (expired, hash) = app::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
-    let creator = lead.call_ok("auth/me", &[]).await["id"].as_i64().unwrap();
+    let creator = my_id(&lead).await;
     app.store
         .create_invite(
             &NewInvite {
-                campaign_id: campaign,
+                campaign_id,
                 token_hash: hash,
                 role: Role::Lead,
                 area_ids: vec![],
@@ -425,25 +344,12 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
         )
         .await
         .unwrap();
-    assert_eq!(
-        app.call("auth/get_invite", &[("token", &expired)])
-            .await
-            .status(),
-        409
-    );
+    assert_eq!(app.status_fn(get_invite(&expired)).await, 409);
     let res = app
-        .call(
-            "auth/create_account",
-            &[
-                ("token", &expired),
-                ("email", "x@example.org"),
-                ("password", PASSWORD),
-            ],
-        )
+        .call_fn(account(&expired, "x@example.org", PASSWORD))
         .await;
     assert_eq!(res.status(), 409);
-    let res = other.call("auth/join_invite", &[("token", &expired)]).await;
-    assert_eq!(res.status(), 409);
+    assert_eq!(other.status_fn(join(&expired)).await, 409);
     app.stop().await;
 }
 
@@ -462,32 +368,27 @@ async fn answer(res: reqwest::Response) -> (u16, Option<String>, String) {
 }
 
 async fn creating_an_account_from_an_invite_never_signs_in_and_answers_alike(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
     app.create_user("ana@example.org", None).await;
-    let (_, token) = lead.new_invite(campaign, "lead", "").await;
+    let (_, token) = lead.new_invite(campaign_id, "lead", "").await;
     let token = token.as_str();
     let create = |email: &'static str, password: &'static str, plain: bool| {
         let browser = app.browser();
-        let token = token.to_owned();
+        let args = CreateAccount {
+            token: token.to_owned(),
+            email: email.into(),
+            password: password.into(),
+        };
         async move {
-            let form = [
-                ("token", token.as_str()),
-                ("email", email),
-                ("password", password),
-            ];
             let res = if plain {
-                let back = format!("/invite/{token}");
-                browser.post_form("auth/create_account", &back, &form).await
+                let back = format!("/invite/{}", args.token);
+                browser.post_form_fn(&back, args).await
             } else {
-                browser.call("auth/create_account", &form).await
+                browser.call_fn(args).await
             };
             let seen = answer(res).await;
             // Not signed in, whatever was sent.
-            assert_eq!(
-                browser.call_ok("auth/me", &[]).await,
-                Value::Null,
-                "{email}"
-            );
+            assert_eq!(browser.call_fn_ok(Whoami {}).await, Value::Null, "{email}");
             seen
         }
     };
@@ -505,11 +406,12 @@ async fn creating_an_account_from_an_invite_never_signs_in_and_answers_alike(app
         assert_eq!(location, format!("/login?next=/invite/{token}"));
     }
     // Nobody joined and the invite is unspent.
-    let members = lead
-        .call_ok("members/list", &[("campaign_id", &campaign.to_string())])
-        .await;
-    assert_eq!(members.as_array().unwrap().len(), 1, "{members}");
-    app.call_ok("auth/get_invite", &[("token", token)]).await;
+    let members = lead.call_fn_ok(ListMembers { campaign_id }).await;
+    assert_eq!(len(&members), 1, "{members}");
+    app.call_fn_ok(GetInvite {
+        token: token.into(),
+    })
+    .await;
     // Ana's password is unchanged; the new account works.
     app.browser().sign_in("ana@example.org", PASSWORD).await;
     app.browser()
@@ -522,17 +424,14 @@ async fn creating_an_account_from_an_invite_never_signs_in_and_answers_alike(app
 }
 
 async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
-    let members = |lead: Browser| {
-        let id = id.clone();
-        async move {
-            lead.call_ok("members/list", &[("campaign_id", &id)])
-                .await
-                .as_array()
-                .unwrap()
-                .len()
-        }
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
+    let members = || async { len(&lead.call_fn_ok(ListMembers { campaign_id }).await) };
+    // Each browser's status for accepting `token`, all at once.
+    let join_all = |browsers: Vec<Browser>, token: String| {
+        all_at_once(browsers.into_iter().map(move |b| {
+            let token = token.clone();
+            async move { b.status_fn(JoinInvite { token }).await }
+        }))
     };
     // Twenty people, one link, all at once.
     let mut people = Vec::new();
@@ -543,17 +442,8 @@ async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(ap
         browser.sign_in(&email, PASSWORD).await;
         people.push(browser);
     }
-    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
-    let joins = people.iter().map(|b| {
-        let (b, token) = (b.clone(), token.clone());
-        async move {
-            b.call("auth/join_invite", &[("token", &token)])
-                .await
-                .status()
-                .as_u16()
-        }
-    });
-    let statuses = all_at_once(joins).await;
+    let (_, token) = lead.new_invite(campaign_id, "organizer", "").await;
+    let statuses = join_all(people, token).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,
@@ -563,121 +453,89 @@ async fn one_invite_makes_one_membership_however_often_it_is_accepted_at_once(ap
         statuses.iter().all(|s| *s == 200 || *s == 409),
         "{statuses:?}"
     );
-    assert_eq!(members(lead.clone()).await, 2);
+    assert_eq!(members().await, 2);
 
     // One person, one link, twenty times at once.
-    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
+    let (_, token) = lead.new_invite(campaign_id, "viewer", "").await;
     app.create_user("solo@example.org", None).await;
     let solo = app.browser();
     solo.sign_in("solo@example.org", PASSWORD).await;
-    let joins = (0..20).map(|_| {
-        let (solo, token) = (solo.clone(), token.clone());
-        async move {
-            solo.call("auth/join_invite", &[("token", &token)])
-                .await
-                .status()
-                .as_u16()
-        }
-    });
-    let statuses = all_at_once(joins).await;
+    let statuses = join_all(vec![solo; 20], token).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 200).count(),
         1,
         "{statuses:?}"
     );
-    assert_eq!(members(lead.clone()).await, 3);
-    let joined = lead.audit_entries(campaign, "member.joined").await;
+    assert_eq!(members().await, 3);
+    let joined = lead.audit_entries(campaign_id, "member.joined").await;
     assert_eq!(joined.len(), 2, "one member.joined row per membership");
     app.stop().await;
 }
 
 async fn a_member_using_an_invite_keeps_their_role_and_the_invite(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let (_, token) = lead.new_invite(campaign, "viewer", "").await;
-    let res = lead.call("auth/join_invite", &[("token", &token)]).await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
+    let (_, token) = lead.new_invite(campaign_id, "viewer", "").await;
+    let res = lead
+        .call_fn(JoinInvite {
+            token: token.clone(),
+        })
+        .await;
     assert_eq!(res.status(), 409);
     let body = res.text().await.unwrap();
     assert!(body.contains("already a member"), "{body}");
     // Still the lead, and the invite still works for someone else.
-    let list = lead
-        .call_ok("members/list", &[("campaign_id", &campaign.to_string())])
-        .await;
+    let list = lead.call_fn_ok(ListMembers { campaign_id }).await;
     assert_eq!(list[0]["role"], "lead");
-    app.call_ok("auth/get_invite", &[("token", &token)]).await;
+    app.call_fn_ok(GetInvite { token }).await;
     app.stop().await;
 }
 
 async fn a_lead_revokes_an_open_invite(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
-    let (_, token) = lead.new_invite(campaign, "organizer", "").await;
-    let open = lead
-        .call_ok("members/list_invites", &[("campaign_id", &id)])
-        .await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
+    let (_, token) = lead.new_invite(campaign_id, "organizer", "").await;
+    let open_invites = || lead.call_fn_ok(ListInvites { campaign_id });
+    let open = open_invites().await;
     let open = open.as_array().unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["role"], "organizer");
-    let invite_id = open[0]["id"].to_string();
+    let revoke = RevokeInvite {
+        campaign_id,
+        invite_id: open[0]["id"].as_i64().unwrap(),
+    };
     // Without JavaScript: the form posts and comes back to the members page.
-    let back = format!("/campaigns/{id}/members");
-    let res = lead
-        .post_form(
-            "members/revoke_invite",
-            &back,
-            &[("campaign_id", &id), ("invite_id", &invite_id)],
-        )
-        .await;
+    let back = format!("/campaigns/{campaign_id}/members");
+    let res = lead.post_form_fn(&back, revoke.clone()).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(res.headers()["location"].to_str().unwrap(), back);
-    let open = lead
-        .call_ok("members/list_invites", &[("campaign_id", &id)])
-        .await;
-    assert_eq!(open.as_array().unwrap().len(), 0);
+    assert_eq!(len(&open_invites().await), 0);
     // The link now answers as an expired one.
-    assert_eq!(
-        app.call("auth/get_invite", &[("token", &token)])
-            .await
-            .status(),
-        409
-    );
+    let get_invite = GetInvite {
+        token: token.clone(),
+    };
+    assert_eq!(app.status_fn(get_invite).await, 409);
     app.create_user("late@example.org", None).await;
     let late = app.browser();
     late.sign_in("late@example.org", PASSWORD).await;
-    assert_eq!(
-        late.call("auth/join_invite", &[("token", &token)])
-            .await
-            .status(),
-        409
-    );
+    assert_eq!(late.status_fn(JoinInvite { token }).await, 409);
     // Revoking twice is refused, and the revocation is in the audit log.
-    let res = lead
-        .call(
-            "members/revoke_invite",
-            &[("campaign_id", &id), ("invite_id", &invite_id)],
-        )
+    let invite_id = revoke.invite_id;
+    assert_eq!(lead.status_fn(revoke).await, 409);
+    let revoked = lead
+        .audit_entries(campaign_id, "member.invite_revoked")
         .await;
-    assert_eq!(res.status(), 409);
-    let revoked = lead.audit_entries(campaign, "member.invite_revoked").await;
     assert_eq!(revoked[0]["record"], format!("invite:{invite_id}"));
     app.stop().await;
 }
 
 async fn a_new_invite_link_is_shown_once_and_never_put_in_a_url(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
-    let page = format!("/campaigns/{id}/members");
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
+    let page = format!("/campaigns/{campaign_id}/members");
     let res = lead
-        .post_form(
-            "members/invite",
-            &page,
-            &[("campaign_id", &id), ("role", "viewer")],
-        )
+        .post_form_fn(&page, calls::invite(campaign_id, "viewer"))
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    let open = lead
-        .call_ok("members/list_invites", &[("campaign_id", &id)])
-        .await;
+    let open = lead.call_fn_ok(ListInvites { campaign_id }).await;
     let invite_id = open[0]["id"].as_i64().unwrap();
     assert_eq!(location, format!("{page}?shown={invite_id}"));
 
@@ -691,53 +549,37 @@ async fn a_new_invite_link_is_shown_once_and_never_put_in_a_url(app: TestApp) {
         .collect();
     assert_eq!(token.len(), 43, "{token}");
     assert!(!location.contains(&token));
-    let info = app.call_ok("auth/get_invite", &[("token", &token)]).await;
+    let info = app
+        .call_fn_ok(GetInvite {
+            token: token.clone(),
+        })
+        .await;
     assert_eq!(info["role"], "viewer");
     // ...and never again.
     let (_, again) = lead.get_html(&location).await;
     assert!(!again.contains(&token), "shown twice");
-    let shown = lead.audit_entries(campaign, "member.invite_shown").await;
+    let shown = lead.audit_entries(campaign_id, "member.invite_shown").await;
     assert_eq!(shown.len(), 1);
     assert!(!again.contains("data-testid=\"invite-link\""));
     app.stop().await;
 }
 
 async fn a_wrong_current_password_is_throttled_and_audited(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
     for _ in 0..5 {
-        let res = lead
-            .call(
-                "auth/change_password",
-                &[
-                    ("current", "not my password at all"),
-                    ("new_password", "a brand new passphrase"),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 422);
+        let change = change_password("not my password at all", "a brand new passphrase");
+        assert_eq!(lead.status_fn(change).await, 422);
     }
     // The sixth guess is refused before any check, even the right password.
-    let res = lead
-        .call(
-            "auth/change_password",
-            &[
-                ("current", PASSWORD),
-                ("new_password", "a brand new passphrase"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 429);
-    let locked = lead.audit_entries(campaign, "auth.locked_out").await;
+    let change = change_password(PASSWORD, "a brand new passphrase");
+    assert_eq!(lead.status_fn(change).await, 429);
+    let locked = lead.audit_entries(campaign_id, "auth.locked_out").await;
     assert_eq!(
         locked[0]["record"], "email:lead@example.org",
         "the lockout is in the campaign's audit log"
     );
     // Refused means unchanged: the password is the one it was.
-    let stored = app
-        .store
-        .password_hash(lead.call_ok("auth/me", &[]).await["id"].as_i64().unwrap())
-        .await
-        .unwrap();
+    let stored = app.store.password_hash(my_id(&lead).await).await.unwrap();
     assert!(
         app.hasher
             .verify(PASSWORD, Some(stored.as_str()))
@@ -746,6 +588,13 @@ async fn a_wrong_current_password_is_throttled_and_audited(app: TestApp) {
         "the password was not changed"
     );
     app.stop().await;
+}
+
+fn change_password(current: &str, new_password: &str) -> ChangePassword {
+    ChangePassword {
+        current: current.into(),
+        new_password: new_password.into(),
+    }
 }
 
 async fn weak_passwords_are_refused(app: TestApp) {
@@ -759,90 +608,59 @@ async fn weak_passwords_are_refused(app: TestApp) {
 }
 
 async fn writes_and_list_reads_are_audited_and_the_log_is_append_only(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Riverside").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Riverside").await;
     let created = lead
-        .call_ok("campaigns/create", &[("name", "Second")])
+        .call_fn_ok(CreateCampaign {
+            name: "Second".into(),
+        })
         .await;
-    lead.call_ok("members/list", &[("campaign_id", &id)]).await;
-    lead.call_ok(
-        "members/invite",
-        &[("campaign_id", &id), ("role", "viewer")],
-    )
-    .await;
-    let log = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
-    let actions: Vec<&str> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    lead.call_fn_ok(ListMembers { campaign_id }).await;
+    lead.call_fn_ok(calls::invite(campaign_id, "viewer")).await;
+    let page = lead.call_fn_ok(calls::audit_log(campaign_id)).await;
+    let seen = actions(&page);
     for expected in [
         "members.list_read",
         "member.invited",
         "member.lead_added_by_cli",
     ] {
         assert!(
-            actions.contains(&expected),
-            "{expected} missing from {actions:?}"
+            seen.iter().any(|a| a == expected),
+            "{expected} missing from {seen:?}"
         );
     }
-    assert!(log
+    assert!(page["entries"]
         .as_array()
         .unwrap()
         .iter()
         .all(|e| e["actor"] == "lead@example.org" || e["actor"].is_null()));
-    let second = created["id"].to_string();
-    let log = lead
-        .call_ok("audit/list", &[("campaign_id", &second)])
-        .await["entries"]
-        .clone();
-    assert!(log
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["action"] == "campaign.created"));
+    let second = created["id"].as_i64().expect("the new campaign's id");
+    let page = lead.call_fn_ok(calls::audit_log(second)).await;
+    assert!(actions(&page).iter().any(|a| a == "campaign.created"));
 
     // Below the app: the database itself refuses to change or delete audit rows.
-    let (update, delete) = (
+    for statement in [
         "UPDATE audit_events SET action = 'x'",
         "DELETE FROM audit_events",
-    );
-    match app.backend {
-        Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            for statement in [update, delete] {
-                let err = sqlx::query(statement).execute(&mut db).await.unwrap_err();
-                assert!(
-                    err.to_string().contains("append-only"),
-                    "{statement}: {err}"
-                );
-            }
-        }
-        Backend::Postgres => {
-            let mut db = sqlx::PgConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            for statement in [update, delete] {
-                let err = sqlx::query(statement).execute(&mut db).await.unwrap_err();
-                assert!(
-                    err.to_string().contains("append-only"),
-                    "{statement}: {err}"
-                );
-            }
-        }
+    ] {
+        let err = on_database!(app.backend, &app.database_url, |db| sqlx::query(statement)
+            .execute(&mut db)
+            .await
+            .unwrap_err());
+        assert!(
+            err.to_string().contains("append-only"),
+            "{statement}: {err}"
+        );
     }
     app.stop().await;
 }
 
 async fn cross_site_writes_are_refused(app: TestApp) {
     let (lead, _) = app.lead_of("lead@example.org", "Riverside").await;
+    // Raw: the point is the Origin and Sec-Fetch-Site headers a browser would send.
     let attempt = |origin: Option<&'static str>, site: Option<&'static str>, b: &Browser| {
         let mut req = b
             .client
-            .post(b.url("/api/campaigns/create"))
+            .post(b.url(<CreateCampaign as server_fn::ServerFn>::PATH))
             .header("accept", "application/json")
             .form(&[("name", "Planted by another site")]);
         if let Some(o) = origin {
@@ -853,29 +671,19 @@ async fn cross_site_writes_are_refused(app: TestApp) {
         }
         req.send()
     };
+    for (origin, site) in [
+        (Some("https://evil.example"), None),
+        (None, Some("cross-site")),
+        (Some("null"), Some("same-site")),
+    ] {
+        let res = attempt(origin, site, &lead).await.unwrap();
+        assert_eq!(res.status(), 403, "{origin:?} {site:?}");
+    }
     assert_eq!(
-        attempt(Some("https://evil.example"), None, &lead)
-            .await
-            .unwrap()
-            .status(),
-        403
+        len(&lead.call_fn_ok(ListCampaigns {}).await),
+        1,
+        "nothing was created"
     );
-    assert_eq!(
-        attempt(None, Some("cross-site"), &lead)
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        attempt(Some("null"), Some("same-site"), &lead)
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    let list = lead.call_ok("campaigns/list", &[]).await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "nothing was created");
     // The app's own origin is fine.
     let own: &'static str = Box::leak(app.address.clone().into_boxed_str());
     assert_eq!(
@@ -896,30 +704,14 @@ async fn changing_the_password_ends_other_sessions(app: TestApp) {
     laptop.sign_in("ana@example.org", PASSWORD).await;
 
     let new = "a brand new passphrase";
-    let res = laptop
-        .call(
-            "auth/change_password",
-            &[("current", "wrong"), ("new_password", new)],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
-    let res = laptop
-        .call(
-            "auth/change_password",
-            &[("current", PASSWORD), ("new_password", "short")],
-        )
-        .await;
-    assert_eq!(res.status(), 422);
-    laptop
-        .call_ok(
-            "auth/change_password",
-            &[("current", PASSWORD), ("new_password", new)],
-        )
-        .await;
+    assert_eq!(laptop.status_fn(change_password("wrong", new)).await, 422);
+    let short = change_password(PASSWORD, "short");
+    assert_eq!(laptop.status_fn(short).await, 422);
+    laptop.call_fn_ok(change_password(PASSWORD, new)).await;
 
     // The laptop carries on; the phone (maybe lost) is signed out.
-    assert_eq!(laptop.call("campaigns/list", &[]).await.status(), 200);
-    assert_eq!(phone.call("campaigns/list", &[]).await.status(), 401);
+    assert_eq!(laptop.status_fn(ListCampaigns {}).await, 200);
+    assert_eq!(phone.status_fn(ListCampaigns {}).await, 401);
     assert_eq!(
         sign_in_raw(&app, "ana@example.org", PASSWORD)
             .await
@@ -930,9 +722,9 @@ async fn changing_the_password_ends_other_sessions(app: TestApp) {
     again.sign_in("ana@example.org", new).await;
 
     // Sign out everywhere ends every session, this one included.
-    again.call_ok("auth/sign_out_everywhere", &[]).await;
-    assert_eq!(again.call("campaigns/list", &[]).await.status(), 401);
-    assert_eq!(laptop.call("campaigns/list", &[]).await.status(), 401);
+    again.call_fn_ok(SignOutEverywhere {}).await;
+    assert_eq!(again.status_fn(ListCampaigns {}).await, 401);
+    assert_eq!(laptop.status_fn(ListCampaigns {}).await, 401);
     app.stop().await;
 }
 

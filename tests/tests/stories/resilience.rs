@@ -16,9 +16,13 @@ use std::os::unix::fs::PermissionsExt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rankfile_tests::{spawn_app_with, spawn_app_with_routes, stories, Backend, Browser, TestApp};
+use app::api::campaigns::{GetCampaign, ListCampaigns};
+use app::api::roster::ApplyRoster;
+use rankfile_tests::{
+    area, calls, coworker, field_of, on_database, spawn_app_with, spawn_app_with_routes, stories,
+    Backend, Browser, TestApp,
+};
 use serde_json::Value;
-use sqlx::Connection;
 use tokio::sync::Semaphore;
 
 stories!(
@@ -33,33 +37,16 @@ stories!(
 );
 
 /// Makes an import look as if it was uploaded at `when`, below the app.
-async fn backdate(app: &TestApp, import: &str, when: chrono::DateTime<chrono::Utc>) {
+async fn backdate(app: &TestApp, import: i64, when: chrono::DateTime<chrono::Utc>) {
     let sql = "UPDATE roster_imports SET created_at = $1 WHERE id = $2";
-    let id: i64 = import.parse().unwrap();
-    match app.backend {
-        Backend::Sqlite => {
-            let mut db = sqlx::SqliteConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query(sql)
-                .bind(when)
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .unwrap();
-        }
-        Backend::Postgres => {
-            let mut db = sqlx::PgConnection::connect(&app.database_url)
-                .await
-                .unwrap();
-            sqlx::query(sql)
-                .bind(when)
-                .bind(id)
-                .execute(&mut db)
-                .await
-                .unwrap();
-        }
-    }
+    on_database!(app.backend, &app.database_url, |db| {
+        sqlx::query(sql)
+            .bind(when)
+            .bind(import)
+            .execute(&mut db)
+            .await
+            .unwrap();
+    });
 }
 
 async fn stored_imports(app: &TestApp) -> i64 {
@@ -74,10 +61,7 @@ async fn upload_answer(lead: &Browser, id: &str, content: Vec<u8>) -> (u16, Stri
     let json: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     (
         status,
-        json["Validation"]["field"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned(),
+        field_of(&body),
         json["Validation"]["message"]
             .as_str()
             .map(str::to_owned)
@@ -97,26 +81,10 @@ fn soak(var: &str, default: usize) -> usize {
 async fn signed_in_pages_render_completely_thousands_of_times(app: TestApp) {
     let renders = soak("RANKFILE_SOAK_RENDERS", 5_000);
     let at_once = soak("RANKFILE_SOAK_AT_ONCE", 24);
-    let (lead, campaign) = app.lead_of("lena@example.org", "Soak Plant").await;
-    let id = campaign.to_string();
-    let area = lead
-        .call_ok(
-            "areas/create",
-            &[("campaign_id", &id), ("name", "Loading dock")],
-        )
-        .await["id"]
-        .to_string();
-    let cid = lead
-        .call_ok(
-            "coworkers/create",
-            &[
-                ("campaign_id", &id),
-                ("name", "Rosa Parks"),
-                ("area_id", &area),
-            ],
-        )
-        .await["id"]
-        .to_string();
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Soak Plant").await;
+    let id = campaign_id.to_string();
+    let dock = area(&lead, campaign_id, "Loading dock").await;
+    let cid = coworker(&lead, campaign_id, "Rosa Parks", dock).await;
 
     // Each route with something only its own page shows.
     let pages: Arc<Vec<(String, &'static str)>> = Arc::new(vec![
@@ -197,8 +165,8 @@ async fn signed_in_pages_render_completely_thousands_of_times(app: TestApp) {
 }
 
 async fn roster_files_beyond_the_limits_are_refused_by_name(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "Limits").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Limits").await;
+    let id = campaign_id.to_string();
 
     // A header of a million commas would make every row a million cells.
     let mut csv = format!("Name{}\n", ",".repeat(1_000_000));
@@ -248,8 +216,8 @@ async fn roster_files_beyond_the_limits_are_refused_by_name(app: TestApp) {
 }
 
 async fn malformed_upload_requests_are_refused_by_name(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "Limits").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Limits").await;
+    let id = campaign_id.to_string();
     let url = lead.url("/api/roster/upload");
 
     // Not multipart at all: 400, never a panic, and the server keeps serving.
@@ -400,33 +368,44 @@ async fn a_world_writable_data_dir_refuses_to_start_postgres() {
 
 const SMALL_LIST: &[u8] = b"Employee Name,Dept\nAna Lopez,ICU\nBen Okafor,ER\nCleo Diaz,ICU\n";
 
-async fn upload_ok(lead: &Browser, id: &str, filename: &str) -> String {
-    let res = lead
-        .upload_roster(id, filename, SMALL_LIST.to_vec(), false)
+async fn upload_ok(lead: &Browser, campaign_id: i64, filename: &str) -> i64 {
+    lead.upload_roster_ok(campaign_id, filename, SMALL_LIST.to_vec())
+        .await
+}
+
+/// The import's preview (answered, and as a page) is its summary alone, `status`; the
+/// preview's answer.
+async fn summary_only(
+    lead: &Browser,
+    campaign_id: i64,
+    import: i64,
+    filename: &str,
+    status: &str,
+) -> Value {
+    let preview = lead
+        .call_fn_ok(calls::preview_roster(campaign_id, import))
         .await;
-    let status = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    body
+    assert_eq!(preview["status"], status);
+    assert_eq!(preview["filename"], filename);
+    let (code, html) = lead
+        .get_html(&format!("/campaigns/{campaign_id}/import/{import}"))
+        .await;
+    assert_eq!(code, 200);
+    assert!(
+        html.contains(filename) && html.contains("no longer kept"),
+        "{html}"
+    );
+    preview
 }
 
 async fn an_applied_import_keeps_only_its_summary(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "Summary").await;
-    let id = campaign.to_string();
-    let import = upload_ok(&lead, &id, "employer-list.csv").await;
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Summary").await;
+    let import = upload_ok(&lead, campaign_id, "employer-list.csv").await;
     let content =
         format!("SELECT CAST(length(content) AS BIGINT) FROM roster_imports WHERE id = {import}");
     assert!(app.sql_count(&content).await > 0, "kept until applied");
     let outcome = lead
-        .call_ok(
-            "roster/apply",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &import),
-                ("mapping", "name,area"),
-                ("add_new", "on"),
-            ],
-        )
+        .call_fn_ok(calls::apply_roster(campaign_id, import, "name,area"))
         .await;
     assert_eq!(outcome["added"], 3);
     assert_eq!(
@@ -443,45 +422,29 @@ async fn an_applied_import_keeps_only_its_summary(app: TestApp) {
         "the summary stays"
     );
     // The preview shows the summary, not an error.
-    let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[("campaign_id", &id), ("import_id", &import)],
-        )
-        .await;
-    assert_eq!(preview["status"], "applied");
-    assert_eq!(preview["filename"], "employer-list.csv");
+    let preview = summary_only(&lead, campaign_id, import, "employer-list.csv", "applied").await;
     assert_eq!(preview["summary"]["rows"], 3);
     assert_eq!(preview["summary"]["new"], 3);
-    let (status, html) = lead
-        .get_html(&format!("/campaigns/{id}/import/{import}"))
-        .await;
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("employer-list.csv") && html.contains("no longer kept"),
-        "{html}"
-    );
     app.stop().await;
 }
 
 async fn an_abandoned_import_is_purged_after_a_day(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "Sweep").await;
-    let id = campaign.to_string();
-    let old = upload_ok(&lead, &id, "old-list.csv").await;
-    backdate(&app, &old, chrono::Utc::now() - chrono::Duration::days(2)).await;
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Sweep").await;
+    let old = upload_ok(&lead, campaign_id, "old-list.csv").await;
+    backdate(&app, old, chrono::Utc::now() - chrono::Duration::days(2)).await;
     // A fresh pending upload is kept; the one abandoned two days ago is swept when the
     // next file arrives (the sweep also runs at start-up and every hour).
-    let fresh = upload_ok(&lead, &id, "new-list.csv").await;
-    let content = |import: &str| {
+    let fresh = upload_ok(&lead, campaign_id, "new-list.csv").await;
+    let content = |import: i64| {
         format!("SELECT CAST(length(content) AS BIGINT) FROM roster_imports WHERE id = {import}")
     };
     assert_eq!(
-        app.sql_count(&content(&old)).await,
+        app.sql_count(&content(old)).await,
         0,
         "the abandoned list is deleted"
     );
     assert!(
-        app.sql_count(&content(&fresh)).await > 0,
+        app.sql_count(&content(fresh)).await > 0,
         "a fresh one is kept"
     );
     assert_eq!(
@@ -492,34 +455,10 @@ async fn an_abandoned_import_is_purged_after_a_day(app: TestApp) {
         3,
         "its summary stays"
     );
-    let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[("campaign_id", &id), ("import_id", &old)],
-        )
-        .await;
-    assert_eq!(preview["status"], "discarded");
-    assert_eq!(preview["filename"], "old-list.csv");
-    let (status, html) = lead
-        .get_html(&format!("/campaigns/{id}/import/{old}"))
-        .await;
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("old-list.csv") && html.contains("no longer kept"),
-        "{html}"
-    );
+    summary_only(&lead, campaign_id, old, "old-list.csv", "discarded").await;
     // It cannot be applied any more.
-    let res = lead
-        .call(
-            "roster/apply",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &old),
-                ("mapping", "name,area"),
-                ("add_new", "on"),
-            ],
-        )
-        .await;
+    let apply: ApplyRoster = calls::apply_roster(campaign_id, old, "name,area");
+    let res = lead.call_fn(apply).await;
     assert_eq!(res.status(), 409);
     app.stop().await;
 }
@@ -533,8 +472,8 @@ fn cache_control(res: &reqwest::Response) -> String {
 }
 
 async fn campaign_data_is_never_cached(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "No Cache").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "No Cache").await;
+    let id = campaign_id.to_string();
     for path in [
         "/".to_owned(),
         format!("/campaigns/{id}"),
@@ -545,11 +484,13 @@ async fn campaign_data_is_never_cached(app: TestApp) {
         let res = lead.get_page(&path).await;
         assert_eq!(cache_control(&res), "no-store", "{path}");
     }
-    let res = lead.call("campaigns/list", &[]).await;
+    let res = lead.call_fn(ListCampaigns {}).await;
     assert_eq!(res.status(), 200);
     assert_eq!(cache_control(&res), "no-store", "a server function");
     let res = lead
-        .call("campaigns/get", &[("campaign_id", "999999")])
+        .call_fn(GetCampaign {
+            campaign_id: 999999,
+        })
         .await;
     assert_eq!(cache_control(&res), "no-store", "an error");
     // Served over plain HTTP (as tests are), no HSTS.
@@ -588,8 +529,8 @@ fn app_backend_for_https() -> Backend {
 }
 
 async fn the_export_refuses_cross_site_requests(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lena@example.org", "Export").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lena@example.org", "Export").await;
+    let id = campaign_id.to_string();
     let url = lead.url(&format!("/campaigns/{id}/export.csv"));
     let fetch = |site: Option<&'static str>| {
         let mut req = lead.client.get(&url).header("accept", "text/csv");
@@ -611,7 +552,7 @@ async fn the_export_refuses_cross_site_requests(app: TestApp) {
             .filter(|e| e["action"] == "chart.exported")
             .count()
     };
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
+    let audit = lead.call_fn_ok(calls::audit_log(campaign_id)).await["entries"].clone();
     assert_eq!(
         exports(&audit),
         0,
@@ -622,7 +563,7 @@ async fn the_export_refuses_cross_site_requests(app: TestApp) {
         assert_eq!(res.status(), 200, "{site:?}");
         assert!(res.text().await.unwrap().starts_with("id,name"), "{site:?}");
     }
-    let audit = lead.call_ok("audit/list", &[("campaign_id", &id)]).await["entries"].clone();
+    let audit = lead.call_fn_ok(calls::audit_log(campaign_id)).await["entries"].clone();
     assert_eq!(exports(&audit), 3);
     app.stop().await;
 }
@@ -636,45 +577,42 @@ fn panicking_routes() -> axum::Router<app::state::AppState> {
     axum::Router::new().route("/__test/panic", axum::routing::get(panics))
 }
 
-async fn a_panicking_handler_answers_500_at_once(backend: Backend) {
-    let app = spawn_app_with_routes(backend, &[], panicking_routes())
-        .await
-        .expect("the app with a panicking route");
-    let (lead, _) = app.lead_of("lena@example.org", "Panic").await;
-    for _ in 0..3 {
-        let started = Instant::now();
-        let res = lead
-            .client
-            .get(lead.url("/__test/panic"))
-            .timeout(Duration::from_secs(10))
-            .send()
+/// Its own servers (with the panicking route), so its own module of stories.
+mod panics {
+    use super::*;
+
+    stories!(backend; a_panicking_handler_answers_500_at_once);
+
+    async fn a_panicking_handler_answers_500_at_once(backend: Backend) {
+        let app = spawn_app_with_routes(backend, &[], panicking_routes())
             .await
-            .expect("an answer, not a dropped connection or a hang");
-        assert_eq!(res.status(), 500);
-        assert_eq!(cache_control(&res), "no-store");
-        assert_eq!(res.headers()["x-content-type-options"], "nosniff");
-        let body = res.text().await.unwrap();
-        assert!(body.contains("Something went wrong"), "{body}");
-        assert!(
-            !body.contains("on purpose"),
-            "the panic's text stays in the log"
-        );
-        assert!(started.elapsed() < Duration::from_secs(5), "promptly");
+            .expect("the app with a panicking route");
+        let (lead, _) = app.lead_of("lena@example.org", "Panic").await;
+        for _ in 0..3 {
+            let started = Instant::now();
+            let res = lead
+                .client
+                .get(lead.url("/__test/panic"))
+                .timeout(Duration::from_secs(10))
+                .send()
+                .await
+                .expect("an answer, not a dropped connection or a hang");
+            assert_eq!(res.status(), 500);
+            assert_eq!(cache_control(&res), "no-store");
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+            let body = res.text().await.unwrap();
+            assert!(body.contains("Something went wrong"), "{body}");
+            assert!(
+                !body.contains("on purpose"),
+                "the panic's text stays in the log"
+            );
+            assert!(started.elapsed() < Duration::from_secs(5), "promptly");
+        }
+        // The server keeps serving.
+        assert_eq!(lead.get_page("/healthz").await.status(), 200);
+        let (status, html) = lead.get_html("/").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Panic"), "{html}");
+        app.stop().await;
     }
-    // The server keeps serving.
-    assert_eq!(lead.get_page("/healthz").await.status(), 200);
-    let (status, html) = lead.get_html("/").await;
-    assert_eq!(status, 200);
-    assert!(html.contains("Panic"), "{html}");
-    app.stop().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_answers_500_at_once_sqlite() {
-    a_panicking_handler_answers_500_at_once(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_panicking_handler_answers_500_at_once_postgres() {
-    a_panicking_handler_answers_500_at_once(Backend::Postgres).await;
 }

@@ -4,7 +4,9 @@
 //! The server trusts 127.0.0.1 as a reverse proxy here; browsers that connect from
 //! 127.0.0.2 are ordinary, untrusted peers.
 
-use rankfile_tests::{all_at_once, stories, Browser, TestApp, PASSWORD};
+use app::api::auth::{ChangePassword, CreateAccount, SignIn};
+use app::api::campaigns::ListCampaigns;
+use rankfile_tests::{all_at_once, calls, stories, Browser, TestApp, PASSWORD};
 
 stories!(
     settings = &[("RANKFILE_TRUSTED_PROXIES", "127.0.0.1")];
@@ -24,11 +26,7 @@ async fn sign_in_as(
     email: &str,
     password: &str,
 ) -> reqwest::Response {
-    let mut req = browser
-        .client
-        .post(browser.url("/api/auth/sign_in"))
-        .header("accept", "application/json")
-        .form(&[("email", email), ("password", password)]);
+    let mut req = browser.request_fn(calls::sign_in(email, password));
     if let Some(xff) = forwarded_for {
         req = req.header("x-forwarded-for", xff);
     }
@@ -155,22 +153,12 @@ async fn sign_in_sends_the_browser_only_to_this_site(app: TestApp) {
     ] {
         // As a browser without JavaScript posts the sign-in form.
         let browser = app.browser();
-        let res = browser
-            .post_form(
-                "auth/sign_in",
-                "/login",
-                &[
-                    ("email", "ana@example.org"),
-                    ("password", PASSWORD),
-                    ("next", next),
-                ],
-            )
-            .await;
+        let res = browser.post_form_fn("/login", sign_in_to(next)).await;
         assert!(res.status().is_redirection(), "{next:?}: {}", res.status());
         assert_eq!(res.headers()["location"], "/", "{next:?}");
         // The session works.
         assert_eq!(
-            browser.call("campaigns/list", &[]).await.status(),
+            browser.call_fn(ListCampaigns {}).await.status(),
             200,
             "{next:?}"
         );
@@ -178,31 +166,29 @@ async fn sign_in_sends_the_browser_only_to_this_site(app: TestApp) {
     // A path on the site is kept.
     let browser = app.browser();
     let res = browser
-        .post_form(
-            "auth/sign_in",
-            "/login",
-            &[
-                ("email", "ana@example.org"),
-                ("password", PASSWORD),
-                ("next", "/invite/abc"),
-            ],
-        )
+        .post_form_fn("/login", sign_in_to("/invite/abc"))
         .await;
     assert_eq!(res.headers()["location"], "/invite/abc");
     // A form's `__return` goes through the same check.
-    let res = browser
-        .post_form(
-            "auth/change_password",
-            "/\t/evil.example",
-            &[("current", "wrong"), ("new_password", "short")],
-        )
-        .await;
+    let change = ChangePassword {
+        current: "wrong".into(),
+        new_password: "short".into(),
+    };
+    let res = browser.post_form_fn("/\t/evil.example", change).await;
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(
         location.starts_with('/') && !location.starts_with("//") && !location.contains("evil"),
         "{location}"
     );
     app.stop().await;
+}
+
+/// Ana's sign-in, sent on to `next` afterwards.
+fn sign_in_to(next: &str) -> SignIn {
+    SignIn {
+        next: next.into(),
+        ..calls::sign_in("ana@example.org", PASSWORD)
+    }
 }
 
 async fn lockouts_of_the_same_address_grow_longer(app: TestApp) {
@@ -244,14 +230,12 @@ async fn new_accounts_count_against_the_address(app: TestApp) {
         let (browser, token) = (app.browser(), token.clone());
         async move {
             let email = format!("new{n}@example.org");
-            browser
-                .call(
-                    "auth/create_account",
-                    &[("token", &token), ("email", &email), ("password", PASSWORD)],
-                )
-                .await
-                .status()
-                .as_u16()
+            let account = CreateAccount {
+                token,
+                email,
+                password: PASSWORD.into(),
+            };
+            browser.call_fn(account).await.status().as_u16()
         }
     };
     let limit = app::auth::throttle::MAX_NEW_ACCOUNTS_PER_ADDRESS as usize;
@@ -272,10 +256,7 @@ async fn new_accounts_count_against_the_address(app: TestApp) {
     // Counted apart from guesses: everyone at that address can still sign in.
     let res = app
         .browser()
-        .call(
-            "auth/sign_in",
-            &[("email", "new3@example.org"), ("password", PASSWORD)],
-        )
+        .call_fn(calls::sign_in("new3@example.org", PASSWORD))
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     app.stop().await;
@@ -286,13 +267,7 @@ async fn old_attempts_and_ended_lockouts_are_forgotten(app: TestApp) {
     for _ in 0..2 {
         let res = app
             .browser()
-            .call(
-                "auth/sign_in",
-                &[
-                    ("email", "someone@example.org"),
-                    ("password", "wrong password here"),
-                ],
-            )
+            .call_fn(calls::sign_in("someone@example.org", "wrong password here"))
             .await;
         assert_eq!(res.status(), 422);
     }

@@ -1,6 +1,8 @@
 //! Story: `rankfile demo` gives a newcomer a believable hospital to explore.
 
-use rankfile_tests::{stories, TestApp};
+use app::api::coworkers::{ListCoworkers, ListTies};
+use app::api::map::{FloorPlan, ListAreas, ListShifts};
+use rankfile_tests::{len, stories, TestApp};
 
 stories!(the_demo_is_a_hospital_of_twenty_departments);
 
@@ -15,21 +17,14 @@ async fn the_demo_is_a_hospital_of_twenty_departments(app: TestApp) {
         .unwrap()
         .is_none());
 
-    let (lead, campaign) = app
+    let (lead, campaign_id) = app
         .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
         .await;
-    let id = campaign.to_string();
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
-    assert_eq!(
-        areas.as_array().unwrap().len(),
-        21,
-        "the site and its 20 departments"
-    );
-    let shifts = lead.call_ok("shifts/list", &[("campaign_id", &id)]).await;
-    assert_eq!(shifts.as_array().unwrap().len(), 3);
-    let coworkers = lead
-        .call_ok("coworkers/list", &[("campaign_id", &id)])
-        .await;
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
+    assert_eq!(len(&areas), 21, "the site and its 20 departments");
+    let shifts = lead.call_fn_ok(ListShifts { campaign_id }).await;
+    assert_eq!(len(&shifts), 3);
+    let coworkers = lead.call_fn_ok(ListCoworkers { campaign_id }).await;
     let coworkers = coworkers.as_array().unwrap();
     assert_eq!(coworkers.len(), 600);
     // Spread over every department and shift.
@@ -58,7 +53,7 @@ async fn the_demo_is_a_hospital_of_twenty_departments(app: TestApp) {
     assert!(leaders >= 10, "{leaders} organic leaders");
     assert!(coworkers.iter().any(|c| c["committee_member"] == true));
     // Departments sit on the floor plan; ties connect coworkers to their leaders.
-    let stats = lead.call_ok("areas/stats", &[("campaign_id", &id)]).await;
+    let stats = lead.call_fn_ok(FloorPlan { campaign_id }).await;
     let placed = stats
         .as_array()
         .unwrap()
@@ -71,13 +66,10 @@ async fn the_demo_is_a_hospital_of_twenty_departments(app: TestApp) {
         .find(|c| c["organic_leader"] == true && c["id"].as_i64().unwrap() > 200)
         .unwrap();
     let ties = lead
-        .call_ok(
-            "ties/list",
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &leader["id"].to_string()),
-            ],
-        )
+        .call_fn_ok(ListTies {
+            campaign_id,
+            coworker_id: leader["id"].as_i64().unwrap(),
+        })
         .await;
     assert!(
         ties.as_array()

@@ -6,7 +6,8 @@
 //! Each on SQLite (synchronous=FULL) and on PostgreSQL.
 //!
 //! The server runs as a child process ([`ServerProcess`]): this test binary, started
-//! again with `--ignored --exact child_server`, which serves until it is stopped.
+//! again with `--ignored --exact durability::child_server`, which serves until it is
+//! stopped.
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -14,9 +15,11 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::api::organizing::LogConversation;
 use app::domain::CoworkerFields;
 use app::store::AuditEvent;
-use rankfile_tests::{Backend, ServerProcess, PASSWORD};
+use rankfile_tests::{calls, stories, Backend, Browser, ServerProcess, PASSWORD};
+use server_fn::ServerFn;
 
 const LOGGERS: usize = 4;
 
@@ -27,25 +30,11 @@ async fn child_server() {
     rankfile_tests::serve_from_env().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_acknowledged_logs_survive_kill_9() {
-    acknowledged_logs_survive_kill_9(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_sigterm_lets_the_request_in_flight_finish() {
-    sigterm_lets_the_request_in_flight_finish(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_sigterm_lets_the_request_in_flight_finish() {
-    sigterm_lets_the_request_in_flight_finish(Backend::Postgres).await;
-}
+stories!(
+    backend;
+    acknowledged_logs_survive_kill_9,
+    sigterm_lets_the_request_in_flight_finish
+);
 
 /// An organizer, their campaign and a coworker, written below the app before it starts.
 async fn seed(server: &ServerProcess) -> (i64, i64) {
@@ -69,46 +58,29 @@ async fn seed(server: &ServerProcess) -> (i64, i64) {
     (campaign, coworker)
 }
 
-/// A client signed in as the seeded organizer.
-async fn signed_in(server: &ServerProcess) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let res = client
-        .post(format!("{}/api/auth/sign_in", server.base))
-        .header("accept", "application/json")
-        .form(&[("email", "org@example.org"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("sign in");
-    assert!(res.status().is_success(), "sign in: {}", res.status());
-    client
+/// A browser signed in as the seeded organizer.
+async fn signed_in(server: &ServerProcess) -> Browser {
+    let browser = server.browser();
+    browser.sign_in("org@example.org", PASSWORD).await;
+    browser
 }
 
-/// Sends one log; `Some(stored)` when the server acknowledged it.
+/// Sends one log; `Some(stored)` when the server acknowledged it (`None` when it did
+/// not answer: it may have been killed).
 async fn send_log(
-    client: &reqwest::Client,
-    base: &str,
+    browser: &Browser,
     campaign: i64,
     coworker: i64,
     client_id: &str,
     rating: Option<&str>,
 ) -> Option<bool> {
-    let (campaign, coworker) = (campaign.to_string(), coworker.to_string());
-    let mut form = vec![
-        ("campaign_id", campaign.as_str()),
-        ("coworker_id", coworker.as_str()),
-        ("client_id", client_id),
-        ("notes", "Talked about the night shift."),
-    ];
-    if let Some(rating) = rating {
-        form.push(("rating_after", rating));
-    }
-    let res = client
-        .post(format!("{base}/api/conversations/log"))
-        .header("accept", "application/json")
-        .form(&form)
+    let log = LogConversation {
+        notes: "Talked about the night shift.".into(),
+        rating_after: rating.unwrap_or_default().into(),
+        ..calls::log_conversation(campaign, coworker, client_id)
+    };
+    let res = browser
+        .request_fn(log)
         .timeout(Duration::from_secs(10))
         .send()
         .await
@@ -123,7 +95,6 @@ async fn send_log(
 async fn acknowledged_logs_survive_kill_9(backend: Backend) {
     let mut server = ServerProcess::new(backend).await;
     let (campaign, coworker) = seed(&server).await;
-    let base = server.base.clone();
     server.start();
     server.wait_until_up().await;
     let client = signed_in(&server).await;
@@ -132,14 +103,14 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
     let acked: Arc<Mutex<BTreeMap<String, bool>>> = Arc::default();
     let mut loggers = Vec::new();
     for logger in 0..LOGGERS {
-        let (client, base, acked) = (client.clone(), base.clone(), acked.clone());
+        let (client, acked) = (client.clone(), acked.clone());
         loggers.push(tokio::spawn(async move {
             let mut sent = 0usize;
             for n in 0..100_000 {
                 let client_id = format!("kill9-{logger}-{n:06}");
                 let rating = (n % 3 == 0).then_some("2");
                 sent += 1;
-                match send_log(&client, &base, campaign, coworker, &client_id, rating).await {
+                match send_log(&client, campaign, coworker, &client_id, rating).await {
                     Some(_) => {
                         acked.lock().unwrap().insert(client_id, rating.is_some());
                     }
@@ -206,7 +177,7 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
     for (id, rated) in acked.iter().take(20) {
         let rating = rated.then_some("2");
         assert_eq!(
-            send_log(&client, &base, campaign, coworker, id, rating).await,
+            send_log(&client, campaign, coworker, id, rating).await,
             Some(false),
             "{id} sent again is not stored again"
         );
@@ -272,13 +243,10 @@ async fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
     server.wait_until_up().await;
     // The session cookies, to send by hand.
     let cookies = {
-        let res = reqwest::Client::new()
-            .post(format!("{}/api/auth/sign_in", server.base))
-            .header("accept", "application/json")
-            .form(&[("email", "org@example.org"), ("password", PASSWORD)])
-            .send()
-            .await
-            .expect("sign in");
+        let res = server
+            .browser()
+            .call_fn(calls::sign_in("org@example.org", PASSWORD))
+            .await;
         assert!(res.status().is_success(), "sign in: {}", res.status());
         res.headers()
             .get_all("set-cookie")
@@ -288,7 +256,8 @@ async fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
             .join("; ")
     };
 
-    // A one-on-one posted over a slow connection: the headers and half the body...
+    // A one-on-one posted over a slow connection, by hand (the test needs the bytes on
+    // the wire in two halves): the headers and half the body...
     let client_id = "sigterm-in-flight-01";
     let body = format!(
         "campaign_id={campaign}&coworker_id={coworker}&client_id={client_id}\
@@ -300,9 +269,10 @@ async fn sigterm_lets_the_request_in_flight_finish(backend: Backend) {
         .expect("timeout");
     write!(
         conn,
-        "POST /api/conversations/log HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
+        "POST {} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
          Cookie: {cookies}\r\nExpect: 100-continue\r\n\r\n",
+        LogConversation::PATH,
         server.addr,
         body.len()
     )

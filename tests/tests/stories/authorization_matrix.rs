@@ -9,11 +9,34 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Instant;
 
+use app::api::auth::{
+    ChangePassword, CreateAccount, GetInvite, JoinInvite, SignOut, SignOutEverywhere, Whoami,
+};
+use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
+use app::api::coworkers::{
+    ArchiveCoworker, CoworkerPage, CoworkersPage, GetCoworker, ListCoworkers, ListTies,
+    OrganicLeaders, RemoveTie,
+};
+use app::api::dashboard::DashboardPage;
+use app::api::map::{ChartPage, CreateShift, FloorPlan, ListAreas, ListShifts, MapPage};
+use app::api::members::{
+    CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, RevokeInvite,
+};
+use app::api::organizing::{
+    CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
+    LogConversation, ResolveCommitment,
+};
+use app::api::roster::{ApplyRoster, UploadRoster};
 use app::domain::{Role, TieKind};
 use app::store::{AuditEvent, NewTie};
-use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
+use rankfile_tests::calls::with_form;
+use rankfile_tests::{area, calls, coworker, stories, Browser, TestApp, PASSWORD};
+use serde::Serialize;
+use server_fn::ServerFn;
 
 stories!(authorization_matrix);
 
@@ -118,299 +141,207 @@ struct Fixture {
 /// A small roster the upload row sends.
 const ROSTER: &[u8] = b"Employee Name,Dept\nRosa Diaz,Area 1\n";
 
-type Args = Vec<(&'static str, String)>;
+/// One actor's call of a row's function, sent from that actor's browser.
+type Call = Box<dyn Fn(Browser, Actor) -> Answer>;
+type Answer = Pin<Box<dyn Future<Output = reqwest::Response>>>;
 
 struct Row {
     /// The server function's registered path, e.g. "/api/campaigns/list".
     path: &'static str,
-    /// Form arguments for one actor's call.
-    args: Box<dyn Fn(Actor) -> Args>,
+    call: Call,
     allowed: &'static [Actor],
 }
 
-fn row(
-    path: &'static str,
-    allowed: &'static [Actor],
-    args: impl Fn(Actor) -> Args + 'static,
-) -> Row {
+/// A row for the server function whose arguments `args` gives for each actor: its
+/// path is the function's own, so a row cannot name a function that does not exist.
+fn row<F>(allowed: &'static [Actor], args: impl Fn(Actor) -> F + 'static) -> Row
+where
+    F: ServerFn + Serialize + 'static,
+{
     Row {
-        path,
-        args: Box::new(args),
+        path: F::PATH,
+        call: Box::new(move |browser: Browser, actor: Actor| -> Answer {
+            let args = args(actor);
+            Box::pin(async move { browser.call_fn(args).await })
+        }),
         allowed,
     }
 }
 
 fn rows(fx: &Fixture) -> Vec<Row> {
-    let a = fx.campaign_a.to_string();
-    let victim = fx.victim_id.to_string();
-    // Campaign A's id, for the rows that need nothing else.
-    let in_a = |a: &String| {
-        let a = a.clone();
-        move |_: Actor| vec![("campaign_id", a.clone())]
-    };
+    let (a, victim, c) = (fx.campaign_a, fx.victim_id, fx.coworker_id);
+    let (neighbour, tie) = (fx.neighbour_id, fx.tie_id.clone());
+    let (import, conversation, commitment) = (fx.import_id, fx.conversation_id, fx.commitment_id);
+    let probe = |actor: Actor| format!("Probe {}", actor.slug());
+    let bogus = || "no-such-invite-token".to_owned();
     vec![
         // --- auth: public ---
-        row("/api/auth/me", EVERYONE, |_| vec![]),
+        row(EVERYONE, |_| Whoami {}),
         // A wrong password: nothing happens, 422 for everyone (the function is public).
         // Each actor uses its own unknown e-mail so the per-e-mail throttle stays out of it.
-        row("/api/auth/sign_in", EVERYONE, |actor| {
-            vec![
-                ("email", format!("nobody-{}@example.org", actor.slug())),
-                ("password", "not the password".into()),
-            ]
+        row(EVERYONE, |actor| {
+            calls::sign_in(
+                &format!("nobody-{}@example.org", actor.slug()),
+                "not the password",
+            )
         }),
-        row("/api/auth/sign_out", EVERYONE, |_| vec![]),
+        row(EVERYONE, |_| SignOut {}),
         // A bogus token: 409 "expired or already used".
-        row("/api/auth/get_invite", EVERYONE, |_| {
-            vec![("token", "no-such-invite-token".into())]
-        }),
+        row(EVERYONE, move |_| GetInvite { token: bogus() }),
         // A bogus token: 409, before anything is created.
-        row("/api/auth/create_account", EVERYONE, |actor| {
-            vec![
-                ("token", "no-such-invite-token".into()),
-                ("email", format!("joiner-{}@example.org", actor.slug())),
-                ("password", PASSWORD.into()),
-            ]
+        row(EVERYONE, move |actor| CreateAccount {
+            token: bogus(),
+            email: format!("joiner-{}@example.org", actor.slug()),
+            password: PASSWORD.into(),
         }),
         // --- auth: any signed-in user ---
         // A bogus token: 409 "expired or already used" for anyone signed in.
-        row("/api/auth/join_invite", SIGNED_IN, |_| {
-            vec![("token", "no-such-invite-token".into())]
-        }),
-        row("/api/auth/sign_out_everywhere", SIGNED_IN, |_| vec![]),
+        row(SIGNED_IN, move |_| JoinInvite { token: bogus() }),
+        row(SIGNED_IN, |_| SignOutEverywhere {}),
         // A wrong current password, so nothing changes: 422 for signed-in users.
-        row("/api/auth/change_password", SIGNED_IN, |_| {
-            vec![
-                ("current", "not the password".into()),
-                ("new_password", "a brand new long passphrase 42".into()),
-            ]
+        row(SIGNED_IN, |_| ChangePassword {
+            current: "not the password".into(),
+            new_password: "a brand new long passphrase 42".into(),
         }),
         // --- campaigns ---
-        row("/api/campaigns/list", SIGNED_IN, |_| vec![]),
-        row("/api/campaigns/create", SIGNED_IN, |actor| {
-            vec![("name", format!("Matrix probe by {}", actor.slug()))]
+        row(SIGNED_IN, |_| ListCampaigns {}),
+        row(SIGNED_IN, |actor| CreateCampaign {
+            name: format!("Matrix probe by {}", actor.slug()),
         }),
-        row("/api/campaigns/get", MEMBERS_OF_A, in_a(&a)),
+        row(MEMBERS_OF_A, move |_| GetCampaign { campaign_id: a }),
         // --- members and audit: A's lead only ---
-        row("/api/members/list", LEAD_OF_A, in_a(&a)),
-        row("/api/members/invite", LEAD_OF_A, {
-            let a = a.clone();
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("role", "organizer".into()),
-                    ("areas", "1".into()),
-                ]
-            }
+        row(LEAD_OF_A, move |_| ListMembers { campaign_id: a }),
+        row(LEAD_OF_A, move |_| CreateInvite {
+            areas: "1".into(),
+            ..calls::invite(a, "organizer")
         }),
-        row("/api/members/list_invites", LEAD_OF_A, in_a(&a)),
+        row(LEAD_OF_A, move |_| ListInvites { campaign_id: a }),
         // No such invite: 409 for the lead (nothing to revoke), 200 with nothing to show.
-        row("/api/members/revoke_invite", LEAD_OF_A, {
-            let a = a.clone();
-            move |_| vec![("campaign_id", a.clone()), ("invite_id", "999999".into())]
+        row(LEAD_OF_A, move |_| RevokeInvite {
+            campaign_id: a,
+            invite_id: 999999,
         }),
-        row("/api/members/update", LEAD_OF_A, {
-            let (a, victim) = (a.clone(), victim.clone());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("user_id", victim.clone()),
-                    ("role", "viewer".into()),
-                    ("areas", "".into()),
-                ]
-            }
+        row(LEAD_OF_A, move |_| {
+            calls::update_member(a, victim, "viewer", "")
         }),
-        row("/api/members/remove", LEAD_OF_A, {
-            let (a, victim) = (a.clone(), victim.clone());
-            move |_| vec![("campaign_id", a.clone()), ("user_id", victim.clone())]
+        row(LEAD_OF_A, move |_| RemoveMember {
+            campaign_id: a,
+            user_id: victim,
         }),
-        row("/api/audit/list", LEAD_OF_A, in_a(&a)),
+        row(LEAD_OF_A, move |_| calls::audit_log(a)),
         // --- the workplace map ---
-        row("/api/areas/list", MEMBERS_OF_A, in_a(&a)),
-        row("/api/areas/create", LEAD_OF_A, {
-            let a = a.clone();
-            move |actor| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("name", format!("Probe {}", actor.slug())),
-                ]
-            }
-        }),
-        row("/api/shifts/list", MEMBERS_OF_A, in_a(&a)),
-        row("/api/shifts/create", LEAD_OF_A, {
-            let a = a.clone();
-            move |actor| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("name", format!("Probe {}", actor.slug())),
-                ]
-            }
+        row(MEMBERS_OF_A, move |_| ListAreas { campaign_id: a }),
+        row(LEAD_OF_A, move |actor| calls::create_area(a, &probe(actor))),
+        row(MEMBERS_OF_A, move |_| ListShifts { campaign_id: a }),
+        row(LEAD_OF_A, move |actor| CreateShift {
+            campaign_id: a,
+            name: probe(actor),
         }),
         // Viewers read aggregates, never names.
-        row("/api/coworkers/list", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/coworkers/get", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        row(ORGANIZERS_OF_A, move |_| ListCoworkers { campaign_id: a }),
+        row(SCOPE_OF_AREA_1, move |_| GetCoworker {
+            campaign_id: a,
+            coworker_id: c,
         }),
-        row("/api/coworkers/create", SCOPE_OF_AREA_1, {
-            let a = a.clone();
-            move |actor| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("name", format!("Probe {}", actor.slug())),
-                    ("area_id", "1".into()),
-                ]
-            }
+        row(SCOPE_OF_AREA_1, move |actor| {
+            calls::create_coworker(a, &probe(actor), Some(1))
         }),
-        row("/api/coworkers/update", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("coworker_id", c.clone()),
-                    ("name", "Dana Reyes".into()),
-                    ("area_id", "1".into()),
-                ]
-            }
+        row(SCOPE_OF_AREA_1, move |_| {
+            with_form(calls::update_coworker(a, c, "Dana Reyes"), |f| {
+                f.area_id = "1".into();
+            })
         }),
         // Restoring an unarchived coworker changes nothing: the guard is the point.
-        row("/api/coworkers/archive", LEAD_OF_A, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("coworker_id", c.clone()),
-                    ("restore", "on".into()),
-                ]
-            }
+        row(LEAD_OF_A, move |_| ArchiveCoworker {
+            campaign_id: a,
+            coworker_id: c,
+            restore: "on".into(),
         }),
-        row("/api/areas/update", LEAD_OF_A, {
-            let a = a.clone();
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("area_id", "1".into()),
-                    ("name", "Area 1".into()),
-                ]
-            }
+        row(LEAD_OF_A, move |_| calls::update_area(a, 1, "Area 1")),
+        row(MEMBERS_OF_A, move |_| FloorPlan { campaign_id: a }),
+        row(ORGANIZERS_OF_A, move |_| calls::chart(a)),
+        row(ORGANIZERS_OF_A, move |_| OrganicLeaders { campaign_id: a }),
+        row(SCOPE_OF_AREA_1, move |_| ListTies {
+            campaign_id: a,
+            coworker_id: c,
         }),
-        row("/api/areas/stats", MEMBERS_OF_A, in_a(&a)),
-        row("/api/chart/get", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/leaders/reach", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/ties/list", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        row(SCOPE_OF_AREA_1, move |_| {
+            calls::add_tie(a, c, &neighbour.to_string(), "carpool")
         }),
-        row("/api/ties/add", SCOPE_OF_AREA_1, {
-            let (a, c, n) = (
-                a.clone(),
-                fx.coworker_id.to_string(),
-                fx.neighbour_id.to_string(),
-            );
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("coworker_id", c.clone()),
-                    ("other", n.clone()),
-                    ("kind", "carpool".into()),
-                ]
-            }
-        }),
-        row("/api/ties/remove", SCOPE_OF_AREA_1, {
-            let (a, tie) = (a.clone(), fx.tie_id.clone());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    (
-                        "tie_id",
-                        tie.load(std::sync::atomic::Ordering::SeqCst).to_string(),
-                    ),
-                ]
-            }
+        row(SCOPE_OF_AREA_1, move |_| RemoveTie {
+            campaign_id: a,
+            tie_id: tie.load(std::sync::atomic::Ordering::SeqCst),
         }),
         // --- the organizer's loop ---
-        row("/api/conversations/form", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        row(SCOPE_OF_AREA_1, move |_| GetLogForm {
+            campaign_id: a,
+            coworker_id: c,
         }),
-        row("/api/conversations/log", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |actor| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("coworker_id", c.clone()),
-                    ("client_id", format!("matrix-{}", actor.slug())),
-                    ("notes", "Talked about staffing.".into()),
-                ]
-            }
+        row(SCOPE_OF_AREA_1, move |actor| LogConversation {
+            notes: "Talked about staffing.".into(),
+            ..calls::log_conversation(a, c, &format!("matrix-{}", actor.slug()))
         }),
-        row("/api/ratings/set", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("coworker_id", c.clone()),
-                    ("rating", "2".into()),
-                ]
-            }
+        row(SCOPE_OF_AREA_1, move |_| calls::set_rating(a, c, "2")),
+        row(SCOPE_OF_AREA_1, move |_| CoworkerHistory {
+            campaign_id: a,
+            coworker_id: c,
         }),
-        row("/api/coworkers/history", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        row(SCOPE_OF_AREA_1, move |_| FollowUpDone {
+            campaign_id: a,
+            conversation_id: conversation,
         }),
-        row("/api/followups/done", SCOPE_OF_AREA_1, {
-            let (a, v) = (a.clone(), fx.conversation_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("conversation_id", v.clone())]
+        row(SCOPE_OF_AREA_1, move |_| ResolveCommitment {
+            campaign_id: a,
+            commitment_id: commitment,
+            status: "kept".into(),
         }),
-        row("/api/commitments/resolve", SCOPE_OF_AREA_1, {
-            let (a, m) = (a.clone(), fx.commitment_id.to_string());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("commitment_id", m.clone()),
-                    ("status", "kept".into()),
-                ]
-            }
+        row(ORGANIZERS_OF_A, move |_| GetMyList { campaign_id: a }),
+        row(LEAD_OF_A, move |_| GetCoverage {
+            campaign_id: a,
+            days: String::new(),
         }),
-        row("/api/mylist/get", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/coverage/get", LEAD_OF_A, in_a(&a)),
-        row("/api/settings/get", MEMBERS_OF_A, in_a(&a)),
-        row("/api/settings/update", LEAD_OF_A, {
-            let a = a.clone();
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("stale_days", "30".into()),
-                    ("issue_tags", "pay, staffing, safety".into()),
-                ]
-            }
+        row(MEMBERS_OF_A, move |_| GetSettings { campaign_id: a }),
+        row(LEAD_OF_A, move |_| {
+            calls::update_settings(a, "30", "pay, staffing, safety")
         }),
         // --- page loads: one server function per page ---
-        row("/api/pages/members", LEAD_OF_A, in_a(&a)),
-        row("/api/pages/map", MEMBERS_OF_A, in_a(&a)),
-        row("/api/pages/coworkers", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/pages/coworker", SCOPE_OF_AREA_1, {
-            let (a, c) = (a.clone(), fx.coworker_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("coworker_id", c.clone())]
+        row(LEAD_OF_A, move |_| MembersPage {
+            campaign_id: a,
+            shown: None,
         }),
-        row("/api/pages/chart", ORGANIZERS_OF_A, in_a(&a)),
-        row("/api/pages/coverage", LEAD_OF_A, in_a(&a)),
-        // Sent as multipart by the loop below, with ROSTER as the file.
-        row("/api/roster/upload", LEAD_OF_A, in_a(&a)),
-        row("/api/roster/preview", LEAD_OF_A, {
-            let (a, i) = (a.clone(), fx.import_id.to_string());
-            move |_| vec![("campaign_id", a.clone()), ("import_id", i.clone())]
+        row(MEMBERS_OF_A, move |_| MapPage { campaign_id: a }),
+        row(ORGANIZERS_OF_A, move |_| CoworkersPage { campaign_id: a }),
+        row(SCOPE_OF_AREA_1, move |_| CoworkerPage {
+            campaign_id: a,
+            coworker_id: c,
         }),
-        // The lead comes last: applying (nothing confirmed) marks the import applied.
-        row("/api/roster/apply", LEAD_OF_A, {
-            let (a, i) = (a.clone(), fx.import_id.to_string());
-            move |_| {
-                vec![
-                    ("campaign_id", a.clone()),
-                    ("import_id", i.clone()),
-                    ("mapping", "name,area".into()),
-                ]
-            }
+        row(ORGANIZERS_OF_A, move |_| ChartPage {
+            campaign_id: a,
+            filter: Default::default(),
+        }),
+        row(LEAD_OF_A, move |_| CoveragePage {
+            campaign_id: a,
+            days: String::new(),
+        }),
+        row(LEAD_OF_A, move |_| DashboardPage { campaign_id: a }),
+        // Multipart, with ROSTER as the file: not a form of arguments.
+        Row {
+            path: UploadRoster::PATH,
+            call: Box::new(move |browser: Browser, _: Actor| -> Answer {
+                Box::pin(async move {
+                    browser
+                        .upload_roster(&a.to_string(), "roster.csv", ROSTER.to_vec(), false)
+                        .await
+                })
+            }),
+            allowed: LEAD_OF_A,
+        },
+        row(LEAD_OF_A, move |_| calls::preview_roster(a, import)),
+        // The lead comes last: applying (nothing confirmed, nobody added) marks the
+        // import applied.
+        row(LEAD_OF_A, move |_| ApplyRoster {
+            add_new: String::new(),
+            ..calls::apply_roster(a, import, "name,area")
         }),
     ]
 }
@@ -506,42 +437,22 @@ async fn authorization_matrix(app: TestApp) {
     // --- Fixture ---
     let (lead, campaign_a) = app.lead_of(Lead.email().unwrap(), "Campaign A").await;
     // Areas 1, 2 and 3 (a fresh database numbers them so), and a coworker in area 1.
-    let a_id = campaign_a.to_string();
     for (n, name) in ["Area 1", "Area 2", "Area 3"].iter().enumerate() {
-        let area = lead
-            .call_ok("areas/create", &[("campaign_id", &a_id), ("name", name)])
-            .await;
         assert_eq!(
-            area["id"].as_i64(),
-            Some(n as i64 + 1),
+            area(&lead, campaign_a, name).await,
+            n as i64 + 1,
             "area ids must be 1, 2, 3"
         );
     }
-    let coworker = lead
-        .call_ok(
-            "coworkers/create",
-            &[
-                ("campaign_id", &a_id),
-                ("name", "Dana Reyes"),
-                ("area_id", "1"),
-            ],
-        )
-        .await;
-    let coworker_id = coworker["id"].as_i64().expect("coworker id");
-    let neighbour_id = lead
-        .call_ok(
-            "coworkers/create",
-            &[
-                ("campaign_id", &a_id),
-                ("name", "Sam Okafor"),
-                ("area_id", "1"),
-            ],
-        )
-        .await["id"]
-        .as_i64()
-        .expect("neighbour id");
+    let coworker_id = coworker(&lead, campaign_a, "Dana Reyes", 1).await;
+    let neighbour_id = coworker(&lead, campaign_a, "Sam Okafor", 1).await;
     let import_id: i64 = lead
-        .upload_roster(&a_id, "roster.csv", ROSTER.to_vec(), false)
+        .upload_roster(
+            &campaign_a.to_string(),
+            "roster.csv",
+            ROSTER.to_vec(),
+            false,
+        )
         .await
         .text()
         .await
@@ -552,28 +463,20 @@ async fn authorization_matrix(app: TestApp) {
         .lead_of(OtherCampaignLead.email().unwrap(), "Campaign B")
         .await;
     assert_ne!(campaign_a, campaign_b);
-    app.invite_member(&lead, campaign_a, Viewer.email().unwrap(), "viewer", "")
-        .await;
-    app.invite_member(
-        &lead,
-        campaign_a,
-        OrganizerInScope.email().unwrap(),
-        "organizer",
-        "1,2",
-    )
-    .await;
-    app.invite_member(
-        &lead,
-        campaign_a,
-        OrganizerOutOfScope.email().unwrap(),
-        "organizer",
-        "3",
-    )
-    .await;
+    for (actor, role, areas) in [
+        (Viewer, "viewer", ""),
+        (OrganizerInScope, "organizer", "1,2"),
+        (OrganizerOutOfScope, "organizer", "3"),
+    ] {
+        app.invite_member(&lead, campaign_a, actor.email().unwrap(), role, areas)
+            .await;
+    }
     app.invite_member(&lead, campaign_a, VICTIM_EMAIL, "organizer", "")
         .await;
     let members = lead
-        .call_ok("members/list", &[("campaign_id", &campaign_a.to_string())])
+        .call_fn_ok(ListMembers {
+            campaign_id: campaign_a,
+        })
         .await;
     let members = members.as_array().expect("members/list answers a list");
     let victim_id = members
@@ -584,27 +487,19 @@ async fn authorization_matrix(app: TestApp) {
         .expect("victim user id");
     assert_eq!(members.len(), 5, "lead, viewer, two organizers, victim");
     let logged = lead
-        .call_ok(
-            "conversations/log",
-            &[
-                ("campaign_id", &a_id),
-                ("coworker_id", &coworker_id.to_string()),
-                ("client_id", "matrix-fixture"),
-                ("ask", "sign the petition"),
-                ("answer", "yes"),
-                ("follow_up_on", "2026-01-01"),
-            ],
-        )
+        .call_fn_ok(LogConversation {
+            ask: "sign the petition".into(),
+            answer: "yes".into(),
+            follow_up_on: "2026-01-01".into(),
+            ..calls::log_conversation(campaign_a, coworker_id, "matrix-fixture")
+        })
         .await;
     let conversation_id = logged["conversation_id"].as_i64().expect("conversation id");
     let history = lead
-        .call_ok(
-            "coworkers/history",
-            &[
-                ("campaign_id", &a_id),
-                ("coworker_id", &coworker_id.to_string()),
-            ],
-        )
+        .call_fn_ok(CoworkerHistory {
+            campaign_id: campaign_a,
+            coworker_id,
+        })
         .await;
     let commitment_id = history["commitments"][0]["id"]
         .as_i64()
@@ -668,16 +563,7 @@ async fn authorization_matrix(app: TestApp) {
                 .tie_id
                 .store(tie, std::sync::atomic::Ordering::SeqCst);
             let browser = browser_for(&app, actor).await;
-            let args = (row.args)(actor);
-            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let endpoint = row.path.strip_prefix("/api/").expect("an /api/ path");
-            let res = if endpoint == "roster/upload" {
-                browser
-                    .upload_roster(&a_id, "roster.csv", ROSTER.to_vec(), false)
-                    .await
-            } else {
-                browser.call(endpoint, &form).await
-            };
+            let res = (row.call)(browser, actor).await;
             let status = res.status().as_u16();
             let cell = Cell {
                 expected_allowed: row.allowed.contains(&actor),

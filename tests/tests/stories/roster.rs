@@ -2,7 +2,11 @@
 //! mapped, previewed and applied; a newer list is reconciled and only what the lead
 //! confirms is applied; bad files get clear answers and change nothing.
 
-use rankfile_tests::{stories, Browser, TestApp};
+use app::api::coworkers::{GetCoworker, ListCoworkers};
+use app::api::map::ListAreas;
+use app::api::roster::{ApplyRoster, PreviewRoster};
+use rankfile_tests::employer_list::{employer_list as roster, MAPPING};
+use rankfile_tests::{area, calls, coworker, items, len, stories, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -10,87 +14,30 @@ stories!(
     bad_files_are_refused_and_change_nothing
 );
 
-const DEPTS: [&str; 8] = [
-    "ICU",
-    "ER",
-    "Pharmacy",
-    "Radiology",
-    "Oncology",
-    "Dietary",
-    "Transport",
-    "NICU",
-];
-const SHIFTS: [&str; 3] = ["Day", "Evening", "Night"];
-
-/// Row `i` of the employer's list: "Last, First" names, messy headers, a hire date we ignore.
-fn line(i: usize, dept_shift: usize) -> String {
-    format!(
-        "{},\"Worker{i}, Pat\",{},{},RN {},2019-0{}-1{},555-01{:02}-{:04}\r\n",
-        10_000 + i,
-        DEPTS[(i + dept_shift) % DEPTS.len()],
-        SHIFTS[i % 3],
-        i % 4,
-        1 + i % 9,
-        i % 10,
-        i % 100,
-        i
-    )
-}
-
-fn roster(ids: impl Iterator<Item = usize>, moved: impl Fn(usize) -> bool) -> Vec<u8> {
-    let mut csv = String::from(
-        "\u{feff}Emp ID,Employee Name,Dept,Shift,Job Classification,Hire Date,Phone\r\n",
-    );
-    for i in ids {
-        csv.push_str(&line(i, usize::from(moved(i))));
-    }
-    csv.into_bytes()
-}
-
-async fn upload(lead: &Browser, id: &str, content: Vec<u8>) -> String {
-    let res = lead.upload_roster(id, "roster.csv", content, false).await;
-    let status = res.status();
-    let body = res.text().await.unwrap();
-    assert_eq!(status, 200, "upload: {body}");
-    body
-}
-
-async fn count(lead: &Browser, id: &str) -> usize {
-    lead.call_ok("coworkers/list", &[("campaign_id", id)])
-        .await
-        .as_array()
-        .unwrap()
-        .len()
+async fn count(lead: &Browser, campaign_id: i64) -> usize {
+    len(&lead.call_fn_ok(ListCoworkers { campaign_id }).await)
 }
 
 async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign_id.to_string();
     // The map already has the ICU; the file brings seven more departments.
-    let icu = lead
-        .call_ok("areas/create", &[("campaign_id", &id), ("name", "icu")])
-        .await["id"]
-        .to_string();
+    let icu = area(&lead, campaign_id, "icu").await;
     // One coworker was charted by hand before the list came: the import must find her
     // by name and area, not add her twice, and record her employee ID.
-    let pat = lead
-        .call_ok(
-            "coworkers/create",
-            &[
-                ("campaign_id", &id),
-                ("name", "Pat Worker0"),
-                ("area_id", &icu),
-            ],
-        )
-        .await["id"]
-        .to_string();
+    let pat = coworker(&lead, campaign_id, "Pat Worker0", icu).await;
+    let get = |coworker_id: i64| {
+        lead.call_fn_ok(GetCoworker {
+            campaign_id,
+            coworker_id,
+        })
+    };
 
-    let first = upload(&lead, &id, roster(0..2000, |_| false)).await;
+    let first = lead
+        .upload_roster_ok(campaign_id, "roster.csv", roster(0..2000, |_| false))
+        .await;
     let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[("campaign_id", &id), ("import_id", &first)],
-        )
+        .call_fn_ok(calls::preview_roster(campaign_id, first))
         .await;
     // rankfile guessed the columns from the messy headers; the hire date is left out.
     assert_eq!(
@@ -124,58 +71,32 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
         "ICU exists (any case)"
     );
     assert_eq!(changes["new_shifts"].as_array().unwrap().len(), 3);
-    let mapping = "employee_ref,name,area,shift,job_title,,phone";
-    let outcome = lead
-        .call_ok(
-            "roster/apply",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &first),
-                ("mapping", mapping),
-                ("add_new", "on"),
-            ],
-        )
-        .await;
+    let mapping = MAPPING;
+    let apply_first = || calls::apply_roster(campaign_id, first, mapping);
+    let outcome = lead.call_fn_ok(apply_first()).await;
     assert_eq!(outcome["added"], 1999);
     assert_eq!(outcome["refs_linked"], 1);
-    let pat_now = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &pat)],
-        )
-        .await;
+    let pat_now = get(pat).await;
     assert_eq!(pat_now["fields"]["employee_ref"], "10000");
     assert_eq!(outcome["areas_created"], 7);
     assert_eq!(outcome["shifts_created"], 3);
-    assert_eq!(count(&lead, &id).await, 2000);
+    assert_eq!(count(&lead, campaign_id).await, 2000);
     // Applying the same import twice does nothing more.
-    let res = lead
-        .call(
-            "roster/apply",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &first),
-                ("mapping", mapping),
-                ("add_new", "on"),
-            ],
-        )
-        .await;
+    let res = lead.call_fn(apply_first()).await;
     assert_eq!(res.status(), 409);
-    assert_eq!(count(&lead, &id).await, 2000);
+    assert_eq!(count(&lead, campaign_id).await, 2000);
 
     // A newer list: 1900..2030 hired, 0..50 gone, 100..140 moved department.
     let newer = roster(50..2030, |i| (100..140).contains(&i));
-    let second = upload(&lead, &id, newer).await;
+    let second = lead
+        .upload_roster_ok(campaign_id, "roster.csv", newer)
+        .await;
     let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &second),
-                ("mapping", mapping),
-                ("match_by", "employee_ref"),
-            ],
-        )
+        .call_fn_ok(PreviewRoster {
+            mapping: mapping.into(),
+            match_by: "employee_ref".into(),
+            ..calls::preview_roster(campaign_id, second)
+        })
         .await;
     let changes = &preview["changes"];
     assert_eq!(changes["new_count"], 30);
@@ -195,14 +116,14 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
         .iter()
         .map(|g| g[0].to_string())
         .collect();
+    // Raw: ticked boxes arrive with gaps in their indexes, as a browser sends them.
     let mut form: Vec<(String, String)> = vec![
         ("campaign_id".into(), id.clone()),
-        ("import_id".into(), second.clone()),
+        ("import_id".into(), second.to_string()),
         ("mapping".into(), mapping.into()),
         ("match_by".into(), "employee_ref".into()),
         ("add_new".into(), "on".into()),
     ];
-    // Ticked boxes arrive with gaps in their indexes, as a browser sends them.
     for (n, m) in moves.iter().enumerate() {
         form.push((format!("moves[{}]", n * 2), m.clone()));
     }
@@ -215,22 +136,12 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
     assert_eq!(outcome["moved"], 10);
     assert_eq!(outcome["marked_left"], 20);
     assert_eq!(outcome["areas_created"], 0);
-    assert_eq!(count(&lead, &id).await, 2030, "nobody is deleted");
-    let moved_one = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &moves[0])],
-        )
-        .await;
-    let gone_one = lead
-        .call_ok(
-            "coworkers/get",
-            &[("campaign_id", &id), ("coworker_id", &gone[0])],
-        )
-        .await;
+    assert_eq!(count(&lead, campaign_id).await, 2030, "nobody is deleted");
+    let moved_one = get(moves[0].parse().unwrap()).await;
+    let gone_one = get(gone[0].parse().unwrap()).await;
     assert_eq!(gone_one["fields"]["employment_status"], "Left");
     let first_mover: Value = changes["moved"][0].clone();
-    let areas = lead.call_ok("areas/list", &[("campaign_id", &id)]).await;
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
     let area_name = areas
         .as_array()
         .unwrap()
@@ -254,8 +165,8 @@ async fn a_messy_list_imports_and_a_newer_one_reconciles(app: TestApp) {
 }
 
 async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign_id.to_string();
     let refused = |content: Vec<u8>| {
         let lead = lead.clone();
         let id = id.clone();
@@ -298,64 +209,33 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
                 =HYPERLINK(\"http://evil\"),ICU,\n\
                 Ana Lopez,ICU,\n\
                 Ben Okafor,ER,not-an-email\n";
-    let import = upload_ok(&lead, &id, file.as_bytes().to_vec()).await;
+    let import = lead
+        .upload_roster_ok(campaign_id, "roster.csv", file.as_bytes().to_vec())
+        .await;
     let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[("campaign_id", &id), ("import_id", &import)],
-        )
+        .call_fn_ok(calls::preview_roster(campaign_id, import))
         .await;
     assert_eq!(preview["error_count"], 3, "{}", preview["errors"]);
-    let lines: Vec<i64> = preview["errors"]
-        .as_array()
-        .unwrap()
+    let lines: Vec<i64> = items(&preview["errors"])
         .iter()
         .map(|e| e["line"].as_i64().unwrap())
         .collect();
     assert_eq!(lines, [3, 4, 5]);
     assert!(preview["changes"].is_null());
-    let res = lead
-        .call(
-            "roster/apply",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &import),
-                ("mapping", "name,area,email"),
-                ("add_new", "on"),
-            ],
-        )
-        .await;
+    let apply: ApplyRoster = calls::apply_roster(campaign_id, import, "name,area,email");
+    let res = lead.call_fn(apply).await;
     assert_eq!(res.status(), 422);
     // No name column chosen: the mapping is refused in words.
     let preview = lead
-        .call_ok(
-            "roster/preview",
-            &[
-                ("campaign_id", &id),
-                ("import_id", &import),
-                ("mapping", ",area,email"),
-            ],
-        )
+        .call_fn_ok(PreviewRoster {
+            mapping: ",area,email".into(),
+            ..calls::preview_roster(campaign_id, import)
+        })
         .await;
     assert!(preview["mapping_error"].as_str().unwrap().contains("name"));
-    assert_eq!(
-        lead.call_ok("coworkers/list", &[("campaign_id", &id)])
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        0,
-        "nothing was imported"
-    );
-    assert_eq!(
-        lead.call_ok("areas/list", &[("campaign_id", &id)])
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        0,
-        "no areas were created"
-    );
+    assert_eq!(count(&lead, campaign_id).await, 0, "nothing was imported");
+    let areas = lead.call_fn_ok(ListAreas { campaign_id }).await;
+    assert_eq!(len(&areas), 0, "no areas were created");
     // Without JavaScript a refused file comes back to the upload page with the reason.
     let res = lead
         .upload_roster(&id, "bad.csv", b"PK\x03\x04".to_vec(), true)
@@ -366,8 +246,4 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
     let (_, html) = lead.get_html(&location).await;
     assert!(html.contains("Excel workbook"));
     app.stop().await;
-}
-
-async fn upload_ok(lead: &Browser, id: &str, content: Vec<u8>) -> String {
-    upload(lead, id, content).await
 }

@@ -3,7 +3,10 @@
 //! once is stored once, `/healthz` tells a load balancer when the database is gone,
 //! and two instances on one database share every session and its end.
 
-use rankfile_tests::{all_at_once, stories, Backend, TestApp};
+use app::api::campaigns::GetCampaign;
+use app::api::map::CreateArea;
+use app::api::organizing::LogConversation;
+use rankfile_tests::{all_at_once, area, calls, id_of, stories, Backend, TestApp};
 use sqlx::{Connection, Executor};
 
 stories!(
@@ -93,7 +96,7 @@ fn pg_name(app: &TestApp) -> String {
 }
 
 async fn healthz_answers_503_while_the_database_is_down(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
     assert_eq!(healthz(&app).await, 200);
     database_gone(&app).await;
     let during = [healthz(&app).await, healthz(&app).await];
@@ -102,9 +105,7 @@ async fn healthz_answers_503_while_the_database_is_down(app: TestApp) {
     assert_eq!(during, [503, 503], "while the database is gone");
     assert_eq!(after, 200, "once it answers again");
     // And the app itself carries on: the same session, the same data.
-    let got = lead
-        .call_ok("campaigns/get", &[("campaign_id", &campaign.to_string())])
-        .await;
+    let got = lead.call_fn_ok(GetCampaign { campaign_id }).await;
     assert_eq!(got["name"], "Mercy");
     app.stop().await;
 }
@@ -112,28 +113,21 @@ async fn healthz_answers_503_while_the_database_is_down(app: TestApp) {
 /// Writes that check before they write (an area's parent, a coworker's area) ran in
 /// SQLite transactions that could not wait for another writer: "database is locked".
 async fn writes_that_read_first_all_succeed_at_once(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let site = lead
-        .call_ok("areas/create", &[("campaign_id", &id), ("name", "Site")])
-        .await["id"]
-        .to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let site = area(&lead, campaign_id, "Site").await;
     let writes = (0..40).map(|n| {
-        let (lead, id, site) = (lead.clone(), id.clone(), site.clone());
+        let lead = lead.clone();
         async move {
             let name = format!("Ward {n}");
             let res = if n % 2 == 0 {
-                lead.call(
-                    "areas/create",
-                    &[("campaign_id", &id), ("name", &name), ("parent_id", &site)],
-                )
+                lead.call_fn(CreateArea {
+                    parent_id: site.to_string(),
+                    ..calls::create_area(campaign_id, &name)
+                })
                 .await
             } else {
-                lead.call(
-                    "coworkers/create",
-                    &[("campaign_id", &id), ("name", &name), ("area_id", &site)],
-                )
-                .await
+                lead.call_fn(calls::create_coworker(campaign_id, &name, Some(site)))
+                    .await
             };
             res.status()
         }
@@ -148,7 +142,12 @@ async fn writes_that_read_first_all_succeed_at_once(app: TestApp) {
 /// Two instances on one database, as behind a load balancer: they share the signing
 /// secret and nothing else but the database.
 mod two_instances {
-    use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
+    use app::api::auth::{SignOut, SignOutEverywhere};
+    use app::api::campaigns::{GetCampaign, ListCampaigns};
+    use app::api::members::RemoveMember;
+    use rankfile_tests::{calls, stories, Browser, TestApp, PASSWORD};
+    use serde::Serialize;
+    use server_fn::ServerFn;
 
     stories!(
         settings = &[("RANKFILE_JWT_SECRET", "two instances share this secret, 48 chars long")];
@@ -158,10 +157,7 @@ mod two_instances {
     /// Signs in on `app` by hand: the cookies as a `Cookie` header, and the refresh
     /// cookie alone.
     async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
-        let res = app
-            .browser()
-            .call("auth/sign_in", &[("email", email), ("password", PASSWORD)])
-            .await;
+        let res = app.browser().call_fn(calls::sign_in(email, PASSWORD)).await;
         assert_eq!(res.status(), 200);
         let cookies: Vec<String> = res
             .headers()
@@ -178,8 +174,8 @@ mod two_instances {
     }
 
     /// A server function called with exactly these cookies (no jar that sign-out clears).
-    async fn call_with(app: &TestApp, cookies: &str, endpoint: &str) -> u16 {
-        app.call_with_cookies(endpoint, cookies)
+    async fn call_with<F: ServerFn + Serialize>(app: &TestApp, cookies: &str, args: F) -> u16 {
+        app.call_fn_with_cookies(args, cookies)
             .await
             .status()
             .as_u16()
@@ -188,12 +184,12 @@ mod two_instances {
     /// A session (its cookies, and its refresh cookie alone) is refused on `app`.
     async fn ended_on(app: &TestApp, (cookies, refresh): &(String, String), why: &str) {
         assert_eq!(
-            call_with(app, cookies, "campaigns/list").await,
+            call_with(app, cookies, ListCampaigns {}).await,
             401,
             "{why}"
         );
         assert_eq!(
-            call_with(app, refresh, "campaigns/list").await,
+            call_with(app, refresh, ListCampaigns {}).await,
             401,
             "{why} (refresh token)"
         );
@@ -201,16 +197,13 @@ mod two_instances {
 
     async fn a_session_and_its_end_hold_on_every_instance(a: TestApp) {
         let b = a.second_instance().await;
-        let (lead, campaign) = a.lead_of("lead@example.org", "Mercy").await;
-        let id = campaign.to_string();
+        let (lead, campaign_id) = a.lead_of("lead@example.org", "Mercy").await;
+        let get = GetCampaign { campaign_id };
 
         // A session made on A is good on B as it is: B checks A's access token itself
         // (with another key it would fall back on the refresh token, rotating it on every
         // hop between instances).
-        let res = lead
-            .on(&b)
-            .call("campaigns/get", &[("campaign_id", &id)])
-            .await;
+        let res = lead.on(&b).call_fn(get.clone()).await;
         assert_eq!(res.status(), 200);
         assert!(
             res.headers().get("set-cookie").is_none(),
@@ -221,22 +214,19 @@ mod two_instances {
 
         // Signing out on B ends the session on A at its very next request.
         let phone = sign_in(&a, "lead@example.org").await;
-        assert_eq!(call_with(&a, &phone.0, "campaigns/list").await, 200);
-        assert_eq!(call_with(&b, &phone.0, "auth/sign_out").await, 200);
+        assert_eq!(call_with(&a, &phone.0, ListCampaigns {}).await, 200);
+        assert_eq!(call_with(&b, &phone.0, SignOut {}).await, 200);
         ended_on(&a, &phone, "signed out on B, refused on A").await;
 
         // Signing out everywhere on B ends every session made on A.
         let laptop = sign_in(&a, "lead@example.org").await;
         let tablet = sign_in(&a, "lead@example.org").await;
-        assert_eq!(call_with(&a, &laptop.0, "campaigns/list").await, 200);
-        assert_eq!(
-            call_with(&b, &tablet.0, "auth/sign_out_everywhere").await,
-            200
-        );
+        assert_eq!(call_with(&a, &laptop.0, ListCampaigns {}).await, 200);
+        assert_eq!(call_with(&b, &tablet.0, SignOutEverywhere {}).await, 200);
         let everywhere = "signed out everywhere on B, refused on A";
         ended_on(&a, &laptop, everywhere).await;
         assert_eq!(
-            lead.call("campaigns/list", &[]).await.status(),
+            lead.call_fn(ListCampaigns {}).await.status(),
             401,
             "{everywhere} (the first session)"
         );
@@ -245,23 +235,22 @@ mod two_instances {
         let lead = a.browser();
         lead.sign_in("lead@example.org", PASSWORD).await;
         let org: Browser = a
-            .invite_member(&lead, campaign, "org@example.org", "organizer", "")
+            .invite_member(&lead, campaign_id, "org@example.org", "organizer", "")
             .await
             .on(&b);
-        let get = [("campaign_id", id.as_str())];
-        assert_eq!(org.call("campaigns/get", &get).await.status(), 200);
-        let org_id = a.member_id(&lead, campaign, "org@example.org").await;
-        lead.call_ok(
-            "members/remove",
-            &[("campaign_id", &id), ("user_id", &org_id)],
-        )
+        assert_eq!(org.call_fn(get.clone()).await.status(), 200);
+        let org_id = a.member_id(&lead, campaign_id, "org@example.org").await;
+        lead.call_fn_ok(RemoveMember {
+            campaign_id,
+            user_id: org_id,
+        })
         .await;
         assert_eq!(
-            org.call("campaigns/get", &get).await.status(),
+            org.call_fn(get).await.status(),
             404,
             "removed on A, refused on B"
         );
-        let listed = org.call_ok("campaigns/list", &[]).await;
+        let listed = org.call_fn_ok(ListCampaigns {}).await;
         assert_eq!(listed.as_array().map(Vec::len), Some(0), "{listed}");
         b.stop().await;
         a.stop().await;
@@ -269,7 +258,7 @@ mod two_instances {
 }
 
 mod behind_tls {
-    use rankfile_tests::{stories, TestApp, PASSWORD};
+    use rankfile_tests::{calls, stories, TestApp, PASSWORD};
 
     stories!(
         settings = &[("RANKFILE_PUBLIC_URL", "https://rankfile.example.org")];
@@ -280,10 +269,7 @@ mod behind_tls {
         app.create_user("ana@example.org", Some("Riverside")).await;
         let res = app
             .browser()
-            .call(
-                "auth/sign_in",
-                &[("email", "ana@example.org"), ("password", PASSWORD)],
-            )
+            .call_fn(calls::sign_in("ana@example.org", PASSWORD))
             .await;
         assert!(res.status().is_success(), "{}", res.status());
         let cookies: Vec<String> = res
@@ -318,12 +304,13 @@ mod behind_tls {
 }
 
 async fn no_page_or_answer_can_be_framed(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
     for res in [
         lead.get_page("/").await,
-        lead.get_page(&format!("/campaigns/{campaign}/chart")).await,
+        lead.get_page(&format!("/campaigns/{campaign_id}/chart"))
+            .await,
         lead.get_page("/no/such/page").await,
-        lead.call("campaigns/list", &[]).await,
+        lead.call_fn(app::api::campaigns::ListCampaigns {}).await,
         app.get_page("/healthz").await,
     ] {
         let url = res.url().to_string();
@@ -336,17 +323,11 @@ async fn no_page_or_answer_can_be_framed(app: TestApp) {
 }
 
 async fn ratings_are_append_only_below_the_app(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let ana = lead
-        .call_ok("coworkers/create", &[("campaign_id", &id), ("name", "Ana")])
-        .await["id"]
-        .to_string();
-    lead.call_ok(
-        "ratings/set",
-        &[("campaign_id", &id), ("coworker_id", &ana), ("rating", "2")],
-    )
-    .await;
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let new_ana = calls::create_coworker(campaign_id, "Ana", None);
+    let ana = id_of(&lead.call_fn_ok(new_ana).await);
+    lead.call_fn_ok(calls::set_rating(campaign_id, ana, "2"))
+        .await;
     for statement in [
         "UPDATE assessments SET rating = 5",
         "DELETE FROM assessments",
@@ -366,30 +347,20 @@ async fn ratings_are_append_only_below_the_app(app: TestApp) {
 }
 
 async fn a_one_on_one_sent_many_times_at_once_is_stored_once(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let ana = lead
-        .call_ok("coworkers/create", &[("campaign_id", &id), ("name", "Ana")])
-        .await["id"]
-        .to_string();
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let new_ana = calls::create_coworker(campaign_id, "Ana", None);
+    let ana = id_of(&lead.call_fn_ok(new_ana).await);
     // A phone on a bad connection retries the same form: 20 copies arrive together.
     let sends = (0..20).map(|_| {
         let lead = lead.clone();
-        let (id, ana) = (id.clone(), ana.clone());
+        let log = LogConversation {
+            rating_after: "1".into(),
+            ask: "Sign the petition".into(),
+            answer: "yes".into(),
+            ..calls::log_conversation(campaign_id, ana, "one-log-many-sends-01")
+        };
         async move {
-            let res = lead
-                .call(
-                    "conversations/log",
-                    &[
-                        ("campaign_id", id.as_str()),
-                        ("coworker_id", ana.as_str()),
-                        ("client_id", "one-log-many-sends-01"),
-                        ("rating_after", "1"),
-                        ("ask", "Sign the petition"),
-                        ("answer", "yes"),
-                    ],
-                )
-                .await;
+            let res = lead.call_fn(log).await;
             let status = res.status();
             let body: serde_json::Value = res.json().await.unwrap_or_default();
             (status, body)

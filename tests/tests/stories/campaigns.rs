@@ -1,6 +1,8 @@
 //! Story: a lead starts a campaign and sees it listed; bad names change nothing.
 
-use rankfile_tests::{stories, TestApp, PASSWORD};
+use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
+use rankfile_tests::calls::with_form;
+use rankfile_tests::{area, calls, coworker, names, stories, TestApp, PASSWORD};
 use serde_json::Value;
 
 stories!(
@@ -11,27 +13,27 @@ stories!(
     every_campaign_page_loads_once_in_its_layout,
 );
 
-async fn names(browser: &rankfile_tests::Browser) -> Vec<String> {
-    let body = browser.call_ok("campaigns/list", &[]).await;
-    body.as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap().to_owned())
-        .collect()
+async fn campaign_names(browser: &rankfile_tests::Browser) -> Vec<String> {
+    names(&browser.call_fn_ok(ListCampaigns {}).await)
+}
+
+fn create(name: &str) -> CreateCampaign {
+    CreateCampaign { name: name.into() }
 }
 
 async fn a_campaign_is_created_and_listed(app: TestApp) {
     app.create_user("ana@example.org", None).await;
     let ana = app.browser();
     ana.sign_in("ana@example.org", PASSWORD).await;
-    assert!(names(&ana).await.is_empty());
-    let res = ana
-        .call("campaigns/create", &[("name", "  Riverside Warehouse  ")])
-        .await;
+    assert!(campaign_names(&ana).await.is_empty());
+    let res = ana.call_fn(create("  Riverside Warehouse  ")).await;
     assert_eq!(res.status(), 200);
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["name"], "Riverside Warehouse");
-    assert_eq!(names(&ana).await, vec!["Riverside Warehouse".to_owned()]);
+    assert_eq!(
+        campaign_names(&ana).await,
+        vec!["Riverside Warehouse".to_owned()]
+    );
 
     // The server-rendered page shows it without any JavaScript.
     let (status, html) = ana.get_html("/").await;
@@ -42,14 +44,11 @@ async fn a_campaign_is_created_and_listed(app: TestApp) {
     app.create_user("ben@example.org", None).await;
     let ben = app.browser();
     ben.sign_in("ben@example.org", PASSWORD).await;
-    assert!(names(&ben).await.is_empty());
-    let id = created["id"].to_string();
-    assert_eq!(
-        ben.call("campaigns/get", &[("campaign_id", &id)])
-            .await
-            .status(),
-        404
-    );
+    assert!(campaign_names(&ben).await.is_empty());
+    let get = GetCampaign {
+        campaign_id: created["id"].as_i64().expect("the campaign's id"),
+    };
+    assert_eq!(ben.call_fn(get).await.status(), 404);
     app.stop().await;
 }
 
@@ -63,17 +62,20 @@ async fn bad_names_are_refused_and_nothing_is_written(app: TestApp) {
         ("    ", "Give the campaign a name."),
         (too_long.as_str(), "at most 200 characters"),
     ] {
-        let res = ana.call("campaigns/create", &[("name", name)]).await;
+        let res = ana.call_fn(create(name)).await;
         assert_eq!(res.status(), 422, "name {name:?}");
         let err: Value = res.json().await.unwrap();
         let message = err["Validation"]["message"].as_str().unwrap_or_default();
         assert_eq!(err["Validation"]["field"], "name");
         assert!(message.contains(expected), "{err}");
     }
-    // A missing field is a clear error too, not a crash.
+    // A missing field is a clear error too, not a crash (raw: no field at all).
     let res = ana.call("campaigns/create", &[]).await;
     assert_eq!(res.status(), 422);
-    assert!(names(&ana).await.is_empty(), "nothing may be written");
+    assert!(
+        campaign_names(&ana).await.is_empty(),
+        "nothing may be written"
+    );
     app.stop().await;
 }
 
@@ -82,19 +84,13 @@ async fn the_page_works_without_javascript(app: TestApp) {
     let ana = app.browser();
     // Signing in with a plain form post redirects to the campaigns page.
     let res = ana
-        .post_form(
-            "auth/sign_in",
-            "/login",
-            &[("email", "ana@example.org"), ("password", PASSWORD)],
-        )
+        .post_form_fn("/login", calls::sign_in("ana@example.org", PASSWORD))
         .await;
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "/");
 
     // A plain form post comes back to the page it came from...
-    let res = ana
-        .post_form("campaigns/create", "/", &[("name", "Eastside Tenants")])
-        .await;
+    let res = ana.post_form_fn("/", create("Eastside Tenants")).await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, "/");
@@ -102,9 +98,7 @@ async fn the_page_works_without_javascript(app: TestApp) {
     assert!(html.contains("Eastside Tenants"));
 
     // ...and a refused one comes back with the message next to the field.
-    let res = ana
-        .post_form("campaigns/create", "/", &[("name", " ")])
-        .await;
+    let res = ana.post_form_fn("/", create(" ")).await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -121,12 +115,13 @@ async fn the_page_works_without_javascript(app: TestApp) {
         field_error[..200.min(field_error.len())].contains("Give the campaign a name."),
         "{field_error}"
     );
-    assert_eq!(names(&ana).await, vec!["Eastside Tenants".to_owned()]);
+    assert_eq!(
+        campaign_names(&ana).await,
+        vec!["Eastside Tenants".to_owned()]
+    );
 
     // A return path pointing off-site is ignored.
-    let res = ana
-        .post_form("campaigns/create", "//evil.example/x", &[("name", "Y")])
-        .await;
+    let res = ana.post_form_fn("//evil.example/x", create("Y")).await;
     assert_eq!(res.headers()["location"], "/");
     app.stop().await;
 }
@@ -171,23 +166,9 @@ async fn health_and_headers(app: TestApp) {
 /// Every page under `/campaigns/:id` sits in one layout that loads the campaign once; a
 /// page asks for what it shows once, and a visit is one audit row.
 async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
-    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
-    let id = campaign.to_string();
-    let icu = lead
-        .call_ok("areas/create", &[("campaign_id", &id), ("name", "ICU")])
-        .await["id"]
-        .to_string();
-    let ana = lead
-        .call_ok(
-            "coworkers/create",
-            &[
-                ("campaign_id", &id),
-                ("name", "Ana Reyes"),
-                ("area_id", &icu),
-            ],
-        )
-        .await["id"]
-        .to_string();
+    let (lead, id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, id, "ICU").await;
+    let ana = coworker(&lead, id, "Ana Reyes", icu).await;
     for (page, heading) in [
         ("".to_owned(), "<h1>Mercy</h1>"),
         ("/chart".to_owned(), "<h1>Chart</h1>"),
@@ -215,28 +196,15 @@ async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(app.sql_count(count).await - before, 1);
-    let reads = lead
-        .call_ok(
-            "audit/list",
-            &[("campaign_id", &id), ("action", "coworker.read")],
-        )
-        .await;
-    assert_eq!(reads["entries"][0]["record"], format!("coworker:{ana}"));
+    let reads = lead.audit_entries(id, "coworker.read").await;
+    assert_eq!(reads[0]["record"], format!("coworker:{ana}"));
 
     // A refused plain post comes back to the page with its error beside the field.
     let page = format!("/campaigns/{id}/coworkers/{ana}");
-    let res = lead
-        .post_form(
-            "coworkers/update",
-            &page,
-            &[
-                ("campaign_id", &id),
-                ("coworker_id", &ana),
-                ("name", "Ana Reyes"),
-                ("phone", "call me maybe"),
-            ],
-        )
-        .await;
+    let bad_phone = with_form(calls::update_coworker(id, ana, "Ana Reyes"), |f| {
+        f.phone = "call me maybe".into();
+    });
+    let res = lead.post_form_fn(&page, bad_phone).await;
     assert_eq!(res.status(), 302);
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.contains("__err="), "{location}");

@@ -1,0 +1,212 @@
+//! Arguments of the app's wider server functions with every optional field empty, as a
+//! form that leaves them blank sends them. A story sets what it needs on top:
+//! `UpdateCoworker { tags: "choir".into(), ..calls::update_coworker(campaign, ana, "Ana") }`,
+//! or for a flattened form, `with_form(calls::update_coworker(campaign, ana, "Ana"), |f|
+//! f.tags = "choir".into())`.
+//! Every field is named here, so a changed signature fails to compile, here or in the
+//! story.
+
+use app::api::auth::SignIn;
+use app::api::coworkers::{AddTie, CreateCoworker, UpdateCoworker};
+use app::api::map::{CreateArea, GetChart, UpdateArea};
+use app::api::members::{AuditLog, CreateInvite, UpdateMember};
+use app::api::organizing::{LogConversation, SetRating, UpdateSettings};
+use app::api::roster::{ApplyRoster, PreviewRoster};
+use app::domain::organizing::SettingsForm;
+use app::domain::workplace::CoworkerForm;
+
+pub fn sign_in(email: &str, password: &str) -> SignIn {
+    SignIn {
+        email: email.into(),
+        password: password.into(),
+        next: String::new(),
+    }
+}
+
+pub fn create_area(campaign_id: i64, name: &str) -> CreateArea {
+    CreateArea {
+        campaign_id,
+        name: name.into(),
+        parent_id: String::new(),
+    }
+}
+
+pub fn update_area(campaign_id: i64, area_id: i64, name: &str) -> UpdateArea {
+    UpdateArea {
+        campaign_id,
+        area_id,
+        name: name.into(),
+        parent_id: String::new(),
+        retired: String::new(),
+        grid_x: String::new(),
+        grid_y: String::new(),
+        grid_w: String::new(),
+        grid_h: String::new(),
+    }
+}
+
+/// A new coworker in `area_id` (`None`: no area).
+pub fn create_coworker(campaign_id: i64, name: &str, area_id: Option<i64>) -> CreateCoworker {
+    CreateCoworker {
+        campaign_id,
+        form: CoworkerForm {
+            name: name.into(),
+            area_id: area_id.map(|a| a.to_string()).unwrap_or_default(),
+            ..CoworkerForm::default()
+        },
+    }
+}
+
+/// An edit that keeps the name `name` and clears everything else (the area too).
+pub fn update_coworker(campaign_id: i64, coworker_id: i64, name: &str) -> UpdateCoworker {
+    UpdateCoworker {
+        campaign_id,
+        coworker_id,
+        form: CoworkerForm {
+            name: name.into(),
+            ..CoworkerForm::default()
+        },
+    }
+}
+
+/// The arguments of a server function that takes a flattened form.
+pub trait WithForm {
+    type Form;
+    fn form_mut(&mut self) -> &mut Self::Form;
+}
+
+impl WithForm for CreateCoworker {
+    type Form = CoworkerForm;
+    fn form_mut(&mut self) -> &mut CoworkerForm {
+        &mut self.form
+    }
+}
+
+impl WithForm for UpdateCoworker {
+    type Form = CoworkerForm;
+    fn form_mut(&mut self) -> &mut CoworkerForm {
+        &mut self.form
+    }
+}
+
+impl WithForm for UpdateSettings {
+    type Form = SettingsForm;
+    fn form_mut(&mut self) -> &mut SettingsForm {
+        &mut self.form
+    }
+}
+
+/// `args` with its form's fields changed by `change`.
+pub fn with_form<A: WithForm>(mut args: A, change: impl FnOnce(&mut A::Form)) -> A {
+    change(args.form_mut());
+    args
+}
+
+pub fn add_tie(campaign_id: i64, coworker_id: i64, other: &str, kind: &str) -> AddTie {
+    AddTie {
+        campaign_id,
+        coworker_id,
+        other: other.into(),
+        kind: kind.into(),
+    }
+}
+
+pub fn chart(campaign_id: i64) -> GetChart {
+    GetChart {
+        campaign_id,
+        q: String::new(),
+        rating: String::new(),
+        tag: String::new(),
+        organizer: String::new(),
+    }
+}
+
+pub fn invite(campaign_id: i64, role: &str) -> CreateInvite {
+    CreateInvite {
+        campaign_id,
+        role: role.into(),
+        areas: String::new(),
+        note: String::new(),
+    }
+}
+
+pub fn update_member(campaign_id: i64, user_id: i64, role: &str, areas: &str) -> UpdateMember {
+    UpdateMember {
+        campaign_id,
+        user_id,
+        role: role.into(),
+        areas: areas.into(),
+    }
+}
+
+/// The first page of the audit log, unfiltered.
+pub fn audit_log(campaign_id: i64) -> AuditLog {
+    AuditLog {
+        campaign_id,
+        before: String::new(),
+        action: String::new(),
+        actor: String::new(),
+    }
+}
+
+/// A one-on-one with nothing filled in but its `client_id`.
+pub fn log_conversation(campaign_id: i64, coworker_id: i64, client_id: &str) -> LogConversation {
+    LogConversation {
+        campaign_id,
+        coworker_id,
+        client_id: client_id.into(),
+        at: String::new(),
+        channel: String::new(),
+        issues: Vec::new(),
+        notes: String::new(),
+        ask: String::new(),
+        answer: String::new(),
+        rating_after: String::new(),
+        next_step: String::new(),
+        follow_up_on: String::new(),
+    }
+}
+
+pub fn set_rating(campaign_id: i64, coworker_id: i64, rating: &str) -> SetRating {
+    SetRating {
+        campaign_id,
+        coworker_id,
+        rating: rating.into(),
+        source: String::new(),
+        note: String::new(),
+    }
+}
+
+pub fn update_settings(campaign_id: i64, stale_days: &str, issue_tags: &str) -> UpdateSettings {
+    UpdateSettings {
+        campaign_id,
+        form: SettingsForm {
+            stale_days: stale_days.into(),
+            issue_tags: issue_tags.into(),
+            ..SettingsForm::default()
+        },
+    }
+}
+
+pub fn preview_roster(campaign_id: i64, import_id: i64) -> PreviewRoster {
+    PreviewRoster {
+        campaign_id,
+        import_id,
+        mapping: String::new(),
+        match_by: String::new(),
+    }
+}
+
+/// Applies an import with `mapping`, adding new people (`add_new` ticked), no moves or
+/// departures confirmed.
+pub fn apply_roster(campaign_id: i64, import_id: i64, mapping: &str) -> ApplyRoster {
+    ApplyRoster {
+        campaign_id,
+        import_id,
+        mapping: mapping.into(),
+        match_by: String::new(),
+        add_new: "on".into(),
+        moves: Vec::new(),
+        gone: Vec::new(),
+    }
+}

@@ -1,0 +1,464 @@
+//! Stories: the organizer's daily loop. A one-on-one is logged once however often it is
+//! sent, ratings keep a timeline, follow-ups and commitments come and go on My list,
+//! and the coverage page matches a hand-computed chart.
+
+use app::api::coworkers::{GetCoworker, UpdateCoworker};
+use app::api::organizing::{
+    CoworkerHistory, FollowUpDone, GetCoverage, GetMyList, GetSettings, LogConversation,
+    ResolveCommitment, SetRating,
+};
+use rankfile_tests::calls::with_form;
+use rankfile_tests::{
+    area, calls, coworker_on as coworker, items, len, names, shift, stories, Browser, TestApp,
+};
+use serde_json::Value;
+
+stories!(
+    a_one_on_one_is_stored_once_and_rates_the_coworker,
+    a_rating_without_talking_keeps_a_timeline,
+    follow_ups_and_commitments_come_and_go_on_my_list,
+    coverage_matches_a_hand_computed_chart
+);
+
+/// An edit of `who` keeping their name and area.
+fn edit(campaign_id: i64, who: i64, name: &str, area: i64) -> UpdateCoworker {
+    with_form(calls::update_coworker(campaign_id, who, name), |f| {
+        f.area_id = area.to_string();
+    })
+}
+
+async fn history(who: &Browser, campaign_id: i64, coworker_id: i64) -> Value {
+    who.call_fn_ok(CoworkerHistory {
+        campaign_id,
+        coworker_id,
+    })
+    .await
+}
+
+async fn rating_of(who: &Browser, campaign_id: i64, coworker_id: i64) -> Value {
+    who.call_fn_ok(GetCoworker {
+        campaign_id,
+        coworker_id,
+    })
+    .await["rating"]
+        .clone()
+}
+
+async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign_id.to_string();
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let ana = coworker(&lead, campaign_id, "Ana", icu, day).await;
+    let org = app
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
+        .await;
+
+    // Raw: the issues' indexes have a gap, as unticked boxes leave in a browser's form.
+    let ana_id = ana.to_string();
+    let fields = [
+        ("campaign_id", id.as_str()),
+        ("coworker_id", ana_id.as_str()),
+        ("client_id", "0b9e6a1c-8f7d-4c1e-9a55-3f1f7f0e2d11"),
+        ("channel", "in_person"),
+        ("issues[0]", "staffing"),
+        ("issues[2]", "Safety"),
+        ("notes", "Short-staffed every night this month."),
+        ("ask", "Sign the staffing petition"),
+        ("answer", "yes"),
+        ("rating_after", "2"),
+        ("next_step", "Bring the petition on Thursday"),
+    ];
+    let first = org.call_ok("conversations/log", &fields).await;
+    assert_eq!(first["stored"], true);
+    // The phone lost the answer and sent it again: stored once.
+    let again = org.call_ok("conversations/log", &fields).await;
+    assert_eq!(again["stored"], false);
+    assert_eq!(again["conversation_id"], first["conversation_id"]);
+
+    let h = history(&org, campaign_id, ana).await;
+    assert_eq!(len(&h["conversations"]), 1);
+    let talk = &h["conversations"][0];
+    assert_eq!(talk["issues"], serde_json::json!(["staffing", "safety"]));
+    assert_eq!(talk["answer"], "Yes");
+    assert_eq!(talk["organizer"], "org@example.org");
+    assert_eq!(len(&h["ratings"]), 1, "one rating, not two");
+    assert_eq!(h["ratings"][0]["source"], "Conversation");
+    assert_eq!(h["commitments"][0]["what"], "Sign the staffing petition");
+    assert_eq!(h["commitments"][0]["status"], "Open");
+    assert_eq!(rating_of(&lead, campaign_id, ana).await, 2);
+    let chart = lead.call_fn_ok(calls::chart(campaign_id)).await;
+    assert_eq!(
+        chart["coworkers"][0]["rating"], 2,
+        "the chart reads the current rating"
+    );
+
+    // Bad input names its field and stores nothing. Raw: each form has one field
+    // replaced by what the app's own form never sends.
+    for (field, value, named) in [
+        ("rating_after", "6", "rating_after"),
+        ("issues[0]", "parking", "issues"),
+        ("follow_up_on", "2026-02-30", "follow_up_on"),
+        ("client_id", "x", "client_id"),
+        ("channel", "carrier pigeon", "channel"),
+    ] {
+        let mut form = vec![
+            ("campaign_id", id.as_str()),
+            ("coworker_id", ana_id.as_str()),
+            ("client_id", "bad-input-0001"),
+        ];
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let res = org.call("conversations/log", &form).await;
+        assert_eq!(res.status(), 422, "{field}={value}");
+        let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+        assert_eq!(body["Validation"]["field"], named);
+    }
+    let res = org
+        .call_fn(LogConversation {
+            answer: "maybe".into(),
+            ..calls::log_conversation(campaign_id, ana, "answer-no-ask")
+        })
+        .await;
+    assert_eq!(res.status(), 422, "an answer without an ask");
+    assert_eq!(
+        len(&history(&org, campaign_id, ana).await["conversations"]),
+        1
+    );
+    // A maybe is recorded as said, and is not a commitment.
+    org.call_fn_ok(LogConversation {
+        ask: "Wear the sticker".into(),
+        answer: "maybe".into(),
+        ..calls::log_conversation(campaign_id, ana, "maybe-means-no-01")
+    })
+    .await;
+    assert_eq!(
+        len(&history(&org, campaign_id, ana).await["commitments"]),
+        1
+    );
+    // Leads set the campaign's issues; a one-on-one can then be tagged with the new one.
+    let settings_of = || org.call_fn_ok(GetSettings { campaign_id });
+    let before = settings_of().await;
+    let res = lead
+        .call_fn(calls::update_settings(campaign_id, "0", "pay"))
+        .await;
+    assert_eq!(res.status(), 422, "stale after 0 days");
+    assert_eq!(
+        settings_of().await,
+        before,
+        "the refused settings changed nothing"
+    );
+    lead.call_fn_ok(calls::update_settings(
+        campaign_id,
+        "14",
+        "pay, parking, Pay",
+    ))
+    .await;
+    let settings = settings_of().await;
+    assert_eq!(settings["stale_days"], 14);
+    assert_eq!(
+        settings["issue_tags"],
+        serde_json::json!(["pay", "parking"])
+    );
+    org.call_fn_ok(LogConversation {
+        issues: vec!["parking".into()],
+        ..calls::log_conversation(campaign_id, ana, "parking-issue-01")
+    })
+    .await;
+    // Written once in the audit log, with the rating.
+    let audit = lead.call_fn_ok(calls::audit_log(campaign_id)).await["entries"].clone();
+    let logged = items(&audit);
+    let logged = logged
+        .iter()
+        .filter(|e| e["action"] == "conversation.logged");
+    assert_eq!(logged.count(), 3);
+    app.stop().await;
+}
+
+async fn a_rating_without_talking_keeps_a_timeline(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu, day).await;
+    assert!(
+        rating_of(&lead, campaign_id, ben).await.is_null(),
+        "unknown, never a 3"
+    );
+    let rate = |rating: &str, source: &str| {
+        lead.call_fn(SetRating {
+            source: source.into(),
+            note: "seen at the break room meeting".into(),
+            ..calls::set_rating(campaign_id, ben, rating)
+        })
+    };
+    assert_eq!(rate("4", "observation").await.status(), 200);
+    assert_eq!(rate("3", "structure_test").await.status(), 200);
+    assert_eq!(rate("0", "observation").await.status(), 422);
+    assert_eq!(rate("", "observation").await.status(), 422);
+    assert_eq!(rate("2", "gossip").await.status(), 422);
+    let h = history(&lead, campaign_id, ben).await;
+    let timeline: Vec<(i64, &str)> = h["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["rating"].as_i64().unwrap(), r["source"].as_str().unwrap()))
+        .collect();
+    assert_eq!(timeline, [(3, "StructureTest"), (4, "Observation")]);
+    assert_eq!(
+        rating_of(&lead, campaign_id, ben).await,
+        3,
+        "the latest is current"
+    );
+    // A conversation logged late, dated before the latest rating, does not overwrite it.
+    lead.call_fn_ok(LogConversation {
+        at: "2020-01-01T09:30".into(),
+        rating_after: "5".into(),
+        ..calls::log_conversation(campaign_id, ben, "late-arrival-0001")
+    })
+    .await;
+    assert_eq!(rating_of(&lead, campaign_id, ben).await, 3);
+    assert_eq!(
+        len(&history(&lead, campaign_id, ben).await["ratings"]),
+        3,
+        "it is still in the history"
+    );
+    let viewer = app
+        .invite_member(&lead, campaign_id, "v@example.org", "viewer", "")
+        .await;
+    let res = viewer
+        .call_fn(calls::set_rating(campaign_id, ben, "1"))
+        .await;
+    assert_eq!(res.status(), 403);
+    app.stop().await;
+}
+
+async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let org = app
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
+        .await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    let mut people = Vec::new();
+    for name in ["Ana", "Ben", "Cy", "Dee"] {
+        let who = coworker(&lead, campaign_id, name, icu, day).await;
+        lead.call_fn_ok(with_form(edit(campaign_id, who, name, icu), |f| {
+            f.assigned_organizer = org_id.to_string();
+        }))
+        .await;
+        people.push(who);
+    }
+    let [ana, ben, cy, dee] = [people[0], people[1], people[2], people[3]];
+    let my = || org.call_fn_ok(GetMyList { campaign_id });
+    let list = my().await;
+    assert_eq!(names(&list["never_talked"]), ["Ana", "Ben", "Cy", "Dee"]);
+    let today = list["today"].as_str().unwrap().to_owned();
+    let talk = |who: i64, client_id: &str| calls::log_conversation(campaign_id, who, client_id);
+
+    // Ana: a follow-up due today. Ben: a yes to an ask, due today. Cy: rated long ago.
+    org.call_fn_ok(LogConversation {
+        next_step: "Ask about the night shift".into(),
+        follow_up_on: today.clone(),
+        ..talk(ana, "ana-follow-up-01")
+    })
+    .await;
+    org.call_fn_ok(LogConversation {
+        ask: "Come to the meeting".into(),
+        answer: "yes".into(),
+        follow_up_on: today.clone(),
+        ..talk(ben, "ben-commitment-1")
+    })
+    .await;
+    let long_ago = LogConversation {
+        at: "2020-01-01T09:30".into(),
+        rating_after: "2".into(),
+        ..talk(cy, "cy-long-ago-0001")
+    };
+    org.call_fn_ok(long_ago).await;
+    let list = my().await;
+    assert_eq!(names(&list["follow_ups"]), ["Ana", "Ben"]);
+    assert_eq!(names(&list["commitments"]), ["Ben"]);
+    assert_eq!(names(&list["never_talked"]), ["Dee"]);
+    assert_eq!(names(&list["stale"]), ["Cy"]);
+    // Someone else's list is their own: the lead has nothing due.
+    let leads = lead.call_fn_ok(GetMyList { campaign_id }).await;
+    assert!(leads["follow_ups"].as_array().unwrap().is_empty());
+
+    // Done and kept: they leave the list.
+    let ana_talk = list["follow_ups"][0]["conversation_id"].as_i64().unwrap();
+    org.call_fn_ok(FollowUpDone {
+        campaign_id,
+        conversation_id: ana_talk,
+    })
+    .await;
+    let resolve = |commitment_id: i64, status: &str| ResolveCommitment {
+        campaign_id,
+        commitment_id,
+        status: status.into(),
+    };
+    let commitment = list["commitments"][0]["id"].as_i64().unwrap();
+    org.call_fn_ok(resolve(commitment, "kept")).await;
+    let res = org.call_fn(resolve(commitment, "forgotten")).await;
+    assert_eq!(res.status(), 422);
+    let list = my().await;
+    assert_eq!(names(&list["follow_ups"]), ["Ben"]);
+    assert!(list["commitments"].as_array().unwrap().is_empty());
+    let h = history(&org, campaign_id, ben).await;
+    assert_eq!(h["commitments"][0]["status"], "Kept");
+
+    // A broken one is recorded as broken.
+    org.call_fn_ok(LogConversation {
+        ask: "Wear the sticker".into(),
+        answer: "yes".into(),
+        follow_up_on: today.clone(),
+        ..talk(dee, "dee-commitment-1")
+    })
+    .await;
+    let list = my().await;
+    let dee_commitment = list["commitments"][0]["id"].as_i64().unwrap();
+    org.call_fn_ok(resolve(dee_commitment, "broken")).await;
+    assert_eq!(
+        history(&org, campaign_id, dee).await["commitments"][0]["status"],
+        "Broken"
+    );
+
+    // Without JavaScript, logging returns to My list with a confirmation.
+    let res = org
+        .post_form_fn(
+            &format!("/campaigns/{campaign_id}/coworkers/{dee}/log"),
+            LogConversation {
+                rating_after: "1".into(),
+                ..talk(dee, "dee-plain-form-1")
+            },
+        )
+        .await;
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/campaigns/{campaign_id}/my?logged={dee}")
+    );
+    let (status, html) = org.get_html(&location).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Saved the one-on-one."));
+    app.stop().await;
+}
+
+async fn coverage_matches_a_hand_computed_chart(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let er = area(&lead, campaign_id, "ER").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let night = shift(&lead, campaign_id, "Night").await;
+    app.organizer_in(&lead, campaign_id, "busy@example.org", &[er])
+        .await;
+    let busy = app.member_id(&lead, campaign_id, "busy@example.org").await;
+    // An edit of `who` on `shift`, keeping the name and area.
+    let on = |who: i64, name: &str, area: i64, shift: i64| {
+        with_form(edit(campaign_id, who, name, area), |f| {
+            f.shift_id = shift.to_string();
+        })
+    };
+
+    // ICU/Day: Ana (committee), Ben. ICU/Night: Cy. ER/Day: Dee (committee).
+    // ER/Night: eleven coworkers, all assigned to the busy organizer. One left: not counted.
+    let ana = coworker(&lead, campaign_id, "Ana", icu, day).await;
+    lead.call_fn_ok(with_form(on(ana, "Ana", icu, day), |f| {
+        f.committee_member = "on".into();
+    }))
+    .await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu, day).await;
+    coworker(&lead, campaign_id, "Cy", icu, night).await;
+    let dee = coworker(&lead, campaign_id, "Dee", er, day).await;
+    lead.call_fn_ok(with_form(on(dee, "Dee", er, day), |f| {
+        f.committee_member = "on".into();
+    }))
+    .await;
+    for n in 0..11 {
+        let name = format!("Night {n:02}");
+        let who = coworker(&lead, campaign_id, &name, er, night).await;
+        lead.call_fn_ok(with_form(on(who, &name, er, night), |f| {
+            f.assigned_organizer = busy.to_string();
+        }))
+        .await;
+    }
+    let gone = coworker(&lead, campaign_id, "Gone", er, night).await;
+    lead.call_fn_ok(with_form(on(gone, "Gone", er, night), |f| {
+        f.employment_status = "left".into();
+    }))
+    .await;
+    // Ana talked to today, Ben in 2020: only Ana counts as contacted in the last 30 days.
+    let ana_today = calls::log_conversation(campaign_id, ana, "coverage-ana-01");
+    lead.call_fn_ok(ana_today).await;
+    lead.call_fn_ok(LogConversation {
+        at: "2020-01-01T09:30".into(),
+        ..calls::log_conversation(campaign_id, ben, "coverage-ben-01")
+    })
+    .await;
+
+    let coverage = |days: &str| GetCoverage {
+        campaign_id,
+        days: days.into(),
+    };
+    let c = lead.call_fn_ok(coverage("")).await;
+    let load: Vec<(String, i64)> = c["organizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["email"].as_str().unwrap().to_owned(),
+                o["assigned"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        load,
+        [
+            ("busy@example.org".to_owned(), 11),
+            ("lead@example.org".to_owned(), 0)
+        ]
+    );
+    assert_eq!(c["unassigned"], 4);
+    let cells: Vec<(String, String, i64, i64)> = c["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["area"].as_str().unwrap().to_owned(),
+                x["shift"].as_str().unwrap().to_owned(),
+                x["coworkers"].as_i64().unwrap(),
+                x["committee"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    let cell = |a: &str, s: &str, n: i64, k: i64| (a.to_owned(), s.to_owned(), n, k);
+    assert_eq!(
+        cells,
+        [
+            cell("ER", "Day", 1, 1),
+            cell("ER", "Night", 11, 0),
+            cell("ICU", "Day", 2, 1),
+            cell("ICU", "Night", 1, 0),
+        ]
+    );
+    assert_eq!(c["days"], 30);
+    assert_eq!(
+        c["not_contacted_count"], 14,
+        "15 active, Ana talked to today"
+    );
+    let res = lead.call_fn(coverage("0")).await;
+    assert_eq!(res.status(), 422);
+    // The page shows the gaps in words, without JavaScript.
+    let (status, html) = lead
+        .get_html(&format!("/campaigns/{campaign_id}/coverage"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("No committee member: ER · Night; ICU · Night."),
+        "{html}"
+    );
+    app.stop().await;
+}

@@ -52,13 +52,14 @@ bench:
 	cargo bench -p rankfile-tests --bench map
 	cargo bench -p rankfile-tests --bench loop
 
+# E2E_REPEAT=5 runs every browser test five times in a row (a flaky test shows itself).
 e2e: build
 	@if [ ! -x "$${RANKFILE_CHROMIUM:-/usr/bin/chromium}" ]; then \
 	  if [ -n "$${CI:-}" ]; then echo "Chromium is required in CI: apt-get install -y chromium" >&2; exit 1; fi; \
 	  echo "SKIPPED browser tests: no /usr/bin/chromium (apt-get install -y chromium)"; exit 0; \
 	fi; \
 	cd end2end && npm ci --no-audit --no-fund --silent && \
-	  RANKFILE_BIN="$(BIN)" npx playwright test
+	  RANKFILE_BIN="$(BIN)" npx playwright test --repeat-each=$${E2E_REPEAT:-1}
 
 clean:
 	cargo clean

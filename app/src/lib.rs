@@ -58,6 +58,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    provide_context(components::gate::PageLoads::default());
 
     view! {
         <Title text="rankfile" />

@@ -90,6 +90,12 @@ pub async fn update_coworker(
                 "That area, shift or organizer is not in this campaign.",
             )
         })?;
+    if crate::auth::is_plain_form_post() {
+        // Back to the page, which says "Saved." (without JavaScript there is no answer to read).
+        leptos_axum::redirect(&format!(
+            "/campaigns/{campaign_id}/coworkers/{coworker_id}?saved=1"
+        ));
+    }
     Ok(())
 }
 

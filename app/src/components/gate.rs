@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use std::future::IntoFuture;
+
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use leptos_router::components::Redirect;
 
 use crate::error::AppError;
@@ -54,8 +57,12 @@ where
             {move || {
                 let children = Arc::clone(&children);
                 Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => children(value),
+                    // Untracked (the data, and what building the view reads): nothing
+                    // here should rebuild a page that is rendered once, on the server.
+                    // Builds can still repeat (the router's outlet), so page loads go
+                    // through `page_load`, which runs each once per request.
+                    match ScopedFuture::new_untracked(data.into_future()).await {
+                        Ok(value) => untrack(|| children(value)),
                         Err(err) => view! {
                             {error_heading.map(|h| view! { <h1>{h}</h1> })}
                             {error_view(err)}
@@ -65,5 +72,59 @@ where
                 })
             }}
         </Suspense>
+    }
+}
+
+/// A page's load as a resource, run once per request however often Leptos builds the
+/// page's view. Under the `/campaigns/:id` layout a page could be built twice during one
+/// server render (the router's outlet re-renders its child), and each build started its
+/// own load: the reads, and the visit's audit row, ran twice. Use it through
+/// [`load_once!`]: `load_once!(coworker_page(campaign, id))`.
+pub fn page_load<T>(
+    key: &'static str,
+    load: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+) -> OnceResource<Result<T, AppError>>
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    #[cfg(feature = "ssr")]
+    if let Some(loads) = use_context::<PageLoads>() {
+        let cell = loads.cell::<T>(key);
+        // An `async fn`'s future does nothing until polled: only the first build's runs.
+        return OnceResource::new(async move { cell.get_or_init(|| load).await.clone() });
+    }
+    let _ = key;
+    OnceResource::new(load)
+}
+
+/// `load_once!(f(args))`: [`page_load`] keyed by the function's name.
+#[macro_export]
+macro_rules! load_once {
+    ($f:ident($($arg:expr),* $(,)?)) => {
+        $crate::components::gate::page_load(stringify!($f), $f($($arg),*))
+    };
+}
+
+/// The page loads of one request (provided by `App`, which runs once per request).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct PageLoads(
+    Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>>,
+);
+
+#[cfg(feature = "ssr")]
+type LoadCell<T> = tokio::sync::OnceCell<Result<T, AppError>>;
+
+#[cfg(feature = "ssr")]
+impl PageLoads {
+    fn cell<T: Send + Sync + 'static>(&self, key: &str) -> Arc<LoadCell<T>> {
+        let key = format!("{key}:{}", std::any::type_name::<T>());
+        let mut loads = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let cell = loads
+            .entry(key)
+            .or_insert_with(|| Arc::new(LoadCell::<T>::new()))
+            .clone();
+        cell.downcast::<LoadCell<T>>()
+            .unwrap_or_else(|_| Arc::new(LoadCell::<T>::new()))
     }
 }

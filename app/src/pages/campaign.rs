@@ -54,7 +54,7 @@ pub fn use_campaign() -> CampaignContext {
 /// browser is sent to sign in.
 #[component]
 pub fn CampaignLayout() -> impl IntoView {
-    let campaign = OnceResource::new(get_campaign(route_id("id")));
+    let campaign = crate::load_once!(get_campaign(route_id("id")));
     view! {
         <Loaded data=campaign let:campaign>
             {campaign_scope(campaign)}
@@ -102,7 +102,7 @@ pub fn MembersPage() -> impl IntoView {
     // Without JavaScript the new link comes back from the server once: `?shown=` names
     // the new invite, never its token.
     let shown = query().get("shown").and_then(|v| v.parse::<i64>().ok());
-    let data = OnceResource::new(members_page(id, shown));
+    let data = crate::load_once!(members_page(id, shown));
     view! {
         <h1>"Members"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -243,7 +243,7 @@ pub fn AuditPage() -> impl IntoView {
         (get("before"), get("action"), get("actor"))
     };
     let (before, action, actor) = filter.clone();
-    let page = OnceResource::new(audit_log(id, before, action, actor));
+    let page = crate::load_once!(audit_log(id, before, action, actor));
     view! {
         <h1>"Audit log"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

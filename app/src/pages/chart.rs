@@ -24,7 +24,7 @@ pub fn ChartPage() -> impl IntoView {
             organizer: get("organizer"),
         }
     };
-    let data = OnceResource::new(chart_page(id, filter.clone()));
+    let data = crate::load_once!(chart_page(id, filter.clone()));
     view! {
         <h1>"Chart"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

@@ -27,7 +27,7 @@ pub fn CoworkerPage() -> impl IntoView {
     let id = coworker_id();
     // A plain form post comes back here; `?saved` says the details were saved.
     let saved = query().get("saved").is_some();
-    let data = OnceResource::new(coworker_page(campaign, id));
+    let data = crate::load_once!(coworker_page(campaign, id));
     view! {
         <p><a href=format!("/campaigns/{campaign}/chart")>"← Chart"</a></p>
         <Loaded data let:d>

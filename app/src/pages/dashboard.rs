@@ -10,7 +10,7 @@ use crate::domain::dashboard::Dashboard;
 /// The dashboard of campaign `id` (the caller is a lead; the server checks again).
 #[component]
 pub fn CampaignDashboard(id: i64) -> impl IntoView {
-    let data = OnceResource::new(dashboard_page(id));
+    let data = crate::load_once!(dashboard_page(id));
     view! {
         <Loaded data loading="Loading the dashboard…" let:d>
             {dashboard_view(id, d)}

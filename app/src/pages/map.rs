@@ -29,7 +29,7 @@ fn shift_options(shifts: &[Shift]) -> impl IntoView {
 #[component]
 pub fn MapPage() -> impl IntoView {
     let id = use_campaign().id;
-    let data = OnceResource::new(map_page(id));
+    let data = crate::load_once!(map_page(id));
     view! {
         <h1>"Workplace map"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -152,7 +152,7 @@ fn map_view(cid: i64, d: MapPageData) -> AnyView {
 #[component]
 pub fn CoworkersPage() -> impl IntoView {
     let id = use_campaign().id;
-    let data = OnceResource::new(coworkers_page(id));
+    let data = crate::load_once!(coworkers_page(id));
     view! {
         <h1>"Coworkers"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

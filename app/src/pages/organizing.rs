@@ -40,7 +40,7 @@ fn people(campaign: i64, list: Vec<Person>, testid: &'static str) -> impl IntoVi
 pub fn MyListPage() -> impl IntoView {
     let id = use_campaign().id;
     let logged = query().get("logged").map(|_| "Saved the one-on-one.");
-    let list = OnceResource::new(get_my_list(id));
+    let list = crate::load_once!(get_my_list(id));
     view! {
         <h1>"My list"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -144,7 +144,7 @@ pub fn LogPage() -> impl IntoView {
         .get_untracked()
         .and_then(Result::err);
     let return_path = crate::components::form::current_return_path();
-    let form = OnceResource::new(get_log_form(campaign, coworker));
+    let form = crate::load_once!(get_log_form(campaign, coworker));
     view! {
         <Loaded data=form let:f>
             {log_view(campaign, f, returned.clone(), return_path.clone())}
@@ -177,7 +177,7 @@ fn log_view(campaign: i64, f: LogForm, returned: Option<AppError>, return_path: 
 pub fn CoveragePage() -> impl IntoView {
     let id = use_campaign().id;
     let days = query().get("days").unwrap_or_default();
-    let data = OnceResource::new(coverage_page(id, days));
+    let data = crate::load_once!(coverage_page(id, days));
     view! {
         <h1>"Coverage"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

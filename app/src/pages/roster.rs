@@ -62,7 +62,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
         let q = query();
         (mapping_from_query(&q), q.get("match").unwrap_or_default())
     };
-    let preview = OnceResource::new(preview_roster(id, import_id, mapping, by));
+    let preview = crate::load_once!(preview_roster(id, import_id, mapping, by));
     view! {
         <h1>"Import preview"</h1>
         <p><a href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>

@@ -185,6 +185,15 @@ async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
         let (status, html) = lead.get_html(&format!("/campaigns/{id}{page}")).await;
         assert_eq!(status, 200, "{page}");
         assert!(html.contains(heading), "{page}: {html}");
+        // A page answers once its reads (and their audit rows) are done: nothing of
+        // this visit is still being written after it.
+        let written = app.sql_count("SELECT COUNT(*) FROM audit_events").await;
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) FROM audit_events").await,
+            written,
+            "{page}: an audit row arrived after the page"
+        );
     }
 
     // A lead's visit to a coworker is one audit row (it was five: the record, the
@@ -195,7 +204,14 @@ async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
         .get_html(&format!("/campaigns/{id}/coworkers/{ana}"))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(app.sql_count(count).await - before, 1);
+    let written = app.sql_count(count).await - before;
+    if written != 1 {
+        let log = lead.call_fn_ok(calls::audit_log(id)).await;
+        panic!(
+            "{written} rows for one visit: {:?}",
+            &log["entries"].as_array().unwrap()[..3]
+        );
+    }
     let reads = lead.audit_entries(id, "coworker.read").await;
     assert_eq!(reads[0]["record"], format!("coworker:{ana}"));
 

@@ -17,6 +17,8 @@ async function assignedCoworker(page: Page): Promise<string> {
   const form = page.getByTestId("coworker-edit");
   await form.getByLabel("Assigned organizer").selectOption({ label: LEAD_EMAIL });
   await submit(page, form.getByRole("button", { name: "Save" }));
+  // Without an island the save is a plain post: it comes back to the page, saying so.
+  await expect(page.getByText("Saved.")).toBeVisible();
   await page.reload();
   await expect(form.getByLabel("Assigned organizer")).toHaveValue(/\d+/);
   return name;
@@ -25,7 +27,7 @@ async function assignedCoworker(page: Page): Promise<string> {
 test("from My list to a saved one-on-one in a few taps", async ({ page }) => {
   await signIn(page);
   const name = await assignedCoworker(page);
-  await page.goto(page.url().replace(/\/coworkers\/\d+$/, "/my"));
+  await page.goto(page.url().replace(/\/coworkers\/\d+(\?.*)?$/, "/my"));
   await waitForHydration(page);
   const never = page.getByTestId("never-talked");
   await expect(never.getByText(name)).toBeVisible();
@@ -68,7 +70,7 @@ test("from My list to a saved one-on-one in a few taps", async ({ page }) => {
 async function openLogForm(page: Page): Promise<string> {
   await signIn(page);
   const name = await assignedCoworker(page);
-  await page.goto(page.url().replace(/\/coworkers\/(\d+)$/, "/coworkers/$1/log"));
+  await page.goto(page.url().replace(/\/coworkers\/(\d+)(\?.*)?$/, "/coworkers/$1/log"));
   await waitForHydration(page);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
   return name;

@@ -143,9 +143,14 @@ fn person(i: usize, departments: &[(i64, &[&str])], shifts: &[i64]) -> NewCowork
         return NewCoworker {
             fields,
             rating: Some(1),
+            since: None,
         };
     }
-    NewCoworker { fields, rating }
+    NewCoworker {
+        fields,
+        rating,
+        since: None,
+    }
 }
 
 /// Ties: everyone works beside the next person in their department, and the

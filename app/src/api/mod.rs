@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod coworkers;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod heat;
 pub mod map;
 pub mod members;
 pub mod organizing;

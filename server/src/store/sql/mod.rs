@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod campaigns;
+mod heat;
 mod members;
 mod organizing;
 mod roster;
@@ -18,7 +19,7 @@ mod workplace;
 use app::store::{Health, StoreResult};
 use async_trait::async_trait;
 
-use super::{Adapter, Db, BACKEND};
+use super::{Adapter, Db, BACKEND, TAG_ROWS};
 use crate::store::DbResult;
 use audit::{commit_audited, insert_audit};
 

@@ -330,7 +330,8 @@ impl WorkplaceMap for Adapter {
         let mut tx = self.begin_write().await.db()?;
         let mut ids = Vec::with_capacity(coworkers.len());
         for c in coworkers {
-            ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, now).await?);
+            let since = c.since.unwrap_or(now);
+            ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, since).await?);
         }
         tx.commit().await.db()?;
         Ok(ids)

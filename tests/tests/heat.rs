@@ -13,7 +13,8 @@ stories!(
     a_small_campaign_is_counted_cell_by_cell_now_and_as_of,
     an_organizer_sees_only_their_scope,
     a_viewer_sees_counts_only_without_small_cells,
-    the_csv_is_for_leads_only
+    the_csv_is_for_leads_only,
+    every_change_of_place_is_recorded_with_it
 );
 
 /// The campaign of every story: Site holds ICU and ER; Day and Night shifts.
@@ -375,4 +376,122 @@ async fn the_csv_is_for_leads_only(app: TestApp) {
     assert!(lines.contains(&"ICU,1,Day,2,1,1,0,0,0,0,2,1.000,1.000,1,0.500,0,0.000"), "{csv}");
     assert!(lines.contains(&"All areas,0,All,4,1,1,0,0,1,1,3,0.500,0.750,1,0.250,0,0.000"), "{csv}");
     assert_eq!(m.lead.audit_entries(campaign(&m), "heat.exported").await.len(), 1);
+}
+
+/// How many placements the history has for the coworker named `name`, and the latest
+/// one's area name and status.
+async fn placements(app: &TestApp, name: &str) -> (i64, i64) {
+    let rows = app
+        .sql_count(&format!(
+            "SELECT COUNT(*) FROM coworker_placements h JOIN coworkers c ON c.id = h.coworker_id \
+             WHERE c.name = '{name}'"
+        ))
+        .await;
+    let left = app
+        .sql_count(&format!(
+            "SELECT COUNT(*) FROM coworker_placements h JOIN coworkers c ON c.id = h.coworker_id \
+             WHERE c.name = '{name}' AND h.employment_status = 'left'"
+        ))
+        .await;
+    (rows, left)
+}
+
+async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let roster = b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ICU,Day\n2,Ben Ode,ICU,Day\n3,Cy Poe,ER,Night\n";
+    let apply = |import: String, extra: Vec<(String, String)>| {
+        let lead = lead.clone();
+        let id = id.clone();
+        async move {
+            let mut form: Vec<(String, String)> = vec![
+                ("campaign_id".into(), id),
+                ("import_id".into(), import),
+                ("mapping".into(), "employee_ref,name,area,shift".into()),
+                ("match_by".into(), "employee_ref".into()),
+                ("add_new".into(), "on".into()),
+            ];
+            form.extend(extra);
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            lead.call_ok("roster/apply", &pairs).await
+        }
+    };
+    let upload = |content: Vec<u8>| {
+        let lead = lead.clone();
+        let id = id.clone();
+        async move {
+            let res = lead.upload_roster(&id, "roster.csv", content, false).await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let first = upload(roster.to_vec()).await;
+    assert_eq!(apply(first, vec![]).await["added"], 3);
+    assert_eq!(placements(&app, "Ana Ruiz").await, (1, 0), "placed as imported");
+
+    // The next list: Ana moved to the ER, Cy is gone.
+    let list = lead.call_ok("coworkers/list", &[("campaign_id", &id)]).await;
+    let id_of = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (ana, ben, cy) = (id_of("Ana Ruiz"), id_of("Ben Ode"), id_of("Cy Poe"));
+    let second = upload(b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ER,Day\n2,Ben Ode,ICU,Day\n".to_vec()).await;
+    let outcome = apply(
+        second,
+        vec![("moves[0]".into(), ana.clone()), ("gone[0]".into(), cy.clone())],
+    )
+    .await;
+    assert_eq!((outcome["moved"].as_i64(), outcome["marked_left"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(placements(&app, "Ana Ruiz").await, (2, 0), "the move");
+    assert_eq!(placements(&app, "Cy Poe").await, (2, 1), "marked left");
+    assert_eq!(placements(&app, "Ben Ode").await, (1, 0), "unchanged");
+
+    // An edit that changes no place adds nothing; archiving and restoring each add one.
+    let ben_now = lead
+        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ben)])
+        .await;
+    let (area, shift) = (
+        ben_now["fields"]["area_id"].to_string(),
+        ben_now["fields"]["shift_id"].to_string(),
+    );
+    let edit = [
+        ("campaign_id", id.as_str()),
+        ("coworker_id", ben.as_str()),
+        ("name", "Ben Ode"),
+        ("area_id", area.as_str()),
+        ("shift_id", shift.as_str()),
+        ("notes", "Carpools with Ana"),
+    ];
+    lead.call_ok("coworkers/update", &edit).await;
+    assert_eq!(placements(&app, "Ben Ode").await, (1, 0));
+    lead.call_ok("coworkers/archive", &[("campaign_id", &id), ("coworker_id", &ben)])
+        .await;
+    lead.call_ok(
+        "coworkers/archive",
+        &[("campaign_id", &id), ("coworker_id", &ben), ("restore", "on")],
+    )
+    .await;
+    assert_eq!(placements(&app, "Ben Ode").await, (3, 0));
+    // A coworker added by hand is placed from that moment.
+    lead.call_ok(
+        "coworkers/create",
+        &[("campaign_id", &id), ("name", "Di Lam"), ("area_id", &area)],
+    )
+    .await;
+    assert_eq!(placements(&app, "Di Lam").await, (1, 0));
+    // The history cannot be rewritten below the app either.
+    assert!(app.sql("UPDATE coworker_placements SET area_id = NULL").await.is_err());
+    assert!(app.sql("DELETE FROM coworker_placements").await.is_err());
+
+    // Today's map has Ana in the ER, Ben (restored) and Di in the ICU, Cy nowhere.
+    let map = heat(&lead, &id, &[]).await;
+    assert_eq!(counts(&row(&map, "ER")["total"]).0, 1);
+    assert_eq!(counts(&row(&map, "ICU")["total"]).0, 2);
+    assert_eq!(counts(&map["total"]).0, 3);
 }

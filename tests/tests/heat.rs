@@ -14,7 +14,8 @@ stories!(
     an_organizer_sees_only_their_scope,
     a_viewer_sees_counts_only_without_small_cells,
     the_csv_is_for_leads_only,
-    every_change_of_place_is_recorded_with_it
+    every_change_of_place_is_recorded_with_it,
+    the_demo_is_a_living_campaign
 );
 
 /// The campaign of every story: Site holds ICU and ER; Day and Night shifts.
@@ -494,4 +495,58 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
     assert_eq!(counts(&row(&map, "ER")["total"]).0, 1);
     assert_eq!(counts(&row(&map, "ICU")["total"]).0, 2);
     assert_eq!(counts(&map["total"]).0, 3);
+}
+
+async fn the_demo_is_a_living_campaign(app: TestApp) {
+    let started = std::time::Instant::now();
+    server::demo::seed(app.store.as_ref(), false, 600)
+        .await
+        .unwrap();
+    let seeding = started.elapsed();
+    assert!(seeding < std::time::Duration::from_secs(20), "`make run` seeds it: {seeding:?}");
+    let (lead, campaign) = app
+        .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
+        .await;
+    let id = campaign.to_string();
+    let members = lead.call_ok("members/list", &[("campaign_id", &id)]).await;
+    let organizers: Vec<&Value> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "organizer")
+        .collect();
+    assert_eq!(organizers.len(), 5);
+    assert!(organizers.iter().all(|m| m["area_ids"].as_array().unwrap().len() == 4));
+    let coverage = lead.call_ok("coverage/get", &[("campaign_id", &id)]).await;
+    let unassigned = coverage["unassigned"].as_i64().unwrap();
+    assert!((150..=350).contains(&unassigned), "{unassigned} assigned to nobody");
+    // A few moved department over the weeks.
+    let moves = app
+        .sql_count("SELECT COUNT(*) - COUNT(DISTINCT coworker_id) FROM coworker_placements")
+        .await;
+    assert!((2..=20).contains(&moves), "{moves} moves");
+    assert!(app.sql_count("SELECT COUNT(*) FROM assessments").await > 600);
+    assert!(app.sql_count("SELECT COUNT(*) FROM conversations").await > 400);
+
+    // The map has a trend: support grew over the twelve weeks, and the past differs.
+    let now = heat(&lead, &id, &[]).await;
+    let site = row(&now, "Mercy General");
+    let trend = site["trend"].as_array().unwrap();
+    let share = |p: &Value| p["supporters"].as_f64().unwrap() / p["coworkers"].as_f64().unwrap();
+    assert_eq!(trend[11]["coworkers"], 600);
+    assert!(share(&trend[0]) < share(&trend[11]), "{trend:?}");
+    let then = heat(&lead, &id, &[("as_of", &day_ago(42))]).await;
+    assert!(counts(&then["total"]).2 > counts(&now["total"]).2, "fewer unknown now");
+    assert_eq!(counts(&now["total"]).0, 600);
+    assert!(counts(&now["total"]).3 > 0, "talked to in the last 30 days");
+    let by_organizer = heat(&lead, &id, &[("dimension", "organizer")]).await;
+    let columns = by_organizer["columns"].as_array().unwrap();
+    // Five organizers, the two leads (the invite issuer and this one), and unassigned.
+    assert_eq!(columns.len(), 5 + 2 + 1);
+    assert_eq!(columns[7]["label"], "Unassigned");
+    assert_eq!(
+        counts(&by_organizer["column_totals"][7]).0,
+        unassigned,
+        "the map and coverage agree"
+    );
 }

@@ -290,25 +290,40 @@ impl HeatMaps for Adapter {
             });
             insert.build().execute(&mut *tx).await.db()?;
         }
-        // Each coworker's current rating and last contact, from the history just written.
+        // Each coworker's current rating and last contact, from the history just written
+        // (for the coworkers it names: a batch of many does not rescan the campaign).
+        let named = past
+            .ratings
+            .iter()
+            .map(|a| a.coworker_id)
+            .chain(past.talks.iter().map(|t| t.coworker_id));
+        let (low, high) = named.fold((i64::MAX, i64::MIN), |(lo, hi), id| (lo.min(id), hi.max(id)));
+        if low > high {
+            return tx.commit().await.db();
+        }
         sqlx::query(
             "UPDATE coworkers SET \
              rating = (SELECT a.rating FROM assessments a WHERE a.coworker_id = coworkers.id \
              ORDER BY a.at DESC, a.id DESC LIMIT 1), \
              rated_at = (SELECT MAX(a.at) FROM assessments a WHERE a.coworker_id = coworkers.id) \
-             WHERE campaign_id = $1 AND EXISTS (SELECT 1 FROM assessments a \
-             WHERE a.coworker_id = coworkers.id)",
+             WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND EXISTS (SELECT 1 FROM \
+             assessments a WHERE a.coworker_id = coworkers.id)",
         )
         .bind(campaign_id)
+        .bind(low)
+        .bind(high)
         .execute(&mut *tx)
         .await
         .db()?;
         sqlx::query(
             "UPDATE coworkers SET last_contact_at = (SELECT MAX(v.at) FROM conversations v \
              WHERE v.coworker_id = coworkers.id) WHERE campaign_id = $1 \
+             AND id BETWEEN $2 AND $3 \
              AND EXISTS (SELECT 1 FROM conversations v WHERE v.coworker_id = coworkers.id)",
         )
         .bind(campaign_id)
+        .bind(low)
+        .bind(high)
         .execute(&mut *tx)
         .await
         .db()?;

@@ -285,7 +285,9 @@ fn story(
 ) -> Story {
     let dept = i % departments.len();
     let organizer = organizers[dept % organizers.len()];
-    let minutes = |salt: u64, span_days: i64| Duration::minutes((mix(i, salt) % (span_days as u64 * 1440)) as i64);
+    let minutes = |salt: u64, span_days: i64| {
+        Duration::minutes((mix(i, salt) % (span_days as u64 * 1440)) as i64)
+    };
     let joined = start + minutes(4, 7);
     let moved = mix(i, 5).is_multiple_of(100);
     let first_area = if moved {
@@ -407,7 +409,14 @@ pub async fn seed_with(
         .iter_mut()
         .enumerate()
         .map(|(i, p)| {
-            let s = story(i, p.rating.take(), &departments, &organizers, ratings_each, start);
+            let s = story(
+                i,
+                p.rating.take(),
+                &departments,
+                &organizers,
+                ratings_each,
+                start,
+            );
             // Six in ten are assigned to their department's organizer.
             if mix(i, 3) % 10 < 6 {
                 p.fields.assigned_organizer = Some(s.organizer);

@@ -41,7 +41,12 @@ async fn made(lead: &Browser, endpoint: &str, form: &[(&str, &str)]) -> i64 {
 async fn mercy(app: &TestApp) -> Mercy {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     let id = campaign.to_string();
-    let site = made(&lead, "areas/create", &[("campaign_id", &id), ("name", "Site")]).await;
+    let site = made(
+        &lead,
+        "areas/create",
+        &[("campaign_id", &id), ("name", "Site")],
+    )
+    .await;
     let site = site.to_string();
     let icu = made(
         &lead,
@@ -55,8 +60,18 @@ async fn mercy(app: &TestApp) -> Mercy {
         &[("campaign_id", &id), ("name", "ER"), ("parent_id", &site)],
     )
     .await;
-    let day = made(&lead, "shifts/create", &[("campaign_id", &id), ("name", "Day")]).await;
-    let night = made(&lead, "shifts/create", &[("campaign_id", &id), ("name", "Night")]).await;
+    let day = made(
+        &lead,
+        "shifts/create",
+        &[("campaign_id", &id), ("name", "Day")],
+    )
+    .await;
+    let night = made(
+        &lead,
+        "shifts/create",
+        &[("campaign_id", &id), ("name", "Night")],
+    )
+    .await;
     let now = Utc::now();
     let ago = |days: i64| now - Duration::days(days);
     let new = |name: &str, area: i64, shift: i64| {
@@ -105,7 +120,12 @@ async fn mercy(app: &TestApp) -> Mercy {
                     area_id: Some(er),
                     shift_id: Some(night),
                 }],
-                ratings: vec![rated(0, 2, 10), rated(1, 4, 10), rated(3, 5, 10), rated(1, 1, 2)],
+                ratings: vec![
+                    rated(0, 2, 10),
+                    rated(1, 4, 10),
+                    rated(3, 5, 10),
+                    rated(1, 1, 2),
+                ],
                 talks: vec![PastTalk {
                     coworker_id: people[0],
                     organizer_id: lead_id,
@@ -199,10 +219,18 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
     assert_eq!(names, ["Site", "ER", "ICU"]);
     let (icu, er, site) = (row(&now, "ICU"), row(&now, "ER"), row(&now, "Site"));
     assert_eq!(icu["area_id"], m.icu);
-    assert_eq!(counts(&icu["cells"][0]), (2, vec![1, 1, 0, 0, 0], 0, 1), "Ben 1, Ana 2");
+    assert_eq!(
+        counts(&icu["cells"][0]),
+        (2, vec![1, 1, 0, 0, 0], 0, 1),
+        "Ben 1, Ana 2"
+    );
     assert_eq!(counts(&icu["cells"][1]).0, 0, "Cy moved to the ER");
     assert_eq!(counts(&er["cells"][0]).0, 0, "Ed left");
-    assert_eq!(counts(&er["cells"][1]), (2, vec![0, 0, 0, 0, 1], 1, 0), "Di 5, Cy unknown");
+    assert_eq!(
+        counts(&er["cells"][1]),
+        (2, vec![0, 0, 0, 0, 1], 1, 0),
+        "Di 5, Cy unknown"
+    );
     assert_eq!(counts(&site["total"]), (4, vec![1, 1, 0, 0, 1], 1, 1));
     assert_eq!(counts(&now["column_totals"][0]).0, 2);
     assert_eq!(counts(&now["column_totals"][1]).0, 2);
@@ -210,7 +238,13 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
     // The trend's last week is today; twelve weeks ago nobody was on the chart.
     let trend = icu["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 12);
-    assert_eq!((trend[11]["coworkers"].as_i64(), trend[11]["supporters"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (
+            trend[11]["coworkers"].as_i64(),
+            trend[11]["supporters"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
     assert_eq!(trend[0]["coworkers"], 0);
 
     // A week ago: Ben was a 4, Cy still on ICU nights, Ed still there.
@@ -245,7 +279,11 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
     assert_eq!(counts(&tags["total"]).0, 4);
 
     // Each argument is checked with its own field.
-    for (field, value) in [("dimension", "rating"), ("as_of", "tomorrow"), ("days", "0")] {
+    for (field, value) in [
+        ("dimension", "rating"),
+        ("as_of", "tomorrow"),
+        ("days", "0"),
+    ] {
         let res = m
             .lead
             .call("heat/get", &[("campaign_id", &m.id), (field, value)])
@@ -254,7 +292,10 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
         let body: Value = res.json().await.unwrap();
         assert!(body.to_string().contains(field), "{body}");
     }
-    assert_eq!(m.lead.audit_entries(campaign(&m), "heat.read").await.len(), 5);
+    assert_eq!(
+        m.lead.audit_entries(campaign(&m), "heat.read").await.len(),
+        5
+    );
     let _ = (m.er, m.night, &m.people);
 }
 
@@ -317,7 +358,13 @@ async fn an_organizer_sees_only_their_scope(app: TestApp) {
             (Value::Null, vec!["Cy".to_owned()])
         ]
     );
-    assert_eq!(m.lead.audit_entries(campaign(&m), "heat.cell_read").await.len(), 3);
+    assert_eq!(
+        m.lead
+            .audit_entries(campaign(&m), "heat.cell_read")
+            .await
+            .len(),
+        3
+    );
 }
 
 async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
@@ -331,14 +378,21 @@ async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
     let icu_day = &row(&map, "ICU")["cells"][0];
     assert_eq!(icu_day["suppressed"], true, "two people: withheld");
     assert_eq!(counts(icu_day).0, 0);
-    assert_eq!(row(&map, "ICU")["cells"][1]["suppressed"], false, "empty: shown as 0");
+    assert_eq!(
+        row(&map, "ICU")["cells"][1]["suppressed"],
+        false,
+        "empty: shown as 0"
+    );
     assert_eq!(map["total"]["suppressed"], true, "four in all, under five");
     assert!(row(&map, "ICU")["trend"]
         .as_array()
         .unwrap()
         .iter()
         .all(|p| p["suppressed"] == true || p["coworkers"] == 0));
-    assert!(!map.to_string().contains("Ana"), "no names in a viewer's map");
+    assert!(
+        !map.to_string().contains("Ana"),
+        "no names in a viewer's map"
+    );
     assert_eq!(cell(&viewer, &m, m.icu, m.day).await.status(), 403);
     // With a minimum of two, the ICU's day cell shows.
     m.lead
@@ -370,13 +424,31 @@ async fn the_csv_is_for_leads_only(app: TestApp) {
         let res = who.call("heat/export", &[("campaign_id", &m.id)]).await;
         assert_eq!(res.status(), 403);
     }
-    let csv = m.lead.call_ok("heat/export", &[("campaign_id", &m.id)]).await;
+    let csv = m
+        .lead
+        .call_ok("heat/export", &[("campaign_id", &m.id)])
+        .await;
     let csv = csv.as_str().unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("area,depth,column,coworkers,rated_1"), "{csv}");
-    assert!(lines.contains(&"ICU,1,Day,2,1,1,0,0,0,0,2,1.000,1.000,1,0.500,0,0.000"), "{csv}");
-    assert!(lines.contains(&"All areas,0,All,4,1,1,0,0,1,1,3,0.500,0.750,1,0.250,0,0.000"), "{csv}");
-    assert_eq!(m.lead.audit_entries(campaign(&m), "heat.exported").await.len(), 1);
+    assert!(
+        lines[0].starts_with("area,depth,column,coworkers,rated_1"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"ICU,1,Day,2,1,1,0,0,0,0,2,1.000,1.000,1,0.500,0,0.000"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"All areas,0,All,4,1,1,0,0,1,1,3,0.500,0.750,1,0.250,0,0.000"),
+        "{csv}"
+    );
+    assert_eq!(
+        m.lead
+            .audit_entries(campaign(&m), "heat.exported")
+            .await
+            .len(),
+        1
+    );
 }
 
 /// How many placements the history has for the coworker named `name`, and the latest
@@ -400,7 +472,8 @@ async fn placements(app: &TestApp, name: &str) -> (i64, i64) {
 async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     let id = campaign.to_string();
-    let roster = b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ICU,Day\n2,Ben Ode,ICU,Day\n3,Cy Poe,ER,Night\n";
+    let roster =
+        b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ICU,Day\n2,Ben Ode,ICU,Day\n3,Cy Poe,ER,Night\n";
     let apply = |import: String, extra: Vec<(String, String)>| {
         let lead = lead.clone();
         let id = id.clone();
@@ -429,10 +502,16 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
     };
     let first = upload(roster.to_vec()).await;
     assert_eq!(apply(first, vec![]).await["added"], 3);
-    assert_eq!(placements(&app, "Ana Ruiz").await, (1, 0), "placed as imported");
+    assert_eq!(
+        placements(&app, "Ana Ruiz").await,
+        (1, 0),
+        "placed as imported"
+    );
 
     // The next list: Ana moved to the ER, Cy is gone.
-    let list = lead.call_ok("coworkers/list", &[("campaign_id", &id)]).await;
+    let list = lead
+        .call_ok("coworkers/list", &[("campaign_id", &id)])
+        .await;
     let id_of = |name: &str| {
         list.as_array()
             .unwrap()
@@ -442,20 +521,31 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
             .to_string()
     };
     let (ana, ben, cy) = (id_of("Ana Ruiz"), id_of("Ben Ode"), id_of("Cy Poe"));
-    let second = upload(b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ER,Day\n2,Ben Ode,ICU,Day\n".to_vec()).await;
+    let second =
+        upload(b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ER,Day\n2,Ben Ode,ICU,Day\n".to_vec())
+            .await;
     let outcome = apply(
         second,
-        vec![("moves[0]".into(), ana.clone()), ("gone[0]".into(), cy.clone())],
+        vec![
+            ("moves[0]".into(), ana.clone()),
+            ("gone[0]".into(), cy.clone()),
+        ],
     )
     .await;
-    assert_eq!((outcome["moved"].as_i64(), outcome["marked_left"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (outcome["moved"].as_i64(), outcome["marked_left"].as_i64()),
+        (Some(1), Some(1))
+    );
     assert_eq!(placements(&app, "Ana Ruiz").await, (2, 0), "the move");
     assert_eq!(placements(&app, "Cy Poe").await, (2, 1), "marked left");
     assert_eq!(placements(&app, "Ben Ode").await, (1, 0), "unchanged");
 
     // An edit that changes no place adds nothing; archiving and restoring each add one.
     let ben_now = lead
-        .call_ok("coworkers/get", &[("campaign_id", &id), ("coworker_id", &ben)])
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ben)],
+        )
         .await;
     let (area, shift) = (
         ben_now["fields"]["area_id"].to_string(),
@@ -471,11 +561,18 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
     ];
     lead.call_ok("coworkers/update", &edit).await;
     assert_eq!(placements(&app, "Ben Ode").await, (1, 0));
-    lead.call_ok("coworkers/archive", &[("campaign_id", &id), ("coworker_id", &ben)])
-        .await;
     lead.call_ok(
         "coworkers/archive",
-        &[("campaign_id", &id), ("coworker_id", &ben), ("restore", "on")],
+        &[("campaign_id", &id), ("coworker_id", &ben)],
+    )
+    .await;
+    lead.call_ok(
+        "coworkers/archive",
+        &[
+            ("campaign_id", &id),
+            ("coworker_id", &ben),
+            ("restore", "on"),
+        ],
     )
     .await;
     assert_eq!(placements(&app, "Ben Ode").await, (3, 0));
@@ -487,7 +584,10 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
     .await;
     assert_eq!(placements(&app, "Di Lam").await, (1, 0));
     // The history cannot be rewritten below the app either.
-    assert!(app.sql("UPDATE coworker_placements SET area_id = NULL").await.is_err());
+    assert!(app
+        .sql("UPDATE coworker_placements SET area_id = NULL")
+        .await
+        .is_err());
     assert!(app.sql("DELETE FROM coworker_placements").await.is_err());
 
     // Today's map has Ana in the ER, Ben (restored) and Di in the ICU, Cy nowhere.
@@ -503,7 +603,10 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
         .await
         .unwrap();
     let seeding = started.elapsed();
-    assert!(seeding < std::time::Duration::from_secs(20), "`make run` seeds it: {seeding:?}");
+    assert!(
+        seeding < std::time::Duration::from_secs(20),
+        "`make run` seeds it: {seeding:?}"
+    );
     let (lead, campaign) = app
         .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
         .await;
@@ -516,10 +619,15 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
         .filter(|m| m["role"] == "organizer")
         .collect();
     assert_eq!(organizers.len(), 5);
-    assert!(organizers.iter().all(|m| m["area_ids"].as_array().unwrap().len() == 4));
+    assert!(organizers
+        .iter()
+        .all(|m| m["area_ids"].as_array().unwrap().len() == 4));
     let coverage = lead.call_ok("coverage/get", &[("campaign_id", &id)]).await;
     let unassigned = coverage["unassigned"].as_i64().unwrap();
-    assert!((150..=350).contains(&unassigned), "{unassigned} assigned to nobody");
+    assert!(
+        (150..=350).contains(&unassigned),
+        "{unassigned} assigned to nobody"
+    );
     // A few moved department over the weeks.
     let moves = app
         .sql_count("SELECT COUNT(*) - COUNT(DISTINCT coworker_id) FROM coworker_placements")
@@ -536,7 +644,10 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
     assert_eq!(trend[11]["coworkers"], 600);
     assert!(share(&trend[0]) < share(&trend[11]), "{trend:?}");
     let then = heat(&lead, &id, &[("as_of", &day_ago(42))]).await;
-    assert!(counts(&then["total"]).2 > counts(&now["total"]).2, "fewer unknown now");
+    assert!(
+        counts(&then["total"]).2 > counts(&now["total"]).2,
+        "fewer unknown now"
+    );
     assert_eq!(counts(&now["total"]).0, 600);
     assert!(counts(&now["total"]).3 > 0, "talked to in the last 30 days");
     let by_organizer = heat(&lead, &id, &[("dimension", "organizer")]).await;

@@ -48,7 +48,10 @@ pub async fn get_heat_cell(
     let member = crate::auth::require_organizer(campaign_id).await?;
     let (params, today) = params(&dimension, &as_of, &days)?;
     if column.len() > COLUMN_KEY_MAX {
-        return Err(AppError::validation("column", "That column is not on the map."));
+        return Err(AppError::validation(
+            "column",
+            "That column is not on the map.",
+        ));
     }
     let store = member.store();
     let areas = store.list_areas(campaign_id).await?;
@@ -227,7 +230,9 @@ mod server {
         let day = params.as_of.unwrap_or(today);
         let moments: Vec<_> = trend_weeks(day).into_iter().map(end_of_day).collect();
         let cells = store.heat_cells(campaign_id, &query).await?;
-        let trend = store.heat_trend(campaign_id, &query.scope, &moments).await?;
+        let trend = store
+            .heat_trend(campaign_id, &query.scope, &moments)
+            .await?;
         let areas = store.list_areas(campaign_id).await?;
         let columns = columns(member, params.dimension).await?;
         let settings = store.campaign_settings(campaign_id).await?;

@@ -85,7 +85,10 @@ impl HeatParams {
                     .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
                     .flatten()
                     .ok_or_else(|| {
-                        AppError::validation("as_of", "Give the day as YYYY-MM-DD, or leave it empty for today.")
+                        AppError::validation(
+                            "as_of",
+                            "Give the day as YYYY-MM-DD, or leave it empty for today.",
+                        )
                     })?;
                 let oldest = today
                     .with_year(today.year() - MAX_YEARS_BACK)
@@ -114,7 +117,9 @@ impl HeatParams {
                 .ok_or_else(|| {
                     AppError::validation(
                         "days",
-                        format!("\"Talked to\" looks back a whole number of days, 1 to {MAX_DAYS}."),
+                        format!(
+                            "\"Talked to\" looks back a whole number of days, 1 to {MAX_DAYS}."
+                        ),
                     )
                 })?,
         };
@@ -399,7 +404,10 @@ pub fn build(input: HeatInput) -> HeatMap {
             .entry(area_of(tally.area_id))
             .or_insert_with(|| Direct::new(columns.len()));
         match &tally.column {
-            None => d.total.get_or_insert_with(HeatCounts::default).add(&tally.counts),
+            None => d
+                .total
+                .get_or_insert_with(HeatCounts::default)
+                .add(&tally.counts),
             Some(key) => d.cells[index[key.as_str()]].add(&tally.counts),
         }
     }
@@ -421,7 +429,9 @@ pub fn build(input: HeatInput) -> HeatMap {
     // The tree: children by name, top-level areas first, "No area" last.
     let mut children: BTreeMap<Option<i64>, Vec<&Area>> = BTreeMap::new();
     for area in &input.areas {
-        let parent = area.parent_id.filter(|p| known.contains(p) && *p != area.id);
+        let parent = area
+            .parent_id
+            .filter(|p| known.contains(p) && *p != area.id);
         children.entry(parent).or_default().push(area);
     }
     for list in children.values_mut() {
@@ -492,7 +502,7 @@ fn columns_of(input: &HeatInput) -> Vec<HeatColumn> {
             });
         }
     }
-    extra.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+    extra.sort_by_key(|a| a.label.to_lowercase());
     columns.extend(extra);
     if none {
         columns.push(HeatColumn {
@@ -599,7 +609,11 @@ impl Tree<'_> {
             sums.add_direct(d);
         }
         let at = self.rows.len();
-        let kids = self.children.get(&Some(area.id)).cloned().unwrap_or_default();
+        let kids = self
+            .children
+            .get(&Some(area.id))
+            .cloned()
+            .unwrap_or_default();
         let mut shown_children = false;
         for child in kids {
             let before = self.rows.len();
@@ -877,9 +891,17 @@ mod tests {
             // Directly in the site, in no department.
             person(vec![placed(early, 10, 1)], vec![(early, 3)]),
         ];
-        let map = build(input(hospital(), tally(&people, end_of_day(day(10)), 30), day(10)));
+        let map = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 30),
+            day(10),
+        ));
         let names: Vec<&str> = map.rows.iter().map(|r| r.name.as_str()).collect();
-        assert_eq!(names, ["Site", "ER", "ICU"], "a parent, then its children by name");
+        assert_eq!(
+            names,
+            ["Site", "ER", "ICU"],
+            "a parent, then its children by name"
+        );
         assert_eq!(map.rows[0].depth, 0);
         assert!(map.rows[0].has_children);
         assert_eq!(map.rows[2].depth, 1);
@@ -897,7 +919,10 @@ mod tests {
         assert_eq!(icu.total.counts.supporters(), 2);
 
         let site = &map.rows[0];
-        assert_eq!(site.cells[0].counts.coworkers, 4, "ICU's three and its own one");
+        assert_eq!(
+            site.cells[0].counts.coworkers, 4,
+            "ICU's three and its own one"
+        );
         assert_eq!(site.cells[1].counts.coworkers, 2);
         assert_eq!(site.total.counts.coworkers, 6);
         assert_eq!(site.total.counts.rated, [1, 1, 1, 1, 1]);
@@ -906,7 +931,11 @@ mod tests {
         assert_eq!(map.column_totals[1].counts.coworkers, 2);
         assert_eq!(map.total.counts.coworkers, 6);
         assert_eq!(percent(map.total.counts.support_share()), "33%");
-        assert_eq!(map.columns.len(), 2, "no 'No shift' column when everyone has one");
+        assert_eq!(
+            map.columns.len(),
+            2,
+            "no 'No shift' column when everyone has one"
+        );
         assert_eq!(percent(HeatCounts::default().support_share()), "–");
     }
 
@@ -933,11 +962,21 @@ mod tests {
             person(vec![on_leave], vec![(early, 4)]),
         ];
         let count = |d| {
-            build(input(hospital(), tally(&people, end_of_day(day(d)), 30), day(d))).total.counts
+            build(input(
+                hospital(),
+                tally(&people, end_of_day(day(d)), 30),
+                day(d),
+            ))
+            .total
+            .counts
         };
         assert_eq!(count(4).coworkers, 3, "all three before anyone left");
         assert_eq!(count(4).supporters(), 2);
-        assert_eq!(count(5).coworkers, 2, "the one who left, gone from their last day");
+        assert_eq!(
+            count(5).coworkers,
+            2,
+            "the one who left, gone from their last day"
+        );
         assert_eq!(count(6).coworkers, 1, "archived too; on leave still counts");
         assert_eq!(count(6).supporters(), 0);
         assert_eq!(count(6).rated[3], 1);
@@ -960,14 +999,27 @@ mod tests {
             // Joined on the 9th: not on the map before.
             person(vec![placed(at(9, 10), 11, 1)], vec![]),
         ];
-        let on = |d| build(input(hospital(), tally(&people, end_of_day(day(d)), 30), day(d)));
-        let row = |map: &HeatMap, name: &str| {
-            map.rows.iter().find(|r| r.name == name).unwrap().clone()
+        let on = |d| {
+            build(input(
+                hospital(),
+                tally(&people, end_of_day(day(d)), 30),
+                day(d),
+            ))
         };
+        let row =
+            |map: &HeatMap, name: &str| map.rows.iter().find(|r| r.name == name).unwrap().clone();
 
         let before = on(7);
-        assert_eq!(row(&before, "ICU").cells[0].counts.rated[2], 1, "a 3 on ICU days");
-        assert_eq!(row(&before, "ER").cells[1].counts.supporters(), 1, "a 2 then");
+        assert_eq!(
+            row(&before, "ICU").cells[0].counts.rated[2],
+            1,
+            "a 3 on ICU days"
+        );
+        assert_eq!(
+            row(&before, "ER").cells[1].counts.supporters(),
+            1,
+            "a 2 then"
+        );
         assert_eq!(before.total.counts.coworkers, 2);
 
         let after_move = on(8);
@@ -977,11 +1029,19 @@ mod tests {
 
         let end_of_ninth = on(9);
         let er_nights = row(&end_of_ninth, "ER").cells[1].counts;
-        assert_eq!(er_nights.rated, [1, 1, 0, 0, 0], "the day's last rating stands");
+        assert_eq!(
+            er_nights.rated,
+            [1, 1, 0, 0, 0],
+            "the day's last rating stands"
+        );
         assert_eq!(row(&end_of_ninth, "ICU").cells[0].counts.unknown, 1);
 
         // Before the 1st nobody was there: every row is empty.
-        assert_eq!(on(1).total.counts.coworkers, 3 - 1, "the newcomer joined on the 9th");
+        assert_eq!(
+            on(1).total.counts.coworkers,
+            3 - 1,
+            "the newcomer joined on the 9th"
+        );
         let nothing = build(input(hospital(), tally(&people, at(1, 0), 30), day(1)));
         assert_eq!(nothing.total.counts.coworkers, 0);
         assert!(nothing.rows.iter().all(|r| r.total.counts.coworkers == 0));
@@ -996,10 +1056,17 @@ mod tests {
         ben.talks = vec![at(9, 10), at(20, 10)];
         ben.committee = true;
         let people = [ana, ben];
-        let counts = build(input(hospital(), tally(&people, end_of_day(day(10)), 7), day(10)))
-            .total
-            .counts;
-        assert_eq!(counts.talked, 1, "Ana's talk is older than 7 days; Ben's later one is after");
+        let counts = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 7),
+            day(10),
+        ))
+        .total
+        .counts;
+        assert_eq!(
+            counts.talked, 1,
+            "Ana's talk is older than 7 days; Ben's later one is after"
+        );
         assert_eq!(counts.committee, 1);
         assert_eq!(percent(counts.committee_per_coworker()), "50%");
         assert!(counts.meets_committee_guide());
@@ -1008,7 +1075,10 @@ mod tests {
             committee: 1,
             ..Default::default()
         };
-        assert!(!ten.meets_committee_guide(), "1:10 is the guide; 1:11 falls short");
+        assert!(
+            !ten.meets_committee_guide(),
+            "1:10 is the guide; 1:11 falls short"
+        );
     }
 
     #[test]
@@ -1034,8 +1104,15 @@ mod tests {
         assert!(map.column_totals[1].suppressed, "two on nights in all");
         assert_eq!(map.total.counts.coworkers, 5);
         // The same tallies for a lead: nothing withheld.
-        let lead = build(input(hospital(), tally(&people, end_of_day(day(10)), 30), day(10)));
-        assert!(lead.rows.iter().all(|r| r.cells.iter().all(|c| !c.suppressed)));
+        let lead = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 30),
+            day(10),
+        ));
+        assert!(lead
+            .rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| !c.suppressed)));
     }
 
     #[test]
@@ -1079,8 +1156,14 @@ mod tests {
         let labels: Vec<&str> = map.columns.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(labels, ["carpool", "choir", "No tag"]);
         let icu = map.rows.iter().find(|r| r.name == "ICU").unwrap();
-        assert_eq!(icu.total.counts.coworkers, 4, "one with both tags counted once");
-        assert_eq!(map.rows[0].total.counts.coworkers, 4, "the site sums ICU's total");
+        assert_eq!(
+            icu.total.counts.coworkers, 4,
+            "one with both tags counted once"
+        );
+        assert_eq!(
+            map.rows[0].total.counts.coworkers, 4,
+            "the site sums ICU's total"
+        );
         let last = map.rows.last().unwrap();
         assert_eq!((last.area_id, last.name.as_str()), (None, "No area"));
         assert_eq!(last.total.counts.coworkers, 1);
@@ -1170,17 +1253,41 @@ mod tests {
             }
         );
         let past = HeatParams::parse("tag", "2026-03-01", "7", today).unwrap();
-        assert_eq!((past.dimension, past.as_of, past.days), (Dimension::Tag, Some(day(1)), 7));
-        assert_eq!(HeatParams::parse("", "2026-03-15", "", today).unwrap().as_of, None, "today is now");
+        assert_eq!(
+            (past.dimension, past.as_of, past.days),
+            (Dimension::Tag, Some(day(1)), 7)
+        );
+        assert_eq!(
+            HeatParams::parse("", "2026-03-15", "", today)
+                .unwrap()
+                .as_of,
+            None,
+            "today is now"
+        );
         let field = |r: Result<HeatParams, AppError>| match r {
             Err(AppError::Validation { field, .. }) => field,
             other => panic!("{other:?}"),
         };
-        assert_eq!(field(HeatParams::parse("rating", "", "", today)), "dimension");
-        assert_eq!(field(HeatParams::parse("", "2026-03-16", "", today)), "as_of");
-        assert_eq!(field(HeatParams::parse("", "1999-01-01", "", today)), "as_of");
-        assert_eq!(field(HeatParams::parse("", "03/01/2026", "", today)), "as_of");
-        assert_eq!(field(HeatParams::parse("", &"9".repeat(5000), "", today)), "as_of");
+        assert_eq!(
+            field(HeatParams::parse("rating", "", "", today)),
+            "dimension"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "2026-03-16", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "1999-01-01", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "03/01/2026", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", &"9".repeat(5000), "", today)),
+            "as_of"
+        );
         assert_eq!(field(HeatParams::parse("", "", "0", today)), "days");
         assert_eq!(field(HeatParams::parse("", "", "367", today)), "days");
         assert_eq!(field(HeatParams::parse("", "", "ten", today)), "days");
@@ -1190,6 +1297,10 @@ mod tests {
     fn days_end_at_midnight_utc() {
         assert_eq!(end_of_day(day(9)), at(10, 0));
         let first = NaiveDate::from_ymd_opt(2026, 1, 13).unwrap();
-        assert_eq!(trend_weeks(day(31)).first(), Some(&first), "eleven weeks before");
+        assert_eq!(
+            trend_weeks(day(31)).first(),
+            Some(&first),
+            "eleven weeks before"
+        );
     }
 }

@@ -153,17 +153,19 @@ impl HeatMaps for Adapter {
         let rows = q.fetch_all(&self.pool).await.db()?;
         Ok(rows
             .into_iter()
-            .map(|(area_id, column, n, r1, r2, r3, r4, r5, unknown, talked, committee)| CellTally {
-                area_id,
-                column,
-                counts: HeatCounts {
-                    coworkers: n,
-                    rated: [r1, r2, r3, r4, r5],
-                    unknown,
-                    talked,
-                    committee,
+            .map(
+                |(area_id, column, n, r1, r2, r3, r4, r5, unknown, talked, committee)| CellTally {
+                    area_id,
+                    column,
+                    counts: HeatCounts {
+                        coworkers: n,
+                        rated: [r1, r2, r3, r4, r5],
+                        unknown,
+                        talked,
+                        committee,
+                    },
                 },
-            })
+            )
             .collect())
     }
 
@@ -223,7 +225,9 @@ impl HeatMaps for Adapter {
             None => " AND x.area_id IS NULL".to_owned(),
             Some([]) => return Ok(Vec::new()),
             Some(ids) => {
-                let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", next + 1 + i)).collect();
+                let marks: Vec<String> = (0..ids.len())
+                    .map(|i| format!("${}", next + 1 + i))
+                    .collect();
                 format!(" AND x.area_id IN ({})", marks.join(", "))
             }
         };
@@ -297,7 +301,9 @@ impl HeatMaps for Adapter {
             .iter()
             .map(|a| a.coworker_id)
             .chain(past.talks.iter().map(|t| t.coworker_id));
-        let (low, high) = named.fold((i64::MAX, i64::MIN), |(lo, hi), id| (lo.min(id), hi.max(id)));
+        let (low, high) = named.fold((i64::MAX, i64::MIN), |(lo, hi), id| {
+            (lo.min(id), hi.max(id))
+        });
         if low > high {
             return tx.commit().await.db();
         }

@@ -17,6 +17,13 @@ CREATE TABLE coworker_placements (
 CREATE INDEX coworker_placements_as_of ON coworker_placements(coworker_id, at, id);
 -- The as-of rating: a coworker's latest assessment before a moment, read from the index alone.
 CREATE INDEX assessments_as_of ON assessments(coworker_id, at, id, rating);
+-- "Talked to" as of a moment: the one-on-ones of a window, by time.
+CREATE INDEX conversations_campaign_at ON conversations(campaign_id, at, coworker_id);
+
+-- Kept on the coworker row with each placement, as `rated_at` is with each rating: a past
+-- map reads the history only for those whose place or rating changed since that moment.
+ALTER TABLE coworkers ADD COLUMN placement_id BIGINT REFERENCES coworker_placements(id);
+ALTER TABLE coworkers ADD COLUMN placed_at TIMESTAMPTZ;
 
 CREATE FUNCTION coworker_placements_append_only() RETURNS trigger AS $$
 BEGIN
@@ -36,3 +43,7 @@ INSERT INTO coworker_placements
     (campaign_id, coworker_id, at, area_id, shift_id, employment_status, archived)
 SELECT campaign_id, id, archived_at, area_id, shift_id, employment_status, TRUE
 FROM coworkers WHERE archived_at IS NOT NULL ORDER BY id;
+UPDATE coworkers SET placement_id = (SELECT h.id FROM coworker_placements h
+    WHERE h.coworker_id = coworkers.id ORDER BY h.at DESC, h.id DESC LIMIT 1);
+UPDATE coworkers SET placed_at = (SELECT h.at FROM coworker_placements h
+    WHERE h.id = coworkers.placement_id);

@@ -246,6 +246,16 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
         (Some(2), Some(2))
     );
     assert_eq!(trend[0]["coworkers"], 0);
+    let without = heat(&m.lead, &m.id, &[("trend", "off")]).await;
+    assert!(without["weeks"].as_array().unwrap().is_empty());
+    assert!(row(&without, "ICU")["trend"].as_array().unwrap().is_empty());
+    assert_eq!(without["rows"], {
+        let mut rows = now["rows"].clone();
+        for r in rows.as_array_mut().unwrap() {
+            r["trend"] = serde_json::json!([]);
+        }
+        rows
+    });
 
     // A week ago: Ben was a 4, Cy still on ICU nights, Ed still there.
     let week = heat(&m.lead, &m.id, &[("as_of", &day_ago(7))]).await;
@@ -294,7 +304,7 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
     }
     assert_eq!(
         m.lead.audit_entries(campaign(&m), "heat.read").await.len(),
-        5
+        6
     );
     let _ = (m.er, m.night, &m.people);
 }

@@ -14,17 +14,24 @@ use crate::error::AppError;
 
 /// The map. `dimension` "" is shift; `as_of` "" (or today) is the chart as it stands,
 /// a past day (YYYY-MM-DD) is rebuilt from the histories as it stood at that day's end
-/// (UTC); `days` "" is 30 (the "talked to" window).
+/// (UTC); `days` "" is 30 (the "talked to" window); `trend` "" draws each row's 12-week
+/// trend, "off" leaves it out (it costs more than the map itself: see BENCHMARKS.md).
 #[server(prefix = "/api", endpoint = "heat/get")]
 pub async fn get_heat_map(
     campaign_id: i64,
     #[server(default)] dimension: String,
     #[server(default)] as_of: String,
     #[server(default)] days: String,
+    #[server(default)] trend: String,
 ) -> Result<HeatMap, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let map = heat_map(&member, &dimension, &as_of, &days).await?;
+    let with_trend = match trend.trim() {
+        "" | "on" => true,
+        "off" => false,
+        _ => return Err(AppError::validation("trend", "Leave it empty, or \"off\".")),
+    };
+    let map = heat_map(&member, &dimension, &as_of, &days, with_trend).await?;
     member
         .audit("heat.read", "", describe(&map, map.rows.len()))
         .await?;
@@ -222,13 +229,18 @@ mod server {
         dimension: &str,
         as_of: &str,
         days: &str,
+        with_trend: bool,
     ) -> Result<HeatMap, AppError> {
         let (params, today) = params(dimension, as_of, days)?;
         let campaign_id = member.campaign_id();
         let store = member.store();
         let query = heat_query(member, &params)?;
         let day = params.as_of.unwrap_or(today);
-        let moments: Vec<_> = trend_weeks(day).into_iter().map(end_of_day).collect();
+        let moments: Vec<_> = if with_trend {
+            trend_weeks(day).into_iter().map(end_of_day).collect()
+        } else {
+            Vec::new()
+        };
         let cells = store.heat_cells(campaign_id, &query).await?;
         let trend = store
             .heat_trend(campaign_id, &query.scope, &moments)
@@ -247,6 +259,7 @@ mod server {
             trend,
             min_group_size: settings.min_group_size,
             counts_only: member.role() == Role::Viewer,
+            with_trend,
         }))
     }
 
@@ -269,7 +282,7 @@ mod server {
         days: &str,
     ) -> Result<String, AppError> {
         let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-        let map = heat_map(&member, dimension, as_of, days).await?;
+        let map = heat_map(&member, dimension, as_of, days, false).await?;
         let csv = write_heat_csv(&map)?;
         member
             .audit("heat.exported", "", describe(&map, map.rows.len()))

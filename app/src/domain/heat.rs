@@ -322,6 +322,8 @@ pub struct HeatInput {
     pub min_group_size: i64,
     /// A viewer's map: withhold small cells.
     pub counts_only: bool,
+    /// Each row gets its trend (else `weeks` and every row's `trend` are empty).
+    pub with_trend: bool,
 }
 
 /// The first moment after `day` (UTC): a map "as of" a day counts what was so before it.
@@ -411,10 +413,10 @@ pub fn build(input: HeatInput) -> HeatMap {
             Some(key) => d.cells[index[key.as_str()]].add(&tally.counts),
         }
     }
-    let weeks = if input.trend.is_empty() {
-        Vec::new()
-    } else {
+    let weeks = if input.with_trend {
         trend_weeks(input.as_of)
+    } else {
+        Vec::new()
     };
     for t in &input.trend {
         if t.week < weeks.len() {
@@ -867,6 +869,7 @@ mod tests {
             trend: Vec::new(),
             min_group_size: 3,
             counts_only: false,
+            with_trend: false,
         }
     }
 
@@ -1174,6 +1177,7 @@ mod tests {
     #[test]
     fn the_trend_sums_subtrees_week_by_week() {
         let mut with_trend = input(hospital(), Vec::new(), day(31));
+        with_trend.with_trend = true;
         with_trend.trend = vec![
             TrendTally {
                 area_id: Some(11),

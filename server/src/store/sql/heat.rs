@@ -1,9 +1,10 @@
 //! The heat map's counting: one grouped query per map, now or as of a moment.
 //!
-//! Now, the chart as it stands (`coworkers`). As of a moment, each coworker's latest
-//! placement before it (`coworker_placements`, index `coworker_placements_as_of`) and
-//! latest rating before it (`assessments`, index `assessments_as_of`), each one index
-//! probe per coworker; "talked to" from `conversations` (index `conversations_coworker`).
+//! Now, the chart as it stands (`coworkers`). As of a moment, each coworker's placement
+//! and rating then: today's when it dates from before that moment (`placed_at`,
+//! `rated_at` on the coworker row), else one index probe into the history
+//! (`coworker_placements_as_of`, `assessments_as_of`); "talked to" from the window's
+//! one-on-ones (`conversations_campaign_at`).
 //! The scope rule is `scope_clause`, applied to the coworker as they are now.
 
 use app::domain::heat::{CellPerson, CellTally, Dimension, HeatCounts, TrendTally};
@@ -26,23 +27,37 @@ fn employed() -> String {
     format!("({})", keys.join(", "))
 }
 
-/// The rating a coworker had before `{moment}`: their latest assessment then, or a rating
-/// they were added with and that no assessment has replaced (demo and legacy rows).
+/// The rating a coworker had before `{moment}`: today's if it was given before then (or
+/// they were added with it and no assessment replaced it: demo and legacy rows), else
+/// their latest assessment before then (an index probe for those rated since).
 fn rating_before(moment: &str) -> String {
     format!(
-        "COALESCE((SELECT a.rating FROM assessments a WHERE a.coworker_id = c.id \
-         AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1), \
-         CASE WHEN c.rated_at IS NULL THEN c.rating END)"
+        "CASE WHEN c.rated_at IS NULL OR c.rated_at < {moment} THEN c.rating \
+         ELSE (SELECT a.rating FROM assessments a WHERE a.coworker_id = c.id \
+         AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) END"
     )
 }
 
-/// Joins `h`, the coworker's latest placement before `{moment}`, and keeps the counted.
-fn placed_before(moment: &str) -> String {
+/// A field of the coworker's placement in force before `{moment}`: today's if their
+/// latest placement dates from before then, else an index probe into the history.
+fn placed_before(moment: &str, field: &str) -> String {
     format!(
-        "JOIN coworker_placements h ON h.id = (SELECT l.id FROM coworker_placements l \
-         WHERE l.coworker_id = c.id AND l.at < {moment} ORDER BY l.at DESC, l.id DESC LIMIT 1) \
-         AND h.archived = FALSE AND h.employment_status IN {}",
-        employed()
+        "CASE WHEN c.placed_at < {moment} THEN c.{field} \
+         ELSE (SELECT l.{field} FROM coworker_placements l WHERE l.coworker_id = c.id \
+         AND l.at < {moment} ORDER BY l.at DESC, l.id DESC LIMIT 1) END"
+    )
+}
+
+/// True when the coworker was on the map before `{moment}`: placed by then, employed and
+/// not archived (today's state, or the history's for those changed since).
+fn counted_before(moment: &str) -> String {
+    let employed = employed();
+    format!(
+        "CASE WHEN c.placed_at < {moment} \
+         THEN (c.archived_at IS NULL AND c.employment_status IN {employed}) \
+         ELSE COALESCE((SELECT l.archived = FALSE AND l.employment_status IN {employed} \
+         FROM coworker_placements l WHERE l.coworker_id = c.id AND l.at < {moment} \
+         ORDER BY l.at DESC, l.id DESC LIMIT 1), FALSE) END"
     )
 }
 
@@ -63,13 +78,15 @@ fn counted(query: &HeatQuery) -> (String, usize, Vec<i64>) {
             employed()
         ),
         Some(_) => format!(
-            "SELECT c.id, c.name, h.area_id, h.shift_id, c.job_title, c.assigned_organizer, \
-             c.committee_member, {} AS rating, \
-             CASE WHEN EXISTS (SELECT 1 FROM conversations v WHERE v.campaign_id = $1 \
-             AND v.coworker_id = c.id AND v.at >= $2 AND v.at < $3) THEN 1 ELSE 0 END AS talked \
-             FROM coworkers c {} WHERE c.campaign_id = $1{scope_sql}",
+            "SELECT c.id, c.name, {} AS area_id, {} AS shift_id, c.job_title, \
+             c.assigned_organizer, c.committee_member, {} AS rating, \
+             CASE WHEN c.id IN (SELECT v.coworker_id FROM conversations v \
+             WHERE v.campaign_id = $1 AND v.at >= $2 AND v.at < $3) THEN 1 ELSE 0 END AS talked \
+             FROM coworkers c WHERE c.campaign_id = $1 AND {}{scope_sql}",
+            placed_before("$3", "area_id"),
+            placed_before("$3", "shift_id"),
             rating_before("$3"),
-            placed_before("$3")
+            counted_before("$3"),
         ),
     };
     (sql, next, binds)
@@ -184,13 +201,15 @@ impl HeatMaps for Adapter {
         let (scope_sql, binds) = scope_clause(scope, "c.", moments.len() + 2);
         let sql = format!(
             "WITH weeks(k, t) AS (VALUES {}) \
-             SELECT h.area_id, CAST(w.k AS BIGINT), COUNT(*), \
-             SUM(CASE WHEN {} <= 2 THEN 1 ELSE 0 END) \
-             FROM weeks w JOIN coworkers c ON c.campaign_id = $1{scope_sql} {} \
-             GROUP BY h.area_id, w.k",
+             SELECT x.area_id, CAST(x.k AS BIGINT), COUNT(*), \
+             SUM(CASE WHEN x.rating <= 2 THEN 1 ELSE 0 END) \
+             FROM (SELECT w.k AS k, {} AS area_id, {} AS rating \
+             FROM weeks w JOIN coworkers c ON c.campaign_id = $1{scope_sql} WHERE {}) x \
+             GROUP BY x.area_id, x.k",
             weeks.join(", "),
+            placed_before("w.t", "area_id"),
             rating_before("w.t"),
-            placed_before("w.t"),
+            counted_before("w.t"),
         );
         let mut q = sqlx::query_as::<_, (Option<i64>, i64, i64, i64)>(&sql).bind(campaign_id);
         for moment in moments {

@@ -88,7 +88,7 @@ pub(super) async fn record_placement(
     coworker_id: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    sqlx::query(
+    let inserted = sqlx::query_scalar::<_, i64>(
         "INSERT INTO coworker_placements \
          (campaign_id, coworker_id, at, area_id, shift_id, employment_status, archived) \
          SELECT c.campaign_id, c.id, $3, c.area_id, c.shift_id, c.employment_status, \
@@ -99,14 +99,26 @@ pub(super) async fn record_placement(
          AND h.area_id IS NOT DISTINCT FROM c.area_id \
          AND h.shift_id IS NOT DISTINCT FROM c.shift_id \
          AND h.employment_status = c.employment_status \
-         AND h.archived = (c.archived_at IS NOT NULL))",
+         AND h.archived = (c.archived_at IS NOT NULL)) RETURNING id",
     )
     .bind(campaign_id)
     .bind(coworker_id)
     .bind(at)
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await
     .db()?;
+    if let Some(id) = inserted {
+        sqlx::query(
+            "UPDATE coworkers SET placement_id = $1, placed_at = $2 WHERE id = $3 \
+             AND (placed_at IS NULL OR placed_at <= $2)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(coworker_id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
     Ok(())
 }
 

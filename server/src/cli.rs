@@ -37,6 +37,11 @@ pub enum Command {
         /// How many coworkers the demo hospital has (e.g. 100000 for benchmarks).
         #[arg(long, default_value_t = crate::demo::DEFAULT_COWORKERS)]
         coworkers: usize,
+        /// About how many ratings the twelve weeks of history hold in all (e.g. 1000000
+        /// with 100000 coworkers for the heat-map benchmark); by default one to three for
+        /// each coworker who has been assessed.
+        #[arg(long)]
+        ratings: Option<usize>,
     },
     /// Manage accounts (the first lead is created here).
     User {
@@ -82,10 +87,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Demo { force, coworkers } => {
+        Command::Demo {
+            force,
+            coworkers,
+            ratings,
+        } => {
             let store =
                 crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
-            match crate::demo::seed(store.as_ref(), force, coworkers).await? {
+            match crate::demo::seed_with(store.as_ref(), force, coworkers, ratings).await? {
                 Some(name) => println!("demo campaign '{name}' created"),
                 None => println!("the database already has campaigns; demo not added again"),
             }

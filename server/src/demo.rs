@@ -2,8 +2,13 @@
 //! 20 departments and 3 shifts, with ratings, organic leaders, committee members and
 //! ties between coworkers — and a one-time way in.
 
+use app::domain::organizing::Source;
 use app::domain::{CampaignName, CoworkerFields, Email, GridBox, Role, TieKind};
-use app::store::{AreaChange, AuditEvent, NewCoworker, NewInvite, NewTie, Store};
+use app::store::{
+    AreaChange, AuditEvent, NewAssessment, NewCoworker, NewInvite, NewTie, PastActivity, PastMove,
+    PastTalk, Store,
+};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Settings;
 
@@ -143,9 +148,14 @@ fn person(i: usize, departments: &[(i64, &[&str])], shifts: &[i64]) -> NewCowork
         return NewCoworker {
             fields,
             rating: Some(1),
+            since: None,
         };
     }
-    NewCoworker { fields, rating }
+    NewCoworker {
+        fields,
+        rating,
+        since: None,
+    }
 }
 
 /// Ties: everyone works beside the next person in their department, and the
@@ -179,11 +189,151 @@ fn ties(ids: &[i64], people: &[NewCoworker], departments: usize) -> Vec<NewTie> 
     ties
 }
 
+/// The demo's organizers: accounts nobody can sign in to (their password is random and
+/// discarded), each organizing every fifth department.
+const ORGANIZERS: [&str; 5] = [
+    "keisha.organizer@demo.rankfile.invalid",
+    "tomasz.organizer@demo.rankfile.invalid",
+    "priya.organizer@demo.rankfile.invalid",
+    "marcus.organizer@demo.rankfile.invalid",
+    "linh.organizer@demo.rankfile.invalid",
+];
+/// The demo's history: everyone joined in the first of these weeks, then twelve weeks of
+/// one-on-ones, ratings and a few moves.
+const HISTORY_WEEKS: i64 = 13;
+
+/// An account for `email` that nobody can sign in to, made once.
+async fn locked_account(store: &dyn Store, email: &str, note: &str) -> anyhow::Result<i64> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(user) = store.user_credentials(&email).await? {
+        return Ok(user.id);
+    }
+    let (random, _) = app::auth::tokens::new_refresh_token();
+    let hash = app::auth::password::PasswordHasher::new(1)
+        .hash(&random)
+        .await?;
+    let audit = AuditEvent {
+        action: "auth.account_created_by_cli".into(),
+        record: "user:{id}".into(),
+        detail: note.into(),
+        ..Default::default()
+    };
+    Ok(store.create_user(&email, &hash, &audit).await?.id)
+}
+
+/// The demo's organizers, members of the campaign with their departments as scope (and
+/// the invite issuer as its lead).
+async fn organizers(
+    store: &dyn Store,
+    campaign_id: i64,
+    departments: &[(i64, &[&str])],
+) -> anyhow::Result<Vec<i64>> {
+    // A campaign always has a lead: the account that issues the demo's lead invites.
+    let issuer = locked_account(store, DEMO_ISSUER, "demo invite issuer").await?;
+    let audit = AuditEvent {
+        campaign_id: Some(campaign_id),
+        action: "member.added".into(),
+        record: format!("user:{issuer}"),
+        detail: "role=lead demo invite issuer".into(),
+        ..Default::default()
+    };
+    store
+        .upsert_member(campaign_id, issuer, Role::Lead, &[], &audit)
+        .await?;
+    let mut ids = Vec::new();
+    for (n, email) in ORGANIZERS.into_iter().enumerate() {
+        let id = locked_account(store, email, "demo organizer").await?;
+        let areas: Vec<i64> = departments
+            .iter()
+            .skip(n)
+            .step_by(ORGANIZERS.len())
+            .map(|(area, _)| *area)
+            .collect();
+        let audit = AuditEvent {
+            campaign_id: Some(campaign_id),
+            action: "member.added".into(),
+            record: format!("user:{id}"),
+            detail: "role=organizer demo".into(),
+            ..Default::default()
+        };
+        store
+            .upsert_member(campaign_id, id, Role::Organizer, &areas, &audit)
+            .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// What the demo makes of coworker `i` over the weeks: who organizes them, when they
+/// joined, where they started (one in a hundred moved department later), and their
+/// ratings and one-on-ones up to the rating they have today.
+struct Story {
+    organizer: i64,
+    joined: DateTime<Utc>,
+    first_area: i64,
+    moved_at: Option<DateTime<Utc>>,
+    ratings: Vec<(DateTime<Utc>, i32)>,
+}
+
+fn story(
+    i: usize,
+    today: Option<i32>,
+    departments: &[(i64, &[&str])],
+    organizers: &[i64],
+    ratings_each: Option<usize>,
+    start: DateTime<Utc>,
+) -> Story {
+    let dept = i % departments.len();
+    let organizer = organizers[dept % organizers.len()];
+    let minutes = |salt: u64, span_days: i64| {
+        Duration::minutes((mix(i, salt) % (span_days as u64 * 1440)) as i64)
+    };
+    let joined = start + minutes(4, 7);
+    let moved = mix(i, 5).is_multiple_of(100);
+    let first_area = if moved {
+        departments[(dept + 1) % departments.len()].0
+    } else {
+        departments[dept].0
+    };
+    let moved_at = moved.then(|| joined + Duration::weeks(2) + minutes(6, 63));
+    let mut ratings = Vec::new();
+    if let Some(today) = today {
+        let k = ratings_each.unwrap_or(1 + (mix(i, 7) % 3) as usize).max(1);
+        // Spread over the weeks after the first, all before today; the campaign warms: a supporter today was a notch
+        // cooler before their last conversation.
+        let span = Duration::weeks(HISTORY_WEEKS - 2).num_minutes() / (k as i64 + 1);
+        let earlier = if today <= 3 { today + 1 } else { today };
+        for j in 0..k {
+            let at = joined + Duration::weeks(1) + Duration::minutes(span * (j as i64 + 1));
+            let at = at + minutes(8 + j as u64, 2);
+            ratings.push((at, if j + 1 == k { today } else { earlier }));
+        }
+    }
+    Story {
+        organizer,
+        joined,
+        first_area,
+        moved_at,
+        ratings,
+    }
+}
+
 /// Seeds the demo when the database has no campaigns (or `force`); returns its name if it did.
 pub async fn seed(
     store: &dyn Store,
     force: bool,
     coworkers: usize,
+) -> anyhow::Result<Option<String>> {
+    seed_with(store, force, coworkers, None).await
+}
+
+/// [`seed`], with about `ratings` ratings in all (the benchmark's million); by default
+/// one to three for each coworker who has been assessed.
+pub async fn seed_with(
+    store: &dyn Store,
+    force: bool,
+    coworkers: usize,
+    ratings: Option<usize>,
 ) -> anyhow::Result<Option<String>> {
     if !force && !store.list_campaigns().await?.is_empty() {
         return Ok(None);
@@ -248,12 +398,86 @@ pub async fn seed(
                 .id,
         );
     }
-    let people: Vec<NewCoworker> = (0..coworkers)
+    let organizers = organizers(store, campaign.id, &departments).await?;
+    let start = Utc::now() - Duration::weeks(HISTORY_WEEKS);
+    let mut people: Vec<NewCoworker> = (0..coworkers)
         .map(|i| person(i, &departments, &shifts))
         .collect();
+    let rated = people.iter().filter(|p| p.rating.is_some()).count().max(1);
+    let ratings_each = ratings.map(|total| total.div_ceil(rated));
+    let stories: Vec<Story> = people
+        .iter_mut()
+        .enumerate()
+        .map(|(i, p)| {
+            let s = story(
+                i,
+                p.rating.take(),
+                &departments,
+                &organizers,
+                ratings_each,
+                start,
+            );
+            // Six in ten are assigned to their department's organizer.
+            if mix(i, 3) % 10 < 6 {
+                p.fields.assigned_organizer = Some(s.organizer);
+            }
+            p.since = Some(s.joined);
+            s
+        })
+        .collect();
     let mut ids = Vec::with_capacity(coworkers);
-    for chunk in people.chunks(5_000) {
-        ids.extend(store.create_coworkers(campaign.id, chunk).await?);
+    for (chunk, stories) in people.chunks(5_000).zip(stories.chunks(5_000)) {
+        // Everyone starts where their story starts; the movers move below.
+        let starting: Vec<NewCoworker> = chunk
+            .iter()
+            .zip(stories)
+            .map(|(p, s)| {
+                let mut p = p.clone();
+                p.fields.area_id = Some(s.first_area);
+                p
+            })
+            .collect();
+        ids.extend(store.create_coworkers(campaign.id, &starting).await?);
+    }
+    const BATCH: usize = 2_000;
+    for (n, (range, stories)) in ids.chunks(BATCH).zip(stories.chunks(BATCH)).enumerate() {
+        let mut past = PastActivity::default();
+        for ((id, s), p) in range.iter().zip(stories).zip(&people[n * BATCH..]) {
+            if let Some(at) = s.moved_at {
+                past.moves.push(PastMove {
+                    coworker_id: *id,
+                    at,
+                    area_id: p.fields.area_id,
+                    shift_id: p.fields.shift_id,
+                });
+            }
+            let last_two = s.ratings.len().saturating_sub(2);
+            for (n, (at, rating)) in s.ratings.iter().enumerate() {
+                // The latest two ratings came from one-on-ones; earlier ones from watching.
+                let talked = n >= last_two;
+                past.ratings.push(NewAssessment {
+                    coworker_id: *id,
+                    organizer_id: s.organizer,
+                    rating: *rating,
+                    source: if talked {
+                        Source::Conversation
+                    } else {
+                        Source::Observation
+                    },
+                    note: String::new(),
+                    at: *at,
+                });
+                if talked {
+                    past.talks.push(PastTalk {
+                        coworker_id: *id,
+                        organizer_id: s.organizer,
+                        at: *at,
+                        rating_after: Some(*rating),
+                    });
+                }
+            }
+        }
+        store.seed_history(campaign.id, &past).await?;
     }
     for chunk in ties(&ids, &people, departments.len()).chunks(5_000) {
         store.create_ties(campaign.id, chunk).await?;
@@ -274,30 +498,8 @@ pub async fn one_time_lead_link(
     else {
         return Ok(None);
     };
-    let issuer_email = Email::parse(DEMO_ISSUER).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let issuer = match store.user_credentials(&issuer_email).await? {
-        Some(user) => user.id,
-        None => {
-            // Nobody can sign in as the issuer: its password is random and discarded.
-            let (random, _) = app::auth::tokens::new_refresh_token();
-            let hash = app::auth::password::PasswordHasher::new(1)
-                .hash(&random)
-                .await?;
-            store
-                .create_user(
-                    &issuer_email,
-                    &hash,
-                    &AuditEvent {
-                        action: "auth.account_created_by_cli".into(),
-                        record: "user:{id}".into(),
-                        detail: "demo invite issuer".into(),
-                        ..Default::default()
-                    },
-                )
-                .await?
-                .id
-        }
-    };
+    // Nobody can sign in as the issuer: its password is random and discarded.
+    let issuer = locked_account(store, DEMO_ISSUER, "demo invite issuer").await?;
     let (token, token_hash) = app::auth::tokens::new_refresh_token();
     let now = chrono::Utc::now();
     store

@@ -13,6 +13,7 @@ pub mod coworkers;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod heat;
 pub mod map;
 pub mod members;
 pub mod organizing;

@@ -103,5 +103,6 @@ mod tests {
         round_trips::<Source>();
         round_trips::<Field>();
         round_trips::<MatchBy>();
+        round_trips::<crate::domain::heat::Dimension>();
     }
 }

@@ -79,7 +79,7 @@ impl AreaStats {
     /// For viewers: an area with people but fewer than `min` keeps its place on the plan
     /// and loses its counts, so no share can single out a person. Empty areas show 0.
     pub fn suppressed_below(self, min: i64) -> Self {
-        if self.coworkers == 0 || self.coworkers >= min {
+        if !singles_out(self.coworkers, min) {
             return self;
         }
         Self {
@@ -99,6 +99,12 @@ impl AreaStats {
             self.supporters * 100 / self.coworkers
         }
     }
+}
+
+/// The rule for what viewers may not see: a group with people in it but fewer than the
+/// campaign's minimum group size, whose share could be read as a person's rating.
+pub fn singles_out(people: i64, min_group_size: i64) -> bool {
+    people > 0 && people < min_group_size
 }
 
 /// A coworker as lists and chips show them.
@@ -177,6 +183,19 @@ choice! {
         Left => "left", "Left";
         Disciplined => "disciplined", "Disciplined";
         Fired => "fired", "Fired";
+    }
+}
+
+impl EmploymentStatus {
+    /// Still in the unit, so counted on heat maps and coverage: not left, not fired.
+    pub const EMPLOYED: [EmploymentStatus; 3] = [
+        EmploymentStatus::Active,
+        EmploymentStatus::OnLeave,
+        EmploymentStatus::Disciplined,
+    ];
+
+    pub fn is_employed(self) -> bool {
+        Self::EMPLOYED.contains(&self)
     }
 }
 

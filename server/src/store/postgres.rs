@@ -49,6 +49,10 @@ impl PgStore {
 type Db = sqlx::Postgres;
 type Adapter = PgStore;
 const BACKEND: &str = "postgres";
+/// `tag_rows(coworker_id, tag)`: a coworker's comma-separated tags, one row each.
+const TAG_ROWS: &str = "tag_rows(coworker_id, tag) AS (SELECT c.id, t.tag FROM coworkers c \
+     CROSS JOIN LATERAL unnest(string_to_array(c.tags, ',')) AS t(tag) \
+     WHERE c.campaign_id = $1 AND c.tags <> '' AND t.tag <> '')";
 #[allow(clippy::duplicate_mod)] // on purpose: sqlite.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

@@ -101,6 +101,13 @@ impl SqliteStore {
 type Db = sqlx::Sqlite;
 type Adapter = SqliteStore;
 const BACKEND: &str = "sqlite";
+/// `tag_rows(coworker_id, tag)`: a coworker's comma-separated tags, one row each (SQLite
+/// has no array type: a recursive split).
+const TAG_ROWS: &str = "tag_split(coworker_id, tag, rest) AS (\
+     SELECT id, '', tags || ',' FROM coworkers WHERE campaign_id = $1 AND tags <> '' \
+     UNION ALL SELECT coworker_id, substr(rest, 1, instr(rest, ',') - 1), \
+     substr(rest, instr(rest, ',') + 1) FROM tag_split WHERE rest <> ''), \
+     tag_rows(coworker_id, tag) AS (SELECT coworker_id, tag FROM tag_split WHERE tag <> '')";
 #[allow(clippy::duplicate_mod)] // on purpose: postgres.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

@@ -10,6 +10,7 @@ mod dashboard;
 mod demo;
 mod durability;
 mod hardening;
+mod heat;
 mod organizing;
 mod promises;
 mod resilience;

@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod campaigns;
 mod dashboard;
+mod heat;
 mod members;
 mod organizing;
 mod roster;
@@ -19,7 +20,7 @@ mod workplace;
 use app::store::{Health, StoreResult};
 use async_trait::async_trait;
 
-use super::{Adapter, Db, BACKEND};
+use super::{Adapter, Db, BACKEND, TAG_ROWS};
 use crate::store::DbResult;
 use audit::{commit_audited, insert_audit};
 

@@ -66,6 +66,33 @@ async fn coworker_of(
         .db()
 }
 
+/// Appends dated ratings in one statement, without touching the coworkers' current
+/// rating (the caller sets it from the history once, for many).
+pub(super) async fn insert_assessment_row(
+    tx: &mut Tx,
+    campaign_id: i64,
+    ratings: &[NewAssessment],
+) -> StoreResult<()> {
+    if ratings.is_empty() {
+        return Ok(());
+    }
+    let mut insert = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO assessments (campaign_id, coworker_id, rating, organizer_id, at, source, \
+         note) ",
+    );
+    insert.push_values(ratings, |mut row, a| {
+        row.push_bind(campaign_id)
+            .push_bind(a.coworker_id)
+            .push_bind(a.rating)
+            .push_bind(a.organizer_id)
+            .push_bind(a.at)
+            .push_bind(a.source.key())
+            .push_bind(a.note.clone());
+    });
+    insert.build().execute(&mut **tx).await.db()?;
+    Ok(())
+}
+
 #[async_trait]
 impl OrganizingLoop for Adapter {
     async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings> {

@@ -11,7 +11,7 @@ use app::store::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::workplace::{insert_coworker, insert_shift};
+use super::workplace::{insert_coworker, insert_shift, record_placement};
 use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
 
@@ -193,6 +193,7 @@ impl RosterImports for Adapter {
             .execute(&mut *tx)
             .await
             .db()?;
+            record_placement(&mut tx, campaign_id, m.id, now).await?;
             outcome.moved += 1;
         }
         for (id, employee_ref) in &plan.link_refs {
@@ -210,7 +211,7 @@ impl RosterImports for Adapter {
             .rows_affected();
         }
         for id in &plan.gone {
-            outcome.marked_left += sqlx::query(
+            let left = sqlx::query(
                 "UPDATE coworkers SET employment_status = 'left', updated_at = $1 \
                  WHERE campaign_id = $2 AND id = $3 AND employment_status NOT IN ('left', 'fired')",
             )
@@ -221,6 +222,10 @@ impl RosterImports for Adapter {
             .await
             .db()?
             .rows_affected();
+            if left > 0 {
+                record_placement(&mut tx, campaign_id, *id, now).await?;
+            }
+            outcome.marked_left += left;
         }
         // The employer's list is personal data: once applied, only its summary stays.
         sqlx::query(

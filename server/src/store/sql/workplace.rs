@@ -79,6 +79,49 @@ fn field_arguments(c: &CoworkerFields) -> StoreResult<<Db as sqlx::Database>::Ar
     Ok(args)
 }
 
+/// Appends the coworker's placement (area, shift, employment status, archived) as it now
+/// stands, dated `at`, unless it is what their latest placement already says: the history
+/// the as-of heat map reads. Called in the transaction of every change of those fields.
+pub(super) async fn record_placement(
+    tx: &mut Tx,
+    campaign_id: i64,
+    coworker_id: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO coworker_placements \
+         (campaign_id, coworker_id, at, area_id, shift_id, employment_status, archived) \
+         SELECT c.campaign_id, c.id, $3, c.area_id, c.shift_id, c.employment_status, \
+         c.archived_at IS NOT NULL FROM coworkers c WHERE c.campaign_id = $1 AND c.id = $2 \
+         AND NOT EXISTS (SELECT 1 FROM coworker_placements h WHERE h.id = \
+         (SELECT l.id FROM coworker_placements l WHERE l.coworker_id = c.id \
+         ORDER BY l.at DESC, l.id DESC LIMIT 1) \
+         AND h.area_id IS NOT DISTINCT FROM c.area_id \
+         AND h.shift_id IS NOT DISTINCT FROM c.shift_id \
+         AND h.employment_status = c.employment_status \
+         AND h.archived = (c.archived_at IS NOT NULL)) RETURNING id",
+    )
+    .bind(campaign_id)
+    .bind(coworker_id)
+    .bind(at)
+    .fetch_optional(&mut **tx)
+    .await
+    .db()?;
+    if let Some(id) = inserted {
+        sqlx::query(
+            "UPDATE coworkers SET placement_id = $1, placed_at = $2 WHERE id = $3 \
+             AND (placed_at IS NULL OR placed_at <= $2)",
+        )
+        .bind(id)
+        .bind(at)
+        .bind(coworker_id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    }
+    Ok(())
+}
+
 pub(super) async fn insert_coworker(
     tx: &mut Tx,
     campaign_id: i64,
@@ -91,13 +134,15 @@ pub(super) async fn insert_coworker(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
          RETURNING id"
     );
-    sqlx::query_scalar_with::<_, i64, _>(&sql, field_arguments(c)?)
+    let id = sqlx::query_scalar_with::<_, i64, _>(&sql, field_arguments(c)?)
         .bind(campaign_id)
         .bind(rating)
         .bind(now)
         .fetch_one(&mut **tx)
         .await
-        .db()
+        .db()?;
+    record_placement(tx, campaign_id, id, now).await?;
+    Ok(id)
 }
 
 /// A shift, placed after the campaign's others.
@@ -297,7 +342,8 @@ impl WorkplaceMap for Adapter {
         let mut tx = self.begin_write().await.db()?;
         let mut ids = Vec::with_capacity(coworkers.len());
         for c in coworkers {
-            ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, now).await?);
+            let since = c.since.unwrap_or(now);
+            ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, since).await?);
         }
         tx.commit().await.db()?;
         Ok(ids)
@@ -342,6 +388,7 @@ impl WorkplaceMap for Adapter {
         c: &CoworkerFields,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         check_coworker_refs(&mut tx, campaign_id, c).await?;
         let sql = format!(
@@ -350,7 +397,7 @@ impl WorkplaceMap for Adapter {
              WHERE campaign_id = $16 AND id = $17"
         );
         let done = sqlx::query_with(&sql, field_arguments(c)?)
-            .bind(Utc::now())
+            .bind(now)
             .bind(campaign_id)
             .bind(id)
             .execute(&mut *tx)
@@ -360,6 +407,7 @@ impl WorkplaceMap for Adapter {
         if done == 0 {
             return Err(StoreError::NotFound);
         }
+        record_placement(&mut tx, campaign_id, id, now).await?;
         commit_audited(tx, audit).await
     }
 
@@ -371,15 +419,24 @@ impl WorkplaceMap for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<()> {
         let now = Utc::now();
-        let statement = sqlx::query(
+        let mut tx = self.begin_write().await.db()?;
+        let touched = sqlx::query(
             "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 \
              AND id = $4",
         )
         .bind(archived.then_some(now))
         .bind(now)
         .bind(campaign_id)
-        .bind(id);
-        self.change_audited(statement, audit).await
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if touched == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record_placement(&mut tx, campaign_id, id, now).await?;
+        commit_audited(tx, audit).await
     }
 
     async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>> {

@@ -1,0 +1,1310 @@
+//! The heat map: the areas (a tree, a parent row summing its children and its own
+//! coworkers) against one dimension (shift, job title, tag or assigned organizer), each
+//! cell counting who is there, at each rating and unknown, assessed, talked to lately and
+//! on the committee. The store does the counting in SQL (one grouped query per map);
+//! this module turns its tallies into the map: the tree, the totals, the derived shares,
+//! the trend, and for viewers the small cells withheld.
+//!
+//! Honesty rules: unknown is never support (the 1–2 share is of everyone in the cell),
+//! and a past map puts people where they were and rates them as they were rated then.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::workplace::{singles_out, Area, EmploymentStatus};
+use super::Choice;
+use crate::domain::choice::choice;
+use crate::error::AppError;
+
+choice! {
+    /// What the heat map's columns are.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+    pub enum Dimension {
+        #[default]
+        Shift => "shift", "Shift";
+        JobTitle => "job_title", "Job title";
+        Tag => "tag", "Tag";
+        Organizer => "organizer", "Assigned organizer";
+    }
+}
+
+impl Dimension {
+    /// The heading of the column of coworkers with no value (key "").
+    pub fn none_label(self) -> &'static str {
+        match self {
+            Dimension::Shift => "No shift",
+            Dimension::JobTitle => "No job title",
+            Dimension::Tag => "No tag",
+            Dimension::Organizer => "Unassigned",
+        }
+    }
+}
+
+/// The trend covers this many weeks, the last ending on the map's day.
+pub const TREND_WEEKS: usize = 12;
+/// "Talked to in the last N days": the default N and the bound.
+pub const DEFAULT_DAYS: i64 = 30;
+pub const MAX_DAYS: i64 = 366;
+/// A past map goes back this far at most.
+pub const MAX_YEARS_BACK: i32 = 20;
+
+/// What a heat map request asks for, checked: the columns, the day (None: today, the
+/// chart as it stands) and the "talked to" window in days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeatParams {
+    pub dimension: Dimension,
+    pub as_of: Option<NaiveDate>,
+    pub days: i64,
+}
+
+impl HeatParams {
+    /// Reads the form's three fields ("" for each default), each refused with its own
+    /// field error. A day in the future, or more than twenty years back, is refused;
+    /// today is the current map.
+    pub fn parse(
+        dimension: &str,
+        as_of: &str,
+        days: &str,
+        today: NaiveDate,
+    ) -> Result<Self, AppError> {
+        let dimension = match dimension.trim() {
+            "" => Dimension::default(),
+            raw => Dimension::parse(raw).ok_or_else(|| {
+                AppError::validation(
+                    "dimension",
+                    "Choose the columns: shift, job title, tag or assigned organizer.",
+                )
+            })?,
+        };
+        let as_of = match as_of.trim() {
+            "" => None,
+            raw => {
+                let day = (raw.len() <= 10)
+                    .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+                    .flatten()
+                    .ok_or_else(|| {
+                        AppError::validation(
+                            "as_of",
+                            "Give the day as YYYY-MM-DD, or leave it empty for today.",
+                        )
+                    })?;
+                let oldest = today
+                    .with_year(today.year() - MAX_YEARS_BACK)
+                    .unwrap_or(NaiveDate::MIN);
+                if day > today {
+                    return Err(AppError::validation(
+                        "as_of",
+                        "That day has not happened yet: choose today or a day before.",
+                    ));
+                }
+                if day < oldest {
+                    return Err(AppError::validation(
+                        "as_of",
+                        format!("Choose a day within the last {MAX_YEARS_BACK} years."),
+                    ));
+                }
+                (day < today).then_some(day)
+            }
+        };
+        let days = match days.trim() {
+            "" => DEFAULT_DAYS,
+            raw => raw
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (1..=MAX_DAYS).contains(d))
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "days",
+                        format!(
+                            "\"Talked to\" looks back a whole number of days, 1 to {MAX_DAYS}."
+                        ),
+                    )
+                })?,
+        };
+        Ok(Self {
+            dimension,
+            as_of,
+            days,
+        })
+    }
+}
+
+/// Who is in a cell, counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatCounts {
+    pub coworkers: i64,
+    /// At each rating: `rated[0]` is rated 1 (leader), `rated[4]` rated 5 (hostile).
+    pub rated: [i64; 5],
+    /// Not assessed: its own state, never a 3.
+    pub unknown: i64,
+    /// Had a one-on-one in the map's last N days.
+    pub talked: i64,
+    pub committee: i64,
+}
+
+impl HeatCounts {
+    pub fn add(&mut self, other: &HeatCounts) {
+        self.coworkers += other.coworkers;
+        for (mine, theirs) in self.rated.iter_mut().zip(other.rated) {
+            *mine += theirs;
+        }
+        self.unknown += other.unknown;
+        self.talked += other.talked;
+        self.committee += other.committee;
+    }
+
+    /// Rated at all (1–5).
+    pub fn assessed(&self) -> i64 {
+        self.rated.iter().sum()
+    }
+
+    /// Rated 1 or 2.
+    pub fn supporters(&self) -> i64 {
+        self.rated[0] + self.rated[1]
+    }
+
+    /// Share rated 1–2 of everyone in the cell (the unknown count against); None if empty.
+    pub fn support_share(&self) -> Option<f64> {
+        share(self.supporters(), self.coworkers)
+    }
+
+    pub fn assessed_share(&self) -> Option<f64> {
+        share(self.assessed(), self.coworkers)
+    }
+
+    pub fn talked_share(&self) -> Option<f64> {
+        share(self.talked, self.coworkers)
+    }
+
+    /// Committee members per coworker; the guide is one to ten (0.1).
+    pub fn committee_per_coworker(&self) -> Option<f64> {
+        share(self.committee, self.coworkers)
+    }
+
+    /// At least one committee member per ten coworkers (an empty cell needs none).
+    pub fn meets_committee_guide(&self) -> bool {
+        self.committee * 10 >= self.coworkers
+    }
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// A share in whole percent, rounded to nearest; "–" for an empty cell.
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_owned(), |s| format!("{:.0}%", s * 100.0))
+}
+
+/// A cell as shown: its counts, or none at all when they are withheld.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatCell {
+    pub counts: HeatCounts,
+    /// Withheld from a viewer: people in it, fewer than the minimum group size. The
+    /// counts are then all zero.
+    pub suppressed: bool,
+}
+
+impl HeatCell {
+    fn of(counts: HeatCounts, suppress_below: Option<i64>) -> Self {
+        match suppress_below {
+            Some(min) if singles_out(counts.coworkers, min) => HeatCell {
+                counts: HeatCounts::default(),
+                suppressed: true,
+            },
+            _ => HeatCell {
+                counts,
+                suppressed: false,
+            },
+        }
+    }
+}
+
+/// One column: the key the drill-down and the store use, and its heading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatColumn {
+    /// A shift's or organizer's id, a job title or a tag; "" for "none".
+    pub key: String,
+    pub label: String,
+}
+
+/// The 1–2 share of a row at the end of one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    pub week_end: NaiveDate,
+    pub coworkers: i64,
+    pub supporters: i64,
+    /// Withheld from a viewer (see [`HeatCell::suppressed`]); the counts are then zero.
+    pub suppressed: bool,
+}
+
+impl TrendPoint {
+    pub fn support_share(&self) -> Option<f64> {
+        share(self.supporters, self.coworkers)
+    }
+}
+
+/// One row: an area with everyone in it and in its sub-areas, or "No area".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatRow {
+    /// None for the coworkers placed in no area.
+    pub area_id: Option<i64>,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    /// 0 for a top-level area; rows come in tree order (a parent before its children).
+    pub depth: usize,
+    pub has_children: bool,
+    /// Aligned with [`HeatMap::columns`].
+    pub cells: Vec<HeatCell>,
+    /// The whole row (with the tag dimension a coworker with two tags is in two
+    /// cells, and once here).
+    pub total: HeatCell,
+    /// Aligned with [`HeatMap::weeks`]; empty when the trend was not asked for.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// The heat map as the page, the dashboard and the CSV read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeatMap {
+    pub dimension: Dimension,
+    /// The day the map shows, at its end (UTC): today for the current map.
+    pub as_of: NaiveDate,
+    /// True for today's map (read from the chart as it stands).
+    pub current: bool,
+    /// "Talked to" means a one-on-one in the `days` days up to the map's moment.
+    pub days: i64,
+    pub columns: Vec<HeatColumn>,
+    pub rows: Vec<HeatRow>,
+    /// Aligned with `columns`.
+    pub column_totals: Vec<HeatCell>,
+    pub total: HeatCell,
+    /// The end of each trend week, oldest first (the last is `as_of`).
+    pub weeks: Vec<NaiveDate>,
+    /// Cells under this many people are withheld from viewers.
+    pub min_group_size: i64,
+    /// This map is a viewer's: counts only, small cells withheld, no drill-down.
+    pub counts_only: bool,
+}
+
+/// What the store counted in one cell: `column` None is the row's total over every
+/// column (sent for the tag dimension only, where the cells of a row overlap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellTally {
+    pub area_id: Option<i64>,
+    pub column: Option<String>,
+    pub counts: HeatCounts,
+}
+
+/// What the store counted in one area at the end of trend week `week`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrendTally {
+    pub area_id: Option<i64>,
+    pub week: usize,
+    pub coworkers: i64,
+    pub supporters: i64,
+}
+
+/// Everything [`build`] needs.
+#[derive(Debug, Clone)]
+pub struct HeatInput {
+    pub dimension: Dimension,
+    pub as_of: NaiveDate,
+    pub current: bool,
+    pub days: i64,
+    pub areas: Vec<Area>,
+    /// The columns to show in order even when empty (a campaign's shifts, its organizers);
+    /// keys found only in the tallies are added after them.
+    pub columns: Vec<HeatColumn>,
+    pub cells: Vec<CellTally>,
+    pub trend: Vec<TrendTally>,
+    pub min_group_size: i64,
+    /// A viewer's map: withhold small cells.
+    pub counts_only: bool,
+    /// Each row gets its trend (else `weeks` and every row's `trend` are empty).
+    pub with_trend: bool,
+}
+
+/// The first moment after `day` (UTC): a map "as of" a day counts what was so before it.
+pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
+    day.checked_add_days(Days::new(1))
+        .unwrap_or(day)
+        .and_time(NaiveTime::MIN)
+        .and_utc()
+}
+
+/// The ends of the trend's weeks, oldest first, the last being `as_of`.
+pub fn trend_weeks(as_of: NaiveDate) -> Vec<NaiveDate> {
+    (0..TREND_WEEKS)
+        .rev()
+        .map(|back| {
+            as_of
+                .checked_sub_days(Days::new(7 * back as u64))
+                .unwrap_or(as_of)
+        })
+        .collect()
+}
+
+/// Where a coworker was from a moment on (one row of the placement history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub at: DateTime<Utc>,
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub status: EmploymentStatus,
+    pub archived: bool,
+}
+
+impl Placement {
+    /// On the map: in the unit (not left or fired) and not archived.
+    pub fn counted(&self) -> bool {
+        !self.archived && self.status.is_employed()
+    }
+}
+
+/// The placement in force before `moment`: the latest one dated before it (of two at
+/// the same moment, the later in the history). The store's as-of SQL follows this rule.
+pub fn placement_before(history: &[Placement], moment: DateTime<Utc>) -> Option<&Placement> {
+    history
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.at < moment)
+        .max_by_key(|(i, p)| (p.at, *i))
+        .map(|(_, p)| p)
+}
+
+/// The rating in force before `moment`, from dated ratings (the same rule).
+pub fn rating_before(history: &[(DateTime<Utc>, i32)], moment: DateTime<Utc>) -> Option<i32> {
+    history
+        .iter()
+        .enumerate()
+        .filter(|(_, (at, _))| *at < moment)
+        .max_by_key(|(i, (at, _))| (*at, *i))
+        .map(|(_, (_, rating))| *rating)
+}
+
+/// Builds the map from the store's tallies.
+pub fn build(input: HeatInput) -> HeatMap {
+    let suppress = input.counts_only.then_some(input.min_group_size);
+    let dimension = input.dimension;
+    let known: HashSet<i64> = input.areas.iter().map(|a| a.id).collect();
+    // A tally in an area the list does not have (it should not happen) counts as no area.
+    let area_of = |id: Option<i64>| id.filter(|id| known.contains(id));
+
+    let columns = columns_of(&input);
+    let index: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+
+    // What each area holds directly (not in its sub-areas).
+    let mut direct: HashMap<Option<i64>, Direct> = HashMap::new();
+    for tally in &input.cells {
+        let d = direct
+            .entry(area_of(tally.area_id))
+            .or_insert_with(|| Direct::new(columns.len()));
+        match &tally.column {
+            None => d
+                .total
+                .get_or_insert_with(HeatCounts::default)
+                .add(&tally.counts),
+            Some(key) => d.cells[index[key.as_str()]].add(&tally.counts),
+        }
+    }
+    let weeks = if input.with_trend {
+        trend_weeks(input.as_of)
+    } else {
+        Vec::new()
+    };
+    for t in &input.trend {
+        if t.week < weeks.len() {
+            let d = direct
+                .entry(area_of(t.area_id))
+                .or_insert_with(|| Direct::new(columns.len()));
+            d.trend[t.week].0 += t.coworkers;
+            d.trend[t.week].1 += t.supporters;
+        }
+    }
+
+    // The tree: children by name, top-level areas first, "No area" last.
+    let mut children: BTreeMap<Option<i64>, Vec<&Area>> = BTreeMap::new();
+    for area in &input.areas {
+        let parent = area
+            .parent_id
+            .filter(|p| known.contains(p) && *p != area.id);
+        children.entry(parent).or_default().push(area);
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    let mut tree = Tree {
+        children: &children,
+        direct: &direct,
+        width: columns.len(),
+        weeks: &weeks,
+        suppress,
+        rows: Vec::new(),
+        visited: HashSet::new(),
+    };
+    for root in children.get(&None).map(Vec::as_slice).unwrap_or_default() {
+        tree.visit(root, 0);
+    }
+    if let Some(d) = direct.get(&None) {
+        let sums = Sums::of(d, columns.len());
+        tree.push_row(None, "No area".to_owned(), None, 0, false, &sums);
+    }
+    let rows = tree.rows;
+
+    let mut column_sums = vec![HeatCounts::default(); columns.len()];
+    let mut total = HeatCounts::default();
+    for d in direct.values() {
+        for (sum, cell) in column_sums.iter_mut().zip(&d.cells) {
+            sum.add(cell);
+        }
+        total.add(&d.row_total());
+    }
+    HeatMap {
+        dimension,
+        as_of: input.as_of,
+        current: input.current,
+        days: input.days,
+        columns,
+        rows,
+        column_totals: column_sums
+            .into_iter()
+            .map(|c| HeatCell::of(c, suppress))
+            .collect(),
+        total: HeatCell::of(total, suppress),
+        weeks,
+        min_group_size: input.min_group_size,
+        counts_only: input.counts_only,
+    }
+}
+
+/// The known columns in order, then those only the tallies name (by label), then "none".
+fn columns_of(input: &HeatInput) -> Vec<HeatColumn> {
+    let mut columns: Vec<HeatColumn> = input
+        .columns
+        .iter()
+        .filter(|c| !c.key.is_empty())
+        .cloned()
+        .collect();
+    let mut seen: HashSet<String> = columns.iter().map(|c| c.key.clone()).collect();
+    let mut extra: Vec<HeatColumn> = Vec::new();
+    let mut none = false;
+    for key in input.cells.iter().filter_map(|t| t.column.as_ref()) {
+        if key.is_empty() {
+            none = true;
+        } else if seen.insert(key.clone()) {
+            extra.push(HeatColumn {
+                key: key.clone(),
+                label: key.clone(),
+            });
+        }
+    }
+    extra.sort_by_key(|a| a.label.to_lowercase());
+    columns.extend(extra);
+    if none {
+        columns.push(HeatColumn {
+            key: String::new(),
+            label: input.dimension.none_label().to_owned(),
+        });
+    }
+    columns
+}
+
+/// An area's own coworkers.
+struct Direct {
+    cells: Vec<HeatCounts>,
+    /// The store's row total, when the cells overlap (tags).
+    total: Option<HeatCounts>,
+    /// (coworkers, supporters) per trend week.
+    trend: Vec<(i64, i64)>,
+}
+
+impl Direct {
+    fn new(width: usize) -> Self {
+        Self {
+            cells: vec![HeatCounts::default(); width],
+            total: None,
+            trend: vec![(0, 0); TREND_WEEKS],
+        }
+    }
+
+    fn row_total(&self) -> HeatCounts {
+        self.total.unwrap_or_else(|| {
+            let mut sum = HeatCounts::default();
+            for c in &self.cells {
+                sum.add(c);
+            }
+            sum
+        })
+    }
+}
+
+/// A subtree's sums.
+struct Sums {
+    cells: Vec<HeatCounts>,
+    total: HeatCounts,
+    trend: Vec<(i64, i64)>,
+}
+
+impl Sums {
+    fn of(d: &Direct, width: usize) -> Self {
+        let mut sums = Sums::empty(width);
+        sums.add_direct(d);
+        sums
+    }
+
+    fn empty(width: usize) -> Self {
+        Self {
+            cells: vec![HeatCounts::default(); width],
+            total: HeatCounts::default(),
+            trend: vec![(0, 0); TREND_WEEKS],
+        }
+    }
+
+    fn add_direct(&mut self, d: &Direct) {
+        for (sum, cell) in self.cells.iter_mut().zip(&d.cells) {
+            sum.add(cell);
+        }
+        self.total.add(&d.row_total());
+        for (sum, (n, s)) in self.trend.iter_mut().zip(&d.trend) {
+            sum.0 += n;
+            sum.1 += s;
+        }
+    }
+
+    fn add(&mut self, other: &Sums) {
+        for (sum, cell) in self.cells.iter_mut().zip(&other.cells) {
+            sum.add(cell);
+        }
+        self.total.add(&other.total);
+        for (sum, (n, s)) in self.trend.iter_mut().zip(&other.trend) {
+            sum.0 += n;
+            sum.1 += s;
+        }
+    }
+}
+
+struct Tree<'a> {
+    children: &'a BTreeMap<Option<i64>, Vec<&'a Area>>,
+    direct: &'a HashMap<Option<i64>, Direct>,
+    width: usize,
+    weeks: &'a [NaiveDate],
+    suppress: Option<i64>,
+    rows: Vec<HeatRow>,
+    visited: HashSet<i64>,
+}
+
+impl Tree<'_> {
+    /// Adds `area`'s row and its subtree's (a parent before its children); returns the
+    /// subtree's sums. A retired area with nobody in it is left out.
+    fn visit(&mut self, area: &Area, depth: usize) -> Sums {
+        let mut sums = Sums::empty(self.width);
+        if !self.visited.insert(area.id) {
+            return sums; // a loop in the tree (refused on write): counted once
+        }
+        if let Some(d) = self.direct.get(&Some(area.id)) {
+            sums.add_direct(d);
+        }
+        let at = self.rows.len();
+        let kids = self
+            .children
+            .get(&Some(area.id))
+            .cloned()
+            .unwrap_or_default();
+        let mut shown_children = false;
+        for child in kids {
+            let before = self.rows.len();
+            let child_sums = self.visit(child, depth + 1);
+            shown_children |= self.rows.len() > before;
+            sums.add(&child_sums);
+        }
+        if area.retired && sums.total.coworkers == 0 {
+            self.rows.truncate(at);
+            return sums;
+        }
+        let row = self.row(
+            Some(area.id),
+            area.name.clone(),
+            area.parent_id,
+            depth,
+            shown_children,
+            &sums,
+        );
+        self.rows.insert(at, row);
+        sums
+    }
+
+    fn push_row(
+        &mut self,
+        area_id: Option<i64>,
+        name: String,
+        parent_id: Option<i64>,
+        depth: usize,
+        has_children: bool,
+        sums: &Sums,
+    ) {
+        let row = self.row(area_id, name, parent_id, depth, has_children, sums);
+        self.rows.push(row);
+    }
+
+    fn row(
+        &self,
+        area_id: Option<i64>,
+        name: String,
+        parent_id: Option<i64>,
+        depth: usize,
+        has_children: bool,
+        sums: &Sums,
+    ) -> HeatRow {
+        let suppress = self.suppress;
+        HeatRow {
+            area_id,
+            name,
+            parent_id,
+            depth,
+            has_children,
+            cells: sums
+                .cells
+                .iter()
+                .map(|c| HeatCell::of(*c, suppress))
+                .collect(),
+            total: HeatCell::of(sums.total, suppress),
+            trend: self
+                .weeks
+                .iter()
+                .zip(&sums.trend)
+                .map(|(week_end, (coworkers, supporters))| {
+                    let hidden = suppress.is_some_and(|min| singles_out(*coworkers, min));
+                    TrendPoint {
+                        week_end: *week_end,
+                        coworkers: if hidden { 0 } else { *coworkers },
+                        supporters: if hidden { 0 } else { *supporters },
+                        suppressed: hidden,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A coworker of a drill-down: named only for leads and organizers in scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellPerson {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The coworkers of one rating in a cell (`rating` None: not assessed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingGroup {
+    pub rating: Option<i32>,
+    pub people: Vec<CellPerson>,
+}
+
+/// One cell opened: who is in it, by rating (1 first, unknown last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatCellDetail {
+    pub area_id: Option<i64>,
+    /// The area and its sub-areas, as the row counts them.
+    pub area_name: String,
+    pub column: HeatColumn,
+    pub as_of: NaiveDate,
+    pub groups: Vec<RatingGroup>,
+    /// More people than a drill-down lists ([`CELL_PEOPLE_MAX`]): open a smaller row.
+    pub truncated: bool,
+}
+
+/// A drill-down lists at most this many people.
+pub const CELL_PEOPLE_MAX: usize = 2_000;
+
+/// Groups `people` (with their rating) by rating: 1 to 5, then unknown; by name within.
+pub fn group_by_rating(mut people: Vec<(Option<i32>, CellPerson)>) -> Vec<RatingGroup> {
+    people.sort_by(|(ra, a), (rb, b)| {
+        let order = |r: &Option<i32>| r.unwrap_or(i32::MAX);
+        order(ra)
+            .cmp(&order(rb))
+            .then_with(|| a.name.cmp(&b.name))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut groups: Vec<RatingGroup> = Vec::new();
+    for (rating, person) in people {
+        match groups.last_mut() {
+            Some(g) if g.rating == rating => g.people.push(person),
+            _ => groups.push(RatingGroup {
+                rating,
+                people: vec![person],
+            }),
+        }
+    }
+    groups
+}
+
+/// The areas whose rows include `area_id`'s coworkers: the area and its sub-areas.
+pub fn subtree(areas: &[Area], area_id: i64) -> Vec<i64> {
+    let mut out = vec![area_id];
+    let mut at = 0;
+    while at < out.len() {
+        let parent = out[at];
+        for a in areas {
+            if a.parent_id == Some(parent) && !out.contains(&a.id) {
+                out.push(a.id);
+            }
+        }
+        at += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, d).unwrap()
+    }
+
+    fn at(d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, d, h, 0, 0).unwrap()
+    }
+
+    fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
+        Area {
+            id,
+            parent_id: parent,
+            name: name.into(),
+            retired: false,
+            grid: None,
+        }
+    }
+
+    /// A coworker's whole history, as the fixtures state it.
+    struct Person {
+        placements: Vec<Placement>,
+        ratings: Vec<(DateTime<Utc>, i32)>,
+        talks: Vec<DateTime<Utc>>,
+        committee: bool,
+    }
+
+    fn placed(at: DateTime<Utc>, area: i64, shift: i64) -> Placement {
+        Placement {
+            at,
+            area_id: Some(area),
+            shift_id: Some(shift),
+            status: EmploymentStatus::Active,
+            archived: false,
+        }
+    }
+
+    fn person(placements: Vec<Placement>, ratings: Vec<(DateTime<Utc>, i32)>) -> Person {
+        Person {
+            placements,
+            ratings,
+            talks: Vec::new(),
+            committee: false,
+        }
+    }
+
+    /// What the store's grouped SQL computes, written plainly over whole histories:
+    /// the reference the fixtures are counted by.
+    fn tally(people: &[Person], moment: DateTime<Utc>, days: i64) -> Vec<CellTally> {
+        let since = moment - chrono::Duration::days(days);
+        let mut cells: BTreeMap<(Option<i64>, String), HeatCounts> = BTreeMap::new();
+        for p in people {
+            let Some(place) = placement_before(&p.placements, moment).filter(|p| p.counted())
+            else {
+                continue;
+            };
+            let key = place.shift_id.map(|s| s.to_string()).unwrap_or_default();
+            let c = cells.entry((place.area_id, key)).or_default();
+            c.coworkers += 1;
+            match rating_before(&p.ratings, moment) {
+                Some(r) => c.rated[(r - 1) as usize] += 1,
+                None => c.unknown += 1,
+            }
+            if p.talks.iter().any(|t| *t >= since && *t < moment) {
+                c.talked += 1;
+            }
+            if p.committee {
+                c.committee += 1;
+            }
+        }
+        cells
+            .into_iter()
+            .map(|((area_id, key), counts)| CellTally {
+                area_id,
+                column: Some(key),
+                counts,
+            })
+            .collect()
+    }
+
+    fn shifts() -> Vec<HeatColumn> {
+        vec![
+            HeatColumn {
+                key: "1".into(),
+                label: "Day".into(),
+            },
+            HeatColumn {
+                key: "2".into(),
+                label: "Night".into(),
+            },
+        ]
+    }
+
+    fn input(areas: Vec<Area>, cells: Vec<CellTally>, as_of: NaiveDate) -> HeatInput {
+        HeatInput {
+            dimension: Dimension::Shift,
+            as_of,
+            current: false,
+            days: 30,
+            areas,
+            columns: shifts(),
+            cells,
+            trend: Vec::new(),
+            min_group_size: 3,
+            counts_only: false,
+            with_trend: false,
+        }
+    }
+
+    /// The hospital of the fixtures: Site (10) holds ICU (11) and ER (12).
+    fn hospital() -> Vec<Area> {
+        vec![
+            area(10, None, "Site"),
+            area(11, Some(10), "ICU"),
+            area(12, Some(10), "ER"),
+        ]
+    }
+
+    #[test]
+    fn unknown_counts_against_support_and_parents_sum_their_children() {
+        let early = at(1, 9);
+        let people = vec![
+            person(vec![placed(early, 11, 1)], vec![(early, 1)]),
+            person(vec![placed(early, 11, 1)], vec![(early, 2)]),
+            person(vec![placed(early, 11, 1)], vec![]), // unknown, never a 3
+            person(vec![placed(early, 11, 2)], vec![(early, 4)]),
+            person(vec![placed(early, 12, 2)], vec![(early, 5)]),
+            // Directly in the site, in no department.
+            person(vec![placed(early, 10, 1)], vec![(early, 3)]),
+        ];
+        let map = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 30),
+            day(10),
+        ));
+        let names: Vec<&str> = map.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Site", "ER", "ICU"],
+            "a parent, then its children by name"
+        );
+        assert_eq!(map.rows[0].depth, 0);
+        assert!(map.rows[0].has_children);
+        assert_eq!(map.rows[2].depth, 1);
+
+        let icu = &map.rows[2];
+        let icu_day = icu.cells[0].counts;
+        assert_eq!(icu_day.coworkers, 3);
+        assert_eq!(icu_day.rated, [1, 1, 0, 0, 0]);
+        assert_eq!(icu_day.unknown, 1);
+        assert_eq!(icu_day.assessed(), 2);
+        // Two of three, not two of the two assessed.
+        assert_eq!(percent(icu_day.support_share()), "67%");
+        assert_eq!(percent(icu_day.assessed_share()), "67%");
+        assert_eq!(icu.total.counts.coworkers, 4);
+        assert_eq!(icu.total.counts.supporters(), 2);
+
+        let site = &map.rows[0];
+        assert_eq!(
+            site.cells[0].counts.coworkers, 4,
+            "ICU's three and its own one"
+        );
+        assert_eq!(site.cells[1].counts.coworkers, 2);
+        assert_eq!(site.total.counts.coworkers, 6);
+        assert_eq!(site.total.counts.rated, [1, 1, 1, 1, 1]);
+        assert_eq!(site.total.counts.unknown, 1);
+        assert_eq!(map.column_totals[0].counts.coworkers, 4);
+        assert_eq!(map.column_totals[1].counts.coworkers, 2);
+        assert_eq!(map.total.counts.coworkers, 6);
+        assert_eq!(percent(map.total.counts.support_share()), "33%");
+        assert_eq!(
+            map.columns.len(),
+            2,
+            "no 'No shift' column when everyone has one"
+        );
+        assert_eq!(percent(HeatCounts::default().support_share()), "–");
+    }
+
+    #[test]
+    fn archived_and_departed_coworkers_leave_the_map_from_that_day() {
+        let early = at(1, 9);
+        let left = Placement {
+            at: at(5, 12),
+            status: EmploymentStatus::Left,
+            ..placed(at(5, 12), 11, 1)
+        };
+        let archived = Placement {
+            at: at(6, 12),
+            archived: true,
+            ..placed(at(6, 12), 11, 1)
+        };
+        let on_leave = Placement {
+            status: EmploymentStatus::OnLeave,
+            ..placed(early, 11, 1)
+        };
+        let people = vec![
+            person(vec![placed(early, 11, 1), left], vec![(early, 1)]),
+            person(vec![placed(early, 11, 1), archived], vec![(early, 2)]),
+            person(vec![on_leave], vec![(early, 4)]),
+        ];
+        let count = |d| {
+            build(input(
+                hospital(),
+                tally(&people, end_of_day(day(d)), 30),
+                day(d),
+            ))
+            .total
+            .counts
+        };
+        assert_eq!(count(4).coworkers, 3, "all three before anyone left");
+        assert_eq!(count(4).supporters(), 2);
+        assert_eq!(
+            count(5).coworkers,
+            2,
+            "the one who left, gone from their last day"
+        );
+        assert_eq!(count(6).coworkers, 1, "archived too; on leave still counts");
+        assert_eq!(count(6).supporters(), 0);
+        assert_eq!(count(6).rated[3], 1);
+    }
+
+    #[test]
+    fn a_past_map_puts_people_where_they_were_and_rates_them_as_they_were() {
+        let early = at(1, 9);
+        let people = vec![
+            // Moved from ICU days to ER nights on the 8th.
+            person(
+                vec![placed(early, 11, 1), placed(at(8, 15), 12, 2)],
+                vec![(early, 3), (at(8, 16), 2)],
+            ),
+            // Rated 2 on the 3rd, then 4 on the 9th, then 1 late on the 9th.
+            person(
+                vec![placed(early, 12, 2)],
+                vec![(at(3, 10), 2), (at(9, 8), 4), (at(9, 23), 1)],
+            ),
+            // Joined on the 9th: not on the map before.
+            person(vec![placed(at(9, 10), 11, 1)], vec![]),
+        ];
+        let on = |d| {
+            build(input(
+                hospital(),
+                tally(&people, end_of_day(day(d)), 30),
+                day(d),
+            ))
+        };
+        let row =
+            |map: &HeatMap, name: &str| map.rows.iter().find(|r| r.name == name).unwrap().clone();
+
+        let before = on(7);
+        assert_eq!(
+            row(&before, "ICU").cells[0].counts.rated[2],
+            1,
+            "a 3 on ICU days"
+        );
+        assert_eq!(
+            row(&before, "ER").cells[1].counts.supporters(),
+            1,
+            "a 2 then"
+        );
+        assert_eq!(before.total.counts.coworkers, 2);
+
+        let after_move = on(8);
+        assert_eq!(row(&after_move, "ICU").total.counts.coworkers, 0);
+        assert_eq!(row(&after_move, "ER").cells[1].counts.coworkers, 2);
+        assert_eq!(row(&after_move, "ER").cells[1].counts.supporters(), 2);
+
+        let end_of_ninth = on(9);
+        let er_nights = row(&end_of_ninth, "ER").cells[1].counts;
+        assert_eq!(
+            er_nights.rated,
+            [1, 1, 0, 0, 0],
+            "the day's last rating stands"
+        );
+        assert_eq!(row(&end_of_ninth, "ICU").cells[0].counts.unknown, 1);
+
+        // Before the 1st nobody was there: every row is empty.
+        assert_eq!(
+            on(1).total.counts.coworkers,
+            3 - 1,
+            "the newcomer joined on the 9th"
+        );
+        let nothing = build(input(hospital(), tally(&people, at(1, 0), 30), day(1)));
+        assert_eq!(nothing.total.counts.coworkers, 0);
+        assert!(nothing.rows.iter().all(|r| r.total.counts.coworkers == 0));
+    }
+
+    #[test]
+    fn talked_to_counts_one_on_ones_in_the_window_only() {
+        let early = at(1, 9);
+        let mut ana = person(vec![placed(early, 11, 1)], vec![]);
+        ana.talks = vec![at(2, 10)];
+        let mut ben = person(vec![placed(early, 11, 1)], vec![]);
+        ben.talks = vec![at(9, 10), at(20, 10)];
+        ben.committee = true;
+        let people = [ana, ben];
+        let counts = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 7),
+            day(10),
+        ))
+        .total
+        .counts;
+        assert_eq!(
+            counts.talked, 1,
+            "Ana's talk is older than 7 days; Ben's later one is after"
+        );
+        assert_eq!(counts.committee, 1);
+        assert_eq!(percent(counts.committee_per_coworker()), "50%");
+        assert!(counts.meets_committee_guide());
+        let ten = HeatCounts {
+            coworkers: 11,
+            committee: 1,
+            ..Default::default()
+        };
+        assert!(
+            !ten.meets_committee_guide(),
+            "1:10 is the guide; 1:11 falls short"
+        );
+    }
+
+    #[test]
+    fn viewers_lose_the_counts_of_small_cells_and_rows() {
+        let early = at(1, 9);
+        let mut people: Vec<Person> = (0..3)
+            .map(|_| person(vec![placed(early, 11, 1)], vec![(early, 2)]))
+            .collect();
+        people.push(person(vec![placed(early, 11, 2)], vec![(early, 1)]));
+        people.push(person(vec![placed(early, 12, 2)], vec![(early, 5)]));
+        let mut viewer = input(hospital(), tally(&people, end_of_day(day(10)), 30), day(10));
+        viewer.counts_only = true;
+        let map = build(viewer);
+        let row = |name: &str| map.rows.iter().find(|r| r.name == name).unwrap();
+        assert_eq!(row("ICU").cells[0].counts.coworkers, 3, "three is enough");
+        assert!(!row("ICU").cells[0].suppressed);
+        let lone = row("ICU").cells[1];
+        assert!(lone.suppressed, "one person's cell would be their rating");
+        assert_eq!(lone.counts, HeatCounts::default());
+        assert!(row("ER").total.suppressed);
+        assert!(!row("Site").total.suppressed);
+        assert_eq!(map.column_totals[1].counts.coworkers, 0);
+        assert!(map.column_totals[1].suppressed, "two on nights in all");
+        assert_eq!(map.total.counts.coworkers, 5);
+        // The same tallies for a lead: nothing withheld.
+        let lead = build(input(
+            hospital(),
+            tally(&people, end_of_day(day(10)), 30),
+            day(10),
+        ));
+        assert!(lead
+            .rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| !c.suppressed)));
+    }
+
+    #[test]
+    fn tags_overlap_in_cells_but_count_once_in_totals() {
+        let counts = |n| HeatCounts {
+            coworkers: n,
+            unknown: n,
+            ..Default::default()
+        };
+        let tallies = vec![
+            CellTally {
+                area_id: Some(11),
+                column: Some("choir".into()),
+                counts: counts(2),
+            },
+            CellTally {
+                area_id: Some(11),
+                column: Some("carpool".into()),
+                counts: counts(2),
+            },
+            CellTally {
+                area_id: Some(11),
+                column: Some(String::new()),
+                counts: counts(1),
+            },
+            CellTally {
+                area_id: Some(11),
+                column: None,
+                counts: counts(4),
+            },
+            CellTally {
+                area_id: None,
+                column: Some("choir".into()),
+                counts: counts(1),
+            },
+        ];
+        let mut tags = input(hospital(), tallies, day(10));
+        tags.dimension = Dimension::Tag;
+        tags.columns = Vec::new();
+        let map = build(tags);
+        let labels: Vec<&str> = map.columns.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["carpool", "choir", "No tag"]);
+        let icu = map.rows.iter().find(|r| r.name == "ICU").unwrap();
+        assert_eq!(
+            icu.total.counts.coworkers, 4,
+            "one with both tags counted once"
+        );
+        assert_eq!(
+            map.rows[0].total.counts.coworkers, 4,
+            "the site sums ICU's total"
+        );
+        let last = map.rows.last().unwrap();
+        assert_eq!((last.area_id, last.name.as_str()), (None, "No area"));
+        assert_eq!(last.total.counts.coworkers, 1);
+        assert_eq!(map.total.counts.coworkers, 5);
+        assert_eq!(map.column_totals[1].counts.coworkers, 3);
+    }
+
+    #[test]
+    fn the_trend_sums_subtrees_week_by_week() {
+        let mut with_trend = input(hospital(), Vec::new(), day(31));
+        with_trend.with_trend = true;
+        with_trend.trend = vec![
+            TrendTally {
+                area_id: Some(11),
+                week: 0,
+                coworkers: 4,
+                supporters: 1,
+            },
+            TrendTally {
+                area_id: Some(12),
+                week: 0,
+                coworkers: 4,
+                supporters: 3,
+            },
+            TrendTally {
+                area_id: Some(11),
+                week: 11,
+                coworkers: 4,
+                supporters: 4,
+            },
+        ];
+        let map = build(with_trend);
+        assert_eq!(map.weeks.len(), TREND_WEEKS);
+        assert_eq!(map.weeks[11], day(31));
+        assert_eq!(map.weeks[10], day(24));
+        let site = &map.rows[0].trend;
+        assert_eq!(percent(site[0].support_share()), "50%");
+        assert_eq!(percent(site[11].support_share()), "100%");
+        assert_eq!(site[5].support_share(), None, "nobody counted that week");
+        assert_eq!(map.rows[1].name, "ER");
+        assert_eq!(map.rows[1].trend[11].coworkers, 0);
+    }
+
+    #[test]
+    fn retired_empty_areas_drop_out_and_drill_downs_group_by_rating() {
+        let mut areas = hospital();
+        areas[2].retired = true;
+        let map = build(input(areas.clone(), Vec::new(), day(10)));
+        let names: Vec<&str> = map.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["Site", "ICU"]);
+        assert_eq!(subtree(&areas, 10), [10, 11, 12]);
+        assert_eq!(subtree(&areas, 11), [11]);
+
+        let who = |id, name: &str| CellPerson {
+            id,
+            name: name.into(),
+        };
+        let groups = group_by_rating(vec![
+            (None, who(1, "Zoe")),
+            (Some(2), who(2, "Bo")),
+            (Some(1), who(3, "Al")),
+            (Some(2), who(4, "Ab")),
+        ]);
+        let shape: Vec<(Option<i32>, Vec<&str>)> = groups
+            .iter()
+            .map(|g| (g.rating, g.people.iter().map(|p| p.name.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (Some(1), vec!["Al"]),
+                (Some(2), vec!["Ab", "Bo"]),
+                (None, vec!["Zoe"])
+            ]
+        );
+    }
+
+    #[test]
+    fn each_parameter_is_checked_with_its_own_field() {
+        let today = day(15);
+        let ok = HeatParams::parse("", "", "", today).unwrap();
+        assert_eq!(
+            ok,
+            HeatParams {
+                dimension: Dimension::Shift,
+                as_of: None,
+                days: 30
+            }
+        );
+        let past = HeatParams::parse("tag", "2026-03-01", "7", today).unwrap();
+        assert_eq!(
+            (past.dimension, past.as_of, past.days),
+            (Dimension::Tag, Some(day(1)), 7)
+        );
+        assert_eq!(
+            HeatParams::parse("", "2026-03-15", "", today)
+                .unwrap()
+                .as_of,
+            None,
+            "today is now"
+        );
+        let field = |r: Result<HeatParams, AppError>| match r {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(HeatParams::parse("rating", "", "", today)),
+            "dimension"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "2026-03-16", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "1999-01-01", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", "03/01/2026", "", today)),
+            "as_of"
+        );
+        assert_eq!(
+            field(HeatParams::parse("", &"9".repeat(5000), "", today)),
+            "as_of"
+        );
+        assert_eq!(field(HeatParams::parse("", "", "0", today)), "days");
+        assert_eq!(field(HeatParams::parse("", "", "367", today)), "days");
+        assert_eq!(field(HeatParams::parse("", "", "ten", today)), "days");
+    }
+
+    #[test]
+    fn days_end_at_midnight_utc() {
+        assert_eq!(end_of_day(day(9)), at(10, 0));
+        let first = NaiveDate::from_ymd_opt(2026, 1, 13).unwrap();
+        assert_eq!(
+            trend_weeks(day(31)).first(),
+            Some(&first),
+            "eleven weeks before"
+        );
+    }
+}

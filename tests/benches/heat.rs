@@ -1,0 +1,241 @@
+//! Heat-map benchmark (issue 13), on SQLite and PostgreSQL: `heat/get` for a
+//! 100,000-coworker campaign with about 1,000,000 ratings (`rankfile demo --coworkers
+//! 100000 --ratings 1000000`, seeded through the same store call), now and as of a past
+//! day, against `GET /healthz` measured in the same run. The store's queries are timed
+//! on their own too, so the server function's time can be read as its parts.
+//!
+//! Run with `cargo bench -p rankfile-tests --bench heat` (Markdown on stdout).
+//! `RANKFILE_BENCH_COWORKERS` and `RANKFILE_BENCH_RATINGS` scale it down for a trial.
+
+use std::time::{Duration, Instant};
+
+use app::domain::heat::{end_of_day, trend_weeks, Dimension};
+use app::domain::CoworkerScope;
+use app::store::HeatQuery;
+use chrono::Utc;
+use rankfile_tests::{spawn_app, Backend, Browser, TestApp};
+
+const HEALTHZ_N: usize = 200;
+const HEAT_N: usize = 15;
+const WARMUP: usize = 2;
+/// The past map's day: six weeks ago, inside the demo's twelve.
+const AS_OF_DAYS_AGO: i64 = 42;
+
+fn env_usize(key: &str, default: usize) -> usize {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+struct Series {
+    name: String,
+    samples: Vec<Duration>,
+}
+
+impl Series {
+    fn median(&self) -> Duration {
+        let n = self.samples.len();
+        if n % 2 == 1 {
+            self.samples[n / 2]
+        } else {
+            (self.samples[n / 2 - 1] + self.samples[n / 2]) / 2
+        }
+    }
+
+    fn p90(&self) -> Duration {
+        let rank = (self.samples.len() * 9).div_ceil(10).max(1);
+        self.samples[rank - 1]
+    }
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.0} µs", ms * 1e3)
+    }
+}
+
+/// Times `n` runs of `f` after a warm-up.
+async fn time<F, Fut>(name: &str, n: usize, mut f: F) -> Series
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for _ in 0..WARMUP {
+        f().await;
+    }
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = Instant::now();
+        f().await;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    Series {
+        name: name.to_owned(),
+        samples,
+    }
+}
+
+async fn heat(lead: &Browser, id: &str, as_of: &str, trend: &str) {
+    let res = lead
+        .call(
+            "heat/get",
+            &[("campaign_id", id), ("as_of", as_of), ("trend", trend)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body = res.bytes().await.expect("body");
+    assert!(body.len() > 100);
+}
+
+async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, Vec<Series>) {
+    let app: TestApp = spawn_app(backend).await.expect("app");
+    let started = Instant::now();
+    server::demo::seed_with(app.store.as_ref(), true, coworkers, Some(ratings))
+        .await
+        .expect("seed");
+    let seeding = started.elapsed();
+    let (lead, campaign) = app
+        .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
+        .await;
+    let id = campaign.to_string();
+    let assessments = app.sql_count("SELECT COUNT(*) FROM assessments").await;
+    let placements = app
+        .sql_count("SELECT COUNT(*) FROM coworker_placements")
+        .await;
+    let as_of = (Utc::now() - chrono::Duration::days(AS_OF_DAYS_AGO))
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
+    let client = reqwest::Client::new();
+    let healthz = app.url("/healthz");
+    let mut series = vec![
+        time("`GET /healthz` (baseline)", HEALTHZ_N, || async {
+            let res = client.get(&healthz).send().await.expect("healthz");
+            assert_eq!(res.status(), 200);
+        })
+        .await,
+    ];
+    let runs: [(&str, &str, &str); 4] = [
+        ("`heat/get` current, the map (`trend=off`)", "", "off"),
+        (
+            "`heat/get` as of 6 weeks ago, the map (`trend=off`)",
+            &as_of,
+            "off",
+        ),
+        ("`heat/get` current with the 12-week trend", "", ""),
+        ("`heat/get` as of 6 weeks ago with the trend", &as_of, ""),
+    ];
+    for (name, day, trend) in runs {
+        let n = if trend.is_empty() {
+            HEAT_N.min(5)
+        } else {
+            HEAT_N
+        };
+        series.push(time(name, n, || heat(&lead, &id, day, trend)).await);
+    }
+    // The parts, straight on the store.
+    let store = app.store.clone();
+    let now = Utc::now();
+    let query = |before| HeatQuery {
+        dimension: Dimension::Shift,
+        scope: CoworkerScope::Campaign,
+        before,
+        talked_since: before.unwrap_or(now) - chrono::Duration::days(30),
+    };
+    let past = end_of_day(now.date_naive() - chrono::Duration::days(AS_OF_DAYS_AGO));
+    let (current_q, past_q) = (query(None), query(Some(past)));
+    series.push(
+        time(
+            "store `heat_cells` current (one grouped query)",
+            HEAT_N,
+            || async {
+                store.heat_cells(campaign, &current_q).await.expect("cells");
+            },
+        )
+        .await,
+    );
+    series.push(
+        time(
+            "store `heat_cells` as of (one grouped query)",
+            HEAT_N,
+            || async {
+                store.heat_cells(campaign, &past_q).await.expect("cells");
+            },
+        )
+        .await,
+    );
+    let moments: Vec<_> = trend_weeks(now.date_naive())
+        .into_iter()
+        .map(end_of_day)
+        .collect();
+    series.push(
+        time(
+            "store `heat_trend` (12 week ends, one query)",
+            HEAT_N.min(5),
+            || async {
+                store
+                    .heat_trend(campaign, &CoworkerScope::Campaign, &moments)
+                    .await
+                    .expect("trend");
+            },
+        )
+        .await,
+    );
+    let tag_q = HeatQuery {
+        dimension: Dimension::Tag,
+        ..query(None)
+    };
+    series.push(
+        time("store `heat_cells` current by tag", HEAT_N, || async {
+            store.heat_cells(campaign, &tag_q).await.expect("cells");
+        })
+        .await,
+    );
+    let label = format!(
+        "{backend:?}: {coworkers} coworkers, {assessments} assessments, {placements} placements \
+         (seeded in {:.0} s)",
+        seeding.as_secs_f64()
+    );
+    app.stop().await;
+    (label, series)
+}
+
+async fn run() {
+    let coworkers = env_usize("RANKFILE_BENCH_COWORKERS", 100_000);
+    let ratings = env_usize("RANKFILE_BENCH_RATINGS", 1_000_000);
+    println!("## Heat map (issue 13)\n");
+    println!("`cargo bench -p rankfile-tests --bench heat` — median and p90 of each series.\n");
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let (label, series) = run_on(backend, coworkers, ratings).await;
+        let base = series[0].median();
+        println!("### {label}\n");
+        println!("| series | median | p90 | × healthz |");
+        println!("|---|---|---|---|");
+        for s in &series {
+            println!(
+                "| {} | {} | {} | {:.0}× |",
+                s.name,
+                ms(s.median()),
+                ms(s.p90()),
+                s.median().as_secs_f64() / base.as_secs_f64()
+            );
+        }
+        println!();
+    }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(run());
+}

@@ -1,0 +1,673 @@
+//! Stories: the heat map. A small campaign's numbers checked cell by cell, now and as of
+//! past days (before and after a rating change and a move); an organizer sees only their
+//! scope; a viewer's small cells are withheld and a cell will not open for them; the CSV
+//! is for leads only.
+
+use app::domain::{Choice, CoworkerFields, EmploymentStatus};
+use app::store::{NewAssessment, NewCoworker, PastActivity, PastMove, PastTalk};
+use chrono::{Duration, Utc};
+use rankfile_tests::{stories, Browser, TestApp};
+use serde_json::Value;
+
+stories!(
+    a_small_campaign_is_counted_cell_by_cell_now_and_as_of,
+    an_organizer_sees_only_their_scope,
+    a_viewer_sees_counts_only_without_small_cells,
+    the_csv_is_for_leads_only,
+    every_change_of_place_is_recorded_with_it,
+    the_demo_is_a_living_campaign
+);
+
+/// The campaign of every story: Site holds ICU and ER; Day and Night shifts.
+struct Mercy {
+    lead: Browser,
+    id: String,
+    icu: i64,
+    er: i64,
+    day: i64,
+    night: i64,
+    /// Ana, Ben, Cy, Di, Ed.
+    people: Vec<i64>,
+}
+
+async fn made(lead: &Browser, endpoint: &str, form: &[(&str, &str)]) -> i64 {
+    lead.call_ok(endpoint, form).await["id"].as_i64().unwrap()
+}
+
+/// Twenty days ago: Ana and Ben on ICU days, Cy on ICU nights, Di on ER nights and Ed on
+/// ER days. Ten days ago Ana was rated 2, Ben 4 and Di 5; Cy moved to ER nights five days
+/// ago; Ben was rated 1 two days ago; Ana had a one-on-one three days ago; Ed left today.
+/// Ana's tags are choir and carpool.
+async fn mercy(app: &TestApp) -> Mercy {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let site = made(
+        &lead,
+        "areas/create",
+        &[("campaign_id", &id), ("name", "Site")],
+    )
+    .await;
+    let site = site.to_string();
+    let icu = made(
+        &lead,
+        "areas/create",
+        &[("campaign_id", &id), ("name", "ICU"), ("parent_id", &site)],
+    )
+    .await;
+    let er = made(
+        &lead,
+        "areas/create",
+        &[("campaign_id", &id), ("name", "ER"), ("parent_id", &site)],
+    )
+    .await;
+    let day = made(
+        &lead,
+        "shifts/create",
+        &[("campaign_id", &id), ("name", "Day")],
+    )
+    .await;
+    let night = made(
+        &lead,
+        "shifts/create",
+        &[("campaign_id", &id), ("name", "Night")],
+    )
+    .await;
+    let now = Utc::now();
+    let ago = |days: i64| now - Duration::days(days);
+    let new = |name: &str, area: i64, shift: i64| {
+        let mut fields = CoworkerFields::named(name.into(), Some(area), Some(shift));
+        if name == "Ana" {
+            fields.tags = vec!["choir".into(), "carpool".into()];
+        }
+        NewCoworker {
+            fields,
+            rating: None,
+            since: Some(ago(20)),
+        }
+    };
+    let people = app
+        .store
+        .create_coworkers(
+            campaign,
+            &[
+                new("Ana", icu, day),
+                new("Ben", icu, day),
+                new("Cy", icu, night),
+                new("Di", er, night),
+                new("Ed", er, day),
+            ],
+        )
+        .await
+        .expect("coworkers");
+    let lead_id = app
+        .sql_count("SELECT id FROM users WHERE email = 'lead@example.org'")
+        .await;
+    let rated = |who: usize, rating: i32, days: i64| NewAssessment {
+        coworker_id: people[who],
+        organizer_id: lead_id,
+        rating,
+        source: app::domain::organizing::Source::Observation,
+        note: String::new(),
+        at: ago(days),
+    };
+    app.store
+        .seed_history(
+            campaign,
+            &PastActivity {
+                moves: vec![PastMove {
+                    coworker_id: people[2],
+                    at: ago(5),
+                    area_id: Some(er),
+                    shift_id: Some(night),
+                }],
+                ratings: vec![
+                    rated(0, 2, 10),
+                    rated(1, 4, 10),
+                    rated(3, 5, 10),
+                    rated(1, 1, 2),
+                ],
+                talks: vec![PastTalk {
+                    coworker_id: people[0],
+                    organizer_id: lead_id,
+                    at: ago(3),
+                    rating_after: None,
+                }],
+            },
+        )
+        .await
+        .expect("history");
+    let (er_id, day_id) = (er.to_string(), day.to_string());
+    lead.call_ok(
+        "coworkers/update",
+        &[
+            ("campaign_id", &id),
+            ("coworker_id", &people[4].to_string()),
+            ("name", "Ed"),
+            ("area_id", &er_id),
+            ("shift_id", &day_id),
+            ("employment_status", Choice::key(EmploymentStatus::Left)),
+        ],
+    )
+    .await;
+    Mercy {
+        lead,
+        id,
+        icu,
+        er,
+        day,
+        night,
+        people,
+    }
+}
+
+async fn heat(who: &Browser, id: &str, form: &[(&str, &str)]) -> Value {
+    let mut all = vec![("campaign_id", id)];
+    all.extend_from_slice(form);
+    who.call_ok("heat/get", &all).await
+}
+
+fn row<'a>(map: &'a Value, name: &str) -> &'a Value {
+    map["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no row {name}: {map}"))
+}
+
+/// A cell's counts: (coworkers, [rated 1..5], unknown, talked).
+fn counts(cell: &Value) -> (i64, Vec<i64>, i64, i64) {
+    let c = &cell["counts"];
+    (
+        c["coworkers"].as_i64().unwrap(),
+        c["rated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_i64().unwrap())
+            .collect(),
+        c["unknown"].as_i64().unwrap(),
+        c["talked"].as_i64().unwrap(),
+    )
+}
+
+fn day_ago(days: i64) -> String {
+    (Utc::now() - Duration::days(days))
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
+    let m = mercy(&app).await;
+    let now = heat(&m.lead, &m.id, &[]).await;
+    assert_eq!(now["current"], true);
+    let columns: Vec<&str> = now["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(columns, ["Day", "Night"]);
+    assert_eq!(now["columns"][0]["key"], m.day.to_string());
+    let names: Vec<&str> = now["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Site", "ER", "ICU"]);
+    let (icu, er, site) = (row(&now, "ICU"), row(&now, "ER"), row(&now, "Site"));
+    assert_eq!(icu["area_id"], m.icu);
+    assert_eq!(
+        counts(&icu["cells"][0]),
+        (2, vec![1, 1, 0, 0, 0], 0, 1),
+        "Ben 1, Ana 2"
+    );
+    assert_eq!(counts(&icu["cells"][1]).0, 0, "Cy moved to the ER");
+    assert_eq!(counts(&er["cells"][0]).0, 0, "Ed left");
+    assert_eq!(
+        counts(&er["cells"][1]),
+        (2, vec![0, 0, 0, 0, 1], 1, 0),
+        "Di 5, Cy unknown"
+    );
+    assert_eq!(counts(&site["total"]), (4, vec![1, 1, 0, 0, 1], 1, 1));
+    assert_eq!(counts(&now["column_totals"][0]).0, 2);
+    assert_eq!(counts(&now["column_totals"][1]).0, 2);
+    assert_eq!(counts(&now["total"]).0, 4);
+    // The trend's last week is today; twelve weeks ago nobody was on the chart.
+    let trend = icu["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 12);
+    assert_eq!(
+        (
+            trend[11]["coworkers"].as_i64(),
+            trend[11]["supporters"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(trend[0]["coworkers"], 0);
+    let without = heat(&m.lead, &m.id, &[("trend", "off")]).await;
+    assert!(without["weeks"].as_array().unwrap().is_empty());
+    assert!(row(&without, "ICU")["trend"].as_array().unwrap().is_empty());
+    assert_eq!(without["rows"], {
+        let mut rows = now["rows"].clone();
+        for r in rows.as_array_mut().unwrap() {
+            r["trend"] = serde_json::json!([]);
+        }
+        rows
+    });
+
+    // A week ago: Ben was a 4, Cy still on ICU nights, Ed still there.
+    let week = heat(&m.lead, &m.id, &[("as_of", &day_ago(7))]).await;
+    assert_eq!(week["current"], false);
+    let (icu, er) = (row(&week, "ICU"), row(&week, "ER"));
+    assert_eq!(counts(&icu["cells"][0]), (2, vec![0, 1, 0, 1, 0], 0, 0));
+    assert_eq!(counts(&icu["cells"][1]), (1, vec![0, 0, 0, 0, 0], 1, 0));
+    assert_eq!(counts(&er["cells"][0]), (1, vec![0, 0, 0, 0, 0], 1, 0));
+    assert_eq!(counts(&er["cells"][1]), (1, vec![0, 0, 0, 0, 1], 0, 0));
+    assert_eq!(counts(&week["total"]).0, 5);
+    // Before the ratings everyone was unknown; before they joined, nobody was there.
+    let early = heat(&m.lead, &m.id, &[("as_of", &day_ago(15))]).await;
+    assert_eq!(counts(&early["total"]), (5, vec![0; 5], 5, 0));
+    let before = heat(&m.lead, &m.id, &[("as_of", &day_ago(25))]).await;
+    assert_eq!(counts(&before["total"]).0, 0);
+
+    // By tag: Ana is in both her tags' columns, and once in her row's total.
+    let tags = heat(&m.lead, &m.id, &[("dimension", "tag")]).await;
+    let labels: Vec<&str> = tags["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["carpool", "choir", "No tag"]);
+    let icu = row(&tags, "ICU");
+    assert_eq!(counts(&icu["cells"][0]).0, 1);
+    assert_eq!(counts(&icu["cells"][1]).0, 1);
+    assert_eq!(counts(&icu["cells"][2]).0, 1);
+    assert_eq!(counts(&icu["total"]).0, 2);
+    assert_eq!(counts(&tags["total"]).0, 4);
+
+    // Each argument is checked with its own field.
+    for (field, value) in [
+        ("dimension", "rating"),
+        ("as_of", "tomorrow"),
+        ("days", "0"),
+    ] {
+        let res = m
+            .lead
+            .call("heat/get", &[("campaign_id", &m.id), (field, value)])
+            .await;
+        assert_eq!(res.status(), 422, "{field}={value}");
+        let body: Value = res.json().await.unwrap();
+        assert!(body.to_string().contains(field), "{body}");
+    }
+    assert_eq!(
+        m.lead.audit_entries(campaign(&m), "heat.read").await.len(),
+        6
+    );
+    let _ = (m.er, m.night, &m.people);
+}
+
+fn campaign(m: &Mercy) -> i64 {
+    m.id.parse().unwrap()
+}
+
+async fn cell(who: &Browser, m: &Mercy, area: i64, column: i64) -> reqwest::Response {
+    who.call(
+        "heat/cell",
+        &[
+            ("campaign_id", &m.id),
+            ("area_id", &area.to_string()),
+            ("column", &column.to_string()),
+        ],
+    )
+    .await
+}
+
+fn groups(detail: &Value) -> Vec<(Value, Vec<String>)> {
+    detail["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["rating"].clone(), rankfile_tests::names(&g["people"])))
+        .collect()
+}
+
+async fn an_organizer_sees_only_their_scope(app: TestApp) {
+    let m = mercy(&app).await;
+    let icu = m.icu.to_string();
+    let org = app
+        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
+        .await;
+    let map = heat(&org, &m.id, &[]).await;
+    assert_eq!(counts(&map["total"]).0, 2, "ICU's two, nobody in the ER");
+    assert_eq!(counts(&row(&map, "ER")["total"]).0, 0);
+    assert_eq!(map["counts_only"], false);
+
+    let res = cell(&org, &m, m.icu, m.day).await;
+    assert_eq!(res.status(), 200);
+    let detail: Value = res.json().await.unwrap();
+    assert_eq!(
+        groups(&detail),
+        [
+            (Value::from(1), vec!["Ben".to_owned()]),
+            (Value::from(2), vec!["Ana".to_owned()])
+        ]
+    );
+    assert_eq!(detail["column"]["label"], "Day");
+    // The ER is outside their scope: the cell opens empty.
+    let outside: Value = cell(&org, &m, m.er, m.night).await.json().await.unwrap();
+    assert!(groups(&outside).is_empty(), "{outside}");
+    // The lead sees the ER's nights: Di a 5, Cy unknown; the whole site's too.
+    let er: Value = cell(&m.lead, &m, m.er, m.night).await.json().await.unwrap();
+    assert_eq!(
+        groups(&er),
+        [
+            (Value::from(5), vec!["Di".to_owned()]),
+            (Value::Null, vec!["Cy".to_owned()])
+        ]
+    );
+    assert_eq!(
+        m.lead
+            .audit_entries(campaign(&m), "heat.cell_read")
+            .await
+            .len(),
+        3
+    );
+}
+
+async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
+    let m = mercy(&app).await;
+    let viewer = app
+        .invite_member(&m.lead, campaign(&m), "viewer@example.org", "viewer", "")
+        .await;
+    let map = heat(&viewer, &m.id, &[]).await;
+    assert_eq!(map["counts_only"], true);
+    assert_eq!(map["min_group_size"], 5);
+    let icu_day = &row(&map, "ICU")["cells"][0];
+    assert_eq!(icu_day["suppressed"], true, "two people: withheld");
+    assert_eq!(counts(icu_day).0, 0);
+    assert_eq!(
+        row(&map, "ICU")["cells"][1]["suppressed"],
+        false,
+        "empty: shown as 0"
+    );
+    assert_eq!(map["total"]["suppressed"], true, "four in all, under five");
+    assert!(row(&map, "ICU")["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["suppressed"] == true || p["coworkers"] == 0));
+    assert!(
+        !map.to_string().contains("Ana"),
+        "no names in a viewer's map"
+    );
+    assert_eq!(cell(&viewer, &m, m.icu, m.day).await.status(), 403);
+    // With a minimum of two, the ICU's day cell shows.
+    m.lead
+        .call_ok(
+            "settings/update",
+            &[
+                ("campaign_id", &m.id),
+                ("stale_days", "30"),
+                ("issue_tags", "pay"),
+                ("min_group_size", "2"),
+            ],
+        )
+        .await;
+    let map = heat(&viewer, &m.id, &[]).await;
+    assert_eq!(counts(&row(&map, "ICU")["cells"][0]).0, 2);
+    assert_eq!(counts(&map["total"]).0, 4);
+}
+
+async fn the_csv_is_for_leads_only(app: TestApp) {
+    let m = mercy(&app).await;
+    let icu = m.icu.to_string();
+    let org = app
+        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
+        .await;
+    let viewer = app
+        .invite_member(&m.lead, campaign(&m), "viewer@example.org", "viewer", "")
+        .await;
+    for who in [&org, &viewer] {
+        let res = who.call("heat/export", &[("campaign_id", &m.id)]).await;
+        assert_eq!(res.status(), 403);
+    }
+    let csv = m
+        .lead
+        .call_ok("heat/export", &[("campaign_id", &m.id)])
+        .await;
+    let csv = csv.as_str().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("area,depth,column,coworkers,rated_1"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"ICU,1,Day,2,1,1,0,0,0,0,2,1.000,1.000,1,0.500,0,0.000"),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&"All areas,0,All,4,1,1,0,0,1,1,3,0.500,0.750,1,0.250,0,0.000"),
+        "{csv}"
+    );
+    assert_eq!(
+        m.lead
+            .audit_entries(campaign(&m), "heat.exported")
+            .await
+            .len(),
+        1
+    );
+}
+
+/// How many placements the history has for the coworker named `name`, and the latest
+/// one's area name and status.
+async fn placements(app: &TestApp, name: &str) -> (i64, i64) {
+    let rows = app
+        .sql_count(&format!(
+            "SELECT COUNT(*) FROM coworker_placements h JOIN coworkers c ON c.id = h.coworker_id \
+             WHERE c.name = '{name}'"
+        ))
+        .await;
+    let left = app
+        .sql_count(&format!(
+            "SELECT COUNT(*) FROM coworker_placements h JOIN coworkers c ON c.id = h.coworker_id \
+             WHERE c.name = '{name}' AND h.employment_status = 'left'"
+        ))
+        .await;
+    (rows, left)
+}
+
+async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
+    let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
+    let id = campaign.to_string();
+    let roster =
+        b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ICU,Day\n2,Ben Ode,ICU,Day\n3,Cy Poe,ER,Night\n";
+    let apply = |import: String, extra: Vec<(String, String)>| {
+        let lead = lead.clone();
+        let id = id.clone();
+        async move {
+            let mut form: Vec<(String, String)> = vec![
+                ("campaign_id".into(), id),
+                ("import_id".into(), import),
+                ("mapping".into(), "employee_ref,name,area,shift".into()),
+                ("match_by".into(), "employee_ref".into()),
+                ("add_new".into(), "on".into()),
+            ];
+            form.extend(extra);
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            lead.call_ok("roster/apply", &pairs).await
+        }
+    };
+    let upload = |content: Vec<u8>| {
+        let lead = lead.clone();
+        let id = id.clone();
+        async move {
+            let res = lead.upload_roster(&id, "roster.csv", content, false).await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let first = upload(roster.to_vec()).await;
+    assert_eq!(apply(first, vec![]).await["added"], 3);
+    assert_eq!(
+        placements(&app, "Ana Ruiz").await,
+        (1, 0),
+        "placed as imported"
+    );
+
+    // The next list: Ana moved to the ER, Cy is gone.
+    let list = lead
+        .call_ok("coworkers/list", &[("campaign_id", &id)])
+        .await;
+    let id_of = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (ana, ben, cy) = (id_of("Ana Ruiz"), id_of("Ben Ode"), id_of("Cy Poe"));
+    let second =
+        upload(b"Employee ID,Name,Dept,Shift\n1,Ana Ruiz,ER,Day\n2,Ben Ode,ICU,Day\n".to_vec())
+            .await;
+    let outcome = apply(
+        second,
+        vec![
+            ("moves[0]".into(), ana.clone()),
+            ("gone[0]".into(), cy.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (outcome["moved"].as_i64(), outcome["marked_left"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(placements(&app, "Ana Ruiz").await, (2, 0), "the move");
+    assert_eq!(placements(&app, "Cy Poe").await, (2, 1), "marked left");
+    assert_eq!(placements(&app, "Ben Ode").await, (1, 0), "unchanged");
+
+    // An edit that changes no place adds nothing; archiving and restoring each add one.
+    let ben_now = lead
+        .call_ok(
+            "coworkers/get",
+            &[("campaign_id", &id), ("coworker_id", &ben)],
+        )
+        .await;
+    let (area, shift) = (
+        ben_now["fields"]["area_id"].to_string(),
+        ben_now["fields"]["shift_id"].to_string(),
+    );
+    let edit = [
+        ("campaign_id", id.as_str()),
+        ("coworker_id", ben.as_str()),
+        ("name", "Ben Ode"),
+        ("area_id", area.as_str()),
+        ("shift_id", shift.as_str()),
+        ("notes", "Carpools with Ana"),
+    ];
+    lead.call_ok("coworkers/update", &edit).await;
+    assert_eq!(placements(&app, "Ben Ode").await, (1, 0));
+    lead.call_ok(
+        "coworkers/archive",
+        &[("campaign_id", &id), ("coworker_id", &ben)],
+    )
+    .await;
+    lead.call_ok(
+        "coworkers/archive",
+        &[
+            ("campaign_id", &id),
+            ("coworker_id", &ben),
+            ("restore", "on"),
+        ],
+    )
+    .await;
+    assert_eq!(placements(&app, "Ben Ode").await, (3, 0));
+    // A coworker added by hand is placed from that moment.
+    lead.call_ok(
+        "coworkers/create",
+        &[("campaign_id", &id), ("name", "Di Lam"), ("area_id", &area)],
+    )
+    .await;
+    assert_eq!(placements(&app, "Di Lam").await, (1, 0));
+    // The history cannot be rewritten below the app either.
+    assert!(app
+        .sql("UPDATE coworker_placements SET area_id = NULL")
+        .await
+        .is_err());
+    assert!(app.sql("DELETE FROM coworker_placements").await.is_err());
+
+    // Today's map has Ana in the ER, Ben (restored) and Di in the ICU, Cy nowhere.
+    let map = heat(&lead, &id, &[]).await;
+    assert_eq!(counts(&row(&map, "ER")["total"]).0, 1);
+    assert_eq!(counts(&row(&map, "ICU")["total"]).0, 2);
+    assert_eq!(counts(&map["total"]).0, 3);
+}
+
+async fn the_demo_is_a_living_campaign(app: TestApp) {
+    let started = std::time::Instant::now();
+    server::demo::seed(app.store.as_ref(), false, 600)
+        .await
+        .unwrap();
+    let seeding = started.elapsed();
+    assert!(
+        seeding < std::time::Duration::from_secs(20),
+        "`make run` seeds it: {seeding:?}"
+    );
+    let (lead, campaign) = app
+        .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
+        .await;
+    let id = campaign.to_string();
+    let members = lead.call_ok("members/list", &[("campaign_id", &id)]).await;
+    let organizers: Vec<&Value> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "organizer")
+        .collect();
+    assert_eq!(organizers.len(), 5);
+    assert!(organizers
+        .iter()
+        .all(|m| m["area_ids"].as_array().unwrap().len() == 4));
+    let coverage = lead.call_ok("coverage/get", &[("campaign_id", &id)]).await;
+    let unassigned = coverage["unassigned"].as_i64().unwrap();
+    assert!(
+        (150..=350).contains(&unassigned),
+        "{unassigned} assigned to nobody"
+    );
+    // A few moved department over the weeks.
+    let moves = app
+        .sql_count("SELECT COUNT(*) - COUNT(DISTINCT coworker_id) FROM coworker_placements")
+        .await;
+    assert!((2..=20).contains(&moves), "{moves} moves");
+    assert!(app.sql_count("SELECT COUNT(*) FROM assessments").await > 600);
+    assert!(app.sql_count("SELECT COUNT(*) FROM conversations").await > 400);
+
+    // The map has a trend: support grew over the twelve weeks, and the past differs.
+    let now = heat(&lead, &id, &[]).await;
+    let site = row(&now, "Mercy General");
+    let trend = site["trend"].as_array().unwrap();
+    let share = |p: &Value| p["supporters"].as_f64().unwrap() / p["coworkers"].as_f64().unwrap();
+    assert_eq!(trend[11]["coworkers"], 600);
+    assert!(share(&trend[0]) < share(&trend[11]), "{trend:?}");
+    let then = heat(&lead, &id, &[("as_of", &day_ago(42))]).await;
+    assert!(
+        counts(&then["total"]).2 > counts(&now["total"]).2,
+        "fewer unknown now"
+    );
+    assert_eq!(counts(&now["total"]).0, 600);
+    assert!(counts(&now["total"]).3 > 0, "talked to in the last 30 days");
+    let by_organizer = heat(&lead, &id, &[("dimension", "organizer")]).await;
+    let columns = by_organizer["columns"].as_array().unwrap();
+    // Five organizers, the two leads (the invite issuer and this one), and unassigned.
+    assert_eq!(columns.len(), 5 + 2 + 1);
+    assert_eq!(columns[7]["label"], "Unassigned");
+    assert_eq!(
+        counts(&by_organizer["column_totals"][7]).0,
+        unassigned,
+        "the map and coverage agree"
+    );
+}

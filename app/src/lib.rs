@@ -28,6 +28,7 @@ use crate::pages::{
     campaigns::CampaignsPage,
     chart::ChartPage,
     coworker::CoworkerPage,
+    heat::{HeatCellPage, HeatPage},
     map::{CoworkersPage, MapPage},
     not_found::NotFound,
     organizing::{CoveragePage, LogPage, MyListPage},
@@ -84,6 +85,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
                         <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("map") view=MapPage ssr=SsrMode::Async />
+                        <Route path=path!("heat") view=HeatPage ssr=SsrMode::Async />
+                        <Route path=path!("heat/cell") view=HeatCellPage ssr=SsrMode::Async />
                         <Route path=path!("coworkers") view=CoworkersPage ssr=SsrMode::Async />
                         <Route path=path!("coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
                         <Route path=path!("coworkers/:cid/log") view=LogPage ssr=SsrMode::Async />

@@ -262,6 +262,7 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
     Router::new()
         .route("/healthz", get(healthz))
         .route("/campaigns/{id}/export.csv", get(export_chart))
+        .route("/campaigns/{id}/heat.csv", get(export_heat))
         .merge(extra)
         .leptos_routes_with_context(
             &state,
@@ -395,6 +396,46 @@ async fn export_chart(
     axum::extract::Path(campaign_id): axum::extract::Path<i64>,
     req: Request<Body>,
 ) -> axum::response::Response {
+    csv_download(state, req, format!("chart-{campaign_id}.csv"), async move {
+        app::api::export::chart_csv(campaign_id).await
+    })
+    .await
+}
+
+/// The heat map as a CSV download (leads): `?dimension=&as_of=&days=` as the page's form.
+async fn export_heat(
+    State(state): State<AppState>,
+    axum::extract::Path(campaign_id): axum::extract::Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<HeatQuery>,
+    req: Request<Body>,
+) -> axum::response::Response {
+    csv_download(
+        state,
+        req,
+        format!("heat-map-{campaign_id}.csv"),
+        async move { app::api::heat::heat_csv(campaign_id, &q.dimension, &q.as_of, &q.days).await },
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+struct HeatQuery {
+    #[serde(default)]
+    dimension: String,
+    #[serde(default)]
+    as_of: String,
+    #[serde(default)]
+    days: String,
+}
+
+/// A CSV made by `make` (a server function's body, with the request and the state in its
+/// context), as an attachment named `filename`, never cached.
+async fn csv_download(
+    state: AppState,
+    req: Request<Body>,
+    filename: String,
+    make: impl std::future::Future<Output = Result<String, app::error::AppError>>,
+) -> axum::response::Response {
     use leptos::prelude::provide_context;
     use leptos::reactive::{computed::ScopedFuture, owner::Owner};
     // A link on another site must not fetch the chart with the lead's cookies, as
@@ -413,7 +454,7 @@ async fn export_chart(
             ScopedFuture::new(async move {
                 provide_context(parts);
                 provide_context(state);
-                app::api::export::chart_csv(campaign_id).await
+                make.await
             })
         })
         .await;
@@ -423,7 +464,7 @@ async fn export_chart(
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"chart-{campaign_id}.csv\""),
+                    format!("attachment; filename=\"{filename}\""),
                 ),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],

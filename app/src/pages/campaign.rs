@@ -92,6 +92,7 @@ pub fn CampaignHome() -> impl IntoView {
                 <a class="button" href=format!("/campaigns/{}/members", c.id)>"Members and invites"</a>
                 <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
             })}
+            <a class="button" href=format!("/campaigns/{}/heat", c.id)>"Heat map"</a>
         </nav>
     }
 }

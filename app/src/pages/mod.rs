@@ -4,6 +4,7 @@ pub mod campaigns;
 pub mod chart;
 pub mod coworker;
 pub mod dashboard;
+pub mod heat;
 pub mod map;
 pub mod not_found;
 pub mod organizing;

@@ -14,6 +14,7 @@ stories!(
     an_organizer_sees_only_their_scope,
     a_viewer_sees_counts_only_without_small_cells,
     the_csv_is_for_leads_only,
+    the_page_draws_the_map_without_javascript,
     every_change_of_place_is_recorded_with_it,
     the_demo_is_a_living_campaign
 );
@@ -670,4 +671,69 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
         unassigned,
         "the map and coverage agree"
     );
+}
+
+/// The page itself, as a phone without JavaScript gets it: the table with every cell's
+/// numbers, a cell opening onto its people, the CSV download for leads; a viewer's page
+/// has counts only, no names and no cell to open.
+async fn the_page_draws_the_map_without_javascript(app: TestApp) {
+    let m = mercy(&app).await;
+    let page = format!("/campaigns/{}/heat", m.id);
+    let (status, html) = m.lead.get_html(&page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"heat-table\""), "{html}");
+    assert!(html.contains(">ICU<") && html.contains(">ER<") && html.contains(">Site<"));
+    let trend_html = html.split("12 weeks").nth(1).unwrap_or_default();
+    assert!(
+        html.contains("class=\"trend\""),
+        "the trend is drawn on the server: {}",
+        &trend_html[..trend_html.len().min(3000)]
+    );
+    assert!(!html.contains(" style="), "no inline styles (our CSP)");
+    // A cell opens onto its people, each a tap from their page and their log form.
+    let open = html
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.contains("/heat/cell?"))
+        .expect("a cell that opens")
+        .replace("&amp;", "&");
+    let (status, cell) = m.lead.get_html(&open).await;
+    assert_eq!(status, 200, "{open}");
+    assert!(cell.contains("data-testid=\"rating-group\""), "{cell}");
+    assert!(cell.contains("/log\""), "one tap from logging a one-on-one");
+    // As of a past day, the same page rebuilds the map.
+    let past = (chrono::Utc::now() - chrono::Duration::days(15)).date_naive();
+    let (status, html) = m.lead.get_html(&format!("{page}?as_of={past}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains(&format!("As it stood at the end of {past}")),
+        "{html}"
+    );
+    // Leads download it; organizers may not.
+    let csv = m
+        .lead
+        .get_page(&format!("/campaigns/{}/heat.csv", m.id))
+        .await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(csv.text().await.unwrap().starts_with("area,depth,column"));
+    let icu = m.icu.to_string();
+    let org = app
+        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
+        .await;
+    let refused = org.get_page(&format!("/campaigns/{}/heat.csv", m.id)).await;
+    assert_eq!(refused.status(), 403);
+    // A viewer: counts only, nothing opens, no names.
+    let viewer = app
+        .invite_member(&m.lead, campaign(&m), "viewer@example.org", "viewer", "")
+        .await;
+    let (status, html) = viewer.get_html(&page).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"counts-only\""), "{html}");
+    assert!(!html.contains("/heat/cell?"));
+    assert!(!html.contains("Ana"));
+    assert!(!html.contains("Download CSV"));
 }

@@ -1,0 +1,329 @@
+//! The heat map (`/campaigns/:id/heat`): areas down (a parent row sums its sub-areas),
+//! shifts (or job titles, tags, organizers) across; each cell prints its numbers, and its
+//! colour only repeats the 1–2 share. A GET form picks the columns, the day and the
+//! "talked to" window, so it all works without JavaScript; a cell opens the people in it
+//! (`/campaigns/:id/heat/cell`).
+
+use leptos::prelude::*;
+
+use crate::api::heat::{get_heat_cell, get_heat_map};
+use crate::components::chip::{coworker_link, rating_words};
+use crate::components::gate::Loaded;
+use crate::domain::heat::{percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatRow};
+use crate::domain::{Choice, Role};
+use crate::pages::campaign::{query, use_campaign};
+
+/// The colour band of a cell's 1–2 share (of everyone in it): five steps of one
+/// colour-blind-safe blue ramp, and its own look for an empty or withheld cell.
+fn band(cell: &HeatCell) -> &'static str {
+    if cell.suppressed {
+        return "heat-withheld";
+    }
+    match cell.counts.support_share() {
+        None => "heat-empty",
+        Some(s) if s >= 0.7 => "heat-5",
+        Some(s) if s >= 0.5 => "heat-4",
+        Some(s) if s >= 0.3 => "heat-3",
+        Some(s) if s >= 0.1 => "heat-2",
+        Some(_) => "heat-1",
+    }
+}
+
+/// The map's own query (dimension, as_of, days), for links that keep it.
+fn map_query(map: &HeatMap) -> String {
+    let as_of = if map.current {
+        String::new()
+    } else {
+        map.as_of.to_string()
+    };
+    format!(
+        "dimension={}&as_of={}&days={}",
+        map.dimension.key(),
+        as_of,
+        map.days
+    )
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn HeatPage() -> impl IntoView {
+    let c = use_campaign();
+    let q = query();
+    let get = |k: &str| q.get(k).unwrap_or_default();
+    let data = crate::load_once!(get_heat_map(
+        c.id,
+        get("dimension"),
+        get("as_of"),
+        get("days"),
+        String::new()
+    ));
+    let id = c.id;
+    let is_lead = c.role == Role::Lead;
+    view! {
+        <h1>"Heat map"</h1>
+        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <Loaded data loading="Loading the heat map…" let:map>
+            {heat_view(id, is_lead, map)}
+        </Loaded>
+    }
+}
+
+fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
+    let query = map_query(&map);
+    let as_of_value = if map.current {
+        String::new()
+    } else {
+        map.as_of.to_string()
+    };
+    let dimension = map.dimension;
+    view! {
+        <form method="get" class="card chart-filter heat-filter" role="search" aria-label="Heat map view">
+            <div>
+                <label for="heat-dimension">"Columns"</label>
+                <select id="heat-dimension" name="dimension">
+                    {Dimension::ALL.into_iter().map(|d| view! {
+                        <option value=d.key() selected=d == dimension>{d.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div>
+                <label for="heat-as-of">"As of (empty: today)"</label>
+                <input id="heat-as-of" name="as_of" type="date" value=as_of_value />
+            </div>
+            <div>
+                <label for="heat-days">"Talked to in the last (days)"</label>
+                <input id="heat-days" name="days" type="number" min="1" max="366" inputmode="numeric" value=map.days />
+            </div>
+            <button type="submit" class="primary">"Show"</button>
+        </form>
+        <p class="hint" data-testid="heat-caption">
+            {if map.current { format!("Today, {}", map.as_of) } else { format!("As it stood at the end of {}", map.as_of) }}
+            {format!(" · {} on the map · {} rated 1–2 ({} of everyone; unknown counts against)",
+                map.total.counts.coworkers, map.total.counts.supporters(), percent(map.total.counts.support_share()))}
+        </p>
+        {map.counts_only.then(|| view! {
+            <p class="hint" data-testid="counts-only">{format!(
+                "Counts only. Groups of fewer than {} people are withheld (—), so no count points at a person.",
+                map.min_group_size
+            )}</p>
+        })}
+        <Legend />
+        {if map.rows.is_empty() {
+            view! { <p class="empty">"Nobody is on the chart for this day."</p> }.into_any()
+        } else {
+            heat_table(id, &map, &query).into_any()
+        }}
+        {is_lead.then(|| view! {
+            <p class="actions">
+                <a class="button" href=format!("/campaigns/{id}/heat.csv?{query}") download="heat-map.csv">"Download CSV"</a>
+            </p>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="legend heat-legend" aria-label="What the colours mean">
+            <li><span class="swatch heat-1" aria-hidden="true"></span>" under 10% rated 1–2"</li>
+            <li><span class="swatch heat-2" aria-hidden="true"></span>" 10–29%"</li>
+            <li><span class="swatch heat-3" aria-hidden="true"></span>" 30–49%"</li>
+            <li><span class="swatch heat-4" aria-hidden="true"></span>" 50–69%"</li>
+            <li><span class="swatch heat-5" aria-hidden="true"></span>" 70% or more"</li>
+            <li><span class="swatch heat-withheld" aria-hidden="true"></span>" withheld (—)"</li>
+        </ul>
+        <p class="hint">"Each cell: 1–2 share · coworkers · assessed · talked to · committee. The numbers carry the meaning; the colour repeats the share."</p>
+    }
+}
+
+fn cell_view(
+    id: i64,
+    map: &HeatMap,
+    query: &str,
+    row: &HeatRow,
+    key: Option<&str>,
+    cell: &HeatCell,
+) -> AnyView {
+    let class = format!("heat-cell {}", band(cell));
+    if cell.suppressed {
+        return view! { <td class=class><span aria-label="withheld">"—"</span></td> }.into_any();
+    }
+    let n = cell.counts;
+    let figures = view! {
+        <strong>{percent(n.support_share())}</strong>
+        <span class="heat-n">{format!("{} · {}", n.coworkers, percent(n.assessed_share()))}</span>
+        <span class="heat-n">{format!("talked {} · cmte {}", percent(n.talked_share()), n.committee)}</span>
+        <span class="heat-ratings">{format!("1:{} 2:{} 3:{} 4:{} 5:{} ?:{}", n.rated[0], n.rated[1], n.rated[2], n.rated[3], n.rated[4], n.unknown)}</span>
+    };
+    match key {
+        Some(key) if !map.counts_only && n.coworkers > 0 => {
+            let area = row.area_id.map(|a| a.to_string()).unwrap_or_default();
+            let href = format!(
+                "/campaigns/{id}/heat/cell?{query}&area_id={area}&column={}",
+                encode(key)
+            );
+            view! { <td class=class><a class="heat-open" href=href>{figures}</a></td> }.into_any()
+        }
+        _ => view! { <td class=class>{figures}</td> }.into_any(),
+    }
+}
+
+/// A row's 12-week 1–2 share as a small line, drawn on the server (prints, needs no
+/// script); its label says the first and last figures in words.
+fn trend_svg(row: &HeatRow) -> AnyView {
+    let points: Vec<(usize, f64)> = row
+        .trend
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            (!p.suppressed)
+                .then(|| p.support_share().map(|s| (i, s)))
+                .flatten()
+        })
+        .collect();
+    if points.is_empty() {
+        return view! { <span class="hint">"–"</span> }.into_any();
+    }
+    let weeks = row.trend.len().max(2) - 1;
+    let path: String = points
+        .iter()
+        .map(|(i, s)| {
+            format!(
+                "{:.1},{:.1}",
+                *i as f64 * 60.0 / weeks as f64,
+                20.0 - s * 20.0
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let first = points.first().map(|p| p.1).unwrap_or_default();
+    let last = points.last().map(|p| p.1).unwrap_or_default();
+    let label = format!(
+        "1–2 share over 12 weeks: {} to {}",
+        percent(Some(first)),
+        percent(Some(last))
+    );
+    let title = label.clone();
+    view! {
+        <svg class="trend" viewBox="-2 -2 64 24" width="64" height="24" role="img" aria-label=label>
+            <title>{title}</title>
+            <line x1="0" x2="60" y1="20" y2="20" class="trend-base" />
+            <polyline points=path class="trend-line" fill="none" />
+        </svg>
+    }
+    .into_any()
+}
+
+fn heat_table(id: i64, map: &HeatMap, query: &str) -> impl IntoView {
+    let columns = map.columns.clone();
+    view! {
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Heat map table">
+            <table class="heat" data-testid="heat-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Area"</th>
+                        {columns.iter().map(|c| view! { <th scope="col">{c.label.clone()}</th> }).collect_view()}
+                        <th scope="col">"All"</th>
+                        <th scope="col">"12 weeks"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {map.rows.iter().map(|row| {
+                        let depth = format!("heat-area depth-{}", row.depth.min(4));
+                        view! {
+                            <tr data-testid="heat-row">
+                                <th scope="row" class=depth>{row.name.clone()}</th>
+                                {row.cells.iter().zip(&columns).map(|(cell, col)| cell_view(id, map, query, row, Some(&col.key), cell)).collect_view()}
+                                {cell_view(id, map, query, row, None, &row.total)}
+                                <td>{trend_svg(row)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">"All areas"</th>
+                        {map.column_totals.iter().map(|cell| {
+                            let class = format!("heat-cell {}", band(cell));
+                            let n = cell.counts;
+                            view! { <td class=class><strong>{percent(n.support_share())}</strong><span class="heat-n">{n.coworkers}</span></td> }
+                        }).collect_view()}
+                        <td class=format!("heat-cell {}", band(&map.total))>
+                            <strong>{percent(map.total.counts.support_share())}</strong>
+                            <span class="heat-n">{map.total.counts.coworkers}</span>
+                        </td>
+                        <td></td>
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+/// One cell opened: its people by rating, each a tap from their page and from logging
+/// a one-on-one. Leads and organizers (in their scope); viewers are refused.
+#[component]
+pub fn HeatCellPage() -> impl IntoView {
+    let c = use_campaign();
+    let q = query();
+    let get = |k: &str| q.get(k).unwrap_or_default();
+    let back = format!(
+        "/campaigns/{}/heat?dimension={}&as_of={}&days={}",
+        c.id,
+        encode(&get("dimension")),
+        encode(&get("as_of")),
+        encode(&get("days"))
+    );
+    let data = crate::load_once!(get_heat_cell(
+        c.id,
+        get("dimension"),
+        get("as_of"),
+        get("days"),
+        get("area_id"),
+        get("column")
+    ));
+    let id = c.id;
+    view! {
+        <h1>"Who is in this cell"</h1>
+        <p><a href=back>"← Heat map"</a></p>
+        <Loaded data loading="Loading…" let:detail>
+            {cell_detail_view(id, detail)}
+        </Loaded>
+    }
+}
+
+fn cell_detail_view(id: i64, d: HeatCellDetail) -> AnyView {
+    view! {
+        <p data-testid="cell-caption">{format!("{} · {} · as of {}", d.area_name, d.column.label, d.as_of)}</p>
+        {d.truncated.then(|| view! { <p class="hint">"More people than a list can show: open a smaller area."</p> })}
+        {d.groups.into_iter().map(|g| {
+            let heading = format!("{} ({})", rating_words(g.rating), g.people.len());
+            view! {
+                <section class="card" data-testid="rating-group">
+                    <h2>{heading}</h2>
+                    <ul class="plain-list">
+                        {g.people.into_iter().map(|p| view! {
+                            <li>
+                                {coworker_link(id, p.id, &p.name, g.rating)}
+                                " "
+                                <a href=format!("/campaigns/{id}/coworkers/{}/log", p.id)>{format!("Log a one-on-one with {}", p.name)}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        }).collect_view()}
+    }
+    .into_any()
+}

@@ -146,3 +146,17 @@ test("the lead's dashboard fits a desktop and is axe clean", async ({ page }) =>
   await expectAxeClean(page);
   expect(problems).toEqual([]);
 });
+
+test("the heat map fits a desktop, its table reachable by keyboard, axe clean", async ({ page }) => {
+  const problems = watchConsole(page);
+  await signIn(page);
+  await openCampaignPage(page, "Heat map");
+  await expect(page.getByTestId("heat-table")).toBeVisible();
+  const wrap = page.locator(".table-wrap", { has: page.getByTestId("heat-table") });
+  await wrap.focus();
+  await expect(wrap).toBeFocused();
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  await expectAxeClean(page);
+  expect(problems).toEqual([]);
+});

@@ -22,6 +22,7 @@ use app::api::coworkers::{
     OrganicLeaders, RemoveTie,
 };
 use app::api::dashboard::DashboardPage;
+use app::api::heat::{ExportHeatMap, GetHeatCell, GetHeatMap};
 use app::api::map::{ChartPage, CreateShift, FloorPlan, ListAreas, ListShifts, MapPage};
 use app::api::members::{
     CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, RevokeInvite,
@@ -324,6 +325,30 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             days: String::new(),
         }),
         row(LEAD_OF_A, move |_| DashboardPage { campaign_id: a }),
+        // --- the heat map: counts for every member, names for organizers, CSV for leads ---
+        row(MEMBERS_OF_A, move |_| GetHeatMap {
+            campaign_id: a,
+            dimension: String::new(),
+            as_of: String::new(),
+            days: String::new(),
+            trend: String::new(),
+        }),
+        // The coworkers in no area, by no shift: scoped, so an organizer outside it
+        // simply finds nobody.
+        row(ORGANIZERS_OF_A, move |_| GetHeatCell {
+            campaign_id: a,
+            dimension: String::new(),
+            as_of: String::new(),
+            days: String::new(),
+            area_id: String::new(),
+            column: String::new(),
+        }),
+        row(LEAD_OF_A, move |_| ExportHeatMap {
+            campaign_id: a,
+            dimension: String::new(),
+            as_of: String::new(),
+            days: String::new(),
+        }),
         // Multipart, with ROSTER as the file: not a form of arguments.
         Row {
             path: UploadRoster::PATH,

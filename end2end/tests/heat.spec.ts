@@ -1,0 +1,114 @@
+import { test, expect, Page } from "@playwright/test";
+import { acceptInvite, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
+
+// The heat map, at 360 px hydrated and without JavaScript (and at 1280 px in desktop.spec).
+
+async function addArea(page: Page, name: string): Promise<string> {
+  await page.getByLabel(/^New area/).fill(name);
+  await page.getByRole("button", { name: "Add area" }).click();
+  const item = page.getByTestId("area-list").locator("summary", { hasText: name });
+  await expect(item).toBeVisible();
+  return (await item.textContent())!.match(/#(\d+)/)![1];
+}
+
+/** Two new areas with a coworker each; back on the campaign's home. */
+async function smallMap(page: Page): Promise<{ north: string; south: string; northId: string; nadia: string; sam: string }> {
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Workplace map" }).click();
+  const north = uniqueName("Heat north");
+  const south = uniqueName("Heat south");
+  const northId = await addArea(page, north);
+  await addArea(page, south);
+  await page.goto(page.url().replace(/\/map$/, "/coworkers"));
+  const nadia = uniqueName("Nadia");
+  const sam = uniqueName("Sam");
+  for (const [name, area] of [
+    [nadia, north],
+    [sam, south],
+  ]) {
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Area", { exact: true }).selectOption({ label: area });
+    await page.getByRole("button", { name: "Add coworker" }).click();
+    await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
+  }
+  await page.goto(page.url().replace(/\/coworkers$/, ""));
+  return { north, south, northId, nadia, sam };
+}
+
+test("a lead changes the columns and the day, and opens a cell", async ({ page }) => {
+  const { north, nadia } = await smallMap(page);
+  await page.getByRole("link", { name: "Heat map" }).click();
+  await waitForHydration(page);
+  const table = page.getByTestId("heat-table");
+  await expect(table).toBeVisible();
+  const row = table.getByTestId("heat-row").filter({ has: page.getByRole("rowheader", { name: north }) });
+  await expect(row).toHaveCount(1);
+  // Columns by job title instead of shift.
+  await page.getByLabel("Columns").selectOption("job_title");
+  await submit(page, page.getByRole("button", { name: "Show" }));
+  await expect(page).toHaveURL(/dimension=job_title/);
+  await expect(page.getByRole("columnheader", { name: "No job title" })).toBeVisible();
+  // A past day: the map as it stood then (the new areas' people did not exist yet).
+  await page.getByLabel(/^As of/).fill("2020-01-31");
+  await submit(page, page.getByRole("button", { name: "Show" }));
+  await expect(page.getByTestId("heat-caption")).toContainText("As it stood at the end of 2020-01-31");
+  await expect(page.getByRole("rowheader", { name: north })).toHaveCount(0);
+  // Today again; open the north area's cell: Nadia is there, a tap from logging.
+  await page.getByLabel(/^As of/).fill("");
+  await submit(page, page.getByRole("button", { name: "Show" }));
+  const cell = page.getByTestId("heat-row").filter({ has: page.getByRole("rowheader", { name: north }) }).locator("a.heat-open").first();
+  await cell.click();
+  await expect(page.getByTestId("cell-caption")).toContainText(north);
+  await expect(page.getByRole("link", { name: `Log a one-on-one with ${nadia}` })).toBeVisible();
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test("an organizer sees their scope on the heat map; a viewer sees no names", async ({ page, browser }) => {
+  const { north, south, northId, nadia, sam } = await smallMap(page);
+  const invite = async (role: string, areas: string) => {
+    await page.goto(page.url().replace(/\/campaigns\/(\d+).*$/, "/campaigns/$1/members"));
+    await page.getByLabel("Role", { exact: true }).selectOption(role);
+    await page.getByLabel(/^Areas \(numbers/).fill(areas);
+    await submit(page, page.getByRole("button", { name: "Create invite link" }));
+    return (await page.getByTestId("invite-link").textContent())!.trim();
+  };
+  for (const [role, areas] of [
+    ["organizer", northId],
+    ["viewer", ""],
+  ]) {
+    const link = await invite(role, areas);
+    const context = await browser.newContext({ javaScriptEnabled: !noJs(), viewport: { width: 360, height: 740 } });
+    const other = await context.newPage();
+    const email = `${uniqueName(role).replace(/[^a-z0-9-]/gi, "").toLowerCase()}@e2e.example.org`;
+    await acceptInvite(other, link, email, `a ${role} password, long enough`);
+    await other.getByRole("link", { name: "Heat map" }).click();
+    if (role === "organizer") {
+      await expect(other.getByRole("rowheader", { name: north })).toBeVisible();
+      await expect(other.getByRole("rowheader", { name: south })).toHaveCount(0);
+      await other.getByTestId("heat-row").filter({ has: other.getByRole("rowheader", { name: north }) }).locator("a.heat-open").first().click();
+      await expect(other.getByText(nadia)).toBeVisible();
+      await expect(other.getByText(sam)).toHaveCount(0);
+    } else {
+      await expect(other.getByTestId("counts-only")).toBeVisible();
+      await expect(other.locator("a.heat-open")).toHaveCount(0);
+      await expect(other.getByText(nadia)).toHaveCount(0);
+    }
+    await context.close();
+  }
+});
+
+test("the heat map prints in black and white with its numbers", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Heat map" }).click();
+  await expect(page.getByTestId("heat-table")).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("search", { name: "Heat map view" })).toBeHidden();
+  const background = await page.locator("td.heat-cell").first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  expect(["rgba(0, 0, 0, 0)", "transparent"]).toContain(background);
+  await expect(page.locator("td.heat-cell strong").first()).toBeVisible();
+});

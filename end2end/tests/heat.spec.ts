@@ -1,15 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
-import { acceptInvite, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
+import { addArea, acceptInvite, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
 
 // The heat map, at 360 px hydrated and without JavaScript (and at 1280 px in desktop.spec).
-
-async function addArea(page: Page, name: string): Promise<string> {
-  await page.getByLabel(/^New area/).fill(name);
-  await page.getByRole("button", { name: "Add area" }).click();
-  const item = page.getByTestId("area-list").locator("summary", { hasText: name });
-  await expect(item).toBeVisible();
-  return (await item.textContent())!.match(/#(\d+)/)![1];
-}
 
 /** Two new areas with a coworker each; back on the campaign's home. */
 async function smallMap(page: Page): Promise<{ north: string; south: string; northId: string; nadia: string; sam: string }> {

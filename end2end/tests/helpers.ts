@@ -91,3 +91,12 @@ export async function acceptInvite(page: Page, link: string, email: string, pass
   await page.getByRole("button", { name: /^Join .* as / }).click();
   await expect(page).toHaveURL(/\/campaigns\/\d+$/);
 }
+
+/** A new area on the map page (its form); its number, as the area list shows it. */
+export async function addArea(page: Page, name: string): Promise<string> {
+  await page.getByLabel(/^New area/).fill(name);
+  await page.getByRole("button", { name: "Add area" }).click();
+  const item = page.getByTestId("area-list").locator("summary", { hasText: name });
+  await expect(item).toBeVisible();
+  return (await item.textContent())!.match(/#(\d+)/)![1];
+}

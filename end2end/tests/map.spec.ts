@@ -1,18 +1,10 @@
 import { test, expect, Page } from "@playwright/test";
-import { acceptInvite, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
+import { addArea, acceptInvite, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
 
 async function openCampaignPage(page: Page, link: string) {
   await page.getByRole("link", { name: "E2E Campaign" }).click();
   await page.getByRole("link", { name: link }).click();
   await waitForHydration(page);
-}
-
-async function addArea(page: Page, name: string): Promise<string> {
-  await page.getByLabel(/^New area/).fill(name);
-  await page.getByRole("button", { name: "Add area" }).click();
-  const item = page.getByTestId("area-list").locator("summary", { hasText: name });
-  await expect(item).toBeVisible();
-  return (await item.textContent())!.match(/#(\d+)/)![1];
 }
 
 test("an organizer sees only the coworkers of their own areas", async ({ page, browser }) => {

@@ -346,16 +346,7 @@ mod server {
         Ok((errors, changes))
     }
 
-    pub(super) fn urlencode(text: &str) -> String {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
+    pub(super) use crate::domain::text::url_encode as urlencode;
 
     /// Longest `campaign_id` field read from the upload form (a number needs at most 20).
     pub(super) const MAX_CAMPAIGN_FIELD: usize = 32;

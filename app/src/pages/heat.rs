@@ -10,6 +10,7 @@ use crate::api::heat::{get_heat_cell, get_heat_map};
 use crate::components::chip::{coworker_link, rating_words};
 use crate::components::gate::Loaded;
 use crate::domain::heat::{percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatRow};
+use crate::domain::text::url_encode as encode;
 use crate::domain::{Choice, Role};
 use crate::pages::campaign::{query, use_campaign};
 
@@ -42,17 +43,6 @@ fn map_query(map: &HeatMap) -> String {
         as_of,
         map.days
     )
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

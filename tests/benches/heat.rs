@@ -5,7 +5,8 @@
 //! on their own too, so the server function's time can be read as its parts.
 //!
 //! Run with `cargo bench -p rankfile-tests --bench heat` (Markdown on stdout).
-//! `RANKFILE_BENCH_COWORKERS` and `RANKFILE_BENCH_RATINGS` scale it down for a trial.
+//! `RANKFILE_BENCH_COWORKERS` and `RANKFILE_BENCH_RATINGS` scale it down for a trial;
+//! `RANKFILE_BENCH_BACKEND=sqlite` (or `postgres`) runs one backend.
 
 use std::time::{Duration, Instant};
 
@@ -212,7 +213,11 @@ async fn run() {
     let ratings = env_usize("RANKFILE_BENCH_RATINGS", 1_000_000);
     println!("## Heat map (issue 13)\n");
     println!("`cargo bench -p rankfile-tests --bench heat` — median and p90 of each series.\n");
+    let only = std::env::var("RANKFILE_BENCH_BACKEND").unwrap_or_default();
     for backend in [Backend::Sqlite, Backend::Postgres] {
+        if !only.is_empty() && !format!("{backend:?}").eq_ignore_ascii_case(&only) {
+            continue;
+        }
         let (label, series) = run_on(backend, coworkers, ratings).await;
         let base = series[0].median();
         println!("### {label}\n");

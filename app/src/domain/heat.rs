@@ -400,18 +400,27 @@ pub fn build(input: HeatInput) -> HeatMap {
         .collect();
 
     // What each area holds directly (not in its sub-areas).
-    let mut direct: HashMap<Option<i64>, Direct> = HashMap::new();
+    let mut direct: HashMap<Option<i64>, Sums> = HashMap::new();
+    // The store's row totals, when a row's cells overlap (tags).
+    let mut given: HashMap<Option<i64>, HeatCounts> = HashMap::new();
     for tally in &input.cells {
+        let area = area_of(tally.area_id);
         let d = direct
-            .entry(area_of(tally.area_id))
-            .or_insert_with(|| Direct::new(columns.len()));
+            .entry(area)
+            .or_insert_with(|| Sums::empty(columns.len()));
         match &tally.column {
-            None => d
-                .total
-                .get_or_insert_with(HeatCounts::default)
-                .add(&tally.counts),
+            None => given.entry(area).or_default().add(&tally.counts),
             Some(key) => d.cells[index[key.as_str()]].add(&tally.counts),
         }
+    }
+    for (area, d) in direct.iter_mut() {
+        d.total = given.get(area).copied().unwrap_or_else(|| {
+            let mut sum = HeatCounts::default();
+            for c in &d.cells {
+                sum.add(c);
+            }
+            sum
+        });
     }
     let weeks = if input.with_trend {
         trend_weeks(input.as_of)
@@ -422,7 +431,7 @@ pub fn build(input: HeatInput) -> HeatMap {
         if t.week < weeks.len() {
             let d = direct
                 .entry(area_of(t.area_id))
-                .or_insert_with(|| Direct::new(columns.len()));
+                .or_insert_with(|| Sums::empty(columns.len()));
             d.trend[t.week].0 += t.coworkers;
             d.trend[t.week].1 += t.supporters;
         }
@@ -451,9 +460,8 @@ pub fn build(input: HeatInput) -> HeatMap {
     for root in children.get(&None).map(Vec::as_slice).unwrap_or_default() {
         tree.visit(root, 0);
     }
-    if let Some(d) = direct.get(&None) {
-        let sums = Sums::of(d, columns.len());
-        tree.push_row(None, "No area".to_owned(), None, 0, false, &sums);
+    if let Some(sums) = direct.get(&None) {
+        tree.push_row(None, "No area".to_owned(), None, 0, false, sums);
     }
     let rows = tree.rows;
 
@@ -463,7 +471,7 @@ pub fn build(input: HeatInput) -> HeatMap {
         for (sum, cell) in column_sums.iter_mut().zip(&d.cells) {
             sum.add(cell);
         }
-        total.add(&d.row_total());
+        total.add(&d.total);
     }
     HeatMap {
         dimension,
@@ -515,65 +523,20 @@ fn columns_of(input: &HeatInput) -> Vec<HeatColumn> {
     columns
 }
 
-/// An area's own coworkers.
-struct Direct {
+/// What an area holds: directly (its own coworkers), or with its whole subtree.
+struct Sums {
     cells: Vec<HeatCounts>,
-    /// The store's row total, when the cells overlap (tags).
-    total: Option<HeatCounts>,
+    total: HeatCounts,
     /// (coworkers, supporters) per trend week.
     trend: Vec<(i64, i64)>,
 }
 
-impl Direct {
-    fn new(width: usize) -> Self {
-        Self {
-            cells: vec![HeatCounts::default(); width],
-            total: None,
-            trend: vec![(0, 0); TREND_WEEKS],
-        }
-    }
-
-    fn row_total(&self) -> HeatCounts {
-        self.total.unwrap_or_else(|| {
-            let mut sum = HeatCounts::default();
-            for c in &self.cells {
-                sum.add(c);
-            }
-            sum
-        })
-    }
-}
-
-/// A subtree's sums.
-struct Sums {
-    cells: Vec<HeatCounts>,
-    total: HeatCounts,
-    trend: Vec<(i64, i64)>,
-}
-
 impl Sums {
-    fn of(d: &Direct, width: usize) -> Self {
-        let mut sums = Sums::empty(width);
-        sums.add_direct(d);
-        sums
-    }
-
     fn empty(width: usize) -> Self {
         Self {
             cells: vec![HeatCounts::default(); width],
             total: HeatCounts::default(),
             trend: vec![(0, 0); TREND_WEEKS],
-        }
-    }
-
-    fn add_direct(&mut self, d: &Direct) {
-        for (sum, cell) in self.cells.iter_mut().zip(&d.cells) {
-            sum.add(cell);
-        }
-        self.total.add(&d.row_total());
-        for (sum, (n, s)) in self.trend.iter_mut().zip(&d.trend) {
-            sum.0 += n;
-            sum.1 += s;
         }
     }
 
@@ -591,7 +554,7 @@ impl Sums {
 
 struct Tree<'a> {
     children: &'a BTreeMap<Option<i64>, Vec<&'a Area>>,
-    direct: &'a HashMap<Option<i64>, Direct>,
+    direct: &'a HashMap<Option<i64>, Sums>,
     width: usize,
     weeks: &'a [NaiveDate],
     suppress: Option<i64>,
@@ -608,7 +571,7 @@ impl Tree<'_> {
             return sums; // a loop in the tree (refused on write): counted once
         }
         if let Some(d) = self.direct.get(&Some(area.id)) {
-            sums.add_direct(d);
+            sums.add(d);
         }
         let at = self.rows.len();
         let kids = self

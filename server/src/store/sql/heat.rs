@@ -296,7 +296,7 @@ impl HeatMaps for Adapter {
         for chunk in past.ratings.chunks(1_000) {
             insert_assessment_row(&mut tx, campaign_id, chunk).await?;
         }
-        for (n, chunk) in past.talks.chunks(1_000).enumerate() {
+        for chunk in past.talks.chunks(1_000) {
             let mut insert = sqlx::QueryBuilder::<Db>::new(
                 "INSERT INTO conversations (campaign_id, coworker_id, organizer_id, client_id, \
                  at, channel, rating_after, created_at) ",
@@ -305,7 +305,11 @@ impl HeatMaps for Adapter {
                 row.push_bind(campaign_id)
                     .push_bind(t.coworker_id)
                     .push_bind(t.organizer_id)
-                    .push_bind(format!("seeded-{campaign_id}-{n}-{i}-{}", t.at.timestamp()))
+                    .push_bind(format!(
+                        "seeded-{}-{}-{i}",
+                        t.coworker_id,
+                        t.at.timestamp_micros()
+                    ))
                     .push_bind(t.at)
                     .push_bind("in_person")
                     .push_bind(t.rating_after)
@@ -326,32 +330,27 @@ impl HeatMaps for Adapter {
         if low > high {
             return tx.commit().await.db();
         }
-        sqlx::query(
+        let current = [
             "UPDATE coworkers SET \
              rating = (SELECT a.rating FROM assessments a WHERE a.coworker_id = coworkers.id \
              ORDER BY a.at DESC, a.id DESC LIMIT 1), \
              rated_at = (SELECT MAX(a.at) FROM assessments a WHERE a.coworker_id = coworkers.id) \
              WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND EXISTS (SELECT 1 FROM \
              assessments a WHERE a.coworker_id = coworkers.id)",
-        )
-        .bind(campaign_id)
-        .bind(low)
-        .bind(high)
-        .execute(&mut *tx)
-        .await
-        .db()?;
-        sqlx::query(
             "UPDATE coworkers SET last_contact_at = (SELECT MAX(v.at) FROM conversations v \
              WHERE v.coworker_id = coworkers.id) WHERE campaign_id = $1 \
              AND id BETWEEN $2 AND $3 \
              AND EXISTS (SELECT 1 FROM conversations v WHERE v.coworker_id = coworkers.id)",
-        )
-        .bind(campaign_id)
-        .bind(low)
-        .bind(high)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+        ];
+        for sql in current {
+            sqlx::query(sql)
+                .bind(campaign_id)
+                .bind(low)
+                .bind(high)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+        }
         tx.commit().await.db()
     }
 }

@@ -33,6 +33,7 @@ use crate::pages::{
     not_found::NotFound,
     organizing::{CoveragePage, LogPage, MyListPage},
     roster::{ImportPage, ImportPreviewPage},
+    structure::{StructureTallyPage, StructureTestPage, StructureTestsPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -95,6 +96,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("coverage") view=CoveragePage ssr=SsrMode::Async />
                         <Route path=path!("import") view=ImportPage ssr=SsrMode::Async />
                         <Route path=path!("import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
+                        <Route path=path!("tests") view=StructureTestsPage ssr=SsrMode::Async />
+                        <Route path=path!("tests/:tid") view=StructureTestPage ssr=SsrMode::Async />
+                        <Route path=path!("tests/:tid/tally") view=StructureTallyPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

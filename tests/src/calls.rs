@@ -12,7 +12,9 @@ use app::api::map::{CreateArea, GetChart, UpdateArea};
 use app::api::members::{AuditLog, CreateInvite, UpdateMember};
 use app::api::organizing::{LogConversation, SetRating, UpdateSettings};
 use app::api::roster::{ApplyRoster, PreviewRoster};
+use app::api::structure::{CreateTest, RecordMarks, TestPage};
 use app::domain::organizing::SettingsForm;
+use app::domain::structure::TestForm;
 use app::domain::workplace::CoworkerForm;
 
 pub fn sign_in(email: &str, password: &str) -> SignIn {
@@ -75,26 +77,24 @@ pub trait WithForm {
     fn form_mut(&mut self) -> &mut Self::Form;
 }
 
-impl WithForm for CreateCoworker {
-    type Form = CoworkerForm;
-    fn form_mut(&mut self) -> &mut CoworkerForm {
-        &mut self.form
-    }
+/// `WithForm` for server functions whose flattened form is their `form` field.
+macro_rules! with_form_field {
+    ($($args:ty => $form:ty),+ $(,)?) => {$(
+        impl WithForm for $args {
+            type Form = $form;
+            fn form_mut(&mut self) -> &mut $form {
+                &mut self.form
+            }
+        }
+    )+};
 }
 
-impl WithForm for UpdateCoworker {
-    type Form = CoworkerForm;
-    fn form_mut(&mut self) -> &mut CoworkerForm {
-        &mut self.form
-    }
-}
-
-impl WithForm for UpdateSettings {
-    type Form = SettingsForm;
-    fn form_mut(&mut self) -> &mut SettingsForm {
-        &mut self.form
-    }
-}
+with_form_field!(
+    CreateCoworker => CoworkerForm,
+    UpdateCoworker => CoworkerForm,
+    UpdateSettings => SettingsForm,
+    CreateTest => TestForm,
+);
 
 /// `args` with its form's fields changed by `change`.
 pub fn with_form<A: WithForm>(mut args: A, change: impl FnOnce(&mut A::Form)) -> A {
@@ -208,5 +208,50 @@ pub fn apply_roster(campaign_id: i64, import_id: i64, mapping: &str) -> ApplyRos
         add_new: "on".into(),
         moves: Vec::new(),
         gone: Vec::new(),
+    }
+}
+
+/// A structure test of `kind` with a 70% goal over the whole campaign, nothing else set
+/// (a vote needs its rule: `with_form(.., |f| f.vote_yes_percent = "75".into())`).
+pub fn plan_test(campaign_id: i64, kind: &str, title: &str) -> CreateTest {
+    CreateTest {
+        campaign_id,
+        form: TestForm {
+            kind: kind.into(),
+            title: title.into(),
+            goal_percent: "70".into(),
+            ..TestForm::default()
+        },
+        area_ids: Vec::new(),
+    }
+}
+
+/// Marks everyone in `coworkers` with `response`, as the ticked boxes of one form.
+pub fn record(
+    campaign_id: i64,
+    test_id: i64,
+    client_id: &str,
+    response: &str,
+    coworkers: &[i64],
+) -> RecordMarks {
+    RecordMarks {
+        campaign_id,
+        test_id,
+        client_id: client_id.into(),
+        response: response.into(),
+        one: String::new(),
+        coworker_ids: coworkers.iter().map(i64::to_string).collect(),
+    }
+}
+
+/// The test page with no filter.
+pub fn test_page(campaign_id: i64, test_id: i64) -> TestPage {
+    TestPage {
+        campaign_id,
+        test_id,
+        area: String::new(),
+        shift: String::new(),
+        q: String::new(),
+        unmarked: String::new(),
     }
 }

@@ -27,6 +27,14 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
         )
         .await?;
     board.weakest_areas = Dashboard::rank_weakest(board.weakest_areas);
+    // The test opened last (the list comes in the order they opened, planned ones last).
+    board.latest_test = store
+        .structure_tests(campaign_id)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|(t, _)| t.opened_at.is_some())
+        .map(|(t, c)| crate::domain::structure::TimelineEntry::new(t, c, None));
     member
         .audit(
             "dashboard.read",

@@ -18,3 +18,4 @@ pub mod map;
 pub mod members;
 pub mod organizing;
 pub mod roster;
+pub mod structure;

@@ -104,5 +104,9 @@ mod tests {
         round_trips::<Field>();
         round_trips::<MatchBy>();
         round_trips::<crate::domain::heat::Dimension>();
+        round_trips::<crate::domain::structure::TestKind>();
+        round_trips::<crate::domain::structure::TestStatus>();
+        round_trips::<crate::domain::structure::Response>();
+        round_trips::<crate::domain::structure::VoteBase>();
     }
 }

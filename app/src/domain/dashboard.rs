@@ -44,6 +44,9 @@ pub struct Dashboard {
     /// Areas with the smallest share talked to in the last `reach_days` days, weakest first.
     pub weakest_areas: Vec<AreaReach>,
     pub reach_days: i64,
+    /// The structure test opened last, with its result (filled in beside the counts).
+    #[serde(default)]
+    pub latest_test: Option<crate::domain::structure::TimelineEntry>,
 }
 
 /// How many areas the dashboard lists as weakest.
@@ -117,6 +120,7 @@ mod tests {
             by_organizer: Vec::new(),
             weakest_areas: Vec::new(),
             reach_days: 30,
+            latest_test: None,
         }
     }
 

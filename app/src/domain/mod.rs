@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod heat;
 pub mod organizing;
 pub mod roster;
+pub mod structure;
 pub mod text;
 pub mod workplace;
 

@@ -93,6 +93,7 @@ pub fn CampaignHome() -> impl IntoView {
                 <a class="button" href=format!("/campaigns/{}/audit", c.id)>"Audit log"</a>
             })}
             <a class="button" href=format!("/campaigns/{}/heat", c.id)>"Heat map"</a>
+            <a class="button" href=format!("/campaigns/{}/tests", c.id)>"Structure tests"</a>
         </nav>
     }
 }

@@ -20,7 +20,7 @@ pub fn CampaignDashboard(id: i64) -> impl IntoView {
 
 /// Support against the target as a bar: numbers beside it carry the meaning, the
 /// picture only repeats them (an SVG, since inline styles are refused by our CSP).
-fn support_bar(percent: i64, target: i64) -> impl IntoView {
+pub(crate) fn support_bar(percent: i64, target: i64) -> impl IntoView {
     let percent = percent.clamp(0, 100);
     view! {
         <svg class="support-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
@@ -42,6 +42,7 @@ fn dashboard_view(id: i64, d: Dashboard) -> AnyView {
         format!("{short} more supporters reach the {}% target.", d.target)
     };
     let organizers = d.by_organizer.clone();
+    let latest = d.latest_test.clone();
     let weakest = d.weakest_areas.clone();
     view! {
         <section class="card dashboard" aria-labelledby="dashboard-heading" data-testid="dashboard">
@@ -96,6 +97,7 @@ fn dashboard_view(id: i64, d: Dashboard) -> AnyView {
             }}
             <p><a href=format!("/campaigns/{id}/coverage")>"Coverage and the loop settings (the target) →"</a></p>
         </section>
+        {crate::pages::structure::latest_test_view(id, latest)}
     }
     .into_any()
 }

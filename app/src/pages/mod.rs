@@ -9,3 +9,4 @@ pub mod map;
 pub mod not_found;
 pub mod organizing;
 pub mod roster;
+pub mod structure;

@@ -32,6 +32,7 @@ use app::api::organizing::{
     LogConversation, ResolveCommitment,
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
+use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
 use app::domain::{Role, TieKind};
 use app::store::{AuditEvent, NewTie};
 use rankfile_tests::calls::with_form;
@@ -137,6 +138,9 @@ struct Fixture {
     /// A one-on-one with the coworker in area 1, with a follow-up and a commitment.
     conversation_id: i64,
     commitment_id: i64,
+    /// A planned structure test (the lead opens it), and a live one.
+    planned_test: i64,
+    live_test: i64,
 }
 
 /// A small roster the upload row sends.
@@ -173,6 +177,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
     let (a, victim, c) = (fx.campaign_a, fx.victim_id, fx.coworker_id);
     let (neighbour, tie) = (fx.neighbour_id, fx.tie_id.clone());
     let (import, conversation, commitment) = (fx.import_id, fx.conversation_id, fx.commitment_id);
+    let (planned, live) = (fx.planned_test, fx.live_test);
     let probe = |actor: Actor| format!("Probe {}", actor.slug());
     let bogus = || "no-such-invite-token".to_owned();
     vec![
@@ -348,6 +353,49 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             dimension: String::new(),
             as_of: String::new(),
             days: String::new(),
+        }),
+        // --- structure tests: leads plan them, organizers record in scope, members count ---
+        row(LEAD_OF_A, move |actor| {
+            calls::plan_test(a, "petition", &probe(actor))
+        }),
+        row(LEAD_OF_A, move |actor| UpdateTest {
+            campaign_id: a,
+            test_id: planned,
+            form: calls::plan_test(a, "petition", &probe(actor)).form,
+            area_ids: Vec::new(),
+        }),
+        row(LEAD_OF_A, move |_| OpenTest {
+            campaign_id: a,
+            test_id: planned,
+        }),
+        row(MEMBERS_OF_A, move |_| TestsPage { campaign_id: a }),
+        row(MEMBERS_OF_A, move |_| calls::test_page(a, live)),
+        row(MEMBERS_OF_A, move |_| TestTallyPage {
+            campaign_id: a,
+            test_id: live,
+        }),
+        row(SCOPE_OF_AREA_1, move |actor| {
+            calls::record(
+                a,
+                live,
+                &format!("matrix-{}", actor.slug()),
+                "took_part",
+                &[c],
+            )
+        }),
+        // Area 1 as a group: an organizer outside it finds nobody to mark (422).
+        row(ORGANIZERS_OF_A, move |actor| RecordGroup {
+            campaign_id: a,
+            test_id: live,
+            client_id: format!("matrix-group-{}", actor.slug()),
+            response: "took_part".into(),
+            area_id: "1".into(),
+            shift_id: String::new(),
+            only_unmarked: String::new(),
+        }),
+        row(LEAD_OF_A, move |_| CloseTest {
+            campaign_id: a,
+            test_id: live,
         }),
         // Multipart, with ROSTER as the file: not a form of arguments.
         Row {
@@ -529,8 +577,25 @@ async fn authorization_matrix(app: TestApp) {
     let commitment_id = history["commitments"][0]["id"]
         .as_i64()
         .expect("a yes to an ask is a commitment");
+    let planned_test = lead
+        .call_fn_ok(calls::plan_test(campaign_a, "petition", "Matrix planned"))
+        .await
+        .as_i64()
+        .expect("test id");
+    let live_test = lead
+        .call_fn_ok(calls::plan_test(campaign_a, "petition", "Matrix live"))
+        .await
+        .as_i64()
+        .expect("test id");
+    lead.call_fn_ok(OpenTest {
+        campaign_id: campaign_a,
+        test_id: live_test,
+    })
+    .await;
     let fixture = Fixture {
         campaign_a,
+        planned_test,
+        live_test,
         victim_id,
         coworker_id,
         neighbour_id,

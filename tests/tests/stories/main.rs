@@ -16,4 +16,5 @@ mod promises;
 mod resilience;
 mod roster;
 mod sign_in;
+mod structure;
 mod workplace_map;

@@ -10,7 +10,7 @@ use super::Adapter;
 use crate::store::DbResult;
 
 /// Coworkers on the chart now (as the coverage page counts them).
-const ON_CHART: &str =
+pub(super) const ON_CHART: &str =
     "c.archived_at IS NULL AND c.employment_status IN ('active', 'on_leave', 'disciplined')";
 
 #[async_trait]
@@ -106,6 +106,7 @@ impl Dashboards for Adapter {
             by_organizer,
             weakest_areas: areas,
             reach_days,
+            latest_test: None,
         })
     }
 }

@@ -13,6 +13,7 @@ mod heat;
 mod members;
 mod organizing;
 mod roster;
+mod structure;
 mod throttle;
 mod ties;
 mod workplace;

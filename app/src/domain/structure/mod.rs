@@ -1,0 +1,712 @@
+//! Structure tests: public actions (a petition, a sticker day, a march on the boss, a
+//! practice strike vote) that show how strong the organization is and check the
+//! committee's ratings against what people did.
+//!
+//! A test is planned, then opened (its scope, the coworkers it counts, is fixed at that
+//! moment with each one's rating then), recorded while live, and closed. This module
+//! holds the kinds, the form's rules and the scope; [`tally`] counts the marks against the
+//! goal, [`validation`] compares them with the ratings.
+
+pub mod tally;
+pub mod validation;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::choice::choice;
+use super::organizing::parse_bounded;
+use super::workplace::{optional_id, parse_text};
+use super::{Area, Choice};
+use crate::error::AppError;
+
+pub use tally::{Counts, Outcome, Tally, TallyRow, TimelineEntry};
+pub use validation::{RateRow, Surprise, Validation, ValidationInput};
+
+choice! {
+    /// What kind of action a test is.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+    pub enum TestKind {
+        Petition => "petition", "Majority petition";
+        StickerDay => "sticker_day", "Sticker or button day";
+        GroupPhoto => "group_photo", "Group photo";
+        March => "march", "March on the boss";
+        Survey => "survey", "Survey";
+        Meeting => "meeting", "Meeting turnout";
+        MockVote => "mock_vote", "Practice (mock) strike vote";
+        StrikeVote => "strike_vote", "Strike authorization vote";
+        Other => "other", "Other";
+    }
+}
+
+impl TestKind {
+    /// A vote is marked yes / no / abstain / did not vote and passes by its rule.
+    pub fn is_vote(self) -> bool {
+        matches!(self, TestKind::MockVote | TestKind::StrikeVote)
+    }
+
+    /// The marks a recorder chooses from for this kind.
+    pub fn responses(self) -> &'static [Response] {
+        if self.is_vote() {
+            &Response::VOTE
+        } else {
+            &Response::ACTION
+        }
+    }
+}
+
+choice! {
+    /// Where a test is in its life.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum TestStatus {
+        Planned => "planned", "Planned";
+        Live => "live", "Live";
+        Closed => "closed", "Closed";
+    }
+}
+
+choice! {
+    /// What one coworker did in a test. The first four are for actions, the last four
+    /// for votes.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    pub enum Response {
+        TookPart => "took_part", "Took part";
+        Declined => "declined", "Declined";
+        NotReached => "not_reached", "Not reached";
+        Absent => "absent", "Absent";
+        Yes => "yes", "Voted yes";
+        No => "no", "Voted no";
+        Abstain => "abstain", "Abstained";
+        DidNotVote => "did_not_vote", "Did not vote";
+    }
+}
+
+impl Response {
+    pub const ACTION: [Response; 4] = [
+        Response::TookPart,
+        Response::Declined,
+        Response::NotReached,
+        Response::Absent,
+    ];
+    pub const VOTE: [Response; 4] = [
+        Response::Yes,
+        Response::No,
+        Response::Abstain,
+        Response::DidNotVote,
+    ];
+
+    /// Its place in [`Counts::marks`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Counted as taking part: signing, wearing, marching — or voting yes.
+    pub fn took_part(self) -> bool {
+        matches!(self, Response::TookPart | Response::Yes)
+    }
+
+    /// A mark this kind of test offers.
+    pub fn fits(self, kind: TestKind) -> bool {
+        kind.responses().contains(&self)
+    }
+}
+
+choice! {
+    /// What a vote's yes share is a share of.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    pub enum VoteBase {
+        Cast => "cast", "Of the votes cast (yes and no)";
+        Unit => "unit", "Of everyone in the scope (the whole unit)";
+    }
+}
+
+/// A vote's rule: it passes when at least `turnout_percent` of the scope votes (yes, no
+/// or abstain) and yes reaches `yes_percent` of the base. Abstentions count as turnout
+/// but are not votes cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteRule {
+    pub base: VoteBase,
+    pub yes_percent: i64,
+    pub turnout_percent: i64,
+}
+
+/// A structure test as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StructureTest {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub kind: TestKind,
+    pub title: String,
+    pub description: String,
+    pub status: TestStatus,
+    /// The plan: when it opens and closes (as typed, the campaign's local time).
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    /// Share of the scope to reach, in percent (for votes, the yes share of the rule).
+    pub goal_percent: i64,
+    /// Votes only.
+    pub rule: Option<VoteRule>,
+    /// The areas chosen for the scope (each with the areas under it); empty: the whole
+    /// campaign.
+    pub area_ids: Vec<i64>,
+    /// When it was actually opened and closed.
+    pub opened_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl StructureTest {
+    /// The scope in words, from the campaign's areas.
+    pub fn scope_words(&self, areas: &[Area]) -> String {
+        if self.area_ids.is_empty() {
+            return "The whole campaign".to_owned();
+        }
+        let names: Vec<&str> = self
+            .area_ids
+            .iter()
+            .filter_map(|id| areas.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
+            .collect();
+        names.join(", ")
+    }
+
+    /// The goal in words.
+    pub fn goal_words(&self) -> String {
+        match self.rule {
+            Some(rule) => format!(
+                "Yes from {}% {}, with {}% turnout",
+                rule.yes_percent,
+                match rule.base {
+                    VoteBase::Cast => "of the votes cast",
+                    VoteBase::Unit => "of the whole scope",
+                },
+                rule.turnout_percent
+            ),
+            None => format!("{}% of the scope", self.goal_percent),
+        }
+    }
+}
+
+/// What a lead sends to plan or edit a test: every field as typed. The chosen areas
+/// (checkboxes, `area_ids[i]`) come beside it: a list does not survive `flatten`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// `YYYY-MM-DDTHH:MM` (an `<input type="datetime-local">`), or empty.
+    #[serde(default)]
+    pub opens_at: String,
+    #[serde(default)]
+    pub closes_at: String,
+    #[serde(default)]
+    pub goal_percent: String,
+    #[serde(default)]
+    pub vote_base: String,
+    #[serde(default)]
+    pub vote_yes_percent: String,
+    #[serde(default)]
+    pub vote_turnout_percent: String,
+}
+
+/// A test as a lead planned it, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestPlan {
+    pub kind: TestKind,
+    pub title: String,
+    pub description: String,
+    pub opens_at: Option<NaiveDateTime>,
+    pub closes_at: Option<NaiveDateTime>,
+    pub goal_percent: i64,
+    pub rule: Option<VoteRule>,
+    pub area_ids: Vec<i64>,
+}
+
+/// At most this many areas can be chosen for one scope.
+pub const MAX_SCOPE_AREAS: usize = 200;
+/// At most this many people are marked by one request.
+pub const MAX_MARKS: usize = 10_000;
+
+impl TestForm {
+    /// The plan, with each mistake named by its field; `chosen` are the ticked areas'
+    /// ids (none: the whole campaign) and `areas` the campaign's.
+    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<TestPlan, AppError> {
+        let kind = TestKind::parse(self.kind.trim())
+            .ok_or_else(|| AppError::validation("kind", "Choose what kind of test this is."))?;
+        let title = parse_text(&self.title, "title", "The title", 200)?;
+        if title.is_empty() {
+            return Err(AppError::validation("title", "Give the test a title."));
+        }
+        let description = parse_text(&self.description, "description", "The description", 2000)?;
+        let opens_at = parse_moment(&self.opens_at, "opens_at")?;
+        let closes_at = parse_moment(&self.closes_at, "closes_at")?;
+        if let (Some(o), Some(c)) = (opens_at, closes_at) {
+            if c <= o {
+                return Err(AppError::validation(
+                    "closes_at",
+                    "It must close after it opens.",
+                ));
+            }
+        }
+        let rule = if kind.is_vote() {
+            let base = match self.vote_base.trim() {
+                "" => VoteBase::Cast,
+                b => VoteBase::parse(b).ok_or_else(|| {
+                    AppError::validation("vote_base", "Choose what the yes share is a share of.")
+                })?,
+            };
+            let yes_percent = parse_bounded(
+                &self.vote_yes_percent,
+                "vote_yes_percent",
+                50..=100,
+                "Give a yes share from 50 to 100 percent.",
+            )?
+            .ok_or_else(|| {
+                AppError::validation("vote_yes_percent", "Give the yes share the vote needs.")
+            })?;
+            let turnout_percent = parse_bounded(
+                &self.vote_turnout_percent,
+                "vote_turnout_percent",
+                0..=100,
+                "Give a turnout from 0 to 100 percent.",
+            )?
+            .unwrap_or(0);
+            Some(VoteRule {
+                base,
+                yes_percent,
+                turnout_percent,
+            })
+        } else {
+            None
+        };
+        let goal_percent = match rule {
+            // A vote's goal is its rule.
+            Some(rule) => rule.yes_percent,
+            None => parse_bounded(
+                &self.goal_percent,
+                "goal_percent",
+                1..=100,
+                "Give a goal from 1 to 100 percent of the scope.",
+            )?
+            .ok_or_else(|| {
+                AppError::validation("goal_percent", "Give a goal, in percent of the scope.")
+            })?,
+        };
+        if chosen.len() > MAX_SCOPE_AREAS {
+            return Err(AppError::validation(
+                "area_ids",
+                format!("Choose at most {MAX_SCOPE_AREAS} areas."),
+            ));
+        }
+        let mut area_ids = Vec::new();
+        for raw in chosen {
+            let Some(id) = optional_id(raw, "area_ids")? else {
+                continue;
+            };
+            if !areas.iter().any(|a| a.id == id) {
+                return Err(AppError::validation(
+                    "area_ids",
+                    "Choose areas of this campaign.",
+                ));
+            }
+            if !area_ids.contains(&id) {
+                area_ids.push(id);
+            }
+        }
+        area_ids.sort_unstable();
+        Ok(TestPlan {
+            kind,
+            title,
+            description,
+            opens_at,
+            closes_at,
+            goal_percent,
+            rule,
+            area_ids,
+        })
+    }
+
+    /// The form filled in with `test`, to edit it.
+    pub fn of(test: &StructureTest) -> Self {
+        let moment = |m: Option<NaiveDateTime>| {
+            m.map(|m| m.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default()
+        };
+        TestForm {
+            kind: test.kind.key().to_owned(),
+            title: test.title.clone(),
+            description: test.description.clone(),
+            opens_at: moment(test.opens_at),
+            closes_at: moment(test.closes_at),
+            goal_percent: test.goal_percent.to_string(),
+            vote_base: test
+                .rule
+                .map(|r| r.base.key().to_owned())
+                .unwrap_or_default(),
+            vote_yes_percent: test
+                .rule
+                .map(|r| r.yes_percent.to_string())
+                .unwrap_or_default(),
+            vote_turnout_percent: test
+                .rule
+                .map(|r| r.turnout_percent.to_string())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A moment from an `<input type="datetime-local">` (`YYYY-MM-DDTHH:MM`, seconds
+/// allowed), or `None` when empty.
+pub fn parse_moment(raw: &str, field: &str) -> Result<Option<NaiveDateTime>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
+        .filter(|m| (2000..=2100).contains(&chrono::Datelike::year(m)))
+        .map(Some)
+        .ok_or_else(|| AppError::validation(field, "Give a date and time, like 2027-03-01 07:00."))
+}
+
+/// `chosen` and every area under them, once each: a scope of "Plant 2" counts its lines.
+pub fn subtree(areas: &[Area], chosen: &[i64]) -> Vec<i64> {
+    let mut out: Vec<i64> = chosen.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i];
+        for a in areas {
+            if a.parent_id == Some(parent) && !out.contains(&a.id) {
+                out.push(a.id);
+            }
+        }
+        i += 1;
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Who to mark, from the recording form: the ticked people, or one person tapped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marking {
+    pub response: Response,
+    pub coworker_ids: Vec<i64>,
+}
+
+/// Reads the recording form. `one` is a single tap (`"{coworker_id}:{response}"`, the
+/// value of a person's own button), which wins over the ticked boxes; otherwise
+/// `response` applies to every id in `ticked`.
+pub fn parse_marking(
+    kind: TestKind,
+    one: &str,
+    response: &str,
+    ticked: &[String],
+) -> Result<Marking, AppError> {
+    let read_response = |raw: &str| {
+        Response::parse(raw.trim())
+            .filter(|r| r.fits(kind))
+            .ok_or_else(|| AppError::validation("response", "Choose a mark this test offers."))
+    };
+    if let Some((id, r)) = one.trim().split_once(':') {
+        let id = id.trim().parse::<i64>().map_err(|_| {
+            AppError::validation("response", "This form is out of date; reload it.")
+        })?;
+        return Ok(Marking {
+            response: read_response(r)?,
+            coworker_ids: vec![id],
+        });
+    }
+    let response = read_response(response)?;
+    if ticked.len() > MAX_MARKS {
+        return Err(AppError::validation(
+            "coworker_ids",
+            format!("Mark at most {MAX_MARKS} people at once."),
+        ));
+    }
+    let mut ids = Vec::with_capacity(ticked.len());
+    for raw in ticked {
+        let id = raw.trim().parse::<i64>().map_err(|_| {
+            AppError::validation("coworker_ids", "This form is out of date; reload it.")
+        })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    if ids.is_empty() {
+        return Err(AppError::validation(
+            "coworker_ids",
+            "Tick the people to mark first.",
+        ));
+    }
+    Ok(Marking {
+        response,
+        coworker_ids: ids,
+    })
+}
+
+/// One person in a test's scope, as the recording list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopePerson {
+    pub coworker_id: i64,
+    pub name: String,
+    /// Where they were when the test opened.
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub response: Option<Response>,
+    /// Their current rating.
+    pub rating: Option<i32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(id: i64, parent: Option<i64>) -> Area {
+        Area {
+            id,
+            parent_id: parent,
+            name: format!("A{id}"),
+            retired: false,
+            grid: None,
+        }
+    }
+
+    fn form(kind: &str) -> TestForm {
+        TestForm {
+            kind: kind.into(),
+            title: "Safe staffing petition".into(),
+            goal_percent: "70".into(),
+            ..TestForm::default()
+        }
+    }
+
+    #[test]
+    fn a_plan_reads_back_from_its_form() {
+        let areas = [area(1, None), area(2, Some(1))];
+        let mut f = form("petition");
+        f.opens_at = "2027-03-01T07:00".into();
+        f.closes_at = "2027-03-05T19:00".into();
+        let chosen = [
+            "2".to_owned(),
+            "1".to_owned(),
+            "2".to_owned(),
+            String::new(),
+        ];
+        let plan = f.parse(&chosen, &areas).unwrap();
+        assert_eq!(plan.kind, TestKind::Petition);
+        assert_eq!(plan.goal_percent, 70);
+        assert_eq!(plan.area_ids, vec![1, 2]);
+        assert_eq!(plan.rule, None);
+        assert_eq!(
+            plan.opens_at.unwrap().format("%Y-%m-%d %H:%M").to_string(),
+            "2027-03-01 07:00"
+        );
+        let test = StructureTest {
+            id: 1,
+            campaign_id: 1,
+            kind: plan.kind,
+            title: plan.title.clone(),
+            description: plan.description.clone(),
+            status: TestStatus::Planned,
+            opens_at: plan.opens_at,
+            closes_at: plan.closes_at,
+            goal_percent: plan.goal_percent,
+            rule: plan.rule,
+            area_ids: plan.area_ids.clone(),
+            opened_at: None,
+            closed_at: None,
+        };
+        let chosen: Vec<String> = test.area_ids.iter().map(i64::to_string).collect();
+        assert_eq!(TestForm::of(&test).parse(&chosen, &areas).unwrap(), plan);
+    }
+
+    #[test]
+    fn a_bad_plan_names_its_field() {
+        let areas = [area(1, None)];
+        let field_of = |r: Result<TestPlan, AppError>| match r {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        let field = |f: TestForm| field_of(f.parse(&[], &areas));
+        assert_eq!(field(form("")), "kind");
+        assert_eq!(field(form("coup")), "kind");
+        assert_eq!(
+            field(TestForm {
+                title: " ".into(),
+                ..form("petition")
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(TestForm {
+                title: "x".repeat(201),
+                ..form("petition")
+            }),
+            "title"
+        );
+        assert_eq!(
+            field(TestForm {
+                goal_percent: "0".into(),
+                ..form("petition")
+            }),
+            "goal_percent"
+        );
+        assert_eq!(
+            field(TestForm {
+                goal_percent: "".into(),
+                ..form("petition")
+            }),
+            "goal_percent"
+        );
+        assert_eq!(
+            field(TestForm {
+                opens_at: "tomorrow".into(),
+                ..form("petition")
+            }),
+            "opens_at"
+        );
+        assert_eq!(
+            field(TestForm {
+                opens_at: "2027-03-02T07:00".into(),
+                closes_at: "2027-03-01T07:00".into(),
+                ..form("petition")
+            }),
+            "closes_at"
+        );
+        assert_eq!(
+            field_of(form("petition").parse(&["9".into()], &areas)),
+            "area_ids"
+        );
+        assert_eq!(
+            field_of(form("petition").parse(&["x".into()], &areas)),
+            "area_ids"
+        );
+        assert_eq!(field(form("strike_vote")), "vote_yes_percent");
+        assert_eq!(
+            field(TestForm {
+                vote_yes_percent: "40".into(),
+                ..form("strike_vote")
+            }),
+            "vote_yes_percent"
+        );
+        assert_eq!(
+            field(TestForm {
+                vote_yes_percent: "75".into(),
+                vote_base: "everyone".into(),
+                ..form("strike_vote")
+            }),
+            "vote_base"
+        );
+    }
+
+    #[test]
+    fn a_vote_takes_its_goal_from_its_rule() {
+        let plan = TestForm {
+            vote_base: "unit".into(),
+            vote_yes_percent: "75".into(),
+            vote_turnout_percent: "".into(),
+            goal_percent: "".into(),
+            ..form("strike_vote")
+        }
+        .parse(&[], &[])
+        .unwrap();
+        assert_eq!(
+            plan.rule,
+            Some(VoteRule {
+                base: VoteBase::Unit,
+                yes_percent: 75,
+                turnout_percent: 0
+            })
+        );
+        assert_eq!(plan.goal_percent, 75);
+    }
+
+    #[test]
+    fn every_kind_offers_four_marks_of_its_own() {
+        for kind in TestKind::ALL {
+            let marks = kind.responses();
+            assert_eq!(marks.len(), 4);
+            assert_eq!(marks.iter().filter(|r| r.took_part()).count(), 1);
+            for r in Response::ALL {
+                assert_eq!(r.fits(kind), marks.contains(&r));
+            }
+        }
+        for (i, r) in Response::ALL.into_iter().enumerate() {
+            assert_eq!(r.index(), i);
+        }
+    }
+
+    #[test]
+    fn a_scope_takes_in_the_areas_beneath() {
+        let areas = [
+            area(1, None),
+            area(2, Some(1)),
+            area(3, Some(2)),
+            area(4, None),
+        ];
+        assert_eq!(subtree(&areas, &[1]), vec![1, 2, 3]);
+        assert_eq!(subtree(&areas, &[2, 4]), vec![2, 3, 4]);
+        assert_eq!(subtree(&areas, &[]), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_recording_form_reads_a_tap_or_the_ticked_boxes() {
+        let ticked = vec!["4".to_owned(), "5".to_owned(), "4".to_owned()];
+        assert_eq!(
+            parse_marking(TestKind::Petition, "", "took_part", &ticked).unwrap(),
+            Marking {
+                response: Response::TookPart,
+                coworker_ids: vec![4, 5]
+            }
+        );
+        assert_eq!(
+            parse_marking(TestKind::Petition, "9:declined", "took_part", &ticked).unwrap(),
+            Marking {
+                response: Response::Declined,
+                coworker_ids: vec![9]
+            }
+        );
+        let err = |r: Result<Marking, AppError>| match r {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        // A vote's marks are not a petition's.
+        assert_eq!(
+            err(parse_marking(TestKind::Petition, "", "yes", &ticked)),
+            "response"
+        );
+        assert_eq!(
+            err(parse_marking(TestKind::StrikeVote, "9:took_part", "", &[])),
+            "response"
+        );
+        assert_eq!(
+            err(parse_marking(TestKind::Petition, "", "took_part", &[])),
+            "coworker_ids"
+        );
+        assert_eq!(
+            err(parse_marking(
+                TestKind::Petition,
+                "",
+                "took_part",
+                &["x".to_owned()]
+            )),
+            "coworker_ids"
+        );
+        let many = vec!["1".to_owned(); MAX_MARKS + 1];
+        assert_eq!(
+            err(parse_marking(TestKind::Petition, "", "took_part", &many)),
+            "coworker_ids"
+        );
+    }
+
+    #[test]
+    fn a_moment_is_a_date_and_a_time() {
+        assert!(parse_moment("2027-03-01T07:00", "f").unwrap().is_some());
+        assert!(parse_moment("2027-03-01T07:00:30", "f").unwrap().is_some());
+        assert_eq!(parse_moment("  ", "f").unwrap(), None);
+        assert!(parse_moment("2027-03-01", "f").is_err());
+        assert!(parse_moment("1900-03-01T07:00", "f").is_err());
+        assert!(parse_moment("2027-13-01T07:00", "f").is_err());
+    }
+}

@@ -1,0 +1,558 @@
+//! Counting a test's marks against its goal: overall, by area and by shift, with the
+//! small groups a viewer must not see hidden.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Response, StructureTest, TestStatus, VoteBase, VoteRule};
+use crate::domain::workplace::singles_out;
+use crate::domain::{Area, Choice, Shift};
+
+/// The marks of a group of people: how many are in it, and how many have each mark
+/// (indexed by [`Response::index`]); the rest have none yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub scope: i64,
+    pub marks: [i64; 8],
+}
+
+impl Counts {
+    pub fn add(&mut self, response: Option<Response>, people: i64) {
+        self.scope += people;
+        if let Some(r) = response {
+            self.marks[r.index()] += people;
+        }
+    }
+
+    pub fn of(&self, response: Response) -> i64 {
+        self.marks[response.index()]
+    }
+
+    pub fn marked(&self) -> i64 {
+        self.marks.iter().sum()
+    }
+
+    pub fn unmarked(&self) -> i64 {
+        self.scope - self.marked()
+    }
+
+    /// Took part, or voted yes.
+    pub fn took_part(&self) -> i64 {
+        self.of(Response::TookPart) + self.of(Response::Yes)
+    }
+
+    /// Voted at all: yes, no, or abstained.
+    pub fn turnout(&self) -> i64 {
+        self.of(Response::Yes) + self.of(Response::No) + self.of(Response::Abstain)
+    }
+
+    /// `part` of the scope in whole percent, rounded down (never overstating support).
+    pub fn percent(&self, part: i64) -> i64 {
+        share(part, self.scope)
+    }
+}
+
+pub use crate::domain::dashboard::percent_floor as share;
+
+/// The smallest `n` with `n * 100 >= percent * whole`: how many reach `percent` of `whole`.
+fn needed(percent: i64, whole: i64) -> i64 {
+    (percent * whole + 99) / 100
+}
+
+/// Where a test stands against its goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Outcome {
+    /// An action: who took part, against the goal's share of the scope.
+    Action {
+        took_part: i64,
+        scope: i64,
+        goal_percent: i64,
+        /// More who must take part to reach the goal (0 when met).
+        short: i64,
+    },
+    /// A vote, against its rule.
+    Vote {
+        yes: i64,
+        no: i64,
+        abstain: i64,
+        scope: i64,
+        rule: VoteRule,
+        /// More voters needed for the turnout (0 when met).
+        turnout_short: i64,
+        /// More yes votes needed, counting each new one as a new voter (0 when met;
+        /// `None` when new yes votes alone cannot pass it: a 100% rule with a no).
+        yes_short: Option<i64>,
+    },
+}
+
+impl Outcome {
+    pub fn of(counts: &Counts, goal_percent: i64, rule: Option<VoteRule>) -> Self {
+        match rule {
+            None => {
+                let took_part = counts.took_part();
+                Outcome::Action {
+                    took_part,
+                    scope: counts.scope,
+                    goal_percent,
+                    short: (needed(goal_percent, counts.scope) - took_part).max(0),
+                }
+            }
+            Some(rule) => {
+                let yes = counts.of(Response::Yes);
+                let no = counts.of(Response::No);
+                let abstain = counts.of(Response::Abstain);
+                let turnout = yes + no + abstain;
+                let turnout_short = (needed(rule.turnout_percent, counts.scope) - turnout).max(0);
+                let yes_short = match rule.base {
+                    VoteBase::Unit => Some((needed(rule.yes_percent, counts.scope) - yes).max(0)),
+                    // (yes + k) * 100 >= p * (yes + no + k)  <=>  k * (100 - p) >= p * (yes + no) - 100 * yes
+                    VoteBase::Cast => {
+                        let gap = rule.yes_percent * (yes + no) - 100 * yes;
+                        if yes + no > 0 && gap <= 0 {
+                            Some(0)
+                        } else if rule.yes_percent >= 100 {
+                            (no == 0).then_some(1 - yes.min(1))
+                        } else {
+                            let room = 100 - rule.yes_percent;
+                            Some(((gap.max(0) + room - 1) / room).max(1 - (yes + no).min(1)))
+                        }
+                    }
+                };
+                Outcome::Vote {
+                    yes,
+                    no,
+                    abstain,
+                    scope: counts.scope,
+                    rule,
+                    turnout_short,
+                    yes_short,
+                }
+            }
+        }
+    }
+
+    /// True when the goal (or the rule) is reached.
+    pub fn met(&self) -> bool {
+        match *self {
+            Outcome::Action { scope, short, .. } => scope > 0 && short == 0,
+            Outcome::Vote {
+                scope,
+                turnout_short,
+                yes_short,
+                ..
+            } => scope > 0 && turnout_short == 0 && yes_short == Some(0),
+        }
+    }
+
+    /// The headline share: who took part, or the yes share of the rule's base.
+    pub fn percent(&self) -> i64 {
+        match *self {
+            Outcome::Action {
+                took_part, scope, ..
+            } => share(took_part, scope),
+            Outcome::Vote {
+                yes,
+                no,
+                scope,
+                rule,
+                ..
+            } => match rule.base {
+                VoteBase::Cast => share(yes, yes + no),
+                VoteBase::Unit => share(yes, scope),
+            },
+        }
+    }
+
+    /// The goal's share.
+    pub fn goal_percent(&self) -> i64 {
+        match *self {
+            Outcome::Action { goal_percent, .. } => goal_percent,
+            Outcome::Vote { rule, .. } => rule.yes_percent,
+        }
+    }
+
+    /// One sentence on where it stands.
+    pub fn words(&self) -> String {
+        match *self {
+            Outcome::Action {
+                took_part,
+                scope,
+                goal_percent,
+                short,
+            } => {
+                let head = format!(
+                    "{took_part} of {scope} took part ({}%; goal {goal_percent}%)",
+                    share(took_part, scope)
+                );
+                if self.met() {
+                    format!("{head}: goal reached.")
+                } else {
+                    format!("{head}: {short} more to reach it.")
+                }
+            }
+            Outcome::Vote {
+                yes,
+                no,
+                abstain,
+                scope,
+                turnout_short,
+                yes_short,
+                ..
+            } => {
+                let turnout = yes + no + abstain;
+                let head = format!(
+                    "{yes} yes, {no} no, {abstain} abstained: turnout {turnout} of {scope} ({}%)",
+                    share(turnout, scope)
+                );
+                if self.met() {
+                    return format!("{head}: the vote passes its rule.");
+                }
+                let mut short = Vec::new();
+                match yes_short {
+                    Some(0) => {}
+                    Some(n) => short.push(format!("{n} more yes votes")),
+                    None => short.push("no votes to change".to_owned()),
+                }
+                if turnout_short > 0 {
+                    short.push(format!("{turnout_short} more voters"));
+                }
+                format!("{head}: short by {}.", short.join(" and "))
+            }
+        }
+    }
+}
+
+/// One row of a breakdown: an area or a shift (`id` None: none given). `counts` is None
+/// when the row is hidden from a viewer (too few people).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TallyRow {
+    pub id: Option<i64>,
+    pub label: String,
+    pub counts: Option<Counts>,
+}
+
+/// A test's count: overall, by area and by shift (where people were when it opened).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tally {
+    /// None when the whole scope is too small for a viewer to see.
+    pub overall: Option<Counts>,
+    pub by_area: Vec<TallyRow>,
+    pub by_shift: Vec<TallyRow>,
+    /// Rows hidden from a viewer (groups smaller than this are not shown).
+    pub min_group_size: Option<i64>,
+}
+
+/// One group of a test's scope as storage counts it: area, shift, mark, and people.
+pub type TallyGroup = (Option<i64>, Option<i64>, Option<Response>, i64);
+
+impl Tally {
+    /// Counts `groups`; for a viewer (`hide_below` Some), rows of fewer people than that
+    /// are hidden, and where exactly one row of a breakdown would be hidden, the next
+    /// smallest is hidden with it, so the overall count minus the others cannot reveal it.
+    pub fn build(
+        groups: &[TallyGroup],
+        areas: &[Area],
+        shifts: &[Shift],
+        hide_below: Option<i64>,
+    ) -> Self {
+        let mut overall = Counts::default();
+        let mut by_area: Vec<(Option<i64>, Counts)> = Vec::new();
+        let mut by_shift: Vec<(Option<i64>, Counts)> = Vec::new();
+        for &(area, shift, response, people) in groups {
+            overall.add(response, people);
+            bump(&mut by_area, area, response, people);
+            bump(&mut by_shift, shift, response, people);
+        }
+        let area_name = |id: Option<i64>| match id {
+            Some(id) => areas
+                .iter()
+                .find(|a| a.id == id)
+                .map_or_else(|| format!("Area {id}"), |a| a.name.clone()),
+            None => "No area".to_owned(),
+        };
+        let shift_name = |id: Option<i64>| match id {
+            Some(id) => shifts
+                .iter()
+                .find(|s| s.id == id)
+                .map_or_else(|| format!("Shift {id}"), |s| s.name.clone()),
+            None => "No shift".to_owned(),
+        };
+        let rows = |groups: Vec<(Option<i64>, Counts)>, name: &dyn Fn(Option<i64>) -> String| {
+            let mut rows: Vec<TallyRow> = groups
+                .into_iter()
+                .map(|(id, counts)| TallyRow {
+                    id,
+                    label: name(id),
+                    counts: Some(counts),
+                })
+                .collect();
+            rows.sort_by(|a, b| (a.id.is_none(), &a.label).cmp(&(b.id.is_none(), &b.label)));
+            if let Some(min) = hide_below {
+                hide_small(&mut rows, min);
+            }
+            rows
+        };
+        Tally {
+            overall: match hide_below {
+                Some(min) if singles_out(overall.scope, min) => None,
+                _ => Some(overall),
+            },
+            by_area: rows(by_area, &area_name),
+            by_shift: rows(by_shift, &shift_name),
+            min_group_size: hide_below,
+        }
+    }
+
+    pub fn outcome(&self, test: &StructureTest) -> Option<Outcome> {
+        self.overall
+            .map(|c| Outcome::of(&c, test.goal_percent, test.rule))
+    }
+}
+
+fn bump(
+    groups: &mut Vec<(Option<i64>, Counts)>,
+    key: Option<i64>,
+    response: Option<Response>,
+    people: i64,
+) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, c)) => c.add(response, people),
+        None => {
+            let mut c = Counts::default();
+            c.add(response, people);
+            groups.push((key, c));
+        }
+    }
+}
+
+/// Hides the rows too small to show, and one more if only one would be hidden.
+fn hide_small(rows: &mut [TallyRow], min: i64) {
+    let small = |r: &TallyRow| r.counts.is_some_and(|c| singles_out(c.scope, min));
+    let hidden = rows.iter().filter(|r| small(r)).count();
+    for r in rows.iter_mut().filter(|r| small(r)) {
+        r.counts = None;
+    }
+    if hidden == 1 && rows.len() > 1 {
+        if let Some(next) = rows
+            .iter_mut()
+            .filter(|r| r.counts.is_some_and(|c| c.scope > 0))
+            .min_by_key(|r| r.counts.map(|c| c.scope))
+        {
+            next.counts = None;
+        }
+    }
+}
+
+/// One test on the escalation timeline: what it was and how it did against its goal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub test: StructureTest,
+    /// None while planned (no scope yet), or when too small for a viewer.
+    pub outcome: Option<Outcome>,
+}
+
+impl TimelineEntry {
+    pub fn new(test: StructureTest, counts: Option<Counts>, hide_below: Option<i64>) -> Self {
+        let counts = counts
+            .filter(|_| test.status != TestStatus::Planned)
+            .filter(|c| hide_below.is_none_or(|min| !singles_out(c.scope, min)));
+        let outcome = counts.map(|c| Outcome::of(&c, test.goal_percent, test.rule));
+        TimelineEntry { test, outcome }
+    }
+}
+
+/// The words for a mark, or for none.
+pub fn mark_words(response: Option<Response>) -> &'static str {
+    response.map_or("Not marked", Response::label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(scope: i64, marks: &[(Response, i64)]) -> Counts {
+        let mut c = Counts {
+            scope,
+            ..Counts::default()
+        };
+        for &(r, n) in marks {
+            c.marks[r.index()] += n;
+        }
+        c
+    }
+
+    fn rule(base: VoteBase, yes: i64, turnout: i64) -> Option<VoteRule> {
+        Some(VoteRule {
+            base,
+            yes_percent: yes,
+            turnout_percent: turnout,
+        })
+    }
+
+    #[test]
+    fn an_action_is_measured_against_its_share_of_the_scope() {
+        let c = counts(10, &[(Response::TookPart, 6), (Response::Declined, 2)]);
+        assert_eq!(c.unmarked(), 2);
+        let o = Outcome::of(&c, 70, None);
+        assert_eq!(
+            o,
+            Outcome::Action {
+                took_part: 6,
+                scope: 10,
+                goal_percent: 70,
+                short: 1
+            }
+        );
+        assert!(!o.met());
+        assert_eq!(o.percent(), 60);
+        assert_eq!(
+            o.words(),
+            "6 of 10 took part (60%; goal 70%): 1 more to reach it."
+        );
+        let o = Outcome::of(&counts(10, &[(Response::TookPart, 7)]), 70, None);
+        assert!(o.met());
+        // 70% of 9 is 6.3 people: 7 are needed, 6 are not enough.
+        assert!(!Outcome::of(&counts(9, &[(Response::TookPart, 6)]), 70, None).met());
+        assert!(Outcome::of(&counts(9, &[(Response::TookPart, 7)]), 70, None).met());
+        // An empty scope never meets a goal.
+        assert!(!Outcome::of(&Counts::default(), 1, None).met());
+    }
+
+    #[test]
+    fn a_vote_of_the_whole_unit_counts_everyone_who_did_not_vote_yes_against_it() {
+        // Chicago: 75% of all members. 100 in the unit, 80 voted, 74 yes.
+        let c = counts(
+            100,
+            &[
+                (Response::Yes, 74),
+                (Response::No, 4),
+                (Response::Abstain, 2),
+            ],
+        );
+        let o = Outcome::of(&c, 75, rule(VoteBase::Unit, 75, 0));
+        assert_eq!(o.percent(), 74);
+        assert!(!o.met());
+        match o {
+            Outcome::Vote {
+                yes_short,
+                turnout_short,
+                ..
+            } => {
+                assert_eq!(yes_short, Some(1));
+                assert_eq!(turnout_short, 0);
+            }
+            _ => unreachable!(),
+        }
+        // The same votes pass a rule of the votes cast: 74 of 78 is 94%.
+        let o = Outcome::of(&c, 75, rule(VoteBase::Cast, 75, 50));
+        assert_eq!(o.percent(), 94);
+        assert!(o.met());
+    }
+
+    #[test]
+    fn a_vote_of_the_votes_cast_needs_its_turnout_too() {
+        let c = counts(100, &[(Response::Yes, 30), (Response::No, 5)]);
+        let o = Outcome::of(&c, 60, rule(VoteBase::Cast, 60, 50));
+        match o {
+            Outcome::Vote {
+                yes_short,
+                turnout_short,
+                ..
+            } => {
+                assert_eq!(yes_short, Some(0));
+                assert_eq!(turnout_short, 15);
+            }
+            _ => unreachable!(),
+        }
+        assert!(!o.met());
+        assert_eq!(
+            o.words(),
+            "30 yes, 5 no, 0 abstained: turnout 35 of 100 (35%): short by 15 more voters."
+        );
+        // 10 yes, 10 no at 2/3: k new yes votes with (10 + k) * 3 >= 2 * (20 + k): k = 10.
+        let c = counts(40, &[(Response::Yes, 10), (Response::No, 10)]);
+        match Outcome::of(&c, 67, rule(VoteBase::Cast, 67, 0)) {
+            Outcome::Vote { yes_short, .. } => {
+                // (10 + k) * 100 >= 67 * (20 + k)  <=>  33k >= 340  <=>  k >= 11
+                assert_eq!(yes_short, Some(11));
+                let k = 11;
+                assert!((10 + k) * 100 >= 67 * (20 + k));
+                assert!((10 + k - 1) * 100 < 67 * (20 + k - 1));
+            }
+            _ => unreachable!(),
+        }
+        // Nobody has voted: one yes vote passes a rule of the votes cast.
+        match Outcome::of(&counts(5, &[]), 75, rule(VoteBase::Cast, 75, 0)) {
+            Outcome::Vote { yes_short, .. } => assert_eq!(yes_short, Some(1)),
+            _ => unreachable!(),
+        }
+        // Unanimity with a no already cast cannot be reached by more yes votes.
+        let c = counts(5, &[(Response::Yes, 3), (Response::No, 1)]);
+        match Outcome::of(&c, 100, rule(VoteBase::Cast, 100, 0)) {
+            Outcome::Vote { yes_short, .. } => assert_eq!(yes_short, None),
+            _ => unreachable!(),
+        }
+    }
+
+    fn area(id: i64, name: &str) -> Area {
+        Area {
+            id,
+            parent_id: None,
+            name: name.into(),
+            retired: false,
+            grid: None,
+        }
+    }
+
+    #[test]
+    fn a_tally_counts_by_area_and_shift() {
+        let areas = [area(1, "Packing"), area(2, "Shipping")];
+        let shifts = [Shift {
+            id: 7,
+            name: "Night".into(),
+        }];
+        let groups: Vec<TallyGroup> = vec![
+            (Some(1), Some(7), Some(Response::TookPart), 5),
+            (Some(1), None, None, 2),
+            (Some(2), Some(7), Some(Response::Declined), 3),
+            (None, Some(7), Some(Response::TookPart), 1),
+        ];
+        let t = Tally::build(&groups, &areas, &shifts, None);
+        assert_eq!(t.overall.unwrap().scope, 11);
+        assert_eq!(t.overall.unwrap().took_part(), 6);
+        let labels: Vec<&str> = t.by_area.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["Packing", "Shipping", "No area"]);
+        assert_eq!(t.by_area[0].counts.unwrap().scope, 7);
+        assert_eq!(t.by_area[0].counts.unwrap().unmarked(), 2);
+        let labels: Vec<&str> = t.by_shift.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, ["Night", "No shift"]);
+        assert_eq!(t.by_shift[0].counts.unwrap().scope, 9);
+    }
+
+    #[test]
+    fn a_viewer_sees_no_group_small_enough_to_single_someone_out() {
+        let areas = [area(1, "Packing"), area(2, "Shipping"), area(3, "Office")];
+        let groups: Vec<TallyGroup> = vec![
+            (Some(1), None, Some(Response::TookPart), 10),
+            (Some(2), None, Some(Response::TookPart), 6),
+            (Some(3), None, Some(Response::Declined), 1),
+        ];
+        let t = Tally::build(&groups, &areas, &[], Some(3));
+        // The office's one person is hidden, and so is the next smallest area: otherwise
+        // 17 overall minus 10 minus 6 would name the office's mark.
+        assert_eq!(t.by_area.iter().filter(|r| r.counts.is_none()).count(), 2);
+        assert!(t
+            .by_area
+            .iter()
+            .find(|r| r.label == "Packing")
+            .unwrap()
+            .counts
+            .is_some());
+        assert!(t.overall.is_some());
+        // A scope of two is too small to show at all.
+        let t = Tally::build(&groups[2..], &areas, &[], Some(3));
+        assert_eq!(t.overall, None);
+        // Leads see everything.
+        let t = Tally::build(&groups, &areas, &[], None);
+        assert!(t.by_area.iter().all(|r| r.counts.is_some()));
+    }
+}

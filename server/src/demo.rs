@@ -482,7 +482,117 @@ pub async fn seed_with(
     for chunk in ties(&ids, &people, departments.len()).chunks(5_000) {
         store.create_ties(campaign.id, chunk).await?;
     }
+    if let Some(&organizer) = organizers.first() {
+        structure_tests(store, campaign.id, organizer).await?;
+    }
     Ok(Some(campaign.name))
+}
+
+/// The demo's structure tests: a majority petition a month ago, closed (its marks follow
+/// the ratings, with the surprises a real chart has), and a sticker day live now.
+async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow::Result<()> {
+    use app::domain::structure::{Response, TestKind, TestPlan};
+    use app::store::NewMarks;
+    let event = |action: &str| AuditEvent {
+        campaign_id: Some(campaign_id),
+        action: action.into(),
+        record: "structure_test:{id}".into(),
+        detail: "demo".into(),
+        ..Default::default()
+    };
+    let plan = |kind, title: &str, what: &str| TestPlan {
+        kind,
+        title: title.into(),
+        description: what.into(),
+        opens_at: None,
+        closes_at: None,
+        goal_percent: 70,
+        rule: None,
+        area_ids: Vec::new(),
+    };
+    let tests = [
+        (
+            plan(
+                TestKind::Petition,
+                "Safe staffing petition",
+                "Sign for safe nurse-to-patient ratios, delivered to the CEO.",
+            ),
+            Duration::weeks(5),
+            true,
+        ),
+        (
+            plan(
+                TestKind::StickerDay,
+                "Red badge day",
+                "Wear the red badge reel on every shift this week.",
+            ),
+            Duration::days(1),
+            false,
+        ),
+    ];
+    for (n, (plan, ago, close)) in tests.into_iter().enumerate() {
+        let opened = Utc::now() - ago;
+        let id = store
+            .create_test(campaign_id, &plan, by, &event("structure_test.create"))
+            .await?;
+        store
+            .open_test(campaign_id, id, None, opened, &event("structure_test.open"))
+            .await?;
+        // Who took part follows the rating then, most of the time.
+        let mut by_response: Vec<(Response, Vec<i64>)> = Vec::new();
+        for (i, p) in store.test_validation(campaign_id, id).await?.iter().enumerate() {
+            let roll = mix(i, 40 + n as u64) % 100;
+            let joins = match p.rating_then {
+                Some(1) => 92,
+                Some(2) => 75,
+                Some(3) => 35,
+                Some(_) => 8,
+                None => 25,
+            };
+            let response = match (roll < joins, close, roll % 3) {
+                (true, _, _) => Response::TookPart,
+                // A live test is half recorded.
+                (false, false, _) if roll.is_multiple_of(2) => continue,
+                (false, _, 0) => Response::NotReached,
+                (false, _, _) => Response::Declined,
+            };
+            match by_response.iter_mut().find(|(r, _)| *r == response) {
+                Some((_, ids)) => ids.push(p.coworker_id),
+                None => by_response.push((response, vec![p.coworker_id])),
+            }
+        }
+        for (k, (response, ids)) in by_response.into_iter().enumerate() {
+            for (c, chunk) in ids.chunks(5_000).enumerate() {
+                let marks = NewMarks {
+                    client_id: format!("demo-test-{id}-{k}-{c}"),
+                    response,
+                    coworker_ids: chunk.to_vec(),
+                    recorded_by: by,
+                    at: opened + Duration::hours(6),
+                };
+                store
+                    .record_marks(
+                        campaign_id,
+                        id,
+                        &app::domain::CoworkerScope::Campaign,
+                        &marks,
+                        &event("participation.record"),
+                    )
+                    .await?;
+            }
+        }
+        if close {
+            store
+                .close_test(
+                    campaign_id,
+                    id,
+                    opened + Duration::days(4),
+                    &event("structure_test.close"),
+                )
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A fresh single-use lead invite into the demo campaign, if there is one.

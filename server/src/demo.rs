@@ -540,7 +540,12 @@ async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow
             .await?;
         // Who took part follows the rating then, most of the time.
         let mut by_response: Vec<(Response, Vec<i64>)> = Vec::new();
-        for (i, p) in store.test_validation(campaign_id, id).await?.iter().enumerate() {
+        for (i, p) in store
+            .test_validation(campaign_id, id)
+            .await?
+            .iter()
+            .enumerate()
+        {
             let roll = mix(i, 40 + n as u64) % 100;
             let joins = match p.rating_then {
                 Some(1) => 92,

@@ -189,25 +189,37 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
     // The live tally of the whole scope.
     let (id, tid) = (campaign_id, test_id);
     lines.push(
-        sequential("`pages/test_tally` (the projector's count)", REPEATS, || async {
-            lead.call_fn_ok(TestTallyPage {
-                campaign_id: id,
-                test_id: tid,
-            })
-            .await;
-        })
+        sequential(
+            "`pages/test_tally` (the projector's count)",
+            REPEATS,
+            || async {
+                lead.call_fn_ok(TestTallyPage {
+                    campaign_id: id,
+                    test_id: tid,
+                })
+                .await;
+            },
+        )
         .await,
     );
     lines.push(
-        sequential("store `test_tally` alone (one grouped query)", REPEATS, || async {
-            store.test_tally(id, tid).await.expect("tally");
-        })
+        sequential(
+            "store `test_tally` alone (one grouped query)",
+            REPEATS,
+            || async {
+                store.test_tally(id, tid).await.expect("tally");
+            },
+        )
         .await,
     );
     lines.push(
-        sequential("`pages/test` for the lead (count + 300 names)", REPEATS, || async {
-            lead.call_fn_ok(calls::test_page(id, tid)).await;
-        })
+        sequential(
+            "`pages/test` for the lead (count + 300 names)",
+            REPEATS,
+            || async {
+                lead.call_fn_ok(calls::test_page(id, tid)).await;
+            },
+        )
         .await,
     );
     let label = format!(

@@ -130,11 +130,15 @@ pub async fn export_heat_map(
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
 mod server {
-    use chrono::{NaiveDate, Utc};
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    use chrono::{DateTime, NaiveDate, Utc};
 
     use crate::auth::InCampaign;
     use crate::domain::heat::{
         build, end_of_day, trend_weeks, Dimension, HeatColumn, HeatInput, HeatMap, HeatParams,
+        TrendTally,
     };
     use crate::domain::{Choice, CoworkerScope, Role};
     use crate::error::AppError;
@@ -223,6 +227,52 @@ mod server {
         }
     }
 
+    /// A 12-week trend costs about twelve past maps (see BENCHMARKS.md), and it changes
+    /// only when a rating or a placement is written: it is kept, per campaign, scope and
+    /// week ends, until the newest assessment or placement (in any campaign) is no longer
+    /// the one it was counted with.
+    type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
+
+    static TRENDS: LazyLock<Mutex<HashMap<TrendKey, Vec<TrendTally>>>> =
+        LazyLock::new(Default::default);
+
+    /// At most this many trends are kept; when full, all are dropped (simpler than
+    /// tracking the oldest, and a lead's next visit counts theirs again).
+    const TRENDS_KEPT: usize = 64;
+
+    async fn trend(
+        member: &InCampaign,
+        scope: &CoworkerScope,
+        moments: &[DateTime<Utc>],
+    ) -> Result<Vec<TrendTally>, AppError> {
+        if moments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let store = member.store();
+        let version = store.history_version().await?;
+        let key: TrendKey = (
+            member.campaign_id(),
+            format!("{scope:?}"),
+            moments.to_vec(),
+            version,
+        );
+        if let Some(hit) = TRENDS.lock().ok().and_then(|t| t.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let fresh = store
+            .heat_trend(member.campaign_id(), scope, moments)
+            .await?;
+        if let Ok(mut kept) = TRENDS.lock() {
+            // Entries counted with an older history can never be read again.
+            kept.retain(|k, _| k.3 == version);
+            if kept.len() >= TRENDS_KEPT {
+                kept.clear();
+            }
+            kept.insert(key, fresh.clone());
+        }
+        Ok(fresh)
+    }
+
     /// Counts and builds the caller's map (not audited: the caller audits its read).
     pub(super) async fn heat_map(
         member: &InCampaign,
@@ -241,13 +291,14 @@ mod server {
         } else {
             Vec::new()
         };
-        let cells = store.heat_cells(campaign_id, &query).await?;
-        let trend = store
-            .heat_trend(campaign_id, &query.scope, &moments)
-            .await?;
-        let areas = store.list_areas(campaign_id).await?;
-        let columns = columns(member, params.dimension).await?;
-        let settings = store.campaign_settings(campaign_id).await?;
+        // The reads run together: the map's time is its slowest query, not their sum.
+        let (cells, trend, areas, columns, settings) = tokio::try_join!(
+            async { Ok::<_, AppError>(store.heat_cells(campaign_id, &query).await?) },
+            trend(member, &query.scope, &moments),
+            async { Ok(store.list_areas(campaign_id).await?) },
+            columns(member, params.dimension),
+            async { Ok(store.campaign_settings(campaign_id).await?) },
+        )?;
         Ok(build(HeatInput {
             dimension: params.dimension,
             as_of: day,

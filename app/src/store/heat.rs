@@ -33,6 +33,9 @@ pub trait HeatMaps: Send + Sync {
         column: &str,
         limit: usize,
     ) -> StoreResult<Vec<(Option<i32>, CellPerson)>>;
+    /// The ids of the newest assessment and the newest placement (of any campaign): a
+    /// trend counted from the histories stays true while these stay the same.
+    async fn history_version(&self) -> StoreResult<(i64, i64)>;
     /// Writes a campaign's past at once, in one transaction (the demo and the benchmark's
     /// history): moves, ratings and one-on-ones dated in the past, then each coworker's
     /// current rating and last contact from them.

@@ -16,8 +16,47 @@ stories!(
     the_csv_is_for_leads_only,
     the_page_draws_the_map_without_javascript,
     every_change_of_place_is_recorded_with_it,
-    the_demo_is_a_living_campaign
+    the_demo_is_a_living_campaign,
+    a_kept_trend_counts_what_was_written_since
 );
+
+/// The trend is kept between visits (it costs about twelve past maps), and a rating or a
+/// move written since is in the next one.
+async fn a_kept_trend_counts_what_was_written_since(app: TestApp) {
+    let m = mercy(&app).await;
+    let last_week = |map: &Value| {
+        let t = &row(map, "ICU")["trend"][11];
+        (
+            t["coworkers"].as_i64().unwrap(),
+            t["supporters"].as_i64().unwrap(),
+        )
+    };
+    let first = heat(&m.lead, &m.id, &[]).await;
+    assert_eq!(last_week(&first), (2, 2), "Ana 2 and Ben 1 on ICU");
+    assert_eq!(heat(&m.lead, &m.id, &[]).await["rows"], first["rows"]);
+    // Ben is rated 4 now: one supporter left.
+    let ben = m.people[1].to_string();
+    m.lead
+        .call_ok(
+            "ratings/set",
+            &[
+                ("campaign_id", &m.id),
+                ("coworker_id", &ben),
+                ("rating", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(last_week(&heat(&m.lead, &m.id, &[]).await), (2, 1));
+    // Ana moves to the ER: ICU is Ben alone.
+    let ana = m.people[0];
+    m.lead
+        .call_fn_ok(rankfile_tests::calls::with_form(
+            rankfile_tests::calls::update_coworker(m.id.parse().unwrap(), ana, "Ana"),
+            |f| f.area_id = m.er.to_string(),
+        ))
+        .await;
+    assert_eq!(last_week(&heat(&m.lead, &m.id, &[]).await), (1, 0));
+}
 
 /// The campaign of every story: Site holds ICU and ER; Day and Night shifts.
 struct Mercy {

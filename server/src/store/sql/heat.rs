@@ -241,6 +241,17 @@ impl HeatMaps for Adapter {
             .collect())
     }
 
+    async fn history_version(&self) -> StoreResult<(i64, i64)> {
+        // Each a read of the primary key's last entry.
+        Ok(sqlx::query_as::<_, (i64, i64)>(
+            "SELECT COALESCE((SELECT MAX(id) FROM assessments), 0), \
+             COALESCE((SELECT MAX(id) FROM coworker_placements), 0)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .db()?)
+    }
+
     async fn heat_people(
         &self,
         campaign_id: i64,

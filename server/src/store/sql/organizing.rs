@@ -66,6 +66,42 @@ async fn coworker_of(
         .db()
 }
 
+/// A coworker in one of the organizer's lists: `id, name, rating` and the moment the
+/// list is about (rated, or last talked to).
+type PersonRow = (i64, String, Option<i32>, Option<DateTime<Utc>>);
+
+fn person((id, name, rating, since): PersonRow) -> Person {
+    Person {
+        id,
+        name,
+        rating,
+        since,
+    }
+}
+
+/// The rows `sql` selects for one organizer's list: `$1` the campaign, `$2` the organizer,
+/// `$3` today, then the values of their scope.
+async fn list_rows<T>(
+    pool: &sqlx::Pool<Db>,
+    sql: &str,
+    campaign_id: i64,
+    user_id: i64,
+    today: NaiveDate,
+    scope_binds: &[i64],
+) -> StoreResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+{
+    let mut query = sqlx::query_as::<_, T>(sql)
+        .bind(campaign_id)
+        .bind(user_id)
+        .bind(today);
+    for value in scope_binds {
+        query = query.bind(*value);
+    }
+    query.fetch_all(pool).await.db()
+}
+
 /// Appends dated ratings in one statement, without touching the coworkers' current
 /// rating (the caller sets it from the history once, for many).
 pub(super) async fn insert_assessment_row(
@@ -369,68 +405,54 @@ impl OrganizingLoop for Adapter {
              AND v.follow_up_done_at IS NULL AND c.archived_at IS NULL{in_scope} \
              ORDER BY v.follow_up_on, v.id"
         );
-        let mut follow_ups =
-            sqlx::query_as::<_, (i64, i64, String, NaiveDate, String)>(&follow_ups_sql)
-                .bind(campaign_id)
-                .bind(user_id)
-                .bind(today);
-        for value in &scope_binds {
-            follow_ups = follow_ups.bind(*value);
-        }
-        let follow_ups = follow_ups
-            .fetch_all(&self.pool)
-            .await
-            .db()?
-            .into_iter()
-            .map(
-                |(conversation_id, coworker_id, coworker_name, due, next_step)| FollowUp {
-                    conversation_id,
-                    coworker_id,
-                    coworker_name,
-                    due,
-                    next_step,
-                },
-            )
-            .collect();
+        let follow_ups = list_rows::<(i64, i64, String, NaiveDate, String)>(
+            &self.pool,
+            &follow_ups_sql,
+            campaign_id,
+            user_id,
+            today,
+            &scope_binds,
+        )
+        .await?
+        .into_iter()
+        .map(
+            |(conversation_id, coworker_id, coworker_name, due, next_step)| FollowUp {
+                conversation_id,
+                coworker_id,
+                coworker_name,
+                due,
+                next_step,
+            },
+        )
+        .collect();
         let commitments_sql = format!(
             "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
              FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
              WHERE m.campaign_id = $1 AND m.organizer_id = $2 AND m.status = 'open' \
              AND m.due_on <= $3 AND c.archived_at IS NULL{in_scope} ORDER BY m.due_on, m.id"
         );
-        let mut commitments = sqlx::query_as::<_, CommitmentRow>(&commitments_sql)
-            .bind(campaign_id)
-            .bind(user_id)
-            .bind(today);
-        for value in &scope_binds {
-            commitments = commitments.bind(*value);
-        }
-        let commitments = commitments
-            .fetch_all(&self.pool)
-            .await
-            .db()?
-            .into_iter()
-            .map(TryInto::try_into)
-            .collect::<Result<Vec<_>, _>>()?;
+        let commitments = list_rows::<CommitmentRow>(
+            &self.pool,
+            &commitments_sql,
+            campaign_id,
+            user_id,
+            today,
+            &scope_binds,
+        )
+        .await?
+        .into_iter()
+        .map(TryInto::try_into)
+        .collect::<Result<Vec<_>, _>>()?;
         let people = |sql: &'static str| {
             let pool = self.pool.clone();
             async move {
-                sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(sql)
+                sqlx::query_as::<_, PersonRow>(sql)
                     .bind(campaign_id)
                     .bind(user_id)
                     .fetch_all(&pool)
                     .await
                     .db()
-                    .map(|rows| {
-                        rows.into_iter()
-                            .map(|(id, name, rating, since)| Person {
-                                id,
-                                name,
-                                rating,
-                                since,
-                            })
-                            .collect::<Vec<_>>()
-                    })
+                    .map(|rows| rows.into_iter().map(person).collect::<Vec<_>>())
             }
         };
         let never_talked = people(
@@ -441,7 +463,7 @@ impl OrganizingLoop for Adapter {
         .await?;
         let stale_before =
             today.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(stale_days);
-        let stale = sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(
+        let stale = sqlx::query_as::<_, PersonRow>(
             "SELECT id, name, rating, rated_at FROM coworkers WHERE campaign_id = $1 \
              AND assigned_organizer = $2 AND archived_at IS NULL AND rated_at < $3 \
              AND employment_status IN ('active', 'on_leave', 'disciplined') ORDER BY rated_at, id",
@@ -453,12 +475,7 @@ impl OrganizingLoop for Adapter {
         .await
         .db()?
         .into_iter()
-        .map(|(id, name, rating, since)| Person {
-            id,
-            name,
-            rating,
-            since,
-        })
+        .map(person)
         .collect();
         Ok(MyList {
             today,
@@ -532,26 +549,20 @@ impl OrganizingLoop for Adapter {
         .fetch_one(&self.pool)
         .await
         .db()?;
-        let not_contacted =
-            sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(&format!(
-                "SELECT c.id, c.name, c.rating, c.last_contact_at FROM coworkers c \
-                 WHERE c.campaign_id = $1 \
-                 AND {ACTIVE} AND (c.last_contact_at IS NULL OR c.last_contact_at < $2) \
-                 ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.name, c.id LIMIT 500"
-            ))
-            .bind(campaign_id)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await
-            .db()?
-            .into_iter()
-            .map(|(id, name, rating, since)| Person {
-                id,
-                name,
-                rating,
-                since,
-            })
-            .collect();
+        let not_contacted = sqlx::query_as::<_, PersonRow>(&format!(
+            "SELECT c.id, c.name, c.rating, c.last_contact_at FROM coworkers c \
+             WHERE c.campaign_id = $1 \
+             AND {ACTIVE} AND (c.last_contact_at IS NULL OR c.last_contact_at < $2) \
+             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.name, c.id LIMIT 500"
+        ))
+        .bind(campaign_id)
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await
+        .db()?
+        .into_iter()
+        .map(person)
+        .collect();
         Ok(Coverage {
             organizers,
             unassigned,

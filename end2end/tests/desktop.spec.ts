@@ -37,6 +37,15 @@ async function expectAxeClean(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
 }
 
+/** What every desktop page must be: no sideways scroll, no `style` attribute, axe
+ * clean, and nothing refused or failed in the console. */
+async function expectDesktopClean(page: Page, problems: string[]) {
+  await expectNoSideways(page);
+  expect(await page.locator("[style]").count()).toBe(0);
+  await expectAxeClean(page);
+  expect(problems).toEqual([]);
+}
+
 test("the chart is a grid of areas by shifts at 1280 px", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page);
@@ -114,10 +123,7 @@ test("the map's floor plan and lists fit a desktop", async ({ page }) => {
   await signIn(page);
   await openCampaignPage(page, "Workplace map");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expectNoSideways(page);
-  expect(await page.locator("[style]").count()).toBe(0);
-  await expectAxeClean(page);
-  expect(problems).toEqual([]);
+  await expectDesktopClean(page, problems);
 });
 
 test("the coverage page fits a desktop and its table is reachable by keyboard", async ({ page }) => {
@@ -130,10 +136,7 @@ test("the coverage page fits a desktop and its table is reachable by keyboard", 
   await expect(wrap).toHaveAttribute("tabindex", "0");
   await wrap.focus();
   await expect(wrap).toBeFocused();
-  await expectNoSideways(page);
-  expect(await page.locator("[style]").count()).toBe(0);
-  await expectAxeClean(page);
-  expect(problems).toEqual([]);
+  await expectDesktopClean(page, problems);
 });
 
 test("the lead's dashboard fits a desktop and is axe clean", async ({ page }) => {
@@ -141,10 +144,7 @@ test("the lead's dashboard fits a desktop and is axe clean", async ({ page }) =>
   await signIn(page);
   await page.getByRole("link", { name: "E2E Campaign" }).click();
   await expect(page.getByTestId("dashboard")).toBeVisible();
-  await expectNoSideways(page);
-  expect(await page.locator("[style]").count()).toBe(0);
-  await expectAxeClean(page);
-  expect(problems).toEqual([]);
+  await expectDesktopClean(page, problems);
 });
 
 test("the heat map fits a desktop, its table reachable by keyboard, axe clean", async ({ page }) => {
@@ -155,8 +155,5 @@ test("the heat map fits a desktop, its table reachable by keyboard, axe clean", 
   const wrap = page.locator(".table-wrap", { has: page.getByTestId("heat-table") });
   await wrap.focus();
   await expect(wrap).toBeFocused();
-  await expectNoSideways(page);
-  expect(await page.locator("[style]").count()).toBe(0);
-  await expectAxeClean(page);
-  expect(problems).toEqual([]);
+  await expectDesktopClean(page, problems);
 });

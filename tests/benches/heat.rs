@@ -14,6 +14,7 @@ use app::domain::heat::{end_of_day, trend_weeks, Dimension};
 use app::domain::CoworkerScope;
 use app::store::HeatQuery;
 use chrono::Utc;
+use rankfile_tests::figures::{block_on, env_or, median, p90, table_head};
 use rankfile_tests::{spawn_app, Backend, Browser, TestApp};
 
 const HEALTHZ_N: usize = 200;
@@ -22,13 +23,6 @@ const WARMUP: usize = 2;
 /// The past map's day: six weeks ago, inside the demo's twelve.
 const AS_OF_DAYS_AGO: i64 = 42;
 
-fn env_usize(key: &str, default: usize) -> usize {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 struct Series {
     name: String,
     samples: Vec<Duration>,
@@ -36,17 +30,11 @@ struct Series {
 
 impl Series {
     fn median(&self) -> Duration {
-        let n = self.samples.len();
-        if n % 2 == 1 {
-            self.samples[n / 2]
-        } else {
-            (self.samples[n / 2 - 1] + self.samples[n / 2]) / 2
-        }
+        median(&self.samples)
     }
 
     fn p90(&self) -> Duration {
-        let rank = (self.samples.len() * 9).div_ceil(10).max(1);
-        self.samples[rank - 1]
+        p90(&self.samples)
     }
 }
 
@@ -209,8 +197,8 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
 }
 
 async fn run() {
-    let coworkers = env_usize("RANKFILE_BENCH_COWORKERS", 100_000);
-    let ratings = env_usize("RANKFILE_BENCH_RATINGS", 1_000_000);
+    let coworkers = env_or("RANKFILE_BENCH_COWORKERS", 100_000);
+    let ratings = env_or("RANKFILE_BENCH_RATINGS", 1_000_000);
     println!("## Heat map (issue 13)\n");
     println!("`cargo bench -p rankfile-tests --bench heat` — median and p90 of each series.\n");
     let only = std::env::var("RANKFILE_BENCH_BACKEND").unwrap_or_default();
@@ -221,8 +209,7 @@ async fn run() {
         let (label, series) = run_on(backend, coworkers, ratings).await;
         let base = series[0].median();
         println!("### {label}\n");
-        println!("| series | median | p90 | × healthz |");
-        println!("|---|---|---|---|");
+        print!("{}", table_head(&["series", "median", "p90", "× healthz"]));
         for s in &series {
             println!(
                 "| {} | {} | {} | {:.0}× |",
@@ -237,10 +224,5 @@ async fn run() {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run());
+    block_on(run());
 }

@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use axum::routing::post;
 use axum::{Form, Json, Router};
-use rankfile_tests::figures::{ms, ratio};
+use rankfile_tests::figures::{block_on, cpus, env_or, machine, ms, ratio, table_head};
 use rankfile_tests::{
     area, coworker_on, on_database, shift, spawn_app, spawn_app_with, Backend, Browser, TestApp,
 };
@@ -44,13 +44,6 @@ const CLOSED_SECS: Duration = Duration::from_secs(5);
 /// A request that takes longer than this counts as an error.
 const TIMEOUT: Duration = Duration::from_secs(30);
 const NOTES: &str = "Short-staffed on nights again; wants to hear about the petition.";
-
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// A client built as the test harness builds a browser's (cookie jar, no redirects).
 fn client() -> reqwest::Client {
@@ -574,9 +567,8 @@ fn report(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "rankfile loop benchmark · `conversations/log` · {} CPUs · {} · one process (servers + load generator)\n",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-        std::env::consts::ARCH
+        "rankfile loop benchmark · `conversations/log` · {} · one process (servers + load generator)\n",
+        machine()
     );
     let _ = writeln!(
         out,
@@ -584,11 +576,18 @@ fn report(
         secs.as_secs_f64(),
         warmup.as_secs_f64()
     );
-    let _ = writeln!(
-        out,
-        "| target | offered | achieved | p50 | p90 | p99 | max | errors | p50 ÷ empty | p99 ÷ empty |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    out.push_str(&table_head(&[
+        "target",
+        "offered",
+        "achieved",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "errors",
+        "p50 ÷ empty",
+        "p99 ÷ empty",
+    ]));
     let base = &empty.open;
     let mut row = |name: &str, r: &Run| {
         let _ = writeln!(
@@ -654,11 +653,18 @@ fn report(
         secs_f(CLOSED_SECS),
         secs_f(CLOSED_WARMUP)
     );
-    let _ = writeln!(
-        out,
-        "| target | throughput | p50 | p90 | p99 | max | errors | throughput ÷ empty | p50 ÷ empty | p99 ÷ empty |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
+    out.push_str(&table_head(&[
+        "target",
+        "throughput",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "errors",
+        "throughput ÷ empty",
+        "p50 ÷ empty",
+        "p99 ÷ empty",
+    ]));
     let cbase = &empty.closed;
     for (name, r) in std::iter::once((empty.name.as_str(), &empty.closed))
         .chain(apps.iter().map(|m| (m.name.as_str(), &m.closed)))
@@ -685,13 +691,16 @@ fn report(
     let _ = writeln!(
         out,
         "\nCPU during each run, warm-up included (average cores, of {}; from /proc):\n",
-        std::thread::available_parallelism().map_or(0, |n| n.get())
+        cpus()
     );
-    let _ = writeln!(
-        out,
-        "| run | machine busy | this process (servers + load) | PostgreSQL processes | everything else | stolen by the hypervisor |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    out.push_str(&table_head(&[
+        "run",
+        "machine busy",
+        "this process (servers + load)",
+        "PostgreSQL processes",
+        "everything else",
+        "stolen by the hypervisor",
+    ]));
     for (name, r) in &runs {
         let c = r.cpu;
         let _ = writeln!(
@@ -779,11 +788,5 @@ async fn run() {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; nothing here takes arguments.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run());
+    block_on(run());
 }

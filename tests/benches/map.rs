@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use rankfile_tests::employer_list::{employer_list, MAPPING};
-use rankfile_tests::figures::{ms, ratio};
+use rankfile_tests::figures::{block_on, machine, median, ms, p90, ratio, table_head};
 use rankfile_tests::{calls, spawn_app, Backend, Browser, TestApp};
 use serde::Serialize;
 use serde_json::Value;
@@ -54,18 +54,11 @@ impl Series {
     }
 
     fn median(&self) -> Duration {
-        let n = self.samples.len();
-        if n % 2 == 1 {
-            self.samples[n / 2]
-        } else {
-            (self.samples[n / 2 - 1] + self.samples[n / 2]) / 2
-        }
+        median(&self.samples)
     }
 
-    /// Nearest-rank 90th percentile.
     fn p90(&self) -> Duration {
-        let rank = (self.samples.len() * 9).div_ceil(10).max(1);
-        self.samples[rank - 1]
+        p90(&self.samples)
     }
 
     fn min(&self) -> Duration {
@@ -422,15 +415,19 @@ fn report(base: &Baseline, imp: &Import, chart: &ChartFigures, memory: &[Memory]
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "rankfile map benchmark · SQLite · {} CPUs · {} · one process (server + client)\n",
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
-        std::env::consts::ARCH
+        "rankfile map benchmark · SQLite · {} · one process (server + client)\n",
+        machine()
     );
-    let _ = writeln!(
-        out,
-        "| measure | n | median | p90 | min | ÷ campaigns page | ÷ healthz | notes |"
-    );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
+    out.push_str(&table_head(&[
+        "measure",
+        "n",
+        "median",
+        "p90",
+        "min",
+        "÷ campaigns page",
+        "÷ healthz",
+        "notes",
+    ]));
     out.push_str(&row(&base.healthz, base));
     out.push_str(&row(&base.campaigns, base));
     let total = Series::new(
@@ -504,12 +501,19 @@ fn report(base: &Baseline, imp: &Import, chart: &ChartFigures, memory: &[Memory]
         );
     }
 
-    let _ = writeln!(
-        out,
-        "\n| phase | RSS before | peak RSS during{} | RSS after | peak − before | process peak so far |",
+    let peak = format!(
+        "peak RSS during{}",
         if reset { "" } else { " (VmHWM, not reset)" }
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|");
+    out.push('\n');
+    out.push_str(&table_head(&[
+        "phase",
+        "RSS before",
+        &peak,
+        "RSS after",
+        "peak − before",
+        "process peak so far",
+    ]));
     for m in memory {
         let _ = writeln!(
             out,
@@ -585,11 +589,5 @@ async fn run() {
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; nothing here takes arguments.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    runtime.block_on(run());
+    block_on(run());
 }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::error::AppError;
 
@@ -18,6 +19,16 @@ pub fn FieldError(
             {message}
         </p>
     }
+}
+
+/// The error of `action`'s last submission, for [`FieldError`] and [`FormError`]: none
+/// before it is sent, and none after it succeeds.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
 /// An error from the last submission that is not about one field (network, server).

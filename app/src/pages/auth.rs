@@ -7,7 +7,7 @@ use crate::api::auth::{
     get_invite, sign_in_to_join, whoami, ChangePassword, CreateAccount, JoinInvite, SignIn,
     SignOutEverywhere,
 };
-use crate::components::form::{Field, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::Choice;
 use crate::error::AppError;
@@ -15,7 +15,7 @@ use crate::error::AppError;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
-    let error = Signal::derive(move || sign_in.value().get().and_then(Result::err));
+    let error = action_error(sign_in);
     let query = use_query_map();
     let next = move || query.get().get("next").unwrap_or_default();
     // Sent here from an invite: the account may be new or old, the page cannot know.
@@ -56,8 +56,8 @@ pub fn AcceptInvitePage() -> impl IntoView {
     });
     let join = ServerAction::<JoinInvite>::new();
     let create = ServerAction::<CreateAccount>::new();
-    let join_error = Signal::derive(move || join.value().get().and_then(Result::err));
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let join_error = action_error(join);
+    let error = action_error(create);
     view! {
         <Loaded data=invite loading="Checking the invite…" error_heading="Invite" let:invite>
             {invite_view(invite, token.clone(), join, create, join_error, error)}
@@ -125,7 +125,7 @@ pub fn AccountPage() -> impl IntoView {
     let me = OnceResource::new(async { whoami().await?.ok_or(AppError::Unauthorized) });
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
-    let error = Signal::derive(move || change.value().get().and_then(Result::err));
+    let error = action_error(change);
     let saved = move || matches!(change.value().get(), Some(Ok(())));
     view! {
         <Loaded data=me loading="" let:user>

@@ -10,7 +10,7 @@ use crate::api::members::{
     audit_log, members_page, CreateInvite, MembersPageData, RemoveMember, RevokeInvite,
     UpdateMember,
 };
-use crate::components::form::{Field, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Choice, MemberSummary, MyCampaign, Role};
 use crate::pages::dashboard::CampaignDashboard;
@@ -119,7 +119,7 @@ fn members_view(id: i64, d: MembersPageData) -> AnyView {
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
-    let invite_error = Signal::derive(move || invite.value().get().and_then(Result::err));
+    let invite_error = action_error(invite);
     let change_error = Signal::derive(move || {
         update
             .value()
@@ -127,7 +127,7 @@ fn members_view(id: i64, d: MembersPageData) -> AnyView {
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
     });
-    let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    let revoke_error = action_error(revoke);
     view! {
         <FormError fields=&[] error=change_error />
         <ul class="member-list" data-testid="member-list">

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::campaigns::{list_campaigns, CreateCampaign};
-use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{CampaignName, MyCampaign};
 
@@ -9,14 +9,7 @@ use crate::domain::{CampaignName, MyCampaign};
 pub fn CampaignsPage() -> impl IntoView {
     let create = ServerAction::<CreateCampaign>::new();
     let campaigns = OnceResource::new(list_campaigns());
-    let error = Signal::derive(move || create.value().get().and_then(Result::err));
-    let name_invalid = move || {
-        error
-            .get()
-            .and_then(|e| e.field_message(CampaignName::FIELD))
-            .is_some()
-            .to_string()
-    };
+    let error = action_error(create);
 
     view! {
         <Loaded data=campaigns loading="Loading campaigns…" let:list>
@@ -26,16 +19,7 @@ pub fn CampaignsPage() -> impl IntoView {
             <h2 id="new-campaign-heading">"Start a campaign"</h2>
             <ActionForm action=create attr:class="stack" attr:novalidate=true>
                 <ReturnTo />
-                <label for="campaign-name">"Campaign name"</label>
-                <input
-                    id="campaign-name"
-                    name="name"
-                    type="text"
-                    autocomplete="off"
-                    aria-describedby="campaign-name-error"
-                    aria-invalid=name_invalid
-                />
-                <FieldError id="campaign-name" field=CampaignName::FIELD error />
+                <Field id="campaign-name" name=CampaignName::FIELD label="Campaign name" autocomplete="off" error />
                 <FormError fields=&[CampaignName::FIELD] error />
                 <button type="submit" class="primary">"Create campaign"</button>
             </ActionForm>

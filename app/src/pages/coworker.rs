@@ -9,7 +9,7 @@ use crate::api::coworkers::{
 use crate::api::organizing::SetRating;
 use crate::components::chip::RATING_MEANINGS;
 use crate::components::chip::{rating_class, rating_words};
-use crate::components::form::{Field, FieldError, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::organizing::Source;
 use crate::domain::{Choice, EmploymentStatus, TieKind};
@@ -44,9 +44,9 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
     let add_tie = ServerAction::<AddTie>::new();
     let remove_tie = ServerAction::<RemoveTie>::new();
     let rate = ServerAction::<SetRating>::new();
-    let rate_error = Signal::derive(move || rate.value().get().and_then(Result::err));
-    let update_error = Signal::derive(move || update.value().get().and_then(Result::err));
-    let tie_error = Signal::derive(move || add_tie.value().get().and_then(Result::err));
+    let rate_error = action_error(rate);
+    let update_error = action_error(update);
+    let tie_error = action_error(add_tie);
     let saved = saved.then_some("Saved.");
     let c = d.coworker.clone();
     let f = c.fields.clone();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::coworkers::{coworkers_page, CoworkersPageData, CreateCoworker};
 use crate::api::map::{map_page, CreateArea, CreateShift, MapPageData, UpdateArea};
 use crate::components::floor_plan::FloorPlan;
-use crate::components::form::{Field, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Area, Shift};
 use crate::pages::campaign::use_campaign;
@@ -48,9 +48,9 @@ fn map_view(cid: i64, d: MapPageData) -> AnyView {
     let add_area = ServerAction::<CreateArea>::new();
     let add_shift = ServerAction::<CreateShift>::new();
     let update_area = ServerAction::<UpdateArea>::new();
-    let update_error = Signal::derive(move || update_area.value().get().and_then(Result::err));
-    let area_error = Signal::derive(move || add_area.value().get().and_then(Result::err));
-    let shift_error = Signal::derive(move || add_shift.value().get().and_then(Result::err));
+    let update_error = action_error(update_area);
+    let area_error = action_error(add_area);
+    let shift_error = action_error(add_shift);
     let name_of = |id: Option<i64>| {
         id.and_then(|id| areas.iter().find(|a| a.id == id))
             .map(|a| a.name.clone())
@@ -169,7 +169,7 @@ fn coworkers_view(id: i64, d: CoworkersPageData) -> AnyView {
         shifts,
     } = d;
     let add = ServerAction::<CreateCoworker>::new();
-    let error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let error = action_error(add);
     let area_name = |id: Option<i64>| {
         id.and_then(|id| areas.iter().find(|a| a.id == id))
             .map(|a| a.name.clone())

@@ -8,7 +8,7 @@ use crate::api::organizing::{
     LogForm, ResolveCommitment, UpdateSettings,
 };
 use crate::components::chip::{coworker_link, rating_words};
-use crate::components::form::{Field, FormError, ReturnTo};
+use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::organizing::{MyList, Person};
 use crate::error::AppError;
@@ -193,7 +193,7 @@ fn coverage_view(campaign: i64, d: CoveragePageData) -> AnyView {
         settings: s,
     } = d;
     let update = ServerAction::<UpdateSettings>::new();
-    let settings_error = Signal::derive(move || update.value().get().and_then(Result::err));
+    let settings_error = action_error(update);
     let gaps: Vec<String> = c
         .gaps()
         .map(|g| format!("{} · {}", g.area, g.shift))

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
-use crate::components::form::{FormError, ReturnTo};
+use crate::components::form::{action_error, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
 use crate::domain::Choice;
@@ -76,7 +76,7 @@ fn preview_view(campaign: i64, p: RosterPreview) -> AnyView {
     // Applying posts without JavaScript and comes back here, where the import then
     // reads "applied" (or the refusal, from the address).
     let apply = ServerAction::<ApplyRoster>::new();
-    let apply_error = Signal::derive(move || apply.value().get().and_then(Result::err));
+    let apply_error = action_error(apply);
     if let Some(summary) = p.summary {
         return summary_view(campaign, summary);
     }

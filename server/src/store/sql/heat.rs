@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::organizing::insert_assessment_row;
-use super::workplace::record_placement;
+use super::workplace::update_placed;
 use super::{Adapter, Db, TAG_ROWS};
 use crate::store::{scope_clause, DbResult};
 
@@ -302,19 +302,13 @@ impl HeatMaps for Adapter {
     async fn seed_history(&self, campaign_id: i64, past: &PastActivity) -> StoreResult<()> {
         let mut tx = self.begin_write().await.db()?;
         for m in &past.moves {
-            sqlx::query(
+            let statement = sqlx::query(
                 "UPDATE coworkers SET area_id = $1, shift_id = $2, updated_at = $3 \
                  WHERE campaign_id = $4 AND id = $5",
             )
             .bind(m.area_id)
-            .bind(m.shift_id)
-            .bind(m.at)
-            .bind(campaign_id)
-            .bind(m.coworker_id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
-            record_placement(&mut tx, campaign_id, m.coworker_id, m.at).await?;
+            .bind(m.shift_id);
+            update_placed(&mut tx, statement, campaign_id, m.coworker_id, m.at).await?;
         }
         // Many rows a statement: a million ratings must not take a million round trips.
         for chunk in past.ratings.chunks(1_000) {

@@ -66,6 +66,54 @@ async fn coworker_of(
         .db()
 }
 
+/// A coworker in one of the organizer's lists: `id, name, rating` and the moment the
+/// list is about (rated, or last talked to).
+type PersonRow = (i64, String, Option<i32>, Option<DateTime<Utc>>);
+
+fn person((id, name, rating, since): PersonRow) -> Person {
+    Person {
+        id,
+        name,
+        rating,
+        since,
+    }
+}
+
+/// The people `query` selects (its columns a [`PersonRow`], its arguments bound).
+async fn people<'q>(
+    pool: &sqlx::Pool<Db>,
+    query: sqlx::query::QueryAs<'q, Db, PersonRow, <Db as sqlx::Database>::Arguments<'q>>,
+) -> StoreResult<Vec<Person>> {
+    let rows = query.fetch_all(pool).await.db()?;
+    Ok(rows.into_iter().map(person).collect())
+}
+
+/// What an organizer's due follow-ups and commitments are selected by: `$1` the campaign,
+/// `$2` the organizer, `$3` today, then the values of their scope.
+struct DueFor<'a> {
+    pool: &'a sqlx::Pool<Db>,
+    campaign_id: i64,
+    user_id: i64,
+    today: NaiveDate,
+    scope_binds: &'a [i64],
+}
+
+impl DueFor<'_> {
+    async fn rows<T>(&self, sql: &str) -> StoreResult<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin,
+    {
+        let mut query = sqlx::query_as::<_, T>(sql)
+            .bind(self.campaign_id)
+            .bind(self.user_id)
+            .bind(self.today);
+        for value in self.scope_binds {
+            query = query.bind(*value);
+        }
+        query.fetch_all(self.pool).await.db()
+    }
+}
+
 /// Appends dated ratings in one statement, without touching the coworkers' current
 /// rating (the caller sets it from the history once, for many).
 pub(super) async fn insert_assessment_row(
@@ -369,18 +417,16 @@ impl OrganizingLoop for Adapter {
              AND v.follow_up_done_at IS NULL AND c.archived_at IS NULL{in_scope} \
              ORDER BY v.follow_up_on, v.id"
         );
-        let mut follow_ups =
-            sqlx::query_as::<_, (i64, i64, String, NaiveDate, String)>(&follow_ups_sql)
-                .bind(campaign_id)
-                .bind(user_id)
-                .bind(today);
-        for value in &scope_binds {
-            follow_ups = follow_ups.bind(*value);
-        }
-        let follow_ups = follow_ups
-            .fetch_all(&self.pool)
-            .await
-            .db()?
+        let due_for = DueFor {
+            pool: &self.pool,
+            campaign_id,
+            user_id,
+            today,
+            scope_binds: &scope_binds,
+        };
+        let follow_ups = due_for
+            .rows::<(i64, i64, String, NaiveDate, String)>(&follow_ups_sql)
+            .await?
             .into_iter()
             .map(
                 |(conversation_id, coworker_id, coworker_name, due, next_step)| FollowUp {
@@ -398,68 +444,31 @@ impl OrganizingLoop for Adapter {
              WHERE m.campaign_id = $1 AND m.organizer_id = $2 AND m.status = 'open' \
              AND m.due_on <= $3 AND c.archived_at IS NULL{in_scope} ORDER BY m.due_on, m.id"
         );
-        let mut commitments = sqlx::query_as::<_, CommitmentRow>(&commitments_sql)
-            .bind(campaign_id)
-            .bind(user_id)
-            .bind(today);
-        for value in &scope_binds {
-            commitments = commitments.bind(*value);
-        }
-        let commitments = commitments
-            .fetch_all(&self.pool)
-            .await
-            .db()?
+        let commitments = due_for
+            .rows::<CommitmentRow>(&commitments_sql)
+            .await?
             .into_iter()
             .map(TryInto::try_into)
             .collect::<Result<Vec<_>, _>>()?;
-        let people = |sql: &'static str| {
-            let pool = self.pool.clone();
-            async move {
-                sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(sql)
-                    .bind(campaign_id)
-                    .bind(user_id)
-                    .fetch_all(&pool)
-                    .await
-                    .db()
-                    .map(|rows| {
-                        rows.into_iter()
-                            .map(|(id, name, rating, since)| Person {
-                                id,
-                                name,
-                                rating,
-                                since,
-                            })
-                            .collect::<Vec<_>>()
-                    })
-            }
-        };
-        let never_talked = people(
+        let never_talked = sqlx::query_as(
             "SELECT id, name, rating, rated_at FROM coworkers WHERE campaign_id = $1 \
              AND assigned_organizer = $2 AND archived_at IS NULL AND last_contact_at IS NULL \
              AND employment_status IN ('active', 'on_leave', 'disciplined') ORDER BY name, id",
         )
-        .await?;
+        .bind(campaign_id)
+        .bind(user_id);
+        let never_talked = people(&self.pool, never_talked).await?;
         let stale_before =
             today.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(stale_days);
-        let stale = sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(
+        let stale = sqlx::query_as(
             "SELECT id, name, rating, rated_at FROM coworkers WHERE campaign_id = $1 \
              AND assigned_organizer = $2 AND archived_at IS NULL AND rated_at < $3 \
              AND employment_status IN ('active', 'on_leave', 'disciplined') ORDER BY rated_at, id",
         )
         .bind(campaign_id)
         .bind(user_id)
-        .bind(stale_before)
-        .fetch_all(&self.pool)
-        .await
-        .db()?
-        .into_iter()
-        .map(|(id, name, rating, since)| Person {
-            id,
-            name,
-            rating,
-            since,
-        })
-        .collect();
+        .bind(stale_before);
+        let stale = people(&self.pool, stale).await?;
         Ok(MyList {
             today,
             stale_days,
@@ -532,26 +541,16 @@ impl OrganizingLoop for Adapter {
         .fetch_one(&self.pool)
         .await
         .db()?;
-        let not_contacted =
-            sqlx::query_as::<_, (i64, String, Option<i32>, Option<DateTime<Utc>>)>(&format!(
-                "SELECT c.id, c.name, c.rating, c.last_contact_at FROM coworkers c \
-                 WHERE c.campaign_id = $1 \
-                 AND {ACTIVE} AND (c.last_contact_at IS NULL OR c.last_contact_at < $2) \
-                 ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.name, c.id LIMIT 500"
-            ))
+        let not_contacted_sql = format!(
+            "SELECT c.id, c.name, c.rating, c.last_contact_at FROM coworkers c \
+             WHERE c.campaign_id = $1 \
+             AND {ACTIVE} AND (c.last_contact_at IS NULL OR c.last_contact_at < $2) \
+             ORDER BY c.last_contact_at IS NOT NULL, c.last_contact_at, c.name, c.id LIMIT 500"
+        );
+        let not_contacted = sqlx::query_as(&not_contacted_sql)
             .bind(campaign_id)
-            .bind(since)
-            .fetch_all(&self.pool)
-            .await
-            .db()?
-            .into_iter()
-            .map(|(id, name, rating, since)| Person {
-                id,
-                name,
-                rating,
-                since,
-            })
-            .collect();
+            .bind(since);
+        let not_contacted = people(&self.pool, not_contacted).await?;
         Ok(Coverage {
             organizers,
             unassigned,

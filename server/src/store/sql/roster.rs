@@ -11,7 +11,7 @@ use app::store::{
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::workplace::{insert_coworker, insert_shift, record_placement};
+use super::workplace::{insert_coworker, insert_shift, update_placed};
 use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
 
@@ -178,7 +178,7 @@ impl RosterImports for Adapter {
             outcome.added += 1;
         }
         for m in &plan.moves {
-            sqlx::query(
+            let statement = sqlx::query(
                 "UPDATE coworkers SET area_id = COALESCE($1, area_id), shift_id = \
                  COALESCE($2, shift_id), \
                  job_title = CASE WHEN $3 = '' THEN job_title ELSE $3 END, updated_at = $4 \
@@ -186,14 +186,8 @@ impl RosterImports for Adapter {
             )
             .bind(lookup(&areas, &m.to_area))
             .bind(lookup(&shifts, &m.to_shift))
-            .bind(&m.to_job)
-            .bind(now)
-            .bind(campaign_id)
-            .bind(m.id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
-            record_placement(&mut tx, campaign_id, m.id, now).await?;
+            .bind(&m.to_job);
+            update_placed(&mut tx, statement, campaign_id, m.id, now).await?;
             outcome.moved += 1;
         }
         for (id, employee_ref) in &plan.link_refs {
@@ -211,21 +205,11 @@ impl RosterImports for Adapter {
             .rows_affected();
         }
         for id in &plan.gone {
-            let left = sqlx::query(
+            let statement = sqlx::query(
                 "UPDATE coworkers SET employment_status = 'left', updated_at = $1 \
                  WHERE campaign_id = $2 AND id = $3 AND employment_status NOT IN ('left', 'fired')",
-            )
-            .bind(now)
-            .bind(campaign_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .db()?
-            .rows_affected();
-            if left > 0 {
-                record_placement(&mut tx, campaign_id, *id, now).await?;
-            }
-            outcome.marked_left += left;
+            );
+            outcome.marked_left += update_placed(&mut tx, statement, campaign_id, *id, now).await?;
         }
         // The employer's list is personal data: once applied, only its summary stays.
         sqlx::query(

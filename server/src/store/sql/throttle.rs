@@ -4,8 +4,25 @@ use app::store::{AttemptKind, AttemptOutcome, NewAttempt, Reservation, StoreResu
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::Adapter;
+use super::{Adapter, Db};
 use crate::store::DbResult;
+
+/// The rows `sql` counts for one e-mail and address after a moment (`$1`, `$2`, `$3`).
+async fn count_since(
+    pool: &sqlx::Pool<Db>,
+    sql: &'static str,
+    email: &str,
+    client_ip: &str,
+    since: DateTime<Utc>,
+) -> StoreResult<i64> {
+    sqlx::query_scalar::<_, i64>(sql)
+        .bind(email)
+        .bind(client_ip)
+        .bind(since)
+        .fetch_one(pool)
+        .await
+        .db()
+}
 
 #[async_trait]
 impl Throttle for Adapter {
@@ -22,16 +39,11 @@ impl Throttle for Adapter {
         .fetch_one(&self.pool)
         .await
         .db()?;
-        let by_account = sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 AND client_ip = $2 AND at > $3 \
-             AND kind <> 'create_account' AND outcome IN ('pending', 'failed')",
-        )
-        .bind(&a.email)
-        .bind(&a.client_ip)
-        .bind(a.since)
-        .fetch_one(&self.pool)
-        .await
-        .db()?;
+        let by_account_sql = "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 \
+             AND client_ip = $2 AND at > $3 \
+             AND kind <> 'create_account' AND outcome IN ('pending', 'failed')";
+        let by_account =
+            count_since(&self.pool, by_account_sql, &a.email, &a.client_ip, a.since).await?;
         // Guesses and new accounts are limited apart (see the throttle).
         let by_address = sqlx::query_scalar::<_, i64>(if a.kind == AttemptKind::CreateAccount {
             "SELECT COUNT(*) FROM auth_attempts WHERE client_ip = $1 AND at > $2 \
@@ -77,16 +89,9 @@ impl Throttle for Adapter {
         client_ip: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 AND client_ip = $2 AND at > $3 \
-             AND outcome = 'failed'",
-        )
-        .bind(email)
-        .bind(client_ip)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .db()
+        let sql = "SELECT COUNT(*) FROM auth_attempts WHERE email = $1 AND client_ip = $2 \
+             AND at > $3 AND outcome = 'failed'";
+        count_since(&self.pool, sql, email, client_ip, since).await
     }
 
     async fn lockouts_since(
@@ -95,15 +100,9 @@ impl Throttle for Adapter {
         client_ip: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM auth_lockouts WHERE email = $1 AND client_ip = $2 AND at > $3",
-        )
-        .bind(email)
-        .bind(client_ip)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
-        .db()
+        let sql = "SELECT COUNT(*) FROM auth_lockouts WHERE email = $1 AND client_ip = $2 \
+             AND at > $3";
+        count_since(&self.pool, sql, email, client_ip, since).await
     }
 
     async fn add_lockout(

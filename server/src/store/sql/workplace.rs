@@ -7,6 +7,7 @@ use app::store::{AreaChange, AuditEvent, NewCoworker, StoreError, StoreResult, W
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::audit::Statement;
 use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{
     AreaRow, AreaStatsRow, CoworkerDetailRow, CoworkerRow, DETAIL_COLUMNS, SUMMARY_COLUMNS,
@@ -120,6 +121,30 @@ pub(super) async fn record_placement(
         .db()?;
     }
     Ok(())
+}
+
+/// Runs `statement`, an update of one coworker whose last three placeholders are
+/// `updated_at`, the campaign and the coworker (bound here from `at`, `campaign_id` and
+/// `coworker_id`), then records their placement if it touched them: the rows touched.
+pub(super) async fn update_placed(
+    tx: &mut Tx,
+    statement: Statement<'_>,
+    campaign_id: i64,
+    coworker_id: i64,
+    at: DateTime<Utc>,
+) -> StoreResult<u64> {
+    let touched = statement
+        .bind(at)
+        .bind(campaign_id)
+        .bind(coworker_id)
+        .execute(&mut **tx)
+        .await
+        .db()?
+        .rows_affected();
+    if touched > 0 {
+        record_placement(tx, campaign_id, coworker_id, at).await?;
+    }
+    Ok(touched)
 }
 
 pub(super) async fn insert_coworker(
@@ -396,18 +421,10 @@ impl WorkplaceMap for Adapter {
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
              WHERE campaign_id = $16 AND id = $17"
         );
-        let done = sqlx::query_with(&sql, field_arguments(c)?)
-            .bind(now)
-            .bind(campaign_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .db()?
-            .rows_affected();
-        if done == 0 {
+        let statement = sqlx::query_with(&sql, field_arguments(c)?);
+        if update_placed(&mut tx, statement, campaign_id, id, now).await? == 0 {
             return Err(StoreError::NotFound);
         }
-        record_placement(&mut tx, campaign_id, id, now).await?;
         commit_audited(tx, audit).await
     }
 
@@ -420,22 +437,14 @@ impl WorkplaceMap for Adapter {
     ) -> StoreResult<()> {
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
-        let touched = sqlx::query(
+        let statement = sqlx::query(
             "UPDATE coworkers SET archived_at = $1, updated_at = $2 WHERE campaign_id = $3 \
              AND id = $4",
         )
-        .bind(archived.then_some(now))
-        .bind(now)
-        .bind(campaign_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
-        if touched == 0 {
+        .bind(archived.then_some(now));
+        if update_placed(&mut tx, statement, campaign_id, id, now).await? == 0 {
             return Err(StoreError::NotFound);
         }
-        record_placement(&mut tx, campaign_id, id, now).await?;
         commit_audited(tx, audit).await
     }
 

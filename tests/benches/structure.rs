@@ -19,17 +19,10 @@ use app::api::structure::{RecordMarks, TestTallyPage};
 use app::domain::structure::TestStatus;
 use app::domain::CoworkerScope;
 use app::store::TestPeopleFilter;
-use rankfile_tests::figures::ms;
+use rankfile_tests::figures::{block_on, env_or, ms};
 use rankfile_tests::{calls, spawn_app, Backend, Browser, TestApp};
 
 const REPEATS: usize = 15;
-
-fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
-    std::env::var(key)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The `q`-quantile of sorted samples (nearest rank).
 fn quantile(sorted: &[Duration], q: f64) -> Duration {
@@ -261,9 +254,5 @@ async fn run() {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(run());
+    block_on(run());
 }

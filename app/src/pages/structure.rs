@@ -16,7 +16,7 @@ use crate::api::structure::{
     RecordMarks, TallyPageData, TestPageData, TestsPageData, UpdateTest,
 };
 use crate::components::chip::{coworker_link, rating_words};
-use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::structure::tally::mark_words;
 use crate::domain::structure::{
@@ -24,7 +24,6 @@ use crate::domain::structure::{
     TestStatus, TimelineEntry, VoteBase,
 };
 use crate::domain::{Area, Choice, Role, Shift};
-use crate::error::AppError;
 use crate::pages::campaign::{query, route_id, use_campaign};
 use crate::pages::dashboard::support_bar;
 
@@ -357,8 +356,8 @@ fn recording_view(
     let kind = page.test.kind;
     let record = ServerAction::<RecordMarks>::new();
     let group = ServerAction::<RecordGroup>::new();
-    let record_error = Signal::derive(move || record.value().get().and_then(Result::err));
-    let group_error = Signal::derive(move || group.value().get().and_then(Result::err));
+    let record_error = action_error(record);
+    let group_error = action_error(group);
     let (area_filter, shift_filter, q, unmarked) = filters;
     let area_names = |area: Option<i64>| {
         area.and_then(|a| page.areas.iter().find(|x| x.id == a))
@@ -556,7 +555,7 @@ fn surprises(
     note: &str,
 ) -> impl IntoView + use<> {
     let rate = ServerAction::<SetRating>::new();
-    let error = Signal::derive(move || rate.value().get().and_then(Result::<(), AppError>::err));
+    let error = action_error(rate);
     let note = note.to_owned();
     view! {
         <h3>{format!("{heading} ({})", people.len())}</h3>

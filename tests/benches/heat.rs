@@ -50,21 +50,12 @@ fn ms(d: Duration) -> String {
 }
 
 /// Times `n` runs of `f` after a warm-up.
-async fn time<F, Fut>(name: &str, n: usize, mut f: F) -> Series
+async fn time<F, Fut>(name: &str, n: usize, f: F) -> Series
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for _ in 0..WARMUP {
-        f().await;
-    }
-    let mut samples = Vec::with_capacity(n);
-    for _ in 0..n {
-        let started = Instant::now();
-        f().await;
-        samples.push(started.elapsed());
-    }
-    samples.sort();
+    let samples = rankfile_tests::figures::timed(WARMUP, n, f).await;
     Series {
         name: name.to_owned(),
         samples,

@@ -19,7 +19,7 @@ use app::api::structure::{RecordMarks, TestTallyPage};
 use app::domain::structure::TestStatus;
 use app::domain::CoworkerScope;
 use app::store::TestPeopleFilter;
-use rankfile_tests::figures::{block_on, env_or, ms};
+use rankfile_tests::figures::{block_on, env_or, ms, timed};
 use rankfile_tests::{calls, spawn_app, Backend, Browser, TestApp};
 
 const REPEATS: usize = 15;
@@ -38,21 +38,12 @@ struct Line {
 }
 
 /// Times `n` sequential runs of `f` after two warm-ups.
-async fn sequential<F, Fut>(name: &str, n: usize, mut f: F) -> Line
+async fn sequential<F, Fut>(name: &str, n: usize, f: F) -> Line
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    for _ in 0..2 {
-        f().await;
-    }
-    let mut samples = Vec::with_capacity(n);
-    for _ in 0..n {
-        let started = Instant::now();
-        f().await;
-        samples.push(started.elapsed());
-    }
-    samples.sort();
+    let samples = timed(2, n, f).await;
     Line {
         name: name.into(),
         p50: quantile(&samples, 0.5),

@@ -34,6 +34,25 @@ pub fn machine() -> String {
     format!("{} CPUs · {}", cpus(), std::env::consts::ARCH)
 }
 
+/// The times of `n` runs of `f` one after another, after `warmup` runs, sorted.
+pub async fn timed<F, Fut>(warmup: usize, n: usize, mut f: F) -> Vec<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    for _ in 0..warmup {
+        f().await;
+    }
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let started = std::time::Instant::now();
+        f().await;
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    samples
+}
+
 /// The median of sorted samples (of the middle two, their mean).
 pub fn median(sorted: &[Duration]) -> Duration {
     let n = sorted.len();

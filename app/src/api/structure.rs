@@ -264,14 +264,8 @@ pub async fn test_page(
     use crate::store::TestPeopleFilter;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let test = test_of(&member, test_id).await?;
-    let hide_below = hide_below(&member).await?;
+    let (tally, areas, shifts) = tally_of(&member, test_id).await?;
     let store = member.store();
-    let (groups, areas, shifts) = tokio::try_join!(
-        store.test_tally(campaign_id, test_id),
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id)
-    )?;
-    let tally = Tally::build(&groups, &areas, &shifts, hide_below);
     let (mut people, mut people_total) = (Vec::new(), 0);
     if member.role() != Role::Viewer && test.status != TestStatus::Planned {
         let area = optional_id(&area, "area")?;
@@ -329,14 +323,7 @@ pub struct TallyPageData {
 pub async fn test_tally_page(campaign_id: i64, test_id: i64) -> Result<TallyPageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let test = test_of(&member, test_id).await?;
-    let hide_below = hide_below(&member).await?;
-    let store = member.store();
-    let (groups, areas, shifts) = tokio::try_join!(
-        store.test_tally(campaign_id, test_id),
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id)
-    )?;
-    let tally = Tally::build(&groups, &areas, &shifts, hide_below);
+    let (tally, _, _) = tally_of(&member, test_id).await?;
     Ok(TallyPageData {
         outcome: tally.outcome(&test),
         test,
@@ -348,8 +335,8 @@ pub async fn test_tally_page(campaign_id: i64, test_id: i64) -> Result<TallyPage
 mod server {
     use crate::api::structure::Recorded;
     use crate::auth::InCampaign;
-    use crate::domain::structure::{Marking, StructureTest};
-    use crate::domain::{Choice, Role};
+    use crate::domain::structure::{Marking, StructureTest, Tally};
+    use crate::domain::{Area, Choice, Role, Shift};
     use crate::error::AppError;
     use crate::store::NewMarks;
 
@@ -375,6 +362,23 @@ mod server {
             .campaign_settings(member.campaign_id())
             .await?;
         Ok(Some(settings.min_group_size))
+    }
+
+    /// The test's tally as the member may see it, with the campaign's areas and shifts.
+    pub(super) async fn tally_of(
+        member: &InCampaign,
+        test_id: i64,
+    ) -> Result<(Tally, Vec<Area>, Vec<Shift>), AppError> {
+        let store = member.store();
+        let campaign_id = member.campaign_id();
+        let (hide_below, groups, areas, shifts) = tokio::try_join!(
+            hide_below(member),
+            async { Ok(store.test_tally(campaign_id, test_id).await?) },
+            async { Ok(store.list_areas(campaign_id).await?) },
+            async { Ok(store.list_shifts(campaign_id).await?) },
+        )?;
+        let tally = Tally::build(&groups, &areas, &shifts, hide_below);
+        Ok((tally, areas, shifts))
     }
 
     /// Records `marking` for the member, then (for a form posted without JavaScript)

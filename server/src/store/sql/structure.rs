@@ -19,6 +19,23 @@ const TEST_COLUMNS: &str = "id, campaign_id, kind, title, description, status, o
      closes_at, goal_percent, vote_base, vote_yes_percent, vote_turnout_percent, area_ids, \
      opened_at, closed_at";
 
+/// Binds a plan's ten columns, in the order both statements name them.
+macro_rules! bind_plan {
+    ($query:expr, $plan:expr) => {
+        $query
+            .bind($plan.kind.key())
+            .bind(&$plan.title)
+            .bind(&$plan.description)
+            .bind($plan.opens_at)
+            .bind($plan.closes_at)
+            .bind($plan.goal_percent)
+            .bind($plan.rule.map(|r| r.base.key()))
+            .bind($plan.rule.map(|r| r.yes_percent))
+            .bind($plan.rule.map(|r| r.turnout_percent))
+            .bind(join_ids(&$plan.area_ids))
+    };
+}
+
 /// People per statement when marking many: well under either backend's limit on binds.
 const CHUNK: usize = 500;
 
@@ -184,28 +201,19 @@ impl StructureTests for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
         let mut tx = self.begin_write().await.db()?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO structure_tests (campaign_id, kind, title, description, opens_at, \
              closes_at, goal_percent, vote_base, vote_yes_percent, vote_turnout_percent, \
              area_ids, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
-        .bind(campaign_id)
-        .bind(plan.kind.key())
-        .bind(&plan.title)
-        .bind(&plan.description)
-        .bind(plan.opens_at)
-        .bind(plan.closes_at)
-        .bind(plan.goal_percent)
-        .bind(plan.rule.map(|r| r.base.key()))
-        .bind(plan.rule.map(|r| r.yes_percent))
-        .bind(plan.rule.map(|r| r.turnout_percent))
-        .bind(join_ids(&plan.area_ids))
-        .bind(created_by)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
+        .bind(campaign_id);
+        let id = bind_plan!(insert, plan)
+            .bind(created_by)
+            .bind(Utc::now())
+            .fetch_one(&mut *tx)
+            .await
+            .db()?;
         commit_audited(tx, &audit.for_new(id)).await?;
         Ok(id)
     }
@@ -223,26 +231,17 @@ impl StructureTests for Adapter {
                 "This test has opened: its plan is fixed.".into(),
             ));
         }
-        sqlx::query(
+        let update = sqlx::query(
             "UPDATE structure_tests SET kind = $1, title = $2, description = $3, opens_at = $4, \
              closes_at = $5, goal_percent = $6, vote_base = $7, vote_yes_percent = $8, \
              vote_turnout_percent = $9, area_ids = $10 WHERE id = $11 AND campaign_id = $12",
-        )
-        .bind(plan.kind.key())
-        .bind(&plan.title)
-        .bind(&plan.description)
-        .bind(plan.opens_at)
-        .bind(plan.closes_at)
-        .bind(plan.goal_percent)
-        .bind(plan.rule.map(|r| r.base.key()))
-        .bind(plan.rule.map(|r| r.yes_percent))
-        .bind(plan.rule.map(|r| r.turnout_percent))
-        .bind(join_ids(&plan.area_ids))
-        .bind(test_id)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await
-        .db()?;
+        );
+        bind_plan!(update, plan)
+            .bind(test_id)
+            .bind(campaign_id)
+            .execute(&mut *tx)
+            .await
+            .db()?;
         commit_audited(tx, audit).await
     }
 

@@ -100,3 +100,49 @@ export async function addArea(page: Page, name: string): Promise<string> {
   await expect(item).toBeVisible();
   return (await item.textContent())!.match(/#(\d+)/)![1];
 }
+
+/** What `liveStructureTest` made: the test's page, its title, its area and people. */
+export interface LiveTest {
+  url: string;
+  title: string;
+  area: string;
+  people: string[];
+}
+
+/**
+ * Signs in as the lead, adds a new area with `count` new coworkers in it, plans a
+ * majority petition scoped to that area and opens it. Ends on the live test's page.
+ */
+export async function liveStructureTest(page: Page, count: number): Promise<LiveTest> {
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Workplace map" }).click();
+  const area = uniqueName("Test floor");
+  await addArea(page, area);
+  await page.goto(page.url().replace(/\/map$/, "/coworkers"));
+  const people: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = uniqueName("Tester");
+    await page.getByLabel("Name", { exact: true }).fill(name);
+    await page.getByLabel("Area", { exact: true }).selectOption({ label: area });
+    await page.getByRole("button", { name: "Add coworker" }).click();
+    await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
+    people.push(name);
+  }
+  await page.goto(page.url().replace(/\/coworkers$/, ""));
+  await page.getByRole("link", { name: "Structure tests" }).click();
+  const title = uniqueName("Petition");
+  const plan = page.getByTestId("test-plan-form");
+  await plan.getByLabel("Kind").selectOption({ label: "Majority petition" });
+  await plan.getByLabel("Title").fill(title);
+  await plan.getByLabel("What people are asked to do").fill("Sign for a safe staffing ratio.");
+  await plan.getByRole("checkbox", { name: area, exact: true }).check();
+  await submit(page, plan.getByRole("button", { name: "Plan it" }));
+  await expect(page).toHaveURL(/\/tests\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.getByTestId("test-status")).toContainText("Planned");
+  await submit(page, page.getByRole("button", { name: "Open it now" }));
+  await expect(page.getByTestId("test-status")).toContainText("Live since");
+  await expect(page.getByTestId("mark-row")).toHaveCount(count);
+  return { url: new URL(page.url()).pathname, title, area, people };
+}

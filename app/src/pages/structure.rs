@@ -152,7 +152,7 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
         <label for="test-description">"What people are asked to do"</label>
         <textarea id="test-description" name="description" rows="3" maxlength="2000" aria-describedby="test-description-error">{f.description.clone()}</textarea>
         <FieldError id="test-description" field="description" error />
-        <div class="row">
+        <div class="row wrap pair">
             <div class="stack">
                 <label for="test-opens">"Opens"</label>
                 <input id="test-opens" name="opens_at" type="datetime-local" value=f.opens_at.clone() aria-describedby="test-opens-error" />

@@ -61,7 +61,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "ssr")]
-    provide_context(components::gate::PageLoads::default());
+    provide_context(components::gate::PageLoads::for_request());
 
     view! {
         <Title text="rankfile" />

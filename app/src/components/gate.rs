@@ -90,6 +90,16 @@ where
     #[cfg(feature = "ssr")]
     if let Some(loads) = use_context::<PageLoads>() {
         let cell = loads.cell::<T>(key);
+        // Polled under the request's own owner (`App`'s), not this build's: the build that
+        // made the future can be disposed (the outlet re-renders its child) while another
+        // build still awaits the same cell, and the server function's body, which runs
+        // only when first polled, then found no context at all ("AppState missing from
+        // the Leptos context": a 500 on a busy PostgreSQL run of the layout story).
+        let load = ScopedFuture {
+            owner: loads.owner.clone(),
+            observer: None,
+            fut: load,
+        };
         // An `async fn`'s future does nothing until polled: only the first build's runs.
         return OnceResource::new(async move { cell.get_or_init(|| load).await.clone() });
     }
@@ -105,21 +115,36 @@ macro_rules! load_once {
     };
 }
 
-/// The page loads of one request (provided by `App`, which runs once per request).
+/// The page loads of one request (provided by `App`, which runs once per request), and
+/// the owner they run under.
 #[cfg(feature = "ssr")]
-#[derive(Clone, Default)]
-pub struct PageLoads(
-    Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>>,
-);
+#[derive(Clone)]
+pub struct PageLoads {
+    cells: LoadCells,
+    owner: leptos::reactive::owner::Owner,
+}
+
+#[cfg(feature = "ssr")]
+type LoadCells =
+    Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>>;
 
 #[cfg(feature = "ssr")]
 type LoadCell<T> = tokio::sync::OnceCell<Result<T, AppError>>;
 
 #[cfg(feature = "ssr")]
 impl PageLoads {
+    /// Loads run under the current owner: call it in `App`, which lives as long as the
+    /// request's render.
+    pub fn for_request() -> Self {
+        PageLoads {
+            cells: Default::default(),
+            owner: leptos::reactive::owner::Owner::current().unwrap_or_default(),
+        }
+    }
+
     fn cell<T: Send + Sync + 'static>(&self, key: &str) -> Arc<LoadCell<T>> {
         let key = format!("{key}:{}", std::any::type_name::<T>());
-        let mut loads = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let mut loads = self.cells.lock().unwrap_or_else(|e| e.into_inner());
         let cell = loads
             .entry(key)
             .or_insert_with(|| Arc::new(LoadCell::<T>::new()))

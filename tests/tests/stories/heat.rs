@@ -710,6 +710,12 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
         unassigned,
         "the map and coverage agree"
     );
+    // The page is a row per area and a cell per column, whatever the number of coworkers
+    // (the demo's areas are the same at 600 and at 100,000): well under 300 KB.
+    let (status, html) = lead.get_html(&format!("/campaigns/{id}/heat")).await;
+    assert_eq!(status, 200);
+    println!("the demo's heat page: {} bytes of HTML", html.len());
+    assert!(html.len() < 300_000, "{} bytes", html.len());
 }
 
 /// The page itself, as a phone without JavaScript gets it: the table with every cell's

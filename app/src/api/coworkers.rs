@@ -244,6 +244,9 @@ pub struct CoworkerPageData {
     pub nearby: Vec<CoworkerSummary>,
     /// Leads only: who coworkers can be assigned to.
     pub organizers: Option<Vec<MemberSummary>>,
+    /// The structure tests they were in, with what they did.
+    #[serde(default)]
+    pub tests: Vec<crate::domain::structure::CoworkerTest>,
 }
 
 /// The coworker page: the record, history, ties and the form's choices. Out of scope
@@ -265,7 +268,7 @@ pub async fn coworker_page(
             Ok(None)
         }
     };
-    let (ties, areas, shifts, in_scope, members, ratings, conversations, commitments) = tokio::try_join!(
+    let (ties, areas, shifts, in_scope, members, ratings, conversations, commitments, tests) = tokio::try_join!(
         store.ties(campaign_id, coworker_id),
         store.list_areas(campaign_id),
         store.list_shifts(campaign_id),
@@ -274,6 +277,7 @@ pub async fn coworker_page(
         store.assessments(campaign_id, coworker_id),
         store.conversations(campaign_id, coworker_id),
         store.open_commitments(campaign_id, coworker_id),
+        store.coworker_tests(campaign_id, coworker_id),
     )?;
     let ties: Vec<Tie> = ties
         .into_iter()
@@ -310,6 +314,7 @@ pub async fn coworker_page(
         shifts,
         nearby,
         organizers: members.map(|all| all.into_iter().filter(|m| m.role != Role::Viewer).collect()),
+        tests,
     })
 }
 

@@ -138,6 +138,19 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
                     </ol>
                 }.into_any()
             }}
+            {(!d.tests.is_empty()).then(|| view! {
+                <h3>"Structure tests"</h3>
+                <ol class="plain-list" data-testid="coworker-tests">
+                    {d.tests.iter().map(|t| view! {
+                        <li>
+                            <a href=format!("/campaigns/{cid}/tests/{}", t.test_id)>{t.title.clone()}</a>
+                            {format!(" — {} (rated {} when it opened)",
+                                crate::domain::structure::tally::mark_words(t.response),
+                                rating_words(t.rating_then))}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            })}
         </section>
 
         <ActionForm action=update attr:class="card stack" attr:novalidate=true attr:data-testid="coworker-edit">

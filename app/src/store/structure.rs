@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{AuditEvent, StoreResult};
 use crate::domain::structure::tally::TallyGroup;
 use crate::domain::structure::{
-    Counts, Response, ScopePerson, StructureTest, TestPlan, ValidationInput,
+    Counts, CoworkerTest, Response, ScopePerson, StructureTest, TestPlan, ValidationInput,
 };
 use crate::domain::CoworkerScope;
 
@@ -89,6 +89,13 @@ pub trait StructureTests: Send + Sync {
         campaign_id: i64,
         test_id: i64,
     ) -> StoreResult<Vec<ValidationInput>>;
+    /// The tests a coworker was in (every test opened since they were in its scope), the
+    /// latest opened first.
+    async fn coworker_tests(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<CoworkerTest>>;
     /// One person's marks in a test, oldest first: (mark, by whom, when).
     async fn mark_history(
         &self,

@@ -221,6 +221,22 @@ async fn a_form_sent_twice_is_stored_once_and_a_change_keeps_the_history(app: Te
     let p = page(&lead, campaign_id, test_id).await;
     assert_eq!(took_part(&p), 2);
     assert_eq!(p["tally"]["overall"]["marks"][1], 1, "one declined");
+    // Ben's page names the test and what he did last.
+    let ben = lead
+        .call_fn_ok(app::api::coworkers::CoworkerPage {
+            campaign_id,
+            coworker_id: people[1],
+        })
+        .await;
+    assert_eq!(ben["tests"][0]["title"], "Sticker day");
+    assert_eq!(ben["tests"][0]["response"], "Declined");
+    let (_, html) = lead
+        .get_html(&format!("/campaigns/{campaign_id}/coworkers/{}", people[1]))
+        .await;
+    assert!(
+        html.contains("Sticker day</a> — Declined"),
+        "the coworker page shows it"
+    );
     let history = app
         .store
         .mark_history(campaign_id, test_id, people[1])

@@ -445,6 +445,17 @@ pub fn parse_marking(
     })
 }
 
+/// A test one coworker was in, for their page: what they did, and their rating then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoworkerTest {
+    pub test_id: i64,
+    pub title: String,
+    pub kind: TestKind,
+    pub status: TestStatus,
+    pub response: Option<Response>,
+    pub rating_then: Option<i32>,
+}
+
 /// One person in a test's scope, as the recording list shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScopePerson {

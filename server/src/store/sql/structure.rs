@@ -2,8 +2,8 @@
 
 use app::domain::structure::tally::TallyGroup;
 use app::domain::structure::{
-    Counts, Response, ScopePerson, StructureTest, TestKind, TestPlan, TestStatus, ValidationInput,
-    VoteBase, VoteRule,
+    Counts, CoworkerTest, Response, ScopePerson, StructureTest, TestKind, TestPlan, TestStatus,
+    ValidationInput, VoteBase, VoteRule,
 };
 use app::domain::{Choice, CoworkerScope};
 use app::store::{AuditEvent, NewMarks, StoreError, StoreResult, StructureTests, TestPeopleFilter};
@@ -569,6 +569,37 @@ impl StructureTests for Adapter {
                     })
                 },
             )
+            .collect()
+    }
+
+    async fn coworker_tests(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<CoworkerTest>> {
+        type Row = (i64, String, String, String, Option<String>, Option<i32>);
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT t.id, t.title, t.kind, t.status, s.response, s.rating \
+             FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
+             WHERE t.campaign_id = $1 AND s.coworker_id = $2 ORDER BY t.opened_at DESC, t.id DESC",
+        )
+        .bind(campaign_id)
+        .bind(coworker_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter()
+            .map(|(test_id, title, kind, status, mark, rating_then)| {
+                Ok(CoworkerTest {
+                    test_id,
+                    title,
+                    kind: TestKind::parse(&kind).ok_or_else(|| corrupt("test kind", &kind))?,
+                    status: TestStatus::parse(&status)
+                        .ok_or_else(|| corrupt("test status", &status))?,
+                    response: response(mark)?,
+                    rating_then,
+                })
+            })
             .collect()
     }
 

@@ -473,7 +473,7 @@ pub fn build(input: HeatInput) -> HeatMap {
         }
         total.add(&d.total);
     }
-    HeatMap {
+    let mut map = HeatMap {
         dimension,
         as_of: input.as_of,
         current: input.current,
@@ -488,7 +488,112 @@ pub fn build(input: HeatInput) -> HeatMap {
         weeks,
         min_group_size: input.min_group_size,
         counts_only: input.counts_only,
+    };
+    if suppress.is_some() {
+        protect_sums(&mut map);
     }
+    map
+}
+
+/// For a viewer's map, withholds the counts that the sums beside a withheld one would give
+/// back (`domain::disclosure`): a row's cells and its total, a column of top-level rows and
+/// its total, a parent's sub-areas and the parent, and the totals of the totals.
+fn protect_sums(map: &mut HeatMap) {
+    use crate::domain::disclosure::{protect, Sum};
+    let width = map.columns.len();
+    let stride = width + 1;
+    let cell = |r: usize, c: usize| r * stride + c;
+    let row_total = |r: usize| r * stride + width;
+    let height = map.rows.len();
+    let column_total = move |c: usize| height * stride + c;
+    let grand = height * stride + width;
+    let mut people = vec![0; grand + 1];
+    let mut withheld = vec![false; grand + 1];
+    // A withheld count has lost its head count; it is somebody (withholding needs people).
+    let weight = |c: &HeatCell| {
+        if c.suppressed {
+            1
+        } else {
+            c.counts.coworkers.max(0)
+        }
+    };
+    for (r, row) in map.rows.iter().enumerate() {
+        for (c, x) in row.cells.iter().enumerate() {
+            people[cell(r, c)] = weight(x);
+            withheld[cell(r, c)] = x.suppressed;
+        }
+        people[row_total(r)] = weight(&row.total);
+        withheld[row_total(r)] = row.total.suppressed;
+    }
+    for (c, x) in map.column_totals.iter().enumerate() {
+        people[column_total(c)] = weight(x);
+        withheld[column_total(c)] = x.suppressed;
+    }
+    people[grand] = weight(&map.total);
+    withheld[grand] = map.total.suppressed;
+
+    let mut sums: Vec<Sum> = Vec::new();
+    let top: Vec<usize> = (0..map.rows.len())
+        .filter(|&r| map.rows[r].depth == 0)
+        .collect();
+    for r in 0..map.rows.len() {
+        sums.push(Sum {
+            parts: (0..width).map(|c| cell(r, c)).collect(),
+            total: row_total(r),
+        });
+        let children: Vec<usize> = (0..map.rows.len())
+            .filter(|&k| {
+                map.rows[k].area_id.is_some()
+                    && map.rows[k].parent_id == map.rows[r].area_id
+                    && map.rows[r].area_id.is_some()
+            })
+            .collect();
+        if !children.is_empty() {
+            for c in 0..width {
+                sums.push(Sum {
+                    parts: children.iter().map(|&k| cell(k, c)).collect(),
+                    total: cell(r, c),
+                });
+            }
+            sums.push(Sum {
+                parts: children.iter().map(|&k| row_total(k)).collect(),
+                total: row_total(r),
+            });
+        }
+    }
+    for c in 0..width {
+        sums.push(Sum {
+            parts: top.iter().map(|&r| cell(r, c)).collect(),
+            total: column_total(c),
+        });
+    }
+    sums.push(Sum {
+        parts: (0..width).map(column_total).collect(),
+        total: grand,
+    });
+    sums.push(Sum {
+        parts: top.iter().map(|&r| row_total(r)).collect(),
+        total: grand,
+    });
+    protect(&people, &mut withheld, &sums);
+    let hide = |x: &mut HeatCell, w: bool| {
+        if w && !x.suppressed {
+            *x = HeatCell {
+                counts: HeatCounts::default(),
+                suppressed: true,
+            };
+        }
+    };
+    for r in 0..map.rows.len() {
+        for c in 0..width {
+            hide(&mut map.rows[r].cells[c], withheld[cell(r, c)]);
+        }
+        hide(&mut map.rows[r].total, withheld[row_total(r)]);
+    }
+    for c in 0..width {
+        hide(&mut map.column_totals[c], withheld[column_total(c)]);
+    }
+    hide(&mut map.total, withheld[grand]);
 }
 
 /// The known columns in order, then those only the tallies name (by label), then "none".
@@ -1059,11 +1164,22 @@ mod tests {
         viewer.counts_only = true;
         let map = build(viewer);
         let row = |name: &str| map.rows.iter().find(|r| r.name == name).unwrap();
-        assert_eq!(row("ICU").cells[0].counts.coworkers, 3, "three is enough");
-        assert!(!row("ICU").cells[0].suppressed);
         let lone = row("ICU").cells[1];
         assert!(lone.suppressed, "one person's cell would be their rating");
         assert_eq!(lone.counts, HeatCounts::default());
+        // Three on ICU days are enough on their own, but ICU's total minus them would
+        // give the lone night worker away: withheld with them (it showed before).
+        assert!(row("ICU").cells[0].suppressed);
+        // No sum shown beside a withheld count can be solved for it.
+        for r in &map.rows {
+            let hidden = r
+                .cells
+                .iter()
+                .chain([&r.total])
+                .filter(|c| c.suppressed)
+                .count();
+            assert_ne!(hidden, 1, "{}: one withheld in a row", r.name);
+        }
         assert!(row("ER").total.suppressed);
         assert!(!row("Site").total.suppressed);
         assert_eq!(map.column_totals[1].counts.coworkers, 0);

@@ -4,6 +4,7 @@ pub mod access;
 pub mod campaign;
 pub mod choice;
 pub mod dashboard;
+pub mod disclosure;
 pub mod heat;
 pub mod organizing;
 pub mod roster;

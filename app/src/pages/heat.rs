@@ -103,7 +103,7 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
         </p>
         {map.counts_only.then(|| view! {
             <p class="hint" data-testid="counts-only">{format!(
-                "Counts only. Groups of fewer than {} people are withheld (—), so no count points at a person.",
+                "Counts only. Groups of fewer than {} people are withheld (—), and so is the next smallest where a total would give one back, so no count points at a person.",
                 map.min_group_size
             )}</p>
         })}

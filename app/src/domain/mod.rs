@@ -5,6 +5,7 @@ pub mod campaign;
 pub mod choice;
 pub mod dashboard;
 pub mod disclosure;
+pub mod forecast;
 pub mod heat;
 pub mod organizing;
 pub mod roster;

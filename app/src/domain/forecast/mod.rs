@@ -1,0 +1,599 @@
+//! Forecasting a strike vote from the chart, before it is held.
+//!
+//! Every rating level (1 to 5, and not yet rated) has a chance of turning out and a
+//! chance of voting yes when voting. From those and the people in the vote's scope,
+//! [`model`] gives the chance of passing the rule, the expected yes share and an 80%
+//! interval; [`path`] finds the fewest moves (a conversation moving a 3 to a 2, a plan
+//! to vote with someone) that lift the chance of passing above a chosen level.
+//!
+//! A *scenario* is the committee's what-if: its rates, and people moved between levels
+//! ("if we move eight 3s in Nursing to 2"). Everything here is pure and compiled for the
+//! browser too, so the what-if island computes exactly what the server shows.
+
+pub mod model;
+pub mod path;
+
+use serde::{Deserialize, Serialize};
+
+use super::disclosure::{protect, Sum};
+use super::structure::{VoteBase, VoteRule};
+use super::{Area, Shift};
+use crate::error::AppError;
+pub use model::{Chance, Prediction};
+
+/// Rating levels: 1 to 5 are indexes 0 to 4, "not yet rated" is 5.
+pub const LEVELS: usize = 6;
+pub const UNRATED: usize = 5;
+
+/// The label of a level, as the chart says it.
+pub fn level_label(level: usize) -> &'static str {
+    [
+        "1 · leader",
+        "2 · supporter",
+        "3 · undecided",
+        "4 · opposed",
+        "5 · hostile",
+        "Not rated",
+    ][level.min(UNRATED)]
+}
+
+/// A coworker's level from their rating.
+pub fn level_of(rating: Option<i32>) -> usize {
+    match rating {
+        Some(r @ 1..=5) => (r - 1) as usize,
+        _ => UNRATED,
+    }
+}
+
+/// Per level, in whole percents: the chance of turning out, and of voting yes when voting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rates {
+    pub turnout: [u8; LEVELS],
+    pub yes: [u8; LEVELS],
+}
+
+impl Default for Rates {
+    /// A committee's usual first guess: leaders and supporters vote and vote yes, the
+    /// undecided split, the opposed mostly stay home or vote no; people nobody has
+    /// talked to are assumed a little worse than undecided.
+    fn default() -> Self {
+        Rates {
+            turnout: [95, 90, 75, 60, 50, 60],
+            yes: [98, 90, 55, 15, 3, 40],
+        }
+    }
+}
+
+impl Rates {
+    pub fn chance(&self, level: usize) -> Chance {
+        Chance::new(
+            f64::from(self.turnout[level]) / 100.0,
+            f64::from(self.yes[level]) / 100.0,
+        )
+    }
+
+    /// From a form's twelve fields (`turnout[i]`, `yes[i]`, whole percents 0–100).
+    pub fn parse(turnout: &[String], yes: &[String]) -> Result<Self, AppError> {
+        let mut rates = Rates::default();
+        for (field, raw, out) in [
+            ("turnout", turnout, &mut rates.turnout),
+            ("yes", yes, &mut rates.yes),
+        ] {
+            if raw.len() != LEVELS {
+                return Err(AppError::validation(field, "Give a rate for every level."));
+            }
+            for (i, value) in raw.iter().enumerate() {
+                out[i] = value
+                    .trim()
+                    .trim_end_matches('%')
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|p| *p <= 100)
+                    .ok_or_else(|| {
+                        AppError::validation(
+                            field,
+                            format!(
+                                "{} for {}: give a whole percent from 0 to 100.",
+                                if field == "yes" { "Yes" } else { "Turnout" },
+                                level_label(i)
+                            ),
+                        )
+                    })?;
+            }
+        }
+        Ok(rates)
+    }
+}
+
+/// People moved between levels in a what-if: `count` of those at `from` in `area_id`
+/// (with the areas beneath; None: anywhere in the scope) are counted at `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    pub area_id: Option<i64>,
+    pub from: usize,
+    pub to: usize,
+    pub count: i64,
+}
+
+/// The most moves one scenario holds.
+pub const MAX_MOVES: usize = 40;
+
+/// A committee's what-if: rates, and people moved between levels.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Scenario {
+    pub rates: Rates,
+    pub moves: Vec<Move>,
+}
+
+impl Scenario {
+    /// Reads a scenario form: the rates and up to [`MAX_MOVES`] rows of moves
+    /// (`move_area[i]`, `move_from[i]`, `move_to[i]`, `move_count[i]`; a row with no
+    /// count is left out). Levels are 1–5 or "unrated"; areas must be the campaign's.
+    pub fn parse(
+        turnout: &[String],
+        yes: &[String],
+        moves: &[[String; 4]],
+        areas: &[Area],
+    ) -> Result<Self, AppError> {
+        let rates = Rates::parse(turnout, yes)?;
+        if moves.len() > MAX_MOVES {
+            return Err(AppError::validation(
+                "moves",
+                format!("A scenario can hold at most {MAX_MOVES} moves."),
+            ));
+        }
+        let level = |raw: &str| match raw.trim() {
+            "unrated" | "6" => Some(UNRATED),
+            r => r
+                .parse::<usize>()
+                .ok()
+                .filter(|r| (1..=5).contains(r))
+                .map(|r| r - 1),
+        };
+        let mut out = Vec::new();
+        for [area, from, to, count] in moves {
+            if count.trim().is_empty() {
+                continue;
+            }
+            let count = count
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|c| (1..=1_000_000).contains(c))
+                .ok_or_else(|| {
+                    AppError::validation("moves", "How many to move: a whole number from 1.")
+                })?;
+            let area_id = super::workplace::optional_id(area, "moves")?;
+            if let Some(id) = area_id {
+                if !areas.iter().any(|a| a.id == id) {
+                    return Err(AppError::validation(
+                        "moves",
+                        "That area is not on this campaign's map.",
+                    ));
+                }
+            }
+            let (Some(from), Some(to)) = (level(from), level(to)) else {
+                return Err(AppError::validation(
+                    "moves",
+                    "Move people from a level to a level (1 to 5, or not rated).",
+                ));
+            };
+            if from == to {
+                return Err(AppError::validation(
+                    "moves",
+                    "A move needs two different levels.",
+                ));
+            }
+            out.push(Move {
+                area_id,
+                from,
+                to,
+                count,
+            });
+        }
+        Ok(Scenario { rates, moves: out })
+    }
+
+    /// What a scenario says in words (for its list and the audit log).
+    pub fn moves_words(&self, areas: &[Area]) -> Vec<String> {
+        self.moves
+            .iter()
+            .map(|m| {
+                let place = m
+                    .area_id
+                    .and_then(|id| areas.iter().find(|a| a.id == id))
+                    .map_or_else(|| "anywhere".to_owned(), |a| format!("in {}", a.name));
+                format!(
+                    "{} of {} counted as {} ({place})",
+                    m.count,
+                    level_label(m.from),
+                    level_label(m.to)
+                )
+            })
+            .collect()
+    }
+}
+
+/// People of one area, shift and level: what a forecast needs of the chart (no names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub level: usize,
+    pub people: i64,
+}
+
+/// Groups people (area, shift, level) into cells, in a fixed order.
+pub fn cells_of(people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usize)>) -> Vec<Cell> {
+    let mut map = std::collections::BTreeMap::<(Option<i64>, Option<i64>, usize), i64>::new();
+    for key in people {
+        *map.entry(key).or_default() += 1;
+    }
+    map.into_iter()
+        .map(|((area_id, shift_id, level), people)| Cell {
+            area_id,
+            shift_id,
+            level,
+            people,
+        })
+        .collect()
+}
+
+/// How many of each cell a scenario's moves took, and to which level: one entry per
+/// (cell index, to level, count). Moves apply in order; each takes from the cells at its
+/// `from` level in its area (with those beneath) in cell order, as many as there are.
+pub fn apply_moves(
+    cells: &[Cell],
+    moves: &[Move],
+    areas: &[Area],
+) -> (Vec<Cell>, Vec<(usize, usize, i64)>) {
+    // Work on a copy: (original cell index, level, people).
+    let mut parts: Vec<(usize, usize, i64)> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, c.level, c.people))
+        .collect();
+    let mut taken = Vec::new();
+    for m in moves {
+        let within = m.area_id.map(|id| super::structure::subtree(areas, &[id]));
+        let mut left = m.count;
+        let mut i = 0;
+        while i < parts.len() && left > 0 {
+            let (cell, level, people) = parts[i];
+            let in_area = within
+                .as_ref()
+                .is_none_or(|ids| cells[cell].area_id.is_some_and(|a| ids.contains(&a)));
+            if level == m.from && people > 0 && in_area {
+                let k = people.min(left);
+                parts[i].2 -= k;
+                left -= k;
+                parts.push((cell, m.to, k));
+                taken.push((cell, m.to, k));
+            }
+            i += 1;
+        }
+    }
+    let moved = cells_from_parts(cells, &parts);
+    (moved, taken)
+}
+
+fn cells_from_parts(cells: &[Cell], parts: &[(usize, usize, i64)]) -> Vec<Cell> {
+    let mut map = std::collections::BTreeMap::<(Option<i64>, Option<i64>, usize), i64>::new();
+    for &(cell, level, people) in parts {
+        if people > 0 {
+            *map.entry((cells[cell].area_id, cells[cell].shift_id, level))
+                .or_default() += people;
+        }
+    }
+    map.into_iter()
+        .map(|((area_id, shift_id, level), people)| Cell {
+            area_id,
+            shift_id,
+            level,
+            people,
+        })
+        .collect()
+}
+
+/// One row of a forecast's breakdown: an area or a shift (`id` None: none given).
+/// `prediction` is None when withheld from someone who may not see small groups.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastRow {
+    pub id: Option<i64>,
+    pub label: String,
+    pub people: i64,
+    pub prediction: Option<Prediction>,
+}
+
+/// A whole forecast: the scope, and each area and shift as if it voted alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub overall: Option<Prediction>,
+    pub by_area: Vec<ForecastRow>,
+    pub by_shift: Vec<ForecastRow>,
+    /// People at each level, after the scenario's moves.
+    pub levels: [i64; LEVELS],
+}
+
+/// The chances of the people in `cells`, exact-sized groups expanded person by person.
+fn predict_cells<'a>(
+    rule: &VoteRule,
+    rates: &Rates,
+    cells: impl Iterator<Item = &'a Cell> + Clone,
+) -> Prediction {
+    let people: i64 = cells.clone().map(|c| c.people).sum();
+    if people as usize <= model::EXACT_MAX {
+        let chances: Vec<Chance> = cells
+            .flat_map(|c| std::iter::repeat_n(rates.chance(c.level), c.people as usize))
+            .collect();
+        model::predict_exact(rule, &chances)
+    } else {
+        let mut m = model::Moments::default();
+        for c in cells {
+            m.add(rates.chance(c.level), c.people);
+        }
+        model::predict_normal(rule, &m)
+    }
+}
+
+/// The forecast of `cells` (after the scenario's moves). For someone who may not see
+/// small groups (`hide_below` Some), rows of fewer people are withheld, and more where a
+/// withheld row could be worked out from the scope's figure and the rows shown.
+pub fn forecast(
+    rule: &VoteRule,
+    rates: &Rates,
+    cells: &[Cell],
+    areas: &[Area],
+    shifts: &[Shift],
+    hide_below: Option<i64>,
+) -> Forecast {
+    let mut levels = [0; LEVELS];
+    for c in cells {
+        levels[c.level] += c.people;
+    }
+    let total: i64 = levels.iter().sum();
+    let group = |key: &dyn Fn(&Cell) -> Option<i64>, label: &dyn Fn(Option<i64>) -> String| {
+        let mut ids: Vec<Option<i64>> = cells.iter().map(key).collect();
+        ids.sort();
+        ids.dedup();
+        let mut rows: Vec<ForecastRow> = ids
+            .into_iter()
+            .map(|id| {
+                let mine = cells.iter().filter(move |c| key(c) == id);
+                ForecastRow {
+                    id,
+                    label: label(id),
+                    people: mine.clone().map(|c| c.people).sum(),
+                    prediction: Some(predict_cells(rule, rates, mine)),
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| (a.id.is_none(), &a.label).cmp(&(b.id.is_none(), &b.label)));
+        rows
+    };
+    let area_label = |id: Option<i64>| match id {
+        Some(id) => areas
+            .iter()
+            .find(|a| a.id == id)
+            .map_or_else(|| format!("Area {id}"), |a| a.name.clone()),
+        None => "No area".to_owned(),
+    };
+    let shift_label = |id: Option<i64>| match id {
+        Some(id) => shifts
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| format!("Shift {id}"), |s| s.name.clone()),
+        None => "No shift".to_owned(),
+    };
+    let mut by_area = group(&|c| c.area_id, &area_label);
+    let mut by_shift = group(&|c| c.shift_id, &shift_label);
+    let mut overall = Some(predict_cells(rule, rates, cells.iter()));
+    if let Some(min) = hide_below {
+        // Counts: 0 the scope, then the areas, then the shifts.
+        let mut people = vec![total];
+        people.extend(by_area.iter().map(|r| r.people));
+        people.extend(by_shift.iter().map(|r| r.people));
+        let small = |n: i64| n > 0 && n < min;
+        let mut withheld: Vec<bool> = people.iter().map(|&n| small(n)).collect();
+        let areas_at: Vec<usize> = (1..=by_area.len()).collect();
+        let shifts_at: Vec<usize> = (by_area.len() + 1..people.len()).collect();
+        protect(
+            &people,
+            &mut withheld,
+            &[
+                Sum {
+                    parts: areas_at,
+                    total: 0,
+                },
+                Sum {
+                    parts: shifts_at,
+                    total: 0,
+                },
+            ],
+        );
+        if withheld[0] {
+            overall = None;
+        }
+        for (row, hide) in by_area
+            .iter_mut()
+            .chain(by_shift.iter_mut())
+            .zip(&withheld[1..])
+        {
+            if *hide {
+                row.prediction = None;
+            }
+        }
+    }
+    Forecast {
+        overall,
+        by_area,
+        by_shift,
+        levels,
+    }
+}
+
+/// The rule a forecast is for, in words ("Yes from 75% of everyone in the scope, with
+/// at least 50% voting").
+pub fn rule_words(rule: &VoteRule) -> String {
+    let of = match rule.base {
+        VoteBase::Cast => "of the votes cast",
+        VoteBase::Unit => "of everyone in the scope",
+    };
+    if rule.turnout_percent > 0 {
+        format!(
+            "Yes from {}% {of}, with at least {}% voting",
+            rule.yes_percent, rule.turnout_percent
+        )
+    } else {
+        format!("Yes from {}% {of}", rule.yes_percent)
+    }
+}
+
+/// A share as a whole percent, for reading.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", (share * 100.0).clamp(0.0, 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
+        Area {
+            id,
+            parent_id: parent,
+            name: name.into(),
+            retired: false,
+            grid: None,
+        }
+    }
+
+    #[test]
+    fn rates_parse_and_name_the_bad_field() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let r = Rates::parse(
+            &s(&["100", "90", "70%", "60", "50", "0"]),
+            &s(&["99", "90", "50", "10", "0", "40"]),
+        )
+        .unwrap();
+        assert_eq!(r.turnout[2], 70);
+        let e =
+            Rates::parse(&s(&["100", "90", "101", "60", "50", "0"]), &s(&["99"; 6])).unwrap_err();
+        assert!(e.to_string().contains("3 · undecided"), "{e}");
+        assert!(Rates::parse(&s(&["1"; 5]), &s(&["1"; 6])).is_err());
+    }
+
+    #[test]
+    fn moves_take_from_the_area_and_its_sub_areas_in_order() {
+        let areas = [
+            area(1, None, "Site"),
+            area(2, Some(1), "Ward"),
+            area(3, None, "Other"),
+        ];
+        let cells = cells_of([
+            (Some(1), None, 2),
+            (Some(2), None, 2),
+            (Some(2), None, 2),
+            (Some(3), None, 2),
+        ]);
+        let moves = [Move {
+            area_id: Some(1),
+            from: 2,
+            to: 1,
+            count: 2,
+        }];
+        let (moved, taken) = apply_moves(&cells, &moves, &areas);
+        assert_eq!(taken, vec![(0, 1, 1), (1, 1, 1)]);
+        let at = |a, l| {
+            moved
+                .iter()
+                .filter(|c| c.area_id == Some(a) && c.level == l)
+                .map(|c| c.people)
+                .sum::<i64>()
+        };
+        assert_eq!((at(1, 1), at(2, 1), at(2, 2), at(3, 2)), (1, 1, 1, 1));
+        // More than there are: as many as there are.
+        let (moved, _) = apply_moves(
+            &cells,
+            &[Move {
+                area_id: None,
+                from: 2,
+                to: 0,
+                count: 99,
+            }],
+            &areas,
+        );
+        assert!(moved.iter().all(|c| c.level == 0));
+    }
+
+    #[test]
+    fn scenario_form_rejects_unknown_areas_and_same_levels() {
+        let areas = [area(1, None, "Site")];
+        let r = vec!["50".to_string(); 6];
+        let row = |a: &str, f: &str, t: &str, c: &str| {
+            [a.to_string(), f.to_string(), t.to_string(), c.to_string()]
+        };
+        let ok = Scenario::parse(
+            &r,
+            &r,
+            &[
+                row("1", "3", "2", "4"),
+                row("", "unrated", "2", ""),
+                row("", "unrated", "2", "3"),
+            ],
+            &areas,
+        )
+        .unwrap();
+        assert_eq!(
+            ok.moves,
+            vec![
+                Move {
+                    area_id: Some(1),
+                    from: 2,
+                    to: 1,
+                    count: 4
+                },
+                Move {
+                    area_id: None,
+                    from: 5,
+                    to: 1,
+                    count: 3
+                }
+            ]
+        );
+        assert!(Scenario::parse(&r, &r, &[row("9", "3", "2", "4")], &areas).is_err());
+        assert!(Scenario::parse(&r, &r, &[row("", "3", "3", "4")], &areas).is_err());
+        assert!(Scenario::parse(&r, &r, &[row("", "3", "2", "-1")], &areas).is_err());
+        assert!(
+            Scenario::parse(&r, &r, &vec![row("", "3", "2", "1"); MAX_MOVES + 1], &areas).is_err()
+        );
+    }
+
+    #[test]
+    fn small_rows_are_withheld_with_one_more() {
+        let areas = [area(1, None, "A"), area(2, None, "B"), area(3, None, "C")];
+        let mut people = Vec::new();
+        for (a, n) in [(1, 2), (2, 30), (3, 40)] {
+            for _ in 0..n {
+                people.push((Some(a), Some(1), 1));
+            }
+        }
+        let cells = cells_of(people);
+        let rule = VoteRule {
+            base: VoteBase::Cast,
+            yes_percent: 50,
+            turnout_percent: 0,
+        };
+        let shifts = [Shift {
+            id: 1,
+            name: "Day".into(),
+        }];
+        let f = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, Some(5));
+        let shown: Vec<bool> = f.by_area.iter().map(|r| r.prediction.is_some()).collect();
+        assert_eq!(shown, vec![false, false, true]);
+        assert!(f.overall.is_some());
+        let lead = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, None);
+        assert!(lead.by_area.iter().all(|r| r.prediction.is_some()));
+        assert_eq!(lead.levels[1], 72);
+    }
+}

@@ -19,3 +19,4 @@ pub mod members;
 pub mod organizing;
 pub mod roster;
 pub mod structure;
+pub mod votes;

@@ -332,7 +332,7 @@ pub async fn test_tally_page(campaign_id: i64, test_id: i64) -> Result<TallyPage
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use crate::api::structure::Recorded;
     use crate::auth::InCampaign;
     use crate::domain::structure::{Marking, StructureTest, Tally};
@@ -353,7 +353,7 @@ mod server {
     }
 
     /// Groups smaller than this are hidden from the member (leads see every group).
-    pub(super) async fn hide_below(member: &InCampaign) -> Result<Option<i64>, AppError> {
+    pub(crate) async fn hide_below(member: &InCampaign) -> Result<Option<i64>, AppError> {
         if member.role() == Role::Lead {
             return Ok(None);
         }

@@ -21,9 +21,11 @@ use crate::error::AppError;
 
 mod heat;
 mod structure;
+mod votes;
 
 pub use heat::{HeatMaps, HeatQuery, PastActivity, PastMove, PastTalk};
 pub use structure::{NewMarks, StructureTests, TestPeopleFilter};
+pub use votes::VotePlans;
 
 /// A storage failure. `Backend` carries the driver's error for the log only.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +71,7 @@ pub trait Store:
     + AuditLog
     + HeatMaps
     + StructureTests
+    + VotePlans
     + 'static
 {
 }
@@ -89,6 +92,7 @@ impl<T> Store for T where
         + AuditLog
         + HeatMaps
         + StructureTests
+        + VotePlans
         + ?Sized
         + 'static
 {
@@ -99,7 +103,7 @@ pub mod prelude {
     pub use super::{
         Accounts, AuditLog, Campaigns, Dashboards, Health, HeatMaps, Invites, Membership,
         OrganizingLoop, RosterImports, Sessions, SocialMap, Store, StructureTests, Throttle,
-        WorkplaceMap,
+        VotePlans, WorkplaceMap,
     };
 }
 

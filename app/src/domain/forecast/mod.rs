@@ -12,6 +12,7 @@
 
 pub mod model;
 pub mod path;
+pub mod plan;
 
 use serde::{Deserialize, Serialize};
 

@@ -16,6 +16,7 @@ mod roster;
 mod structure;
 mod throttle;
 mod ties;
+mod votes;
 mod workplace;
 
 use app::store::{Health, StoreResult};

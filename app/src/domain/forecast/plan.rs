@@ -1,0 +1,580 @@
+//! A vote plan: the rule and scope of a strike vote the committee is preparing, its
+//! saved scenarios, and the logistics — where and when people vote, per site and shift,
+//! who covers each polling place, and who has no way to vote yet.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Rates, Scenario, LEVELS};
+use crate::domain::organizing::parse_bounded;
+use crate::domain::structure::{parse_moment, subtree, VoteBase, VoteRule};
+use crate::domain::workplace::{optional_id, parse_text};
+use crate::domain::{Area, Choice, Shift};
+use crate::error::AppError;
+
+/// A vote being prepared.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VotePlan {
+    pub id: i64,
+    pub campaign_id: i64,
+    pub fields: PlanFields,
+    /// The practice vote held for it (a structure test), once a lead starts one.
+    pub test_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What a lead sets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanFields {
+    pub title: String,
+    pub rule: VoteRule,
+    /// The chosen areas with every area beneath (empty: the whole campaign).
+    pub area_ids: Vec<i64>,
+    pub vote_on: Option<NaiveDate>,
+    /// The chance of passing the path to the threshold aims for (percent).
+    pub target_percent: i64,
+    /// A person's turnout once they have a plan to vote (percent).
+    pub planned_turnout: i64,
+}
+
+impl PlanFields {
+    pub fn goal(&self) -> super::path::Goal {
+        super::path::Goal {
+            target: self.target_percent as f64 / 100.0,
+            planned_turnout: self.planned_turnout.clamp(0, 100) as u8,
+        }
+    }
+
+    pub fn scope_words(&self, areas: &[Area]) -> String {
+        if self.area_ids.is_empty() {
+            return "The whole campaign".into();
+        }
+        let tops: Vec<&str> = areas
+            .iter()
+            .filter(|a| self.area_ids.contains(&a.id))
+            .filter(|a| a.parent_id.is_none_or(|p| !self.area_ids.contains(&p)))
+            .map(|a| a.name.as_str())
+            .collect();
+        tops.join(", ")
+    }
+}
+
+/// The plan form, as posted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanForm {
+    pub title: String,
+    pub vote_base: String,
+    pub yes_percent: String,
+    pub turnout_percent: String,
+    pub vote_on: String,
+    pub target_percent: String,
+    pub planned_turnout: String,
+}
+
+impl PlanForm {
+    /// Reads the form; `chosen` are the ticked area ids (each brings those beneath).
+    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<PlanFields, AppError> {
+        let title = parse_text(&self.title, "title", "The title", 200)?;
+        if title.is_empty() {
+            return Err(AppError::validation("title", "Give the vote a title."));
+        }
+        let base = VoteBase::parse(self.vote_base.trim()).ok_or_else(|| {
+            AppError::validation("vote_base", "Choose what the yes share is a share of.")
+        })?;
+        let yes_percent = parse_bounded(
+            &self.yes_percent,
+            "yes_percent",
+            50..=100,
+            "The yes share needed: a whole percent from 50 to 100.",
+        )?
+        .ok_or_else(|| {
+            AppError::validation("yes_percent", "Give the yes share needed (50 to 100).")
+        })?;
+        let turnout_percent = parse_bounded(
+            &self.turnout_percent,
+            "turnout_percent",
+            0..=100,
+            "The turnout needed: a whole percent from 0 to 100.",
+        )?
+        .unwrap_or(0);
+        let vote_on = match self.vote_on.trim() {
+            "" => None,
+            raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                AppError::validation("vote_on", "Give the date as a date (YYYY-MM-DD).")
+            })?),
+        };
+        let target_percent = parse_bounded(
+            &self.target_percent,
+            "target_percent",
+            50..=99,
+            "The chance to aim for: a whole percent from 50 to 99.",
+        )?
+        .unwrap_or(90);
+        let planned_turnout = parse_bounded(
+            &self.planned_turnout,
+            "planned_turnout",
+            0..=100,
+            "Turnout with a plan to vote: a whole percent from 0 to 100.",
+        )?
+        .unwrap_or(95);
+        if chosen.len() > 500 {
+            return Err(AppError::validation(
+                "area_ids",
+                "Choose at most 500 areas.",
+            ));
+        }
+        let mut ids = Vec::new();
+        for raw in chosen {
+            let id = optional_id(raw, "area_ids")?
+                .filter(|id| areas.iter().any(|a| a.id == *id))
+                .ok_or_else(|| {
+                    AppError::validation("area_ids", "That area is not on this campaign's map.")
+                })?;
+            ids.push(id);
+        }
+        let mut area_ids = if ids.is_empty() {
+            Vec::new()
+        } else {
+            subtree(areas, &ids)
+        };
+        area_ids.sort_unstable();
+        area_ids.dedup();
+        Ok(PlanFields {
+            title,
+            rule: VoteRule {
+                base,
+                yes_percent,
+                turnout_percent,
+            },
+            area_ids,
+            vote_on,
+            target_percent,
+            planned_turnout,
+        })
+    }
+
+    pub fn of(fields: &PlanFields) -> Self {
+        PlanForm {
+            title: fields.title.clone(),
+            vote_base: fields.rule.base.key().into(),
+            yes_percent: fields.rule.yes_percent.to_string(),
+            turnout_percent: fields.rule.turnout_percent.to_string(),
+            vote_on: fields.vote_on.map(|d| d.to_string()).unwrap_or_default(),
+            target_percent: fields.target_percent.to_string(),
+            planned_turnout: fields.planned_turnout.to_string(),
+        }
+    }
+}
+
+/// A scenario as saved, newest first in its list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedScenario {
+    pub id: i64,
+    pub name: String,
+    pub scenario: Scenario,
+    pub saved_by: String,
+    pub saved_at: DateTime<Utc>,
+}
+
+/// A scenario's name: 1 to 100 characters.
+pub fn parse_scenario_name(raw: &str) -> Result<String, AppError> {
+    let name = parse_text(raw, "name", "The scenario's name", 100)?;
+    if name.is_empty() {
+        return Err(AppError::validation(
+            "name",
+            "Name the scenario (\"After the Nursing push\", say).",
+        ));
+    }
+    Ok(name)
+}
+
+/// One coworker in a vote's scope, as the forecast needs them (no name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voter {
+    pub coworker_id: i64,
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub rating: Option<i32>,
+    pub organizer_id: Option<i64>,
+}
+
+/// Where and when people vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollingPlace {
+    pub id: i64,
+    pub plan_id: i64,
+    pub name: String,
+    /// The site it serves, with the areas beneath (None: the whole scope).
+    pub area_id: Option<i64>,
+    /// The shift it serves (None: every shift).
+    pub shift_id: Option<i64>,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    /// Who covers it: a member of the campaign.
+    pub organizer_id: Option<i64>,
+    pub organizer: Option<String>,
+}
+
+impl PollingPlace {
+    /// True when someone in `area_id` on `shift_id` can vote here.
+    pub fn serves(&self, area_id: Option<i64>, shift_id: Option<i64>, areas: &[Area]) -> bool {
+        let area_ok = match self.area_id {
+            None => true,
+            Some(site) => {
+                area_id.is_some_and(|a| a == site || subtree(areas, &[site]).contains(&a))
+            }
+        };
+        area_ok && self.shift_id.is_none_or(|s| shift_id == Some(s))
+    }
+
+    pub fn when_words(&self) -> String {
+        let day = self.opens_at.format("%a %-d %b %H:%M");
+        if self.opens_at.date() == self.closes_at.date() {
+            format!("{day}–{}", self.closes_at.format("%H:%M"))
+        } else {
+            format!("{day} – {}", self.closes_at.format("%a %-d %b %H:%M"))
+        }
+    }
+}
+
+/// The polling place form, as posted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceForm {
+    pub name: String,
+    pub area_id: String,
+    pub shift_id: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub organizer_id: String,
+}
+
+/// A polling place to add.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPlace {
+    pub name: String,
+    pub area_id: Option<i64>,
+    pub shift_id: Option<i64>,
+    pub opens_at: NaiveDateTime,
+    pub closes_at: NaiveDateTime,
+    pub organizer_id: Option<i64>,
+}
+
+impl PlaceForm {
+    /// Reads the form against the campaign's areas, shifts and members (`members`: the
+    /// ids that may cover a place).
+    pub fn parse(
+        &self,
+        areas: &[Area],
+        shifts: &[Shift],
+        members: &[i64],
+    ) -> Result<NewPlace, AppError> {
+        let name = parse_text(&self.name, "name", "The place", 200)?;
+        if name.is_empty() {
+            return Err(AppError::validation(
+                "name",
+                "Say where people vote (\"Break room, B wing\").",
+            ));
+        }
+        let area_id = optional_id(&self.area_id, "area_id")?;
+        if area_id.is_some_and(|id| !areas.iter().any(|a| a.id == id)) {
+            return Err(AppError::validation(
+                "area_id",
+                "That area is not on this campaign's map.",
+            ));
+        }
+        let shift_id = optional_id(&self.shift_id, "shift_id")?;
+        if shift_id.is_some_and(|id| !shifts.iter().any(|s| s.id == id)) {
+            return Err(AppError::validation(
+                "shift_id",
+                "That shift is not one of this campaign's.",
+            ));
+        }
+        let opens_at = parse_moment(&self.opens_at, "opens_at")?
+            .ok_or_else(|| AppError::validation("opens_at", "Say when the polls open."))?;
+        let closes_at = parse_moment(&self.closes_at, "closes_at")?
+            .ok_or_else(|| AppError::validation("closes_at", "Say when the polls close."))?;
+        if closes_at <= opens_at {
+            return Err(AppError::validation(
+                "closes_at",
+                "The polls must close after they open.",
+            ));
+        }
+        if closes_at - opens_at > chrono::Duration::days(14) {
+            return Err(AppError::validation(
+                "closes_at",
+                "A polling place is open for at most 14 days.",
+            ));
+        }
+        let organizer_id = optional_id(&self.organizer_id, "organizer_id")?;
+        if organizer_id.is_some_and(|id| !members.contains(&id)) {
+            return Err(AppError::validation(
+                "organizer_id",
+                "Choose an organizer of this campaign.",
+            ));
+        }
+        Ok(NewPlace {
+            name,
+            area_id,
+            shift_id,
+            opens_at,
+            closes_at,
+            organizer_id,
+        })
+    }
+}
+
+/// The most polling places one plan holds.
+pub const MAX_PLACES: i64 = 200;
+
+/// Who can vote where: for each voter (by index), the places that serve them.
+pub fn coverage(voters: &[Voter], places: &[PollingPlace], areas: &[Area]) -> Vec<Vec<usize>> {
+    // Each place's areas once, not once per voter.
+    let served: Vec<Option<Vec<i64>>> = places
+        .iter()
+        .map(|p| p.area_id.map(|site| subtree(areas, &[site])))
+        .collect();
+    voters
+        .iter()
+        .map(|v| {
+            places
+                .iter()
+                .enumerate()
+                .filter(|(i, p)| {
+                    let area_ok = match &served[*i] {
+                        None => true,
+                        Some(ids) => v.area_id.is_some_and(|a| ids.contains(&a)),
+                    };
+                    area_ok && p.shift_id.is_none_or(|s| v.shift_id == Some(s))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect()
+}
+
+/// What closed structure tests say each level does: per level, the people with that
+/// rating when a test opened and what they did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observed {
+    /// Closed votes (practice or authorization): people, voted, voted yes.
+    pub vote_tests: i64,
+    pub votes: [(i64, i64, i64); LEVELS],
+    /// Closed actions (petitions, sticker days…): people, took part.
+    pub action_tests: i64,
+    pub actions: [(i64, i64); LEVELS],
+}
+
+impl Observed {
+    /// The rates these suggest: from votes when there were any (turnout, and yes among
+    /// those who voted), else yes from actions (taking part as the sign of a yes) with the
+    /// default turnout. A level nobody was observed at keeps `fallback`'s rate.
+    pub fn suggested(&self, fallback: &Rates) -> Option<Rates> {
+        let mut r = *fallback;
+        let pct = |part: i64, whole: i64| ((part * 100 + whole / 2) / whole).clamp(0, 100) as u8;
+        if self.vote_tests > 0 {
+            for (l, &(people, voted, yes)) in self.votes.iter().enumerate() {
+                if people > 0 {
+                    r.turnout[l] = pct(voted, people);
+                }
+                if voted > 0 {
+                    r.yes[l] = pct(yes, voted);
+                }
+            }
+            return Some(r);
+        }
+        if self.action_tests > 0 {
+            for (l, &(people, took)) in self.actions.iter().enumerate() {
+                if people > 0 {
+                    r.yes[l] = pct(took, people);
+                }
+            }
+            return Some(r);
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn area(id: i64, parent: Option<i64>) -> Area {
+        Area {
+            id,
+            parent_id: parent,
+            name: format!("A{id}"),
+            retired: false,
+            grid: None,
+        }
+    }
+
+    fn form() -> PlanForm {
+        PlanForm {
+            title: "Strike authorization".into(),
+            vote_base: "unit".into(),
+            yes_percent: "75".into(),
+            turnout_percent: "".into(),
+            vote_on: "2027-03-01".into(),
+            target_percent: "".into(),
+            planned_turnout: "".into(),
+        }
+    }
+
+    #[test]
+    fn the_plan_form_reads_and_names_mistakes() {
+        let areas = [area(1, None), area(2, Some(1)), area(3, None)];
+        let p = form().parse(&["1".into()], &areas).unwrap();
+        assert_eq!(p.area_ids, vec![1, 2]);
+        assert_eq!(
+            (
+                p.rule.yes_percent,
+                p.rule.turnout_percent,
+                p.target_percent,
+                p.planned_turnout
+            ),
+            (75, 0, 90, 95)
+        );
+        let bad = |f: PlanForm, field: &str| {
+            let e = f.parse(&[], &areas).unwrap_err();
+            assert!(e.field_message(field).is_some(), "{field}: {e}");
+        };
+        bad(
+            PlanForm {
+                title: " ".into(),
+                ..form()
+            },
+            "title",
+        );
+        bad(
+            PlanForm {
+                vote_base: "most".into(),
+                ..form()
+            },
+            "vote_base",
+        );
+        bad(
+            PlanForm {
+                yes_percent: "40".into(),
+                ..form()
+            },
+            "yes_percent",
+        );
+        bad(
+            PlanForm {
+                vote_on: "March".into(),
+                ..form()
+            },
+            "vote_on",
+        );
+        bad(
+            PlanForm {
+                target_percent: "100".into(),
+                ..form()
+            },
+            "target_percent",
+        );
+        assert!(form().parse(&["9".into()], &areas).is_err());
+        assert_eq!(PlanForm::of(&p).parse(&["1".into()], &areas).unwrap(), p);
+    }
+
+    #[test]
+    fn places_serve_their_site_and_shift() {
+        let areas = [area(1, None), area(2, Some(1)), area(3, None)];
+        let at = |h| {
+            NaiveDate::from_ymd_opt(2027, 3, 1)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        let place = |id, area_id, shift_id| PollingPlace {
+            id,
+            plan_id: 1,
+            name: "Break room".into(),
+            area_id,
+            shift_id,
+            opens_at: at(6),
+            closes_at: at(9),
+            organizer_id: None,
+            organizer: None,
+        };
+        let places = [place(1, Some(1), Some(10)), place(2, None, Some(20))];
+        let voter = |area_id, shift_id| Voter {
+            coworker_id: 1,
+            area_id,
+            shift_id,
+            rating: None,
+            organizer_id: None,
+        };
+        let c = coverage(
+            &[
+                voter(Some(2), Some(10)),
+                voter(Some(3), Some(10)),
+                voter(Some(3), Some(20)),
+                voter(None, None),
+            ],
+            &places,
+            &areas,
+        );
+        assert_eq!(c, vec![vec![0], vec![], vec![1], vec![]]);
+        assert!(places[0].serves(Some(2), Some(10), &areas));
+        assert_eq!(places[0].when_words(), "Mon 1 Mar 06:00–09:00");
+    }
+
+    #[test]
+    fn the_place_form_checks_times_and_members() {
+        let areas = [area(1, None)];
+        let shifts = [Shift {
+            id: 10,
+            name: "Night".into(),
+        }];
+        let f = PlaceForm {
+            name: "Gate 3".into(),
+            area_id: "1".into(),
+            shift_id: "10".into(),
+            opens_at: "2027-03-01T22:00".into(),
+            closes_at: "2027-03-02T02:00".into(),
+            organizer_id: "7".into(),
+        };
+        assert!(f.parse(&areas, &shifts, &[7]).is_ok());
+        assert!(f
+            .parse(&areas, &shifts, &[8])
+            .unwrap_err()
+            .field_message("organizer_id")
+            .is_some());
+        let back = PlaceForm {
+            closes_at: "2027-03-01T21:00".into(),
+            ..f.clone()
+        };
+        assert!(back
+            .parse(&areas, &shifts, &[7])
+            .unwrap_err()
+            .field_message("closes_at")
+            .is_some());
+        let shift = PlaceForm {
+            shift_id: "11".into(),
+            ..f
+        };
+        assert!(shift
+            .parse(&areas, &shifts, &[7])
+            .unwrap_err()
+            .field_message("shift_id")
+            .is_some());
+    }
+
+    #[test]
+    fn observed_votes_suggest_rates() {
+        let mut o = Observed {
+            vote_tests: 1,
+            ..Default::default()
+        };
+        o.votes[0] = (10, 9, 9);
+        o.votes[2] = (20, 10, 4);
+        let r = o.suggested(&Rates::default()).unwrap();
+        assert_eq!(
+            (r.turnout[0], r.yes[0], r.turnout[2], r.yes[2]),
+            (90, 100, 50, 40)
+        );
+        assert_eq!(r.turnout[1], Rates::default().turnout[1]);
+        assert_eq!(Observed::default().suggested(&Rates::default()), None);
+    }
+}

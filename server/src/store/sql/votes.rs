@@ -1,0 +1,483 @@
+//! Vote plans: the plans, their scenarios and polling places, and what a forecast counts.
+
+use app::domain::forecast::plan::{
+    NewPlace, Observed, PlanFields, PollingPlace, SavedScenario, VotePlan, Voter,
+};
+use app::domain::forecast::{level_of, Scenario};
+use app::domain::structure::{Response, VoteBase, VoteRule};
+use app::domain::{Choice, CoworkerScope};
+use app::store::{AuditEvent, StoreError, StoreResult, VotePlans};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use super::dashboard::ON_CHART;
+use super::{commit_audited, Adapter};
+use crate::store::rows::{corrupt, join_ids};
+use crate::store::{scope_clause, DbResult};
+
+const PLAN_COLUMNS: &str = "id, campaign_id, title, vote_base, yes_percent, turnout_percent, \
+     area_ids, vote_on, target_percent, planned_turnout, test_id, created_at";
+
+/// Ids per statement when reading names: well under either backend's limit on binds.
+const CHUNK: usize = 500;
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    id: i64,
+    campaign_id: i64,
+    title: String,
+    vote_base: String,
+    yes_percent: i64,
+    turnout_percent: i64,
+    area_ids: String,
+    vote_on: Option<NaiveDate>,
+    target_percent: i64,
+    planned_turnout: i64,
+    test_id: Option<i64>,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<PlanRow> for VotePlan {
+    type Error = StoreError;
+
+    fn try_from(r: PlanRow) -> Result<Self, StoreError> {
+        Ok(VotePlan {
+            id: r.id,
+            campaign_id: r.campaign_id,
+            fields: PlanFields {
+                title: r.title,
+                rule: VoteRule {
+                    base: VoteBase::parse(&r.vote_base)
+                        .ok_or_else(|| corrupt("vote base", &r.vote_base))?,
+                    yes_percent: r.yes_percent,
+                    turnout_percent: r.turnout_percent,
+                },
+                area_ids: r
+                    .area_ids
+                    .split(',')
+                    .filter_map(|id| id.parse().ok())
+                    .collect(),
+                vote_on: r.vote_on,
+                target_percent: r.target_percent,
+                planned_turnout: r.planned_turnout,
+            },
+            test_id: r.test_id,
+            created_at: r.created_at,
+        })
+    }
+}
+
+/// `$first, $first+1, …` for `n` binds.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// NotFound unless plan `plan_id` is the campaign's, read in `tx`.
+async fn plan_in(tx: &mut super::Tx, campaign_id: i64, plan_id: i64) -> StoreResult<()> {
+    sqlx::query_scalar::<_, i64>("SELECT id FROM vote_plans WHERE id = $1 AND campaign_id = $2")
+        .bind(plan_id)
+        .bind(campaign_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .db()?
+        .map(|_| ())
+        .ok_or(StoreError::NotFound)
+}
+
+#[async_trait]
+impl VotePlans for Adapter {
+    async fn create_plan(
+        &self,
+        campaign_id: i64,
+        f: &PlanFields,
+        created_by: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await.db()?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO vote_plans (campaign_id, title, vote_base, yes_percent, turnout_percent, \
+             area_ids, vote_on, target_percent, planned_turnout, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        )
+        .bind(campaign_id)
+        .bind(&f.title)
+        .bind(f.rule.base.key())
+        .bind(f.rule.yes_percent)
+        .bind(f.rule.turnout_percent)
+        .bind(join_ids(&f.area_ids))
+        .bind(f.vote_on)
+        .bind(f.target_percent)
+        .bind(f.planned_turnout)
+        .bind(created_by)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(id)
+    }
+
+    async fn update_plan(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        f: &PlanFields,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        let changed = sqlx::query(
+            "UPDATE vote_plans SET title = $1, vote_base = $2, yes_percent = $3, \
+             turnout_percent = $4, area_ids = $5, vote_on = $6, target_percent = $7, \
+             planned_turnout = $8 WHERE id = $9 AND campaign_id = $10",
+        )
+        .bind(&f.title)
+        .bind(f.rule.base.key())
+        .bind(f.rule.yes_percent)
+        .bind(f.rule.turnout_percent)
+        .bind(join_ids(&f.area_ids))
+        .bind(f.vote_on)
+        .bind(f.target_percent)
+        .bind(f.planned_turnout)
+        .bind(plan_id)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
+
+    async fn vote_plan(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Option<VotePlan>> {
+        sqlx::query_as::<_, PlanRow>(&format!(
+            "SELECT {PLAN_COLUMNS} FROM vote_plans WHERE id = $1 AND campaign_id = $2"
+        ))
+        .bind(plan_id)
+        .bind(campaign_id)
+        .fetch_optional(&self.pool)
+        .await
+        .db()?
+        .map(VotePlan::try_from)
+        .transpose()
+    }
+
+    async fn vote_plans(&self, campaign_id: i64) -> StoreResult<Vec<VotePlan>> {
+        sqlx::query_as::<_, PlanRow>(&format!(
+            "SELECT {PLAN_COLUMNS} FROM vote_plans WHERE campaign_id = $1 ORDER BY id DESC"
+        ))
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?
+        .into_iter()
+        .map(VotePlan::try_from)
+        .collect()
+    }
+
+    async fn voters(&self, campaign_id: i64, area_ids: &[i64]) -> StoreResult<Vec<Voter>> {
+        let areas = if area_ids.is_empty() {
+            String::new()
+        } else {
+            format!(" AND c.area_id IN ({})", placeholders(2, area_ids.len()))
+        };
+        let sql = format!(
+            "SELECT c.id, c.area_id, c.shift_id, c.rating, c.assigned_organizer FROM coworkers c \
+             WHERE c.campaign_id = $1 AND {ON_CHART}{areas} ORDER BY c.id"
+        );
+        let mut query =
+            sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i32>, Option<i64>)>(&sql)
+                .persistent(false)
+                .bind(campaign_id);
+        for id in area_ids {
+            query = query.bind(*id);
+        }
+        Ok(query
+            .fetch_all(&self.pool)
+            .await
+            .db()?
+            .into_iter()
+            .map(
+                |(coworker_id, area_id, shift_id, rating, organizer_id)| Voter {
+                    coworker_id,
+                    area_id,
+                    shift_id,
+                    rating,
+                    organizer_id,
+                },
+            )
+            .collect())
+    }
+
+    async fn voter_names(
+        &self,
+        campaign_id: i64,
+        ids: &[i64],
+        scope: &CoworkerScope,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let (scope_sql, scope_binds) = scope_clause(scope, "c.", 2 + chunk.len());
+            let sql = format!(
+                "SELECT c.id, c.name FROM coworkers c WHERE c.campaign_id = $1 \
+                 AND c.id IN ({}){scope_sql}",
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql)
+                .persistent(false)
+                .bind(campaign_id);
+            for id in chunk.iter().chain(&scope_binds) {
+                query = query.bind(*id);
+            }
+            out.extend(query.fetch_all(&self.pool).await.db()?);
+        }
+        out.sort_by(|a, b| (&a.1, a.0).cmp(&(&b.1, b.0)));
+        Ok(out)
+    }
+
+    async fn save_scenario(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        name: &str,
+        scenario: &Scenario,
+        saved_by: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let json = serde_json::to_string(scenario).map_err(|e| StoreError::Backend(Box::new(e)))?;
+        let mut tx = self.begin_write().await.db()?;
+        plan_in(&mut tx, campaign_id, plan_id).await?;
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO vote_scenarios (plan_id, name, scenario, saved_by, saved_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(name)
+        .bind(json)
+        .bind(saved_by)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(id)
+    }
+
+    async fn scenarios(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SavedScenario>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, DateTime<Utc>)>(
+            "SELECT s.id, s.name, s.scenario, u.email, s.saved_at FROM vote_scenarios s \
+             JOIN vote_plans p ON p.id = s.plan_id JOIN users u ON u.id = s.saved_by \
+             WHERE s.plan_id = $1 AND p.campaign_id = $2 ORDER BY s.id DESC LIMIT $3",
+        )
+        .bind(plan_id)
+        .bind(campaign_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        rows.into_iter()
+            .map(|(id, name, json, saved_by, saved_at)| {
+                let scenario =
+                    serde_json::from_str(&json).map_err(|_| corrupt("scenario", &name))?;
+                Ok(SavedScenario {
+                    id,
+                    name,
+                    scenario,
+                    saved_by,
+                    saved_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_place(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        place: &NewPlace,
+        audit: &AuditEvent,
+    ) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await.db()?;
+        plan_in(&mut tx, campaign_id, plan_id).await?;
+        let count =
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM polling_places WHERE plan_id = $1")
+                .bind(plan_id)
+                .fetch_one(&mut *tx)
+                .await
+                .db()?;
+        if count >= app::domain::forecast::plan::MAX_PLACES {
+            return Err(StoreError::Conflict(format!(
+                "A plan holds at most {} polling places.",
+                app::domain::forecast::plan::MAX_PLACES
+            )));
+        }
+        let id = sqlx::query_scalar::<_, i64>(
+            "INSERT INTO polling_places (plan_id, name, area_id, shift_id, opens_at, closes_at, \
+             organizer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(plan_id)
+        .bind(&place.name)
+        .bind(place.area_id)
+        .bind(place.shift_id)
+        .bind(place.opens_at)
+        .bind(place.closes_at)
+        .bind(place.organizer_id)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .db()?;
+        commit_audited(tx, &audit.for_new(id)).await?;
+        Ok(id)
+    }
+
+    async fn remove_place(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        place_id: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        plan_in(&mut tx, campaign_id, plan_id).await?;
+        let gone = sqlx::query("DELETE FROM polling_places WHERE id = $1 AND plan_id = $2")
+            .bind(place_id)
+            .bind(plan_id)
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected();
+        if gone == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
+
+    async fn places(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Vec<PollingPlace>> {
+        type Row = (
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            NaiveDateTime,
+            NaiveDateTime,
+            Option<i64>,
+            Option<String>,
+        );
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT l.id, l.name, l.area_id, l.shift_id, l.opens_at, l.closes_at, l.organizer_id, \
+             u.email FROM polling_places l JOIN vote_plans p ON p.id = l.plan_id \
+             LEFT JOIN users u ON u.id = l.organizer_id \
+             WHERE l.plan_id = $1 AND p.campaign_id = $2 ORDER BY l.opens_at, l.name, l.id",
+        )
+        .bind(plan_id)
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, name, area_id, shift_id, opens_at, closes_at, organizer_id, organizer)| {
+                    PollingPlace {
+                        id,
+                        plan_id,
+                        name,
+                        area_id,
+                        shift_id,
+                        opens_at,
+                        closes_at,
+                        organizer_id,
+                        organizer,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    async fn link_practice(
+        &self,
+        campaign_id: i64,
+        plan_id: i64,
+        test_id: i64,
+        audit: &AuditEvent,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await.db()?;
+        let changed = sqlx::query(
+            "UPDATE vote_plans SET test_id = $1 WHERE id = $2 AND campaign_id = $3 \
+             AND EXISTS (SELECT 1 FROM structure_tests t WHERE t.id = $1 AND t.campaign_id = $3)",
+        )
+        .bind(test_id)
+        .bind(plan_id)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await
+        .db()?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        commit_audited(tx, audit).await
+    }
+
+    async fn observed_rates(&self, campaign_id: i64) -> StoreResult<Observed> {
+        let rows = sqlx::query_as::<_, (String, Option<i32>, Option<String>, i64)>(
+            "SELECT t.kind, s.rating, s.response, COUNT(*) FROM structure_test_scope s \
+             JOIN structure_tests t ON t.id = s.test_id \
+             WHERE t.campaign_id = $1 AND t.status = 'closed' \
+             GROUP BY t.kind, s.rating, s.response",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        let tests = sqlx::query_as::<_, (String, i64)>(
+            "SELECT kind, COUNT(*) FROM structure_tests WHERE campaign_id = $1 \
+             AND status = 'closed' GROUP BY kind",
+        )
+        .bind(campaign_id)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        let is_vote = |kind: &str| matches!(kind, "mock_vote" | "strike_vote");
+        let mut o = Observed::default();
+        for (kind, n) in tests {
+            if is_vote(&kind) {
+                o.vote_tests += n;
+            } else {
+                o.action_tests += n;
+            }
+        }
+        for (kind, rating, mark, people) in rows {
+            let level = level_of(rating);
+            let mark = mark
+                .map(|m| Response::parse(&m).ok_or_else(|| corrupt("mark", &m)))
+                .transpose()?;
+            if is_vote(&kind) {
+                let v = &mut o.votes[level];
+                v.0 += people;
+                if matches!(mark, Some(Response::Yes | Response::No | Response::Abstain)) {
+                    v.1 += people;
+                }
+                if mark == Some(Response::Yes) {
+                    v.2 += people;
+                }
+            } else {
+                let a = &mut o.actions[level];
+                a.0 += people;
+                if mark.is_some_and(Response::took_part) {
+                    a.1 += people;
+                }
+            }
+        }
+        Ok(o)
+    }
+}

@@ -12,7 +12,7 @@ use crate::api::structure::server::hide_below;
 use crate::auth::InCampaign;
 use crate::domain::forecast::plan::{coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
-    apply_moves, cells_of, forecast, level_of, path, Cell, Rates, Scenario,
+    apply_moves, cells_of, forecast, level_of, path, Cell, Rates, Scenario, LEVELS,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
 use crate::domain::workplace::singles_out;
@@ -103,7 +103,13 @@ pub(super) async fn build_vote_page(
             .map(|v| (v.area_id, v.shift_id, level_of(v.rating))),
     );
     let (cells, taken) = apply_moves(&before, &scenario.moves, &areas);
-    let fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, hide);
+    let mut fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, hide);
+    // A scope withheld as too small: its levels are its people's ratings and its path's
+    // chance before is the forecast withheld, so neither is shown either.
+    let withheld = fc.overall.is_none();
+    if withheld {
+        fc.levels = [0; LEVELS];
+    }
     let goal = plan.fields.goal();
     let found = path::path(&rule, &scenario.rates, &goal, &cells);
     let levels = levels_after(&voters, &before, &taken);
@@ -227,7 +233,7 @@ pub(super) async fn build_vote_page(
             })
             .collect(),
         forecast: fc,
-        path: path_view,
+        path: path_view.filter(|_| !withheld),
         cells: lead.then_some(before),
         form: lead.then(|| PlanForm::of(&plan.fields)),
         practice,

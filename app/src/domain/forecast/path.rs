@@ -210,9 +210,9 @@ impl Search<'_> {
             return false;
         }
         let (mut have, mut had) = (0, 0);
-        for l in 0..UNRATED {
-            have += t[l][0] + t[l][1];
-            had += self.start[l][0] + self.start[l][1];
+        for (now, then) in t.iter().zip(&self.start).take(UNRATED) {
+            have += now[0] + now[1];
+            had += then[0] + then[1];
             if have < had {
                 return false;
             }

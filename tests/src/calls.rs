@@ -13,6 +13,9 @@ use app::api::members::{AuditLog, CreateInvite, UpdateMember};
 use app::api::organizing::{LogConversation, SetRating, UpdateSettings};
 use app::api::roster::{ApplyRoster, PreviewRoster};
 use app::api::structure::{CreateTest, RecordMarks, TestPage};
+use app::api::votes::{AddPlace, CreatePlan, SaveScenario, UpdatePlan, VotePage};
+use app::domain::forecast::plan::{PlaceForm, PlanForm};
+use app::domain::forecast::Rates;
 use app::domain::organizing::SettingsForm;
 use app::domain::structure::TestForm;
 use app::domain::workplace::CoworkerForm;
@@ -94,6 +97,9 @@ with_form_field!(
     UpdateCoworker => CoworkerForm,
     UpdateSettings => SettingsForm,
     CreateTest => TestForm,
+    CreatePlan => PlanForm,
+    UpdatePlan => PlanForm,
+    AddPlace => PlaceForm,
 );
 
 /// `args` with its form's fields changed by `change`.
@@ -253,5 +259,67 @@ pub fn test_page(campaign_id: i64, test_id: i64) -> TestPage {
         shift: String::new(),
         q: String::new(),
         unmarked: String::new(),
+    }
+}
+
+/// A vote plan over the whole campaign: yes from 75% of everyone in the scope, no
+/// turnout rule, the default target and planned turnout (`with_form` for others, and
+/// `area_ids` for a narrower scope).
+pub fn plan_vote(campaign_id: i64, title: &str) -> CreatePlan {
+    CreatePlan {
+        campaign_id,
+        form: PlanForm {
+            title: title.into(),
+            vote_base: "unit".into(),
+            yes_percent: "75".into(),
+            ..PlanForm::default()
+        },
+        area_ids: Vec::new(),
+    }
+}
+
+/// A scenario of `rates` with no moves (add rows to `move_area` etc. for moves).
+pub fn save_scenario(campaign_id: i64, plan_id: i64, name: &str, rates: &Rates) -> SaveScenario {
+    let text = |v: &[u8]| v.iter().map(u8::to_string).collect();
+    SaveScenario {
+        campaign_id,
+        plan_id,
+        name: name.into(),
+        turnout: text(&rates.turnout),
+        yes: text(&rates.yes),
+        move_area: Vec::new(),
+        move_from: Vec::new(),
+        move_to: Vec::new(),
+        move_count: Vec::new(),
+    }
+}
+
+/// A polling place for every area and shift of the scope, open `opens_at` to `closes_at`
+/// ("YYYY-MM-DDTHH:MM"), covered by nobody.
+pub fn add_place(
+    campaign_id: i64,
+    plan_id: i64,
+    name: &str,
+    opens_at: &str,
+    closes_at: &str,
+) -> AddPlace {
+    AddPlace {
+        campaign_id,
+        plan_id,
+        form: PlaceForm {
+            name: name.into(),
+            opens_at: opens_at.into(),
+            closes_at: closes_at.into(),
+            ..PlaceForm::default()
+        },
+    }
+}
+
+/// A plan's forecast page with its default scenario (the newest saved).
+pub fn vote_page(campaign_id: i64, plan_id: i64) -> VotePage {
+    VotePage {
+        campaign_id,
+        plan_id,
+        scenario: String::new(),
     }
 }

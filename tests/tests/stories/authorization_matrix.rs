@@ -33,6 +33,8 @@ use app::api::organizing::{
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
+use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
+use app::domain::forecast::Rates;
 use app::domain::{Role, TieKind};
 use app::store::{AuditEvent, NewTie};
 use rankfile_tests::calls::with_form;
@@ -141,6 +143,10 @@ struct Fixture {
     /// A planned structure test (the lead opens it), and a live one.
     planned_test: i64,
     live_test: i64,
+    /// A vote plan with no practice vote yet (the lead starts it), and its polling place
+    /// (the lead removes it).
+    vote_plan: i64,
+    polling_place: i64,
 }
 
 /// A small roster the upload row sends.
@@ -178,6 +184,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
     let (neighbour, tie) = (fx.neighbour_id, fx.tie_id.clone());
     let (import, conversation, commitment) = (fx.import_id, fx.conversation_id, fx.commitment_id);
     let (planned, live) = (fx.planned_test, fx.live_test);
+    let (plan, place) = (fx.vote_plan, fx.polling_place);
     let probe = |actor: Actor| format!("Probe {}", actor.slug());
     let bogus = || "no-such-invite-token".to_owned();
     vec![
@@ -397,6 +404,41 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             campaign_id: a,
             test_id: live,
         }),
+        // --- vote plans: leads plan them, every member reads the forecast ---
+        row(LEAD_OF_A, move |actor| calls::plan_vote(a, &probe(actor))),
+        row(LEAD_OF_A, move |actor| UpdatePlan {
+            campaign_id: a,
+            plan_id: plan,
+            form: calls::plan_vote(a, &probe(actor)).form,
+            area_ids: Vec::new(),
+        }),
+        row(LEAD_OF_A, move |actor| {
+            calls::save_scenario(a, plan, &probe(actor), &Rates::default())
+        }),
+        row(LEAD_OF_A, move |actor| {
+            calls::add_place(
+                a,
+                plan,
+                &probe(actor),
+                "2027-03-01T06:00",
+                "2027-03-01T22:00",
+            )
+        }),
+        row(LEAD_OF_A, move |_| RemovePlace {
+            campaign_id: a,
+            plan_id: plan,
+            place_id: place,
+        }),
+        row(LEAD_OF_A, move |_| StartPractice {
+            campaign_id: a,
+            plan_id: plan,
+        }),
+        row(MEMBERS_OF_A, move |_| VotesPage { campaign_id: a }),
+        row(MEMBERS_OF_A, move |_| calls::vote_page(a, plan)),
+        row(MEMBERS_OF_A, move |_| VotePlanPage {
+            campaign_id: a,
+            plan_id: plan,
+        }),
         // Multipart, with ROSTER as the file: not a form of arguments.
         Row {
             path: UploadRoster::PATH,
@@ -592,7 +634,25 @@ async fn authorization_matrix(app: TestApp) {
         test_id: live_test,
     })
     .await;
+    let vote_plan = lead
+        .call_fn_ok(calls::plan_vote(campaign_a, "Matrix vote"))
+        .await
+        .as_i64()
+        .expect("plan id");
+    let polling_place = lead
+        .call_fn_ok(calls::add_place(
+            campaign_a,
+            vote_plan,
+            "Matrix polls",
+            "2027-03-01T06:00",
+            "2027-03-01T22:00",
+        ))
+        .await
+        .as_i64()
+        .expect("place id");
     let fixture = Fixture {
+        vote_plan,
+        polling_place,
         campaign_a,
         planned_test,
         live_test,

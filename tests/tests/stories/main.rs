@@ -17,4 +17,5 @@ mod resilience;
 mod roster;
 mod sign_in;
 mod structure;
+mod votes;
 mod workplace_map;

@@ -1,0 +1,1129 @@
+//! Stories: vote plans. A lead plans a strike vote (its rule and scope) and reads the
+//! forecast the chart makes for it; saves what-ifs the page can show again; reads the
+//! path to the threshold, with names only inside the reader's scope; plans where people
+//! vote and sees who has nowhere yet; and holds a practice vote read beside its forecast.
+//! Viewers read figures, never a name nor a group small enough to single someone out.
+
+use std::collections::BTreeSet;
+
+use app::api::structure::OpenTest;
+use app::api::votes::{
+    CreatePlan, RemovePlace, SaveScenario, StartPractice, UpdatePlan, VotePage, VotePlanPage,
+    VotesPage,
+};
+use app::domain::forecast::Rates;
+use app::domain::structure::TestKind;
+use rankfile_tests::calls::{self, with_form};
+use rankfile_tests::{area, area_in, field_of, id_of, shift, stories, Browser, TestApp};
+use serde_json::Value;
+
+stories!(
+    a_lead_plans_a_vote_and_reads_its_forecast,
+    scenarios_are_saved_and_read_only_by_the_campaign,
+    the_path_to_the_threshold_names_people_only_inside_the_readers_scope,
+    viewers_see_no_small_groups_in_the_forecast,
+    the_vote_plan_lists_who_has_nowhere_to_vote,
+    the_practice_vote_is_read_beside_its_forecast,
+    a_scenario_form_without_javascript_comes_back_to_the_plan
+);
+
+/// One coworker of the depot: name, area, shift, rating, employment status.
+struct Person {
+    id: i64,
+    name: &'static str,
+    area: i64,
+    shift: i64,
+    rating: Option<u8>,
+    employed: bool,
+}
+
+/// A depot of 19 people, 17 of them employed: a warehouse (with a cold store beneath
+/// it), a small office and a yard, on days and nights; an organizer of the yard who is
+/// also assigned two people of the warehouse; a viewer; and another campaign's lead.
+struct Depot {
+    lead: Browser,
+    organizer: Browser,
+    organizer_id: i64,
+    viewer: Browser,
+    viewer_id: i64,
+    other_lead: Browser,
+    other_campaign: i64,
+    campaign_id: i64,
+    warehouse: i64,
+    cold_store: i64,
+    office: i64,
+    yard: i64,
+    days: i64,
+    people: Vec<Person>,
+}
+
+/// Those of the organizer's scope besides the yard: assigned to them.
+const ASSIGNED: [&str; 2] = ["Wade Dunn", "Wren Abbott"];
+
+impl Depot {
+    async fn new(app: &TestApp) -> Self {
+        let (lead, campaign_id) = app.lead_of("lead@example.org", "Depot").await;
+        let warehouse = area(&lead, campaign_id, "Warehouse").await;
+        let cold_store = area_in(&lead, campaign_id, "Cold Store", warehouse).await;
+        let office = area(&lead, campaign_id, "Office").await;
+        let yard = area(&lead, campaign_id, "Yard").await;
+        let days = shift(&lead, campaign_id, "Days").await;
+        let nights = shift(&lead, campaign_id, "Nights").await;
+        let organizer = app
+            .organizer_in(&lead, campaign_id, "org@example.org", &[yard])
+            .await;
+        let organizer_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+        let viewer = app
+            .invite_member(&lead, campaign_id, "viewer@example.org", "viewer", "")
+            .await;
+        let viewer_id = app
+            .member_id(&lead, campaign_id, "viewer@example.org")
+            .await;
+        let (other_lead, other_campaign) = app.lead_of("other@example.org", "Elsewhere").await;
+        #[rustfmt::skip]
+        let roster: [(&str, i64, i64, Option<u8>, &str); 19] = [
+            ("Wren Abbott", warehouse, days, Some(3), ""),
+            ("Wes Baxter", warehouse, days, Some(3), ""),
+            ("Willa Cho", warehouse, days, Some(2), ""),
+            ("Wade Dunn", warehouse, nights, Some(3), ""),
+            ("Wynn Ellis", warehouse, nights, Some(4), ""),
+            ("Walt Foy", warehouse, days, Some(1), ""),
+            ("Wanda Gale", warehouse, days, Some(3), "left"),
+            ("Cora Hale", cold_store, days, Some(3), ""),
+            ("Cal Imes", cold_store, nights, Some(2), ""),
+            ("Cyd Jora", cold_store, days, Some(3), ""),
+            ("Omar Kent", office, days, Some(1), ""),
+            ("Olga Lind", office, days, Some(2), ""),
+            ("Ula Stone", office, nights, None, ""),
+            ("Yael Moss", yard, nights, Some(3), ""),
+            ("Yuri Nash", yard, nights, Some(3), ""),
+            ("Yves Orr", yard, days, Some(4), ""),
+            ("Yoko Pratt", yard, nights, Some(3), ""),
+            ("Yara Quinn", yard, days, Some(3), ""),
+            ("Yosef Rudd", yard, nights, Some(5), "fired"),
+        ];
+        let mut people = Vec::new();
+        for (name, area_id, shift_id, rating, status) in roster {
+            let args = with_form(
+                calls::create_coworker(campaign_id, name, Some(area_id)),
+                |f| {
+                    f.shift_id = shift_id.to_string();
+                    f.employment_status = status.into();
+                    if ASSIGNED.contains(&name) {
+                        f.assigned_organizer = organizer_id.to_string();
+                    }
+                },
+            );
+            let id = id_of(&lead.call_fn_ok(args).await);
+            if let Some(r) = rating {
+                lead.call_fn_ok(calls::set_rating(campaign_id, id, &r.to_string()))
+                    .await;
+            }
+            people.push(Person {
+                id,
+                name,
+                area: area_id,
+                shift: shift_id,
+                rating,
+                employed: status.is_empty(),
+            });
+        }
+        Depot {
+            lead,
+            organizer,
+            organizer_id,
+            viewer,
+            viewer_id,
+            other_lead,
+            other_campaign,
+            campaign_id,
+            warehouse,
+            cold_store,
+            office,
+            yard,
+            days,
+            people,
+        }
+    }
+
+    /// The employed people in `areas` (empty: everywhere).
+    fn employed_in(&self, areas: &[i64]) -> Vec<&Person> {
+        self.people
+            .iter()
+            .filter(|p| p.employed && (areas.is_empty() || areas.contains(&p.area)))
+            .collect()
+    }
+
+    /// True when the organizer may name `p`: in the yard, or assigned to them.
+    fn in_organizer_scope(&self, p: &Person) -> bool {
+        p.area == self.yard || ASSIGNED.contains(&p.name)
+    }
+
+    fn person(&self, id: i64) -> &Person {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("coworker {id} is not in the depot"))
+    }
+
+    /// Plans a vote over `areas` (empty: the whole campaign) with `base` and `yes`; its id.
+    async fn plan(&self, title: &str, base: &str, yes: &str, areas: &[i64]) -> i64 {
+        let args = plan_args(self.campaign_id, title, base, yes, areas);
+        self.lead
+            .call_fn_ok(args)
+            .await
+            .as_i64()
+            .expect("votes/create answers the id")
+    }
+
+    async fn page(&self, who: &Browser, plan_id: i64) -> Value {
+        who.call_fn_ok(calls::vote_page(self.campaign_id, plan_id))
+            .await
+    }
+
+    async fn page_with(&self, who: &Browser, plan_id: i64, scenario: i64) -> Value {
+        who.call_fn_ok(VotePage {
+            scenario: scenario.to_string(),
+            ..calls::vote_page(self.campaign_id, plan_id)
+        })
+        .await
+    }
+
+    async fn logistics(&self, who: &Browser, plan_id: i64) -> Value {
+        who.call_fn_ok(VotePlanPage {
+            campaign_id: self.campaign_id,
+            plan_id,
+        })
+        .await
+    }
+
+    async fn plans(&self) -> usize {
+        let page = self
+            .lead
+            .call_fn_ok(VotesPage {
+                campaign_id: self.campaign_id,
+            })
+            .await;
+        page["plans"].as_array().expect("a list of plans").len()
+    }
+
+    /// Every name of the depot that appears anywhere in `json`.
+    fn names_in(&self, json: &Value) -> Vec<&'static str> {
+        let text = json.to_string();
+        self.people
+            .iter()
+            .map(|p| p.name)
+            .filter(|n| text.contains(n))
+            .collect()
+    }
+}
+
+/// A plan of `base` ("unit", "cast") needing `yes` percent over `areas`.
+fn plan_args(c: i64, title: &str, base: &str, yes: &str, areas: &[i64]) -> CreatePlan {
+    CreatePlan {
+        area_ids: areas.iter().map(i64::to_string).collect(),
+        ..with_form(calls::plan_vote(c, title), |f| {
+            f.vote_base = base.into();
+            f.yes_percent = yes.into();
+        })
+    }
+}
+
+fn f64_of(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn i64_of(v: &Value) -> i64 {
+    v.as_i64()
+        .unwrap_or_else(|| panic!("not a whole number: {v}"))
+}
+
+fn items(v: &Value) -> &Vec<Value> {
+    v.as_array().unwrap_or_else(|| panic!("not a list: {v}"))
+}
+
+/// People per level (1–5, then not rated), as `forecast.levels` counts them.
+fn levels_of(people: &[&Person]) -> [i64; 6] {
+    let mut levels = [0; 6];
+    for p in people {
+        levels[p.rating.map_or(5, |r| r as usize - 1)] += 1;
+    }
+    levels
+}
+
+fn levels(page: &Value) -> [i64; 6] {
+    let l = items(&page["forecast"]["levels"]);
+    std::array::from_fn(|i| i64_of(&l[i]))
+}
+
+/// The forecast's row for `label` in `by_area`.
+fn area_row<'a>(page: &'a Value, label: &str) -> &'a Value {
+    items(&page["forecast"]["by_area"])
+        .iter()
+        .find(|r| r["label"] == label)
+        .unwrap_or_else(|| panic!("no forecast row for {label}: {page}"))
+}
+
+async fn a_lead_plans_a_vote_and_reads_its_forecast(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    // The warehouse brings the cold store beneath it; those who left or were fired are
+    // not counted.
+    let plan_id = d
+        .plan("Strike authorization", "unit", "75", &[d.warehouse])
+        .await;
+    let p = d.page(&d.lead, plan_id).await;
+    let ids: BTreeSet<i64> = items(&p["plan"]["fields"]["area_ids"])
+        .iter()
+        .map(i64_of)
+        .collect();
+    assert_eq!(ids, BTreeSet::from([d.warehouse, d.cold_store]));
+    let scope = d.employed_in(&[d.warehouse, d.cold_store]);
+    assert_eq!(scope.len(), 9);
+    assert_eq!(levels(&p), levels_of(&scope));
+    assert_eq!(levels(&p).iter().sum::<i64>(), 9);
+    let overall = &p["forecast"]["overall"];
+    assert_eq!(overall["people"], 9);
+    let pass = f64_of(&overall["pass"]);
+    assert!((0.0..=1.0).contains(&pass), "{overall}");
+    let share = f64_of(&overall["yes_share"]);
+    assert!(
+        f64_of(&overall["share_low"]) <= share && share <= f64_of(&overall["share_high"]),
+        "the expected share lies in its interval: {overall}"
+    );
+    let rows: Vec<(&str, i64)> = items(&p["forecast"]["by_area"])
+        .iter()
+        .map(|r| (r["label"].as_str().unwrap(), i64_of(&r["people"])))
+        .collect();
+    assert_eq!(rows, [("Cold Store", 3), ("Warehouse", 6)]);
+    assert!(
+        p["form"].is_object() && p["cells"].is_array(),
+        "a lead edits"
+    );
+    assert!(p["scenario_id"].is_null(), "no scenario saved yet");
+
+    // Mistakes are named and create nothing.
+    for (args, field) in [
+        (
+            with_form(calls::plan_vote(c, "Too low"), |f| {
+                f.yes_percent = "40".into()
+            }),
+            "yes_percent",
+        ),
+        (
+            plan_args(c, "Nowhere", "unit", "75", &[999_999]),
+            "area_ids",
+        ),
+        (
+            with_form(calls::plan_vote(c, "Majority of what?"), |f| {
+                f.vote_base = "most".into()
+            }),
+            "vote_base",
+        ),
+        (calls::plan_vote(c, "  "), "title"),
+    ] {
+        let res = d.lead.call_fn(args).await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert_eq!(field_of(&res.text().await.unwrap()), field);
+    }
+    // Another campaign's area is not on this map.
+    let theirs = area(&d.other_lead, d.other_campaign, "Their floor").await;
+    let res = d
+        .lead
+        .call_fn(plan_args(c, "Theirs", "unit", "75", &[theirs]))
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(field_of(&res.text().await.unwrap()), "area_ids");
+    // Organizers and viewers read plans; they do not make them.
+    for who in [&d.organizer, &d.viewer] {
+        assert_eq!(who.status_fn(calls::plan_vote(c, "Not mine")).await, 403);
+    }
+    assert_eq!(
+        d.other_lead
+            .status_fn(calls::plan_vote(c, "Not ours"))
+            .await,
+        404
+    );
+    assert_eq!(d.plans().await, 1);
+    let listed = d.viewer.call_fn_ok(VotesPage { campaign_id: c }).await;
+    assert_eq!(
+        listed["plans"][0]["fields"]["title"],
+        "Strike authorization"
+    );
+
+    // The lead widens it to the whole campaign: everyone employed is counted.
+    let update = |title: &str| UpdatePlan {
+        campaign_id: c,
+        plan_id,
+        form: with_form(calls::plan_vote(c, title), |f| {
+            f.yes_percent = "60".into();
+            f.vote_on = "2027-03-01".into();
+        })
+        .form,
+        area_ids: Vec::new(),
+    };
+    d.lead.call_fn_ok(update("Strike vote")).await;
+    let p = d.page(&d.lead, plan_id).await;
+    assert_eq!(p["plan"]["fields"]["title"], "Strike vote");
+    assert_eq!(p["plan"]["fields"]["rule"]["yes_percent"], 60);
+    assert_eq!(levels(&p), levels_of(&d.employed_in(&[])));
+    assert_eq!(levels(&p).iter().sum::<i64>(), 17);
+    assert_eq!(d.organizer.status_fn(update("Mine now")).await, 403);
+    // A plan of another campaign is not there.
+    let other_plan = d
+        .other_lead
+        .call_fn_ok(calls::plan_vote(d.other_campaign, "Their vote"))
+        .await;
+    assert_eq!(
+        d.lead
+            .status_fn(calls::vote_page(c, i64_of(&other_plan)))
+            .await,
+        404
+    );
+    // Organizers see the forecast, as figures, without the lead's form.
+    let p = d.page(&d.organizer, plan_id).await;
+    assert!(p["form"].is_null() && p["cells"].is_null());
+    assert_eq!(p["forecast"]["overall"]["people"], 17);
+
+    assert_eq!(d.lead.audit_entries(c, "vote_plan.create").await.len(), 1);
+    assert_eq!(d.lead.audit_entries(c, "vote_plan.update").await.len(), 1);
+    assert!(!d.lead.audit_entries(c, "vote_plan.read").await.is_empty());
+}
+
+/// Rates a committee might guess, other than the defaults.
+fn guessed_rates() -> Rates {
+    Rates {
+        turnout: [90, 85, 70, 55, 40, 50],
+        yes: [95, 85, 50, 20, 5, 35],
+    }
+}
+
+/// A scenario of [`guessed_rates`] moving `count` of the 3s of `area` to 1.
+fn moving(c: i64, plan_id: i64, name: &str, area: i64, count: i64) -> SaveScenario {
+    SaveScenario {
+        move_area: vec![area.to_string()],
+        move_from: vec!["3".into()],
+        move_to: vec!["1".into()],
+        move_count: vec![count.to_string()],
+        ..calls::save_scenario(c, plan_id, name, &guessed_rates())
+    }
+}
+
+async fn scenarios_are_saved_and_read_only_by_the_campaign(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    let plan_id = d.plan("Strike vote", "cast", "60", &[]).await;
+    let default = d.page(&d.lead, plan_id).await;
+    assert_eq!(
+        default["scenario"]["rates"],
+        serde_json::to_value(Rates::default()).unwrap()
+    );
+    let rates = guessed_rates();
+    let first = d
+        .lead
+        .call_fn_ok(calls::save_scenario(c, plan_id, "Our guesses", &rates))
+        .await
+        .as_i64()
+        .expect("votes/scenario answers the id");
+    let second = d
+        .lead
+        .call_fn_ok(moving(
+            c,
+            plan_id,
+            "After the warehouse push",
+            d.warehouse,
+            4,
+        ))
+        .await
+        .as_i64()
+        .expect("votes/scenario answers the id");
+    // Each is shown again as saved.
+    let a = d.page_with(&d.lead, plan_id, first).await;
+    assert_eq!(a["scenario_id"], first);
+    assert_eq!(a["scenario_name"], "Our guesses");
+    assert_eq!(a["scenario"]["rates"], serde_json::to_value(rates).unwrap());
+    assert_eq!(a["scenario"]["moves"], serde_json::json!([]));
+    assert_eq!(levels(&a), levels(&default), "rates move nobody");
+    let b = d.page_with(&d.lead, plan_id, second).await;
+    assert_eq!(b["scenario_name"], "After the warehouse push");
+    assert_eq!(
+        b["scenario"]["moves"],
+        serde_json::json!([{"area_id": d.warehouse, "from": 2, "to": 0, "count": 4}])
+    );
+    // Four of the warehouse's 3s (the cold store's count too) are counted as 1s...
+    let (la, lb) = (levels(&a), levels(&b));
+    assert_eq!((lb[0], lb[2]), (la[0] + 4, la[2] - 4), "{la:?} → {lb:?}");
+    assert_eq!(lb.iter().sum::<i64>(), la.iter().sum::<i64>());
+    // ...and the forecast rises with them.
+    let (fa, fb) = (&a["forecast"]["overall"], &b["forecast"]["overall"]);
+    assert!(
+        f64_of(&fb["yes_share"]) > f64_of(&fa["yes_share"]),
+        "{fa} → {fb}"
+    );
+    assert!(f64_of(&fb["pass"]) > f64_of(&fa["pass"]), "{fa} → {fb}");
+    // The newest is the plan's current one; the list is newest first.
+    let now = d.page(&d.lead, plan_id).await;
+    assert_eq!(now["scenario_id"], second);
+    assert_eq!(now["forecast"], b["forecast"]);
+    let listed: Vec<i64> = items(&now["scenarios"])
+        .iter()
+        .map(|s| i64_of(&s[0]))
+        .collect();
+    assert_eq!(listed, [second, first]);
+    assert_eq!(now["scenarios"][0][2], "lead@example.org");
+    // Organizers and viewers read them, and do not save.
+    let seen = d.page_with(&d.viewer, plan_id, first).await;
+    assert_eq!(seen["forecast"]["overall"], a["forecast"]["overall"]);
+    for who in [&d.organizer, &d.viewer] {
+        assert_eq!(
+            who.status_fn(calls::save_scenario(c, plan_id, "Mine", &rates))
+                .await,
+            403
+        );
+    }
+    // Another campaign's lead finds nothing, through either campaign.
+    let theirs = d.other_campaign;
+    for status in [
+        d.other_lead
+            .status_fn(calls::save_scenario(c, plan_id, "Theirs", &rates))
+            .await,
+        d.other_lead
+            .status_fn(calls::save_scenario(theirs, plan_id, "Theirs", &rates))
+            .await,
+        d.other_lead.status_fn(calls::vote_page(c, plan_id)).await,
+        d.other_lead
+            .status_fn(calls::vote_page(theirs, plan_id))
+            .await,
+    ] {
+        assert_eq!(status, 404);
+    }
+    // A scenario of another plan is not this plan's.
+    let other_plan = d.plan("Practice", "unit", "75", &[d.yard]).await;
+    let elsewhere = d
+        .lead
+        .call_fn_ok(calls::save_scenario(c, other_plan, "Yard only", &rates))
+        .await
+        .as_i64()
+        .unwrap();
+    let status = d
+        .lead
+        .status_fn(VotePage {
+            scenario: elsewhere.to_string(),
+            ..calls::vote_page(c, plan_id)
+        })
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        d.page_with(&d.lead, other_plan, elsewhere).await["scenario_id"],
+        elsewhere
+    );
+    // A move to the level it came from, or too many moves, is refused by name.
+    let same = SaveScenario {
+        move_to: vec!["3".into()],
+        ..moving(c, plan_id, "Nothing moves", d.warehouse, 1)
+    };
+    let forty_one = SaveScenario {
+        move_area: vec![String::new(); 41],
+        move_from: vec!["3".into(); 41],
+        move_to: vec!["2".into(); 41],
+        move_count: vec!["1".into(); 41],
+        ..calls::save_scenario(c, plan_id, "Everything", &rates)
+    };
+    let unknown_area = moving(c, plan_id, "Nowhere", 999_999, 1);
+    let short_rates = SaveScenario {
+        turnout: vec!["50".into(); 5],
+        ..calls::save_scenario(c, plan_id, "Five rates", &rates)
+    };
+    for (args, field) in [
+        (same, "moves"),
+        (forty_one, "moves"),
+        (unknown_area, "moves"),
+        (short_rates, "turnout"),
+        (calls::save_scenario(c, plan_id, "", &rates), "name"),
+    ] {
+        let res = d.lead.call_fn(args).await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert_eq!(field_of(&res.text().await.unwrap()), field);
+    }
+    // Forty moves are allowed.
+    let forty = SaveScenario {
+        move_area: vec![String::new(); 40],
+        move_from: vec!["3".into(); 40],
+        move_to: vec!["2".into(); 40],
+        move_count: vec!["1".into(); 40],
+        ..calls::save_scenario(c, plan_id, "Forty", &rates)
+    };
+    d.lead.call_fn_ok(forty).await;
+    assert_eq!(
+        items(&d.page(&d.lead, plan_id).await["scenarios"]).len(),
+        3,
+        "nothing refused was saved"
+    );
+    assert_eq!(d.lead.audit_entries(c, "vote_scenario.save").await.len(), 4);
+}
+
+/// The coworker ids named in a path's groups.
+fn named(groups: &Value) -> Vec<i64> {
+    items(groups)
+        .iter()
+        .flat_map(|g| {
+            items(&g["people"])
+                .iter()
+                .map(|p| i64_of(&p["coworker_id"]))
+        })
+        .collect()
+}
+
+async fn the_path_to_the_threshold_names_people_only_inside_the_readers_scope(app: TestApp) {
+    let d = Depot::new(&app).await;
+    // Yes from 75% of all 17: about 8 yes on today's chart, 13 needed.
+    let plan_id = d.plan("Strike authorization", "unit", "75", &[]).await;
+    let p = d.page(&d.lead, plan_id).await;
+    let path = &p["path"];
+    let target = f64_of(&path["target"]);
+    assert_eq!(target, 0.9, "the default target");
+    assert!(
+        f64_of(&path["before"]) < target,
+        "the chart is short: {path}"
+    );
+    assert!(
+        f64_of(&p["forecast"]["overall"]["pass"]) < target,
+        "{}",
+        p["forecast"]["overall"]
+    );
+    assert_eq!(path["reached"], true, "{path}");
+    assert!(f64_of(&path["after"]) >= target, "{path}");
+    let (level_moves, plans) = (i64_of(&path["level_moves"]), i64_of(&path["plans"]));
+    assert!(level_moves + plans > 0, "{path}");
+
+    // The lead: every move, named, grouped by area and by organizer.
+    for key in ["by_area", "by_organizer"] {
+        let groups = items(&path[key]);
+        assert!(!groups.is_empty(), "{key}");
+        let sum = |f: &str| groups.iter().map(|g| i64_of(&g[f])).sum::<i64>();
+        assert_eq!(sum("level_moves"), level_moves, "{key}: {path}");
+        assert_eq!(sum("plans"), plans, "{key}: {path}");
+        assert_eq!(sum("others"), 0, "the lead sees everyone: {key}");
+        for g in groups {
+            for person in items(&g["people"]) {
+                let who = d.person(i64_of(&person["coworker_id"]));
+                assert!(who.employed, "{}", who.name);
+                assert_eq!(person["name"], who.name);
+                let (from, to) = (i64_of(&person["from"]), i64_of(&person["to"]));
+                assert_eq!(from, who.rating.map_or(5, |r| r as i64 - 1), "{}", who.name);
+                assert!(to <= from, "towards 1: {person}");
+                assert!(to < from || person["plan_to_vote"] == true, "{person}");
+                assert!(who.rating.is_some(), "the unrated are not moved: {person}");
+            }
+        }
+    }
+    let lead_named = named(&path["by_area"]);
+    assert!(!lead_named.is_empty());
+    let people_of = |area: i64| {
+        lead_named
+            .iter()
+            .filter(|&&id| d.person(id).area == area)
+            .count()
+    };
+    assert!(
+        people_of(d.yard) > 0 && people_of(d.warehouse) + people_of(d.cold_store) > 0,
+        "the path reaches into the yard and beyond it: {path}"
+    );
+
+    // The organizer of the yard: the same path, names only inside their scope.
+    let p = d.page(&d.organizer, plan_id).await;
+    let org_path = &p["path"];
+    assert_eq!(org_path["level_moves"], level_moves);
+    assert_eq!(org_path["plans"], plans);
+    let org_named = named(&org_path["by_area"]);
+    assert!(!org_named.is_empty(), "the yard's people are named");
+    for id in named(&org_path["by_area"])
+        .into_iter()
+        .chain(named(&org_path["by_organizer"]))
+    {
+        let who = d.person(id);
+        assert!(d.in_organizer_scope(who), "{} is outside", who.name);
+    }
+    let expected: BTreeSet<i64> = lead_named
+        .iter()
+        .copied()
+        .filter(|&id| d.in_organizer_scope(d.person(id)))
+        .collect();
+    assert_eq!(
+        org_named.iter().copied().collect::<BTreeSet<_>>(),
+        expected,
+        "everyone of the path inside the scope is named"
+    );
+    for key in ["by_area", "by_organizer"] {
+        let groups = items(&org_path[key]);
+        assert!(
+            groups.iter().any(|g| i64_of(&g["others"]) > 0),
+            "the path's people outside the scope are counted: {key}"
+        );
+        let moved: i64 = groups
+            .iter()
+            .map(|g| items(&g["people"]).len() as i64 + i64_of(&g["others"]))
+            .sum();
+        assert_eq!(moved as usize, lead_named.len(), "{key}");
+    }
+    let outside: Vec<&str> = d
+        .names_in(&p)
+        .into_iter()
+        .filter(|n| {
+            let who = d.people.iter().find(|p| p.name == *n).unwrap();
+            !d.in_organizer_scope(who)
+        })
+        .collect();
+    assert!(outside.is_empty(), "named outside the scope: {outside:?}");
+    // The organizer's own group is labelled with them.
+    assert!(items(&org_path["by_organizer"])
+        .iter()
+        .any(|g| g["label"] == "org@example.org"));
+
+    // A viewer: the figures, no groups, no name anywhere.
+    let p = d.page(&d.viewer, plan_id).await;
+    let path = &p["path"];
+    assert_eq!(path["level_moves"], level_moves);
+    assert_eq!(path["reached"], true);
+    assert_eq!(path["by_area"], serde_json::json!([]));
+    assert_eq!(path["by_organizer"], serde_json::json!([]));
+    assert_eq!(d.names_in(&p), Vec::<&str>::new());
+}
+
+async fn viewers_see_no_small_groups_in_the_forecast(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let plan_id = d.plan("Strike vote", "cast", "50", &[]).await;
+    // The office and the cold store have three people each; the campaign hides fewer
+    // than five.
+    let lead = d.page(&d.lead, plan_id).await;
+    for label in ["Office", "Cold Store", "Warehouse", "Yard"] {
+        assert!(
+            area_row(&lead, label)["prediction"].is_object(),
+            "the lead sees {label}"
+        );
+    }
+    assert_eq!(area_row(&lead, "Office")["people"], 3);
+    for who in [&d.viewer, &d.organizer] {
+        let p = d.page(who, plan_id).await;
+        for label in ["Office", "Cold Store"] {
+            let row = area_row(&p, label);
+            assert_eq!(row["people"], 3);
+            assert!(row["prediction"].is_null(), "{label} withheld: {row}");
+        }
+        for label in ["Warehouse", "Yard"] {
+            assert!(area_row(&p, label)["prediction"].is_object(), "{label}");
+        }
+        assert!(
+            p["forecast"]["overall"].is_object(),
+            "the whole scope shows"
+        );
+        // No shift row of fewer than five is shown either.
+        for row in items(&p["forecast"]["by_shift"]) {
+            if i64_of(&row["people"]) < 5 {
+                assert!(row["prediction"].is_null(), "{row}");
+            }
+        }
+    }
+    // A plan of the office alone: too small to forecast at all for a viewer.
+    let office = d.plan("Office vote", "cast", "50", &[d.office]).await;
+    // Neither are its levels (the three people's ratings) nor its path (whose chance
+    // before is the forecast withheld).
+    let p = d.page(&d.viewer, office).await;
+    assert!(p["forecast"]["overall"].is_null(), "{}", p["forecast"]);
+    assert!(items(&p["forecast"]["by_area"])
+        .iter()
+        .all(|r| r["prediction"].is_null()));
+    assert_eq!(levels(&p), [0; 6], "{}", p["forecast"]);
+    assert!(p["path"].is_null(), "{}", p["path"]);
+    let lead = d.page(&d.lead, office).await;
+    assert!(lead["forecast"]["overall"].is_object());
+    assert_eq!(levels(&lead), levels_of(&d.employed_in(&[d.office])));
+    assert!(lead["path"].is_object());
+    // With a minimum of two, the office shows.
+    d.lead
+        .call_fn_ok(with_form(
+            calls::update_settings(d.campaign_id, "30", "pay, staffing"),
+            |f| f.min_group_size = "2".into(),
+        ))
+        .await;
+    let p = d.page(&d.viewer, plan_id).await;
+    assert!(area_row(&p, "Office")["prediction"].is_object());
+}
+
+/// The coworker ids of a list of `[id, name, ...]` tuples.
+fn tuple_ids(list: &Value) -> BTreeSet<i64> {
+    items(list).iter().map(|t| i64_of(&t[0])).collect()
+}
+
+async fn the_vote_plan_lists_who_has_nowhere_to_vote(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    let plan_id = d.plan("Strike vote", "unit", "75", &[]).await;
+    let everyone: BTreeSet<i64> = d.employed_in(&[]).iter().map(|p| p.id).collect();
+    let lead = d.logistics(&d.lead, plan_id).await;
+    assert_eq!(lead["places"], serde_json::json!([]));
+    assert_eq!(lead["uncovered"], 17);
+    assert_eq!(tuple_ids(&lead["uncovered_people"]), everyone);
+    let members: Vec<&str> = items(&lead["members"])
+        .iter()
+        .map(|m| m["email"].as_str().unwrap())
+        .collect();
+    assert!(
+        !members.contains(&"viewer@example.org"),
+        "viewers cover no place"
+    );
+
+    // A break room for the warehouse (the cold store too) on days, covered by the
+    // organizer.
+    let place = |name: &str| {
+        with_form(
+            calls::add_place(c, plan_id, name, "2027-03-01T06:00", "2027-03-01T22:00"),
+            |f| {
+                f.area_id = d.warehouse.to_string();
+                f.shift_id = d.days.to_string();
+                f.organizer_id = d.organizer_id.to_string();
+            },
+        )
+    };
+    // Mistakes first: each is named, and nothing is added.
+    let other_lead_id = app
+        .member_id(&d.other_lead, d.other_campaign, "other@example.org")
+        .await;
+    for (args, field) in [
+        (
+            with_form(place("Backwards"), |f| {
+                f.closes_at = "2027-03-01T05:00".into()
+            }),
+            "closes_at",
+        ),
+        (
+            with_form(place("Never"), |f| f.shift_id = "999999".into()),
+            "shift_id",
+        ),
+        (
+            with_form(place("Nobody's"), |f| {
+                f.organizer_id = other_lead_id.to_string()
+            }),
+            "organizer_id",
+        ),
+        (
+            with_form(place("Watched"), |f| {
+                f.organizer_id = d.viewer_id.to_string()
+            }),
+            "organizer_id",
+        ),
+        (
+            with_form(place("Off the map"), |f| f.area_id = "999999".into()),
+            "area_id",
+        ),
+        (
+            with_form(place("Sometime"), |f| f.opens_at = "Monday".into()),
+            "opens_at",
+        ),
+    ] {
+        let res = d.lead.call_fn(args).await;
+        assert_eq!(res.status(), 422, "{field}");
+        assert_eq!(field_of(&res.text().await.unwrap()), field);
+    }
+    for who in [&d.organizer, &d.viewer] {
+        assert_eq!(who.status_fn(place("Mine")).await, 403);
+    }
+    assert_eq!(d.other_lead.status_fn(place("Ours")).await, 404);
+    assert_eq!(
+        d.logistics(&d.lead, plan_id).await["places"],
+        serde_json::json!([])
+    );
+
+    let place_id = d
+        .lead
+        .call_fn_ok(place("Break room, B wing"))
+        .await
+        .as_i64()
+        .expect("votes/place_add answers the id");
+    let served: BTreeSet<i64> = d
+        .employed_in(&[d.warehouse, d.cold_store])
+        .iter()
+        .filter(|p| p.shift == d.days)
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(served.len(), 6);
+    let lead = d.logistics(&d.lead, plan_id).await;
+    let places = items(&lead["places"]);
+    assert_eq!(places.len(), 1);
+    let at = &places[0];
+    assert_eq!(at["place"]["id"], place_id);
+    assert_eq!(at["area"], "Warehouse");
+    assert_eq!(at["shift"], "Days");
+    assert_eq!(at["place"]["organizer"], "org@example.org");
+    assert_eq!(i64_of(&at["served"]), served.len() as i64);
+    assert_eq!(tuple_ids(&at["people"]), served);
+    assert_eq!(lead["uncovered"], 17 - 6);
+    let unserved: BTreeSet<i64> = everyone.difference(&served).copied().collect();
+    assert_eq!(tuple_ids(&lead["uncovered_people"]), unserved);
+    for t in items(&lead["uncovered_people"]) {
+        let who = d.person(i64_of(&t[0]));
+        assert_eq!(t[1], who.name);
+    }
+    // The groups of the uncovered add up to them.
+    let groups = items(&lead["uncovered_groups"]);
+    assert_eq!(groups.iter().map(|g| i64_of(&g[1])).sum::<i64>(), 11);
+    assert!(groups
+        .iter()
+        .any(|g| g[0] == "Warehouse · Nights" && g[1] == 2));
+
+    // The organizer: the same counts, names only inside their scope.
+    let org = d.logistics(&d.organizer, plan_id).await;
+    assert_eq!(org["uncovered"], 11);
+    assert_eq!(org["places"][0]["served"], 6);
+    let in_scope = |ids: &BTreeSet<i64>| -> BTreeSet<i64> {
+        ids.iter()
+            .copied()
+            .filter(|&id| d.in_organizer_scope(d.person(id)))
+            .collect()
+    };
+    assert_eq!(tuple_ids(&org["places"][0]["people"]), in_scope(&served));
+    assert_eq!(tuple_ids(&org["uncovered_people"]), in_scope(&unserved));
+    assert!(!in_scope(&served).is_empty() && !in_scope(&unserved).is_empty());
+    assert_eq!(org["members"], serde_json::json!([]));
+    for name in d.names_in(&org) {
+        let who = d.people.iter().find(|p| p.name == name).unwrap();
+        assert!(d.in_organizer_scope(who), "{name} is outside the scope");
+    }
+
+    // A viewer: counts, and only groups of at least the minimum (two here), no names.
+    d.lead
+        .call_fn_ok(with_form(
+            calls::update_settings(c, "30", "pay, staffing"),
+            |f| f.min_group_size = "2".into(),
+        ))
+        .await;
+    let viewer = d.logistics(&d.viewer, plan_id).await;
+    assert_eq!(viewer["uncovered"], 11);
+    assert_eq!(viewer["places"][0]["served"], 6);
+    assert_eq!(viewer["places"][0]["people"], serde_json::json!([]));
+    assert_eq!(viewer["uncovered_people"], serde_json::json!([]));
+    let lead_groups = items(&d.logistics(&d.lead, plan_id).await["uncovered_groups"]).clone();
+    let expected: Vec<&Value> = lead_groups.iter().filter(|g| i64_of(&g[1]) >= 2).collect();
+    assert!(
+        expected.len() < lead_groups.len(),
+        "some group is of one person"
+    );
+    let shown: Vec<&Value> = items(&viewer["uncovered_groups"]).iter().collect();
+    assert_eq!(shown, expected);
+    assert_eq!(d.names_in(&viewer), Vec::<&str>::new());
+    assert_eq!(viewer["members"], serde_json::json!([]));
+
+    // Removing the place: everyone is uncovered again.
+    let remove = RemovePlace {
+        campaign_id: c,
+        plan_id,
+        place_id,
+    };
+    assert_eq!(d.organizer.status_fn(remove.clone()).await, 403);
+    d.lead.call_fn_ok(remove.clone()).await;
+    assert_eq!(d.lead.status_fn(remove).await, 404, "already gone");
+    let lead = d.logistics(&d.lead, plan_id).await;
+    assert_eq!(lead["places"], serde_json::json!([]));
+    assert_eq!(lead["uncovered"], 17);
+    assert_eq!(tuple_ids(&lead["uncovered_people"]), everyone);
+
+    assert_eq!(d.lead.audit_entries(c, "polling_place.add").await.len(), 1);
+    assert_eq!(
+        d.lead.audit_entries(c, "polling_place.remove").await.len(),
+        1
+    );
+    assert!(!d
+        .lead
+        .audit_entries(c, "vote_plan.logistics_read")
+        .await
+        .is_empty());
+}
+
+async fn the_practice_vote_is_read_beside_its_forecast(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    let plan_id = d.plan("Strike authorization", "unit", "75", &[]).await;
+    let start = StartPractice {
+        campaign_id: c,
+        plan_id,
+    };
+    for who in [&d.organizer, &d.viewer] {
+        assert_eq!(who.status_fn(start.clone()).await, 403);
+    }
+    let test_id = d
+        .lead
+        .call_fn_ok(start.clone())
+        .await
+        .as_i64()
+        .expect("votes/practice answers the test's id");
+    assert_eq!(d.lead.status_fn(start).await, 409, "one practice per plan");
+    let test = d.lead.call_fn_ok(calls::test_page(c, test_id)).await;
+    assert_eq!(
+        test["test"]["kind"],
+        serde_json::to_value(TestKind::MockVote).unwrap()
+    );
+    assert_eq!(test["test"]["status"], "Planned");
+    assert_eq!(test["test"]["rule"]["yes_percent"], 75);
+    assert_eq!(test["test"]["title"], "Practice vote: Strike authorization");
+    let p = d.page(&d.lead, plan_id).await;
+    assert_eq!(p["plan"]["test_id"], test_id);
+    assert_eq!(p["practice"]["status"], "Planned");
+    assert_eq!(p["practice"]["by_area"], serde_json::json!([]));
+
+    let scope = d
+        .lead
+        .call_fn_ok(OpenTest {
+            campaign_id: c,
+            test_id,
+        })
+        .await;
+    assert_eq!(scope, 17);
+    let ids = |names: &[&str]| -> Vec<i64> {
+        names
+            .iter()
+            .map(|n| d.people.iter().find(|p| p.name == *n).unwrap().id)
+            .collect()
+    };
+    for (i, (response, names)) in [
+        (
+            "yes",
+            &[
+                "Walt Foy",
+                "Willa Cho",
+                "Wren Abbott",
+                "Wes Baxter",
+                "Yael Moss",
+                "Yuri Nash",
+                "Yara Quinn",
+                "Omar Kent",
+                "Cal Imes",
+            ][..],
+        ),
+        ("no", &["Wynn Ellis", "Yves Orr", "Cora Hale"][..]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        d.lead
+            .call_fn_ok(calls::record(
+                c,
+                test_id,
+                &format!("practice-form-{i:04}"),
+                response,
+                &ids(names),
+            ))
+            .await;
+    }
+    let p = d.page(&d.lead, plan_id).await;
+    let practice = &p["practice"];
+    assert_eq!(practice["status"], "Live");
+    let rows = items(&practice["by_area"]);
+    let labels: Vec<&str> = rows.iter().map(|r| r["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Cold Store", "Office", "Warehouse", "Yard"]);
+    // Yes from everyone in each area (the rule is of the whole scope).
+    for (row, (people, yes)) in rows.iter().zip([(3, 1), (3, 1), (6, 4), (5, 3)]) {
+        assert_eq!(row["people"], people, "{row}");
+        let result = f64_of(&row["result_share"]);
+        assert!((result - yes as f64 / people as f64).abs() < 1e-9, "{row}");
+        let forecast = f64_of(&row["forecast_share"]);
+        assert!((0.0..=1.0).contains(&forecast), "{row}");
+        assert!(row["passed"].is_boolean(), "{row}");
+    }
+    let overall = &practice["overall"];
+    assert_eq!(overall["people"], 17);
+    assert!((f64_of(&overall["result_share"]) - 9.0 / 17.0).abs() < 1e-9);
+    assert_eq!(overall["passed"], false, "9 of 17 is short of 75%");
+    // The forecast beside it is the chart's as the test opened, at the plan's rates.
+    let forecast = f64_of(&overall["forecast_share"]);
+    let chart = f64_of(&p["forecast"]["overall"]["yes_share"]);
+    assert!((forecast - chart).abs() < 1e-9, "{forecast} vs {chart}");
+
+    // A viewer: the office and the cold store (three people each) are withheld.
+    let p = d.page(&d.viewer, plan_id).await;
+    let rows = items(&p["practice"]["by_area"]);
+    for row in rows {
+        let small = i64_of(&row["people"]) < 5;
+        for key in ["result_share", "forecast_share", "forecast_pass", "passed"] {
+            assert_eq!(row[key].is_null(), small, "{key}: {row}");
+        }
+    }
+    assert!(p["practice"]["overall"]["result_share"].is_number());
+    assert_eq!(d.names_in(&p), Vec::<&str>::new());
+
+    assert_eq!(d.lead.audit_entries(c, "vote_plan.practice").await.len(), 1);
+    let created = d.lead.audit_entries(c, "structure_test.create").await;
+    assert_eq!(created.len(), 1);
+    assert!(
+        created[0].to_string().contains("mock_vote"),
+        "{}",
+        created[0]
+    );
+}
+
+/// The error a post without JavaScript came back with: the `__err` parameter of
+/// `location` (base64 of the error's JSON), decoded.
+fn error_in(location: &str) -> String {
+    use base64::Engine as _;
+    let query = location.split_once('?').map_or("", |(_, q)| q);
+    let params: std::collections::HashMap<String, String> =
+        serde_qs::from_str(query).unwrap_or_default();
+    let raw = params
+        .get("__err")
+        .unwrap_or_else(|| panic!("no error in {location}"));
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(raw)
+        .or_else(|_| base64::engine::general_purpose::URL_SAFE.decode(raw))
+        .unwrap_or_else(|e| panic!("__err is not base64 ({e}): {raw}"));
+    String::from_utf8(bytes).expect("the error is text")
+}
+
+async fn a_scenario_form_without_javascript_comes_back_to_the_plan(app: TestApp) {
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    let plan_id = d.plan("Strike vote", "unit", "75", &[]).await;
+    let back = format!("/campaigns/{c}/votes/{plan_id}");
+    let res = d
+        .lead
+        .post_form_fn(&back, moving(c, plan_id, "From the phone", d.yard, 2))
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let p = d.page(&d.lead, plan_id).await;
+    let saved = i64_of(&p["scenario_id"]);
+    assert_eq!(location, format!("{back}?scenario={saved}"));
+    assert_eq!(p["scenario_name"], "From the phone");
+    assert_eq!(p["scenario"]["moves"][0]["area_id"], d.yard);
+    assert_eq!(p["scenario"]["moves"][0]["count"], 2);
+    // A mistake comes back to the plan with the error in words, and nothing is saved.
+    let res = d
+        .lead
+        .post_form_fn(
+            &back,
+            SaveScenario {
+                move_to: vec!["3".into()],
+                ..moving(c, plan_id, "Standing still", d.yard, 2)
+            },
+        )
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(&back), "{location}");
+    let error = error_in(&location);
+    assert!(
+        error.contains("A move needs two different levels."),
+        "{error}"
+    );
+    assert_eq!(field_of(&error), "moves");
+    assert_eq!(items(&d.page(&d.lead, plan_id).await["scenarios"]).len(), 1);
+    // A viewer's post is refused, and comes back saying so.
+    let res = d
+        .viewer
+        .post_form_fn(&back, moving(c, plan_id, "Viewer's", d.yard, 1))
+        .await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let error = error_in(&location);
+    assert!(error.contains("Forbidden"), "{error}");
+    assert_eq!(items(&d.page(&d.lead, plan_id).await["scenarios"]).len(), 1);
+    assert_eq!(d.lead.audit_entries(c, "vote_scenario.save").await.len(), 1);
+}

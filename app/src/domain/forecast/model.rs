@@ -110,7 +110,7 @@ pub fn joint(chances: &[Chance]) -> Vec<f64> {
                 let mut from_vote = 0.0;
                 if v >= 1 {
                     let prev = (v - 1) * v / 2;
-                    if y <= v - 1 {
+                    if y < v {
                         from_vote += p[prev + y] * pn;
                     }
                     if y >= 1 {

@@ -12,7 +12,7 @@ use crate::api::structure::server::hide_below;
 use crate::auth::InCampaign;
 use crate::domain::forecast::plan::{coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
-    apply_moves, cells_of, forecast, level_of, path, Cell, Rates, Scenario,
+    apply_moves, cells_of, forecast, level_of, levels_after, path, Rates, Scenario,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
 use crate::domain::workplace::singles_out;
@@ -30,40 +30,6 @@ pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePla
         .vote_plan(member.campaign_id(), plan_id)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Each voter's level after the scenario's moves: within a cell, people are taken in id
-/// order, as [`apply_moves`] counts them.
-pub fn levels_after(voters: &[Voter], cells: &[Cell], taken: &[(usize, usize, i64)]) -> Vec<usize> {
-    let mut index: BTreeMap<(Option<i64>, Option<i64>, usize), usize> = BTreeMap::new();
-    for (i, c) in cells.iter().enumerate() {
-        index.insert((c.area_id, c.shift_id, c.level), i);
-    }
-    // Per cell, the levels its people move to, in order.
-    let mut moves: Vec<Vec<(usize, i64)>> = vec![Vec::new(); cells.len()];
-    for &(cell, to, k) in taken {
-        moves[cell].push((to, k));
-    }
-    let mut seen = vec![0i64; cells.len()];
-    voters
-        .iter()
-        .map(|v| {
-            let level = level_of(v.rating);
-            let Some(&cell) = index.get(&(v.area_id, v.shift_id, level)) else {
-                return level;
-            };
-            let nth = seen[cell];
-            seen[cell] += 1;
-            let mut acc = 0;
-            for &(to, k) in &moves[cell] {
-                acc += k;
-                if nth < acc {
-                    return to;
-                }
-            }
-            level
-        })
-        .collect()
 }
 
 pub(super) async fn build_vote_page(
@@ -97,16 +63,16 @@ pub(super) async fn build_vote_page(
         },
     };
     let rule = plan.fields.rule;
-    let before = cells_of(
-        voters
-            .iter()
-            .map(|v| (v.area_id, v.shift_id, level_of(v.rating))),
-    );
-    let (cells, taken) = apply_moves(&before, &scenario.moves, &areas);
+    let people: Vec<(Option<i64>, Option<i64>, usize)> = voters
+        .iter()
+        .map(|v| (v.area_id, v.shift_id, level_of(v.rating)))
+        .collect();
+    let before = cells_of(people.iter().copied());
+    let (cells, _) = apply_moves(&before, &scenario.moves, &areas);
     let fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, hide);
     let goal = plan.fields.goal();
     let found = path::path(&rule, &scenario.rates, &goal, &cells);
-    let levels = levels_after(&voters, &before, &taken);
+    let levels = levels_after(&people, &scenario.moves, &areas);
     // Weakest areas first: the share of leaders and supporters in each.
     let mut support: BTreeMap<Option<i64>, (i64, i64)> = BTreeMap::new();
     for (v, &l) in voters.iter().zip(&levels) {

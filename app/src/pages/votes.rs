@@ -406,6 +406,7 @@ fn path_view(id: i64, p: PathView, role: Role) -> impl IntoView {
             {(role == Role::Viewer).then(|| view! { <p class="hint">"Organizers and leads see where these moves are and with whom."</p> })}
             {(!p.by_area.is_empty()).then(|| path_groups(id, "By area", "path-by-area", p.by_area.clone()))}
             {(!p.by_organizer.is_empty()).then(|| path_groups(id, "By organizer", "path-by-organizer", p.by_organizer.clone()))}
+            {(!p.by_shift.is_empty()).then(|| path_groups(id, "By shift (plans to vote raise a shift's turnout)", "path-by-shift", p.by_shift.clone()))}
         </section>
     }
 }

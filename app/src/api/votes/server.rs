@@ -49,6 +49,18 @@ pub(super) async fn build_vote_page(
         async { Ok(store.list_members(campaign_id).await?) },
     )?;
     let places = store.places(campaign_id, plan.id).await?.len() as i64;
+    // Someone who may not see small groups sees no level observed in too few people.
+    let mut observed = observed;
+    if let Some(min) = hide {
+        for l in 0..crate::domain::forecast::LEVELS {
+            if singles_out(observed.votes[l].0, min) {
+                observed.votes[l] = (0, 0, 0);
+            }
+            if singles_out(observed.actions[l].0, min) {
+                observed.actions[l] = (0, 0);
+            }
+        }
+    }
     let (scenario_id, scenario_name, scenario) = match chosen {
         Some(id) => {
             let s = saved
@@ -90,7 +102,7 @@ pub(super) async fn build_vote_page(
     let moves = path::assign(&found, &levels, &rank);
     let lead = member.role() == Role::Lead;
     let path_view = {
-        let (mut by_area, mut by_organizer) = (Vec::new(), Vec::new());
+        let (mut by_area, mut by_organizer, mut by_shift) = (Vec::new(), Vec::new(), Vec::new());
         if member.role() != Role::Viewer {
             let area_name = |id: Option<i64>| {
                 id.and_then(|id| areas.iter().find(|a| a.id == id))
@@ -102,12 +114,18 @@ pub(super) async fn build_vote_page(
             };
             let mut areas_g: BTreeMap<String, PathGroup> = BTreeMap::new();
             let mut orgs_g: BTreeMap<String, PathGroup> = BTreeMap::new();
+            let mut shifts_g: BTreeMap<String, PathGroup> = BTreeMap::new();
+            let shift_name = |id: Option<i64>| {
+                id.and_then(|id| shifts.iter().find(|s| s.id == id))
+                    .map_or_else(|| "No shift".to_owned(), |s| s.name.clone())
+            };
             for m in &moves {
                 let v = &voters[m.index];
                 let visible = member.sees(v.area_id, v.organizer_id);
                 for (groups, label) in [
                     (&mut areas_g, area_name(v.area_id)),
                     (&mut orgs_g, organizer_name(v.organizer_id)),
+                    (&mut shifts_g, shift_name(v.shift_id)),
                 ] {
                     let g = groups.entry(label.clone()).or_insert_with(|| PathGroup {
                         label,
@@ -134,6 +152,7 @@ pub(super) async fn build_vote_page(
             let ids: Vec<i64> = areas_g
                 .values()
                 .chain(orgs_g.values())
+                .chain(shifts_g.values())
                 .flat_map(|g| g.people.iter().map(|p| p.coworker_id))
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
@@ -143,7 +162,11 @@ pub(super) async fn build_vote_page(
                 .await?
                 .into_iter()
                 .collect();
-            for g in areas_g.values_mut().chain(orgs_g.values_mut()) {
+            for g in areas_g
+                .values_mut()
+                .chain(orgs_g.values_mut())
+                .chain(shifts_g.values_mut())
+            {
                 g.people.retain_mut(|p| match names.get(&p.coworker_id) {
                     Some(n) => {
                         p.name = n.clone();
@@ -155,8 +178,10 @@ pub(super) async fn build_vote_page(
             }
             by_area = areas_g.into_values().collect();
             by_organizer = orgs_g.into_values().collect();
+            by_shift = shifts_g.into_values().collect();
             by_area.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
             by_organizer.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
+            by_shift.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
         }
         Some(PathView {
             before: found.before,
@@ -167,6 +192,7 @@ pub(super) async fn build_vote_page(
             plans: found.turnout_moves,
             by_area,
             by_organizer,
+            by_shift,
         })
     };
     let practice = match plan.test_id {

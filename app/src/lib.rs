@@ -34,6 +34,7 @@ use crate::pages::{
     organizing::{CoveragePage, LogPage, MyListPage},
     roster::{ImportPage, ImportPreviewPage},
     structure::{StructureTallyPage, StructureTestPage, StructureTestsPage},
+    votes::{VotePage, VotePlanPage, VotesPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -99,6 +100,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("tests") view=StructureTestsPage ssr=SsrMode::Async />
                         <Route path=path!("tests/:tid") view=StructureTestPage ssr=SsrMode::Async />
                         <Route path=path!("tests/:tid/tally") view=StructureTallyPage ssr=SsrMode::Async />
+                        <Route path=path!("votes") view=VotesPage ssr=SsrMode::Async />
+                        <Route path=path!("votes/:vid") view=VotePage ssr=SsrMode::Async />
+                        <Route path=path!("votes/:vid/plan") view=VotePlanPage ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

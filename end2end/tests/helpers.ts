@@ -1,4 +1,7 @@
 import { expect, Locator, Page, TestInfo, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
 import { LEAD_EMAIL, LEAD_PASSWORD } from "../playwright.config";
 
 export { LEAD_EMAIL, LEAD_PASSWORD };
@@ -145,4 +148,81 @@ export async function liveStructureTest(page: Page, count: number): Promise<Live
   await expect(page.getByTestId("test-status")).toContainText("Live since");
   await expect(page.getByTestId("mark-row")).toHaveCount(count);
   return { url: new URL(page.url()).pathname, title, area, people };
+}
+
+// ---------------------------------------------------------------------------------------
+// Strike vote planning (votes.spec.ts).
+
+/** The demo campaign `rankfile demo` seeds (server/src/demo.rs, `DEMO_CAMPAIGN`). */
+export const DEMO_CAMPAIGN = "Mercy General Hospital — nurses and techs";
+/** The demo's vote plan. */
+export const DEMO_VOTE_PLAN = "Strike authorization vote";
+
+/** The binary and data directory the e2e server runs with (as playwright.config.ts). */
+function e2eServer() {
+  const root = path.resolve(__dirname, "..", "..");
+  const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+  return {
+    binary: process.env.RANKFILE_BIN ?? path.join(targetDir, "release", "rankfile"),
+    env: {
+      ...process.env,
+      RANKFILE_DATA_DIR: path.resolve(__dirname, "..", ".data"),
+      RANKFILE_SITE_ROOT: path.join(root, "target", "site"),
+      RANKFILE_LOG: "warn",
+    },
+  };
+}
+
+/**
+ * Makes sure the e2e database holds the demo campaign and that the e2e lead leads it,
+ * the way a deployment does it: `rankfile demo` (with `--force`: the database already
+ * has the E2E campaign), then `rankfile user create --lead-of` for the existing
+ * account. Runs against the running server's data directory; idempotent.
+ */
+export function ensureDemoCampaign() {
+  const { binary, env } = e2eServer();
+  // Without --force it adds nothing, and prints a lead invite only if the demo exists.
+  const probe = execFileSync(binary, ["demo"], { env, encoding: "utf8" });
+  if (!probe.includes("/invite/")) {
+    execFileSync(binary, ["demo", "--force"], { env, encoding: "utf8", timeout: 120_000 });
+  }
+  execFileSync(binary, ["user", "create", "--email", LEAD_EMAIL, "--lead-of", DEMO_CAMPAIGN], {
+    env,
+    input: `${LEAD_PASSWORD}\n`,
+    encoding: "utf8",
+  });
+}
+
+/** Signs in as the lead and opens the demo campaign's "Strike vote planning". */
+export async function openVotePlans(page: Page) {
+  await signIn(page);
+  await page.getByRole("link", { name: DEMO_CAMPAIGN }).click();
+  await page.getByRole("link", { name: "Strike vote planning" }).click();
+  await expect(page).toHaveURL(/\/campaigns\/\d+\/votes$/);
+  await waitForHydration(page);
+}
+
+/** Signs in as the lead and opens the demo vote plan's forecast page. */
+export async function openDemoVotePlan(page: Page) {
+  await openVotePlans(page);
+  await page.getByTestId("vote-plans").getByRole("link", { name: DEMO_VOTE_PLAN }).first().click();
+  await expect(page).toHaveURL(/\/campaigns\/\d+\/votes\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(DEMO_VOTE_PLAN);
+  await waitForHydration(page);
+}
+
+/** No sideways scroll: the page is no wider than the viewport. */
+export async function expectNoSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+/** axe with the project's tags (as desktop.spec.ts): no violation. */
+export async function expectAxeClean(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
 }

@@ -484,6 +484,7 @@ pub async fn seed_with(
     }
     if let Some(&organizer) = organizers.first() {
         structure_tests(store, campaign.id, organizer).await?;
+        vote_plan(store, campaign.id, organizer).await?;
     }
     Ok(Some(campaign.name))
 }
@@ -596,6 +597,59 @@ async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow
                 )
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// The demo's strike vote in preparation: 75% of the whole unit must vote yes (the
+/// Chicago rule), three weeks out, with day and night polling places at the first site
+/// and none yet for the rest, so the plan shows who has no way to vote.
+async fn vote_plan(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow::Result<()> {
+    use app::domain::forecast::plan::{NewPlace, PlanFields};
+    use app::domain::structure::{VoteBase, VoteRule};
+    let event = |action: &str| AuditEvent {
+        campaign_id: Some(campaign_id),
+        action: action.into(),
+        record: "vote_plan:{id}".into(),
+        detail: "demo".into(),
+        ..Default::default()
+    };
+    let day = (Utc::now() + Duration::weeks(3)).date_naive();
+    let fields = PlanFields {
+        title: "Strike authorization vote".into(),
+        rule: VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 75,
+            turnout_percent: 0,
+        },
+        area_ids: Vec::new(),
+        vote_on: Some(day),
+        target_percent: 90,
+        planned_turnout: 95,
+    };
+    let plan_id = store
+        .create_plan(campaign_id, &fields, by, &event("vote_plan.create"))
+        .await?;
+    let areas = store.list_areas(campaign_id).await?;
+    let shifts = store.list_shifts(campaign_id).await?;
+    let Some(site) = areas.iter().find(|a| a.parent_id.is_none()) else {
+        return Ok(());
+    };
+    for (i, shift) in shifts.iter().take(2).enumerate() {
+        let opens = day
+            .and_hms_opt(if i == 0 { 6 } else { 18 }, 0, 0)
+            .unwrap_or_default();
+        let place = NewPlace {
+            name: format!("{} break room", site.name),
+            area_id: Some(site.id),
+            shift_id: Some(shift.id),
+            opens_at: opens,
+            closes_at: opens + Duration::hours(4),
+            organizer_id: Some(by),
+        };
+        store
+            .add_place(campaign_id, plan_id, &place, &event("polling_place.add"))
+            .await?;
     }
     Ok(())
 }

@@ -280,9 +280,10 @@ pub struct PathView {
     pub target: f64,
     pub level_moves: i64,
     pub plans: i64,
-    /// By area and by organizer (empty for viewers: figures only).
+    /// By area, by organizer and by shift (empty for viewers: figures only).
     pub by_area: Vec<PathGroup>,
     pub by_organizer: Vec<PathGroup>,
+    pub by_shift: Vec<PathGroup>,
 }
 
 /// A practice vote's result beside what the chart forecast for it.

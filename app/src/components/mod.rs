@@ -1,4 +1,5 @@
 pub mod chip;
 pub mod floor_plan;
+pub mod forecast;
 pub mod form;
 pub mod gate;

@@ -94,6 +94,7 @@ pub fn CampaignHome() -> impl IntoView {
             })}
             <a class="button" href=format!("/campaigns/{}/heat", c.id)>"Heat map"</a>
             <a class="button" href=format!("/campaigns/{}/tests", c.id)>"Structure tests"</a>
+            <a class="button" href=format!("/campaigns/{}/votes", c.id)>"Strike vote planning"</a>
         </nav>
     }
 }

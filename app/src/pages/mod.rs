@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod organizing;
 pub mod roster;
 pub mod structure;
+pub mod votes;

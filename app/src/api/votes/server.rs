@@ -12,7 +12,7 @@ use crate::api::structure::server::hide_below;
 use crate::auth::InCampaign;
 use crate::domain::forecast::plan::{coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
-    apply_moves, cells_of, forecast, level_of, path, Cell, Rates, Scenario, LEVELS,
+    apply_moves, cells_of, forecast, level_of, levels_after, path, Rates, Scenario, LEVELS,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
 use crate::domain::workplace::singles_out;
@@ -32,40 +32,6 @@ pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePla
         .ok_or(AppError::NotFound)
 }
 
-/// Each voter's level after the scenario's moves: within a cell, people are taken in id
-/// order, as [`apply_moves`] counts them.
-pub fn levels_after(voters: &[Voter], cells: &[Cell], taken: &[(usize, usize, i64)]) -> Vec<usize> {
-    let mut index: BTreeMap<(Option<i64>, Option<i64>, usize), usize> = BTreeMap::new();
-    for (i, c) in cells.iter().enumerate() {
-        index.insert((c.area_id, c.shift_id, c.level), i);
-    }
-    // Per cell, the levels its people move to, in order.
-    let mut moves: Vec<Vec<(usize, i64)>> = vec![Vec::new(); cells.len()];
-    for &(cell, to, k) in taken {
-        moves[cell].push((to, k));
-    }
-    let mut seen = vec![0i64; cells.len()];
-    voters
-        .iter()
-        .map(|v| {
-            let level = level_of(v.rating);
-            let Some(&cell) = index.get(&(v.area_id, v.shift_id, level)) else {
-                return level;
-            };
-            let nth = seen[cell];
-            seen[cell] += 1;
-            let mut acc = 0;
-            for &(to, k) in &moves[cell] {
-                acc += k;
-                if nth < acc {
-                    return to;
-                }
-            }
-            level
-        })
-        .collect()
-}
-
 pub(super) async fn build_vote_page(
     member: &InCampaign,
     plan: VotePlan,
@@ -83,6 +49,18 @@ pub(super) async fn build_vote_page(
         async { Ok(store.list_members(campaign_id).await?) },
     )?;
     let places = store.places(campaign_id, plan.id).await?.len() as i64;
+    // Someone who may not see small groups sees no level observed in too few people.
+    let mut observed = observed;
+    if let Some(min) = hide {
+        for l in 0..crate::domain::forecast::LEVELS {
+            if singles_out(observed.votes[l].0, min) {
+                observed.votes[l] = (0, 0, 0);
+            }
+            if singles_out(observed.actions[l].0, min) {
+                observed.actions[l] = (0, 0);
+            }
+        }
+    }
     let (scenario_id, scenario_name, scenario) = match chosen {
         Some(id) => {
             let s = saved
@@ -97,12 +75,12 @@ pub(super) async fn build_vote_page(
         },
     };
     let rule = plan.fields.rule;
-    let before = cells_of(
-        voters
-            .iter()
-            .map(|v| (v.area_id, v.shift_id, level_of(v.rating))),
-    );
-    let (cells, taken) = apply_moves(&before, &scenario.moves, &areas);
+    let people: Vec<(Option<i64>, Option<i64>, usize)> = voters
+        .iter()
+        .map(|v| (v.area_id, v.shift_id, level_of(v.rating)))
+        .collect();
+    let before = cells_of(people.iter().copied());
+    let (cells, _) = apply_moves(&before, &scenario.moves, &areas);
     let mut fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, hide);
     // A scope withheld as too small: its levels are its people's ratings and its path's
     // chance before is the forecast withheld, so neither is shown either.
@@ -112,7 +90,7 @@ pub(super) async fn build_vote_page(
     }
     let goal = plan.fields.goal();
     let found = path::path(&rule, &scenario.rates, &goal, &cells);
-    let levels = levels_after(&voters, &before, &taken);
+    let levels = levels_after(&people, &scenario.moves, &areas);
     // Weakest areas first: the share of leaders and supporters in each.
     let mut support: BTreeMap<Option<i64>, (i64, i64)> = BTreeMap::new();
     for (v, &l) in voters.iter().zip(&levels) {
@@ -130,7 +108,7 @@ pub(super) async fn build_vote_page(
     let moves = path::assign(&found, &levels, &rank);
     let lead = member.role() == Role::Lead;
     let path_view = {
-        let (mut by_area, mut by_organizer) = (Vec::new(), Vec::new());
+        let (mut by_area, mut by_organizer, mut by_shift) = (Vec::new(), Vec::new(), Vec::new());
         if member.role() != Role::Viewer {
             let area_name = |id: Option<i64>| {
                 id.and_then(|id| areas.iter().find(|a| a.id == id))
@@ -142,12 +120,18 @@ pub(super) async fn build_vote_page(
             };
             let mut areas_g: BTreeMap<String, PathGroup> = BTreeMap::new();
             let mut orgs_g: BTreeMap<String, PathGroup> = BTreeMap::new();
+            let mut shifts_g: BTreeMap<String, PathGroup> = BTreeMap::new();
+            let shift_name = |id: Option<i64>| {
+                id.and_then(|id| shifts.iter().find(|s| s.id == id))
+                    .map_or_else(|| "No shift".to_owned(), |s| s.name.clone())
+            };
             for m in &moves {
                 let v = &voters[m.index];
                 let visible = member.sees(v.area_id, v.organizer_id);
                 for (groups, label) in [
                     (&mut areas_g, area_name(v.area_id)),
                     (&mut orgs_g, organizer_name(v.organizer_id)),
+                    (&mut shifts_g, shift_name(v.shift_id)),
                 ] {
                     let g = groups.entry(label.clone()).or_insert_with(|| PathGroup {
                         label,
@@ -174,6 +158,7 @@ pub(super) async fn build_vote_page(
             let ids: Vec<i64> = areas_g
                 .values()
                 .chain(orgs_g.values())
+                .chain(shifts_g.values())
                 .flat_map(|g| g.people.iter().map(|p| p.coworker_id))
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
@@ -183,7 +168,11 @@ pub(super) async fn build_vote_page(
                 .await?
                 .into_iter()
                 .collect();
-            for g in areas_g.values_mut().chain(orgs_g.values_mut()) {
+            for g in areas_g
+                .values_mut()
+                .chain(orgs_g.values_mut())
+                .chain(shifts_g.values_mut())
+            {
                 g.people.retain_mut(|p| match names.get(&p.coworker_id) {
                     Some(n) => {
                         p.name = n.clone();
@@ -195,8 +184,10 @@ pub(super) async fn build_vote_page(
             }
             by_area = areas_g.into_values().collect();
             by_organizer = orgs_g.into_values().collect();
+            by_shift = shifts_g.into_values().collect();
             by_area.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
             by_organizer.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
+            by_shift.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
         }
         Some(PathView {
             before: found.before,
@@ -207,6 +198,7 @@ pub(super) async fn build_vote_page(
             plans: found.turnout_moves,
             by_area,
             by_organizer,
+            by_shift,
         })
     };
     let practice = match plan.test_id {
@@ -417,7 +409,11 @@ pub(super) async fn build_plan_page(
     let place_views = places
         .into_iter()
         .enumerate()
-        .map(|(i, place)| {
+        .map(|(i, mut place)| {
+            // Members' e-mails are for organizers and leads.
+            if !named {
+                place.organizer = place.organizer.map(|_| "an organizer".to_owned());
+            }
             let mut people: Vec<(i64, String)> = per_place[i]
                 .iter()
                 .filter_map(|id| names.get(id).map(|n| (*id, n.clone())))
@@ -456,11 +452,33 @@ pub(super) async fn build_plan_page(
             ))
             .or_default() += 1;
     }
-    // A viewer sees no group small enough to single someone out.
-    let uncovered_groups = groups
-        .into_iter()
-        .filter(|(_, n)| hide.is_none_or(|min| !singles_out(*n, min)))
-        .collect();
+    // Someone who may not see small groups sees none, nor one that the total minus the
+    // groups shown would give back (the heat map's secondary suppression).
+    let groups: Vec<(String, i64)> = groups.into_iter().collect();
+    let uncovered_groups = match hide {
+        None => groups,
+        Some(min) => {
+            use crate::domain::disclosure::{protect, Sum};
+            let mut people: Vec<i64> = groups.iter().map(|g| g.1).collect();
+            people.push(uncovered.len() as i64);
+            let mut withheld: Vec<bool> = people.iter().map(|&n| singles_out(n, min)).collect();
+            let total = groups.len();
+            protect(
+                &people,
+                &mut withheld,
+                &[Sum {
+                    parts: (0..total).collect(),
+                    total,
+                }],
+            );
+            groups
+                .into_iter()
+                .zip(withheld)
+                .filter(|(_, w)| !w)
+                .map(|(g, _)| g)
+                .collect()
+        }
+    };
     Ok(VotePlanPageData {
         scope_words: plan.fields.scope_words(&areas),
         role: member.role(),

@@ -278,6 +278,56 @@ pub fn apply_moves(
     (moved, taken)
 }
 
+/// Each person's level after `moves`, person by person exactly as [`apply_moves`]
+/// counts them: `people[i]` is person i's (area, shift, level); within a cell people are
+/// taken in the order given (by id, say).
+pub fn levels_after(
+    people: &[(Option<i64>, Option<i64>, usize)],
+    moves: &[Move],
+    areas: &[Area],
+) -> Vec<usize> {
+    let cells = cells_of(people.iter().copied());
+    let mut index = std::collections::BTreeMap::new();
+    for (i, c) in cells.iter().enumerate() {
+        index.insert((c.area_id, c.shift_id, c.level), i);
+    }
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); cells.len()];
+    for (i, key) in people.iter().enumerate() {
+        members[index[key]].push(i);
+    }
+    // (cell, level, people), in the order apply_moves walks them.
+    let mut parts: Vec<(usize, usize, Vec<usize>)> = members
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| (i, cells[i].level, m))
+        .collect();
+    for m in moves {
+        let within = m.area_id.map(|id| super::structure::subtree(areas, &[id]));
+        let mut left = m.count as usize;
+        let mut i = 0;
+        while i < parts.len() && left > 0 {
+            let cell = parts[i].0;
+            let in_area = within
+                .as_ref()
+                .is_none_or(|ids| cells[cell].area_id.is_some_and(|a| ids.contains(&a)));
+            if parts[i].1 == m.from && !parts[i].2.is_empty() && in_area {
+                let k = parts[i].2.len().min(left);
+                let taken: Vec<usize> = parts[i].2.drain(..k).collect();
+                left -= k;
+                parts.push((cell, m.to, taken));
+            }
+            i += 1;
+        }
+    }
+    let mut out = vec![0; people.len()];
+    for (_, level, who) in parts {
+        for i in who {
+            out[i] = level;
+        }
+    }
+    out
+}
+
 fn cells_from_parts(cells: &[Cell], parts: &[(usize, usize, i64)]) -> Vec<Cell> {
     let mut map = std::collections::BTreeMap::<(Option<i64>, Option<i64>, usize), i64>::new();
     for &(cell, level, people) in parts {
@@ -525,6 +575,45 @@ mod tests {
             &areas,
         );
         assert!(moved.iter().all(|c| c.level == 0));
+    }
+
+    #[test]
+    fn people_move_as_the_cells_count_them_even_twice() {
+        let areas = [area(1, None, "Site"), area(2, Some(1), "Ward")];
+        let people: Vec<(Option<i64>, Option<i64>, usize)> = (0..30)
+            .map(|i| {
+                (
+                    Some(1 + (i % 2) as i64),
+                    Some((i % 3) as i64),
+                    [2, 3, 2, 5][i % 4],
+                )
+            })
+            .collect();
+        let moves = [
+            Move {
+                area_id: Some(1),
+                from: 2,
+                to: 1,
+                count: 7,
+            },
+            Move {
+                area_id: None,
+                from: 1,
+                to: 0,
+                count: 4,
+            },
+            Move {
+                area_id: Some(2),
+                from: 3,
+                to: 2,
+                count: 3,
+            },
+        ];
+        let (moved, _) = apply_moves(&cells_of(people.iter().copied()), &moves, &areas);
+        let levels = levels_after(&people, &moves, &areas);
+        let by_person = cells_of(people.iter().zip(&levels).map(|(&(a, s, _), &l)| (a, s, l)));
+        assert_eq!(by_person, moved);
+        assert!(levels.iter().zip(&people).all(|(l, p)| *l <= p.2));
     }
 
     #[test]

@@ -582,6 +582,8 @@ mod tests {
         }
     }
 
+    type Check<'a> = dyn Fn(&[(usize, usize)]) -> bool + 'a;
+
     /// The true fewest moves, person by person: every end level and plan for everyone.
     fn person_by_person(
         rule: &VoteRule,
@@ -594,7 +596,7 @@ mod tests {
             people: &[usize],
             chosen: &mut Vec<(usize, usize)>,
             best: &mut Option<i64>,
-            check: &dyn Fn(&[(usize, usize)]) -> bool,
+            check: &Check,
         ) {
             if i == people.len() {
                 let cost: i64 = chosen
@@ -673,7 +675,7 @@ mod tests {
             levels[g.next(LEVELS as u64) as usize] += 1;
         }
         let rule = VoteRule {
-            base: if case % 2 == 0 {
+            base: if case.is_multiple_of(2) {
                 VoteBase::Cast
             } else {
                 VoteBase::Unit

@@ -1,0 +1,169 @@
+//! The what-if of a vote forecast, for leads: change the rates per level or move people
+//! between levels and the forecast follows as you type, computed here in WebAssembly by
+//! the same `domain::forecast` code the server uses. Nothing is saved until the lead
+//! names the scenario and saves it. Without WebAssembly it is the same form, posted: the
+//! page comes back with the saved scenario's forecast.
+//!
+//! Its props are the chart counted by area, shift and level — figures, never names.
+
+use leptos::prelude::*;
+
+use crate::api::votes::SaveScenario;
+use crate::components::forecast::forecast_view;
+use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::domain::forecast::{
+    apply_moves, forecast, level_label, Cell, Move, Rates, Scenario, LEVELS, UNRATED,
+};
+use crate::domain::structure::VoteRule;
+use crate::domain::{Area, Shift};
+use crate::error::AppError;
+
+/// Rows of moves the form offers (blank rows are left out).
+const MOVE_ROWS: usize = 6;
+
+fn level_key(level: usize) -> String {
+    if level == UNRATED {
+        "unrated".into()
+    } else {
+        (level + 1).to_string()
+    }
+}
+
+#[island]
+pub fn WhatIf(
+    campaign_id: i64,
+    plan_id: i64,
+    rule: VoteRule,
+    /// The chance of passing the committee aims for (0–1).
+    target: f64,
+    /// The scenario shown first (saved, or the defaults).
+    rates: Rates,
+    moves: Vec<Move>,
+    /// The chart before any move, by area, shift and level.
+    cells: Vec<Cell>,
+    areas: Vec<Area>,
+    shifts: Vec<Shift>,
+    /// The page to come back to after a post without JavaScript.
+    return_path: String,
+    /// The error of a post without JavaScript that came back to this page.
+    initial_error: Option<AppError>,
+) -> impl IntoView {
+    let turnout: Vec<RwSignal<String>> = rates
+        .turnout
+        .iter()
+        .map(|t| RwSignal::new(t.to_string()))
+        .collect();
+    let yes: Vec<RwSignal<String>> = rates
+        .yes
+        .iter()
+        .map(|y| RwSignal::new(y.to_string()))
+        .collect();
+    let rows = moves.len().max(MOVE_ROWS);
+    let move_rows: Vec<[RwSignal<String>; 4]> = (0..rows)
+        .map(|i| {
+            let m = moves.get(i);
+            [
+                RwSignal::new(
+                    m.and_then(|m| m.area_id)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
+                ),
+                RwSignal::new(m.map(|m| level_key(m.from)).unwrap_or_else(|| "3".into())),
+                RwSignal::new(m.map(|m| level_key(m.to)).unwrap_or_else(|| "2".into())),
+                RwSignal::new(m.map(|m| m.count.to_string()).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    let (areas_c, shifts_c) = (areas.clone(), shifts.clone());
+    let area_choices: Vec<(i64, String)> = areas
+        .iter()
+        .filter(|a| !a.retired)
+        .map(|a| (a.id, a.name.clone()))
+        .collect();
+    let (t_sig, y_sig, m_sig) = (turnout.clone(), yes.clone(), move_rows.clone());
+    // The scenario as typed, read with the server's own rules.
+    let scenario = Memo::new(move |_| {
+        let t: Vec<String> = t_sig.iter().map(|s| s.get()).collect();
+        let y: Vec<String> = y_sig.iter().map(|s| s.get()).collect();
+        let m: Vec<[String; 4]> = m_sig.iter().map(|r| r.clone().map(|s| s.get())).collect();
+        Scenario::parse(&t, &y, &m, &areas_c)
+    });
+    let shown = Memo::new(move |_| match scenario.get() {
+        Ok(s) => {
+            let (moved, _) = apply_moves(&cells, &s.moves, &areas);
+            Ok(forecast(&rule, &s.rates, &moved, &areas, &shifts_c, None))
+        }
+        Err(e) => Err(e),
+    });
+    let error = Signal::derive(move || scenario.get().err().or_else(|| initial_error.clone()));
+    let url = <SaveScenario as leptos::server_fn::ServerFn>::url();
+    let form = NodeRef::<leptos::html::Form>::new();
+    super::mark_hydrated(form);
+    view! {
+        <form node_ref=form method="post" action=url class="card stack" novalidate=true data-testid="what-if">
+            <h2>"What if…"</h2>
+            <p class="hint">"Change a rate or move people between levels: the forecast below follows. Nothing is saved until you save the scenario."</p>
+            <ReturnTo path=return_path />
+            <input type="hidden" name="campaign_id" value=campaign_id />
+            <input type="hidden" name="plan_id" value=plan_id />
+            <div class="table-wrap">
+                <table class="rates">
+                    <caption>"Per rating level, in percent"</caption>
+                    <thead><tr><th scope="col">"Level"</th><th scope="col">"Turns out"</th><th scope="col">"Votes yes when voting"</th></tr></thead>
+                    <tbody>
+                        {(0..LEVELS).map(|l| {
+                            let (t, y) = (turnout[l], yes[l]);
+                            view! {
+                                <tr>
+                                    <th scope="row">{level_label(l)}</th>
+                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("turnout[{l}]") aria-label=format!("Turnout, {}", level_label(l)) prop:value=move || t.get() value=t.get_untracked() on:input=move |ev| t.set(event_target_value(&ev)) /></td>
+                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("yes[{l}]") aria-label=format!("Yes when voting, {}", level_label(l)) prop:value=move || y.get() value=y.get_untracked() on:input=move |ev| y.set(event_target_value(&ev)) /></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <FieldError id="what-if-turnout" field="turnout" error />
+            <FieldError id="what-if-yes" field="yes" error />
+            <fieldset class="stack">
+                <legend>"Move people between levels (after conversations)"</legend>
+                {move_rows.iter().enumerate().map(|(i, [area, from, to, count])| {
+                    let (area, from, to, count) = (*area, *from, *to, *count);
+                    view! {
+                        <div class="move-row">
+                            <label for=format!("move-count-{i}")>"How many"</label>
+                            <input id=format!("move-count-{i}") type="number" min="1" inputmode="numeric" name=format!("move_count[{i}]") value=count.get_untracked() on:input=move |ev| count.set(event_target_value(&ev)) />
+                            <label for=format!("move-from-{i}")>"from"</label>
+                            <select id=format!("move-from-{i}") name=format!("move_from[{i}]") on:change=move |ev| from.set(event_target_value(&ev))>
+                                {(0..LEVELS).map(|l| view! { <option value=level_key(l) selected=from.get_untracked() == level_key(l)>{level_label(l)}</option> }).collect_view()}
+                            </select>
+                            <label for=format!("move-to-{i}")>"to"</label>
+                            <select id=format!("move-to-{i}") name=format!("move_to[{i}]") on:change=move |ev| to.set(event_target_value(&ev))>
+                                {(0..LEVELS).map(|l| view! { <option value=level_key(l) selected=to.get_untracked() == level_key(l)>{level_label(l)}</option> }).collect_view()}
+                            </select>
+                            <label for=format!("move-area-{i}")>"in"</label>
+                            <select id=format!("move-area-{i}") name=format!("move_area[{i}]") on:change=move |ev| area.set(event_target_value(&ev))>
+                                <option value="" selected=area.get_untracked().is_empty()>"Anywhere in the scope"</option>
+                                {area_choices.iter().map(|(id, name)| view! { <option value=id.to_string() selected=area.get_untracked() == id.to_string()>{name.clone()}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <FieldError id="what-if-moves" field="moves" error />
+            <section aria-live="polite" aria-labelledby="what-if-result">
+                <h3 id="what-if-result">"The forecast with these figures"</h3>
+                {move || match shown.get() {
+                    Ok(f) => forecast_view(&f, target).into_any(),
+                    Err(_) => view! { <p class="hint">"Correct the figures above to see the forecast."</p> }.into_any(),
+                }}
+            </section>
+            <label for="what-if-name">"Save as (a name for this scenario)"</label>
+            <input id="what-if-name" name="name" type="text" maxlength="100" aria-describedby="what-if-name-error" />
+            <FieldError id="what-if-name" field="name" error />
+            <FormError fields=&["turnout", "yes", "moves", "name"] error />
+            <button type="submit" class="primary">"Save the scenario"</button>
+        </form>
+    }
+}

@@ -1,0 +1,380 @@
+import { test, expect, Locator, Page, ConsoleMessage, Request } from "@playwright/test";
+import {
+  LEAD_EMAIL,
+  ensureDemoCampaign,
+  expectAxeClean,
+  expectNoSidewaysScroll,
+  noJs,
+  openDemoVotePlan,
+  openVotePlans,
+  submit,
+  uniqueName,
+  waitForHydration,
+} from "./helpers";
+
+// Mock strike vote planning: the plans list, a plan's forecast page with the what-if
+// island, and its polling places. At 360 px hydrated and without JavaScript; the desktop
+// checks at 1280 px run in the hydrated project (the "desktop" project only runs
+// desktop.spec.ts).
+//
+// These pages are read on the demo campaign (600 coworkers, the "Strike authorization
+// vote" with two polling places): the e2e server starts without it, so it is seeded
+// into the running server's database once, as a deployment does (`rankfile demo`,
+// `rankfile user create --lead-of`).
+
+test.beforeAll(() => {
+  // Seeding 600 coworkers and twelve weeks of history, on a busy machine.
+  test.setTimeout(180_000);
+  ensureDemoCampaign();
+});
+
+/** The what-if form, inside its island. */
+function whatIf(page: Page): Locator {
+  return page.locator("leptos-island").getByTestId("what-if");
+}
+
+/** The saved forecast, server-computed (outside the island). */
+function savedSection(page: Page): Locator {
+  return page.locator("section:has(> #saved-heading)");
+}
+
+/** A forecast headline's four figures, as text. */
+async function headline(scope: Locator) {
+  const text = async (id: string) => ((await scope.getByTestId(id).textContent()) ?? "").trim();
+  return {
+    pass: await text("forecast-pass"),
+    share: await text("forecast-share"),
+    interval: await text("forecast-interval"),
+    turnout: await text("forecast-turnout"),
+  };
+}
+
+/** The island's whole forecast (headline and both tables), to see it change. */
+async function islandForecast(island: Locator): Promise<string> {
+  return ((await island.getByTestId("forecast").textContent()) ?? "").trim();
+}
+
+/** Requests to the scenario endpoint, as the page makes them. */
+function watchScenarioPosts(page: Page): Request[] {
+  const seen: Request[] = [];
+  page.on("request", (r) => {
+    if (r.url().includes("/api/votes/scenario")) seen.push(r);
+  });
+  return seen;
+}
+
+/** Collects what the browser says about refused styles or scripts (our CSP). */
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (msg: ConsoleMessage) => {
+    const text = msg.text();
+    if (msg.type() === "error" || /Content Security Policy|Refused to/.test(text)) problems.push(text);
+  });
+  return problems;
+}
+
+async function uncoveredCount(page: Page): Promise<number> {
+  const text = await page.getByTestId("uncovered").locator("strong").textContent();
+  return Number(text!.trim());
+}
+
+/** From the forecast page to its polling places. */
+async function openPlanPage(page: Page) {
+  await page.getByRole("link", { name: /^Where and when people vote \(\d+ polling places?\)$/ }).click();
+  await expect(page).toHaveURL(/\/votes\/\d+\/plan$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Where and when people vote");
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. The what-if, hydrated.
+
+test("the what-if follows as the lead types, saves nothing until asked, then saves what it showed", async ({ page }) => {
+  test.skip(noJs(), "the what-if recomputes in the browser only when hydrated");
+  test.slow();
+  const scenarioPosts = watchScenarioPosts(page);
+  await openDemoVotePlan(page);
+  await expect(page.locator("leptos-island", { has: page.getByTestId("what-if") })).toHaveAttribute(
+    "data-hydrated",
+    "true",
+  );
+  const island = whatIf(page);
+  const url = page.url();
+  let navigations = 0;
+  page.on("framenavigated", (f) => {
+    if (f === page.mainFrame()) navigations += 1;
+  });
+
+  const first = await headline(island);
+  expect(first.pass).toMatch(/^\d+% chance of passing$/);
+  const firstAll = await islandForecast(island);
+
+  // A rate changed: the forecast follows, with no page load and nothing sent.
+  const yes = island.getByLabel("Yes when voting, 3 · undecided", { exact: true });
+  const was = await yes.inputValue();
+  const typed = was === "95" ? "20" : "95";
+  await yes.fill(typed);
+  await expect.poll(() => islandForecast(island)).not.toBe(firstAll);
+  const afterRate = await headline(island);
+  expect(afterRate.share).not.toBe(first.share);
+  expect(page.url()).toBe(url);
+
+  // A move: 100 of the undecided talked round to leaders.
+  const rows = island.locator(".move-row");
+  await expect(rows).toHaveCount(6);
+  let row: Locator | undefined;
+  for (let i = 0; i < 6; i++) {
+    if ((await rows.nth(i).getByLabel("How many").inputValue()) === "") {
+      row = rows.nth(i);
+      break;
+    }
+  }
+  expect(row, "an empty move row").toBeDefined();
+  const beforeMoveAll = await islandForecast(island);
+  await row!.getByLabel("How many").fill("100");
+  await row!.getByLabel("from", { exact: true }).selectOption({ label: "3 · undecided" });
+  await row!.getByLabel("to", { exact: true }).selectOption({ label: "1 · leader" });
+  await row!.getByLabel("in", { exact: true }).selectOption({ label: "Anywhere in the scope" });
+  await expect.poll(() => islandForecast(island)).not.toBe(beforeMoveAll);
+  const afterMove = await headline(island);
+  expect(afterMove.share).not.toBe(afterRate.share);
+  expect(page.url()).toBe(url);
+
+  // A rate that is not a percent: said in words, no forecast, nothing sent.
+  await yes.fill("150");
+  await expect(island.getByText("Yes for 3 · undecided: give a whole percent from 0 to 100.")).toBeVisible();
+  await expect(island.getByText("Correct the figures above to see the forecast.")).toBeVisible();
+  await expect(island.getByTestId("forecast-pass")).toHaveCount(0);
+  // Back to a good figure: the forecast it showed before comes back.
+  await yes.fill(typed);
+  await expect(island.getByTestId("forecast-pass")).toHaveText(afterMove.pass);
+  const shown = await headline(island);
+  expect(shown).toEqual(afterMove);
+  expect(page.url()).toBe(url);
+  expect(navigations).toBe(0);
+  expect(scenarioPosts.map((r) => r.url())).toEqual([]);
+
+  // Named and saved: a plain post that comes back to the plan showing that scenario,
+  // its headline (server-computed) the one the island showed.
+  const name = uniqueName("Undecided won over");
+  await island.getByLabel("Save as (a name for this scenario)").fill(name);
+  await Promise.all([
+    page.waitForURL(/\/votes\/\d+\?scenario=\d+$/),
+    island.getByRole("button", { name: "Save the scenario" }).click(),
+  ]);
+  expect(scenarioPosts.length).toBe(1);
+  expect(scenarioPosts[0].method()).toBe("POST");
+  await expect(page.getByTestId("scenario-name")).toHaveText(`Scenario: ${name}`);
+  expect(await headline(savedSection(page))).toEqual(shown);
+  await waitForHydration(page);
+  // The island starts from the saved scenario.
+  await expect(whatIf(page).getByLabel("Yes when voting, 3 · undecided", { exact: true })).toHaveValue(typed);
+  expect(await headline(whatIf(page))).toEqual(shown);
+  await expectNoSidewaysScroll(page);
+});
+
+// ---------------------------------------------------------------------------------------
+// 2. The same form without JavaScript: posted.
+
+test("without JavaScript the forecast page shows the saved forecast and saves a scenario by a post", async ({ page }) => {
+  test.skip(!noJs(), "the hydrated what-if is the test above");
+  await openDemoVotePlan(page);
+  const saved = savedSection(page);
+  await expect(saved.getByTestId("forecast-pass")).toBeVisible();
+  await expect(saved.getByTestId("forecast-pass")).toHaveText(/^\d+% chance of passing$/);
+  await expect(page.getByTestId("vote-rule")).toHaveText("Yes from 75% of everyone in the scope");
+
+  const form = page.getByTestId("what-if");
+  const yes = form.getByLabel("Yes when voting, 2 · supporter", { exact: true });
+  const typed = (await yes.inputValue()) === "80" ? "85" : "80";
+  await yes.fill(typed);
+  const name = uniqueName("Supporters hold");
+  await form.getByLabel("Save as (a name for this scenario)").fill(name);
+  await submit(page, form.getByRole("button", { name: "Save the scenario" }));
+  await expect(page).toHaveURL(/\/votes\/\d+\?scenario=\d+$/);
+  await expect(page.getByTestId("scenario-name")).toHaveText(`Scenario: ${name}`);
+  await expect(saved.getByTestId("forecast-pass")).toHaveText(/^\d+% chance of passing$/);
+  await expect(page.getByTestId("what-if").getByLabel("Yes when voting, 2 · supporter", { exact: true })).toHaveValue(typed);
+
+  // A figure that is not a percent: the page comes back saying so, and saves nothing.
+  const again = page.getByTestId("what-if");
+  await again.getByLabel("Yes when voting, 2 · supporter", { exact: true }).fill("150");
+  const bad = uniqueName("Not a percent");
+  await again.getByLabel("Save as (a name for this scenario)").fill(bad);
+  await submit(page, again.getByRole("button", { name: "Save the scenario" }));
+  await expect(page.getByText("Yes for 2 · supporter: give a whole percent from 0 to 100.").first()).toBeVisible();
+  await expect(page.getByTestId("scenario-name")).not.toContainText(bad);
+  await expect(page.getByTestId("scenarios").getByText(bad)).toHaveCount(0);
+  await expectNoSidewaysScroll(page);
+});
+
+// ---------------------------------------------------------------------------------------
+// 3. Polling places (both projects).
+
+test("a polling place for one area and shift gives its people a way to vote; removing it takes it back", async ({ page }) => {
+  test.slow();
+  await openVotePlans(page);
+  await expectNoSidewaysScroll(page);
+  await page.getByTestId("vote-plans").getByRole("link", { name: "Strike authorization vote" }).first().click();
+  await waitForHydration(page);
+  await expectNoSidewaysScroll(page);
+  await openPlanPage(page);
+  await expectNoSidewaysScroll(page);
+  await expect(page.getByTestId("places")).toBeVisible();
+
+  const before = await uncoveredCount(page);
+  expect(before).toBeGreaterThan(0);
+  // An area and shift nobody can vote in yet, as the page lists them.
+  const form = page.getByTestId("place-form");
+  const areas = await form.getByLabel("For the people of").locator("option").allTextContents();
+  const shifts = await form.getByLabel("On the shift").locator("option").allTextContents();
+  const groups = await page.getByTestId("uncovered-groups").locator("li").allTextContents();
+  const group = groups
+    .map((g) => g.match(/^(.+) · (.+): (\d+)$/))
+    .find((m) => m !== null && areas.includes(m[1]) && shifts.includes(m[2]));
+  expect(group, `an uncovered group of an area and a shift among ${groups.join(" | ")}`).toBeTruthy();
+  const [, area, shift, people] = group!;
+
+  const place = uniqueName("Break room");
+  await form.getByLabel("Where (the room, the gate)").fill(place);
+  await form.getByLabel("For the people of").selectOption({ label: area });
+  await form.getByLabel("On the shift").selectOption({ label: shift });
+  await form.getByLabel("Opens").fill("2030-03-04T06:00");
+  await form.getByLabel("Closes").fill("2030-03-04T10:00");
+  await form.getByLabel("Covered by").selectOption({ label: LEAD_EMAIL });
+  await submit(page, form.getByRole("button", { name: "Add the polling place" }));
+
+  const item = page.getByTestId("places").locator("li.place", { hasText: place });
+  await expect(item).toBeVisible();
+  await expect(item.getByTestId("place-served")).toHaveText(`${people} people vote here`);
+  await expect(item).toContainText(`For ${area} · ${shift}`);
+  await expect(item).toContainText(`Covered by ${LEAD_EMAIL}`);
+  expect(await uncoveredCount(page)).toBe(before - Number(people));
+  await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toHaveCount(0);
+  await expectNoSidewaysScroll(page);
+
+  await submit(page, item.getByRole("button", { name: `Remove ${place}` }));
+  await expect(page.getByTestId("places").locator("li.place", { hasText: place })).toHaveCount(0);
+  expect(await uncoveredCount(page)).toBe(before);
+  await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toBeVisible();
+  await expectNoSidewaysScroll(page);
+});
+
+test("the polling places page leaves its forms off the paper", async ({ page }) => {
+  await openDemoVotePlan(page);
+  await openPlanPage(page);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("place-form")).toBeHidden();
+  await expect(page.getByRole("button", { name: /^Remove / }).first()).toBeHidden();
+  await expect(page.getByTestId("places")).toBeVisible();
+  await expect(page.getByTestId("uncovered")).toBeVisible();
+  await page.emulateMedia({ media: "screen" });
+  await expect(page.getByTestId("place-form")).toBeVisible();
+});
+
+// ---------------------------------------------------------------------------------------
+// 5. Preparing a vote (both projects).
+
+async function fillPlanForm(form: Locator, title: string, yes: string) {
+  await form.getByLabel("Title").fill(title);
+  await form.getByRole("radio", { name: /of the votes cast/ }).check();
+  await form.getByLabel("Yes share required (percent)").fill(yes);
+  await form.getByLabel("Turnout required (percent of the scope)").fill("50");
+  await form.getByLabel("Date of the vote").fill("2030-05-01");
+  await form.getByRole("checkbox", { name: "Emergency", exact: true }).check();
+  await form.getByLabel("Chance of passing to aim for (percent)").fill("80");
+  await form.getByLabel("Turnout of someone with a plan to vote (percent)").fill("90");
+}
+
+test("a vote with a yes share under half is refused next to the field; a good one opens its forecast", async ({ page }) => {
+  await openVotePlans(page);
+  const title = uniqueName("ER walkout vote");
+  const form = page.getByTestId("vote-plan-form");
+  await expect(form.getByRole("heading", { name: "Prepare a vote" })).toBeVisible();
+  await fillPlanForm(form, title, "40");
+  await submit(page, form.getByRole("button", { name: "Prepare it" }));
+  await expect(page).toHaveURL(/\/votes(\?.*)?$/);
+  const error = page.locator("#vote-yes-error");
+  await expect(error).toHaveText("The yes share needed: a whole percent from 50 to 100.");
+  await expect(page.getByLabel("Yes share required (percent)")).toHaveAttribute("aria-describedby", "vote-yes-error");
+  await expect(page.getByTestId("vote-plans").getByText(title)).toHaveCount(0);
+  await expectNoSidewaysScroll(page);
+
+  const again = page.getByTestId("vote-plan-form");
+  await fillPlanForm(again, title, "60");
+  await submit(page, again.getByRole("button", { name: "Prepare it" }));
+  await expect(page).toHaveURL(/\/campaigns\/\d+\/votes\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
+  await expect(page.getByTestId("vote-rule")).toHaveText("Yes from 60% of the votes cast, with at least 50% voting");
+  await expect(page.getByText("Scope: Emergency", { exact: false })).toBeVisible();
+  await expect(page.getByTestId("scenario-name")).toHaveText("Default rates (no scenario saved yet)");
+  await expect(savedSection(page).getByTestId("forecast-pass")).toBeVisible();
+  await waitForHydration(page);
+  await expectNoSidewaysScroll(page);
+
+  // Listed once.
+  await page.getByRole("link", { name: "← Strike vote planning" }).click();
+  await expect(page.getByTestId("vote-plans").getByRole("link", { name: title })).toHaveCount(1);
+});
+
+// ---------------------------------------------------------------------------------------
+// 4. At a desktop's width (1280 px), in the hydrated project.
+
+test.describe("at 1280 px", () => {
+  test.use({ viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
+
+  /** No sideways scroll, no `style` attribute, axe clean, no table or form wider than
+   * its box, nothing refused in the console. */
+  async function expectDesktopClean(page: Page, problems: string[]) {
+    expect(await page.evaluate(() => window.innerWidth)).toBe(1280);
+    await expectNoSidewaysScroll(page);
+    expect(await page.locator("[style]").evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 120)))).toEqual([]);
+    const overflowing = await page.evaluate(() => {
+      const out: string[] = [];
+      const name = (e: Element) =>
+        `${e.tagName.toLowerCase()}${e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : ""}`;
+      for (const wrap of Array.from(document.querySelectorAll(".table-wrap"))) {
+        if (wrap.scrollWidth > wrap.clientWidth + 1) {
+          out.push(`${name(wrap.querySelector("table") ?? wrap)}: ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+        }
+      }
+      for (const table of Array.from(document.querySelectorAll("table"))) {
+        const box = table.getBoundingClientRect();
+        const parent = (table.closest(".table-wrap") ?? table.parentElement)!.getBoundingClientRect();
+        if (box.right > parent.right + 1) out.push(`${name(table)} sticks out of its box by ${box.right - parent.right}px`);
+      }
+      for (const form of Array.from(document.querySelectorAll("form"))) {
+        if (form.scrollWidth > form.clientWidth + 1) out.push(`${name(form)}: ${form.scrollWidth} > ${form.clientWidth}`);
+        const fbox = form.getBoundingClientRect();
+        for (const field of Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea, button"))) {
+          const b = field.getBoundingClientRect();
+          if (b.width > 0 && (b.right > fbox.right + 1 || b.left < fbox.left - 1)) {
+            out.push(`${name(form)} ${field.tagName.toLowerCase()}[name=${field.getAttribute("name")}] outside the form`);
+          }
+        }
+      }
+      return out;
+    });
+    expect(overflowing).toEqual([]);
+    await expectAxeClean(page);
+    expect(problems).toEqual([]);
+  }
+
+  test("the three vote pages fit a desktop: no style attribute, axe clean, nothing overflowing", async ({ page }) => {
+    test.skip(noJs(), "the desktop checks run once, hydrated");
+    test.slow();
+    const problems = watchConsole(page);
+    await openVotePlans(page);
+    await expect(page.getByTestId("vote-plans")).toBeVisible();
+    await expect(page.getByTestId("vote-plan-form")).toBeVisible();
+    await expectDesktopClean(page, problems);
+
+    await page.getByTestId("vote-plans").getByRole("link", { name: "Strike authorization vote" }).first().click();
+    await waitForHydration(page);
+    await expect(page.getByTestId("what-if")).toBeVisible();
+    await expectDesktopClean(page, problems);
+
+    await openPlanPage(page);
+    await expect(page.getByTestId("place-form")).toBeVisible();
+    await expectDesktopClean(page, problems);
+  });
+});

@@ -12,9 +12,9 @@ pub fn headline(p: Option<Prediction>, target: f64) -> AnyView {
         Some(p) => {
             let pass = (p.pass * 100.0).round() as i64;
             let verdict = if p.pass >= target {
-                format!("At or above the {}% the committee aims for.", (target * 100.0).round())
+                format!("At or above the {} the committee aims for.", percent(target))
             } else {
-                format!("Below the {}% the committee aims for.", (target * 100.0).round())
+                format!("Below the {} the committee aims for.", percent(target))
             };
             view! {
                 <p class="big-figure" data-testid="forecast-pass"><strong>{format!("{pass}%")}</strong>" chance of passing"</p>

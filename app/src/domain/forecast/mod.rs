@@ -502,7 +502,9 @@ pub fn rule_words(rule: &VoteRule) -> String {
 
 /// A share as a whole percent, for reading.
 pub fn percent(share: f64) -> String {
-    format!("{:.0}%", (share * 100.0).clamp(0.0, 100.0))
+    // An integer, not a float, is formatted: float formatting would add its code to the
+    // browser's bundle.
+    format!("{}%", (share * 100.0).clamp(0.0, 100.0).round() as i64)
 }
 
 #[cfg(test)]

@@ -85,6 +85,35 @@ async function openPlanPage(page: Page) {
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Where and when people vote");
 }
 
+/**
+ * No sideways scroll at this width (`scrollWidth <= clientWidth`). Soft: the test goes on
+ * to check the rest, and the failure names what sticks out (outside any scroll box).
+ */
+async function expectNoSideways(page: Page, where: string) {
+  const found = await page.evaluate(() => {
+    const root = document.documentElement;
+    const vw = root.clientWidth;
+    const clipped = (e: Element) => {
+      for (let p = e.parentElement; p && p !== document.body && p !== root; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== "visible") return true;
+      }
+      return false;
+    };
+    const culprits: string[] = [];
+    for (const e of Array.from(document.querySelectorAll("main *"))) {
+      if (e.children.length > 0) continue;
+      const b = e.getBoundingClientRect();
+      const right = Math.max(b.right, b.left + e.scrollWidth);
+      if (right > vw + 0.5 && !clipped(e)) {
+        const id = e.closest("[data-testid]")?.getAttribute("data-testid");
+        culprits.push(`${e.tagName.toLowerCase()}${id ? ` in [data-testid=${id}]` : ""} "${(e.textContent ?? "").trim().slice(0, 50)}" to ${Math.round(right)}px`);
+      }
+    }
+    return { overflow: root.scrollWidth - vw, culprits: culprits.slice(0, 8) };
+  });
+  expect.soft(found.overflow, `${where} scrolls sideways by ${found.overflow}px: ${found.culprits.join("; ")}`).toBeLessThanOrEqual(0);
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. The what-if, hydrated.
 
@@ -169,7 +198,7 @@ test("the what-if follows as the lead types, saves nothing until asked, then sav
   // The island starts from the saved scenario.
   await expect(whatIf(page).getByLabel("Yes when voting, 3 · undecided", { exact: true })).toHaveValue(typed);
   expect(await headline(whatIf(page))).toEqual(shown);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the forecast page");
 });
 
 // ---------------------------------------------------------------------------------------
@@ -201,10 +230,13 @@ test("without JavaScript the forecast page shows the saved forecast and saves a 
   const bad = uniqueName("Not a percent");
   await again.getByLabel("Save as (a name for this scenario)").fill(bad);
   await submit(page, again.getByRole("button", { name: "Save the scenario" }));
-  await expect(page.getByText("Yes for 2 · supporter: give a whole percent from 0 to 100.").first()).toBeVisible();
+  const message = "Yes for 2 · supporter: give a whole percent from 0 to 100.";
+  await expect(page.getByText(message).first()).toBeVisible();
+  // Next to the field it is about, as the hydrated island says it (#what-if-yes-error).
+  await expect.soft(page.getByTestId("what-if").locator("#what-if-yes-error"), "the error under the what-if's rates").toHaveText(message);
   await expect(page.getByTestId("scenario-name")).not.toContainText(bad);
   await expect(page.getByTestId("scenarios").getByText(bad)).toHaveCount(0);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the forecast page");
 });
 
 // ---------------------------------------------------------------------------------------
@@ -213,12 +245,12 @@ test("without JavaScript the forecast page shows the saved forecast and saves a 
 test("a polling place for one area and shift gives its people a way to vote; removing it takes it back", async ({ page }) => {
   test.slow();
   await openVotePlans(page);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the vote plans page");
   await page.getByTestId("vote-plans").getByRole("link", { name: "Strike authorization vote" }).first().click();
   await waitForHydration(page);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the forecast page");
   await openPlanPage(page);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the polling places page");
   await expect(page.getByTestId("places")).toBeVisible();
 
   const before = await uncoveredCount(page);
@@ -250,13 +282,13 @@ test("a polling place for one area and shift gives its people a way to vote; rem
   await expect(item).toContainText(`Covered by ${LEAD_EMAIL}`);
   expect(await uncoveredCount(page)).toBe(before - Number(people));
   await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toHaveCount(0);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the polling places page with a new place");
 
   await submit(page, item.getByRole("button", { name: `Remove ${place}` }));
   await expect(page.getByTestId("places").locator("li.place", { hasText: place })).toHaveCount(0);
   expect(await uncoveredCount(page)).toBe(before);
   await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toBeVisible();
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the polling places page");
 });
 
 test("the polling places page leaves its forms off the paper", async ({ page }) => {
@@ -297,7 +329,7 @@ test("a vote with a yes share under half is refused next to the field; a good on
   await expect(error).toHaveText("The yes share needed: a whole percent from 50 to 100.");
   await expect(page.getByLabel("Yes share required (percent)")).toHaveAttribute("aria-describedby", "vote-yes-error");
   await expect(page.getByTestId("vote-plans").getByText(title)).toHaveCount(0);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "the vote plans page with an error");
 
   const again = page.getByTestId("vote-plan-form");
   await fillPlanForm(again, title, "60");
@@ -309,7 +341,7 @@ test("a vote with a yes share under half is refused next to the field; a good on
   await expect(page.getByTestId("scenario-name")).toHaveText("Default rates (no scenario saved yet)");
   await expect(savedSection(page).getByTestId("forecast-pass")).toBeVisible();
   await waitForHydration(page);
-  await expectNoSidewaysScroll(page);
+  await expectNoSideways(page, "a new plan's forecast page");
 
   // Listed once.
   await page.getByRole("link", { name: "← Strike vote planning" }).click();

@@ -85,7 +85,7 @@ pub fn WhatIf(
     let scenario = Memo::new(move |_| {
         let t: Vec<String> = t_sig.iter().map(|s| s.get()).collect();
         let y: Vec<String> = y_sig.iter().map(|s| s.get()).collect();
-        let m: Vec<[String; 4]> = m_sig.iter().map(|r| r.clone().map(|s| s.get())).collect();
+        let m: Vec<[String; 4]> = m_sig.iter().map(|r| r.map(|s| s.get())).collect();
         Scenario::parse(&t, &y, &m, &areas_c)
     });
     let shown = Memo::new(move |_| match scenario.get() {
@@ -95,7 +95,16 @@ pub fn WhatIf(
         }
         Err(e) => Err(e),
     });
-    let error = Signal::derive(move || scenario.get().err().or_else(|| initial_error.clone()));
+    // The error a post without JavaScript came back with, until the figures change.
+    let initial = Scenario {
+        rates,
+        moves: moves.clone(),
+    };
+    let error = Signal::derive(move || match scenario.get() {
+        Err(e) => Some(e),
+        Ok(s) if s == initial => initial_error.clone(),
+        Ok(_) => None,
+    });
     let url = <SaveScenario as leptos::server_fn::ServerFn>::url();
     let form = NodeRef::<leptos::html::Form>::new();
     super::mark_hydrated(form);

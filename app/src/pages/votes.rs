@@ -167,17 +167,23 @@ pub fn VotePage() -> impl IntoView {
     let c = use_campaign();
     let vid = plan_id();
     let scenario = query().get("scenario").unwrap_or_default();
+    // Read here, outside the page's load, and handed to the island: the error of a
+    // scenario posted without JavaScript that came back to this page.
+    let returned = ServerAction::<SaveScenario>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err);
     let data = crate::load_once!(vote_page(c.id, vid, scenario));
     let id = c.id;
     view! {
         <p><a href=format!("/campaigns/{id}/votes")>"← Strike vote planning"</a></p>
         <Loaded data loading="Loading the forecast…" error_heading="Vote forecast" let:page>
-            {vote_view(id, page)}
+            {vote_view(id, page, returned.clone())}
         </Loaded>
     }
 }
 
-fn vote_view(id: i64, page: VotePageData) -> AnyView {
+fn vote_view(id: i64, page: VotePageData, returned: Option<crate::error::AppError>) -> AnyView {
     use crate::islands::what_if::WhatIf;
     let plan = page.plan.clone();
     let vid = plan.id;
@@ -206,7 +212,7 @@ fn vote_view(id: i64, page: VotePageData) -> AnyView {
                 areas=page.areas.clone()
                 shifts=page.shifts.clone()
                 return_path=crate::components::form::current_return_path()
-                initial_error=None
+                initial_error=returned
             />
         }
         .into_any()
@@ -226,7 +232,10 @@ fn vote_view(id: i64, page: VotePageData) -> AnyView {
             <h2 id="rule-heading">"The rule"</h2>
             <p data-testid="vote-rule">{rule_words(&f.rule)}</p>
             <p>{format!("Scope: {}", page.scope_words)}{f.vote_on.map(|d| format!(" · Vote on {}", d.format("%-d %b %Y")))}</p>
-            <p><a class="button" href=format!("/campaigns/{id}/votes/{vid}/plan")>{format!("Where and when people vote ({} polling places)", page.places)}</a></p>
+            <p><a class="button" href=format!("/campaigns/{id}/votes/{vid}/plan")>{match page.places {
+                1 => "Where and when people vote (1 polling place)".to_owned(),
+                n => format!("Where and when people vote ({n} polling places)"),
+            }}</a></p>
         </section>
         <section class="card stack" aria-labelledby="saved-heading">
             <h2 id="saved-heading">"The saved forecast"</h2>
@@ -333,7 +342,7 @@ fn observed_view(id: i64, vid: i64, lead: bool, o: &Observed, suggested: Option<
                         <input type="hidden" name=format!("turnout[{l}]") value=rates.turnout[l] />
                         <input type="hidden" name=format!("yes[{l}]") value=rates.yes[l] />
                     }).collect_view()}
-                    <FormError fields=&[] error />
+                    <FormError fields=&["turnout", "yes", "moves", "name"] error />
                     <button type="submit">"Use the observed rates"</button>
                 </ActionForm>
             })}
@@ -350,7 +359,7 @@ fn path_groups(
 ) -> impl IntoView {
     view! {
         <h3>{heading}</h3>
-        <ul class="plain-list" data-testid=testid>
+        <ul class="plain-list path-groups" data-testid=testid>
             {groups.into_iter().map(|g| view! {
                 <li class="stack">
                     <strong>{g.label.clone()}</strong>

@@ -18,7 +18,7 @@
 //!   close to a bivariate normal with the exact means and covariance. The rule becomes
 //!   two linear conditions on the pair, each with a continuity correction of half its
 //!   lattice step, and the probability of both is one integral of a normal density
-//!   times a normal distribution function (Simpson's rule, 400 panels). The unit tests
+//!   times a normal distribution function (Simpson's rule, 200 panels). The unit tests
 //!   hold the two within [`NORMAL_TOLERANCE`] of each other from 60 people up.
 
 use serde::{Deserialize, Serialize};
@@ -294,7 +294,7 @@ fn both_at_least(mx: f64, sx: f64, x0: f64, mz: f64, sz: f64, z0: f64, rho: f64)
         let m = mx + rho * sx * u;
         norm_pdf(u) * tail(m, sx * rest, x0)
     };
-    const PANELS: usize = 400;
+    const PANELS: usize = 200;
     let h = (hi - lo) / PANELS as f64;
     let mut sum = inner(lo) + inner(hi);
     for i in 1..PANELS {

@@ -222,16 +222,37 @@ impl Search<'_> {
     }
 
     /// Takes back every move the target can do without.
+    /// Each kind of move is taken back as many times as the target allows, found by
+    /// doubling then halving (the chance falls as more are taken back), so a large
+    /// overshoot costs a few dozen evaluations, not one per move.
     fn trim(&self, s: &mut State, p: &mut f64) {
         for op in REMOVE {
-            while let Some(t) = self.apply(s, op, 1) {
-                let q = self.prob(&t);
-                if q < self.goal.target {
-                    break;
-                }
-                *s = t;
-                *p = q;
+            let keeps = |k: i64| {
+                self.apply(s, op, k)
+                    .map(|t| (t, self.prob(&t)))
+                    .filter(|(_, q)| *q >= self.goal.target)
+            };
+            let Some(mut best) = keeps(1).map(|b| (1, b)) else {
+                continue;
+            };
+            let mut hi = 2;
+            while let Some(b) = keeps(hi) {
+                best = (hi, b);
+                hi *= 2;
             }
+            let mut lo = best.0;
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                match keeps(mid) {
+                    Some(b) => {
+                        best = (mid, b);
+                        lo = mid;
+                    }
+                    None => hi = mid,
+                }
+            }
+            *s = best.1 .0;
+            *p = best.1 .1;
         }
     }
 
@@ -467,7 +488,9 @@ impl Search<'_> {
     /// helps.
     fn polish(&self, s: &mut State, p: &mut f64) {
         let small = self.people <= COMPRESS_MAX;
-        for _ in 0..200 {
+        // A large unit is close to continuous: a few rounds of swaps are all that help.
+        let rounds = if small { 200 } else { 12 };
+        for _ in 0..rounds {
             self.trim(s, p);
             if small {
                 if let Some((u, q)) = self.compress(s) {

@@ -46,16 +46,7 @@ impl PlanFields {
     }
 
     pub fn scope_words(&self, areas: &[Area]) -> String {
-        if self.area_ids.is_empty() {
-            return "The whole campaign".into();
-        }
-        let tops: Vec<&str> = areas
-            .iter()
-            .filter(|a| self.area_ids.contains(&a.id))
-            .filter(|a| a.parent_id.is_none_or(|p| !self.area_ids.contains(&p)))
-            .map(|a| a.name.as_str())
-            .collect();
-        tops.join(", ")
+        crate::domain::structure::scope_words(&self.area_ids, areas)
     }
 }
 

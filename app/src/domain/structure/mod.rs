@@ -129,6 +129,21 @@ pub struct VoteRule {
     pub turnout_percent: i64,
 }
 
+/// A scope of chosen areas in words ("The whole campaign" when none): the areas named,
+/// those beneath a named one left out.
+pub fn scope_words(area_ids: &[i64], areas: &[Area]) -> String {
+    if area_ids.is_empty() {
+        return "The whole campaign".to_owned();
+    }
+    let names: Vec<&str> = areas
+        .iter()
+        .filter(|a| area_ids.contains(&a.id))
+        .filter(|a| a.parent_id.is_none_or(|p| !area_ids.contains(&p)))
+        .map(|a| a.name.as_str())
+        .collect();
+    names.join(", ")
+}
+
 /// A structure test as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StructureTest {
@@ -156,15 +171,7 @@ pub struct StructureTest {
 impl StructureTest {
     /// The scope in words, from the campaign's areas.
     pub fn scope_words(&self, areas: &[Area]) -> String {
-        if self.area_ids.is_empty() {
-            return "The whole campaign".to_owned();
-        }
-        let names: Vec<&str> = self
-            .area_ids
-            .iter()
-            .filter_map(|id| areas.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
-            .collect();
-        names.join(", ")
+        scope_words(&self.area_ids, areas)
     }
 
     /// The goal in words.

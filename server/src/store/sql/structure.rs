@@ -99,7 +99,7 @@ fn response(raw: Option<String>) -> StoreResult<Option<Response>> {
 }
 
 /// `$first, $first+1, …` for `n` binds.
-fn placeholders(first: usize, n: usize) -> String {
+pub(super) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()

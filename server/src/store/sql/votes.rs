@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::dashboard::ON_CHART;
+use super::structure::placeholders;
 use super::{commit_audited, Adapter};
 use crate::store::rows::{corrupt, join_ids};
 use crate::store::{scope_clause, DbResult};
@@ -67,14 +68,6 @@ impl TryFrom<PlanRow> for VotePlan {
     }
 }
 
-/// `$first, $first+1, …` for `n` binds.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// NotFound unless plan `plan_id` is the campaign's, read in `tx`.
 async fn plan_in(tx: &mut super::Tx, campaign_id: i64, plan_id: i64) -> StoreResult<()> {
     sqlx::query_scalar::<_, i64>("SELECT id FROM vote_plans WHERE id = $1 AND campaign_id = $2")
@@ -127,8 +120,7 @@ impl VotePlans for Adapter {
         f: &PlanFields,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        let changed = sqlx::query(
+        let update = sqlx::query(
             "UPDATE vote_plans SET title = $1, vote_base = $2, yes_percent = $3, \
              turnout_percent = $4, area_ids = $5, vote_on = $6, target_percent = $7, \
              planned_turnout = $8 WHERE id = $9 AND campaign_id = $10",
@@ -142,15 +134,8 @@ impl VotePlans for Adapter {
         .bind(f.target_percent)
         .bind(f.planned_turnout)
         .bind(plan_id)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        .bind(campaign_id);
+        self.change_audited(update, audit).await
     }
 
     async fn vote_plan(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Option<VotePlan>> {
@@ -346,19 +331,14 @@ impl VotePlans for Adapter {
         place_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        plan_in(&mut tx, campaign_id, plan_id).await?;
-        let gone = sqlx::query("DELETE FROM polling_places WHERE id = $1 AND plan_id = $2")
-            .bind(place_id)
-            .bind(plan_id)
-            .execute(&mut *tx)
-            .await
-            .db()?
-            .rows_affected();
-        if gone == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        let delete = sqlx::query(
+            "DELETE FROM polling_places WHERE id = $1 AND plan_id = $2 \
+             AND EXISTS (SELECT 1 FROM vote_plans p WHERE p.id = $2 AND p.campaign_id = $3)",
+        )
+        .bind(place_id)
+        .bind(plan_id)
+        .bind(campaign_id);
+        self.change_audited(delete, audit).await
     }
 
     async fn places(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Vec<PollingPlace>> {
@@ -410,22 +390,14 @@ impl VotePlans for Adapter {
         test_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await.db()?;
-        let changed = sqlx::query(
+        let link = sqlx::query(
             "UPDATE vote_plans SET test_id = $1 WHERE id = $2 AND campaign_id = $3 \
              AND EXISTS (SELECT 1 FROM structure_tests t WHERE t.id = $1 AND t.campaign_id = $3)",
         )
         .bind(test_id)
         .bind(plan_id)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await
-        .db()?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        commit_audited(tx, audit).await
+        .bind(campaign_id);
+        self.change_audited(link, audit).await
     }
 
     async fn observed_rates(&self, campaign_id: i64) -> StoreResult<Observed> {

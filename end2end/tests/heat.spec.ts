@@ -109,3 +109,43 @@ test("the heat map prints in black and white with its numbers", async ({ page })
   expect(["rgba(0, 0, 0, 0)", "transparent"]).toContain(background);
   await expect(page.locator("td.heat-cell strong").first()).toBeVisible();
 });
+
+test("a parent area folds its sub-areas away and back, with or without JavaScript", async ({ page }) => {
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Workplace map" }).click();
+  const wing = uniqueName("Fold wing");
+  const ward = uniqueName("Fold ward");
+  await addArea(page, wing);
+  await page.getByLabel(/^New area/).fill(ward);
+  await page.locator("#area-parent").selectOption({ label: wing });
+  await page.getByRole("button", { name: "Add area" }).click();
+  await expect(page.getByTestId("area-list").locator("summary", { hasText: ward })).toBeVisible();
+  await page.goto(page.url().replace(/\/map$/, "/coworkers"));
+  const name = uniqueName("Folda");
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Area", { exact: true }).selectOption({ label: ward });
+  await page.getByRole("button", { name: "Add coworker" }).click();
+  await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
+  await page.goto(page.url().replace(/\/coworkers$/, "/heat"));
+  const rowOf = (area: string) =>
+    page.getByTestId("heat-row").filter({ has: page.getByRole("rowheader", { name: area }) });
+  await expect(rowOf(ward)).toHaveCount(1);
+  const fold = page.getByRole("link", { name: `Fold the areas under ${wing}`, exact: true });
+  await expect(fold).toHaveAttribute("aria-expanded", "true");
+  const total = await rowOf(wing).locator("td.heat-cell").last().textContent();
+  await fold.click();
+  await expect(page).toHaveURL(/fold=\d+/);
+  await expect(rowOf(ward)).toHaveCount(0);
+  // The parent row still counts its sub-areas' people.
+  await expect(rowOf(wing).locator("td.heat-cell").last()).toHaveText(total!);
+  const unfold = page.getByRole("link", { name: `Unfold the areas under ${wing}`, exact: true });
+  await expect(unfold).toHaveAttribute("aria-expanded", "false");
+  // Changing the columns keeps the fold.
+  await page.getByLabel("Columns").selectOption("job_title");
+  await submit(page, page.getByRole("button", { name: "Show" }));
+  await expect(page).toHaveURL(/dimension=job_title/);
+  await expect(rowOf(ward)).toHaveCount(0);
+  await page.getByRole("link", { name: `Unfold the areas under ${wing}`, exact: true }).click();
+  await expect(rowOf(ward)).toHaveCount(1);
+});

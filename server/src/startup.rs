@@ -130,6 +130,7 @@ impl Application {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, backend = self.state.store.backend(), "rankfile is listening");
         let sweeper = tokio::spawn(sweep_old_personal_data(self.state.store.clone()));
+        let snapshots = tokio::spawn(keep_heat_snapshots(self.state.store.clone()));
         let served = axum::serve(
             self.listener,
             self.router
@@ -139,6 +140,7 @@ impl Application {
         .await
         .context("serving HTTP");
         sweeper.abort();
+        snapshots.abort();
         served?;
         tracing::info!("rankfile stopped");
         Ok(())
@@ -179,6 +181,31 @@ async fn sweep_old_personal_data(store: Arc<dyn Store>) {
         }
     }
 }
+
+/// Makes the heat map's weekly snapshots (`HeatMaps::keep_heat_snapshots`) at start-up
+/// and then every hour: a past map or a trend reads them instead of a history probe per
+/// coworker. Until they are made (or after a late write outdated them), the same maps
+/// are read from the histories, only slower.
+async fn keep_heat_snapshots(store: Arc<dyn Store>) {
+    let mut every = tokio::time::interval(SNAPSHOTS_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let started = std::time::Instant::now();
+        match store.keep_heat_snapshots(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                snapshots = n,
+                ms = started.elapsed().as_millis() as u64,
+                "made heat map snapshots"
+            ),
+            Err(err) => tracing::error!(error = ?err, "making heat map snapshots"),
+        }
+    }
+}
+
+/// How often the heat map's snapshots are looked at (a week's is made once it is over).
+const SNAPSHOTS_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// Resolves on SIGTERM (systemd, container stop) or Ctrl-C.
 pub async fn shutdown_signal() {

@@ -102,25 +102,25 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
         })
         .await,
     ];
-    let runs: [(&str, &str, &str); 4] = [
-        ("`heat/get` current, the map (`trend=off`)", "", "off"),
-        (
-            "`heat/get` as of 6 weeks ago, the map (`trend=off`)",
-            &as_of,
-            "off",
-        ),
-        ("`heat/get` current with the 12-week trend", "", ""),
-        ("`heat/get` as of 6 weeks ago with the trend", &as_of, ""),
-    ];
-    for (name, day, trend) in runs {
-        let n = if trend.is_empty() {
-            HEAT_N.min(5)
-        } else {
-            HEAT_N
-        };
-        series.push(time(name, n, || heat(&lead, &id, day, trend)).await);
-    }
-    // The parts, straight on the store.
+    // The server's keeper ran at start-up, before the campaign was seeded: the past maps
+    // are read from the histories until snapshots are made (below).
+    app.sql("DELETE FROM heat_snapshot_weeks")
+        .await
+        .expect("no snapshots");
+    series.push(
+        time("`heat/get` current, the map (`trend=off`)", HEAT_N, || {
+            heat(&lead, &id, "", "off")
+        })
+        .await,
+    );
+    series.push(
+        time(
+            "`heat/get` current with the 12-week trend (kept)",
+            HEAT_N,
+            || heat(&lead, &id, "", ""),
+        )
+        .await,
+    );
     let store = app.store.clone();
     let now = Utc::now();
     let query = |before| HeatQuery {
@@ -141,29 +141,71 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
         )
         .await,
     );
-    series.push(
-        time(
-            "store `heat_cells` as of (one grouped query)",
-            HEAT_N,
-            || async {
-                store.heat_cells(campaign, &past_q).await.expect("cells");
-            },
-        )
-        .await,
-    );
     let moments: Vec<_> = trend_weeks(now.date_naive())
         .into_iter()
         .map(end_of_day)
         .collect();
+    let mut snapshots_made = (0, Duration::ZERO);
+    for from in ["histories", "snapshots"] {
+        if from == "snapshots" {
+            let started = Instant::now();
+            let made = store
+                .keep_heat_snapshots(Utc::now())
+                .await
+                .expect("snapshots");
+            snapshots_made = (made, started.elapsed());
+        }
+        series.push(
+            time(
+                &format!("`heat/get` as of 6 weeks ago, the map (`trend=off`), from the {from}"),
+                HEAT_N,
+                || heat(&lead, &id, &as_of, "off"),
+            )
+            .await,
+        );
+        series.push(
+            time(
+                &format!("store `heat_cells` as of 6 weeks ago, from the {from}"),
+                HEAT_N,
+                || async {
+                    store.heat_cells(campaign, &past_q).await.expect("cells");
+                },
+            )
+            .await,
+        );
+        series.push(
+            time(
+                &format!("store `heat_trend` (12 week ends, uncached), from the {from}"),
+                HEAT_N.min(5),
+                || async {
+                    store
+                        .heat_trend(campaign, &CoworkerScope::Campaign, &moments)
+                        .await
+                        .expect("trend");
+                },
+            )
+            .await,
+        );
+    }
+    // One week's snapshot made again (the newest: from the one before and its week).
     series.push(
         time(
-            "store `heat_trend` (12 week ends, one query)",
-            HEAT_N.min(5),
+            "store: one week's snapshot made (from the week before)",
+            3,
             || async {
-                store
-                    .heat_trend(campaign, &CoworkerScope::Campaign, &moments)
-                    .await
-                    .expect("trend");
+                app.sql(
+                    "DELETE FROM heat_snapshot_weeks \
+                 WHERE taken_for = (SELECT MAX(taken_for) FROM heat_snapshot_weeks)",
+                )
+                .await
+                .expect("outdate");
+                assert_eq!(
+                    store
+                        .keep_heat_snapshots(Utc::now())
+                        .await
+                        .expect("snapshot"),
+                    1
+                );
             },
         )
         .await,
@@ -180,8 +222,10 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
     );
     let label = format!(
         "{backend:?}: {coworkers} coworkers, {assessments} assessments, {placements} placements \
-         (seeded in {:.0} s)",
-        seeding.as_secs_f64()
+         (seeded in {:.0} s; {} weekly snapshots made in {:.1} s)",
+        seeding.as_secs_f64(),
+        snapshots_made.0,
+        snapshots_made.1.as_secs_f64()
     );
     app.stop().await;
     (label, series)

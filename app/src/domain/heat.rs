@@ -334,16 +334,62 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
         .and_utc()
 }
 
-/// The ends of the trend's weeks, oldest first, the last being `as_of`.
+/// The ends of the trend's weeks, oldest first: the eleven Sundays (UTC) before `as_of`
+/// (or ending on it, when it is a Sunday), then `as_of` itself. Ending on Sundays, the
+/// weeks before the last are the stored weekly snapshots' moments ([`week_end`]).
 pub fn trend_weeks(as_of: NaiveDate) -> Vec<NaiveDate> {
-    (0..TREND_WEEKS)
+    let sunday = week_end(as_of);
+    let back = |weeks: usize| {
+        sunday
+            .checked_sub_days(Days::new(7 * weeks as u64))
+            .unwrap_or(sunday)
+    };
+    let mut weeks: Vec<NaiveDate> = if sunday == as_of {
+        (0..TREND_WEEKS).rev().map(back).collect()
+    } else {
+        (0..TREND_WEEKS - 1).rev().map(back).collect()
+    };
+    if sunday != as_of {
+        weeks.push(as_of);
+    }
+    weeks
+}
+
+/// The last Sunday on or before `day`: the end of its week (weeks run Monday to Sunday,
+/// UTC). A weekly snapshot stands for the end of such a day.
+pub fn week_end(day: NaiveDate) -> NaiveDate {
+    let since_sunday = (day.weekday().num_days_from_monday() + 1) % 7;
+    day.checked_sub_days(Days::new(u64::from(since_sunday)))
+        .unwrap_or(day)
+}
+
+/// How many weeks of snapshots are kept: a trend's eleven, for a map up to fifteen weeks
+/// back. A map further back reads the histories alone (slower, the same numbers).
+pub const SNAPSHOT_WEEKS: usize = 26;
+
+/// The moments of the snapshots to keep at `now`, oldest first: the ends of the last
+/// [`SNAPSHOT_WEEKS`] weeks that are over.
+pub fn snapshot_moments(now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let yesterday = now
+        .date_naive()
+        .checked_sub_days(Days::new(1))
+        .unwrap_or(now.date_naive());
+    let last = week_end(yesterday);
+    (0..SNAPSHOT_WEEKS)
         .rev()
-        .map(|back| {
-            as_of
-                .checked_sub_days(Days::new(7 * back as u64))
-                .unwrap_or(as_of)
-        })
+        .filter_map(|back| last.checked_sub_days(Days::new(7 * back as u64)))
+        .map(end_of_day)
         .collect()
+}
+
+/// The snapshot a map before `moment` starts from: the end of the last week over by
+/// then (the moment itself when it ends a week).
+pub fn snapshot_before(moment: DateTime<Utc>) -> DateTime<Utc> {
+    let day = moment
+        .date_naive()
+        .checked_sub_days(Days::new(1))
+        .unwrap_or(moment.date_naive());
+    end_of_day(week_end(day))
 }
 
 /// Where a coworker was from a moment on (one row of the placement history).
@@ -1379,11 +1425,47 @@ mod tests {
     #[test]
     fn days_end_at_midnight_utc() {
         assert_eq!(end_of_day(day(9)), at(10, 0));
-        let first = NaiveDate::from_ymd_opt(2026, 1, 13).unwrap();
-        assert_eq!(
-            trend_weeks(day(31)).first(),
-            Some(&first),
-            "eleven weeks before"
-        );
+        // 2026-03-31 is a Tuesday: the Sundays from 18 January to 29 March, then the day.
+        let weeks = trend_weeks(day(31));
+        assert_eq!(weeks.len(), TREND_WEEKS);
+        assert_eq!(weeks[0], NaiveDate::from_ymd_opt(2026, 1, 18).unwrap());
+        assert_eq!(weeks[10], day(29));
+        assert_eq!(weeks[11], day(31));
+        assert!(weeks[..11]
+            .iter()
+            .all(|d| d.weekday() == chrono::Weekday::Sun));
+        // A Sunday is its own week's end: twelve Sundays, a week apart.
+        let sundays = trend_weeks(day(29));
+        assert_eq!(sundays.len(), TREND_WEEKS);
+        assert_eq!(sundays[11], day(29));
+        assert_eq!(sundays[0], NaiveDate::from_ymd_opt(2026, 1, 11).unwrap());
+    }
+
+    #[test]
+    fn snapshots_stand_for_the_ends_of_weeks_that_are_over() {
+        assert_eq!(week_end(day(29)), day(29), "a Sunday");
+        assert_eq!(week_end(day(30)), day(29), "the Monday after");
+        assert_eq!(week_end(day(28)), day(22), "the Saturday before");
+        // Tuesday 31 March, noon: the last week over ended on Sunday the 29th.
+        let kept = snapshot_moments(at(31, 12));
+        assert_eq!(kept.len(), SNAPSHOT_WEEKS);
+        assert_eq!(*kept.last().unwrap(), at(30, 0));
+        assert!(kept
+            .windows(2)
+            .all(|w| w[1] - w[0] == chrono::Duration::days(7)));
+        // On a Sunday its own week is not over yet.
+        assert_eq!(*snapshot_moments(at(29, 23)).last().unwrap(), at(23, 0));
+        assert_eq!(*snapshot_moments(at(30, 0)).last().unwrap(), at(30, 0));
+        // A map at the end of Tuesday the 31st starts from Monday the 30th, 00:00; at the
+        // end of Sunday the 29th, from that very moment; and each trend week before the
+        // last is a snapshot.
+        assert_eq!(snapshot_before(end_of_day(day(31))), at(30, 0));
+        assert_eq!(snapshot_before(end_of_day(day(29))), at(30, 0));
+        assert_eq!(snapshot_before(end_of_day(day(28))), at(23, 0));
+        assert_eq!(snapshot_before(at(30, 0)), at(30, 0));
+        for week in &trend_weeks(day(31))[..11] {
+            assert_eq!(snapshot_before(end_of_day(*week)), end_of_day(*week));
+        }
+        assert!(snapshot_moments(at(31, 12)).contains(&end_of_day(trend_weeks(day(31))[10])));
     }
 }

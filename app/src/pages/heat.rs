@@ -59,16 +59,85 @@ pub fn HeatPage() -> impl IntoView {
     ));
     let id = c.id;
     let is_lead = c.role == Role::Lead;
+    let folded = Folded::parse(&get("fold"));
     view! {
         <h1>"Heat map"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the heat map…" let:map>
-            {heat_view(id, is_lead, map)}
+            {heat_view(id, is_lead, map, &folded)}
         </Loaded>
     }
 }
 
-fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
+/// The areas whose sub-areas are folded away (`fold=3,7`: a link per parent row toggles
+/// its own, so folding works without JavaScript and prints as shown).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Folded(Vec<i64>);
+
+impl Folded {
+    /// At most this many ids are read (a campaign's parents; the rest is ignored).
+    const MAX: usize = 500;
+
+    fn parse(raw: &str) -> Self {
+        let mut ids: Vec<i64> = raw
+            .split(',')
+            .take(Self::MAX)
+            .filter_map(|s| s.trim().parse().ok())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Folded(ids)
+    }
+
+    fn contains(&self, id: i64) -> bool {
+        self.0.binary_search(&id).is_ok()
+    }
+
+    /// The `fold` value with `id` folded or unfolded.
+    fn toggled(&self, id: i64) -> String {
+        let ids: Vec<String> = if self.contains(id) {
+            self.0
+                .iter()
+                .filter(|&&i| i != id)
+                .map(i64::to_string)
+                .collect()
+        } else {
+            let mut all = self.0.clone();
+            all.push(id);
+            all.sort_unstable();
+            all.iter().map(i64::to_string).collect()
+        };
+        ids.join(",")
+    }
+
+    fn value(&self) -> String {
+        self.0
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The rows shown: every row but those under a folded one (rows come in tree order,
+    /// a parent before its sub-areas).
+    fn visible<'a>(&self, rows: &'a [HeatRow]) -> Vec<&'a HeatRow> {
+        let mut hidden_below: Option<usize> = None;
+        let mut shown = Vec::new();
+        for row in rows {
+            match hidden_below {
+                Some(depth) if row.depth > depth => continue,
+                _ => hidden_below = None,
+            }
+            if row.has_children && row.area_id.is_some_and(|a| self.contains(a)) {
+                hidden_below = Some(row.depth);
+            }
+            shown.push(row);
+        }
+        shown
+    }
+}
+
+fn heat_view(id: i64, is_lead: bool, map: HeatMap, folded: &Folded) -> AnyView {
     let query = map_query(&map);
     let as_of_value = if map.current {
         String::new()
@@ -94,6 +163,7 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
                 <label for="heat-days">"Talked to in the last (days)"</label>
                 <input id="heat-days" name="days" type="number" min="1" max="366" inputmode="numeric" value=map.days />
             </div>
+            {(!folded.0.is_empty()).then(|| view! { <input type="hidden" name="fold" value=folded.value() /> })}
             <button type="submit" class="primary">"Show"</button>
         </form>
         <p class="hint" data-testid="heat-caption">
@@ -111,7 +181,7 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
         {if map.rows.is_empty() {
             view! { <p class="empty">"Nobody is on the chart for this day."</p> }.into_any()
         } else {
-            heat_table(id, &map, &query).into_any()
+            heat_table(id, &map, &query, folded).into_any()
         }}
         {is_lead.then(|| view! {
             <p class="actions">
@@ -120,6 +190,58 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap) -> AnyView {
         })}
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Folded;
+    use crate::domain::heat::{HeatCell, HeatRow};
+
+    fn row(area: i64, depth: usize, has_children: bool) -> HeatRow {
+        HeatRow {
+            area_id: Some(area),
+            name: format!("Area {area}"),
+            parent_id: None,
+            depth,
+            has_children,
+            cells: Vec::new(),
+            total: HeatCell::default(),
+            trend: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_folded_area_hides_every_row_beneath_it_and_nothing_else() {
+        // 1 > (2 > 3), 4; 5 > 6
+        let rows = [
+            row(1, 0, true),
+            row(2, 1, true),
+            row(3, 2, false),
+            row(4, 1, false),
+            row(5, 0, true),
+            row(6, 1, false),
+        ];
+        let ids = |f: &Folded| {
+            f.visible(&rows)
+                .iter()
+                .map(|r| r.area_id.unwrap())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&Folded::parse("")), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(ids(&Folded::parse("2")), [1, 2, 4, 5, 6]);
+        assert_eq!(ids(&Folded::parse("1")), [1, 5, 6]);
+        assert_eq!(ids(&Folded::parse("1,5")), [1, 5]);
+        assert_eq!(
+            ids(&Folded::parse("3, x,,4")),
+            [1, 2, 3, 4, 5, 6],
+            "no sub-areas to fold"
+        );
+        let f = Folded::parse("5,1,1");
+        assert_eq!(f.value(), "1,5");
+        assert_eq!(f.toggled(1), "5");
+        assert_eq!(f.toggled(2), "1,2,5");
+        assert_eq!(Folded::parse(&"7,".repeat(10_000)).0, [7]);
+    }
 }
 
 #[component]
@@ -215,8 +337,9 @@ fn trend_svg(row: &HeatRow) -> AnyView {
     .into_any()
 }
 
-fn heat_table(id: i64, map: &HeatMap, query: &str) -> impl IntoView {
+fn heat_table(id: i64, map: &HeatMap, query: &str, folded: &Folded) -> impl IntoView {
     let columns = map.columns.clone();
+    let rows = folded.visible(&map.rows);
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-label="Heat map table">
             <table class="heat" data-testid="heat-table">
@@ -229,11 +352,29 @@ fn heat_table(id: i64, map: &HeatMap, query: &str) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {map.rows.iter().map(|row| {
+                    {rows.into_iter().map(|row| {
                         let depth = format!("heat-area depth-{}", row.depth.min(4));
+                        let name = match row.area_id.filter(|_| row.has_children) {
+                            Some(area) => {
+                                let open = !folded.contains(area);
+                                let href = format!("/campaigns/{id}/heat?{query}&fold={}", folded.toggled(area));
+                                let label = if open {
+                                    format!("Fold the areas under {}", row.name)
+                                } else {
+                                    format!("Unfold the areas under {}", row.name)
+                                };
+                                view! {
+                                    <a class="heat-fold" href=href aria-label=label aria-expanded=if open { "true" } else { "false" }>
+                                        {if open { "▾" } else { "▸" }}
+                                    </a>
+                                    " "{row.name.clone()}
+                                }.into_any()
+                            }
+                            None => row.name.clone().into_any(),
+                        };
                         view! {
                             <tr data-testid="heat-row">
-                                <th scope="row" class=depth>{row.name.clone()}</th>
+                                <th scope="row" class=depth>{name}</th>
                                 {row.cells.iter().zip(&columns).map(|(cell, col)| cell_view(id, map, query, row, Some(&col.key), cell)).collect_view()}
                                 {cell_view(id, map, query, row, None, &row.total)}
                                 <td>{trend_svg(row)}</td>

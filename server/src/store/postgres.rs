@@ -39,6 +39,21 @@ impl PgStore {
         Ok(())
     }
 
+    /// Held while a heat-map snapshot is made: a write dated before it waits (the
+    /// trigger `heat_snapshots_outdated` takes the same lock, shared), so it is either in
+    /// the snapshot or outdates it.
+    async fn hold_snapshot_lock(
+        &self,
+        tx: &mut sqlx::Transaction<'static, Db>,
+        campaign_id: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock(7321, CAST($1 AS INTEGER))")
+            .bind(campaign_id)
+            .execute(&mut **tx)
+            .await
+            .map(|_| ())
+    }
+
     /// A write transaction (PostgreSQL's row locks need nothing more).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
         self.pool.begin().await

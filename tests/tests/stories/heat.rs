@@ -17,8 +17,164 @@ stories!(
     the_page_draws_the_map_without_javascript,
     every_change_of_place_is_recorded_with_it,
     the_demo_is_a_living_campaign,
-    a_kept_trend_counts_what_was_written_since
+    a_kept_trend_counts_what_was_written_since,
+    snapshots_give_the_same_maps_and_a_late_log_outdates_them
 );
+
+/// Every past map a lead and an organizer read, by shift and by tag, the cell the lead
+/// opens, and the store's trend for both scopes (the server keeps trends between visits,
+/// so the pages alone could show a trend counted before): what the snapshots must not
+/// change.
+async fn past_maps(app: &TestApp, m: &Mercy, org: &Browser, org_id: i64) -> Vec<Value> {
+    use app::domain::heat::{end_of_day, trend_weeks};
+    use app::domain::CoworkerScope;
+    let mut maps = Vec::new();
+    for days in [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 18, 20, 25, 40, 100,
+    ] {
+        let as_of = day_ago(days);
+        let day = (Utc::now() - Duration::days(days)).date_naive();
+        let moments: Vec<_> = trend_weeks(day).into_iter().map(end_of_day).collect();
+        for scope in [
+            CoworkerScope::Campaign,
+            CoworkerScope::Organizer {
+                user_id: org_id,
+                area_ids: vec![m.icu],
+            },
+        ] {
+            let mut trend: Vec<_> = app
+                .store
+                .heat_trend(campaign(m), &scope, &moments)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| (t.week, t.area_id, t.coworkers, t.supporters))
+                .collect();
+            trend.sort();
+            maps.push(serde_json::json!({ "read_as_of": as_of, "trend": trend }));
+        }
+        for who in [&m.lead, org] {
+            for dimension in ["shift", "tag"] {
+                let mut map =
+                    heat(who, &m.id, &[("as_of", &as_of), ("dimension", dimension)]).await;
+                map["read_as_of"] = Value::from(as_of.clone());
+                maps.push(map);
+            }
+        }
+        let id = campaign(m).to_string();
+        let (area, column) = (m.icu.to_string(), m.day.to_string());
+        maps.push(
+            m.lead
+                .call_ok(
+                    "heat/cell",
+                    &[
+                        ("campaign_id", &id),
+                        ("area_id", &area),
+                        ("column", &column),
+                        ("as_of", &as_of),
+                    ],
+                )
+                .await,
+        );
+    }
+    maps
+}
+
+/// Past maps and trends read the weekly snapshots once the server has made them, with
+/// the numbers the histories give; a one-on-one logged late, dated before a snapshot,
+/// outdates it (the trigger), and the next map counts it.
+async fn snapshots_give_the_same_maps_and_a_late_log_outdates_them(app: TestApp) {
+    use app::domain::heat::SNAPSHOT_WEEKS;
+    let m = mercy(&app).await;
+    let org = app
+        .invite_member(
+            &m.lead,
+            campaign(&m),
+            "org@example.org",
+            "organizer",
+            &m.icu.to_string(),
+        )
+        .await;
+    let org_id = app
+        .member_id(&m.lead, campaign(&m), "org@example.org")
+        .await;
+    let standing = format!(
+        "SELECT COUNT(*) FROM heat_snapshot_weeks WHERE campaign_id = {}",
+        campaign(&m)
+    );
+    // The server's own keeper may have run at start-up, before the campaign existed.
+    app.sql(&format!(
+        "DELETE FROM heat_snapshot_weeks WHERE campaign_id = {}",
+        campaign(&m)
+    ))
+    .await
+    .unwrap();
+    let from_histories = past_maps(&app, &m, &org, org_id).await;
+
+    let made = app.store.keep_heat_snapshots(Utc::now()).await.unwrap();
+    assert!(made >= SNAPSHOT_WEEKS, "made {made}");
+    assert_eq!(app.sql_count(&standing).await, SNAPSHOT_WEEKS as i64);
+    assert_eq!(
+        app.store.keep_heat_snapshots(Utc::now()).await.unwrap(),
+        0,
+        "all stand"
+    );
+    let from_snapshots = past_maps(&app, &m, &org, org_id).await;
+    assert_eq!(from_snapshots.len(), from_histories.len());
+    for (a, b) in from_histories.iter().zip(&from_snapshots) {
+        assert_eq!(a, b, "as of {}", a["read_as_of"]);
+    }
+
+    // They are read: a snapshot made wrong on purpose shows (Ana rated 5 in every
+    // snapshot; fifteen days ago she had no rating yet, so the map takes the snapshot's).
+    let ana = m.people[0];
+    app.sql(&format!(
+        "UPDATE heat_snapshots SET rating = 5 WHERE coworker_id = {ana}"
+    ))
+    .await
+    .unwrap();
+    let wrong = heat(&m.lead, &m.id, &[("as_of", &day_ago(15))]).await;
+    assert_eq!(counts(&wrong["total"]).1, vec![0, 0, 0, 0, 1]);
+    app.sql(&format!(
+        "DELETE FROM heat_snapshot_weeks WHERE campaign_id = {}",
+        campaign(&m)
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        app.store.keep_heat_snapshots(Utc::now()).await.unwrap(),
+        SNAPSHOT_WEEKS,
+        "made again, every row overwritten"
+    );
+    let early = heat(&m.lead, &m.id, &[("as_of", &day_ago(15))]).await;
+    assert_eq!(counts(&early["total"]), (5, vec![0; 5], 5, 0));
+
+    // Cy's one-on-one nineteen days ago, logged only now, rated him 3.
+    let cy = m.people[2];
+    let at = (Utc::now() - Duration::days(19)).to_rfc3339();
+    let mut late_log =
+        rankfile_tests::calls::log_conversation(campaign(&m), cy, "late-cy-0000-0000-0001");
+    late_log.at = at;
+    late_log.rating_after = "3".into();
+    m.lead.call_fn_ok(late_log).await;
+    assert!(
+        app.sql_count(&standing).await < SNAPSHOT_WEEKS as i64,
+        "the snapshots after the nineteenth day ago are outdated"
+    );
+    let early = heat(&m.lead, &m.id, &[("as_of", &day_ago(15))]).await;
+    assert_eq!(counts(&early["total"]), (5, vec![0, 0, 1, 0, 0], 4, 1));
+    let late = past_maps(&app, &m, &org, org_id).await;
+    assert!(app.store.keep_heat_snapshots(Utc::now()).await.unwrap() > 0);
+    assert_eq!(app.sql_count(&standing).await, SNAPSHOT_WEEKS as i64);
+    let remade = past_maps(&app, &m, &org, org_id).await;
+    for (a, b) in late.iter().zip(&remade) {
+        assert_eq!(a, b, "as of {}", a["read_as_of"]);
+    }
+    assert_eq!(
+        counts(&heat(&m.lead, &m.id, &[("as_of", &day_ago(15))]).await["total"]),
+        (5, vec![0, 0, 1, 0, 0], 4, 1)
+    );
+}
 
 /// The trend is kept between visits (it costs about twelve past maps), and a rating or a
 /// move written since is in the next one.

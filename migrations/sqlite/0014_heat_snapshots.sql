@@ -1,0 +1,46 @@
+-- Weekly snapshots of the chart for past heat maps and their trends: each coworker's
+-- area, shift, rating and whether they were on the map at the end of a week (Sunday,
+-- UTC). A past map reads the snapshot of the week before its day and only that week's
+-- history, instead of one history probe per coworker re-rated since; a trend's weeks
+-- are snapshots. The snapshots are made by the server (`keep_heat_snapshots`), never by
+-- a read, and are derived data: a snapshot counts only while its row in
+-- `heat_snapshot_weeks` stands.
+
+CREATE TABLE heat_snapshot_weeks (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    -- The moment the snapshot stands for: the state before it (a Monday, 00:00 UTC).
+    taken_for   TEXT NOT NULL,
+    made_at     TEXT NOT NULL,
+    PRIMARY KEY (campaign_id, taken_for)
+);
+
+CREATE TABLE heat_snapshots (
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    taken_for   TEXT NOT NULL,
+    coworker_id INTEGER NOT NULL,
+    area_id     INTEGER,
+    shift_id    INTEGER,
+    rating      INTEGER,
+    counted     INTEGER NOT NULL,
+    PRIMARY KEY (campaign_id, taken_for, coworker_id)
+) WITHOUT ROWID;
+
+-- A week's history in one range each: the ratings and placements of a campaign by time.
+CREATE INDEX assessments_campaign_at ON assessments(campaign_id, at, coworker_id, id, rating);
+CREATE INDEX coworker_placements_campaign_at ON coworker_placements(campaign_id, at, coworker_id, id);
+
+-- A rating or a placement dated before a snapshot's moment (a one-on-one logged late,
+-- from a phone that was offline over the weekend) makes that snapshot and every later
+-- one untrue: they stop counting until they are made again.
+CREATE TRIGGER assessments_outdate_heat_snapshots AFTER INSERT ON assessments
+WHEN EXISTS (SELECT 1 FROM heat_snapshot_weeks w
+             WHERE w.campaign_id = NEW.campaign_id AND w.taken_for > NEW.at)
+BEGIN
+    DELETE FROM heat_snapshot_weeks WHERE campaign_id = NEW.campaign_id AND taken_for > NEW.at;
+END;
+CREATE TRIGGER coworker_placements_outdate_heat_snapshots AFTER INSERT ON coworker_placements
+WHEN EXISTS (SELECT 1 FROM heat_snapshot_weeks w
+             WHERE w.campaign_id = NEW.campaign_id AND w.taken_for > NEW.at)
+BEGIN
+    DELETE FROM heat_snapshot_weeks WHERE campaign_id = NEW.campaign_id AND taken_for > NEW.at;
+END;

@@ -1326,7 +1326,11 @@ mod tests {
         let map = build(with_trend);
         assert_eq!(map.weeks.len(), TREND_WEEKS);
         assert_eq!(map.weeks[11], day(31));
-        assert_eq!(map.weeks[10], day(29), "the Sunday before: a snapshot's week");
+        assert_eq!(
+            map.weeks[10],
+            day(29),
+            "the Sunday before: a snapshot's week"
+        );
         let site = &map.rows[0].trend;
         assert_eq!(percent(site[0].support_share()), "50%");
         assert_eq!(percent(site[11].support_share()), "100%");

@@ -96,52 +96,55 @@ impl PastState {
     }
 
     /// From the snapshot standing for `snapshot` (a placeholder; at or before `moment`)
-    /// and the history between the two, each read in one range of the campaign's
-    /// (`campaign`): the latest rating and placement of that stretch, else the
-    /// snapshot's, for those rated or placed since the moment.
+    /// and the history between the two: the snapshot's state, but for those rated or
+    /// placed between the two (each set read once, in one range of the campaign's
+    /// history: `assessments_campaign_at`, `coworker_placements_campaign_at`), whose
+    /// latest rating or placement before the moment is one index probe each. Membership
+    /// is an `IN` over an uncorrelated subquery, which both backends build once (a join
+    /// on a materialized table was scanned once per coworker by SQLite's planner).
     fn from_snapshot(campaign: &str, snapshot: &str, moment: &str) -> Self {
         let employed = employed();
-        let latest = |table: &str, fields: &str| {
+        let touched = |table: &str| {
             format!(
-                "SELECT q.coworker_id, {fields} FROM (SELECT h.coworker_id, {fields}, \
-                 ROW_NUMBER() OVER (PARTITION BY h.coworker_id ORDER BY h.at DESC, h.id DESC) \
-                 AS n FROM {table} h WHERE h.campaign_id = {campaign} AND h.at >= {snapshot} \
-                 AND h.at < {moment}) q WHERE q.n = 1"
+                "c.id IN (SELECT h.coworker_id FROM {table} h WHERE h.campaign_id = {campaign} \
+                 AND h.at >= {snapshot} AND h.at < {moment})"
+            )
+        };
+        let (rated, placed) = (touched("assessments"), touched("coworker_placements"));
+        let latest_place = |field: &str| {
+            format!(
+                "(SELECT {field} FROM coworker_placements l WHERE l.coworker_id = c.id \
+                 AND l.at < {moment} ORDER BY l.at DESC, l.id DESC LIMIT 1)"
             )
         };
         let place = |field: &str| {
             format!(
-                "CASE WHEN c.placed_at < {moment} THEN c.{field} \
-                 WHEN p.coworker_id IS NOT NULL THEN p.{field} ELSE s.{field} END"
+                "CASE WHEN c.placed_at < {moment} THEN c.{field} WHEN {placed} THEN {} \
+                 ELSE s.{field} END",
+                latest_place(&format!("l.{field}"))
             )
         };
         PastState {
-            with: format!(
-                "recent_ratings AS MATERIALIZED ({}), recent_places AS MATERIALIZED ({}), ",
-                latest("assessments", "rating"),
-                latest(
-                    "coworker_placements",
-                    "area_id, shift_id, employment_status, archived"
-                ),
-            ),
+            with: String::new(),
             from: format!(
                 "coworkers c LEFT JOIN heat_snapshots s ON s.campaign_id = c.campaign_id \
-                 AND s.taken_for = {snapshot} AND s.coworker_id = c.id \
-                 LEFT JOIN recent_ratings r ON r.coworker_id = c.id \
-                 LEFT JOIN recent_places p ON p.coworker_id = c.id"
+                 AND s.taken_for = {snapshot} AND s.coworker_id = c.id"
             ),
             area: place("area_id"),
             shift: place("shift_id"),
             rating: format!(
                 "CASE WHEN c.rated_at IS NULL OR c.rated_at < {moment} THEN c.rating \
-                 WHEN r.coworker_id IS NOT NULL THEN r.rating ELSE s.rating END"
+                 WHEN {rated} THEN (SELECT a.rating FROM assessments a WHERE a.coworker_id = c.id \
+                 AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) ELSE s.rating END"
             ),
             counted: format!(
                 "CASE WHEN c.placed_at < {moment} \
                  THEN (c.archived_at IS NULL AND c.employment_status IN {employed}) \
-                 WHEN p.coworker_id IS NOT NULL \
-                 THEN (p.archived = FALSE AND p.employment_status IN {employed}) \
-                 ELSE COALESCE(s.counted, FALSE) END"
+                 WHEN {placed} THEN COALESCE({}, FALSE) \
+                 ELSE COALESCE(s.counted, FALSE) END",
+                latest_place(&format!(
+                    "l.archived = FALSE AND l.employment_status IN {employed}"
+                ))
             ),
         }
     }

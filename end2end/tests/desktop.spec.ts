@@ -61,6 +61,9 @@ async function expectDesktopClean(page: Page, problems: string[]) {
 }
 
 test("the chart is a grid of areas by shifts at 1280 px", async ({ page }) => {
+  // Fifteen form posts (an area, ten shifts, a coworker) before the checks: 21 s once on
+  // a machine busy with two builds, against the 30 s default.
+  test.slow();
   const problems = watchConsole(page);
   await signIn(page);
   // Its own campaign: what it checks does not depend on what the rest of the suite made.

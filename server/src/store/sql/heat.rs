@@ -2,18 +2,17 @@
 //!
 //! Now, the chart as it stands (`coworkers`). As of a moment, each coworker's placement
 //! and rating then: today's when it dates from before that moment (`placed_at`,
-//! `rated_at` on the coworker row); else, when the week before the moment has a stored
-//! snapshot (`heat_snapshots`, made by `keep_heat_snapshots`), the snapshot's, unless that
-//! week's history (read in one range: `assessments_campaign_at`,
-//! `coworker_placements_campaign_at`) changed it by the moment; else one index probe into
-//! the history (`coworker_placements_as_of`, `assessments_as_of`). "Talked to" from the
-//! window's one-on-ones (`conversations_campaign_at`).
+//! `rated_at` on the coworker row), else one index probe into the history
+//! (`coworker_placements_as_of`, `assessments_as_of`); "talked to" from the window's
+//! one-on-ones (`conversations_campaign_at`). A trend's weeks are read from the stored
+//! weekly snapshots (`heat_snapshots`, made by `keep_heat_snapshots`, each from the one
+//! before and that week's history) where they stand, else the same way as a past map.
 //! The scope rule is `scope_clause`, applied to the coworker as they are now.
 
 use std::collections::HashSet;
 
 use app::domain::heat::{
-    snapshot_before, snapshot_moments, CellPerson, CellTally, Dimension, HeatCounts, TrendTally,
+    snapshot_moments, CellPerson, CellTally, Dimension, HeatCounts, TrendTally,
 };
 use app::domain::{Choice, CoworkerScope, EmploymentStatus};
 use app::store::{HeatMaps, HeatQuery, PastActivity, StoreResult};
@@ -161,15 +160,13 @@ impl PastState {
 
 /// The SQL of `x`, one row per counted coworker: area, shift, the dimension's fields,
 /// rating and talked (0/1), and the common table expressions it needs first. Binds `$1`
-/// campaign, `$2` talked since, and for a past map `$3` the moment and (when `snapshot`)
-/// `$4` the snapshot's; returns the first free placeholder and the scope's values to bind
-/// there.
-fn counted(query: &HeatQuery, snapshot: bool) -> (String, String, usize, Vec<i64>) {
-    let first = match (query.before, snapshot) {
-        (None, _) => 3,
-        (Some(_), false) => 4,
-        (Some(_), true) => 5,
-    };
+/// campaign, `$2` talked since, and for a past map `$3` the moment; returns the first
+/// free placeholder and the scope's values to bind there. A past map reads the
+/// histories: starting from the week's snapshot instead measured slower (BENCHMARKS.md:
+/// the join of every coworker with their snapshot row costs more than the probes it
+/// saves), so snapshots serve the trend's weeks and the making of the next snapshot.
+fn counted(query: &HeatQuery) -> (String, String, usize, Vec<i64>) {
+    let first = if query.before.is_some() { 4 } else { 3 };
     let (scope_sql, binds) = scope_clause(&query.scope, "c.", first);
     let next = first + binds.len();
     let (with, sql) = match query.before {
@@ -185,7 +182,7 @@ fn counted(query: &HeatQuery, snapshot: bool) -> (String, String, usize, Vec<i64
             ),
         ),
         Some(_) => {
-            let past = PastState::of("$1", snapshot.then_some("$4"), "$3");
+            let past = PastState::from_histories("$3");
             (
                 past.with,
                 format!(
@@ -253,19 +250,15 @@ fn with_counted(query: &HeatQuery, with: &str, x: &str) -> String {
     format!("WITH RECURSIVE {tags}{with}x AS ({x}) ")
 }
 
-/// Binds `$1` to `$4` of [`counted`].
+/// Binds `$1` to `$3` of [`counted`].
 fn bind_counted<'q, O>(
     mut q: sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments<'q>>,
     campaign_id: i64,
     query: &HeatQuery,
-    snapshot: Option<DateTime<Utc>>,
 ) -> sqlx::query::QueryAs<'q, Db, O, <Db as sqlx::Database>::Arguments<'q>> {
     q = q.bind(campaign_id).bind(query.talked_since);
     if let Some(before) = query.before {
         q = q.bind(before);
-        if let Some(snapshot) = snapshot {
-            q = q.bind(snapshot);
-        }
     }
     q
 }
@@ -309,27 +302,6 @@ impl Adapter {
         Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
-    /// The snapshot a past map before `before` starts from, when one stands.
-    async fn snapshot_for(
-        &self,
-        campaign_id: i64,
-        before: Option<DateTime<Utc>>,
-    ) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-        let Some(before) = before else {
-            return Ok(None);
-        };
-        let snapshot = snapshot_before(before);
-        let stands = sqlx::query(
-            "SELECT 1 FROM heat_snapshot_weeks WHERE campaign_id = $1 AND taken_for = $2",
-        )
-        .bind(campaign_id)
-        .bind(snapshot)
-        .fetch_optional(&self.pool)
-        .await?
-        .is_some();
-        Ok(stands.then_some(snapshot))
-    }
-
     /// The trend's weeks that are snapshots, from the snapshots alone.
     async fn trend_of_snapshots(
         &self,
@@ -363,34 +335,8 @@ impl Adapter {
         Ok(trend_rows(q.persistent(false).fetch_all(&self.pool).await?).collect())
     }
 
-    /// One trend week from the snapshot of the week before it and that week's history.
-    async fn trend_from_snapshot(
-        &self,
-        campaign_id: i64,
-        scope: &CoworkerScope,
-        week: usize,
-        snapshot: DateTime<Utc>,
-        moment: DateTime<Utc>,
-    ) -> Result<Vec<TrendTally>, sqlx::Error> {
-        let past = PastState::from_snapshot("$1", "$2", "$3");
-        let (scope_sql, binds) = scope_clause(scope, "c.", 4);
-        let sql = format!(
-            "WITH {}x AS (SELECT {} AS area_id, {} AS rating FROM {} \
-             WHERE c.campaign_id = $1 AND {}{scope_sql}) \
-             SELECT x.area_id, CAST({week} AS BIGINT), {TREND_COUNTS} FROM x GROUP BY x.area_id",
-            past.with, past.area, past.rating, past.from, past.counted,
-        );
-        let mut q = sqlx::query_as::<_, (Option<i64>, i64, i64, i64)>(&sql)
-            .bind(campaign_id)
-            .bind(snapshot)
-            .bind(moment);
-        for value in binds {
-            q = q.bind(value);
-        }
-        Ok(trend_rows(q.persistent(false).fetch_all(&self.pool).await?).collect())
-    }
-
-    /// The trend's weeks with no snapshot to start from, from the histories.
+    /// The trend's weeks that are not snapshots (the last, or older than those kept),
+    /// from the histories.
     async fn trend_from_histories(
         &self,
         campaign_id: i64,
@@ -485,8 +431,7 @@ impl Adapter {
 #[async_trait]
 impl HeatMaps for Adapter {
     async fn heat_cells(&self, campaign_id: i64, query: &HeatQuery) -> StoreResult<Vec<CellTally>> {
-        let snapshot = self.snapshot_for(campaign_id, query.before).await.db()?;
-        let (with, x, _, binds) = counted(query, snapshot.is_some());
+        let (with, x, _, binds) = counted(query);
         let (col, group, join) = column(query.dimension);
         let mut sql = format!(
             "{}SELECT x.area_id, {col}, {COUNTS} FROM x{join} GROUP BY x.area_id, {group}",
@@ -498,12 +443,7 @@ impl HeatMaps for Adapter {
                 " UNION ALL SELECT x.area_id, NULL, {COUNTS} FROM x GROUP BY x.area_id"
             ));
         }
-        let mut q = bind_counted(
-            sqlx::query_as::<_, CountsRow>(&sql),
-            campaign_id,
-            query,
-            snapshot,
-        );
+        let mut q = bind_counted(sqlx::query_as::<_, CountsRow>(&sql), campaign_id, query);
         for value in binds {
             q = q.bind(value);
         }
@@ -537,24 +477,14 @@ impl HeatMaps for Adapter {
         if moments.is_empty() {
             return Ok(Vec::new());
         }
-        // Each week from its snapshot when it is one; else from the snapshot of the week
-        // before and that week's history; else from the histories alone.
+        // Each week from its snapshot when one stands, else from the histories.
         let standing = self.standing_snapshots(campaign_id).await.db()?;
-        let (mut snapshots, mut histories, mut tallies) = (Vec::new(), Vec::new(), Vec::new());
-        for (week, moment) in moments.iter().copied().enumerate() {
-            let base = snapshot_before(moment);
-            if standing.contains(&moment) {
-                snapshots.push((week, moment));
-            } else if standing.contains(&base) {
-                tallies.extend(
-                    self.trend_from_snapshot(campaign_id, scope, week, base, moment)
-                        .await
-                        .db()?,
-                );
-            } else {
-                histories.push((week, moment));
-            }
-        }
+        let (snapshots, histories): (Vec<_>, Vec<_>) = moments
+            .iter()
+            .copied()
+            .enumerate()
+            .partition(|(_, moment)| standing.contains(moment));
+        let mut tallies = Vec::new();
         tallies.extend(
             self.trend_of_snapshots(campaign_id, scope, &snapshots)
                 .await
@@ -623,8 +553,7 @@ impl HeatMaps for Adapter {
         column_key: &str,
         limit: usize,
     ) -> StoreResult<Vec<(Option<i32>, CellPerson)>> {
-        let snapshot = self.snapshot_for(campaign_id, query.before).await.db()?;
-        let (with, x, next, binds) = counted(query, snapshot.is_some());
+        let (with, x, next, binds) = counted(query);
         let (col, _, join) = column(query.dimension);
         let areas = match area_ids {
             None => " AND x.area_id IS NULL".to_owned(),
@@ -646,7 +575,6 @@ impl HeatMaps for Adapter {
             sqlx::query_as::<_, (Option<i32>, i64, String)>(&sql),
             campaign_id,
             query,
-            snapshot,
         );
         for value in binds {
             q = q.bind(value);

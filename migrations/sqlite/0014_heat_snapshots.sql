@@ -1,10 +1,9 @@
--- Weekly snapshots of the chart for past heat maps and their trends: each coworker's
--- area, shift, rating and whether they were on the map at the end of a week (Sunday,
--- UTC). A past map reads the snapshot of the week before its day and only that week's
--- history, instead of one history probe per coworker re-rated since; a trend's weeks
--- are snapshots. The snapshots are made by the server (`keep_heat_snapshots`), never by
--- a read, and are derived data: a snapshot counts only while its row in
--- `heat_snapshot_weeks` stands.
+-- Weekly snapshots of the chart for the heat map's trends: each coworker's area, shift,
+-- rating and whether they were on the map at the end of a week (Sunday, UTC). A trend's
+-- weeks end on Sundays and read their snapshot instead of one history probe per
+-- coworker re-rated since. The snapshots are made by the server (`keep_heat_snapshots`,
+-- each from the one before and that week's history), never by a read, and are derived
+-- data: a snapshot counts only while its row in `heat_snapshot_weeks` stands.
 
 CREATE TABLE heat_snapshot_weeks (
     campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,

@@ -70,8 +70,6 @@ fn counted_before(moment: &str) -> String {
 /// Each coworker's state before a past moment, as SQL over `coworkers c`: where they
 /// were, their rating, and whether they were on the map.
 struct PastState {
-    /// Common table expressions to put first (each followed by ", "), or nothing.
-    with: String,
     /// `coworkers c` and what it is joined with.
     from: String,
     area: String,
@@ -85,7 +83,6 @@ impl PastState {
     /// coworker rated or placed since then.
     fn from_histories(moment: &str) -> Self {
         PastState {
-            with: String::new(),
             from: "coworkers c".to_owned(),
             area: placed_before(moment, "area_id"),
             shift: placed_before(moment, "shift_id"),
@@ -124,7 +121,6 @@ impl PastState {
             )
         };
         PastState {
-            with: String::new(),
             from: format!(
                 "coworkers c LEFT JOIN heat_snapshots s ON s.campaign_id = c.campaign_id \
                  AND s.taken_for = {snapshot} AND s.coworker_id = c.id"
@@ -159,44 +155,38 @@ impl PastState {
 }
 
 /// The SQL of `x`, one row per counted coworker: area, shift, the dimension's fields,
-/// rating and talked (0/1), and the common table expressions it needs first. Binds `$1`
+/// rating and talked (0/1). Binds `$1`
 /// campaign, `$2` talked since, and for a past map `$3` the moment; returns the first
 /// free placeholder and the scope's values to bind there. A past map reads the
 /// histories: starting from the week's snapshot instead measured slower (BENCHMARKS.md:
 /// the join of every coworker with their snapshot row costs more than the probes it
 /// saves), so snapshots serve the trend's weeks and the making of the next snapshot.
-fn counted(query: &HeatQuery) -> (String, String, usize, Vec<i64>) {
+fn counted(query: &HeatQuery) -> (String, usize, Vec<i64>) {
     let first = if query.before.is_some() { 4 } else { 3 };
     let (scope_sql, binds) = scope_clause(&query.scope, "c.", first);
     let next = first + binds.len();
-    let (with, sql) = match query.before {
-        None => (
-            String::new(),
-            format!(
-                "SELECT c.id, c.name, c.area_id, c.shift_id, c.job_title, c.assigned_organizer, \
+    let sql = match query.before {
+        None => format!(
+            "SELECT c.id, c.name, c.area_id, c.shift_id, c.job_title, c.assigned_organizer, \
                  c.committee_member, c.rating, \
                  CASE WHEN c.last_contact_at >= $2 THEN 1 ELSE 0 END AS talked \
                  FROM coworkers c WHERE c.campaign_id = $1 AND c.archived_at IS NULL \
                  AND c.employment_status IN {}{scope_sql}",
-                employed()
-            ),
+            employed()
         ),
         Some(_) => {
             let past = PastState::from_histories("$3");
-            (
-                past.with,
-                format!(
-                    "SELECT c.id, c.name, {} AS area_id, {} AS shift_id, c.job_title, \
+            format!(
+                "SELECT c.id, c.name, {} AS area_id, {} AS shift_id, c.job_title, \
                      c.assigned_organizer, c.committee_member, {} AS rating, \
                      CASE WHEN c.id IN (SELECT v.coworker_id FROM conversations v \
                      WHERE v.campaign_id = $1 AND v.at >= $2 AND v.at < $3) THEN 1 ELSE 0 END \
                      AS talked FROM {} WHERE c.campaign_id = $1 AND {}{scope_sql}",
-                    past.area, past.shift, past.rating, past.from, past.counted,
-                ),
+                past.area, past.shift, past.rating, past.from, past.counted,
             )
         }
     };
-    (with, sql, next, binds)
+    (sql, next, binds)
 }
 
 /// The column of a row of `x`: its key (ids as text, "" for none), what it is grouped by
@@ -239,15 +229,14 @@ type CountsRow = (
     i64,
 );
 
-/// `WITH RECURSIVE` (the tag rows are recursive on SQLite), the tag rows, what `x`
-/// needs first, and `x`.
-fn with_counted(query: &HeatQuery, with: &str, x: &str) -> String {
+/// `WITH RECURSIVE` (the tag rows are recursive on SQLite), the tag rows, and `x`.
+fn with_counted(query: &HeatQuery, x: &str) -> String {
     let tags = if query.dimension == Dimension::Tag {
         format!("{TAG_ROWS}, ")
     } else {
         String::new()
     };
-    format!("WITH RECURSIVE {tags}{with}x AS ({x}) ")
+    format!("WITH RECURSIVE {tags}x AS ({x}) ")
 }
 
 /// Binds `$1` to `$3` of [`counted`].
@@ -398,15 +387,10 @@ impl Adapter {
             None => None,
         };
         let past = PastState::of("$1", base.map(|_| "$3"), "$2");
-        let with = if past.with.is_empty() {
-            String::new()
-        } else {
-            format!("WITH {}", past.with.trim_end().trim_end_matches(','))
-        };
         // Every coworker of the campaign (coworkers are archived, never deleted), so a
         // snapshot made again overwrites each row it had.
         let sql = format!(
-            "{with} INSERT INTO heat_snapshots \
+            "INSERT INTO heat_snapshots \
              (campaign_id, taken_for, coworker_id, area_id, shift_id, rating, counted) \
              SELECT c.campaign_id, $2, c.id, {}, {}, {}, {} FROM {} WHERE c.campaign_id = $1 \
              ON CONFLICT (campaign_id, taken_for, coworker_id) DO UPDATE SET \
@@ -435,11 +419,11 @@ impl Adapter {
 #[async_trait]
 impl HeatMaps for Adapter {
     async fn heat_cells(&self, campaign_id: i64, query: &HeatQuery) -> StoreResult<Vec<CellTally>> {
-        let (with, x, _, binds) = counted(query);
+        let (x, _, binds) = counted(query);
         let (col, group, join) = column(query.dimension);
         let mut sql = format!(
             "{}SELECT x.area_id, {col}, {COUNTS} FROM x{join} GROUP BY x.area_id, {group}",
-            with_counted(query, &with, &x)
+            with_counted(query, &x)
         );
         if query.dimension == Dimension::Tag {
             // A coworker with two tags is in two cells: each row's total counts them once.
@@ -557,7 +541,7 @@ impl HeatMaps for Adapter {
         column_key: &str,
         limit: usize,
     ) -> StoreResult<Vec<(Option<i32>, CellPerson)>> {
-        let (with, x, next, binds) = counted(query);
+        let (x, next, binds) = counted(query);
         let (col, _, join) = column(query.dimension);
         let areas = match area_ids {
             None => " AND x.area_id IS NULL".to_owned(),
@@ -572,7 +556,7 @@ impl HeatMaps for Adapter {
         let sql = format!(
             "{}SELECT x.rating, x.id, x.name FROM x{join} WHERE {col} = ${next}{areas} \
              ORDER BY x.name, x.id LIMIT {}",
-            with_counted(query, &with, &x),
+            with_counted(query, &x),
             limit
         );
         let mut q = bind_counted(

@@ -11,15 +11,20 @@ DATA_DIR ?= $(CURDIR)/data
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help tools build run test lint unit integration e2e bench clean
+.PHONY: help tools wasm-target build run test lint unit integration e2e bench clean
 
 help:
 	@echo "make run    build, migrate, seed a demo campaign and serve on http://127.0.0.1:3000"
 	@echo "make test   fmt, clippy, unit tests, integration stories (SQLite + PostgreSQL), browser tests"
 	@echo "make lint | unit | integration | e2e | bench | build | tools | clean"
 
-tools:
+tools: wasm-target
 	@./.ci/install-tools.sh
+
+# The hydrate build's clippy (in lint) needs the target before the rest of the tools.
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || \
+	  rustup target add wasm32-unknown-unknown
 
 build: tools
 	cargo leptos build --release --precompress
@@ -34,7 +39,7 @@ run: build
 
 test: lint unit integration e2e
 
-lint:
+lint: wasm-target
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings

@@ -2,7 +2,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use secrecy::ExposeSecret;
-use sqlx::postgres::PgPoolOptions;
+use std::str::FromStr;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 
 use crate::config::DatabaseUrl;
@@ -17,10 +19,16 @@ impl PgStore {
         let DatabaseUrl::Postgres(secret) = url else {
             anyhow::bail!("not a PostgreSQL URL: {url}");
         };
+        // No JIT: rankfile's queries are short, and PostgreSQL's cost model judged the
+        // heat map's past counts worth compiling, which took longer than the query
+        // (BENCHMARKS.md, "Heat map as of a day", session 9).
+        let options = PgConnectOptions::from_str(secret.expose_secret())
+            .with_context(|| format!("reading the PostgreSQL URL {url}"))?
+            .options([("jit", "off")]);
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(5))
-            .connect(secret.expose_secret())
+            .connect_with(options)
             .await
             .with_context(|| format!("connecting to PostgreSQL at {url}"))?;
         // Several instances may start at once: sqlx takes an advisory lock around migrations.

@@ -230,13 +230,23 @@ type CountsRow = (
 );
 
 /// `WITH RECURSIVE` (the tag rows are recursive on SQLite), the tag rows, and `x`.
+///
+/// A past `x` is `MATERIALIZED`: inlined, both backends copied its rating (a correlated
+/// probe of the history) into each of the counts that read it, six probes a coworker
+/// where one will do (BENCHMARKS.md, "Heat map as of a day"). The current `x` is inlined,
+/// so its count stays one scan of the covering index `coworkers_heat`.
 fn with_counted(query: &HeatQuery, x: &str) -> String {
     let tags = if query.dimension == Dimension::Tag {
         format!("{TAG_ROWS}, ")
     } else {
         String::new()
     };
-    format!("WITH RECURSIVE {tags}x AS ({x}) ")
+    let materialized = if query.before.is_some() {
+        "MATERIALIZED "
+    } else {
+        ""
+    };
+    format!("WITH RECURSIVE {tags}x AS {materialized}({x}) ")
 }
 
 /// Binds `$1` to `$3` of [`counted`].

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 
 use super::organizing::insert_assessment_row;
 use super::workplace::update_placed;
-use super::{Adapter, Db, TAG_ROWS};
+use super::{Adapter, Db, BACKEND, TAG_ROWS};
 use crate::store::{scope_clause, DbResult};
 
 /// `('active', 'on_leave', 'disciplined')`: who is in the unit.
@@ -67,6 +67,37 @@ fn counted_before(moment: &str) -> String {
     )
 }
 
+/// Whether coworker `c` has a row of `table` (one with `campaign_id`, `coworker_id` and
+/// `at`) at or after `from` and before `to`: a condition, and the join it needs (named
+/// `alias`).
+///
+/// On SQLite an `IN` over one range of the campaign's history, built once into a
+/// temporary index whatever its size (a `LEFT JOIN` on the same set was scanned once per
+/// coworker: minutes). On PostgreSQL a `LEFT JOIN` on the distinct set: the planner hashes
+/// an `IN` set only while its estimate fits `work_mem`, and otherwise scans the range
+/// once per coworker (a week of a 100,000-coworker campaign's ratings at `work_mem` 1 MB:
+/// over a minute, against one second joined; BENCHMARKS.md, "Heat map as of a day").
+fn touched_between(
+    table: &str,
+    alias: &str,
+    campaign: &str,
+    from: &str,
+    to: &str,
+) -> (String, String) {
+    let set = format!(
+        "SELECT DISTINCT h.coworker_id FROM {table} h WHERE h.campaign_id = {campaign} \
+         AND h.at >= {from} AND h.at < {to}"
+    );
+    if BACKEND == "postgres" {
+        (
+            format!("{alias}.coworker_id IS NOT NULL"),
+            format!(" LEFT JOIN ({set}) {alias} ON {alias}.coworker_id = c.id"),
+        )
+    } else {
+        (format!("c.id IN ({set})"), String::new())
+    }
+}
+
 /// Each coworker's state before a past moment, as SQL over `coworkers c`: where they
 /// were, their rating, and whether they were on the map.
 struct PastState {
@@ -100,13 +131,12 @@ impl PastState {
     /// on a materialized table was scanned once per coworker by SQLite's planner).
     fn from_snapshot(campaign: &str, snapshot: &str, moment: &str) -> Self {
         let employed = employed();
-        let touched = |table: &str| {
-            format!(
-                "c.id IN (SELECT h.coworker_id FROM {table} h WHERE h.campaign_id = {campaign} \
-                 AND h.at >= {snapshot} AND h.at < {moment})"
-            )
-        };
-        let (rated, placed) = (touched("assessments"), touched("coworker_placements"));
+        let touched =
+            |table: &str, alias: &str| touched_between(table, alias, campaign, snapshot, moment);
+        let ((rated, rated_join), (placed, placed_join)) = (
+            touched("assessments", "rated_since"),
+            touched("coworker_placements", "placed_since"),
+        );
         let latest_place = |field: &str| {
             format!(
                 "(SELECT {field} FROM coworker_placements l WHERE l.coworker_id = c.id \
@@ -123,7 +153,7 @@ impl PastState {
         PastState {
             from: format!(
                 "coworkers c LEFT JOIN heat_snapshots s ON s.campaign_id = c.campaign_id \
-                 AND s.taken_for = {snapshot} AND s.coworker_id = c.id"
+                 AND s.taken_for = {snapshot} AND s.coworker_id = c.id{rated_join}{placed_join}"
             ),
             area: place("area_id"),
             shift: place("shift_id"),
@@ -176,13 +206,14 @@ fn counted(query: &HeatQuery) -> (String, usize, Vec<i64>) {
         ),
         Some(_) => {
             let past = PastState::from_histories("$3");
+            let (talked, talked_join) =
+                touched_between("conversations", "talked_to", "$1", "$2", "$3");
             format!(
                 "SELECT c.id, c.name, {} AS area_id, {} AS shift_id, c.job_title, \
                      c.assigned_organizer, c.committee_member, {} AS rating, \
-                     CASE WHEN c.id IN (SELECT v.coworker_id FROM conversations v \
-                     WHERE v.campaign_id = $1 AND v.at >= $2 AND v.at < $3) THEN 1 ELSE 0 END \
-                     AS talked FROM {} WHERE c.campaign_id = $1 AND {}{scope_sql}",
-                past.area, past.shift, past.rating, past.from, past.counted,
+                     CASE WHEN {} THEN 1 ELSE 0 END \
+                     AS talked FROM {}{talked_join} WHERE c.campaign_id = $1 AND {}{scope_sql}",
+                past.area, past.shift, past.rating, talked, past.from, past.counted,
             )
         }
     };
@@ -525,6 +556,16 @@ impl HeatMaps for Adapter {
                 if !standing.contains(&moment) {
                     self.make_snapshot(campaign_id, moment, base).await.db()?;
                     made += 1;
+                    if BACKEND == "postgres" {
+                        // The next week is made from this one at once: PostgreSQL's
+                        // statistics must count its rows first (planned as the three rows
+                        // of an empty table, a join on a snapshot was a loop over all of
+                        // it for every coworker: minutes at 100,000).
+                        sqlx::query("ANALYZE heat_snapshots")
+                            .execute(&self.pool)
+                            .await
+                            .db()?;
+                    }
                 }
                 base = Some(moment);
             }

@@ -62,6 +62,17 @@ impl PgStore {
             .map(|_| ())
     }
 
+    /// After a heat-map snapshot is written: the next week is made from it at once, so
+    /// PostgreSQL's statistics must count its rows first (planned as the three rows of an
+    /// empty table, a join on a snapshot was a loop over all of it for every coworker:
+    /// minutes at 100,000).
+    async fn snapshot_written(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("ANALYZE heat_snapshots")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// A write transaction (PostgreSQL's row locks need nothing more).
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
         self.pool.begin().await

@@ -98,6 +98,11 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// After a heat-map snapshot is written: nothing (rankfile keeps no SQLite statistics).
+    async fn snapshot_written(&self) -> Result<(), sqlx::Error> {
+        Ok(())
+    }
+
     /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`).
     /// A deferred one that reads first and then writes cannot wait for another writer:
     /// it fails at once with "database is locked" (the busy timeout does not apply to

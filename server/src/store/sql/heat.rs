@@ -556,16 +556,7 @@ impl HeatMaps for Adapter {
                 if !standing.contains(&moment) {
                     self.make_snapshot(campaign_id, moment, base).await.db()?;
                     made += 1;
-                    if BACKEND == "postgres" {
-                        // The next week is made from this one at once: PostgreSQL's
-                        // statistics must count its rows first (planned as the three rows
-                        // of an empty table, a join on a snapshot was a loop over all of
-                        // it for every coworker: minutes at 100,000).
-                        sqlx::query("ANALYZE heat_snapshots")
-                            .execute(&self.pool)
-                            .await
-                            .db()?;
-                    }
+                    self.snapshot_written().await.db()?;
                 }
                 base = Some(moment);
             }

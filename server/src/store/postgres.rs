@@ -87,6 +87,17 @@ const BACKEND: &str = "postgres";
 const TAG_ROWS: &str = "tag_rows(coworker_id, tag) AS (SELECT c.id, t.tag FROM coworkers c \
      CROSS JOIN LATERAL unnest(string_to_array(c.tags, ',')) AS t(tag) \
      WHERE c.campaign_id = $1 AND c.tags <> '' AND t.tag <> '')";
+/// Coworker `c` is in `set` (an uncorrelated query of `coworker_id`s): a condition and
+/// the `LEFT JOIN` on the set it needs (named `alias`). PostgreSQL hashes an `IN` set only
+/// while its estimate fits `work_mem`, and otherwise scans it once per coworker (a week
+/// of a 100,000-coworker campaign's ratings at `work_mem` 1 MB: over a minute, against
+/// one second joined; BENCHMARKS.md, "Heat map as of a day").
+fn member_of(set: &str, alias: &str) -> (String, String) {
+    (
+        format!("{alias}.coworker_id IS NOT NULL"),
+        format!(" LEFT JOIN ({set}) {alias} ON {alias}.coworker_id = c.id"),
+    )
+}
 #[allow(clippy::duplicate_mod)] // on purpose: sqlite.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

@@ -123,6 +123,13 @@ const TAG_ROWS: &str = "tag_split(coworker_id, tag, rest) AS (\
      UNION ALL SELECT coworker_id, substr(rest, 1, instr(rest, ',') - 1), \
      substr(rest, instr(rest, ',') + 1) FROM tag_split WHERE rest <> ''), \
      tag_rows(coworker_id, tag) AS (SELECT coworker_id, tag FROM tag_split WHERE tag <> '')";
+/// Coworker `c` is in `set` (an uncorrelated query of `coworker_id`s): a condition and
+/// the join it needs (none). SQLite builds an `IN` set once into a temporary index at
+/// any size; a `LEFT JOIN` on the same set was scanned once per coworker (minutes at
+/// 100,000; BENCHMARKS.md, "Heat map as of a day").
+fn member_of(set: &str, _alias: &str) -> (String, String) {
+    (format!("c.id IN ({set})"), String::new())
+}
 #[allow(clippy::duplicate_mod)] // on purpose: postgres.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 
 use super::organizing::insert_assessment_row;
 use super::workplace::update_placed;
-use super::{Adapter, Db, BACKEND, TAG_ROWS};
+use super::{member_of, Adapter, Db, TAG_ROWS};
 use crate::store::{scope_clause, DbResult};
 
 /// `('active', 'on_leave', 'disciplined')`: who is in the unit.
@@ -69,14 +69,8 @@ fn counted_before(moment: &str) -> String {
 
 /// Whether coworker `c` has a row of `table` (one with `campaign_id`, `coworker_id` and
 /// `at`) at or after `from` and before `to`: a condition, and the join it needs (named
-/// `alias`).
-///
-/// On SQLite an `IN` over one range of the campaign's history, built once into a
-/// temporary index whatever its size (a `LEFT JOIN` on the same set was scanned once per
-/// coworker: minutes). On PostgreSQL a `LEFT JOIN` on the distinct set: the planner hashes
-/// an `IN` set only while its estimate fits `work_mem`, and otherwise scans the range
-/// once per coworker (a week of a 100,000-coworker campaign's ratings at `work_mem` 1 MB:
-/// over a minute, against one second joined; BENCHMARKS.md, "Heat map as of a day").
+/// `alias`). The set is one range of the campaign's history; how it is joined is the
+/// backend's (`member_of`: an `IN` on SQLite, a `LEFT JOIN` on PostgreSQL).
 fn touched_between(
     table: &str,
     alias: &str,
@@ -84,18 +78,13 @@ fn touched_between(
     from: &str,
     to: &str,
 ) -> (String, String) {
-    let set = format!(
-        "SELECT DISTINCT h.coworker_id FROM {table} h WHERE h.campaign_id = {campaign} \
-         AND h.at >= {from} AND h.at < {to}"
-    );
-    if BACKEND == "postgres" {
-        (
-            format!("{alias}.coworker_id IS NOT NULL"),
-            format!(" LEFT JOIN ({set}) {alias} ON {alias}.coworker_id = c.id"),
-        )
-    } else {
-        (format!("c.id IN ({set})"), String::new())
-    }
+    member_of(
+        &format!(
+            "SELECT DISTINCT h.coworker_id FROM {table} h WHERE h.campaign_id = {campaign} \
+             AND h.at >= {from} AND h.at < {to}"
+        ),
+        alias,
+    )
 }
 
 /// Each coworker's state before a past moment, as SQL over `coworkers c`: where they
@@ -127,8 +116,7 @@ impl PastState {
     /// placed between the two (each set read once, in one range of the campaign's
     /// history: `assessments_campaign_at`, `coworker_placements_campaign_at`), whose
     /// latest rating or placement before the moment is one index probe each. Membership
-    /// is an `IN` over an uncorrelated subquery, which both backends build once (a join
-    /// on a materialized table was scanned once per coworker by SQLite's planner).
+    /// in each set is `touched_between`'s (built once, on each backend its own way).
     fn from_snapshot(campaign: &str, snapshot: &str, moment: &str) -> Self {
         let employed = employed();
         let touched =

@@ -1,9 +1,10 @@
 //! The SQL of both adapters, written once: `sqlite.rs` and `postgres.rs` each compile
 //! this folder as their own `sql` module (`#[path]`), after naming `Db` (their
 //! `sqlx::Database`), `Adapter` (their store: a `pool`, `begin_write` and
-//! `database_in_place`) and `BACKEND`. Runtime queries with `$n` placeholders and
-//! `RETURNING` read the same in both dialects; where a backend must differ, its adapter
-//! gets a method and the SQL calls it.
+//! `database_in_place`), `BACKEND`, and the few pieces of SQL that differ (`TAG_ROWS`,
+//! `member_of`). Runtime queries with `$n` placeholders and `RETURNING` read the same in
+//! both dialects; where a backend must differ, its adapter gets a method (or such a
+//! piece) and the SQL calls it.
 
 mod accounts;
 mod audit;
@@ -22,7 +23,7 @@ mod workplace;
 use app::store::{Health, StoreResult};
 use async_trait::async_trait;
 
-use super::{Adapter, Db, BACKEND, TAG_ROWS};
+use super::{member_of, Adapter, Db, BACKEND, TAG_ROWS};
 use crate::store::DbResult;
 use audit::{commit_audited, insert_audit};
 

@@ -1,6 +1,6 @@
 import { test, expect, Page, ConsoleMessage } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { addArea, liveStructureTest, signIn, uniqueName, waitForHydration } from "./helpers";
+import { addArea, liveStructureTest, ownCampaign, signIn, uniqueName, waitForHydration } from "./helpers";
 
 // The "desktop" project only (1280 px): the chart, the map and the coverage page broke
 // on a desktop while every 360 px test passed.
@@ -21,20 +21,6 @@ async function openCampaignPage(page: Page, link: string, campaign = "E2E Campai
   await page.getByRole("link", { name: campaign, exact: true }).click();
   await page.getByRole("link", { name: link, exact: true }).click();
   await waitForHydration(page);
-}
-
-/**
- * A campaign of the test's own, made by the signed-in lead on the campaigns page: the
- * chart and the heat map read everything in their campaign, and the shared E2E campaign
- * grows with every test and every repeat (`--repeat-each=5` made these two tests slower
- * each pass until they timed out). Ends on the campaigns page; returns its name.
- */
-async function ownCampaign(page: Page, base: string): Promise<string> {
-  const name = uniqueName(base);
-  await page.getByLabel("Campaign name").fill(name);
-  await page.getByRole("button", { name: "Create campaign" }).click();
-  await expect(page.getByTestId("campaign-list").getByRole("link", { name, exact: true })).toBeVisible();
-  return name;
 }
 
 async function expectNoSideways(page: Page) {
@@ -178,14 +164,22 @@ test("the lead's dashboard fits a desktop and is axe clean", async ({ page }) =>
   await expectDesktopClean(page, problems);
 });
 
-test("the heat map fits a desktop, its table reachable by keyboard, axe clean", async ({ page }) => {
+test("the heat map fits a desktop, its table reachable by keyboard, its fold works, axe clean", async ({ page }) => {
   const problems = watchConsole(page);
   await signIn(page);
-  // Its own campaign (see ownCampaign), with two areas, two shifts and a coworker in each.
+  // Its own campaign (see ownCampaign): a wing with two areas under it, two shifts and a
+  // coworker in each area.
   const campaign = await ownCampaign(page, "Desktop heat");
   await openCampaignPage(page, "Workplace map", campaign);
+  const wing = uniqueName("Heat desk wing");
+  await addArea(page, wing);
   const areas = [uniqueName("Heat desk north"), uniqueName("Heat desk south")];
-  for (const area of areas) await addArea(page, area);
+  for (const area of areas) {
+    await page.getByLabel(/^New area/).fill(area);
+    await page.locator("#area-parent").selectOption({ label: wing });
+    await page.getByRole("button", { name: "Add area" }).click();
+    await expect(page.getByTestId("area-list").locator("summary", { hasText: area })).toBeVisible();
+  }
   for (const shift of [uniqueName("Days"), uniqueName("Nights")]) {
     await page.getByLabel(/^New shift/).fill(shift);
     await page.getByRole("button", { name: "Add shift" }).click();
@@ -202,12 +196,26 @@ test("the heat map fits a desktop, its table reachable by keyboard, axe clean", 
   }
   await page.goto(page.url().replace(/\/coworkers$/, "/heat"));
   await waitForHydration(page);
-  // This campaign's two areas, nobody else's.
-  await expect(page.getByTestId("heat-row")).toHaveCount(2);
+  // This campaign's wing and its two areas, nobody else's.
+  const rows = page.getByTestId("heat-row");
+  await expect(rows).toHaveCount(3);
   await expect(page.getByTestId("heat-table")).toBeVisible();
   const wrap = page.locator(".table-wrap", { has: page.getByTestId("heat-table") });
   await wrap.focus();
   await expect(wrap).toBeFocused();
+  await expectDesktopClean(page, problems);
+  // The fold at a desktop's width: the wing's row goes on counting both areas' people.
+  const wingRow = rows.filter({ has: page.getByRole("rowheader", { name: wing }) });
+  const total = await wingRow.locator("td.heat-cell").last().textContent();
+  // Both unrated: the wing's total counts two unknowns.
+  expect(total).toContain("?:2");
+  const fold = page.getByRole("link", { name: `Fold the areas under ${wing}`, exact: true });
+  await expect(fold).toBeVisible();
+  await fold.click();
+  await expect(page).toHaveURL(/fold=\d+/);
+  await expect(rows).toHaveCount(1);
+  await expect(wingRow.locator("td.heat-cell").last()).toHaveText(total!);
+  await expect(page.getByRole("link", { name: `Unfold the areas under ${wing}`, exact: true })).toBeVisible();
   await expectDesktopClean(page, problems);
 });
 

@@ -226,3 +226,18 @@ export async function expectAxeClean(page: Page) {
     .analyze();
   expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`)).toEqual([]);
 }
+
+/**
+ * A campaign of the test's own, made by the signed-in lead on the campaigns page. The
+ * chart and the heat map show everything in their campaign, and the shared E2E campaign
+ * grows with every test and every repeat: with `--repeat-each=5` two desktop tests
+ * slowed each pass until they timed out, and the chart's chip was clicked while the
+ * long chart was still laying out its rows. Ends on the campaigns page; returns its name.
+ */
+export async function ownCampaign(page: Page, base: string): Promise<string> {
+  const name = uniqueName(base);
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByRole("button", { name: "Create campaign" }).click();
+  await expect(page.getByTestId("campaign-list").getByRole("link", { name, exact: true })).toBeVisible();
+  return name;
+}

@@ -98,10 +98,6 @@ fn member_of(set: &str, alias: &str) -> (String, String) {
         format!(" LEFT JOIN ({set}) {alias} ON {alias}.coworker_id = c.id"),
     )
 }
-/// How a past heat map's `x` is written: inlined. Counted in two levels, its rating's
-/// seek appears once in the plan, and no tuplestore of every coworker is written
-/// (BENCHMARKS.md, "Heat map at full size": 183–194 against 207–209 ms at 100,000).
-const PAST_MAP_X: &str = "";
 #[allow(clippy::duplicate_mod)] // on purpose: sqlite.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

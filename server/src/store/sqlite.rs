@@ -130,9 +130,6 @@ const TAG_ROWS: &str = "tag_split(coworker_id, tag, rest) AS (\
 fn member_of(set: &str, _alias: &str) -> (String, String) {
     (format!("c.id IN ({set})"), String::new())
 }
-/// How a past heat map's `x` is written: `MATERIALIZED` (SQLite evaluates an inlined
-/// CTE's correlated probes where each reference stands).
-const PAST_MAP_X: &str = "MATERIALIZED ";
 #[allow(clippy::duplicate_mod)] // on purpose: postgres.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;

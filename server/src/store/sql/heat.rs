@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 
 use super::organizing::insert_assessment_row;
 use super::workplace::update_placed;
-use super::{member_of, Adapter, Db, PAST_MAP_X, TAG_ROWS};
+use super::{member_of, Adapter, Db, TAG_ROWS};
 use crate::store::{scope_clause, DbResult};
 
 /// `('active', 'on_leave', 'disciplined')`: who is in the unit.
@@ -255,45 +255,17 @@ type CountsRow = (
 /// where one will do (BENCHMARKS.md, "Heat map as of a day"). The current `x` is inlined,
 /// so its count stays one scan of the covering index `coworkers_heat`.
 fn with_counted(query: &HeatQuery, x: &str) -> String {
-    let materialized = if query.before.is_some() {
-        "MATERIALIZED "
-    } else {
-        ""
-    };
-    with_x(query, x, materialized)
-}
-
-fn with_x(query: &HeatQuery, x: &str, materialized: &str) -> String {
     let tags = if query.dimension == Dimension::Tag {
         format!("{TAG_ROWS}, ")
     } else {
         String::new()
     };
-    format!("WITH RECURSIVE {tags}x AS {materialized}({x}) ")
-}
-
-/// A past map's counts in two levels: by cell and rating, then by cell. The rating (a
-/// seek of the history) is read once a coworker, as the inner grouping's key, whether or
-/// not `x` is materialized; where the backend leaves it inlined (`PAST_MAP_X`), PostgreSQL
-/// writes no tuplestore of every coworker first (BENCHMARKS.md, "Heat map at full size").
-/// `col` and `group` are [`column`]'s; no tag join (a tag map counts in one level).
-fn past_counts(x_with: &str, col: &str, group: &str) -> String {
-    let by = |rating: &str| {
-        format!("CAST(SUM(CASE WHEN g.rating {rating} THEN g.n ELSE 0 END) AS BIGINT)")
+    let materialized = if query.before.is_some() {
+        "MATERIALIZED "
+    } else {
+        ""
     };
-    format!(
-        "{x_with}SELECT g.area_id, g.k, CAST(SUM(g.n) AS BIGINT), {}, {}, {}, {}, {}, {}, \
-         CAST(SUM(g.talked) AS BIGINT), CAST(SUM(g.committee) AS BIGINT) FROM (SELECT \
-         x.area_id, {group} AS grp, {col} AS k, x.rating, COUNT(*) AS n, SUM(x.talked) AS talked, \
-         SUM(CASE WHEN x.committee_member THEN 1 ELSE 0 END) AS committee FROM x \
-         GROUP BY x.area_id, {group}, x.rating) g GROUP BY g.area_id, g.grp, g.k",
-        by("= 1"),
-        by("= 2"),
-        by("= 3"),
-        by("= 4"),
-        by("= 5"),
-        by("IS NULL"),
-    )
+    format!("WITH RECURSIVE {tags}x AS {materialized}({x}) ")
 }
 
 /// Binds `$1` to `$3` of [`counted`].
@@ -478,14 +450,10 @@ impl HeatMaps for Adapter {
     async fn heat_cells(&self, campaign_id: i64, query: &HeatQuery) -> StoreResult<Vec<CellTally>> {
         let (x, _, binds) = counted(query);
         let (col, group, join) = column(query.dimension);
-        let mut sql = if query.before.is_some() && query.dimension != Dimension::Tag {
-            past_counts(&with_x(query, &x, PAST_MAP_X), col, group)
-        } else {
-            format!(
-                "{}SELECT x.area_id, {col}, {COUNTS} FROM x{join} GROUP BY x.area_id, {group}",
-                with_counted(query, &x)
-            )
-        };
+        let mut sql = format!(
+            "{}SELECT x.area_id, {col}, {COUNTS} FROM x{join} GROUP BY x.area_id, {group}",
+            with_counted(query, &x)
+        );
         if query.dimension == Dimension::Tag {
             // A coworker with two tags is in two cells: each row's total counts them once.
             sql.push_str(&format!(

@@ -2,7 +2,7 @@
 //! this folder as their own `sql` module (`#[path]`), after naming `Db` (their
 //! `sqlx::Database`), `Adapter` (their store: a `pool`, `begin_write` and
 //! `database_in_place`), `BACKEND`, and the few pieces of SQL that differ (`TAG_ROWS`,
-//! `member_of`, `PAST_MAP_X`). Runtime queries with `$n` placeholders and `RETURNING` read the same in
+//! `member_of`). Runtime queries with `$n` placeholders and `RETURNING` read the same in
 //! both dialects; where a backend must differ, its adapter gets a method (or such a
 //! piece) and the SQL calls it.
 
@@ -23,7 +23,7 @@ mod workplace;
 use app::store::{Health, StoreResult};
 use async_trait::async_trait;
 
-use super::{member_of, Adapter, Db, BACKEND, PAST_MAP_X, TAG_ROWS};
+use super::{member_of, Adapter, Db, BACKEND, TAG_ROWS};
 use crate::store::DbResult;
 use audit::{commit_audited, insert_audit};
 

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { addArea, acceptInvite, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
+import { addArea, acceptInvite, expectThumbSized, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
 
 // The heat map, at 360 px hydrated and without JavaScript (and at 1280 px in desktop.spec).
 
@@ -42,6 +42,7 @@ test("a lead changes the columns and the day, and opens a cell", async ({ page }
   await expect(page).toHaveURL(/dimension=job_title/);
   await expect(page.getByRole("columnheader", { name: "No job title" })).toBeVisible();
   // A past day: the map as it stood then (the new areas' people did not exist yet).
+  await expectThumbSized(page.getByLabel(/^As of/));
   await page.getByLabel(/^As of/).fill("2020-01-31");
   await submit(page, page.getByRole("button", { name: "Show" }));
   await expect(page.getByTestId("heat-caption")).toContainText("As it stood at the end of 2020-01-31");

@@ -241,3 +241,11 @@ export async function ownCampaign(page: Page, base: string): Promise<string> {
   await expect(page.getByTestId("campaign-list").getByRole("link", { name, exact: true })).toBeVisible();
   return name;
 }
+
+/** A control a thumb can hit: at least the stylesheet's `--tap` (48 px) tall. A date
+ * field had no rule of its own and stood 30 px tall on a phone. */
+export async function expectThumbSized(control: Locator) {
+  const box = await control.boundingBox();
+  expect(box, "the control is on the page").not.toBeNull();
+  expect(box!.height).toBeGreaterThanOrEqual(48);
+}

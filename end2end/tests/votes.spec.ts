@@ -3,6 +3,7 @@ import {
   LEAD_EMAIL,
   ensureDemoCampaign,
   expectAxeClean,
+  expectThumbSized,
   expectNoSidewaysScroll,
   noJs,
   openDemoVotePlan,
@@ -321,6 +322,7 @@ async function fillPlanForm(form: Locator, title: string, yes: string) {
   await form.getByRole("radio", { name: /of the votes cast/ }).check();
   await form.getByLabel("Yes share required (percent)").fill(yes);
   await form.getByLabel("Turnout required (percent of the scope)").fill("50");
+  await expectThumbSized(form.getByLabel("Date of the vote"));
   await form.getByLabel("Date of the vote").fill("2030-05-01");
   await form.getByRole("checkbox", { name: "Emergency", exact: true }).check();
   await form.getByLabel("Chance of passing to aim for (percent)").fill("80");

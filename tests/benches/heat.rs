@@ -241,6 +241,26 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
         })
         .await,
     );
+    // The same past map with the rows' rating runs unknown (as a database migrated to
+    // 0015 starts): every coworker re-rated since the day probes the history, as a
+    // campaign would where every rating changed twice or more since. The worst case.
+    app.sql(
+        "UPDATE coworkers SET rating_since = rated_at, prior_since = rated_at \
+         WHERE rated_at IS NOT NULL",
+    )
+    .await
+    .expect("runs unknown");
+    if backend == Backend::Postgres {
+        app.sql("VACUUM ANALYZE coworkers").await.expect("vacuum");
+    }
+    series.push(
+        time(
+            "`heat/get` as of 6 weeks ago, the rows' rating runs unknown (worst case)",
+            HEAT_N,
+            || heat(&lead, &id, &as_of, "off"),
+        )
+        .await,
+    );
     let vacuumed = vacuum
         .map(|d| format!("; `VACUUM ANALYZE` after seeding: {:.0} s", d.as_secs_f64()))
         .unwrap_or_default();

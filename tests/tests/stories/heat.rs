@@ -18,7 +18,8 @@ stories!(
     every_change_of_place_is_recorded_with_it,
     the_demo_is_a_living_campaign,
     a_kept_trend_counts_what_was_written_since,
-    snapshots_give_the_same_maps_and_a_late_log_outdates_them
+    snapshots_give_the_same_maps_and_a_late_log_outdates_them,
+    a_past_rating_is_the_history_s_through_runs_and_late_logs
 );
 
 /// Every past map a lead and an organizer read, by shift and by tag, the cell the lead
@@ -955,4 +956,202 @@ async fn the_page_draws_the_map_without_javascript(app: TestApp) {
     assert!(!html.contains("/heat/cell?"));
     assert!(!html.contains("Ana"));
     assert!(!html.contains("Download CSV"));
+}
+
+/// A rating as the history has it on day `days_ago`: the latest dated that many days ago
+/// or more (the map as of a day counts to the end of it). `None` is unknown.
+fn rating_then(history: &[(i64, i32)], days_ago: i64) -> Option<i32> {
+    history
+        .iter()
+        .filter(|(k, _)| *k >= days_ago)
+        .min_by_key(|(k, _)| *k)
+        .map(|(_, r)| *r)
+}
+
+/// The rating of the one coworker in row `name`.
+fn rating_in(map: &Value, name: &str) -> Option<i32> {
+    let (n, rated, unknown, _) = counts(&row(map, name)["total"]);
+    assert_eq!(n, 1, "{name} is on the map");
+    if unknown == 1 {
+        return None;
+    }
+    let at = rated.iter().position(|&c| c == 1).expect("rated once");
+    Some(at as i32 + 1)
+}
+
+/// The coworker row keeps the last two runs of equal ratings, so most of a past map needs
+/// no look into the history (migration 0015). Whatever the row knows, every past day's
+/// rating is the history's: a repeated number, a changed one, three changes, and ratings
+/// logged late inside a run, before the first run, and before the prior one.
+async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp) {
+    let (lead, campaign) = app.lead_of("runs@example.org", "Runs").await;
+    let id = campaign.to_string();
+    let day = made(
+        &lead,
+        "shifts/create",
+        &[("campaign_id", &id), ("name", "Day")],
+    )
+    .await;
+    let names = ["Fay", "Gus", "Hal", "Ivy", "Jo"];
+    let mut areas = Vec::new();
+    for name in names {
+        areas.push(
+            made(
+                &lead,
+                "areas/create",
+                &[("campaign_id", &id), ("name", name)],
+            )
+            .await,
+        );
+    }
+    let now = Utc::now();
+    let people = app
+        .store
+        .create_coworkers(
+            campaign,
+            &names
+                .iter()
+                .zip(&areas)
+                .map(|(name, area)| NewCoworker {
+                    fields: CoworkerFields::named((*name).into(), Some(*area), Some(day)),
+                    rating: None,
+                    since: Some(now - Duration::days(20)),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .expect("coworkers");
+    let lead_id = app
+        .sql_count("SELECT id FROM users WHERE email = 'runs@example.org'")
+        .await;
+    // Days ago and rating, each coworker's history.
+    let mut history: Vec<Vec<(i64, i32)>> = vec![
+        vec![(12, 3), (10, 4), (3, 4)],
+        vec![(8, 4)],
+        vec![(8, 4)],
+        vec![(14, 2), (12, 3), (10, 2), (3, 5)],
+        vec![(12, 2), (4, 3)],
+    ];
+    let ratings = history
+        .iter()
+        .zip(&people)
+        .flat_map(|(h, who)| {
+            h.iter().map(move |(days, rating)| NewAssessment {
+                coworker_id: *who,
+                organizer_id: lead_id,
+                rating: *rating,
+                source: app::domain::organizing::Source::Observation,
+                note: String::new(),
+                at: now - Duration::days(*days),
+            })
+        })
+        .collect();
+    app.store
+        .seed_history(
+            campaign,
+            &PastActivity {
+                ratings,
+                ..PastActivity::default()
+            },
+        )
+        .await
+        .expect("history");
+    let runs = |condition: &str| {
+        format!("SELECT COUNT(*) FROM coworkers WHERE campaign_id = {campaign} AND {condition}")
+    };
+    // The seeded rows know both runs: Fay's, Ivy's and Jo's prior run, Gus's and Hal's
+    // first.
+    assert_eq!(
+        app.sql_count(&runs(
+            "prior_since < rating_since AND prior_rating IS NOT NULL"
+        ))
+        .await,
+        3
+    );
+    assert_eq!(
+        app.sql_count(&runs("prior_since IS NULL AND rating_since IS NOT NULL"))
+            .await,
+        2
+    );
+    let check = |history: Vec<Vec<(i64, i32)>>, when: &'static str| {
+        let lead = &lead;
+        let id = &id;
+        async move {
+            for days in [16, 13, 12, 11, 10, 9, 7, 5, 3, 2, 1] {
+                let map = heat(lead, id, &[("as_of", &day_ago(days)), ("trend", "off")]).await;
+                for (name, h) in names.iter().zip(&history) {
+                    assert_eq!(
+                        rating_in(&map, name),
+                        rating_then(h, days),
+                        "{name} {days} days ago, {when}"
+                    );
+                }
+            }
+            let today = heat(lead, id, &[("trend", "off")]).await;
+            for (name, h) in names.iter().zip(&history) {
+                assert_eq!(
+                    rating_in(&today, name),
+                    rating_then(h, 0),
+                    "{name} now, {when}"
+                );
+            }
+        }
+    };
+    check(history.clone(), "as seeded").await;
+
+    // Logged late: inside Fay's current run, another number; before Gus's first run,
+    // another; before Hal's, the same; before Ivy's prior run, another; inside Jo's prior
+    // run, another.
+    for (n, (who, days, rating)) in [(0, 6, 2), (1, 12, 2), (2, 12, 4), (3, 11, 4), (4, 8, 5)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut log = rankfile_tests::calls::log_conversation(
+            campaign,
+            people[who],
+            &format!("late-run-0000-0000-000{n}"),
+        );
+        log.at = (now - Duration::days(days)).to_rfc3339();
+        log.rating_after = rating.to_string();
+        lead.call_fn_ok(log).await;
+        history[who].push((days, rating));
+    }
+    check(history.clone(), "after the late logs").await;
+
+    // Rated now: Fay the same again, Gus higher, Hal the same, Ivy lower, Jo the same.
+    for (who, rating) in [(0, 4), (1, 5), (2, 4), (3, 1), (4, 3)] {
+        lead.call_fn_ok(rankfile_tests::calls::set_rating(
+            campaign,
+            people[who],
+            &rating.to_string(),
+        ))
+        .await;
+        history[who].push((0, rating));
+    }
+    check(history.clone(), "after today's ratings").await;
+
+    // The snapshots read the runs the same way.
+    use app::domain::heat::{end_of_day, trend_weeks};
+    let moments: Vec<_> = trend_weeks(Utc::now().date_naive())
+        .into_iter()
+        .map(end_of_day)
+        .collect();
+    let trend = || async {
+        let mut weeks = app
+            .store
+            .heat_trend(campaign, &app::domain::CoworkerScope::Campaign, &moments)
+            .await
+            .unwrap();
+        weeks.sort_by_key(|t| (t.area_id, t.week));
+        weeks
+    };
+    app.sql(&format!(
+        "DELETE FROM heat_snapshot_weeks WHERE campaign_id = {campaign}"
+    ))
+    .await
+    .unwrap();
+    let from_histories = trend().await;
+    assert!(app.store.keep_heat_snapshots(Utc::now()).await.unwrap() > 0);
+    assert_eq!(trend().await, from_histories);
+    check(history, "with the snapshots made").await;
 }

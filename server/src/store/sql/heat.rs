@@ -1,12 +1,14 @@
 //! The heat map's counting: one grouped query per map, now or as of a moment.
 //!
 //! Now, the chart as it stands (`coworkers`). As of a moment, each coworker's placement
-//! and rating then: today's when it dates from before that moment (`placed_at`,
-//! `rated_at` on the coworker row), else one index probe into the history
-//! (`coworker_placements_as_of`, `assessments_as_of`); "talked to" from the window's
-//! one-on-ones (`conversations_campaign_at`). A trend's weeks are read from the stored
-//! weekly snapshots (`heat_snapshots`, made by `keep_heat_snapshots`, each from the one
-//! before and that week's history) where they stand, else the same way as a past map.
+//! and rating then: from the coworker row when it answers (today's placement when it
+//! dates from before that moment, `placed_at`; the rating from the row's last two runs
+//! of equal ratings, `rating_since`, `prior_rating`, `prior_since`), else one index
+//! probe into the history (`coworker_placements_as_of`, `assessments_as_of`); "talked
+//! to" from the window's one-on-ones (`conversations_campaign_at`). A trend's weeks are
+//! read from the stored weekly snapshots (`heat_snapshots`, made by
+//! `keep_heat_snapshots`, each from the one before and that week's history) where they
+//! stand, else the same way as a past map.
 //! The scope rule is `scope_clause`, applied to the coworker as they are now.
 
 use std::collections::HashSet;
@@ -33,14 +35,29 @@ fn employed() -> String {
     format!("({})", keys.join(", "))
 }
 
-/// The rating a coworker had before `{moment}`: today's if it was given before then (or
-/// they were added with it and no assessment replaced it: demo and legacy rows), else
-/// their latest assessment before then (an index probe for those rated since).
+/// The `WHEN` arms of the rating a coworker had before `{moment}` that the coworker row
+/// answers alone: today's if it has stood since before then (or they were added with it
+/// and no assessment replaced it: demo and legacy rows); none if the moment is before
+/// their first run of ratings; the prior run's if the moment falls inside it (the rating
+/// runs, migration 0015). The rest need the history (and so would a row that knew no
+/// runs: each arm needs its start).
+fn rating_from_runs(moment: &str) -> String {
+    format!(
+        "WHEN c.rated_at IS NULL OR c.rating_since < {moment} THEN c.rating \
+         WHEN c.prior_since IS NULL AND c.rating_since IS NOT NULL THEN NULL \
+         WHEN c.prior_since < {moment} THEN c.prior_rating"
+    )
+}
+
+/// The rating a coworker had before `{moment}`: from their row where its runs answer
+/// (`rating_from_runs`), else their latest assessment before then (an index probe, for
+/// those whose rating changed twice or more since).
 fn rating_before(moment: &str) -> String {
     format!(
-        "CASE WHEN c.rated_at IS NULL OR c.rated_at < {moment} THEN c.rating \
+        "CASE {} \
          ELSE (SELECT a.rating FROM assessments a WHERE a.coworker_id = c.id \
-         AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) END"
+         AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) END",
+        rating_from_runs(moment)
     )
 }
 
@@ -146,9 +163,10 @@ impl PastState {
             area: place("area_id"),
             shift: place("shift_id"),
             rating: format!(
-                "CASE WHEN c.rated_at IS NULL OR c.rated_at < {moment} THEN c.rating \
+                "CASE {} \
                  WHEN {rated} THEN (SELECT a.rating FROM assessments a WHERE a.coworker_id = c.id \
-                 AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) ELSE s.rating END"
+                 AND a.at < {moment} ORDER BY a.at DESC, a.id DESC LIMIT 1) ELSE s.rating END",
+                rating_from_runs(moment)
             ),
             counted: format!(
                 "CASE WHEN c.placed_at < {moment} \
@@ -666,6 +684,22 @@ impl HeatMaps for Adapter {
              rated_at = (SELECT MAX(a.at) FROM assessments a WHERE a.coworker_id = coworkers.id) \
              WHERE campaign_id = $1 AND id BETWEEN $2 AND $3 AND EXISTS (SELECT 1 FROM \
              assessments a WHERE a.coworker_id = coworkers.id)",
+            // The rating runs (migration 0015), from the whole history: a run starts at
+            // each assessment whose number differs from the one before it; the latest
+            // start is the current run's, the one before it the prior run's.
+            "UPDATE coworkers SET rating_since = r.current_at, prior_rating = r.prior_rating, \
+             prior_since = r.prior_at \
+             FROM (SELECT coworker_id, MAX(CASE WHEN k = 1 THEN at END) AS current_at, \
+             MAX(CASE WHEN k = 2 THEN rating END) AS prior_rating, \
+             MAX(CASE WHEN k = 2 THEN at END) AS prior_at \
+             FROM (SELECT coworker_id, at, rating, ROW_NUMBER() OVER \
+             (PARTITION BY coworker_id ORDER BY at DESC, id DESC) AS k \
+             FROM (SELECT coworker_id, at, id, rating, LAG(rating) OVER \
+             (PARTITION BY coworker_id ORDER BY at, id) AS before FROM assessments \
+             WHERE campaign_id = $1 AND coworker_id BETWEEN $2 AND $3) o \
+             WHERE before IS NULL OR before <> rating) starts \
+             WHERE k <= 2 GROUP BY coworker_id) r \
+             WHERE coworkers.campaign_id = $1 AND coworkers.id = r.coworker_id",
             // `v.campaign_id` first, so both probes use conversations_coworker.
             "UPDATE coworkers SET last_contact_at = (SELECT MAX(v.at) FROM conversations v \
              WHERE v.campaign_id = coworkers.campaign_id AND v.coworker_id = coworkers.id) \

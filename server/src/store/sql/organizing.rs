@@ -13,6 +13,43 @@ use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{corrupt, split_tags, CommitmentRow, ConversationRow};
 use crate::store::{scope_clause, DbResult};
 
+/// A rating dated at or after the coworker's latest (`$1` rating, `$2` its moment, `$3`
+/// now, `$4` coworker, `$5` campaign) becomes the current one. The rating runs (migration
+/// 0015): the same number continues the current run; another number starts a run at `$2`,
+/// and the run it ends becomes the prior one; a first rating starts the first run. The
+/// assignments read the row as it was.
+const RATE_CURRENT: &str = "UPDATE coworkers SET \
+     prior_rating = CASE WHEN rated_at IS NULL THEN NULL \
+         WHEN rating = $1 THEN prior_rating ELSE rating END, \
+     prior_since = CASE WHEN rated_at IS NULL THEN NULL \
+         WHEN rating = $1 THEN prior_since ELSE rating_since END, \
+     rating_since = CASE WHEN rated_at IS NOT NULL AND rating = $1 THEN rating_since \
+         ELSE $2 END, \
+     rating = $1, rated_at = $2, updated_at = $3 \
+     WHERE id = $4 AND campaign_id = $5 AND (rated_at IS NULL OR rated_at <= $2)";
+
+/// A rating dated before the coworker's latest (a log sent late; `$1` rating, `$2` its
+/// moment, `$3` coworker, `$4` campaign) leaves the current rating alone, but it lands
+/// inside the history the runs describe. Where it breaks a run (another number inside
+/// it), the row stops vouching for what it no longer knows: the current run then starts
+/// at the latest rating, and the prior run is unknown (its start at the current run's, so
+/// a past map probes the history). Before the first run, it is the run before, or the
+/// first run's new start when it gives the same number. Before the prior run it changes
+/// nothing.
+const RATE_LATE: &str = "UPDATE coworkers SET \
+     rating_since = CASE WHEN $2 >= rating_since \
+             THEN CASE WHEN rating = $1 THEN rating_since ELSE rated_at END \
+         WHEN prior_since IS NULL AND rating = $1 THEN $2 \
+         ELSE rating_since END, \
+     prior_rating = CASE WHEN $2 < rating_since AND prior_since IS NULL AND rating <> $1 \
+         THEN $1 ELSE prior_rating END, \
+     prior_since = CASE WHEN $2 >= rating_since \
+             THEN CASE WHEN rating = $1 THEN prior_since ELSE rated_at END \
+         WHEN prior_since IS NULL THEN CASE WHEN rating = $1 THEN NULL ELSE $2 END \
+         WHEN $2 >= prior_since AND prior_rating <> $1 THEN rating_since \
+         ELSE prior_since END \
+     WHERE id = $3 AND campaign_id = $4 AND rated_at > $2";
+
 /// Appends a dated rating and makes it the coworker's current one unless a later
 /// rating exists (a log sent late must not overwrite a newer judgment).
 async fn insert_assessment(
@@ -36,18 +73,25 @@ async fn insert_assessment(
     .execute(&mut **tx)
     .await
     .db()?;
-    sqlx::query(
-        "UPDATE coworkers SET rating = $1, rated_at = $2, updated_at = $3 \
-         WHERE id = $4 AND campaign_id = $5 AND (rated_at IS NULL OR rated_at <= $2)",
-    )
-    .bind(a.rating)
-    .bind(a.at)
-    .bind(Utc::now())
-    .bind(a.coworker_id)
-    .bind(campaign_id)
-    .execute(&mut **tx)
-    .await
-    .db()?;
+    let current = sqlx::query(RATE_CURRENT)
+        .bind(a.rating)
+        .bind(a.at)
+        .bind(Utc::now())
+        .bind(a.coworker_id)
+        .bind(campaign_id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    if current.rows_affected() == 0 {
+        sqlx::query(RATE_LATE)
+            .bind(a.rating)
+            .bind(a.at)
+            .bind(a.coworker_id)
+            .bind(campaign_id)
+            .execute(&mut **tx)
+            .await
+            .db()?;
+    }
     Ok(())
 }
 

@@ -6,6 +6,11 @@
 # joined, at work_mem 4 MB and 1 MB. Each query runs RUNS times, alternating; the
 # median of each is printed. Needs sqlite3, psql and PostgreSQL on 127.0.0.1:5432.
 #
+# The copies are the queries as they stood before the rating runs (migration 0015): they
+# always probe assessments_as_of for a coworker's past rating, so they measure the worst
+# case of today's past map (every row's runs unknown). tests/benches/heat.rs times the
+# app's own queries, with the runs and without ("the rating runs on the coworker row").
+#
 #   bash tests/benches/heat_sql/run.sh            # generates the databases once (~3 min)
 #   RUNS=5 HEAT_SQL_DIR=/tmp/heat-sql bash tests/benches/heat_sql/run.sh
 set -euo pipefail

@@ -281,9 +281,17 @@ mod server {
         days: &str,
         with_trend: bool,
     ) -> Result<HeatMap, AppError> {
-        let (params, today) = params(dimension, as_of, days)?;
+        let (mut params, today) = params(dimension, as_of, days)?;
         let campaign_id = member.campaign_id();
         let store = member.store();
+        // A viewer's map counts the campaign, an organizer's their scope.
+        let disclosure = member.disclosure().await?;
+        let policy = match member.role() {
+            Role::Viewer => disclosure.campaign_wide(),
+            _ => disclosure.in_scope(),
+        };
+        // Protected readers compare days a week apart at the closest (the policy's grain).
+        params.as_of = params.as_of.map(|day| policy.day(day));
         let query = heat_query(member, &params)?;
         let day = params.as_of.unwrap_or(today);
         let moments: Vec<_> = if with_trend {
@@ -292,12 +300,11 @@ mod server {
             Vec::new()
         };
         // The reads run together: the map's time is its slowest query, not their sum.
-        let (cells, trend, areas, columns, settings) = tokio::try_join!(
+        let (cells, trend, areas, columns) = tokio::try_join!(
             async { Ok::<_, AppError>(store.heat_cells(campaign_id, &query).await?) },
             trend(member, &query.scope, &moments),
             async { Ok(store.list_areas(campaign_id).await?) },
             columns(member, params.dimension),
-            async { Ok(store.campaign_settings(campaign_id).await?) },
         )?;
         Ok(build(HeatInput {
             dimension: params.dimension,
@@ -308,8 +315,8 @@ mod server {
             columns,
             cells,
             trend,
-            min_group_size: settings.min_group_size,
-            counts_only: member.role() == Role::Viewer,
+            min_group_size: disclosure.min_group_size,
+            policy,
             with_trend,
         }))
     }

@@ -124,11 +124,7 @@ pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let store = member.store();
-    let (stats, settings) = tokio::try_join!(
-        store.area_stats(campaign_id),
-        store.campaign_settings(campaign_id)
-    )?;
-    Ok(visible_stats(&member, stats, settings.min_group_size))
+    visible_stats(&member, store.area_stats(campaign_id).await?).await
 }
 
 /// Someone coworkers can be filtered by on the chart.
@@ -194,16 +190,15 @@ pub async fn map_page(campaign_id: i64) -> Result<MapPageData, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let store = member.store();
-    let (areas, shifts, stats, settings) = tokio::try_join!(
+    let (areas, shifts, stats) = tokio::try_join!(
         store.list_areas(campaign_id),
         store.list_shifts(campaign_id),
         store.area_stats(campaign_id),
-        store.campaign_settings(campaign_id),
     )?;
     Ok(MapPageData {
         areas,
         shifts,
-        plan: visible_stats(&member, stats, settings.min_group_size),
+        plan: visible_stats(&member, stats).await?,
     })
 }
 
@@ -245,28 +240,25 @@ pub async fn chart_page(
 mod server {
     use super::*;
 
-    /// The floor plan's figures as `member` may see them: leads see every area; viewers,
-    /// and organizers outside their own areas, could read a small group's counts as the
-    /// ratings of the people in it, so those are withheld below `min_group_size`.
-    pub(super) fn visible_stats(
+    /// The floor plan's figures as `member` may see them, through the disclosure policy:
+    /// an area's own people are within an organizer's scope when it is one of their areas;
+    /// everything else is counted campaign-wide.
+    pub(super) async fn visible_stats(
         member: &crate::auth::InCampaign,
         stats: Vec<AreaStats>,
-        min_group_size: i64,
-    ) -> Vec<AreaStats> {
-        use crate::domain::Role;
-        if member.role() == Role::Lead {
-            return stats;
-        }
-        stats
+    ) -> Result<Vec<AreaStats>, AppError> {
+        let disclosure = member.disclosure().await?;
+        Ok(stats
             .into_iter()
             .map(|s| {
-                if member.role() == Role::Organizer && member.member.area_ids.contains(&s.area.id) {
-                    s
+                let policy = if member.member.area_ids.contains(&s.area.id) {
+                    disclosure.in_scope()
                 } else {
-                    s.suppressed_below(min_group_size)
-                }
+                    disclosure.campaign_wide()
+                };
+                s.seen_by(policy)
             })
-            .collect()
+            .collect())
     }
 
     /// The chart for `member`: the coworkers in `scope` that match `filter`, the areas and

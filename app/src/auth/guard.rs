@@ -200,6 +200,16 @@ impl InCampaign {
             .is_some_and(|s| s.allows(area_id, assigned))
     }
 
+    /// The disclosure policy for this member (`domain::disclosure`): the one entry point
+    /// every count of people a member reads goes through.
+    pub async fn disclosure(&self) -> Result<crate::domain::disclosure::Disclosure, AppError> {
+        let settings = self.store().campaign_settings(self.campaign_id()).await?;
+        Ok(crate::domain::disclosure::Disclosure {
+            role: self.role(),
+            min_group_size: settings.min_group_size,
+        })
+    }
+
     /// The whole record of a coworker in scope (archived ones too). Out of scope
     /// answers NotFound, as if absent; viewers are Forbidden.
     pub async fn coworker(&self, coworker_id: i64) -> Result<Coworker, AppError> {

@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::workplace::{singles_out, Area, EmploymentStatus};
+use super::disclosure::{Keyed, Policy};
+use super::workplace::{Area, EmploymentStatus};
 use super::Choice;
 use crate::domain::choice::choice;
 use crate::error::AppError;
@@ -142,6 +143,19 @@ pub struct HeatCounts {
     /// Had a one-on-one in the map's last N days.
     pub talked: i64,
     pub committee: i64,
+    /// The keys of the sets counted (`domain::disclosure`): server-side only.
+    #[serde(skip)]
+    pub keys: HeatKeys,
+}
+
+/// The disclosure keys of a cell's sets: each rating's, the unknowns', those talked to
+/// and the committee's (everyone's is the sum of the ratings' and the unknowns').
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HeatKeys {
+    pub rated: [u32; 5],
+    pub unknown: u32,
+    pub talked: u32,
+    pub committee: u32,
 }
 
 impl HeatCounts {
@@ -153,6 +167,31 @@ impl HeatCounts {
         self.unknown += other.unknown;
         self.talked += other.talked;
         self.committee += other.committee;
+        let (k, o) = (&mut self.keys, &other.keys);
+        for (mine, theirs) in k.rated.iter_mut().zip(o.rated) {
+            *mine = mine.wrapping_add(theirs);
+        }
+        k.unknown = k.unknown.wrapping_add(o.unknown);
+        k.talked = k.talked.wrapping_add(o.talked);
+        k.committee = k.committee.wrapping_add(o.committee);
+    }
+
+    /// The counts as `policy` shows them: each rating's and the unknowns' count through
+    /// the policy, everyone their sum (so a cell's figures add up), those talked to and
+    /// the committee through it too (at most everyone). The keys do not go on.
+    pub fn seen_by(&self, policy: Policy) -> HeatCounts {
+        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        let rated: [i64; 5] = std::array::from_fn(|i| count(self.rated[i], self.keys.rated[i]));
+        let unknown = count(self.unknown, self.keys.unknown);
+        let coworkers = rated.iter().sum::<i64>() + unknown;
+        HeatCounts {
+            coworkers,
+            rated,
+            unknown,
+            talked: count(self.talked, self.keys.talked).min(coworkers),
+            committee: count(self.committee, self.keys.committee).min(coworkers),
+            keys: HeatKeys::default(),
+        }
     }
 
     /// Rated at all (1–5).
@@ -208,16 +247,19 @@ pub struct HeatCell {
 }
 
 impl HeatCell {
-    fn of(counts: HeatCounts, suppress_below: Option<i64>) -> Self {
-        match suppress_below {
-            Some(min) if singles_out(counts.coworkers, min) => HeatCell {
+    /// A cell as `policy` shows it: withheld when it holds a small group, else its counts
+    /// seen by the policy.
+    fn of(counts: HeatCounts, policy: Policy) -> Self {
+        if policy.withholds(counts.coworkers) {
+            HeatCell {
                 counts: HeatCounts::default(),
                 suppressed: true,
-            },
-            _ => HeatCell {
-                counts,
+            }
+        } else {
+            HeatCell {
+                counts: counts.seen_by(policy),
                 suppressed: false,
-            },
+            }
         }
     }
 }
@@ -282,9 +324,10 @@ pub struct HeatMap {
     pub total: HeatCell,
     /// The end of each trend week, oldest first (the last is `as_of`).
     pub weeks: Vec<NaiveDate>,
-    /// Cells under this many people are withheld from viewers.
+    /// Cells under this many people are withheld from viewers, and their other counts
+    /// are rounded to multiples of it (`domain::disclosure`).
     pub min_group_size: i64,
-    /// This map is a viewer's: counts only, small cells withheld, no drill-down.
+    /// This map is a viewer's: counts only, through the disclosure policy, no drill-down.
     pub counts_only: bool,
 }
 
@@ -304,6 +347,9 @@ pub struct TrendTally {
     pub week: usize,
     pub coworkers: i64,
     pub supporters: i64,
+    /// The disclosure keys of the two sets counted.
+    pub coworkers_key: u32,
+    pub supporters_key: u32,
 }
 
 /// Everything [`build`] needs.
@@ -320,8 +366,8 @@ pub struct HeatInput {
     pub cells: Vec<CellTally>,
     pub trend: Vec<TrendTally>,
     pub min_group_size: i64,
-    /// A viewer's map: withhold small cells.
-    pub counts_only: bool,
+    /// How the reader sees the counts: a viewer's map through the protected policy.
+    pub policy: Policy,
     /// Each row gets its trend (else `weeks` and every row's `trend` are empty).
     pub with_trend: bool,
 }
@@ -432,7 +478,7 @@ pub fn rating_before(history: &[(DateTime<Utc>, i32)], moment: DateTime<Utc>) ->
 
 /// Builds the map from the store's tallies.
 pub fn build(input: HeatInput) -> HeatMap {
-    let suppress = input.counts_only.then_some(input.min_group_size);
+    let policy = input.policy;
     let dimension = input.dimension;
     let known: HashSet<i64> = input.areas.iter().map(|a| a.id).collect();
     // A tally in an area the list does not have (it should not happen) counts as no area.
@@ -478,8 +524,8 @@ pub fn build(input: HeatInput) -> HeatMap {
             let d = direct
                 .entry(area_of(t.area_id))
                 .or_insert_with(|| Sums::empty(columns.len()));
-            d.trend[t.week].0 += t.coworkers;
-            d.trend[t.week].1 += t.supporters;
+            d.trend[t.week].0.add(Keyed::new(t.coworkers, t.coworkers_key.into()));
+            d.trend[t.week].1.add(Keyed::new(t.supporters, t.supporters_key.into()));
         }
     }
 
@@ -499,7 +545,7 @@ pub fn build(input: HeatInput) -> HeatMap {
         direct: &direct,
         width: columns.len(),
         weeks: &weeks,
-        suppress,
+        policy,
         rows: Vec::new(),
         visited: HashSet::new(),
     };
@@ -519,7 +565,7 @@ pub fn build(input: HeatInput) -> HeatMap {
         }
         total.add(&d.total);
     }
-    let mut map = HeatMap {
+    HeatMap {
         dimension,
         as_of: input.as_of,
         current: input.current,
@@ -528,118 +574,13 @@ pub fn build(input: HeatInput) -> HeatMap {
         rows,
         column_totals: column_sums
             .into_iter()
-            .map(|c| HeatCell::of(c, suppress))
+            .map(|c| HeatCell::of(c, policy))
             .collect(),
-        total: HeatCell::of(total, suppress),
+        total: HeatCell::of(total, policy),
         weeks,
         min_group_size: input.min_group_size,
-        counts_only: input.counts_only,
-    };
-    if suppress.is_some() {
-        protect_sums(&mut map);
+        counts_only: !policy.is_exact(),
     }
-    map
-}
-
-/// For a viewer's map, withholds the counts that the sums beside a withheld one would give
-/// back (`domain::disclosure`): a row's cells and its total, a column of top-level rows and
-/// its total, a parent's sub-areas and the parent, and the totals of the totals.
-fn protect_sums(map: &mut HeatMap) {
-    use crate::domain::disclosure::{protect, Sum};
-    let width = map.columns.len();
-    let stride = width + 1;
-    let cell = |r: usize, c: usize| r * stride + c;
-    let row_total = |r: usize| r * stride + width;
-    let height = map.rows.len();
-    let column_total = move |c: usize| height * stride + c;
-    let grand = height * stride + width;
-    let mut people = vec![0; grand + 1];
-    let mut withheld = vec![false; grand + 1];
-    // A withheld count has lost its head count; it is somebody (withholding needs people).
-    let weight = |c: &HeatCell| {
-        if c.suppressed {
-            1
-        } else {
-            c.counts.coworkers.max(0)
-        }
-    };
-    for (r, row) in map.rows.iter().enumerate() {
-        for (c, x) in row.cells.iter().enumerate() {
-            people[cell(r, c)] = weight(x);
-            withheld[cell(r, c)] = x.suppressed;
-        }
-        people[row_total(r)] = weight(&row.total);
-        withheld[row_total(r)] = row.total.suppressed;
-    }
-    for (c, x) in map.column_totals.iter().enumerate() {
-        people[column_total(c)] = weight(x);
-        withheld[column_total(c)] = x.suppressed;
-    }
-    people[grand] = weight(&map.total);
-    withheld[grand] = map.total.suppressed;
-
-    let mut sums: Vec<Sum> = Vec::new();
-    let top: Vec<usize> = (0..map.rows.len())
-        .filter(|&r| map.rows[r].depth == 0)
-        .collect();
-    for r in 0..map.rows.len() {
-        sums.push(Sum {
-            parts: (0..width).map(|c| cell(r, c)).collect(),
-            total: row_total(r),
-        });
-        let children: Vec<usize> = (0..map.rows.len())
-            .filter(|&k| {
-                map.rows[k].area_id.is_some()
-                    && map.rows[k].parent_id == map.rows[r].area_id
-                    && map.rows[r].area_id.is_some()
-            })
-            .collect();
-        if !children.is_empty() {
-            for c in 0..width {
-                sums.push(Sum {
-                    parts: children.iter().map(|&k| cell(k, c)).collect(),
-                    total: cell(r, c),
-                });
-            }
-            sums.push(Sum {
-                parts: children.iter().map(|&k| row_total(k)).collect(),
-                total: row_total(r),
-            });
-        }
-    }
-    for c in 0..width {
-        sums.push(Sum {
-            parts: top.iter().map(|&r| cell(r, c)).collect(),
-            total: column_total(c),
-        });
-    }
-    sums.push(Sum {
-        parts: (0..width).map(column_total).collect(),
-        total: grand,
-    });
-    sums.push(Sum {
-        parts: top.iter().map(|&r| row_total(r)).collect(),
-        total: grand,
-    });
-    protect(&people, &mut withheld, &sums);
-    let hide = |x: &mut HeatCell, w: bool| {
-        if w && !x.suppressed {
-            *x = HeatCell {
-                counts: HeatCounts::default(),
-                suppressed: true,
-            };
-        }
-    };
-    for r in 0..map.rows.len() {
-        for c in 0..width {
-            hide(&mut map.rows[r].cells[c], withheld[cell(r, c)]);
-        }
-        hide(&mut map.rows[r].total, withheld[row_total(r)]);
-    }
-    for c in 0..width {
-        hide(&mut map.column_totals[c], withheld[column_total(c)]);
-    }
-    hide(&mut map.total, withheld[grand]);
 }
 
 /// The known columns in order, then those only the tallies name (by label), then "none".
@@ -678,8 +619,8 @@ fn columns_of(input: &HeatInput) -> Vec<HeatColumn> {
 struct Sums {
     cells: Vec<HeatCounts>,
     total: HeatCounts,
-    /// (coworkers, supporters) per trend week.
-    trend: Vec<(i64, i64)>,
+    /// (everyone, supporters) per trend week, with their keys.
+    trend: Vec<(Keyed, Keyed)>,
 }
 
 impl Sums {
@@ -687,7 +628,7 @@ impl Sums {
         Self {
             cells: vec![HeatCounts::default(); width],
             total: HeatCounts::default(),
-            trend: vec![(0, 0); TREND_WEEKS],
+            trend: vec![(Keyed::default(), Keyed::default()); TREND_WEEKS],
         }
     }
 
@@ -697,8 +638,8 @@ impl Sums {
         }
         self.total.add(&other.total);
         for (sum, (n, s)) in self.trend.iter_mut().zip(&other.trend) {
-            sum.0 += n;
-            sum.1 += s;
+            sum.0.add(*n);
+            sum.1.add(*s);
         }
     }
 }
@@ -708,7 +649,7 @@ struct Tree<'a> {
     direct: &'a HashMap<Option<i64>, Sums>,
     width: usize,
     weeks: &'a [NaiveDate],
-    suppress: Option<i64>,
+    policy: Policy,
     rows: Vec<HeatRow>,
     visited: HashSet<i64>,
 }
@@ -775,7 +716,7 @@ impl Tree<'_> {
         has_children: bool,
         sums: &Sums,
     ) -> HeatRow {
-        let suppress = self.suppress;
+        let policy = self.policy;
         HeatRow {
             area_id,
             name,
@@ -785,19 +726,24 @@ impl Tree<'_> {
             cells: sums
                 .cells
                 .iter()
-                .map(|c| HeatCell::of(*c, suppress))
+                .map(|c| HeatCell::of(*c, policy))
                 .collect(),
-            total: HeatCell::of(sums.total, suppress),
+            total: HeatCell::of(sums.total, policy),
             trend: self
                 .weeks
                 .iter()
                 .zip(&sums.trend)
-                .map(|(week_end, (coworkers, supporters))| {
-                    let hidden = suppress.is_some_and(|min| singles_out(*coworkers, min));
+                .map(|(week_end, (everyone, supporters))| {
+                    let hidden = policy.withholds(everyone.people);
+                    let coworkers = if hidden { 0 } else { policy.count(*everyone) };
                     TrendPoint {
                         week_end: *week_end,
-                        coworkers: if hidden { 0 } else { *coworkers },
-                        supporters: if hidden { 0 } else { *supporters },
+                        coworkers,
+                        supporters: if hidden {
+                            0
+                        } else {
+                            policy.count(*supporters).min(coworkers)
+                        },
                         suppressed: hidden,
                     }
                 })
@@ -929,23 +875,29 @@ mod tests {
     fn tally(people: &[Person], moment: DateTime<Utc>, days: i64) -> Vec<CellTally> {
         let since = moment - chrono::Duration::days(days);
         let mut cells: BTreeMap<(Option<i64>, String), HeatCounts> = BTreeMap::new();
-        for p in people {
+        for (i, p) in people.iter().enumerate() {
+            // Each person's disclosure key: any fixed number will do.
+            let key = (i as u32 + 1).wrapping_mul(0x9e37_79b9);
             let Some(place) = placement_before(&p.placements, moment).filter(|p| p.counted())
             else {
                 continue;
             };
-            let key = place.shift_id.map(|s| s.to_string()).unwrap_or_default();
-            let c = cells.entry((place.area_id, key)).or_default();
+            let column = place.shift_id.map(|s| s.to_string()).unwrap_or_default();
+            let c = cells.entry((place.area_id, column)).or_default();
+            let add = |n: &mut i64, k: &mut u32| {
+                *n += 1;
+                *k = k.wrapping_add(key);
+            };
             c.coworkers += 1;
             match rating_before(&p.ratings, moment) {
-                Some(r) => c.rated[(r - 1) as usize] += 1,
-                None => c.unknown += 1,
+                Some(r) => add(&mut c.rated[(r - 1) as usize], &mut c.keys.rated[(r - 1) as usize]),
+                None => add(&mut c.unknown, &mut c.keys.unknown),
             }
             if p.talks.iter().any(|t| *t >= since && *t < moment) {
-                c.talked += 1;
+                add(&mut c.talked, &mut c.keys.talked);
             }
             if p.committee {
-                c.committee += 1;
+                add(&mut c.committee, &mut c.keys.committee);
             }
         }
         cells
@@ -982,7 +934,7 @@ mod tests {
             cells,
             trend: Vec::new(),
             min_group_size: 3,
-            counts_only: false,
+            policy: Policy::Exact,
             with_trend: false,
         }
     }
@@ -1199,7 +1151,7 @@ mod tests {
     }
 
     #[test]
-    fn viewers_lose_the_counts_of_small_cells_and_rows() {
+    fn viewers_see_small_cells_withheld_and_every_count_a_multiple_of_the_minimum() {
         let early = at(1, 9);
         let mut people: Vec<Person> = (0..3)
             .map(|_| person(vec![placed(early, 11, 1)], vec![(early, 2)]))
@@ -1207,31 +1159,34 @@ mod tests {
         people.push(person(vec![placed(early, 11, 2)], vec![(early, 1)]));
         people.push(person(vec![placed(early, 12, 2)], vec![(early, 5)]));
         let mut viewer = input(hospital(), tally(&people, end_of_day(day(10)), 30), day(10));
-        viewer.counts_only = true;
-        let map = build(viewer);
+        viewer.policy = Policy::Protected { min_group_size: 3 };
+        let map = build(viewer.clone());
+        assert!(map.counts_only);
         let row = |name: &str| map.rows.iter().find(|r| r.name == name).unwrap();
         let lone = row("ICU").cells[1];
         assert!(lone.suppressed, "one person's cell would be their rating");
         assert_eq!(lone.counts, HeatCounts::default());
-        // Three on ICU days are enough on their own, but ICU's total minus them would
-        // give the lone night worker away: withheld with them (it showed before).
-        assert!(row("ICU").cells[0].suppressed);
-        // No sum shown beside a withheld count can be solved for it.
-        for r in &map.rows {
-            let hidden = r
-                .cells
-                .iter()
-                .chain([&r.total])
-                .filter(|c| c.suppressed)
-                .count();
-            assert_ne!(hidden, 1, "{}: one withheld in a row", r.name);
-        }
+        assert!(!row("ICU").cells[0].suppressed, "three on ICU days");
         assert!(row("ER").total.suppressed);
-        assert!(!row("Site").total.suppressed);
-        assert_eq!(map.column_totals[1].counts.coworkers, 0);
         assert!(map.column_totals[1].suppressed, "two on nights in all");
-        assert_eq!(map.total.counts.coworkers, 5);
-        // The same tallies for a lead: nothing withheld.
+        // Whatever is shown is a multiple of three, so no difference of shown counts is a
+        // group of one or two (ICU's total − ICU days is not the lone night worker).
+        let shown = map
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().chain([&r.total]))
+            .chain(&map.column_totals)
+            .chain([&map.total]);
+        for cell in shown {
+            let c = cell.counts;
+            for n in c.rated.iter().chain([&c.unknown, &c.coworkers, &c.talked, &c.committee]) {
+                assert_eq!(n % 3, 0, "{c:?}");
+            }
+            assert_eq!(c.coworkers, c.assessed() + c.unknown, "a cell adds up");
+        }
+        // The same people round the same way: the map built again is the same map.
+        assert_eq!(build(viewer), map);
+        // The same tallies for a lead: nothing withheld, nothing rounded.
         let lead = build(input(
             hospital(),
             tally(&people, end_of_day(day(10)), 30),
@@ -1241,6 +1196,7 @@ mod tests {
             .rows
             .iter()
             .all(|r| r.cells.iter().all(|c| !c.suppressed)));
+        assert_eq!(lead.total.counts.coworkers, 5);
     }
 
     #[test]
@@ -1309,18 +1265,24 @@ mod tests {
                 week: 0,
                 coworkers: 4,
                 supporters: 1,
+                coworkers_key: 0,
+                supporters_key: 0,
             },
             TrendTally {
                 area_id: Some(12),
                 week: 0,
                 coworkers: 4,
                 supporters: 3,
+                coworkers_key: 0,
+                supporters_key: 0,
             },
             TrendTally {
                 area_id: Some(11),
                 week: 11,
                 coworkers: 4,
                 supporters: 4,
+                coworkers_key: 0,
+                supporters_key: 0,
             },
         ];
         let map = build(with_trend);

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::access::{Member, Role};
+use super::disclosure::{Keyed, Policy};
 use super::Choice;
 use crate::domain::choice::choice;
 use crate::error::AppError;
@@ -73,20 +74,33 @@ pub struct AreaStats {
     /// The counts are withheld: fewer people than the campaign's minimum group size.
     #[serde(default)]
     pub suppressed: bool,
+    /// The disclosure keys of the three sets counted (`domain::disclosure`): server-side.
+    #[serde(skip)]
+    pub keys: [u32; 3],
 }
 
 impl AreaStats {
-    /// For viewers: an area with people but fewer than `min` keeps its place on the plan
-    /// and loses its counts, so no share can single out a person. Empty areas show 0.
-    pub fn suppressed_below(self, min: i64) -> Self {
-        if !singles_out(self.coworkers, min) {
-            return self;
+    /// The figures as `policy` shows them: an area with people but fewer than the minimum
+    /// keeps its place on the plan and loses its counts; the others go through the policy
+    /// (supporters and unknowns at most everyone). Empty areas show 0.
+    pub fn seen_by(self, policy: Policy) -> Self {
+        if policy.withholds(self.coworkers) {
+            return Self {
+                coworkers: 0,
+                supporters: 0,
+                unknown: 0,
+                suppressed: true,
+                keys: [0; 3],
+                ..self
+            };
         }
+        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        let coworkers = count(self.coworkers, self.keys[0]);
         Self {
-            coworkers: 0,
-            supporters: 0,
-            unknown: 0,
-            suppressed: true,
+            coworkers,
+            supporters: count(self.supporters, self.keys[1]).min(coworkers),
+            unknown: count(self.unknown, self.keys[2]).min(coworkers),
+            keys: [0; 3],
             ..self
         }
     }
@@ -99,12 +113,6 @@ impl AreaStats {
             self.supporters * 100 / self.coworkers
         }
     }
-}
-
-/// The rule for what viewers may not see: a group with people in it but fewer than the
-/// campaign's minimum group size, whose share could be read as a person's rating.
-pub fn singles_out(people: i64, min_group_size: i64) -> bool {
-    people > 0 && people < min_group_size
 }
 
 /// A coworker as lists and chips show them.

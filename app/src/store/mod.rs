@@ -27,6 +27,14 @@ pub use heat::{HeatMaps, HeatQuery, PastActivity, PastMove, PastTalk};
 pub use structure::{NewMarks, StructureTests, TestPeopleFilter};
 pub use votes::VotePlans;
 
+/// A new coworker's disclosure key (`domain::disclosure`): 31 random bits from the
+/// operating system's generator, never sent to a browser.
+pub fn new_disclosure_key() -> i32 {
+    let mut bytes = [0u8; 4];
+    rand::fill(&mut bytes);
+    (u32::from_le_bytes(bytes) >> 1) as i32
+}
+
 /// A storage failure. `Backend` carries the driver's error for the log only.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -152,16 +152,26 @@ pub(crate) struct AreaStatsRow {
     coworkers: i64,
     supporters: i64,
     unknown: i64,
+    coworkers_key: i64,
+    supporters_key: i64,
+    unknown_key: i64,
 }
 
 impl From<AreaStatsRow> for app::domain::AreaStats {
     fn from(r: AreaStatsRow) -> Self {
+        use app::domain::disclosure::Keyed;
+        let key = |sum: i64| Keyed::new(0, sum).key;
         Self {
             area: r.area.into(),
             coworkers: r.coworkers,
             supporters: r.supporters,
             unknown: r.unknown,
             suppressed: false,
+            keys: [
+                key(r.coworkers_key),
+                key(r.supporters_key),
+                key(r.unknown_key),
+            ],
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::forecast::{
     apply_moves, cells_of, forecast, level_of, levels_after, path, Rates, Scenario, LEVELS,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
-use crate::domain::workplace::singles_out;
+use crate::domain::disclosure::singles_out;
 use crate::domain::{Choice, Role};
 use crate::error::AppError;
 

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Response, StructureTest, TestStatus, VoteBase, VoteRule};
-use crate::domain::workplace::singles_out;
+use crate::domain::disclosure::singles_out;
 use crate::domain::{Area, Choice, Shift};
 
 /// The marks of a group of people: how many are in it, and how many have each mark

@@ -13,8 +13,9 @@
 
 use std::collections::HashSet;
 
+use app::domain::disclosure::Keyed;
 use app::domain::heat::{
-    snapshot_moments, CellPerson, CellTally, Dimension, HeatCounts, TrendTally,
+    snapshot_moments, CellPerson, CellTally, Dimension, HeatCounts, HeatKeys, TrendTally,
 };
 use app::domain::{Choice, CoworkerScope, EmploymentStatus};
 use app::store::{HeatMaps, HeatQuery, PastActivity, StoreResult};
@@ -204,7 +205,7 @@ fn counted(query: &HeatQuery) -> (String, usize, Vec<i64>) {
     let sql = match query.before {
         None => format!(
             "SELECT c.id, c.name, c.area_id, c.shift_id, c.job_title, c.assigned_organizer, \
-                 c.committee_member, c.rating, \
+                 c.committee_member, c.rating, c.disclosure_key AS dkey, \
                  CASE WHEN c.last_contact_at >= $2 THEN 1 ELSE 0 END AS talked \
                  FROM coworkers c WHERE c.campaign_id = $1 AND c.archived_at IS NULL \
                  AND c.employment_status IN {}{scope_sql}",
@@ -217,6 +218,7 @@ fn counted(query: &HeatQuery) -> (String, usize, Vec<i64>) {
             format!(
                 "SELECT c.id, c.name, {} AS area_id, {} AS shift_id, c.job_title, \
                      c.assigned_organizer, c.committee_member, {} AS rating, \
+                     c.disclosure_key AS dkey, \
                      CASE WHEN {} THEN 1 ELSE 0 END \
                      AS talked FROM {}{talked_join} WHERE c.campaign_id = $1 AND {}{scope_sql}",
                 past.area, past.shift, past.rating, talked, past.from, past.counted,
@@ -246,25 +248,66 @@ fn column(dimension: Dimension) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-const COUNTS: &str = "COUNT(*), \
-     SUM(CASE WHEN x.rating = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN x.rating = 2 THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN x.rating = 3 THEN 1 ELSE 0 END), SUM(CASE WHEN x.rating = 4 THEN 1 ELSE 0 END), \
-     SUM(CASE WHEN x.rating = 5 THEN 1 ELSE 0 END), SUM(CASE WHEN x.rating IS NULL THEN 1 ELSE 0 END), \
-     SUM(x.talked), SUM(CASE WHEN x.committee_member THEN 1 ELSE 0 END)";
+/// A cell's counts, then the disclosure key sums of the same sets (`domain::disclosure`).
+const COUNTS: &str = "COUNT(*) AS n, \
+     SUM(CASE WHEN x.rating = 1 THEN 1 ELSE 0 END) AS r1, SUM(CASE WHEN x.rating = 2 THEN 1 ELSE 0 END) AS r2, \
+     SUM(CASE WHEN x.rating = 3 THEN 1 ELSE 0 END) AS r3, SUM(CASE WHEN x.rating = 4 THEN 1 ELSE 0 END) AS r4, \
+     SUM(CASE WHEN x.rating = 5 THEN 1 ELSE 0 END) AS r5, SUM(CASE WHEN x.rating IS NULL THEN 1 ELSE 0 END) AS unknown, \
+     SUM(x.talked) AS talked, SUM(CASE WHEN x.committee_member THEN 1 ELSE 0 END) AS committee, \
+     SUM(CASE WHEN x.rating = 1 THEN x.dkey ELSE 0 END) AS k1, SUM(CASE WHEN x.rating = 2 THEN x.dkey ELSE 0 END) AS k2, \
+     SUM(CASE WHEN x.rating = 3 THEN x.dkey ELSE 0 END) AS k3, SUM(CASE WHEN x.rating = 4 THEN x.dkey ELSE 0 END) AS k4, \
+     SUM(CASE WHEN x.rating = 5 THEN x.dkey ELSE 0 END) AS k5, \
+     SUM(CASE WHEN x.rating IS NULL THEN x.dkey ELSE 0 END) AS k_unknown, \
+     SUM(CASE WHEN x.talked = 1 THEN x.dkey ELSE 0 END) AS k_talked, \
+     SUM(CASE WHEN x.committee_member THEN x.dkey ELSE 0 END) AS k_committee";
 
-type CountsRow = (
-    Option<i64>,
-    Option<String>,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-);
+/// One row of [`COUNTS`], after the area and the column.
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    area_id: Option<i64>,
+    column_key: Option<String>,
+    n: i64,
+    r1: i64,
+    r2: i64,
+    r3: i64,
+    r4: i64,
+    r5: i64,
+    unknown: i64,
+    talked: i64,
+    committee: i64,
+    k1: i64,
+    k2: i64,
+    k3: i64,
+    k4: i64,
+    k5: i64,
+    k_unknown: i64,
+    k_talked: i64,
+    k_committee: i64,
+}
+
+impl From<CountsRow> for CellTally {
+    fn from(r: CountsRow) -> Self {
+        // Key sums matter modulo 2^32 only (`Keyed::new`).
+        let key = |sum: i64| Keyed::new(0, sum).key;
+        CellTally {
+            area_id: r.area_id,
+            column: r.column_key,
+            counts: HeatCounts {
+                coworkers: r.n,
+                rated: [r.r1, r.r2, r.r3, r.r4, r.r5],
+                unknown: r.unknown,
+                talked: r.talked,
+                committee: r.committee,
+                keys: HeatKeys {
+                    rated: [key(r.k1), key(r.k2), key(r.k3), key(r.k4), key(r.k5)],
+                    unknown: key(r.k_unknown),
+                    talked: key(r.k_talked),
+                    committee: key(r.k_committee),
+                },
+            },
+        }
+    }
+}
 
 /// `WITH RECURSIVE` (the tag rows are recursive on SQLite), the tag rows, and `x`.
 ///
@@ -301,16 +344,23 @@ fn bind_counted<'q, O>(
 
 /// Head count and 1–2s by area, one row per area and week: `SELECT` list and grouping of
 /// the trend's queries.
-const TREND_COUNTS: &str = "COUNT(*), SUM(CASE WHEN x.rating <= 2 THEN 1 ELSE 0 END)";
+/// Each with its disclosure key sum.
+const TREND_COUNTS: &str = "COUNT(*), SUM(CASE WHEN x.rating <= 2 THEN 1 ELSE 0 END), \
+     SUM(x.disclosure_key), SUM(CASE WHEN x.rating <= 2 THEN x.disclosure_key ELSE 0 END)";
 
-fn trend_rows(rows: Vec<(Option<i64>, i64, i64, i64)>) -> impl Iterator<Item = TrendTally> {
-    rows.into_iter()
-        .map(|(area_id, week, coworkers, supporters)| TrendTally {
+type TrendRow = (Option<i64>, i64, i64, i64, i64, i64);
+
+fn trend_rows(rows: Vec<TrendRow>) -> impl Iterator<Item = TrendTally> {
+    rows.into_iter().map(
+        |(area_id, week, coworkers, supporters, coworkers_key, supporters_key)| TrendTally {
             area_id,
             week: usize::try_from(week).unwrap_or(usize::MAX),
             coworkers,
             supporters,
-        })
+            coworkers_key: Keyed::new(0, coworkers_key).key,
+            supporters_key: Keyed::new(0, supporters_key).key,
+        },
+    )
 }
 
 /// `WITH weeks(k, t) AS (VALUES (k, $n), …)` for `weeks` (k, moment), `$n` from `first`.
@@ -379,7 +429,7 @@ impl Adapter {
         let (scope_sql, binds) = scope_clause(scope, "c.", weeks.len() + 2);
         let sql = format!(
             "WITH {} SELECT x.area_id, CAST(x.k AS BIGINT), {TREND_COUNTS} \
-             FROM (SELECT w.k AS k, {} AS area_id, {} AS rating \
+             FROM (SELECT w.k AS k, {} AS area_id, {} AS rating, c.disclosure_key \
              FROM weeks w JOIN coworkers c ON c.campaign_id = $1{scope_sql} WHERE {}) x \
              GROUP BY x.area_id, x.k",
             weeks_values(weeks, 2),
@@ -400,7 +450,7 @@ impl Adapter {
         weeks: &[(usize, DateTime<Utc>)],
         binds: Vec<i64>,
     ) -> Result<Vec<TrendTally>, sqlx::Error> {
-        let mut q = sqlx::query_as::<_, (Option<i64>, i64, i64, i64)>(sql).bind(campaign_id);
+        let mut q = sqlx::query_as::<_, TrendRow>(sql).bind(campaign_id);
         for (_, moment) in weeks {
             q = q.bind(*moment);
         }
@@ -438,10 +488,13 @@ impl Adapter {
         // snapshot made again overwrites each row it had.
         let sql = format!(
             "INSERT INTO heat_snapshots \
-             (campaign_id, taken_for, coworker_id, area_id, shift_id, rating, counted) \
-             SELECT c.campaign_id, $2, c.id, {}, {}, {}, {} FROM {} WHERE c.campaign_id = $1 \
+             (campaign_id, taken_for, coworker_id, area_id, shift_id, rating, counted, \
+             disclosure_key) \
+             SELECT c.campaign_id, $2, c.id, {}, {}, {}, {}, c.disclosure_key FROM {} \
+             WHERE c.campaign_id = $1 \
              ON CONFLICT (campaign_id, taken_for, coworker_id) DO UPDATE SET \
              area_id = excluded.area_id, shift_id = excluded.shift_id, \
+             disclosure_key = excluded.disclosure_key, \
              rating = excluded.rating, counted = excluded.counted",
             past.area, past.shift, past.rating, past.counted, past.from,
         );
@@ -469,13 +522,14 @@ impl HeatMaps for Adapter {
         let (x, _, binds) = counted(query);
         let (col, group, join) = column(query.dimension);
         let mut sql = format!(
-            "{}SELECT x.area_id, {col}, {COUNTS} FROM x{join} GROUP BY x.area_id, {group}",
+            "{}SELECT x.area_id, {col} AS column_key, {COUNTS} FROM x{join} \
+             GROUP BY x.area_id, {group}",
             with_counted(query, &x)
         );
         if query.dimension == Dimension::Tag {
             // A coworker with two tags is in two cells: each row's total counts them once.
             sql.push_str(&format!(
-                " UNION ALL SELECT x.area_id, NULL, {COUNTS} FROM x GROUP BY x.area_id"
+                " UNION ALL SELECT x.area_id, NULL AS column_key, {COUNTS} FROM x GROUP BY x.area_id"
             ));
         }
         let mut q = bind_counted(sqlx::query_as::<_, CountsRow>(&sql), campaign_id, query);
@@ -485,22 +539,7 @@ impl HeatMaps for Adapter {
         // Unnamed (planned with this call's values): PostgreSQL's cached generic plan for
         // a past moment scanned the histories (292 ms against 65 ms with the values).
         let rows = q.persistent(false).fetch_all(&self.pool).await.db()?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(area_id, column, n, r1, r2, r3, r4, r5, unknown, talked, committee)| CellTally {
-                    area_id,
-                    column,
-                    counts: HeatCounts {
-                        coworkers: n,
-                        rated: [r1, r2, r3, r4, r5],
-                        unknown,
-                        talked,
-                        committee,
-                    },
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(CellTally::from).collect())
     }
 
     async fn heat_trend(

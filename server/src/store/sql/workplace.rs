@@ -155,14 +155,16 @@ pub(super) async fn insert_coworker(
     now: DateTime<Utc>,
 ) -> StoreResult<i64> {
     let sql = format!(
-        "INSERT INTO coworkers ({FIELD_COLUMNS}, campaign_id, rating, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
-         RETURNING id"
+        "INSERT INTO coworkers ({FIELD_COLUMNS}, campaign_id, rating, created_at, updated_at, \
+         disclosure_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, \
+         $18) RETURNING id"
     );
     let id = sqlx::query_scalar_with::<_, i64, _>(&sql, field_arguments(c)?)
         .bind(campaign_id)
         .bind(rating)
         .bind(now)
+        .bind(app::store::new_disclosure_key())
         .fetch_one(&mut **tx)
         .await
         .db()?;
@@ -291,7 +293,12 @@ impl WorkplaceMap for Adapter {
              COUNT(c.id) AS coworkers, \
              COALESCE(SUM(CASE WHEN c.rating <= 2 THEN 1 ELSE 0 END), 0) AS supporters, \
              COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN 1 \
-             ELSE 0 END), 0) AS unknown \
+             ELSE 0 END), 0) AS unknown, \
+             COALESCE(SUM(c.disclosure_key), 0) AS coworkers_key, \
+             COALESCE(SUM(CASE WHEN c.rating <= 2 THEN c.disclosure_key ELSE 0 END), 0) \
+             AS supporters_key, \
+             COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN c.disclosure_key \
+             ELSE 0 END), 0) AS unknown_key \
              FROM areas a LEFT JOIN coworkers c ON c.area_id = a.id AND c.archived_at IS NULL \
              AND c.employment_status IN ('active', 'on_leave', 'disciplined') \
              WHERE a.campaign_id = $1 \

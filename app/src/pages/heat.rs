@@ -173,7 +173,7 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap, folded: &Folded) -> AnyView {
         </p>
         {map.counts_only.then(|| view! {
             <p class="hint" data-testid="counts-only">{format!(
-                "Counts only. Groups of fewer than {} people are withheld (—), and so is the next smallest where a total would give one back, so no count points at a person.",
+                "Counts only. Groups of fewer than {0} people are withheld (—), and every other count is rounded to a multiple of {0} (the same people always the same way), so no count, and no difference of counts, points at a person. Past days are shown as of the Sunday that ended their week.",
                 map.min_group_size
             )}</p>
         })}

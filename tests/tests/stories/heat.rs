@@ -631,9 +631,33 @@ async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
             ],
         )
         .await;
+    // With a minimum of two, the ICU's day cell (two people, one each at 1 and 2) shows,
+    // each count rounded to an even number: 0 or 2 at each rating, their sum everyone.
     let map = heat(&viewer, &m.id, &[]).await;
-    assert_eq!(counts(&row(&map, "ICU")["cells"][0]).0, 2);
-    assert_eq!(counts(&map["total"]).0, 4);
+    let icu_day = &row(&map, "ICU")["cells"][0];
+    assert_eq!(icu_day["suppressed"], false);
+    let (everyone, rated, unknown, talked) = counts(icu_day);
+    assert_eq!(everyone, rated.iter().sum::<i64>() + unknown, "a cell adds up");
+    for n in rated.iter().chain([&everyone, &unknown, &talked]) {
+        assert_eq!(n % 2, 0, "{icu_day}");
+    }
+    assert!(rated[0] <= 2 && rated[1] <= 2 && rated[2..].iter().all(|n| *n == 0));
+    let total = counts(&map["total"]).0;
+    assert!(total % 2 == 0 && (0..=8).contains(&total), "four people: {total}");
+    // Past days: a viewer gets the Sunday that ended the week asked for; a lead the day.
+    for back in 1..=8 {
+        let asked = (Utc::now() - Duration::days(back)).date_naive();
+        let sunday = app::domain::heat::week_end(asked).to_string();
+        let seen = heat(&viewer, &m.id, &[("as_of", &day_ago(back))]).await;
+        assert_eq!(seen["as_of"], sunday.as_str(), "asked {asked}");
+        let trend_ends: Vec<&Value> = seen["weeks"].as_array().unwrap().iter().collect();
+        assert!(trend_ends.iter().all(|w| {
+            let d = chrono::NaiveDate::parse_from_str(w.as_str().unwrap(), "%Y-%m-%d").unwrap();
+            app::domain::heat::week_end(d) == d
+        }));
+        let lead = heat(&m.lead, &m.id, &[("as_of", &day_ago(back))]).await;
+        assert_eq!(lead["as_of"], asked.to_string().as_str());
+    }
 }
 
 async fn the_csv_is_for_leads_only(app: TestApp) {

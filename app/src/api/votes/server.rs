@@ -219,7 +219,12 @@ pub(super) async fn build_vote_page(
                 (
                     s.id,
                     s.name.clone(),
-                    s.saved_by.clone(),
+                    // Viewers see no member's e-mail: who saved it is theirs to ask.
+                    if member.role() == Role::Viewer {
+                        "a member".to_owned()
+                    } else {
+                        s.saved_by.clone()
+                    },
                     s.saved_at.format("%-d %b %Y %H:%M").to_string(),
                 )
             })

@@ -132,7 +132,8 @@ fn main() {
         table_head(&["rule", "step", "median", "p90", "× baseline", "result"])
     );
     for (name, rule) in rules {
-        let (f_times, f) = time(|| forecast(&rule, &rates, &cells, &areas, &shifts, None));
+        let (f_times, f) =
+            time(|| forecast(&rule, &rates, &cells, &areas, &shifts, &Default::default()));
         let (p_times, p) = time(|| path::path(&rule, &rates, &Goal::default(), &cells));
         let o = f.overall.expect("a forecast");
         let mut both: Vec<Duration> = f_times.iter().zip(&p_times).map(|(a, b)| *a + *b).collect();

@@ -34,7 +34,13 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
         .into_iter()
         .rev()
         .find(|(t, _)| t.opened_at.is_some())
-        .map(|(t, c)| crate::domain::structure::TimelineEntry::new(t, c, None));
+        .map(|(t, c)| {
+            crate::domain::structure::TimelineEntry::new(
+                t,
+                c,
+                crate::domain::disclosure::Policy::Exact,
+            )
+        });
     member
         .audit(
             "dashboard.read",

@@ -206,7 +206,7 @@ pub struct TestsPageData {
 #[server(prefix = "/api", endpoint = "pages/tests")]
 pub async fn tests_page(campaign_id: i64) -> Result<TestsPageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let hide_below = hide_below(&member).await?;
+    let policy = member.disclosure().await?.campaign_wide();
     let store = member.store();
     let (tests, areas) = tokio::try_join!(
         store.structure_tests(campaign_id),
@@ -214,7 +214,7 @@ pub async fn tests_page(campaign_id: i64) -> Result<TestsPageData, AppError> {
     )?;
     let timeline = tests
         .into_iter()
-        .map(|(t, c)| TimelineEntry::new(t, c, hide_below))
+        .map(|(t, c)| TimelineEntry::new(t, c, policy))
         .collect();
     member.audit("structure_tests.read", "", "").await?;
     Ok(TestsPageData {
@@ -336,7 +336,7 @@ pub(crate) mod server {
     use crate::api::structure::Recorded;
     use crate::auth::InCampaign;
     use crate::domain::structure::{Marking, StructureTest, Tally};
-    use crate::domain::{Area, Choice, Role, Shift};
+    use crate::domain::{Area, Choice, Shift};
     use crate::error::AppError;
     use crate::store::NewMarks;
 
@@ -352,18 +352,6 @@ pub(crate) mod server {
             .ok_or(AppError::NotFound)
     }
 
-    /// Groups smaller than this are hidden from the member (leads see every group).
-    pub(crate) async fn hide_below(member: &InCampaign) -> Result<Option<i64>, AppError> {
-        if member.role() == Role::Lead {
-            return Ok(None);
-        }
-        let settings = member
-            .store()
-            .campaign_settings(member.campaign_id())
-            .await?;
-        Ok(Some(settings.min_group_size))
-    }
-
     /// The test's tally as the member may see it, with the campaign's areas and shifts.
     pub(super) async fn tally_of(
         member: &InCampaign,
@@ -371,13 +359,14 @@ pub(crate) mod server {
     ) -> Result<(Tally, Vec<Area>, Vec<Shift>), AppError> {
         let store = member.store();
         let campaign_id = member.campaign_id();
-        let (hide_below, groups, areas, shifts) = tokio::try_join!(
-            hide_below(member),
+        let (disclosure, groups, areas, shifts) = tokio::try_join!(
+            member.disclosure(),
             async { Ok(store.test_tally(campaign_id, test_id).await?) },
             async { Ok(store.list_areas(campaign_id).await?) },
             async { Ok(store.list_shifts(campaign_id).await?) },
         )?;
-        let tally = Tally::build(&groups, &areas, &shifts, hide_below);
+        // A test's scope is campaign-wide: an organizer's own marks are in it.
+        let tally = Tally::build(&groups, &areas, &shifts, disclosure.campaign_wide());
         Ok((tally, areas, shifts))
     }
 

@@ -524,8 +524,12 @@ pub fn build(input: HeatInput) -> HeatMap {
             let d = direct
                 .entry(area_of(t.area_id))
                 .or_insert_with(|| Sums::empty(columns.len()));
-            d.trend[t.week].0.add(Keyed::new(t.coworkers, t.coworkers_key.into()));
-            d.trend[t.week].1.add(Keyed::new(t.supporters, t.supporters_key.into()));
+            d.trend[t.week]
+                .0
+                .add(Keyed::new(t.coworkers, t.coworkers_key.into()));
+            d.trend[t.week]
+                .1
+                .add(Keyed::new(t.supporters, t.supporters_key.into()));
         }
     }
 
@@ -890,7 +894,10 @@ mod tests {
             };
             c.coworkers += 1;
             match rating_before(&p.ratings, moment) {
-                Some(r) => add(&mut c.rated[(r - 1) as usize], &mut c.keys.rated[(r - 1) as usize]),
+                Some(r) => add(
+                    &mut c.rated[(r - 1) as usize],
+                    &mut c.keys.rated[(r - 1) as usize],
+                ),
                 None => add(&mut c.unknown, &mut c.keys.unknown),
             }
             if p.talks.iter().any(|t| *t >= since && *t < moment) {
@@ -1179,7 +1186,11 @@ mod tests {
             .chain([&map.total]);
         for cell in shown {
             let c = cell.counts;
-            for n in c.rated.iter().chain([&c.unknown, &c.coworkers, &c.talked, &c.committee]) {
+            for n in c
+                .rated
+                .iter()
+                .chain([&c.unknown, &c.coworkers, &c.talked, &c.committee])
+            {
                 assert_eq!(n % 3, 0, "{c:?}");
             }
             assert_eq!(c.coworkers, c.assessed() + c.unknown, "a cell adds up");

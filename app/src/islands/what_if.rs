@@ -91,7 +91,14 @@ pub fn WhatIf(
     let shown = Memo::new(move |_| match scenario.get() {
         Ok(s) => {
             let (moved, _) = apply_moves(&cells, &s.moves, &areas);
-            Ok(forecast(&rule, &s.rates, &moved, &areas, &shifts_c, None))
+            Ok(forecast(
+                &rule,
+                &s.rates,
+                &moved,
+                &areas,
+                &shifts_c,
+                &Default::default(),
+            ))
         }
         Err(e) => Err(e),
     });

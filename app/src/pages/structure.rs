@@ -337,7 +337,7 @@ fn tally_view(id: i64, t: &StructureTest, tally: &Tally, outcome: Option<Outcome
             <h2 id="tally-heading">"The count"</h2>
             {outcome_view(outcome, "outcome")}
             {tally.min_group_size.map(|m| view! {
-                <p class="hint">{format!("Counts only; groups of fewer than {m} people are not shown.")}</p>
+                <p class="hint">{format!("Counts only; groups of fewer than {m} people are not shown, and every count is rounded to a multiple of {m} (the same people always the same way).")}</p>
             })}
             {breakdown("By area (when it opened)", &tally.by_area, vote)}
             {breakdown("By shift", &tally.by_shift, vote)}

@@ -637,13 +637,20 @@ async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
     let icu_day = &row(&map, "ICU")["cells"][0];
     assert_eq!(icu_day["suppressed"], false);
     let (everyone, rated, unknown, talked) = counts(icu_day);
-    assert_eq!(everyone, rated.iter().sum::<i64>() + unknown, "a cell adds up");
+    assert_eq!(
+        everyone,
+        rated.iter().sum::<i64>() + unknown,
+        "a cell adds up"
+    );
     for n in rated.iter().chain([&everyone, &unknown, &talked]) {
         assert_eq!(n % 2, 0, "{icu_day}");
     }
     assert!(rated[0] <= 2 && rated[1] <= 2 && rated[2..].iter().all(|n| *n == 0));
     let total = counts(&map["total"]).0;
-    assert!(total % 2 == 0 && (0..=8).contains(&total), "four people: {total}");
+    assert!(
+        total % 2 == 0 && (0..=8).contains(&total),
+        "four people: {total}"
+    );
     // Past days: a viewer gets the Sunday that ended the week asked for; a lead the day.
     for back in 1..=8 {
         let asked = (Utc::now() - Duration::days(back)).date_naive();

@@ -360,13 +360,28 @@ async fn a_viewer_sees_the_count_but_no_names(app: TestApp) {
     .await;
     let p = page(&viewer, campaign_id, test_id).await;
     assert_eq!(p["people"], serde_json::json!([]));
-    assert_eq!(p["tally"]["overall"]["scope"], 7);
-    assert_eq!(took_part(&p), 4);
-    // The office's one person is not shown, and neither is the dock (the overall count
-    // minus the dock would give the office away).
+    // Through the disclosure policy: every count a multiple of five (the minimum), each
+    // within four of the truth (7 in scope, 4 took part), so the overall count minus the
+    // dock's is never the office's one person; the office's one person is withheld.
+    let overall = &p["tally"]["overall"];
+    let scope = overall["scope"].as_i64().unwrap();
+    assert!(scope % 5 == 0 && (3..=11).contains(&scope), "{overall}");
+    assert!([0, 5].contains(&took_part(&p)), "{overall}");
     let rows = p["tally"]["by_area"].as_array().unwrap();
-    assert!(rows.iter().all(|r| r["counts"].is_null()), "{rows:?}");
+    let row = |label: &str| rows.iter().find(|r| r["label"] == label).unwrap();
+    assert!(row("Office")["counts"].is_null(), "{rows:?}");
+    let dock = &row("Dock")["counts"];
+    assert!(dock["marks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain([&dock["scope"]])
+        .all(|n| n.as_i64().unwrap() % 5 == 0));
     assert!(p["validation"].is_null());
+    // The lead reads the same tally exactly.
+    let exact = page(&lead, campaign_id, test_id).await;
+    assert_eq!(exact["tally"]["overall"]["scope"], 7);
+    assert_eq!(took_part(&exact), 4);
     // The projector page, and the HTML pages, name nobody.
     viewer
         .call_fn_ok(TestTallyPage {

@@ -8,14 +8,14 @@ use super::{
     PathGroup, PathPerson, PathView, PlaceView, Practice, PracticeRow, VotePageData,
     VotePlanPageData,
 };
-use crate::api::structure::server::hide_below;
 use crate::auth::InCampaign;
+use crate::domain::disclosure::{Keyed, Policy};
 use crate::domain::forecast::plan::{coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
-    apply_moves, cells_of, forecast, level_of, levels_after, path, Rates, Scenario, LEVELS,
+    apply_moves, cells_of, forecast, level_of, levels_after, path, protected_cells, Rates,
+    Scenario, Withheld,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
-use crate::domain::disclosure::singles_out;
 use crate::domain::{Choice, Role};
 use crate::error::AppError;
 
@@ -32,6 +32,65 @@ pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePla
         .ok_or(AppError::NotFound)
 }
 
+/// The path search is the page's heavy work (the exact model for 17–120 people, once per
+/// candidate move: up to 1.5 s of CPU at 90 people). It depends only on the rule, the
+/// rates, the goal and the head count at each level, so it is kept by those (any reader,
+/// any day the chart gives the same counts), and computed off the request threads, at
+/// most [`PATHS_AT_ONCE`] at a time: one member reloading cannot hold every core.
+async fn path_of(
+    rule: crate::domain::structure::VoteRule,
+    rates: Rates,
+    goal: path::Goal,
+    cells: &[crate::domain::forecast::Cell],
+) -> Result<path::Path, AppError> {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static KEPT: LazyLock<Mutex<HashMap<String, path::Path>>> = LazyLock::new(Default::default);
+    static RUNNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PATHS_AT_ONCE);
+    let mut levels = [0i64; crate::domain::forecast::LEVELS];
+    for c in cells {
+        levels[c.level] += c.people;
+    }
+    let key =
+        serde_json::to_string(&(rule, rates, goal, levels)).map_err(|e| AppError::internal(&e))?;
+    if let Some(hit) = KEPT.lock().ok().and_then(|k| k.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let _permit = RUNNING
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal(&e))?;
+    // Another request may have computed it while this one waited.
+    if let Some(hit) = KEPT.lock().ok().and_then(|k| k.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    // Only the level counts matter: one cell per level is the same search.
+    let by_level: Vec<crate::domain::forecast::Cell> = levels
+        .iter()
+        .enumerate()
+        .map(|(level, &people)| crate::domain::forecast::Cell {
+            area_id: None,
+            shift_id: None,
+            level,
+            people,
+        })
+        .collect();
+    let found = tokio::task::spawn_blocking(move || path::path(&rule, &rates, &goal, &by_level))
+        .await
+        .map_err(|e| AppError::internal(&e))?;
+    if let Ok(mut kept) = KEPT.lock() {
+        if kept.len() >= PATHS_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, found.clone());
+    }
+    Ok(found)
+}
+
+/// Path searches running at once (the machine's cores are the bound), and kept.
+const PATHS_AT_ONCE: usize = 2;
+const PATHS_KEPT: usize = 256;
+
 pub(super) async fn build_vote_page(
     member: &InCampaign,
     plan: VotePlan,
@@ -39,28 +98,20 @@ pub(super) async fn build_vote_page(
 ) -> Result<VotePageData, AppError> {
     let store = member.store();
     let campaign_id = member.campaign_id();
-    let (areas, shifts, voters, saved, observed, hide, members) = tokio::try_join!(
+    let (areas, shifts, voters, saved, observed, disclosure, members) = tokio::try_join!(
         async { Ok::<_, AppError>(store.list_areas(campaign_id).await?) },
         async { Ok(store.list_shifts(campaign_id).await?) },
         async { Ok(store.voters(campaign_id, &plan.fields.area_ids).await?) },
         async { Ok(store.scenarios(campaign_id, plan.id, 50).await?) },
         async { Ok(store.observed_rates(campaign_id).await?) },
-        hide_below(member),
+        member.disclosure(),
         async { Ok(store.list_members(campaign_id).await?) },
     )?;
+    // A vote's scope is campaign-wide: only leads read it exactly; everything else on the
+    // page is made from the protected counts (`domain::disclosure`), never from people.
+    let policy = disclosure.campaign_wide();
     let places = store.places(campaign_id, plan.id).await?.len() as i64;
-    // Someone who may not see small groups sees no level observed in too few people.
-    let mut observed = observed;
-    if let Some(min) = hide {
-        for l in 0..crate::domain::forecast::LEVELS {
-            if singles_out(observed.votes[l].0, min) {
-                observed.votes[l] = (0, 0, 0);
-            }
-            if singles_out(observed.actions[l].0, min) {
-                observed.actions[l] = (0, 0);
-            }
-        }
-    }
+    let observed = observed.seen_by(policy);
     let (scenario_id, scenario_name, scenario) = match chosen {
         Some(id) => {
             let s = saved
@@ -79,17 +130,22 @@ pub(super) async fn build_vote_page(
         .iter()
         .map(|v| (v.area_id, v.shift_id, level_of(v.rating)))
         .collect();
-    let before = cells_of(people.iter().copied());
+    let (before, withheld) = if policy.is_exact() {
+        (cells_of(people.iter().copied()), Withheld::default())
+    } else {
+        protected_cells(
+            voters
+                .iter()
+                .map(|v| (v.area_id, v.shift_id, level_of(v.rating), v.key)),
+            policy,
+        )
+    };
     let (cells, _) = apply_moves(&before, &scenario.moves, &areas);
-    let mut fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, hide);
-    // A scope withheld as too small: its levels are its people's ratings and its path's
-    // chance before is the forecast withheld, so neither is shown either.
-    let withheld = fc.overall.is_none();
-    if withheld {
-        fc.levels = [0; LEVELS];
-    }
+    let fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, &withheld);
+    // A scope withheld as too small: its path's chance before is the forecast withheld.
+    let withheld = withheld.overall;
     let goal = plan.fields.goal();
-    let found = path::path(&rule, &scenario.rates, &goal, &cells);
+    let found = path_of(rule, scenario.rates, goal, &cells).await?;
     let levels = levels_after(&people, &scenario.moves, &areas);
     // Weakest areas first: the share of leaders and supporters in each.
     let mut support: BTreeMap<Option<i64>, (i64, i64)> = BTreeMap::new();
@@ -125,14 +181,20 @@ pub(super) async fn build_vote_page(
                 id.and_then(|id| shifts.iter().find(|s| s.id == id))
                     .map_or_else(|| "No shift".to_owned(), |s| s.name.clone())
             };
+            // Outside the reader's scope, a group's people count through the policy, and
+            // their moves not at all (a group's moves less those named would be theirs).
+            let mut others: BTreeMap<(usize, String), Keyed> = BTreeMap::new();
             for m in &moves {
                 let v = &voters[m.index];
                 let visible = member.sees(v.area_id, v.organizer_id);
-                for (groups, label) in [
+                for (kind, (groups, label)) in [
                     (&mut areas_g, area_name(v.area_id)),
                     (&mut orgs_g, organizer_name(v.organizer_id)),
                     (&mut shifts_g, shift_name(v.shift_id)),
-                ] {
+                ]
+                .into_iter()
+                .enumerate()
+                {
                     let g = groups.entry(label.clone()).or_insert_with(|| PathGroup {
                         label,
                         level_moves: 0,
@@ -140,9 +202,23 @@ pub(super) async fn build_vote_page(
                         people: Vec::new(),
                         others: 0,
                     });
+                    if !visible {
+                        others
+                            .entry((kind, g.label.clone()))
+                            .or_default()
+                            .add(Keyed {
+                                people: 1,
+                                key: v.key,
+                            });
+                        if policy.is_exact() {
+                            g.level_moves += (m.from - m.to) as i64;
+                            g.plans += m.plan_to_vote as i64;
+                        }
+                        continue;
+                    }
                     g.level_moves += (m.from - m.to) as i64;
                     g.plans += m.plan_to_vote as i64;
-                    if !visible || g.people.len() >= NAMES_PER_GROUP {
+                    if g.people.len() >= NAMES_PER_GROUP {
                         g.others += 1;
                     } else {
                         g.people.push(PathPerson {
@@ -182,6 +258,21 @@ pub(super) async fn build_vote_page(
                 });
                 g.people.sort_by(|a, b| a.name.cmp(&b.name));
             }
+            for (kind, groups) in [&mut areas_g, &mut orgs_g, &mut shifts_g]
+                .into_iter()
+                .enumerate()
+            {
+                for g in groups.values_mut() {
+                    let Some(n) = others.get(&(kind, g.label.clone())) else {
+                        continue;
+                    };
+                    g.others += if policy.withholds(n.people) {
+                        0
+                    } else {
+                        policy.count(*n)
+                    };
+                }
+            }
             by_area = areas_g.into_values().collect();
             by_organizer = orgs_g.into_values().collect();
             by_shift = shifts_g.into_values().collect();
@@ -202,7 +293,9 @@ pub(super) async fn build_vote_page(
         })
     };
     let practice = match plan.test_id {
-        Some(test_id) => practice_of(member, test_id, &scenario.rates, &plan, &areas, hide).await?,
+        Some(test_id) => {
+            practice_of(member, test_id, &scenario.rates, &plan, &areas, policy).await?
+        }
         None => None,
     };
     Ok(VotePageData {
@@ -250,7 +343,7 @@ async fn practice_of(
     rates: &Rates,
     plan: &VotePlan,
     areas: &[crate::domain::Area],
-    hide: Option<i64>,
+    policy: Policy,
 ) -> Result<Option<Practice>, AppError> {
     use crate::domain::structure::TestStatus;
     let store = member.store();
@@ -269,17 +362,37 @@ async fn practice_of(
     }
     let rule = test.rule.unwrap_or(plan.fields.rule);
     let people = store.test_validation(member.campaign_id(), test_id).await?;
+    // Each row from its people's counts as the policy shows them: the ratings then (the
+    // forecast's cells) and the marks; a small group shows nothing.
     let row = |label: String, group: &[&crate::domain::structure::ValidationInput]| {
-        let cells = cells_of(
+        if policy.withholds(group.len() as i64) {
+            return PracticeRow {
+                label,
+                people: 0,
+                forecast_share: None,
+                forecast_pass: None,
+                result_share: None,
+                passed: None,
+            };
+        }
+        let (cells, _) = protected_cells(
             group
                 .iter()
-                .map(|p| (p.area_id, None, level_of(p.rating_then))),
+                .map(|p| (p.area_id, None, level_of(p.rating_then), p.key)),
+            policy,
         );
-        let f = forecast(&rule, rates, &cells, &[], &[], None);
+        let f = forecast(&rule, rates, &cells, &[], &[], &Withheld::default());
         let mut counts = Counts::default();
         for p in group {
-            counts.add(p.response, 1);
+            counts.add(
+                p.response,
+                Keyed {
+                    people: 1,
+                    key: p.key,
+                },
+            );
         }
+        let counts = counts.seen_by(policy);
         let outcome = Outcome::of(&counts, test.goal_percent, Some(rule));
         let result_share = match rule.base {
             VoteBase::Cast => {
@@ -295,7 +408,7 @@ async fn practice_of(
         };
         PracticeRow {
             label,
-            people: group.len() as i64,
+            people: counts.scope,
             forecast_share: f.overall.map(|p| p.yes_share),
             forecast_pass: f.overall.map(|p| p.pass),
             result_share,
@@ -319,35 +432,6 @@ async fn practice_of(
         })
         .collect();
     rows.sort_by(|a, b| a.label.cmp(&b.label));
-    if let Some(min) = hide {
-        let withhold = |r: &mut PracticeRow| {
-            r.forecast_share = None;
-            r.forecast_pass = None;
-            r.result_share = None;
-            r.passed = None;
-        };
-        let small: Vec<usize> = (0..rows.len())
-            .filter(|&i| singles_out(rows[i].people, min))
-            .collect();
-        for &i in &small {
-            withhold(&mut rows[i]);
-        }
-        if small.len() == 1 && rows.len() > 1 {
-            if let Some(next) = (0..rows.len())
-                .filter(|i| !small.contains(i))
-                .min_by_key(|&i| rows[i].people)
-            {
-                withhold(&mut rows[next]);
-            }
-        }
-        if practice
-            .overall
-            .as_ref()
-            .is_some_and(|o| singles_out(o.people, min))
-        {
-            practice.overall.as_mut().map(withhold);
-        }
-    }
     practice.by_area = rows;
     Ok(Some(practice))
 }
@@ -358,27 +442,31 @@ pub(super) async fn build_plan_page(
 ) -> Result<VotePlanPageData, AppError> {
     let store = member.store();
     let campaign_id = member.campaign_id();
-    let (areas, shifts, voters, places, members, hide) = tokio::try_join!(
+    let (areas, shifts, voters, places, members, disclosure) = tokio::try_join!(
         async { Ok::<_, AppError>(store.list_areas(campaign_id).await?) },
         async { Ok(store.list_shifts(campaign_id).await?) },
         async { Ok(store.voters(campaign_id, &plan.fields.area_ids).await?) },
         async { Ok(store.places(campaign_id, plan.id).await?) },
         async { Ok(store.list_members(campaign_id).await?) },
-        hide_below(member),
+        member.disclosure(),
     )?;
+    let policy = disclosure.campaign_wide();
     let served = coverage(&voters, &places, &areas);
     let named = member.role() != Role::Viewer;
     let visible = |v: &Voter| named && member.sees(v.area_id, v.organizer_id);
     // Who to name: per place up to NAMES_PER_PLACE, and the uncovered.
     let mut per_place: Vec<Vec<i64>> = vec![Vec::new(); places.len()];
-    let mut counts = vec![0i64; places.len()];
+    let mut counts = vec![Keyed::default(); places.len()];
     let mut uncovered = Vec::new();
     for (v, at) in voters.iter().zip(&served) {
         if at.is_empty() {
             uncovered.push(v);
         }
         for &p in at {
-            counts[p] += 1;
+            counts[p].add(Keyed {
+                people: 1,
+                key: v.key,
+            });
             if visible(v) && per_place[p].len() < NAMES_PER_PLACE {
                 per_place[p].push(v.coworker_id);
             }
@@ -427,7 +515,12 @@ pub(super) async fn build_plan_page(
             PlaceView {
                 area: place.area_id.map(|a| area_name(Some(a))),
                 shift: place.shift_id.map(|s| shift_name(Some(s))),
-                served: counts[i],
+                // How many a place serves, through the policy (a small group: none).
+                served: if policy.withholds(counts[i].people) {
+                    0
+                } else {
+                    policy.count(counts[i])
+                },
                 people,
                 place,
             }
@@ -447,42 +540,34 @@ pub(super) async fn build_plan_page(
         })
         .collect();
     uncovered_people.sort_by(|a, b| (&a.2, &a.3, &a.1).cmp(&(&b.2, &b.3, &b.1)));
-    let mut groups: BTreeMap<String, i64> = BTreeMap::new();
+    // Those no place serves, by area and shift, through the policy: small groups left out.
+    let mut groups: BTreeMap<String, Keyed> = BTreeMap::new();
+    let mut everyone_uncovered = Keyed::default();
     for v in &uncovered {
-        *groups
+        let one = Keyed {
+            people: 1,
+            key: v.key,
+        };
+        everyone_uncovered.add(one);
+        groups
             .entry(format!(
                 "{} · {}",
                 area_name(v.area_id),
                 shift_name(v.shift_id)
             ))
-            .or_default() += 1;
+            .or_default()
+            .add(one);
     }
-    // Someone who may not see small groups sees none, nor one that the total minus the
-    // groups shown would give back (the heat map's secondary suppression).
-    let groups: Vec<(String, i64)> = groups.into_iter().collect();
-    let uncovered_groups = match hide {
-        None => groups,
-        Some(min) => {
-            use crate::domain::disclosure::{protect, Sum};
-            let mut people: Vec<i64> = groups.iter().map(|g| g.1).collect();
-            people.push(uncovered.len() as i64);
-            let mut withheld: Vec<bool> = people.iter().map(|&n| singles_out(n, min)).collect();
-            let total = groups.len();
-            protect(
-                &people,
-                &mut withheld,
-                &[Sum {
-                    parts: (0..total).collect(),
-                    total,
-                }],
-            );
-            groups
-                .into_iter()
-                .zip(withheld)
-                .filter(|(_, w)| !w)
-                .map(|(g, _)| g)
-                .collect()
-        }
+    let uncovered_groups: Vec<(String, i64)> = groups
+        .into_iter()
+        .filter(|(_, n)| !policy.withholds(n.people))
+        .map(|(label, n)| (label, policy.count(n)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let uncovered_count = if policy.withholds(everyone_uncovered.people) {
+        0
+    } else {
+        policy.count(everyone_uncovered)
     };
     Ok(VotePlanPageData {
         scope_words: plan.fields.scope_words(&areas),
@@ -496,7 +581,7 @@ pub(super) async fn build_plan_page(
             Vec::new()
         },
         places: place_views,
-        uncovered: uncovered.len() as i64,
+        uncovered: uncovered_count,
         uncovered_people,
         uncovered_groups,
         areas,

@@ -16,7 +16,7 @@ pub mod plan;
 
 use serde::{Deserialize, Serialize};
 
-use super::disclosure::{protect, Sum};
+use super::disclosure::{Keyed, Policy};
 use super::structure::{VoteBase, VoteRule};
 use super::{Area, Shift};
 use crate::error::AppError;
@@ -224,6 +224,61 @@ pub struct Cell {
     pub people: i64,
 }
 
+/// The cells of people (area, shift, level, disclosure key) as `policy` shows them, and
+/// the groups it withholds whole: the scope, each area and each shift with people in it
+/// but fewer than the minimum (counted exactly, before rounding). A forecast made from
+/// these cells is made from protected counts only, so it can give back nothing more.
+pub fn protected_cells(
+    people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usize, u32)>,
+    policy: Policy,
+) -> (Vec<Cell>, Withheld) {
+    use std::collections::BTreeMap;
+    let mut cells = BTreeMap::<(Option<i64>, Option<i64>, usize), Keyed>::new();
+    let mut areas = BTreeMap::<Option<i64>, i64>::new();
+    let mut shifts = BTreeMap::<Option<i64>, i64>::new();
+    let mut total = 0;
+    for (area_id, shift_id, level, key) in people {
+        cells
+            .entry((area_id, shift_id, level))
+            .or_default()
+            .add(Keyed { people: 1, key });
+        *areas.entry(area_id).or_default() += 1;
+        *shifts.entry(shift_id).or_default() += 1;
+        total += 1;
+    }
+    let small = |groups: BTreeMap<Option<i64>, i64>| {
+        groups
+            .into_iter()
+            .filter(|&(_, n)| policy.withholds(n))
+            .map(|(id, _)| id)
+            .collect()
+    };
+    let withheld = Withheld {
+        overall: policy.withholds(total),
+        areas: small(areas),
+        shifts: small(shifts),
+    };
+    let cells = cells
+        .into_iter()
+        .map(|((area_id, shift_id, level), n)| Cell {
+            area_id,
+            shift_id,
+            level,
+            people: policy.count(n),
+        })
+        .collect();
+    (cells, withheld)
+}
+
+/// The groups of a forecast withheld from its reader (`domain::disclosure`): their rows
+/// show neither a head count nor a prediction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Withheld {
+    pub overall: bool,
+    pub areas: std::collections::BTreeSet<Option<i64>>,
+    pub shifts: std::collections::BTreeSet<Option<i64>>,
+}
+
 /// Groups people (area, shift, level) into cells, in a fixed order.
 pub fn cells_of(people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usize)>) -> Vec<Cell> {
     let mut map = std::collections::BTreeMap::<(Option<i64>, Option<i64>, usize), i64>::new();
@@ -387,24 +442,26 @@ fn predict_cells<'a>(
     }
 }
 
-/// The forecast of `cells` (after the scenario's moves). For someone who may not see
-/// small groups (`hide_below` Some), rows of fewer people are withheld, and more where a
-/// withheld row could be worked out from the scope's figure and the rows shown.
+/// The forecast of `cells` (after the scenario's moves), with the `withheld` groups'
+/// rows showing nothing (for a protected reader, `cells` come from [`protected_cells`]).
 pub fn forecast(
     rule: &VoteRule,
     rates: &Rates,
     cells: &[Cell],
     areas: &[Area],
     shifts: &[Shift],
-    hide_below: Option<i64>,
+    withheld: &Withheld,
 ) -> Forecast {
     let mut levels = [0; LEVELS];
     for c in cells {
         levels[c.level] += c.people;
     }
-    let total: i64 = levels.iter().sum();
-    let group = |key: &dyn Fn(&Cell) -> Option<i64>, label: &dyn Fn(Option<i64>) -> String| {
+    // A withheld group keeps its row (showing nothing) even when its cells rounded away.
+    let group = |key: &dyn Fn(&Cell) -> Option<i64>,
+                 label: &dyn Fn(Option<i64>) -> String,
+                 withheld: &std::collections::BTreeSet<Option<i64>>| {
         let mut ids: Vec<Option<i64>> = cells.iter().map(key).collect();
+        ids.extend(withheld.iter().copied());
         ids.sort();
         ids.dedup();
         let mut rows: Vec<ForecastRow> = ids
@@ -436,44 +493,19 @@ pub fn forecast(
             .map_or_else(|| format!("Shift {id}"), |s| s.name.clone()),
         None => "No shift".to_owned(),
     };
-    let mut by_area = group(&|c| c.area_id, &area_label);
-    let mut by_shift = group(&|c| c.shift_id, &shift_label);
-    let mut overall = Some(predict_cells(rule, rates, cells.iter()));
-    if let Some(min) = hide_below {
-        // Counts: 0 the scope, then the areas, then the shifts.
-        let mut people = vec![total];
-        people.extend(by_area.iter().map(|r| r.people));
-        people.extend(by_shift.iter().map(|r| r.people));
-        let small = |n: i64| n > 0 && n < min;
-        let mut withheld: Vec<bool> = people.iter().map(|&n| small(n)).collect();
-        let areas_at: Vec<usize> = (1..=by_area.len()).collect();
-        let shifts_at: Vec<usize> = (by_area.len() + 1..people.len()).collect();
-        protect(
-            &people,
-            &mut withheld,
-            &[
-                Sum {
-                    parts: areas_at,
-                    total: 0,
-                },
-                Sum {
-                    parts: shifts_at,
-                    total: 0,
-                },
-            ],
-        );
-        if withheld[0] {
-            overall = None;
+    let mut by_area = group(&|c| c.area_id, &area_label, &withheld.areas);
+    let mut by_shift = group(&|c| c.shift_id, &shift_label, &withheld.shifts);
+    let overall = (!withheld.overall).then(|| predict_cells(rule, rates, cells.iter()));
+    let hide = |rows: &mut Vec<ForecastRow>, ids: &std::collections::BTreeSet<Option<i64>>| {
+        for row in rows.iter_mut().filter(|r| ids.contains(&r.id)) {
+            row.people = 0;
+            row.prediction = None;
         }
-        for (row, hide) in by_area
-            .iter_mut()
-            .chain(by_shift.iter_mut())
-            .zip(&withheld[1..])
-        {
-            if *hide {
-                row.prediction = None;
-            }
-        }
+    };
+    hide(&mut by_area, &withheld.areas);
+    hide(&mut by_shift, &withheld.shifts);
+    if withheld.overall {
+        levels = [0; LEVELS];
     }
     Forecast {
         overall,
@@ -662,7 +694,7 @@ mod tests {
     }
 
     #[test]
-    fn small_rows_are_withheld_with_one_more() {
+    fn small_rows_are_withheld_and_the_rest_rounded_for_a_protected_reader() {
         let areas = [area(1, None, "A"), area(2, None, "B"), area(3, None, "C")];
         let mut people = Vec::new();
         for (a, n) in [(1, 2), (2, 30), (3, 40)] {
@@ -670,7 +702,6 @@ mod tests {
                 people.push((Some(a), Some(1), 1));
             }
         }
-        let cells = cells_of(people);
         let rule = VoteRule {
             base: VoteBase::Cast,
             yes_percent: 50,
@@ -680,11 +711,27 @@ mod tests {
             id: 1,
             name: "Day".into(),
         }];
-        let f = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, Some(5));
+        let keyed = people
+            .iter()
+            .enumerate()
+            .map(|(i, &(a, s, l))| (a, s, l, (i as u32).wrapping_mul(0x9e37_79b9)));
+        let (cells, withheld) = protected_cells(keyed, Policy::Protected { min_group_size: 5 });
+        let f = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, &withheld);
         let shown: Vec<bool> = f.by_area.iter().map(|r| r.prediction.is_some()).collect();
-        assert_eq!(shown, vec![false, false, true]);
+        assert_eq!(shown, vec![false, true, true], "A's two people");
+        assert_eq!(f.by_area[0].people, 0, "nor their head count");
+        assert_eq!((f.by_area[1].people, f.by_area[2].people), (30, 40));
+        assert!(f.levels.iter().all(|n| n % 5 == 0), "{:?}", f.levels);
         assert!(f.overall.is_some());
-        let lead = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, None);
+        let cells = cells_of(people);
+        let lead = forecast(
+            &rule,
+            &Rates::default(),
+            &cells,
+            &areas,
+            &shifts,
+            &Withheld::default(),
+        );
         assert!(lead.by_area.iter().all(|r| r.prediction.is_some()));
         assert_eq!(lead.levels[1], 72);
     }

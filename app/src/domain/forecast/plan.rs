@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Rates, Scenario, LEVELS};
+use crate::domain::disclosure::{Keyed, Policy};
 use crate::domain::organizing::parse_bounded;
 use crate::domain::structure::{parse_moment, subtree, VoteBase, VoteRule};
 use crate::domain::workplace::{optional_id, parse_text};
@@ -187,6 +188,9 @@ pub struct Voter {
     pub shift_id: Option<i64>,
     pub rating: Option<i32>,
     pub organizer_id: Option<i64>,
+    /// Their disclosure key (`domain::disclosure`): server-side only.
+    #[serde(skip)]
+    pub key: u32,
 }
 
 /// Where and when people vote.
@@ -353,9 +357,44 @@ pub struct Observed {
     /// Closed actions (petitions, sticker days…): people, took part.
     pub action_tests: i64,
     pub actions: [(i64, i64); LEVELS],
+    /// The disclosure keys of the sets counted in `votes` and `actions`: server-side.
+    #[serde(skip)]
+    pub keys: ObservedKeys,
+}
+
+/// The disclosure keys of [`Observed`]'s counts, in the same places.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ObservedKeys {
+    pub votes: [(u32, u32, u32); LEVELS],
+    pub actions: [(u32, u32); LEVELS],
 }
 
 impl Observed {
+    /// The observations as `policy` shows them: a level observed in a small group shows
+    /// nothing, the other counts go through the policy (each part at most its whole).
+    pub fn seen_by(&self, policy: Policy) -> Observed {
+        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        let mut seen = Observed {
+            vote_tests: self.vote_tests,
+            action_tests: self.action_tests,
+            ..Observed::default()
+        };
+        for l in 0..LEVELS {
+            let ((n, voted, yes), (kn, kv, ky)) = (self.votes[l], self.keys.votes[l]);
+            if !policy.withholds(n) {
+                let n = count(n, kn);
+                let voted = count(voted, kv).min(n);
+                seen.votes[l] = (n, voted, count(yes, ky).min(voted));
+            }
+            let ((n, took), (kn, kt)) = (self.actions[l], self.keys.actions[l]);
+            if !policy.withholds(n) {
+                let n = count(n, kn);
+                seen.actions[l] = (n, count(took, kt).min(n));
+            }
+        }
+        seen
+    }
+
     /// The rates these suggest: from votes when there were any (turnout, and yes among
     /// those who voted), else yes from actions (taking part as the sign of a yes) with the
     /// default turnout. A level nobody was observed at keeps `fallback`'s rate.
@@ -495,6 +534,7 @@ mod tests {
             shift_id,
             rating: None,
             organizer_id: None,
+            key: 0,
         };
         let c = coverage(
             &[

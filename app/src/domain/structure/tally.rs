@@ -1,10 +1,10 @@
-//! Counting a test's marks against its goal: overall, by area and by shift, with the
-//! small groups a viewer must not see hidden.
+//! Counting a test's marks against its goal: overall, by area and by shift, as the
+//! reader's disclosure policy shows them.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Response, StructureTest, TestStatus, VoteBase, VoteRule};
-use crate::domain::disclosure::singles_out;
+use crate::domain::disclosure::{Keyed, Policy};
 use crate::domain::{Area, Choice, Shift};
 
 /// The marks of a group of people: how many are in it, and how many have each mark
@@ -13,14 +13,40 @@ use crate::domain::{Area, Choice, Shift};
 pub struct Counts {
     pub scope: i64,
     pub marks: [i64; 8],
+    /// The disclosure keys of each mark's people, then of the unmarked: server-side.
+    #[serde(skip)]
+    pub keys: [u32; 9],
 }
 
 impl Counts {
-    pub fn add(&mut self, response: Option<Response>, people: i64) {
-        self.scope += people;
-        if let Some(r) = response {
-            self.marks[r.index()] += people;
+    pub fn add(&mut self, response: Option<Response>, people: Keyed) {
+        self.scope += people.people;
+        let slot = match response {
+            Some(r) => {
+                self.marks[r.index()] += people.people;
+                r.index()
+            }
+            None => 8,
+        };
+        self.keys[slot] = self.keys[slot].wrapping_add(people.key);
+    }
+
+    /// The counts as `policy` shows them: each mark's and the unmarked count through it,
+    /// the scope their sum (so a row adds up). The keys do not go on.
+    pub fn seen_by(&self, policy: Policy) -> Counts {
+        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        let marks: [i64; 8] = std::array::from_fn(|i| count(self.marks[i], self.keys[i]));
+        let unmarked = count(self.unmarked(), self.keys[8]);
+        Counts {
+            scope: marks.iter().sum::<i64>() + unmarked,
+            marks,
+            keys: [0; 9],
         }
+    }
+
+    /// None when `policy` withholds a group this small, else the counts it shows.
+    pub fn disclosed(&self, policy: Policy) -> Option<Counts> {
+        (!policy.withholds(self.scope)).then(|| self.seen_by(policy))
     }
 
     pub fn of(&self, response: Response) -> i64 {
@@ -222,7 +248,7 @@ impl Outcome {
 }
 
 /// One row of a breakdown: an area or a shift (`id` None: none given). `counts` is None
-/// when the row is hidden from a viewer (too few people).
+/// when the row is withheld from the reader (too few people).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TallyRow {
     pub id: Option<i64>,
@@ -237,23 +263,18 @@ pub struct Tally {
     pub overall: Option<Counts>,
     pub by_area: Vec<TallyRow>,
     pub by_shift: Vec<TallyRow>,
-    /// Rows hidden from a viewer (groups smaller than this are not shown).
+    /// Set for a protected reader: groups smaller than this are withheld, and every
+    /// count is rounded to a multiple of it (`domain::disclosure`).
     pub min_group_size: Option<i64>,
 }
 
-/// One group of a test's scope as storage counts it: area, shift, mark, and people.
-pub type TallyGroup = (Option<i64>, Option<i64>, Option<Response>, i64);
+/// One group of a test's scope as storage counts it: area, shift, mark, and people (with
+/// their disclosure key).
+pub type TallyGroup = (Option<i64>, Option<i64>, Option<Response>, Keyed);
 
 impl Tally {
-    /// Counts `groups`; for a viewer (`hide_below` Some), rows of fewer people than that
-    /// are hidden, and where exactly one row of a breakdown would be hidden, the next
-    /// smallest is hidden with it, so the overall count minus the others cannot reveal it.
-    pub fn build(
-        groups: &[TallyGroup],
-        areas: &[Area],
-        shifts: &[Shift],
-        hide_below: Option<i64>,
-    ) -> Self {
+    /// Counts `groups`, every row and the whole as `policy` shows them.
+    pub fn build(groups: &[TallyGroup], areas: &[Area], shifts: &[Shift], policy: Policy) -> Self {
         let mut overall = Counts::default();
         let mut by_area: Vec<(Option<i64>, Counts)> = Vec::new();
         let mut by_shift: Vec<(Option<i64>, Counts)> = Vec::new();
@@ -282,23 +303,20 @@ impl Tally {
                 .map(|(id, counts)| TallyRow {
                     id,
                     label: name(id),
-                    counts: Some(counts),
+                    counts: counts.disclosed(policy),
                 })
                 .collect();
             rows.sort_by(|a, b| (a.id.is_none(), &a.label).cmp(&(b.id.is_none(), &b.label)));
-            if let Some(min) = hide_below {
-                hide_small(&mut rows, min);
-            }
             rows
         };
         Tally {
-            overall: match hide_below {
-                Some(min) if singles_out(overall.scope, min) => None,
-                _ => Some(overall),
-            },
+            overall: overall.disclosed(policy),
             by_area: rows(by_area, &area_name),
             by_shift: rows(by_shift, &shift_name),
-            min_group_size: hide_below,
+            min_group_size: match policy {
+                Policy::Exact => None,
+                Policy::Protected { min_group_size } => Some(min_group_size),
+            },
         }
     }
 
@@ -312,7 +330,7 @@ fn bump(
     groups: &mut Vec<(Option<i64>, Counts)>,
     key: Option<i64>,
     response: Option<Response>,
-    people: i64,
+    people: Keyed,
 ) {
     match groups.iter_mut().find(|(k, _)| *k == key) {
         Some((_, c)) => c.add(response, people),
@@ -324,37 +342,19 @@ fn bump(
     }
 }
 
-/// Hides the rows too small to show, and one more if only one would be hidden.
-fn hide_small(rows: &mut [TallyRow], min: i64) {
-    let small = |r: &TallyRow| r.counts.is_some_and(|c| singles_out(c.scope, min));
-    let hidden = rows.iter().filter(|r| small(r)).count();
-    for r in rows.iter_mut().filter(|r| small(r)) {
-        r.counts = None;
-    }
-    if hidden == 1 && rows.len() > 1 {
-        if let Some(next) = rows
-            .iter_mut()
-            .filter(|r| r.counts.is_some_and(|c| c.scope > 0))
-            .min_by_key(|r| r.counts.map(|c| c.scope))
-        {
-            next.counts = None;
-        }
-    }
-}
-
 /// One test on the escalation timeline: what it was and how it did against its goal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub test: StructureTest,
-    /// None while planned (no scope yet), or when too small for a viewer.
+    /// None while planned (no scope yet), or when too small for the reader.
     pub outcome: Option<Outcome>,
 }
 
 impl TimelineEntry {
-    pub fn new(test: StructureTest, counts: Option<Counts>, hide_below: Option<i64>) -> Self {
+    pub fn new(test: StructureTest, counts: Option<Counts>, policy: Policy) -> Self {
         let counts = counts
             .filter(|_| test.status != TestStatus::Planned)
-            .filter(|c| hide_below.is_none_or(|min| !singles_out(c.scope, min)));
+            .and_then(|c| c.disclosed(policy));
         let outcome = counts.map(|c| Outcome::of(&c, test.goal_percent, test.rule));
         TimelineEntry { test, outcome }
     }
@@ -511,12 +511,12 @@ mod tests {
             name: "Night".into(),
         }];
         let groups: Vec<TallyGroup> = vec![
-            (Some(1), Some(7), Some(Response::TookPart), 5),
-            (Some(1), None, None, 2),
-            (Some(2), Some(7), Some(Response::Declined), 3),
-            (None, Some(7), Some(Response::TookPart), 1),
+            (Some(1), Some(7), Some(Response::TookPart), people(5)),
+            (Some(1), None, None, people(2)),
+            (Some(2), Some(7), Some(Response::Declined), people(3)),
+            (None, Some(7), Some(Response::TookPart), people(1)),
         ];
-        let t = Tally::build(&groups, &areas, &shifts, None);
+        let t = Tally::build(&groups, &areas, &shifts, Policy::Exact);
         assert_eq!(t.overall.unwrap().scope, 11);
         assert_eq!(t.overall.unwrap().took_part(), 6);
         let labels: Vec<&str> = t.by_area.iter().map(|r| r.label.as_str()).collect();
@@ -528,31 +528,45 @@ mod tests {
         assert_eq!(t.by_shift[0].counts.unwrap().scope, 9);
     }
 
+    /// `n` people with some fixed disclosure key.
+    fn people(n: i64) -> Keyed {
+        Keyed {
+            people: n,
+            key: (n as u32).wrapping_mul(0x9e37_79b9),
+        }
+    }
+
     #[test]
-    fn a_viewer_sees_no_group_small_enough_to_single_someone_out() {
+    fn a_protected_reader_sees_small_groups_withheld_and_the_rest_rounded() {
         let areas = [area(1, "Packing"), area(2, "Shipping"), area(3, "Office")];
         let groups: Vec<TallyGroup> = vec![
-            (Some(1), None, Some(Response::TookPart), 10),
-            (Some(2), None, Some(Response::TookPart), 6),
-            (Some(3), None, Some(Response::Declined), 1),
+            (Some(1), None, Some(Response::TookPart), people(10)),
+            (Some(2), None, Some(Response::TookPart), people(6)),
+            (Some(2), None, None, people(1)),
+            (Some(3), None, Some(Response::Declined), people(1)),
         ];
-        let t = Tally::build(&groups, &areas, &[], Some(3));
-        // The office's one person is hidden, and so is the next smallest area: otherwise
-        // 17 overall minus 10 minus 6 would name the office's mark.
-        assert_eq!(t.by_area.iter().filter(|r| r.counts.is_none()).count(), 2);
-        assert!(t
-            .by_area
-            .iter()
-            .find(|r| r.label == "Packing")
-            .unwrap()
-            .counts
-            .is_some());
-        assert!(t.overall.is_some());
-        // A scope of two is too small to show at all.
-        let t = Tally::build(&groups[2..], &areas, &[], Some(3));
+        let protected = Policy::Protected { min_group_size: 3 };
+        let t = Tally::build(&groups, &areas, &[], protected);
+        let row = |label: &str| t.by_area.iter().find(|r| r.label == label).unwrap();
+        assert_eq!(row("Office").counts, None, "one person's mark");
+        let packing = row("Packing").counts.unwrap().took_part();
+        assert!(packing == 9 || packing == 12, "ten took part: {packing}");
+        // Every count shown is a multiple of three, so 18 overall minus 9 minus Shipping's
+        // figures is never the office's one person; each row adds up.
+        for c in t.by_area.iter().filter_map(|r| r.counts).chain(t.overall) {
+            assert!(
+                c.marks.iter().chain([&c.scope]).all(|n| n % 3 == 0),
+                "{c:?}"
+            );
+            assert_eq!(c.scope, c.marked() + c.unmarked());
+        }
+        assert_eq!(t.min_group_size, Some(3));
+        // A scope of one is too small to show at all.
+        let t = Tally::build(&groups[3..], &areas, &[], protected);
         assert_eq!(t.overall, None);
-        // Leads see everything.
-        let t = Tally::build(&groups, &areas, &[], None);
+        // Leads see everything as it is.
+        let t = Tally::build(&groups, &areas, &[], Policy::Exact);
         assert!(t.by_area.iter().all(|r| r.counts.is_some()));
+        assert_eq!(t.overall.unwrap().scope, 18);
     }
 }

@@ -21,6 +21,9 @@ pub struct ValidationInput {
     pub response: Option<Response>,
     /// Their rating now (it may have been changed since).
     pub rating_now: Option<i32>,
+    /// Their disclosure key (`domain::disclosure`): server-side only.
+    #[serde(skip)]
+    pub key: u32,
 }
 
 /// How many of a group took part.
@@ -168,6 +171,7 @@ mod tests {
             rated_by: (!by.is_empty()).then(|| by.to_owned()),
             response: r,
             rating_now: rating,
+            key: id as u32,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Structure tests: the tests, the scope each fixed when it opened, and the marks.
 
+use app::domain::disclosure::Keyed;
 use app::domain::structure::tally::TallyGroup;
 use app::domain::structure::{
     Counts, CoworkerTest, Response, ScopePerson, StructureTest, TestKind, TestPlan, TestStatus,
@@ -274,9 +275,10 @@ impl StructureTests for Adapter {
         .fetch_all(&self.pool)
         .await
         .db()?;
-        let groups = sqlx::query_as::<_, (i64, Option<String>, i64)>(
-            "SELECT s.test_id, s.response, COUNT(*) FROM structure_test_scope s \
-             JOIN structure_tests t ON t.id = s.test_id WHERE t.campaign_id = $1 \
+        let groups = sqlx::query_as::<_, (i64, Option<String>, i64, i64)>(
+            "SELECT s.test_id, s.response, COUNT(*), SUM(c.disclosure_key) \
+             FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
+             JOIN coworkers c ON c.id = s.coworker_id WHERE t.campaign_id = $1 \
              GROUP BY s.test_id, s.response",
         )
         .bind(campaign_id)
@@ -284,8 +286,9 @@ impl StructureTests for Adapter {
         .await
         .db()?;
         let mut counts: Vec<(i64, Counts)> = Vec::new();
-        for (test_id, mark, people) in groups {
+        for (test_id, mark, people, key) in groups {
             let mark = response(mark)?;
+            let people = Keyed::new(people, key);
             match counts.iter_mut().find(|(id, _)| *id == test_id) {
                 Some((_, c)) => c.add(mark, people),
                 None => {
@@ -455,8 +458,9 @@ impl StructureTests for Adapter {
     }
 
     async fn test_tally(&self, campaign_id: i64, test_id: i64) -> StoreResult<Vec<TallyGroup>> {
-        let rows = sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<String>, i64)>(
-            "SELECT s.area_id, s.shift_id, s.response, COUNT(*) FROM structure_test_scope s \
+        let rows = sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<String>, i64, i64)>(
+            "SELECT s.area_id, s.shift_id, s.response, COUNT(*), SUM(c.disclosure_key) \
+             FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              WHERE s.test_id = $1 AND s.test_id IN \
              (SELECT id FROM structure_tests WHERE campaign_id = $2) \
              GROUP BY s.area_id, s.shift_id, s.response",
@@ -467,7 +471,9 @@ impl StructureTests for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(area, shift, mark, people)| Ok((area, shift, response(mark)?, people)))
+            .map(|(area, shift, mark, people, key)| {
+                Ok((area, shift, response(mark)?, Keyed::new(people, key)))
+            })
             .collect()
     }
 
@@ -543,9 +549,11 @@ impl StructureTests for Adapter {
             Option<String>,
             Option<String>,
             Option<i32>,
+            i32,
         );
         let rows = sqlx::query_as::<_, Row>(
-            "SELECT s.coworker_id, c.name, s.area_id, s.rating, u.email, s.response, c.rating \
+            "SELECT s.coworker_id, c.name, s.area_id, s.rating, u.email, s.response, c.rating, \
+             c.disclosure_key \
              FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              LEFT JOIN users u ON u.id = s.rated_by \
              WHERE s.test_id = $1 AND c.campaign_id = $2 ORDER BY c.name, c.id",
@@ -557,7 +565,7 @@ impl StructureTests for Adapter {
         .db()?;
         rows.into_iter()
             .map(
-                |(coworker_id, name, area_id, rating_then, rated_by, mark, rating_now)| {
+                |(coworker_id, name, area_id, rating_then, rated_by, mark, rating_now, key)| {
                     Ok(ValidationInput {
                         coworker_id,
                         name,
@@ -566,6 +574,7 @@ impl StructureTests for Adapter {
                         rated_by,
                         response: response(mark)?,
                         rating_now,
+                        key: key as u32,
                     })
                 },
             )

@@ -171,13 +171,16 @@ impl VotePlans for Adapter {
             format!(" AND c.area_id IN ({})", placeholders(2, area_ids.len()))
         };
         let sql = format!(
-            "SELECT c.id, c.area_id, c.shift_id, c.rating, c.assigned_organizer FROM coworkers c \
+            "SELECT c.id, c.area_id, c.shift_id, c.rating, c.assigned_organizer, c.disclosure_key \
+             FROM coworkers c \
              WHERE c.campaign_id = $1 AND {ON_CHART}{areas} ORDER BY c.id"
         );
-        let mut query =
-            sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<i32>, Option<i64>)>(&sql)
-                .persistent(false)
-                .bind(campaign_id);
+        let mut query = sqlx::query_as::<
+            _,
+            (i64, Option<i64>, Option<i64>, Option<i32>, Option<i64>, i32),
+        >(&sql)
+        .persistent(false)
+        .bind(campaign_id);
         for id in area_ids {
             query = query.bind(*id);
         }
@@ -187,12 +190,13 @@ impl VotePlans for Adapter {
             .db()?
             .into_iter()
             .map(
-                |(coworker_id, area_id, shift_id, rating, organizer_id)| Voter {
+                |(coworker_id, area_id, shift_id, rating, organizer_id, key)| Voter {
                     coworker_id,
                     area_id,
                     shift_id,
                     rating,
                     organizer_id,
+                    key: key as u32,
                 },
             )
             .collect())
@@ -401,9 +405,10 @@ impl VotePlans for Adapter {
     }
 
     async fn observed_rates(&self, campaign_id: i64) -> StoreResult<Observed> {
-        let rows = sqlx::query_as::<_, (String, Option<i32>, Option<String>, i64)>(
-            "SELECT t.kind, s.rating, s.response, COUNT(*) FROM structure_test_scope s \
-             JOIN structure_tests t ON t.id = s.test_id \
+        let rows = sqlx::query_as::<_, (String, Option<i32>, Option<String>, i64, i64)>(
+            "SELECT t.kind, s.rating, s.response, COUNT(*), SUM(c.disclosure_key) \
+             FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
+             JOIN coworkers c ON c.id = s.coworker_id \
              WHERE t.campaign_id = $1 AND t.status = 'closed' \
              GROUP BY t.kind, s.rating, s.response",
         )
@@ -428,25 +433,31 @@ impl VotePlans for Adapter {
                 o.action_tests += n;
             }
         }
-        for (kind, rating, mark, people) in rows {
+        for (kind, rating, mark, people, key) in rows {
+            let key = app::domain::disclosure::Keyed::new(people, key).key;
             let level = level_of(rating);
             let mark = mark
                 .map(|m| Response::parse(&m).ok_or_else(|| corrupt("mark", &m)))
                 .transpose()?;
             if is_vote(&kind) {
-                let v = &mut o.votes[level];
+                let (v, k) = (&mut o.votes[level], &mut o.keys.votes[level]);
                 v.0 += people;
+                k.0 = k.0.wrapping_add(key);
                 if matches!(mark, Some(Response::Yes | Response::No | Response::Abstain)) {
                     v.1 += people;
+                    k.1 = k.1.wrapping_add(key);
                 }
                 if mark == Some(Response::Yes) {
                     v.2 += people;
+                    k.2 = k.2.wrapping_add(key);
                 }
             } else {
-                let a = &mut o.actions[level];
+                let (a, k) = (&mut o.actions[level], &mut o.keys.actions[level]);
                 a.0 += people;
+                k.0 = k.0.wrapping_add(key);
                 if mark.is_some_and(Response::took_part) {
                     a.1 += people;
+                    k.1 = k.1.wrapping_add(key);
                 }
             }
         }

@@ -52,10 +52,12 @@ integration:
 	cargo test -p rankfile-tests --tests
 
 # Figures for BENCHMARKS.md (release profile): import and chart render (SQLite, ~1 min once
-# built), then logging a one-on-one at a fixed rate on SQLite and PostgreSQL (~2 min).
+# built), logging a one-on-one at a fixed rate on SQLite and PostgreSQL (~2 min), then
+# eight clients on the heavy pages against /healthz (~1 min).
 bench:
 	cargo bench -p rankfile-tests --bench map
 	cargo bench -p rankfile-tests --bench loop
+	cargo bench -p rankfile-tests --bench load
 
 # E2E_REPEAT=5 runs every browser test five times in a row (a flaky test shows itself).
 e2e: build

@@ -259,9 +259,9 @@ mod server {
         if let Some(hit) = TRENDS.lock().ok().and_then(|t| t.get(&key).cloned()) {
             return Ok(hit);
         }
-        let fresh = store
-            .heat_trend(member.campaign_id(), scope, moments)
-            .await?;
+        // Uncounted, a trend is a dozen past maps: a heavy read, taken in turn.
+        let fresh = crate::api::heavy::read(store.heat_trend(member.campaign_id(), scope, moments))
+            .await??;
         if let Ok(mut kept) = TRENDS.lock() {
             // Entries counted with an older history can never be read again.
             kept.retain(|k, _| k.3 == version);
@@ -301,7 +301,15 @@ mod server {
         };
         // The reads run together: the map's time is its slowest query, not their sum.
         let (cells, trend, areas, columns) = tokio::try_join!(
-            async { Ok::<_, AppError>(store.heat_cells(campaign_id, &query).await?) },
+            async {
+                // A past map probes every coworker's history: a heavy read, taken in turn.
+                let cells = if query.before.is_some() {
+                    crate::api::heavy::read(store.heat_cells(campaign_id, &query)).await??
+                } else {
+                    store.heat_cells(campaign_id, &query).await?
+                };
+                Ok::<_, AppError>(cells)
+            },
             trend(member, &query.scope, &moments),
             async { Ok(store.list_areas(campaign_id).await?) },
             columns(member, params.dimension),

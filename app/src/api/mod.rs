@@ -14,6 +14,8 @@ pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod heat;
+#[cfg(feature = "ssr")]
+pub mod heavy;
 pub mod map;
 pub mod members;
 pub mod organizing;

@@ -569,16 +569,39 @@ pub fn build(input: HeatInput) -> HeatMap {
         }
         total.add(&d.total);
     }
+    // A job title or tag is free text: one held by fewer people than the minimum can name
+    // them ("Maria's carpool"), so a protected reader sees no such column at all (its
+    // cells would all be withheld anyway). Shifts and organizers are the campaign's lists.
+    let keep: Vec<bool> = column_sums
+        .iter()
+        .map(|c| {
+            !matches!(dimension, Dimension::JobTitle | Dimension::Tag)
+                || !policy.withholds(c.coworkers)
+        })
+        .collect();
+    let kept = |i: &usize| keep[*i];
+    let mut rows = rows;
+    for row in &mut rows {
+        row.cells = (0..row.cells.len())
+            .filter(kept)
+            .map(|i| row.cells[i])
+            .collect();
+    }
     HeatMap {
         dimension,
         as_of: input.as_of,
         current: input.current,
         days: input.days,
-        columns,
+        columns: (0..columns.len())
+            .filter(kept)
+            .map(|i| columns[i].clone())
+            .collect(),
         rows,
         column_totals: column_sums
             .into_iter()
-            .map(|c| HeatCell::of(c, policy))
+            .enumerate()
+            .filter(|(i, _)| keep[*i])
+            .map(|(_, c)| HeatCell::of(c, policy))
             .collect(),
         total: HeatCell::of(total, policy),
         weeks,
@@ -1208,6 +1231,35 @@ mod tests {
             .iter()
             .all(|r| r.cells.iter().all(|c| !c.suppressed)));
         assert_eq!(lead.total.counts.coworkers, 5);
+    }
+
+    #[test]
+    fn a_protected_reader_sees_no_tag_held_by_fewer_than_the_minimum() {
+        let counts = |n| HeatCounts {
+            coworkers: n,
+            unknown: n,
+            ..Default::default()
+        };
+        let tally = |column: &str, n| CellTally {
+            area_id: Some(11),
+            column: Some(column.into()),
+            counts: counts(n),
+        };
+        let mut viewer = input(
+            hospital(),
+            vec![tally("choir", 6), tally("Maria's carpool", 2), tally("", 4)],
+            day(10),
+        );
+        viewer.dimension = Dimension::Tag;
+        viewer.columns = Vec::new();
+        viewer.policy = Policy::Protected { min_group_size: 3 };
+        let map = build(viewer.clone());
+        let labels: Vec<&str> = map.columns.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels, ["choir", "No tag"], "the carpool names its two");
+        assert!(map.rows.iter().all(|r| r.cells.len() == 2));
+        assert_eq!(map.column_totals.len(), 2);
+        viewer.policy = Policy::Exact;
+        assert_eq!(build(viewer).columns.len(), 3, "a lead sees every tag");
     }
 
     #[test]

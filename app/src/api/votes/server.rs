@@ -10,7 +10,7 @@ use super::{
 };
 use crate::auth::InCampaign;
 use crate::domain::disclosure::{Keyed, Policy};
-use crate::domain::forecast::plan::{coverage, PlanForm, VotePlan, Voter};
+use crate::domain::forecast::plan::{Coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
     apply_moves, cells_of, forecast, level_of, levels_after, path, protected_cells, Rates,
     Scenario, Withheld,
@@ -35,8 +35,8 @@ pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePla
 /// The path search is the page's heavy work (the exact model for 17–120 people, once per
 /// candidate move: up to 1.5 s of CPU at 90 people). It depends only on the rule, the
 /// rates, the goal and the head count at each level, so it is kept by those (any reader,
-/// any day the chart gives the same counts), and computed off the request threads, at
-/// most [`PATHS_AT_ONCE`] at a time: one member reloading cannot hold every core.
+/// any day the chart gives the same counts), and computed off the request threads, a few
+/// at a time (`api::heavy`): one member reloading cannot hold every core.
 async fn path_of(
     rule: crate::domain::structure::VoteRule,
     rates: Rates,
@@ -46,7 +46,6 @@ async fn path_of(
     use std::collections::HashMap;
     use std::sync::{LazyLock, Mutex};
     static KEPT: LazyLock<Mutex<HashMap<String, path::Path>>> = LazyLock::new(Default::default);
-    static RUNNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PATHS_AT_ONCE);
     let mut levels = [0i64; crate::domain::forecast::LEVELS];
     for c in cells {
         levels[c.level] += c.people;
@@ -56,14 +55,8 @@ async fn path_of(
     if let Some(hit) = KEPT.lock().ok().and_then(|k| k.get(&key).cloned()) {
         return Ok(hit);
     }
-    let _permit = RUNNING
-        .acquire()
-        .await
-        .map_err(|e| AppError::internal(&e))?;
-    // Another request may have computed it while this one waited.
-    if let Some(hit) = KEPT.lock().ok().and_then(|k| k.get(&key).cloned()) {
-        return Ok(hit);
-    }
+    // Two loads of the same counts at once compute it twice: harmless, and rarer than a
+    // lock held across the search would be costly.
     // Only the level counts matter: one cell per level is the same search.
     let by_level: Vec<crate::domain::forecast::Cell> = levels
         .iter()
@@ -75,9 +68,7 @@ async fn path_of(
             people,
         })
         .collect();
-    let found = tokio::task::spawn_blocking(move || path::path(&rule, &rates, &goal, &by_level))
-        .await
-        .map_err(|e| AppError::internal(&e))?;
+    let found = crate::api::heavy::cpu(move || path::path(&rule, &rates, &goal, &by_level)).await?;
     if let Ok(mut kept) = KEPT.lock() {
         if kept.len() >= PATHS_KEPT {
             kept.clear();
@@ -87,8 +78,7 @@ async fn path_of(
     Ok(found)
 }
 
-/// Path searches running at once (the machine's cores are the bound), and kept.
-const PATHS_AT_ONCE: usize = 2;
+/// Path searches kept.
 const PATHS_KEPT: usize = 256;
 
 pub(super) async fn build_vote_page(
@@ -451,18 +441,17 @@ pub(super) async fn build_plan_page(
         member.disclosure(),
     )?;
     let policy = disclosure.campaign_wide();
-    let served = coverage(&voters, &places, &areas);
+    let cover = Coverage::new(&places, &areas);
     let named = member.role() != Role::Viewer;
     let visible = |v: &Voter| named && member.sees(v.area_id, v.organizer_id);
     // Who to name: per place up to NAMES_PER_PLACE, and the uncovered.
     let mut per_place: Vec<Vec<i64>> = vec![Vec::new(); places.len()];
     let mut counts = vec![Keyed::default(); places.len()];
     let mut uncovered = Vec::new();
-    for (v, at) in voters.iter().zip(&served) {
-        if at.is_empty() {
-            uncovered.push(v);
-        }
-        for &p in at {
+    for v in &voters {
+        let mut served = false;
+        for p in cover.places_for(v) {
+            served = true;
             counts[p].add(Keyed {
                 people: 1,
                 key: v.key,
@@ -470,6 +459,9 @@ pub(super) async fn build_plan_page(
             if visible(v) && per_place[p].len() < NAMES_PER_PLACE {
                 per_place[p].push(v.coworker_id);
             }
+        }
+        if !served {
+            uncovered.push(v);
         }
     }
     let mut wanted: Vec<i64> = per_place.iter().flatten().copied().collect();

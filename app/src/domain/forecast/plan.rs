@@ -321,29 +321,46 @@ impl PlaceForm {
 /// The most polling places one plan holds.
 pub const MAX_PLACES: i64 = 200;
 
-/// Who can vote where: for each voter (by index), the places that serve them.
+/// Who can vote where, asked voter by voter: nothing is kept per voter (a list of places
+/// for each of 100,000 voters at 200 places would be 160 MB), only each place's areas.
+pub struct Coverage<'a> {
+    places: &'a [PollingPlace],
+    /// Each place's areas with every area beneath (None: anywhere).
+    served: Vec<Option<std::collections::HashSet<i64>>>,
+}
+
+impl<'a> Coverage<'a> {
+    pub fn new(places: &'a [PollingPlace], areas: &[Area]) -> Self {
+        let served = places
+            .iter()
+            .map(|p| {
+                p.area_id
+                    .map(|site| subtree(areas, &[site]).into_iter().collect())
+            })
+            .collect();
+        Coverage { places, served }
+    }
+
+    /// The places (by index) that serve `voter`.
+    pub fn places_for(&self, voter: &Voter) -> impl Iterator<Item = usize> + '_ {
+        let (area, shift) = (voter.area_id, voter.shift_id);
+        self.places.iter().enumerate().filter_map(move |(i, p)| {
+            let area_ok = match &self.served[i] {
+                None => true,
+                Some(ids) => area.is_some_and(|a| ids.contains(&a)),
+            };
+            (area_ok && p.shift_id.is_none_or(|s| shift == Some(s))).then_some(i)
+        })
+    }
+}
+
+/// For each voter (by index), the places that serve them (for a few voters: the page asks
+/// [`Coverage`] voter by voter).
 pub fn coverage(voters: &[Voter], places: &[PollingPlace], areas: &[Area]) -> Vec<Vec<usize>> {
-    // Each place's areas once, not once per voter.
-    let served: Vec<Option<Vec<i64>>> = places
-        .iter()
-        .map(|p| p.area_id.map(|site| subtree(areas, &[site])))
-        .collect();
+    let cover = Coverage::new(places, areas);
     voters
         .iter()
-        .map(|v| {
-            places
-                .iter()
-                .enumerate()
-                .filter(|(i, p)| {
-                    let area_ok = match &served[*i] {
-                        None => true,
-                        Some(ids) => v.area_id.is_some_and(|a| ids.contains(&a)),
-                    };
-                    area_ok && p.shift_id.is_none_or(|s| v.shift_id == Some(s))
-                })
-                .map(|(i, _)| i)
-                .collect()
-        })
+        .map(|v| cover.places_for(v).collect())
         .collect()
 }
 

@@ -95,7 +95,7 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
         .await;
     let store = app.store.clone();
     let (live, counts) = store
-        .structure_tests(campaign_id)
+        .structure_tests(campaign_id, None)
         .await
         .expect("tests")
         .into_iter()
@@ -191,7 +191,7 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
             "store `test_tally` alone (one grouped query)",
             REPEATS,
             || async {
-                store.test_tally(id, tid).await.expect("tally");
+                store.test_tally(id, tid, None).await.expect("tally");
             },
         )
         .await,

@@ -2,6 +2,7 @@
 //! server on port 0 against a fresh database and hands back a client with a cookie jar.
 //! Stories are written once and run on both backends with [`stories!`].
 
+pub mod attack;
 pub mod calls;
 pub mod employer_list;
 pub mod figures;

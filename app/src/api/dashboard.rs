@@ -29,7 +29,7 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
     board.weakest_areas = Dashboard::rank_weakest(board.weakest_areas);
     // The test opened last (the list comes in the order they opened, planned ones last).
     board.latest_test = store
-        .structure_tests(campaign_id)
+        .structure_tests(campaign_id, None)
         .await?
         .into_iter()
         .rev()

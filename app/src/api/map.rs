@@ -124,7 +124,11 @@ pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let store = member.store();
-    visible_stats(&member, store.area_stats(campaign_id).await?).await
+    visible_stats(
+        &member,
+        store.area_stats(campaign_id, member.own_scope()).await?,
+    )
+    .await
 }
 
 /// Someone coworkers can be filtered by on the chart.
@@ -193,7 +197,7 @@ pub async fn map_page(campaign_id: i64) -> Result<MapPageData, AppError> {
     let (areas, shifts, stats) = tokio::try_join!(
         store.list_areas(campaign_id),
         store.list_shifts(campaign_id),
-        store.area_stats(campaign_id),
+        store.area_stats(campaign_id, member.own_scope()),
     )?;
     Ok(MapPageData {
         areas,

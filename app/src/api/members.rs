@@ -117,7 +117,7 @@ pub async fn revoke_invite(campaign_id: i64, invite_id: i64) -> Result<(), AppEr
         .await?
     {
         return Err(AppError::Conflict(
-            "That invite was already used, revoked or is not in this campaign.".into(),
+            "That invite was already used or revoked.".into(),
         ));
     }
     Ok(())

@@ -209,7 +209,7 @@ pub async fn tests_page(campaign_id: i64) -> Result<TestsPageData, AppError> {
     let policy = member.disclosure().await?.campaign_wide();
     let store = member.store();
     let (tests, areas) = tokio::try_join!(
-        store.structure_tests(campaign_id),
+        store.structure_tests(campaign_id, member.own_scope()),
         store.list_areas(campaign_id)
     )?;
     let timeline = tests
@@ -361,7 +361,11 @@ pub(crate) mod server {
         let campaign_id = member.campaign_id();
         let (disclosure, groups, areas, shifts) = tokio::try_join!(
             member.disclosure(),
-            async { Ok(store.test_tally(campaign_id, test_id).await?) },
+            async {
+                Ok(store
+                    .test_tally(campaign_id, test_id, member.own_scope())
+                    .await?)
+            },
             async { Ok(store.list_areas(campaign_id).await?) },
             async { Ok(store.list_shifts(campaign_id).await?) },
         )?;

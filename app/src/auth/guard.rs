@@ -210,6 +210,16 @@ impl InCampaign {
         })
     }
 
+    /// The people this member reads exactly inside counts that also hold others: an
+    /// organizer's scope (they know those people by name); None for viewers and leads
+    /// (`domain::disclosure::Keyed::inside`).
+    pub fn own_scope(&self) -> Option<&CoworkerScope> {
+        match self.role() {
+            Role::Organizer => self.scope.as_ref(),
+            Role::Lead | Role::Viewer => None,
+        }
+    }
+
     /// The whole record of a coworker in scope (archived ones too). Out of scope
     /// answers NotFound, as if absent; viewers are Forbidden.
     pub async fn coworker(&self, coworker_id: i64) -> Result<Coworker, AppError> {

@@ -27,24 +27,55 @@ use super::Role;
 
 /// A count of people and the key of the set counted: the wrapping sum of their keys.
 /// Keys add, so the store's tallies and the map's sums keep them as they count.
+///
+/// An organizer knows the people in their scope by name, so a count mixing them with
+/// others would give the others back by subtraction: `inside` of the `people` are the
+/// reader's own (shown exactly), and `key` is the sum of the keys of the others only,
+/// whose count alone is protected. For a viewer nobody is inside.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Keyed {
     pub people: i64,
     pub key: u32,
+    pub inside: i64,
 }
 
 impl Keyed {
+    /// `people` none of whom is the reader's, their keys summing to `key_sum`.
     pub fn new(people: i64, key_sum: i64) -> Self {
         // Sums of keys come from SQL as integers; only their value modulo 2^32 matters.
         Keyed {
             people,
             key: key_sum as u32,
+            inside: 0,
+        }
+    }
+
+    /// One person with their key, inside the reader's scope or not.
+    pub fn one(key: u32, inside: bool) -> Self {
+        if inside {
+            Keyed {
+                people: 1,
+                key: 0,
+                inside: 1,
+            }
+        } else {
+            Keyed {
+                people: 1,
+                key,
+                inside: 0,
+            }
         }
     }
 
     pub fn add(&mut self, other: Keyed) {
         self.people += other.people;
         self.key = self.key.wrapping_add(other.key);
+        self.inside += other.inside;
+    }
+
+    /// Those outside the reader's scope.
+    pub fn outside(self) -> i64 {
+        self.people - self.inside
     }
 }
 
@@ -72,11 +103,24 @@ impl Policy {
         }
     }
 
-    /// A count as this reader sees it.
+    /// True when a count's people outside the reader's scope are a small group.
+    pub fn withholds_keyed(self, count: Keyed) -> bool {
+        self.withholds(count.outside())
+    }
+
+    /// A count as this reader sees it: the reader's own people exactly, the others
+    /// protected.
     pub fn count(self, count: Keyed) -> i64 {
         match self {
             Policy::Exact => count.people,
-            Policy::Protected { min_group_size } => round(count, min_group_size),
+            Policy::Protected { min_group_size } => {
+                let others = Keyed {
+                    people: count.outside(),
+                    key: count.key,
+                    inside: 0,
+                };
+                count.inside + round(others, min_group_size)
+            }
         }
     }
 
@@ -157,7 +201,46 @@ mod tests {
     use super::{Keyed, Policy};
 
     fn keyed(people: i64, key: u32) -> Keyed {
-        Keyed { people, key }
+        Keyed {
+            people,
+            key,
+            inside: 0,
+        }
+    }
+
+    #[test]
+    fn a_reader_s_own_people_are_exact_and_only_the_others_are_protected() {
+        let policy = Policy::Protected { min_group_size: 5 };
+        // Nine people, four of them the organizer's: shown as 4 + (5 rounded to 5).
+        let mixed = Keyed {
+            people: 9,
+            key: 77,
+            inside: 4,
+        };
+        assert_eq!(policy.count(mixed), 9);
+        assert!(!policy.withholds_keyed(mixed));
+        // Six, four the organizer's: two others, a small group withheld whole; the shown
+        // number less the organizer's own is never one person.
+        let few = Keyed { people: 6, ..mixed };
+        assert!(policy.withholds_keyed(few));
+        for key in 0..1000u32 {
+            let seven = Keyed {
+                people: 7,
+                key: key.wrapping_mul(2_654_435_761),
+                inside: 1,
+            };
+            assert_eq!((policy.count(seven) - 1) % 5, 0);
+        }
+        let mut sum = Keyed::one(3, true);
+        sum.add(Keyed::one(5, false));
+        assert_eq!(
+            sum,
+            Keyed {
+                people: 2,
+                key: 5,
+                inside: 1
+            }
+        );
     }
 
     #[test]

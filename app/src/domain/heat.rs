@@ -180,7 +180,14 @@ impl HeatCounts {
     /// the policy, everyone their sum (so a cell's figures add up), those talked to and
     /// the committee through it too (at most everyone). The keys do not go on.
     pub fn seen_by(&self, policy: Policy) -> HeatCounts {
-        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        // A heat map is a viewer's (nobody inside) or exact: its keys are everyone's.
+        let count = |people: i64, key: u32| {
+            policy.count(Keyed {
+                people,
+                key,
+                inside: 0,
+            })
+        };
         let rated: [i64; 5] = std::array::from_fn(|i| count(self.rated[i], self.keys.rated[i]));
         let unknown = count(self.unknown, self.keys.unknown);
         let coworkers = rated.iter().sum::<i64>() + unknown;

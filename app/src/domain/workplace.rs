@@ -74,9 +74,12 @@ pub struct AreaStats {
     /// The counts are withheld: fewer people than the campaign's minimum group size.
     #[serde(default)]
     pub suppressed: bool,
-    /// The disclosure keys of the three sets counted (`domain::disclosure`): server-side.
+    /// The disclosure keys of the three sets counted, of the people outside the reader's
+    /// scope (`domain::disclosure`), and how many of each are inside it: server-side.
     #[serde(skip)]
     pub keys: [u32; 3],
+    #[serde(skip)]
+    pub inside: [i64; 3],
 }
 
 impl AreaStats {
@@ -84,23 +87,29 @@ impl AreaStats {
     /// keeps its place on the plan and loses its counts; the others go through the policy
     /// (supporters and unknowns at most everyone). Empty areas show 0.
     pub fn seen_by(self, policy: Policy) -> Self {
-        if policy.withholds(self.coworkers) {
+        let keyed = |i: usize, people: i64| Keyed {
+            people,
+            key: self.keys[i],
+            inside: self.inside[i],
+        };
+        if policy.withholds_keyed(keyed(0, self.coworkers)) {
             return Self {
                 coworkers: 0,
                 supporters: 0,
                 unknown: 0,
                 suppressed: true,
                 keys: [0; 3],
+                inside: [0; 3],
                 ..self
             };
         }
-        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
-        let coworkers = count(self.coworkers, self.keys[0]);
+        let coworkers = policy.count(keyed(0, self.coworkers));
         Self {
             coworkers,
-            supporters: count(self.supporters, self.keys[1]).min(coworkers),
-            unknown: count(self.unknown, self.keys[2]).min(coworkers),
+            supporters: policy.count(keyed(1, self.supporters)).min(coworkers),
+            unknown: policy.count(keyed(2, self.unknown)).min(coworkers),
             keys: [0; 3],
+            inside: [0; 3],
             ..self
         }
     }

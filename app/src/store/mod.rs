@@ -228,7 +228,7 @@ pub trait Invites: Send + Sync {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>>;
     /// Revokes an unused invite with `audit` in one transaction; false (and nothing
-    /// written) when it was used, revoked or is not in the campaign.
+    /// written) when it was used or revoked; NotFound when it is not in the campaign.
     async fn revoke_invite(
         &self,
         campaign_id: i64,
@@ -312,7 +312,13 @@ pub trait WorkplaceMap: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<Area>;
     /// Every area with its head count, 1–2s and unknowns (unarchived, active or on leave).
-    async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>>;
+    /// Each area's own people counted, with the disclosure keys of those outside `inside`
+    /// (the reader's own scope, exact for them; None: nobody's) and how many are inside.
+    async fn area_stats(
+        &self,
+        campaign_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Vec<AreaStats>>;
     /// NotFound if the area or shift is not in the campaign.
     async fn create_coworker(
         &self,

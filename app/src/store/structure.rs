@@ -36,9 +36,12 @@ pub trait StructureTests: Send + Sync {
     ) -> StoreResult<Option<StructureTest>>;
     /// The campaign's tests, in the order they opened (planned ones last), each with its
     /// overall counts (None while planned).
+    /// Each count holds the disclosure keys of those outside `inside` (the reader's own
+    /// scope; None: nobody's) and how many are inside it.
     async fn structure_tests(
         &self,
         campaign_id: i64,
+        inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<(StructureTest, Option<Counts>)>>;
     /// Opens a planned test at `at`: its scope becomes the employed coworkers in
     /// `area_ids` (None: the whole campaign) as they are now, with each one's rating and
@@ -73,7 +76,13 @@ pub trait StructureTests: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<u64>;
     /// The scope counted by area and shift (when it opened) and current mark.
-    async fn test_tally(&self, campaign_id: i64, test_id: i64) -> StoreResult<Vec<TallyGroup>>;
+    /// Each group's people are inside `inside` (the reader's own scope) or not.
+    async fn test_tally(
+        &self,
+        campaign_id: i64,
+        test_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Vec<TallyGroup>>;
     /// The people of the test's scope that `scope` reaches and `filter` keeps, by area
     /// and name, at most `filter.limit`; and how many match in all.
     async fn test_people(

@@ -82,5 +82,11 @@ pub trait VotePlans: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// What the campaign's closed tests observed per rating level when they opened.
-    async fn observed_rates(&self, campaign_id: i64) -> StoreResult<Observed>;
+    /// With the disclosure keys of those outside `inside` (the reader's own scope; None:
+    /// nobody's) and how many are inside it.
+    async fn observed_rates(
+        &self,
+        campaign_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Observed>;
 }

@@ -62,6 +62,24 @@ impl<T> DbResult<T> for Result<T, sqlx::Error> {
 /// The one scope rule for every query that names coworkers: for an organizer,
 /// ` AND ({alias}.assigned_organizer = $first OR {alias}.area_id IN (…))` and the values
 /// to bind from `$first` on; nothing for the whole campaign. `alias` is `c.` or empty.
+/// "Coworker `alias` is inside the reader's own scope" as an SQL truth (never NULL), with
+/// its binds from `$first`: what the disclosure policy shows an organizer exactly (None:
+/// nobody is, for viewers and leads).
+pub(crate) fn inside_clause(
+    scope: Option<&CoworkerScope>,
+    alias: &str,
+    first: usize,
+) -> (String, Vec<i64>) {
+    match scope {
+        None | Some(CoworkerScope::Campaign) => ("FALSE".to_owned(), Vec::new()),
+        Some(scope) => {
+            let (sql, binds) = scope_clause(scope, alias, first);
+            let condition = sql.trim_start_matches(" AND ");
+            (format!("COALESCE({condition}, FALSE)"), binds)
+        }
+    }
+}
+
 pub(crate) fn scope_clause(scope: &CoworkerScope, alias: &str, first: usize) -> (String, Vec<i64>) {
     match scope {
         CoworkerScope::Campaign => (String::new(), Vec::new()),

@@ -155,6 +155,9 @@ pub(crate) struct AreaStatsRow {
     coworkers_key: i64,
     supporters_key: i64,
     unknown_key: i64,
+    coworkers_inside: i64,
+    supporters_inside: i64,
+    unknown_inside: i64,
 }
 
 impl From<AreaStatsRow> for app::domain::AreaStats {
@@ -172,6 +175,7 @@ impl From<AreaStatsRow> for app::domain::AreaStats {
                 key(r.supporters_key),
                 key(r.unknown_key),
             ],
+            inside: [r.coworkers_inside, r.supporters_inside, r.unknown_inside],
         }
     }
 }

@@ -449,8 +449,12 @@ async fn viewers_do_not_see_the_counts_of_small_groups(app: TestApp) {
     assert_eq!(pharmacy["coworkers"], 0);
     assert_eq!(pharmacy["supporters"], 0);
     assert_eq!(icu["suppressed"], false);
-    assert_eq!(icu["coworkers"], 6);
-    assert_eq!(icu["supporters"], 6);
+    // Six, all rated 1–2: through the disclosure policy, a multiple of five by key.
+    let (n, s) = (
+        icu["coworkers"].as_i64().unwrap(),
+        icu["supporters"].as_i64().unwrap(),
+    );
+    assert!([5, 10].contains(&n) && s == n, "{icu}");
     assert_eq!(empty["suppressed"], false);
     // An organizer sees their own area in full, and others' small groups withheld.
     let (pharmacy, icu, _) = stats_of(&org).await;

@@ -381,12 +381,17 @@ async fn a_lead_plans_a_vote_and_reads_its_forecast(app: TestApp) {
         404
     );
     // Organizers see the forecast, as figures, without the lead's form: a vote's scope
-    // is campaign-wide, so its head counts come through the disclosure policy (17 people:
-    // each level rounded to a multiple of five, the whole their sum).
+    // is campaign-wide, so its head counts come through the disclosure policy: their own
+    // people exactly, the others (each level's) rounded to a multiple of five.
     let p = d.page(&d.organizer, plan_id).await;
     assert!(p["form"].is_null() && p["cells"].is_null());
     let people = p["forecast"]["overall"]["people"].as_i64().unwrap();
-    assert_eq!(people % 5, 0);
+    let own = d
+        .employed_in(&[])
+        .into_iter()
+        .filter(|p| d.in_organizer_scope(p))
+        .count() as i64;
+    assert_eq!((people - own) % 5, 0, "{own} of their own");
     assert_eq!(people, levels(&p).iter().sum::<i64>());
 
     assert_eq!(d.lead.audit_entries(c, "vote_plan.create").await.len(), 1);
@@ -682,11 +687,11 @@ async fn the_path_to_the_threshold_names_people_only_inside_the_readers_scope(ap
         .iter()
         .any(|g| g["label"] == "org@example.org"));
 
-    // A viewer: the same protected figures, no groups, no name anywhere.
+    // A viewer: the protected figures, no groups, no name anywhere.
     let p = d.page(&d.viewer, plan_id).await;
     let path = &p["path"];
-    for figure in ["level_moves", "plans", "before", "after", "reached"] {
-        assert_eq!(path[figure], org_path[figure], "{figure}");
+    for figure in ["level_moves", "plans", "before", "after"] {
+        assert!(path[figure].is_number(), "{figure}: {path}");
     }
     assert_eq!(path["by_area"], serde_json::json!([]));
     assert_eq!(path["by_organizer"], serde_json::json!([]));
@@ -713,9 +718,24 @@ async fn viewers_see_no_small_groups_in_the_forecast(app: TestApp) {
             assert_eq!(row["people"], 0, "nor its head count: {row}");
             assert!(row["prediction"].is_null(), "{label} withheld: {row}");
         }
-        assert!(levels(&p).iter().all(|n| n % 5 == 0), "{:?}", levels(&p));
+        if p["role"] == "viewer" {
+            assert!(levels(&p).iter().all(|n| n % 5 == 0), "{:?}", levels(&p));
+        }
+        // Large enough areas are shown; a viewer's counts are rounded at each rating, so
+        // a row may round to nobody (and then shows no prediction of nobody). The
+        // organizer reads their own yard exactly.
         for label in ["Warehouse", "Yard"] {
-            assert!(area_row(&p, label)["prediction"].is_object(), "{label}");
+            let row = area_row(&p, label);
+            let people = i64_of(&row["people"]);
+            assert_eq!(row["prediction"].is_object(), people > 0, "{row}");
+            if p["role"] == "viewer" {
+                assert_eq!(people % 5, 0, "{row}");
+            }
+        }
+        if p["role"] == "organizer" {
+            let yard = area_row(&p, "Yard");
+            assert!(yard["prediction"].is_object(), "{yard}");
+            assert_eq!(yard["people"], d.employed_in(&[d.yard]).len(), "{yard}");
         }
         assert!(
             p["forecast"]["overall"].is_object(),
@@ -876,14 +896,17 @@ async fn the_vote_plan_lists_who_has_nowhere_to_vote(app: TestApp) {
         .any(|g| g[0] == "Warehouse · Nights" && g[1] == 2));
 
     // The organizer: names only inside their scope; the counts through the disclosure
-    // policy (11 uncovered and 6 served, each to a multiple of five within four).
+    // policy: their own people exactly, the others to a multiple of five within four.
     let org = d.logistics(&d.organizer, plan_id).await;
-    assert!(
-        [10, 15].contains(&i64_of(&org["uncovered"])),
-        "{}",
-        org["uncovered"]
-    );
-    assert!([5, 10].contains(&i64_of(&org["places"][0]["served"])));
+    let own = |ids: &BTreeSet<i64>| {
+        ids.iter()
+            .filter(|&&id| d.in_organizer_scope(d.person(id)))
+            .count() as i64
+    };
+    let others = i64_of(&org["uncovered"]) - own(&unserved);
+    assert!(others % 5 == 0 && (others - (11 - own(&unserved))).abs() < 5);
+    let others = i64_of(&org["places"][0]["served"]) - own(&served);
+    assert!(others % 5 == 0 && (others - (6 - own(&served))).abs() < 5);
     let in_scope = |ids: &BTreeSet<i64>| -> BTreeSet<i64> {
         ids.iter()
             .copied()

@@ -93,7 +93,11 @@ pub(super) async fn build_vote_page(
         async { Ok(store.list_shifts(campaign_id).await?) },
         async { Ok(store.voters(campaign_id, &plan.fields.area_ids).await?) },
         async { Ok(store.scenarios(campaign_id, plan.id, 50).await?) },
-        async { Ok(store.observed_rates(campaign_id).await?) },
+        async {
+            Ok(store
+                .observed_rates(campaign_id, member.own_scope())
+                .await?)
+        },
         member.disclosure(),
         async { Ok(store.list_members(campaign_id).await?) },
     )?;
@@ -120,18 +124,46 @@ pub(super) async fn build_vote_page(
         .iter()
         .map(|v| (v.area_id, v.shift_id, level_of(v.rating)))
         .collect();
+    // A protected reader's forecast is made from protected counts only: each area's
+    // people at each level (the scenario's moves apply to them), and apart each shift's
+    // (the moves name areas, not shifts, so they are not in the shift rows), each count
+    // rounded by its own key: finer cells would each round to nobody.
+    let keyed = |v: &Voter| Keyed::one(v.key, member.sees(v.area_id, v.organizer_id));
     let (before, withheld) = if policy.is_exact() {
         (cells_of(people.iter().copied()), Withheld::default())
     } else {
         protected_cells(
             voters
                 .iter()
-                .map(|v| (v.area_id, v.shift_id, level_of(v.rating), v.key)),
+                .map(|v| (v.area_id, None, level_of(v.rating), keyed(v))),
             policy,
         )
     };
     let (cells, _) = apply_moves(&before, &scenario.moves, &areas);
-    let fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, &withheld);
+    let mut fc = forecast(&rule, &scenario.rates, &cells, &areas, &shifts, &withheld);
+    if !policy.is_exact() {
+        let (by_shift, shifts_withheld) = protected_cells(
+            voters
+                .iter()
+                .map(|v| (None, v.shift_id, level_of(v.rating), keyed(v))),
+            policy,
+        );
+        let shift_rows = forecast(
+            &rule,
+            &scenario.rates,
+            &by_shift,
+            &areas,
+            &shifts,
+            &Withheld {
+                overall: shifts_withheld.overall,
+                areas: Default::default(),
+                present_areas: Default::default(),
+                ..shifts_withheld
+            },
+        );
+        fc.by_shift = shift_rows.by_shift;
+        // The area cells carry no shift: their lone "no shift" row is not a shift's.
+    }
     // A scope withheld as too small: its path's chance before is the forecast withheld.
     let withheld = withheld.overall;
     let goal = plan.fields.goal();
@@ -151,7 +183,13 @@ pub(super) async fn build_vote_page(
             (s * 1_000_000) / n.max(1)
         })
         .collect();
-    let moves = path::assign(&found, &levels, &rank);
+    // A protected reader's path is of protected counts: who moves cannot be matched to it
+    // (a slot per rounded head is no person), so it is offered level by level.
+    let moves = if policy.is_exact() {
+        path::assign(&found, &levels, &rank)
+    } else {
+        path::offered(&found, &levels)
+    };
     let lead = member.role() == Role::Lead;
     let path_view = {
         let (mut by_area, mut by_organizer, mut by_shift) = (Vec::new(), Vec::new(), Vec::new());
@@ -196,17 +234,14 @@ pub(super) async fn build_vote_page(
                         others
                             .entry((kind, g.label.clone()))
                             .or_default()
-                            .add(Keyed {
-                                people: 1,
-                                key: v.key,
-                            });
+                            .add(Keyed::one(v.key, false));
                         if policy.is_exact() {
-                            g.level_moves += (m.from - m.to) as i64;
+                            g.level_moves += m.from as i64 - m.to as i64;
                             g.plans += m.plan_to_vote as i64;
                         }
                         continue;
                     }
-                    g.level_moves += (m.from - m.to) as i64;
+                    g.level_moves += m.from as i64 - m.to as i64;
                     g.plans += m.plan_to_vote as i64;
                     if g.people.len() >= NAMES_PER_GROUP {
                         g.others += 1;
@@ -256,7 +291,7 @@ pub(super) async fn build_vote_page(
                     let Some(n) = others.get(&(kind, g.label.clone())) else {
                         continue;
                     };
-                    g.others += if policy.withholds(n.people) {
+                    g.others += if policy.withholds_keyed(*n) {
                         0
                     } else {
                         policy.count(*n)
@@ -354,8 +389,15 @@ async fn practice_of(
     let people = store.test_validation(member.campaign_id(), test_id).await?;
     // Each row from its people's counts as the policy shows them: the ratings then (the
     // forecast's cells) and the marks; a small group shows nothing.
+    let own = |p: &crate::domain::structure::ValidationInput| {
+        Keyed::one(p.key, member.sees(p.now_area_id, p.organizer_id))
+    };
     let row = |label: String, group: &[&crate::domain::structure::ValidationInput]| {
-        if policy.withholds(group.len() as i64) {
+        let mut everyone = Keyed::default();
+        for p in group {
+            everyone.add(own(p));
+        }
+        if policy.withholds_keyed(everyone) {
             return PracticeRow {
                 label,
                 people: 0,
@@ -368,19 +410,13 @@ async fn practice_of(
         let (cells, _) = protected_cells(
             group
                 .iter()
-                .map(|p| (p.area_id, None, level_of(p.rating_then), p.key)),
+                .map(|p| (p.area_id, None, level_of(p.rating_then), own(p))),
             policy,
         );
         let f = forecast(&rule, rates, &cells, &[], &[], &Withheld::default());
         let mut counts = Counts::default();
         for p in group {
-            counts.add(
-                p.response,
-                Keyed {
-                    people: 1,
-                    key: p.key,
-                },
-            );
+            counts.add(p.response, own(p));
         }
         let counts = counts.seen_by(policy);
         let outcome = Outcome::of(&counts, test.goal_percent, Some(rule));
@@ -452,10 +488,7 @@ pub(super) async fn build_plan_page(
         let mut served = false;
         for p in cover.places_for(v) {
             served = true;
-            counts[p].add(Keyed {
-                people: 1,
-                key: v.key,
-            });
+            counts[p].add(Keyed::one(v.key, visible(v)));
             if visible(v) && per_place[p].len() < NAMES_PER_PLACE {
                 per_place[p].push(v.coworker_id);
             }
@@ -508,7 +541,7 @@ pub(super) async fn build_plan_page(
                 area: place.area_id.map(|a| area_name(Some(a))),
                 shift: place.shift_id.map(|s| shift_name(Some(s))),
                 // How many a place serves, through the policy (a small group: none).
-                served: if policy.withholds(counts[i].people) {
+                served: if policy.withholds_keyed(counts[i]) {
                     0
                 } else {
                     policy.count(counts[i])
@@ -536,10 +569,7 @@ pub(super) async fn build_plan_page(
     let mut groups: BTreeMap<String, Keyed> = BTreeMap::new();
     let mut everyone_uncovered = Keyed::default();
     for v in &uncovered {
-        let one = Keyed {
-            people: 1,
-            key: v.key,
-        };
+        let one = Keyed::one(v.key, visible(v));
         everyone_uncovered.add(one);
         groups
             .entry(format!(
@@ -552,11 +582,11 @@ pub(super) async fn build_plan_page(
     }
     let uncovered_groups: Vec<(String, i64)> = groups
         .into_iter()
-        .filter(|(_, n)| !policy.withholds(n.people))
+        .filter(|(_, n)| !policy.withholds_keyed(*n))
         .map(|(label, n)| (label, policy.count(n)))
         .filter(|(_, n)| *n > 0)
         .collect();
-    let uncovered_count = if policy.withholds(everyone_uncovered.people) {
+    let uncovered_count = if policy.withholds_keyed(everyone_uncovered) {
         0
     } else {
         policy.count(everyone_uncovered)

@@ -229,32 +229,36 @@ pub struct Cell {
 /// but fewer than the minimum (counted exactly, before rounding). A forecast made from
 /// these cells is made from protected counts only, so it can give back nothing more.
 pub fn protected_cells(
-    people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usize, u32)>,
+    people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usize, Keyed)>,
     policy: Policy,
 ) -> (Vec<Cell>, Withheld) {
     use std::collections::BTreeMap;
     let mut cells = BTreeMap::<(Option<i64>, Option<i64>, usize), Keyed>::new();
-    let mut areas = BTreeMap::<Option<i64>, i64>::new();
-    let mut shifts = BTreeMap::<Option<i64>, i64>::new();
-    let mut total = 0;
-    for (area_id, shift_id, level, key) in people {
+    let mut areas = BTreeMap::<Option<i64>, Keyed>::new();
+    let mut shifts = BTreeMap::<Option<i64>, Keyed>::new();
+    let mut total = Keyed::default();
+    for (area_id, shift_id, level, person) in people {
         cells
             .entry((area_id, shift_id, level))
             .or_default()
-            .add(Keyed { people: 1, key });
-        *areas.entry(area_id).or_default() += 1;
-        *shifts.entry(shift_id).or_default() += 1;
-        total += 1;
+            .add(person);
+        areas.entry(area_id).or_default().add(person);
+        shifts.entry(shift_id).or_default().add(person);
+        total.add(person);
     }
-    let small = |groups: BTreeMap<Option<i64>, i64>| {
+    let small = |groups: BTreeMap<Option<i64>, Keyed>| {
         groups
             .into_iter()
-            .filter(|&(_, n)| policy.withholds(n))
+            .filter(|&(_, n)| policy.withholds_keyed(n))
             .map(|(id, _)| id)
             .collect()
     };
+    let present_areas = areas.keys().copied().collect();
+    let present_shifts = shifts.keys().copied().collect();
     let withheld = Withheld {
-        overall: policy.withholds(total),
+        present_areas,
+        present_shifts,
+        overall: policy.withholds_keyed(total),
         areas: small(areas),
         shifts: small(shifts),
     };
@@ -277,6 +281,10 @@ pub struct Withheld {
     pub overall: bool,
     pub areas: std::collections::BTreeSet<Option<i64>>,
     pub shifts: std::collections::BTreeSet<Option<i64>>,
+    /// Every area and shift with people in it: its row stays when its cells round to
+    /// nobody (showing no prediction).
+    pub present_areas: std::collections::BTreeSet<Option<i64>>,
+    pub present_shifts: std::collections::BTreeSet<Option<i64>>,
 }
 
 /// Groups people (area, shift, level) into cells, in a fixed order.
@@ -456,12 +464,12 @@ pub fn forecast(
     for c in cells {
         levels[c.level] += c.people;
     }
-    // A withheld group keeps its row (showing nothing) even when its cells rounded away.
+    // A group with people keeps its row when withheld or when its cells rounded away.
     let group = |key: &dyn Fn(&Cell) -> Option<i64>,
                  label: &dyn Fn(Option<i64>) -> String,
-                 withheld: &std::collections::BTreeSet<Option<i64>>| {
+                 present: &std::collections::BTreeSet<Option<i64>>| {
         let mut ids: Vec<Option<i64>> = cells.iter().map(key).collect();
-        ids.extend(withheld.iter().copied());
+        ids.extend(present.iter().copied());
         ids.sort();
         ids.dedup();
         let mut rows: Vec<ForecastRow> = ids
@@ -493,8 +501,8 @@ pub fn forecast(
             .map_or_else(|| format!("Shift {id}"), |s| s.name.clone()),
         None => "No shift".to_owned(),
     };
-    let mut by_area = group(&|c| c.area_id, &area_label, &withheld.areas);
-    let mut by_shift = group(&|c| c.shift_id, &shift_label, &withheld.shifts);
+    let mut by_area = group(&|c| c.area_id, &area_label, &withheld.present_areas);
+    let mut by_shift = group(&|c| c.shift_id, &shift_label, &withheld.present_shifts);
     let overall = (!withheld.overall).then(|| predict_cells(rule, rates, cells.iter()));
     let hide = |rows: &mut Vec<ForecastRow>, ids: &std::collections::BTreeSet<Option<i64>>| {
         for row in rows.iter_mut().filter(|r| ids.contains(&r.id)) {
@@ -504,6 +512,12 @@ pub fn forecast(
     };
     hide(&mut by_area, &withheld.areas);
     hide(&mut by_shift, &withheld.shifts);
+    // A group whose protected cells all rounded to nobody shows no prediction of nobody.
+    for row in by_area.iter_mut().chain(by_shift.iter_mut()) {
+        if row.people == 0 {
+            row.prediction = None;
+        }
+    }
     if withheld.overall {
         levels = [0; LEVELS];
     }
@@ -711,10 +725,14 @@ mod tests {
             id: 1,
             name: "Day".into(),
         }];
-        let keyed = people
-            .iter()
-            .enumerate()
-            .map(|(i, &(a, s, l))| (a, s, l, (i as u32).wrapping_mul(0x9e37_79b9)));
+        let keyed = people.iter().enumerate().map(|(i, &(a, s, l))| {
+            (
+                a,
+                s,
+                l,
+                Keyed::one((i as u32).wrapping_mul(0x9e37_79b9), false),
+            )
+        });
         let (cells, withheld) = protected_cells(keyed, Policy::Protected { min_group_size: 5 });
         let f = forecast(&rule, &Rates::default(), &cells, &areas, &shifts, &withheld);
         let shown: Vec<bool> = f.by_area.iter().map(|r| r.prediction.is_some()).collect();

@@ -574,6 +574,31 @@ pub fn assign(path: &Path, levels: &[usize], rank: &[i64]) -> Vec<PersonMove> {
     out
 }
 
+/// The moves a path of *protected* counts hands to people (`domain::disclosure`): it says
+/// how many leave each level, not who, and its counts are not the people's, so nobody is
+/// matched to a slot. Everyone at a level the path moves people from is a step up from it
+/// (the unrated stay), and everyone at a level it gives plans to vote is offered one.
+/// `levels[i]` is person i's level; the reader's page names only their own.
+pub fn offered(path: &Path, levels: &[usize]) -> Vec<PersonMove> {
+    let total = |s: &State, l: usize| s[l][0] + s[l][1];
+    levels
+        .iter()
+        .enumerate()
+        .filter_map(|(index, &from)| {
+            let leaves =
+                from != UNRATED && from > 0 && total(&path.end, from) < total(&path.start, from);
+            let to = if leaves { from - 1 } else { from };
+            let plan_to_vote = path.end[to][1] > 0;
+            (leaves || plan_to_vote).then_some(PersonMove {
+                index,
+                from,
+                to,
+                plan_to_vote,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -379,18 +379,27 @@ pub struct Observed {
     pub keys: ObservedKeys,
 }
 
-/// The disclosure keys of [`Observed`]'s counts, in the same places.
+/// The disclosure keys of [`Observed`]'s counts (of the people outside the reader's
+/// scope), and how many of each are inside it, in the same places.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ObservedKeys {
     pub votes: [(u32, u32, u32); LEVELS],
     pub actions: [(u32, u32); LEVELS],
+    pub votes_inside: [(i64, i64, i64); LEVELS],
+    pub actions_inside: [(i64, i64); LEVELS],
 }
 
 impl Observed {
     /// The observations as `policy` shows them: a level observed in a small group shows
     /// nothing, the other counts go through the policy (each part at most its whole).
     pub fn seen_by(&self, policy: Policy) -> Observed {
-        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
+        let count = |people: i64, key: u32, inside: i64| {
+            policy.count(Keyed {
+                people,
+                key,
+                inside,
+            })
+        };
         let mut seen = Observed {
             vote_tests: self.vote_tests,
             action_tests: self.action_tests,
@@ -398,15 +407,17 @@ impl Observed {
         };
         for l in 0..LEVELS {
             let ((n, voted, yes), (kn, kv, ky)) = (self.votes[l], self.keys.votes[l]);
-            if !policy.withholds(n) {
-                let n = count(n, kn);
-                let voted = count(voted, kv).min(n);
-                seen.votes[l] = (n, voted, count(yes, ky).min(voted));
+            let (in_n, in_v, in_y) = self.keys.votes_inside[l];
+            if !policy.withholds(n - in_n) {
+                let n = count(n, kn, in_n);
+                let voted = count(voted, kv, in_v).min(n);
+                seen.votes[l] = (n, voted, count(yes, ky, in_y).min(voted));
             }
             let ((n, took), (kn, kt)) = (self.actions[l], self.keys.actions[l]);
-            if !policy.withholds(n) {
-                let n = count(n, kn);
-                seen.actions[l] = (n, count(took, kt).min(n));
+            let (in_n, in_t) = self.keys.actions_inside[l];
+            if !policy.withholds(n - in_n) {
+                let n = count(n, kn, in_n);
+                seen.actions[l] = (n, count(took, kt, in_t).min(n));
             }
         }
         seen

@@ -13,9 +13,12 @@ use crate::domain::{Area, Choice, Shift};
 pub struct Counts {
     pub scope: i64,
     pub marks: [i64; 8],
-    /// The disclosure keys of each mark's people, then of the unmarked: server-side.
+    /// The disclosure keys of each mark's people outside the reader's scope, then of the
+    /// unmarked, and how many of each are inside it (`domain::disclosure`): server-side.
     #[serde(skip)]
     pub keys: [u32; 9],
+    #[serde(skip)]
+    pub inside: [i64; 9],
 }
 
 impl Counts {
@@ -29,24 +32,38 @@ impl Counts {
             None => 8,
         };
         self.keys[slot] = self.keys[slot].wrapping_add(people.key);
+        self.inside[slot] += people.inside;
     }
 
     /// The counts as `policy` shows them: each mark's and the unmarked count through it,
     /// the scope their sum (so a row adds up). The keys do not go on.
     pub fn seen_by(&self, policy: Policy) -> Counts {
-        let count = |people: i64, key: u32| policy.count(Keyed { people, key });
-        let marks: [i64; 8] = std::array::from_fn(|i| count(self.marks[i], self.keys[i]));
-        let unmarked = count(self.unmarked(), self.keys[8]);
+        let count = |i: usize, people: i64| {
+            policy.count(Keyed {
+                people,
+                key: self.keys[i],
+                inside: self.inside[i],
+            })
+        };
+        let marks: [i64; 8] = std::array::from_fn(|i| count(i, self.marks[i]));
+        let unmarked = count(8, self.unmarked());
         Counts {
             scope: marks.iter().sum::<i64>() + unmarked,
             marks,
             keys: [0; 9],
+            inside: [0; 9],
         }
     }
 
-    /// None when `policy` withholds a group this small, else the counts it shows.
+    /// None when `policy` withholds a group this small (its people outside the reader's
+    /// scope), else the counts it shows.
     pub fn disclosed(&self, policy: Policy) -> Option<Counts> {
-        (!policy.withholds(self.scope)).then(|| self.seen_by(policy))
+        let everyone = Keyed {
+            people: self.scope,
+            key: 0,
+            inside: self.inside.iter().sum(),
+        };
+        (!policy.withholds_keyed(everyone)).then(|| self.seen_by(policy))
     }
 
     pub fn of(&self, response: Response) -> i64 {
@@ -531,6 +548,7 @@ mod tests {
     /// `n` people with some fixed disclosure key.
     fn people(n: i64) -> Keyed {
         Keyed {
+            inside: 0,
             people: n,
             key: (n as u32).wrapping_mul(0x9e37_79b9),
         }

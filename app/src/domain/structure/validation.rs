@@ -21,9 +21,14 @@ pub struct ValidationInput {
     pub response: Option<Response>,
     /// Their rating now (it may have been changed since).
     pub rating_now: Option<i32>,
-    /// Their disclosure key (`domain::disclosure`): server-side only.
+    /// Their disclosure key (`domain::disclosure`), and where they are and whose they are
+    /// now (the scope rule's inputs): server-side only.
     #[serde(skip)]
     pub key: u32,
+    #[serde(skip)]
+    pub now_area_id: Option<i64>,
+    #[serde(skip)]
+    pub organizer_id: Option<i64>,
 }
 
 /// How many of a group took part.
@@ -172,6 +177,8 @@ mod tests {
             response: r,
             rating_now: rating,
             key: id as u32,
+            now_area_id: Some(area),
+            organizer_id: None,
         }
     }
 

@@ -378,7 +378,16 @@ impl Invites for Adapter {
         .bind(campaign_id);
         match self.change_audited(statement, audit).await {
             Ok(()) => Ok(true),
-            Err(StoreError::NotFound) => Ok(false),
+            Err(StoreError::NotFound) => {
+                // Used or revoked already: false. Another campaign's, or none: NotFound.
+                let known = sqlx::query("SELECT 1 FROM invites WHERE id = $1 AND campaign_id = $2")
+                    .bind(invite_id)
+                    .bind(campaign_id)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .db()?;
+                known.map(|_| false).ok_or(StoreError::NotFound)
+            }
             Err(e) => Err(e),
         }
     }

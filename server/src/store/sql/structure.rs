@@ -1,6 +1,20 @@
 //! Structure tests: the tests, the scope each fixed when it opened, and the marks.
 
 use app::domain::disclosure::Keyed;
+
+/// A group's count as the disclosure policy takes it: all inside the reader's scope
+/// (`inside` 1: counted exactly), or all outside (their keys summed).
+fn keyed(people: i64, key_sum: i64, inside: i32) -> Keyed {
+    if inside == 1 {
+        Keyed {
+            people,
+            key: 0,
+            inside: people,
+        }
+    } else {
+        Keyed::new(people, key_sum)
+    }
+}
 use app::domain::structure::tally::TallyGroup;
 use app::domain::structure::{
     Counts, CoworkerTest, Response, ScopePerson, StructureTest, TestKind, TestPlan, TestStatus,
@@ -266,6 +280,7 @@ impl StructureTests for Adapter {
     async fn structure_tests(
         &self,
         campaign_id: i64,
+        inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<(StructureTest, Option<Counts>)>> {
         let tests = sqlx::query_as::<_, TestRow>(&format!(
             "SELECT {TEST_COLUMNS} FROM structure_tests WHERE campaign_id = $1 \
@@ -275,20 +290,24 @@ impl StructureTests for Adapter {
         .fetch_all(&self.pool)
         .await
         .db()?;
-        let groups = sqlx::query_as::<_, (i64, Option<String>, i64, i64)>(
-            "SELECT s.test_id, s.response, COUNT(*), SUM(c.disclosure_key) \
+        let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
+        let sql = format!(
+            "SELECT s.test_id, s.response, COUNT(*), SUM(c.disclosure_key), \
+             CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
              JOIN coworkers c ON c.id = s.coworker_id WHERE t.campaign_id = $1 \
-             GROUP BY s.test_id, s.response",
-        )
-        .bind(campaign_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
+             GROUP BY s.test_id, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
+        );
+        let mut query =
+            sqlx::query_as::<_, (i64, Option<String>, i64, i64, i32)>(&sql).bind(campaign_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let groups = query.fetch_all(&self.pool).await.db()?;
         let mut counts: Vec<(i64, Counts)> = Vec::new();
-        for (test_id, mark, people, key) in groups {
+        for (test_id, mark, people, key, inside) in groups {
             let mark = response(mark)?;
-            let people = Keyed::new(people, key);
+            let people = keyed(people, key, inside);
             match counts.iter_mut().find(|(id, _)| *id == test_id) {
                 Some((_, c)) => c.add(mark, people),
                 None => {
@@ -457,22 +476,32 @@ impl StructureTests for Adapter {
         Ok(stored)
     }
 
-    async fn test_tally(&self, campaign_id: i64, test_id: i64) -> StoreResult<Vec<TallyGroup>> {
-        let rows = sqlx::query_as::<_, (Option<i64>, Option<i64>, Option<String>, i64, i64)>(
-            "SELECT s.area_id, s.shift_id, s.response, COUNT(*), SUM(c.disclosure_key) \
+    async fn test_tally(
+        &self,
+        campaign_id: i64,
+        test_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Vec<TallyGroup>> {
+        let (inside, binds) = crate::store::inside_clause(inside, "c.", 3);
+        let sql = format!(
+            "SELECT s.area_id, s.shift_id, s.response, COUNT(*), SUM(c.disclosure_key), \
+             CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
              FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              WHERE s.test_id = $1 AND s.test_id IN \
              (SELECT id FROM structure_tests WHERE campaign_id = $2) \
-             GROUP BY s.area_id, s.shift_id, s.response",
-        )
-        .bind(test_id)
-        .bind(campaign_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
+             GROUP BY s.area_id, s.shift_id, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
+        );
+        type Row = (Option<i64>, Option<i64>, Option<String>, i64, i64, i32);
+        let mut query = sqlx::query_as::<_, Row>(&sql)
+            .bind(test_id)
+            .bind(campaign_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(&self.pool).await.db()?;
         rows.into_iter()
-            .map(|(area, shift, mark, people, key)| {
-                Ok((area, shift, response(mark)?, Keyed::new(people, key)))
+            .map(|(area, shift, mark, people, key, inside)| {
+                Ok((area, shift, response(mark)?, keyed(people, key, inside)))
             })
             .collect()
     }
@@ -550,10 +579,12 @@ impl StructureTests for Adapter {
             Option<String>,
             Option<i32>,
             i32,
+            Option<i64>,
+            Option<i64>,
         );
         let rows = sqlx::query_as::<_, Row>(
             "SELECT s.coworker_id, c.name, s.area_id, s.rating, u.email, s.response, c.rating, \
-             c.disclosure_key \
+             c.disclosure_key, c.area_id, c.assigned_organizer \
              FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              LEFT JOIN users u ON u.id = s.rated_by \
              WHERE s.test_id = $1 AND c.campaign_id = $2 ORDER BY c.name, c.id",
@@ -565,7 +596,18 @@ impl StructureTests for Adapter {
         .db()?;
         rows.into_iter()
             .map(
-                |(coworker_id, name, area_id, rating_then, rated_by, mark, rating_now, key)| {
+                |(
+                    coworker_id,
+                    name,
+                    area_id,
+                    rating_then,
+                    rated_by,
+                    mark,
+                    rating_now,
+                    key,
+                    now_area_id,
+                    organizer_id,
+                )| {
                     Ok(ValidationInput {
                         coworker_id,
                         name,
@@ -575,6 +617,8 @@ impl StructureTests for Adapter {
                         response: response(mark)?,
                         rating_now,
                         key: key as u32,
+                        now_area_id,
+                        organizer_id,
                     })
                 },
             )

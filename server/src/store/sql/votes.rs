@@ -404,18 +404,26 @@ impl VotePlans for Adapter {
         self.change_audited(link, audit).await
     }
 
-    async fn observed_rates(&self, campaign_id: i64) -> StoreResult<Observed> {
-        let rows = sqlx::query_as::<_, (String, Option<i32>, Option<String>, i64, i64)>(
-            "SELECT t.kind, s.rating, s.response, COUNT(*), SUM(c.disclosure_key) \
+    async fn observed_rates(
+        &self,
+        campaign_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Observed> {
+        let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
+        let sql = format!(
+            "SELECT t.kind, s.rating, s.response, COUNT(*), SUM(c.disclosure_key), \
+             CASE WHEN {inside} THEN 1 ELSE 0 END \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
              JOIN coworkers c ON c.id = s.coworker_id \
              WHERE t.campaign_id = $1 AND t.status = 'closed' \
-             GROUP BY t.kind, s.rating, s.response",
-        )
-        .bind(campaign_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
+             GROUP BY t.kind, s.rating, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
+        );
+        type Row = (String, Option<i32>, Option<String>, i64, i64, i32);
+        let mut query = sqlx::query_as::<_, Row>(&sql).bind(campaign_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(&self.pool).await.db()?;
         let tests = sqlx::query_as::<_, (String, i64)>(
             "SELECT kind, COUNT(*) FROM structure_tests WHERE campaign_id = $1 \
              AND status = 'closed' GROUP BY kind",
@@ -433,31 +441,43 @@ impl VotePlans for Adapter {
                 o.action_tests += n;
             }
         }
-        for (kind, rating, mark, people, key) in rows {
-            let key = app::domain::disclosure::Keyed::new(people, key).key;
+        for (kind, rating, mark, people, key, inside) in rows {
+            // Those inside the reader's scope count exactly, the others by their keys.
+            let (key, inside) = if inside == 1 {
+                (0, people)
+            } else {
+                (app::domain::disclosure::Keyed::new(people, key).key, 0)
+            };
             let level = level_of(rating);
             let mark = mark
                 .map(|m| Response::parse(&m).ok_or_else(|| corrupt("mark", &m)))
                 .transpose()?;
             if is_vote(&kind) {
                 let (v, k) = (&mut o.votes[level], &mut o.keys.votes[level]);
+                let i = &mut o.keys.votes_inside[level];
                 v.0 += people;
                 k.0 = k.0.wrapping_add(key);
+                i.0 += inside;
                 if matches!(mark, Some(Response::Yes | Response::No | Response::Abstain)) {
                     v.1 += people;
                     k.1 = k.1.wrapping_add(key);
+                    i.1 += inside;
                 }
                 if mark == Some(Response::Yes) {
                     v.2 += people;
                     k.2 = k.2.wrapping_add(key);
+                    i.2 += inside;
                 }
             } else {
                 let (a, k) = (&mut o.actions[level], &mut o.keys.actions[level]);
+                let i = &mut o.keys.actions_inside[level];
                 a.0 += people;
                 k.0 = k.0.wrapping_add(key);
+                i.0 += inside;
                 if mark.is_some_and(Response::took_part) {
                     a.1 += people;
                     k.1 = k.1.wrapping_add(key);
+                    i.1 += inside;
                 }
             }
         }

@@ -287,28 +287,42 @@ impl WorkplaceMap for Adapter {
         })
     }
 
-    async fn area_stats(&self, campaign_id: i64) -> StoreResult<Vec<AreaStats>> {
-        let rows = sqlx::query_as::<_, AreaStatsRow>(
-            "SELECT a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h, \
-             COUNT(c.id) AS coworkers, \
-             COALESCE(SUM(CASE WHEN c.rating <= 2 THEN 1 ELSE 0 END), 0) AS supporters, \
-             COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN 1 \
-             ELSE 0 END), 0) AS unknown, \
-             COALESCE(SUM(c.disclosure_key), 0) AS coworkers_key, \
-             COALESCE(SUM(CASE WHEN c.rating <= 2 THEN c.disclosure_key ELSE 0 END), 0) \
-             AS supporters_key, \
-             COALESCE(SUM(CASE WHEN c.id IS NOT NULL AND c.rating IS NULL THEN c.disclosure_key \
-             ELSE 0 END), 0) AS unknown_key \
+    async fn area_stats(
+        &self,
+        campaign_id: i64,
+        inside: Option<&CoworkerScope>,
+    ) -> StoreResult<Vec<AreaStats>> {
+        let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
+        // Each set's count, the keys of its people outside the reader's scope, and how
+        // many are inside it (`domain::disclosure`).
+        let sets = [
+            ("coworkers", "c.id IS NOT NULL"),
+            ("supporters", "c.rating <= 2"),
+            ("unknown", "c.id IS NOT NULL AND c.rating IS NULL"),
+        ];
+        let mut columns = String::new();
+        for (name, set) in sets {
+            columns.push_str(&format!(
+                ", COALESCE(SUM(CASE WHEN {set} THEN 1 ELSE 0 END), 0) AS {name}, \
+                 COALESCE(SUM(CASE WHEN {set} AND NOT {inside} THEN c.disclosure_key \
+                 ELSE 0 END), 0) AS {name}_key, \
+                 COALESCE(SUM(CASE WHEN {set} AND {inside} THEN 1 ELSE 0 END), 0) AS {name}_inside"
+            ));
+        }
+        let sql = format!(
+            "SELECT a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h\
+             {columns} \
              FROM areas a LEFT JOIN coworkers c ON c.area_id = a.id AND c.archived_at IS NULL \
              AND c.employment_status IN ('active', 'on_leave', 'disciplined') \
              WHERE a.campaign_id = $1 \
              GROUP BY a.id, a.parent_id, a.name, a.retired, a.grid_x, a.grid_y, a.grid_w, a.grid_h \
-             ORDER BY a.name, a.id",
-        )
-        .bind(campaign_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
+             ORDER BY a.name, a.id"
+        );
+        let mut query = sqlx::query_as::<_, AreaStatsRow>(&sql).bind(campaign_id);
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(&self.pool).await.db()?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 

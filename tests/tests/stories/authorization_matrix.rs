@@ -264,7 +264,71 @@ fn leaks(actor: Actor, body: &str) -> Vec<String> {
             found.push(format!("the e-mail {email}"));
         }
     }
+    if actor == Viewer {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(body) {
+            unprotected_counts(&json, &mut found);
+        }
+    }
     found
+}
+
+/// Keys under which a server function answers counts of people (heat cells, the floor
+/// plan, tallies, forecasts, polling places, the path's others, observed rates).
+const COUNT_KEYS: &[&str] = &[
+    "coworkers",
+    "rated",
+    "unknown",
+    "talked",
+    "committee",
+    "supporters",
+    "scope",
+    "marks",
+    "people",
+    "levels",
+    "served",
+    "uncovered",
+    "uncovered_groups",
+    "others",
+    "votes",
+    "actions",
+];
+
+/// Every count a viewer reads goes through the disclosure policy, which shows counts of
+/// people only as multiples of the minimum group size (5 here): a count under one of
+/// [`COUNT_KEYS`] that is not is a number that went around it.
+fn unprotected_counts(value: &serde_json::Value, found: &mut Vec<String>) {
+    fn counts_in(key: &str, value: &serde_json::Value, found: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Number(n) => {
+                if n.as_f64().is_some_and(|n| n.rem_euclid(5.0) != 0.0) {
+                    found.push(format!("the count {key} = {n}, not through the policy"));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    counts_in(key, item, found);
+                }
+            }
+            // An object under a count key is a record (a person, a group), not a count.
+            _ => {}
+        }
+    }
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                if COUNT_KEYS.contains(&key.as_str()) {
+                    counts_in(key, v, found);
+                }
+                unprotected_counts(v, found);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                unprotected_counts(item, found);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The fixture's e-mail addresses in `body` (every member's ends in one of two domains).

@@ -299,10 +299,10 @@ const COUNT_KEYS: &[&str] = &[
 fn unprotected_counts(value: &serde_json::Value, found: &mut Vec<String>) {
     fn counts_in(key: &str, value: &serde_json::Value, found: &mut Vec<String>) {
         match value {
-            serde_json::Value::Number(n) => {
-                if n.as_f64().is_some_and(|n| n.rem_euclid(5.0) != 0.0) {
-                    found.push(format!("the count {key} = {n}, not through the policy"));
-                }
+            serde_json::Value::Number(n)
+                if n.as_f64().is_some_and(|n| n.rem_euclid(5.0) != 0.0) =>
+            {
+                found.push(format!("the count {key} = {n}, not through the policy"));
             }
             serde_json::Value::Array(items) => {
                 for item in items {

@@ -21,6 +21,8 @@ pub struct AppState {
     pub cookies: CookieNames,
     /// Where users reach the app, e.g. `https://rankfile.example.org` (for invite links).
     pub public_url: String,
+    /// Dashboards counted lately, kept by chart version (`api::dashboard`).
+    pub dashboards: Arc<crate::api::dashboard::Kept>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

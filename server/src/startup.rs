@@ -105,6 +105,7 @@ impl Application {
                 secure: public_url.starts_with("https://"),
             },
             public_url,
+            dashboards: Default::default(),
         };
         let router = router(state.clone(), settings, extra);
         Ok(Self {

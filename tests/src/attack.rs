@@ -196,6 +196,9 @@ pub struct Attacker {
     populations: Vec<Population>,
     /// Persons the reader knows by name (an organizer's own scope), with a label.
     known: Vec<(usize, String)>,
+    /// What the six levels stand for when they are not ratings (a structure test's
+    /// marks: see [`Attacker::with_level_names`]).
+    names: Option<[String; LEVELS]>,
 }
 
 fn bit(i: usize) -> Bits {
@@ -221,6 +224,23 @@ impl Attacker {
             counts: Vec::new(),
             populations: Vec::new(),
             known: Vec::new(),
+            names: None,
+        }
+    }
+
+    /// The same attacker over another attribute of a person than their rating: its six
+    /// values named `names` in the order of [`Level`]'s (1 to 5, then unknown). A
+    /// structure test's marks are such an attribute: a unit's level is its mark.
+    pub fn with_level_names(mut self, names: [&str; LEVELS]) -> Self {
+        self.names = Some(names.map(str::to_owned));
+        self
+    }
+
+    /// How a level is said in a recovery.
+    fn level_name(&self, level: Level) -> String {
+        match &self.names {
+            Some(names) => names[level.index()].clone(),
+            None => level.to_string(),
         }
     }
 
@@ -412,10 +432,10 @@ impl Attacker {
         distinct.dedup();
         for level in distinct {
             let mask = Level::mask(&[level]);
-            out.push((level.to_string(), mask, count(mask)));
+            out.push((self.level_name(level), mask, count(mask)));
         }
         let supporters = Level::mask(&[Level::Rated(1), Level::Rated(2)]);
-        if count(supporters) > 0 {
+        if self.names.is_none() && count(supporters) > 0 {
             out.push(("rated 1–2".to_owned(), supporters, count(supporters)));
         }
         out

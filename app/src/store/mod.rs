@@ -498,6 +498,9 @@ pub trait Dashboards: Send + Sync {
         settings: &CampaignSettings,
         reach_days: i64,
     ) -> StoreResult<Dashboard>;
+    /// The campaign's chart version: every committed change raises it (with its audit
+    /// row), so what is made only from the chart can be kept while it stays.
+    async fn chart_version(&self, campaign_id: i64) -> StoreResult<i64>;
 }
 
 /// The audit log (append-only).

@@ -35,7 +35,21 @@ async fn write_audit<'c>(
 /// Writes `e` inside the change's transaction, so the two commit together or
 /// not at all (a refused audit row rolls the change back).
 pub(super) async fn insert_audit(tx: &mut Tx, e: &AuditEvent) -> StoreResult<()> {
+    if let Some(campaign_id) = e.campaign_id {
+        chart_changed(tx, campaign_id).await?;
+    }
     write_audit(&mut **tx, e).await
+}
+
+/// Raises the campaign's chart version inside the change's transaction (see the
+/// `chart_version` migration): what was kept for the old version is read again.
+pub(super) async fn chart_changed(tx: &mut Tx, campaign_id: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE campaigns SET chart_version = chart_version + 1 WHERE id = $1")
+        .bind(campaign_id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
+    Ok(())
 }
 
 /// Appends the change's audit row and commits both.

@@ -15,6 +15,15 @@ pub(super) const ON_CHART: &str =
 
 #[async_trait]
 impl Dashboards for Adapter {
+    async fn chart_version(&self, campaign_id: i64) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT chart_version FROM campaigns WHERE id = $1")
+            .bind(campaign_id)
+            .fetch_optional(&self.pool)
+            .await
+            .db()?
+            .ok_or(app::store::StoreError::NotFound)
+    }
+
     async fn dashboard(
         &self,
         campaign_id: i64,

@@ -669,6 +669,7 @@ impl HeatMaps for Adapter {
 
     async fn seed_history(&self, campaign_id: i64, past: &PastActivity) -> StoreResult<()> {
         let mut tx = self.begin_write().await.db()?;
+        super::audit::chart_changed(&mut tx, campaign_id).await?;
         for m in &past.moves {
             let statement = sqlx::query(
                 "UPDATE coworkers SET area_id = $1, shift_id = $2, updated_at = $3 \

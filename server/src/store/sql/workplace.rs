@@ -391,6 +391,7 @@ impl WorkplaceMap for Adapter {
             let since = c.since.unwrap_or(now);
             ids.push(insert_coworker(&mut tx, campaign_id, &c.fields, c.rating, since).await?);
         }
+        super::audit::chart_changed(&mut tx, campaign_id).await?;
         tx.commit().await.db()?;
         Ok(ids)
     }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub public_url: String,
     /// Dashboards counted lately, kept by chart version (`api::dashboard`).
     pub dashboards: Arc<crate::api::dashboard::Kept>,
+    /// Heat-map trends counted lately, by history version (`api::heat`).
+    pub trends: Arc<crate::api::heat::Trends>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -106,6 +106,7 @@ impl Application {
             },
             public_url,
             dashboards: Default::default(),
+            trends: Default::default(),
         };
         let router = router(state.clone(), settings, extra);
         Ok(Self {

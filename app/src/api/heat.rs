@@ -127,11 +127,14 @@ pub async fn export_heat_map(
     heat_csv(campaign_id, &dimension, &as_of, &days).await
 }
 
+#[cfg(feature = "ssr")]
+pub use server::Trends;
+
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
 mod server {
     use std::collections::HashMap;
-    use std::sync::{LazyLock, Mutex};
+    use std::sync::Mutex;
 
     use chrono::{DateTime, NaiveDate, Utc};
 
@@ -233,8 +236,10 @@ mod server {
     /// the one it was counted with.
     type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
 
-    static TRENDS: LazyLock<Mutex<HashMap<TrendKey, Vec<TrendTally>>>> =
-        LazyLock::new(Default::default);
+    /// The trends kept by one server (its store's campaigns: not the process's, where
+    /// tests run many servers with the same campaign ids).
+    #[derive(Default)]
+    pub struct Trends(Mutex<HashMap<TrendKey, Vec<TrendTally>>>);
 
     /// At most this many trends are kept; when full, all are dropped (simpler than
     /// tracking the oldest, and a lead's next visit counts theirs again).
@@ -256,13 +261,14 @@ mod server {
             moments.to_vec(),
             version,
         );
-        if let Some(hit) = TRENDS.lock().ok().and_then(|t| t.get(&key).cloned()) {
+        let trends = &crate::state::app_state()?.trends;
+        if let Some(hit) = trends.0.lock().ok().and_then(|t| t.get(&key).cloned()) {
             return Ok(hit);
         }
         // Uncounted, a trend is a dozen past maps: a heavy read, taken in turn.
         let fresh = crate::api::heavy::read(store.heat_trend(member.campaign_id(), scope, moments))
             .await??;
-        if let Ok(mut kept) = TRENDS.lock() {
+        if let Ok(mut kept) = trends.0.lock() {
             // Entries counted with an older history can never be read again.
             kept.retain(|k, _| k.3 == version);
             if kept.len() >= TRENDS_KEPT {

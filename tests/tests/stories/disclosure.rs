@@ -21,7 +21,11 @@
 //! the forecast's head counts by area and by shift and its people at each level, and the
 //! practice vote's rows (head counts, and yes votes as the share of them). A test's marks
 //! are an attribute of their own: a second attacker per test takes them as its "levels"
-//! (`Attacker::with_level_names`), with today's head counts of the maps beside them.
+//! (`Attacker::with_level_names`). The maps' head counts are not given to it: without the
+//! ratings' counts on the same cells, nothing shows it that they are rounded (they do not
+//! contradict each other), and a combination with coefficients of 1/b of rounded counts
+//! then lands on a small group's true size by chance (seen: 1/3 × a job column + ... = 1),
+//! a guess the chart's attacker, seeing the contradictions, rightly sets aside.
 //!
 //! Not read as numbers: a prediction's chances (a function of the protected cells it is
 //! made from, nothing else: `domain::forecast::protected_cells`), the path's figures,
@@ -842,8 +846,6 @@ struct Reader<'a> {
     today: NaiveDate,
     attacker: Attacker,
     trends: Vec<TrendNumber>,
-    /// Today's head counts read (key, persons, shown): the tests' attackers get them too.
-    today_counts: Vec<(String, Vec<usize>, i64)>,
 }
 
 impl<'a> Reader<'a> {
@@ -862,15 +864,12 @@ impl<'a> Reader<'a> {
             today,
             attacker: Attacker::new(campaign.min_group_size),
             trends: Vec::new(),
-            today_counts: Vec::new(),
         }
     }
 
-    /// A head count the reader saw today, to the chart's attacker (and kept for the
-    /// tests'), its counts at ratings to publish on the cell it answers.
+    /// A head count the reader saw today, to the chart's attacker, its counts at ratings
+    /// to publish on the cell it answers.
     fn today(&mut self, key: String, units: &[Unit], shown: i64) -> rankfile_tests::attack::Cell {
-        let persons = units.iter().map(|u| u.person).collect();
-        self.today_counts.push((key.clone(), persons, shown));
         self.attacker
             .publish_population(&key, "today", units, shown)
     }
@@ -1030,10 +1029,6 @@ impl<'a> Reader<'a> {
             };
             let mut attacker =
                 Attacker::new(campaign.min_group_size).with_level_names(test.names());
-            for (key, persons, shown) in &self.today_counts {
-                let units: Vec<Unit> = persons.iter().map(|&p| test.unit(p)).collect();
-                attacker.publish_population(key, "today", &units, *shown);
-            }
             // Everyone in its scope: on the chart as it opened (now: nobody moved since).
             let in_scope = |area: Option<Option<i64>>, shift: Option<Option<i64>>| {
                 let mut units = Vec::new();

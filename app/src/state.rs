@@ -25,6 +25,8 @@ pub struct AppState {
     pub dashboards: Arc<crate::api::dashboard::Kept>,
     /// Heat-map trends counted lately, by history version (`api::heat`).
     pub trends: Arc<crate::api::heat::Trends>,
+    /// Past heat maps' counts, by chart version (`api::heat`).
+    pub past_maps: Arc<crate::api::heat::PastMaps>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -391,7 +391,9 @@ impl Attacker {
             let mut near: Option<Basis> = None;
             for (what, mask, truth) in self.target_counts(target.units) {
                 let derivation = solved.entry((target.units, mask)).or_insert_with(|| {
-                    let gives = |s: &Solution| s.value == truth as u64;
+                    let gives = |s: &Solution| {
+                        s.value == signed(truth) && s.certain(&equations, self.min_group_size)
+                    };
                     basis.solve(target.units, mask).filter(gives)?;
                     let solution = near
                         .get_or_insert_with(local)
@@ -660,6 +662,29 @@ struct Solution {
 }
 
 impl Solution {
+    /// Whether the reader can trust it, knowing the policy (README: every protected count
+    /// is a multiple of the minimum `b`, each off its truth by less than `b`). A derivation
+    /// that combines only multiples of `b`, some with a fractional coefficient (1/4 × this
+    /// − 3/4 × that), lands anywhere within the numbers' errors: when it hits the truth,
+    /// it is by chance, a guess the reader cannot tell from a wrong one. With integer
+    /// coefficients it gives a multiple of `b` (no group of 1 to `b` − 1); with any
+    /// number that is not a multiple of `b`, the numbers are not all rounded, and it is
+    /// trusted (exact numbers: the leaks this attacker is for).
+    fn certain(&self, equations: &[Count], min_group_size: usize) -> bool {
+        let b = min_group_size.max(1) as i64;
+        let published: Vec<(u64, &Count)> = self
+            .terms
+            .iter()
+            .map(|&(i, c)| (c, &equations[i]))
+            .filter(|(_, e)| !e.relation && e.known.is_none())
+            .collect();
+        let all_rounded = published.iter().all(|(_, e)| e.shown % b == 0);
+        let fractional = published
+            .iter()
+            .any(|(c, _)| !matches!(fraction(*c), Some((_, 1))));
+        !(all_rounded && fractional)
+    }
+
     fn derivation(&self, equations: &[Count], truth: i64) -> String {
         // (coefficient, label, value): what the reader saw, then what they know of each
         // of their own people, summed per person.

@@ -17,7 +17,7 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
     let store = member.store();
     let version = store.chart_version(campaign_id).await?;
     let kept = &crate::state::app_state()?.dashboards;
-    if let Some(board) = kept.get(campaign_id, version) {
+    if let Some(board) = kept.get(&(campaign_id, version)) {
         member.audit("dashboard.read", "", detail(&board)).await?;
         return Ok(board);
     }
@@ -47,7 +47,9 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
                 crate::domain::disclosure::Policy::Exact,
             )
         });
-    kept.put(campaign_id, version, &board);
+    kept.put((campaign_id, version), board.clone(), |&(c, v)| {
+        c == campaign_id && v != version
+    });
     member.audit("dashboard.read", "", detail(&board)).await?;
     Ok(board)
 }
@@ -61,47 +63,14 @@ fn detail(board: &Dashboard) -> String {
     )
 }
 
-#[cfg(feature = "ssr")]
-pub use kept::Kept;
-
 /// Dashboards kept per campaign and chart version (every committed change raises it), for
 /// a minute at most: its counts also move with the clock (a rating turns stale, a week
 /// starts), and a minute late is soon enough for a lead's weekly figures. At 100,000
-/// coworkers one takes 0.6 s to count (BENCHMARKS.md); the campaign home shows it. One
-/// store per server instance: instances on one database each keep their own.
+/// coworkers one takes 0.6 s to count (BENCHMARKS.md); the campaign home shows it.
 #[cfg(feature = "ssr")]
-mod kept {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    use std::time::{Duration, Instant};
+pub type Kept = crate::api::kept::Kept<(i64, i64), Dashboard>;
 
-    use crate::domain::dashboard::Dashboard;
-
-    /// How long one is kept, whatever the version.
-    const FOR: Duration = Duration::from_secs(60);
-    /// At most this many campaigns' (when full, the expired go, then all).
-    const KEPT: usize = 256;
-
-    #[derive(Default)]
-    pub struct Kept(Mutex<HashMap<i64, (i64, Instant, Dashboard)>>);
-
-    impl Kept {
-        pub(super) fn get(&self, campaign_id: i64, version: i64) -> Option<Dashboard> {
-            let boards = self.0.lock().ok()?;
-            let (v, at, board) = boards.get(&campaign_id)?;
-            (*v == version && at.elapsed() < FOR).then(|| board.clone())
-        }
-
-        pub(super) fn put(&self, campaign_id: i64, version: i64, board: &Dashboard) {
-            if let Ok(mut boards) = self.0.lock() {
-                if boards.len() >= KEPT {
-                    boards.retain(|_, (_, at, _)| at.elapsed() < FOR);
-                    if boards.len() >= KEPT {
-                        boards.clear();
-                    }
-                }
-                boards.insert(campaign_id, (version, Instant::now(), board.clone()));
-            }
-        }
-    }
+#[cfg(feature = "ssr")]
+pub fn kept() -> Kept {
+    Kept::new(256, Some(std::time::Duration::from_secs(60)))
 }

@@ -128,20 +128,18 @@ pub async fn export_heat_map(
 }
 
 #[cfg(feature = "ssr")]
-pub use server::Trends;
+pub use server::{kept_past_maps, kept_trends, PastMaps, Trends};
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
 mod server {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
 
     use chrono::{DateTime, NaiveDate, Utc};
 
     use crate::auth::InCampaign;
     use crate::domain::heat::{
-        build, end_of_day, trend_weeks, Dimension, HeatColumn, HeatInput, HeatMap, HeatParams,
-        TrendTally,
+        build, end_of_day, trend_weeks, CellTally, Dimension, HeatColumn, HeatInput, HeatMap,
+        HeatParams, TrendTally,
     };
     use crate::domain::{Choice, CoworkerScope, Role};
     use crate::error::AppError;
@@ -234,12 +232,27 @@ mod server {
     /// only when a rating or a placement is written: it is kept, per campaign, scope and
     /// week ends, until the newest assessment or placement (in any campaign) is no longer
     /// the one it was counted with.
-    type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
+    pub type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
 
-    /// The trends kept by one server (its store's campaigns: not the process's, where
-    /// tests run many servers with the same campaign ids).
-    #[derive(Default)]
-    pub struct Trends(Mutex<HashMap<TrendKey, Vec<TrendTally>>>);
+    pub type Trends = crate::api::kept::Kept<TrendKey, Vec<TrendTally>>;
+
+    pub fn kept_trends() -> Trends {
+        Trends::new(TRENDS_KEPT, None)
+    }
+
+    /// A past map's counts depend on the chart alone: kept per campaign, query (scope,
+    /// day, dimension, window) and chart version. A viewer's days are week ends, so a
+    /// campaign's viewers share a dozen of them.
+    pub type PastKey = (i64, String, i64);
+    pub type PastMaps = crate::api::kept::Kept<PastKey, Vec<CellTally>>;
+
+    pub fn kept_past_maps() -> PastMaps {
+        PastMaps::new(PAST_MAPS_KEPT, None)
+    }
+
+    /// At most this many past maps are kept (a map of 300 areas × 20 columns is ~6,000
+    /// cells of 13 numbers: ~3 MB at most in all at the largest).
+    const PAST_MAPS_KEPT: usize = 64;
 
     /// At most this many trends are kept; when full, all are dropped (simpler than
     /// tracking the oldest, and a lead's next visit counts theirs again).
@@ -262,20 +275,14 @@ mod server {
             version,
         );
         let trends = &crate::state::app_state()?.trends;
-        if let Some(hit) = trends.0.lock().ok().and_then(|t| t.get(&key).cloned()) {
+        if let Some(hit) = trends.get(&key) {
             return Ok(hit);
         }
         // Uncounted, a trend is a dozen past maps: a heavy read, taken in turn.
         let fresh = crate::api::heavy::read(store.heat_trend(member.campaign_id(), scope, moments))
             .await??;
-        if let Ok(mut kept) = trends.0.lock() {
-            // Entries counted with an older history can never be read again.
-            kept.retain(|k, _| k.3 == version);
-            if kept.len() >= TRENDS_KEPT {
-                kept.clear();
-            }
-            kept.insert(key, fresh.clone());
-        }
+        // Entries counted with an older history can never be read again.
+        trends.put(key, fresh.clone(), |k| k.3 != version);
         Ok(fresh)
     }
 
@@ -308,9 +315,24 @@ mod server {
         // The reads run together: the map's time is its slowest query, not their sum.
         let (cells, trend, areas, columns) = tokio::try_join!(
             async {
-                // A past map probes every coworker's history: a heavy read, taken in turn.
+                // A past map probes every coworker's history: a heavy read, taken in turn,
+                // and kept while the chart stays.
                 let cells = if query.before.is_some() {
-                    crate::api::heavy::read(store.heat_cells(campaign_id, &query)).await??
+                    let kept = &crate::state::app_state()?.past_maps;
+                    let version = store.chart_version(campaign_id).await?;
+                    let key = (campaign_id, format!("{query:?}"), version);
+                    match kept.get(&key) {
+                        Some(cells) => cells,
+                        None => {
+                            let cells =
+                                crate::api::heavy::read(store.heat_cells(campaign_id, &query))
+                                    .await??;
+                            kept.put(key, cells.clone(), |&(c, _, v)| {
+                                c == campaign_id && v != version
+                            });
+                            cells
+                        }
+                    }
                 } else {
                     store.heat_cells(campaign_id, &query).await?
                 };

@@ -16,6 +16,8 @@ pub mod export;
 pub mod heat;
 #[cfg(feature = "ssr")]
 pub mod heavy;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod map;
 pub mod members;
 pub mod organizing;

@@ -305,7 +305,7 @@ impl BuiltTest {
     /// read once).
     fn unit(&self, person: usize) -> Unit {
         let level = match self.marks[person] {
-            Some(i) => Level::Rated((i % 4) as u8 + 1),
+            Some(i) => mark_level(i),
             None => Level::Unknown,
         };
         Unit {
@@ -314,6 +314,12 @@ impl BuiltTest {
             level,
         }
     }
+}
+
+/// The level a test's attacker gives a mark ([`Response::index`]): a test offers four
+/// marks (an action's or a vote's), the levels of ratings 1 to 4; "unknown" is none.
+fn mark_level(mark: usize) -> Level {
+    Level::Rated((mark % 4) as u8 + 1)
 }
 
 /// A campaign as built.
@@ -1107,7 +1113,7 @@ impl<'a> Reader<'a> {
                 let (scope, marks) = counts_of(counts);
                 let cell = attacker.publish_population(&key, "today", units, scope);
                 for r in responses {
-                    let level = Level::Rated((r.index() % 4) as u8 + 1);
+                    let level = mark_level(r.index());
                     attacker.publish_levels(cell, r.label(), &[level], marks[r.index()]);
                 }
             };
@@ -1157,7 +1163,7 @@ impl<'a> Reader<'a> {
                 .map(|r| (r, counts["marks"][r.index()].as_i64().unwrap()))
                 .collect();
                 for (r, n) in shown {
-                    let level = Level::Rated((r.index() % 4) as u8 + 1);
+                    let level = mark_level(r.index());
                     attacker.publish_levels(cell, r.label(), &[level], n);
                 }
             }
@@ -1203,7 +1209,7 @@ impl<'a> Reader<'a> {
                     attacker.publish_levels(
                         cell,
                         Response::Yes.label(),
-                        &[Level::Rated((Response::Yes.index() % 4) as u8 + 1)],
+                        &[mark_level(Response::Yes.index())],
                         yes,
                     );
                 }

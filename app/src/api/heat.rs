@@ -250,8 +250,9 @@ mod server {
         PastMaps::new(PAST_MAPS_KEPT, None)
     }
 
-    /// At most this many past maps are kept (a map of 300 areas × 20 columns is ~6,000
-    /// cells of 13 numbers: ~3 MB at most in all at the largest).
+    /// At most this many past maps are kept. A map of 300 areas × 20 columns is ~6,000
+    /// cells of a few hundred bytes each (counts, keys, a column label): ~2 MB, so ~120 MB
+    /// in all at the very largest, and far less for real campaigns (tens of areas).
     const PAST_MAPS_KEPT: usize = 64;
 
     /// At most this many trends are kept; when full, all are dropped (simpler than

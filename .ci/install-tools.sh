@@ -8,6 +8,13 @@ CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
 BINARYEN_VERSION=132          # never Debian's binaryen 108: it silently breaks hydration
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
+# The tools' own speed hardly matters (they run for seconds per build) but building them
+# with the release profile's LTO costs most of a fresh machine's first run: build them
+# lightly optimized, without LTO, in many codegen units.
+LIGHT=(--config profile.release.lto=false --config profile.release.codegen-units=256
+       --config profile.release.opt-level=1 --config profile.release.debug=false
+       --config profile.release.strip=true)
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
@@ -18,13 +25,13 @@ fi
 # cargo-leptos downloads wasm-bindgen and wasm-opt when they are not on PATH, which
 # fails offline: install the exact versions it would fetch.
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 7 minutes)"
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes)"
+  cargo install "${LIGHT[@]}" wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (20-35 minutes on 2 cores, once)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes on 2 cores, once)"
+  cargo install "${LIGHT[@]}" cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
 fi
 
 # wasm-opt from npm's binaryen into .tools/ (no root needed); the Makefile puts it first on PATH.

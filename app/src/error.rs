@@ -83,3 +83,13 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// A domain rule's refusal is a validation error on the same field.
+impl From<domain::Invalid> for AppError {
+    fn from(invalid: domain::Invalid) -> Self {
+        AppError::Validation {
+            field: invalid.field,
+            message: invalid.message,
+        }
+    }
+}

@@ -6,7 +6,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
-pub mod domain;
+pub use ::domain;
 pub mod error;
 pub mod islands;
 pub mod pages;

@@ -106,7 +106,7 @@ pub async fn archive_coworker(
     coworker_id: i64,
     #[server(default)] restore: String,
 ) -> Result<(), AppError> {
-    use crate::domain::workplace::checked;
+    use crate::domain::fields::checked;
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let archive = !checked(&restore);

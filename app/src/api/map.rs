@@ -14,7 +14,7 @@ use crate::domain::{Area, AreaStats, CoworkerSummary, Shift};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::domain::workplace::{checked, optional_id};
+use crate::domain::fields::{checked, optional_id};
 
 /// Area names and ids are not about people: any member may read them.
 #[server(prefix = "/api", endpoint = "areas/list")]
@@ -30,7 +30,7 @@ pub async fn create_area(
     name: String,
     #[server(default)] parent_id: String,
 ) -> Result<Area, AppError> {
-    use crate::domain::{workplace::parse_name, Role};
+    use crate::domain::{fields::parse_name, Role};
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let name = parse_name(&name, "name", "area", 120)?;
     let parent = optional_id(&parent_id, "parent_id")?;
@@ -58,7 +58,7 @@ pub async fn list_shifts(campaign_id: i64) -> Result<Vec<Shift>, AppError> {
 
 #[server(prefix = "/api", endpoint = "shifts/create")]
 pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppError> {
-    use crate::domain::{workplace::parse_name, Role};
+    use crate::domain::{fields::parse_name, Role};
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let name = parse_name(&name, "name", "shift", 60)?;
     let event = member.event("shift.created", "shift:{id}", "");
@@ -82,7 +82,7 @@ pub async fn update_area(
     #[server(default)] grid_w: String,
     #[server(default)] grid_h: String,
 ) -> Result<Area, AppError> {
-    use crate::domain::{workplace::parse_name, GridBox, Role};
+    use crate::domain::{fields::parse_name, GridBox, Role};
     use crate::store::AreaChange;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let change = AreaChange {

@@ -136,8 +136,8 @@ pub async fn set_rating(
     #[server(default)] source: String,
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
+    use crate::domain::fields::parse_text;
     use crate::domain::organizing::{parse_rating, Source};
-    use crate::domain::workplace::parse_text;
     use crate::domain::Choice;
     use crate::store::NewAssessment;
     let (member, _) = in_scope(campaign_id, coworker_id).await?;

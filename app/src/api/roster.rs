@@ -184,8 +184,8 @@ pub async fn apply_roster(
     #[server(default)] moves: Vec<i64>,
     #[server(default)] gone: Vec<i64>,
 ) -> Result<RosterOutcome, AppError> {
+    use crate::domain::fields::checked;
     use crate::domain::roster::normalize_area;
-    use crate::domain::workplace::checked;
     use crate::domain::Role;
     use crate::store::RosterPlan;
     use std::collections::HashSet;

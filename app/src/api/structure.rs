@@ -147,8 +147,8 @@ pub async fn record_group(
     #[server(default)] shift_id: String,
     #[server(default)] only_unmarked: String,
 ) -> Result<Recorded, AppError> {
+    use crate::domain::fields::{checked, optional_id};
     use crate::domain::structure::{parse_marking, subtree, MAX_MARKS};
-    use crate::domain::workplace::{checked, optional_id};
     use crate::store::TestPeopleFilter;
     let member = crate::auth::require_organizer(campaign_id).await?;
     let test = test_of(&member, test_id).await?;
@@ -259,8 +259,8 @@ pub async fn test_page(
     #[server(default)] q: String,
     #[server(default)] unmarked: String,
 ) -> Result<TestPageData, AppError> {
+    use crate::domain::fields::{checked, optional_id, parse_text};
     use crate::domain::structure::{subtree, TestStatus, Validation};
-    use crate::domain::workplace::{checked, optional_id, parse_text};
     use crate::store::TestPeopleFilter;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let test = test_of(&member, test_id).await?;

@@ -344,7 +344,7 @@ pub async fn vote_page(
 ) -> Result<VotePageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let plan = plan_of(&member, plan_id).await?;
-    let chosen = crate::domain::workplace::optional_id(&scenario, "scenario")?;
+    let chosen = crate::domain::fields::optional_id(&scenario, "scenario")?;
     let data = build_vote_page(&member, plan, chosen).await?;
     member
         .audit("vote_plan.read", format!("vote_plan:{plan_id}"), "")

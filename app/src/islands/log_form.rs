@@ -66,7 +66,7 @@ pub fn LogConversationForm(
             follow_up_on: &args.follow_up_on,
         };
         match parse_log(coworker_id, &fields, chrono::DateTime::UNIX_EPOCH, &tags) {
-            Err(err) => checked.set(Some(err)),
+            Err(err) => checked.set(Some(err.into())),
             Ok(_) => {
                 checked.set(None);
                 log.dispatch(args);

@@ -108,7 +108,7 @@ pub fn WhatIf(
         moves: moves.clone(),
     };
     let error = Signal::derive(move || match scenario.get() {
-        Err(e) => Some(e),
+        Err(e) => Some(e.into()),
         Ok(s) if s == initial => initial_error.clone(),
         Ok(_) => None,
     });

@@ -387,7 +387,7 @@ fn recording_view(
                 </div>
                 {area_select("find-area", "area", &page.areas, &area_filter, "Every area")}
                 {shift_select("find-shift", "shift", &page.shifts, &shift_filter)}
-                <label class="choice"><input type="checkbox" name="unmarked" checked=crate::domain::workplace::checked(&unmarked) />" Not marked yet"</label>
+                <label class="choice"><input type="checkbox" name="unmarked" checked=crate::domain::fields::checked(&unmarked) />" Not marked yet"</label>
                 <button type="submit">"Find"</button>
             </form>
             <ActionForm action=group attr:class="stack group-mark" attr:novalidate=true attr:data-testid="group-form">

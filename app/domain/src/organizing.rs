@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Choice;
-use crate::domain::choice::choice;
-use crate::error::AppError;
+use crate::choice::choice;
+use crate::Invalid;
 
 choice! {
     /// How a one-on-one happened.
@@ -40,12 +40,12 @@ choice! {
 }
 
 /// A rating from a form: "" (leave unchanged) or 1–5.
-pub fn parse_rating(raw: &str, field: &str) -> Result<Option<i32>, AppError> {
+pub fn parse_rating(raw: &str, field: &str) -> Result<Option<i32>, Invalid> {
     match raw.trim() {
         "" => Ok(None),
         r => match r.parse::<i32>() {
             Ok(n @ 1..=5) => Ok(Some(n)),
-            _ => Err(AppError::validation(field, "A rating is 1 to 5.")),
+            _ => Err(Invalid::new(field, "A rating is 1 to 5.")),
         },
     }
 }
@@ -54,7 +54,7 @@ pub fn parse_rating(raw: &str, field: &str) -> Result<Option<i32>, AppError> {
 ///
 /// Read by hand rather than with chrono's `parse_from_str`: this runs in the log island
 /// too, and chrono's format parser is several kilobytes of the phone's download.
-pub fn parse_date(raw: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {
+pub fn parse_date(raw: &str, field: &str) -> Result<Option<NaiveDate>, Invalid> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -73,16 +73,16 @@ pub fn parse_date(raw: &str, field: &str) -> Result<Option<NaiveDate>, AppError>
         (Some(y), Some(m), Some(d), None) => NaiveDate::from_ymd_opt(y as i32, m, d).map(Some),
         _ => None,
     }
-    .ok_or_else(|| AppError::validation(field, "Give the date as year-month-day."))
+    .ok_or_else(|| Invalid::new(field, "Give the date as year-month-day."))
 }
 
 /// A client-generated id: 8–64 letters, digits and dashes.
-pub fn parse_client_id(raw: &str) -> Result<String, AppError> {
+pub fn parse_client_id(raw: &str) -> Result<String, Invalid> {
     let id = raw.trim();
     if (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         Ok(id.to_owned())
     } else {
-        Err(AppError::validation(
+        Err(Invalid::new(
             "client_id",
             "This form is out of date; reload the page and try again.",
         ))
@@ -90,11 +90,11 @@ pub fn parse_client_id(raw: &str) -> Result<String, AppError> {
 }
 
 /// Issue tags chosen on the form, each one of the campaign's.
-pub fn parse_issues(chosen: &[String], campaign_tags: &[String]) -> Result<Vec<String>, AppError> {
+pub fn parse_issues(chosen: &[String], campaign_tags: &[String]) -> Result<Vec<String>, Invalid> {
     let mut issues: Vec<String> = Vec::new();
     for tag in chosen.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         let Some(known) = campaign_tags.iter().find(|t| t.eq_ignore_ascii_case(tag)) else {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "issues",
                 format!("'{tag}' is not one of this campaign's issues."),
             ));
@@ -137,16 +137,11 @@ pub struct SettingsForm {
 }
 
 impl SettingsForm {
-    pub fn parse(&self, current: &CampaignSettings) -> Result<CampaignSettings, AppError> {
-        let issue_tags = super::workplace::parse_tags(&self.issue_tags).map_err(|e| match e {
-            AppError::Validation { message, .. } => AppError::validation("issue_tags", message),
-            other => other,
-        })?;
+    pub fn parse(&self, current: &CampaignSettings) -> Result<CampaignSettings, Invalid> {
+        let issue_tags = super::fields::parse_tags(&self.issue_tags)
+            .map_err(|e| Invalid::new("issue_tags", e.message))?;
         if issue_tags.is_empty() {
-            return Err(AppError::validation(
-                "issue_tags",
-                "Give at least one issue.",
-            ));
+            return Err(Invalid::new("issue_tags", "Give at least one issue."));
         }
         Ok(CampaignSettings {
             stale_days: parse_bounded(
@@ -155,9 +150,7 @@ impl SettingsForm {
                 1..=3650,
                 "Give a number of days from 1 to 3650.",
             )?
-            .ok_or_else(|| {
-                AppError::validation("stale_days", "Give a number of days from 1 to 3650.")
-            })?,
+            .ok_or_else(|| Invalid::new("stale_days", "Give a number of days from 1 to 3650."))?,
             issue_tags,
             min_group_size: parse_bounded(
                 &self.min_group_size,
@@ -183,7 +176,7 @@ pub fn parse_bounded(
     field: &str,
     range: std::ops::RangeInclusive<i64>,
     message: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<i64>, Invalid> {
     match raw.trim() {
         "" => Ok(None),
         raw => raw
@@ -191,7 +184,7 @@ pub fn parse_bounded(
             .ok()
             .filter(|n| range.contains(n))
             .map(Some)
-            .ok_or_else(|| AppError::validation(field, message)),
+            .ok_or_else(|| Invalid::new(field, message)),
     }
 }
 
@@ -249,8 +242,8 @@ pub fn parse_log(
     fields: &LogFields<'_>,
     at: DateTime<Utc>,
     issue_tags: &[String],
-) -> Result<NewConversation, AppError> {
-    use super::workplace::parse_text;
+) -> Result<NewConversation, Invalid> {
+    use super::fields::parse_text;
     let log = NewConversation {
         coworker_id,
         client_id: parse_client_id(fields.client_id)?,
@@ -258,7 +251,7 @@ pub fn parse_log(
         channel: match fields.channel.trim() {
             "" => Channel::InPerson,
             c => Channel::parse(c)
-                .ok_or_else(|| AppError::validation("channel", "Choose how you talked."))?,
+                .ok_or_else(|| Invalid::new("channel", "Choose how you talked."))?,
         },
         issues: parse_issues(fields.issues, issue_tags)?,
         notes: parse_text(fields.notes, "notes", "Notes", 4000)?,
@@ -267,7 +260,7 @@ pub fn parse_log(
             "" => None,
             a => Some(
                 Answer::parse(a)
-                    .ok_or_else(|| AppError::validation("answer", "Choose yes, no or maybe."))?,
+                    .ok_or_else(|| Invalid::new("answer", "Choose yes, no or maybe."))?,
             ),
         },
         rating_after: parse_rating(fields.rating_after, "rating_after")?,
@@ -276,7 +269,7 @@ pub fn parse_log(
         commitment_due: None,
     };
     if log.answer.is_some() && log.ask.is_empty() {
-        return Err(AppError::validation(
+        return Err(Invalid::new(
             "ask",
             "Say what you asked, or leave the answer empty.",
         ));
@@ -429,9 +422,9 @@ mod tests {
         }
     }
 
-    fn field_of(result: Result<NewConversation, AppError>) -> String {
+    fn field_of(result: Result<NewConversation, Invalid>) -> String {
         match result {
-            Err(AppError::Validation { field, .. }) => field,
+            Err(Invalid { field, .. }) => field,
             other => panic!("expected a validation error, got {other:?}"),
         }
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Choice;
-use crate::error::AppError;
+use crate::Invalid;
 
 /// A member's role in one campaign. Ordered: a lead can do what an organizer can,
 /// an organizer what a viewer can.
@@ -44,10 +44,9 @@ impl Role {
 
     /// A role from a form or the database; this inherent `parse` (not
     /// [`Choice::parse`]) trims and says what went wrong.
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
-        <Role as Choice>::parse(raw.trim()).ok_or_else(|| {
-            AppError::validation("role", "Choose a role: lead, organizer or viewer.")
-        })
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        <Role as Choice>::parse(raw.trim())
+            .ok_or_else(|| Invalid::new("role", "Choose a role: lead, organizer or viewer."))
     }
 
     /// True when this role includes everything `needed` may do.
@@ -63,21 +62,18 @@ pub struct Email(String);
 impl Email {
     pub const FIELD: &'static str = "email";
 
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let email = raw.trim().to_lowercase();
         let invalid = || {
-            AppError::validation(
+            Invalid::new(
                 Self::FIELD,
                 "Enter an e-mail address like name@example.org.",
             )
         };
         if email.is_empty() {
-            return Err(AppError::validation(
-                Self::FIELD,
-                "Enter your e-mail address.",
-            ));
+            return Err(Invalid::new(Self::FIELD, "Enter your e-mail address."));
         }
-        if !super::workplace::is_plausible_email(&email) {
+        if !super::fields::is_plausible_email(&email) {
             return Err(invalid());
         }
         Ok(Self(email))
@@ -171,12 +167,12 @@ pub fn local_path(raw: &str) -> String {
 }
 
 /// Parses a comma-separated list of area ids (`"3, 7"`), as forms send it.
-pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, AppError> {
+pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
     let mut ids = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id = part.parse::<i64>().map_err(|_| {
-            AppError::validation("areas", format!("'{part}' is not an area number."))
-        })?;
+        let id = part
+            .parse::<i64>()
+            .map_err(|_| Invalid::new("areas", format!("'{part}' is not an area number.")))?;
         if !ids.contains(&id) {
             ids.push(id);
         }

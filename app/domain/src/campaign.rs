@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::Invalid;
 
 /// A campaign's name, trimmed, 1 to 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -10,16 +10,13 @@ impl CampaignName {
     pub const MAX_CHARS: usize = 200;
     pub const FIELD: &'static str = "name";
 
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err(AppError::validation(
-                Self::FIELD,
-                "Give the campaign a name.",
-            ));
+            return Err(Invalid::new(Self::FIELD, "Give the campaign a name."));
         }
         if name.chars().count() > Self::MAX_CHARS {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 Self::FIELD,
                 format!(
                     "A campaign name can be at most {} characters.",
@@ -28,7 +25,7 @@ impl CampaignName {
             ));
         }
         if name.chars().any(super::text::is_forbidden_in_name) {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 Self::FIELD,
                 "A campaign name cannot contain control characters or text-direction overrides.",
             ));

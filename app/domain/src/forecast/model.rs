@@ -4,7 +4,7 @@
 //! abstention is counted here as a no, which can only make a "share of the votes cast"
 //! forecast more cautious), or does not vote. The vote passes when the voters reach the
 //! turnout and the yes votes reach the rule's share of the base — the votes cast or the
-//! whole scope — exactly as [`crate::domain::structure::Outcome`] counts a real vote.
+//! whole scope — exactly as [`crate::structure::Outcome`] counts a real vote.
 //!
 //! "Of the votes cast" makes the yes share a ratio of two dependent sums (the same
 //! person's yes is also a vote), so the forecast tracks the pair (voters, yes votes)
@@ -23,7 +23,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::structure::{VoteBase, VoteRule};
+use crate::structure::{VoteBase, VoteRule};
 
 /// The largest group forecast exactly.
 pub const EXACT_MAX: usize = 120;

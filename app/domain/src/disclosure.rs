@@ -295,7 +295,7 @@ mod tests {
     #[test]
     fn protected_readers_get_week_ends_and_the_campaign_wide_policy() {
         use super::Disclosure;
-        use crate::domain::Role;
+        use crate::Role;
         let wednesday = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let policy = Policy::Protected { min_group_size: 5 };

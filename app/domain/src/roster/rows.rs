@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{collapse_whitespace, first_name_first, normalize_area, normalize_name};
 use super::{Field, Mapping, RosterFile};
-use crate::domain::workplace::{is_plausible_email, is_plausible_phone, parse_name};
-use crate::domain::Choice;
-use crate::error::AppError;
+use crate::fields::{is_plausible_email, is_plausible_phone, parse_name};
+use crate::Choice;
+use crate::Invalid;
 
 /// Cells longer than this are quoted in messages only up to here.
 const SNIPPET_CHARS: usize = 30;
@@ -46,7 +46,7 @@ pub struct RowError {
 pub fn map_rows(
     file: &RosterFile,
     mapping: &Mapping,
-) -> Result<(Vec<RosterRow>, Vec<RowError>), AppError> {
+) -> Result<(Vec<RosterRow>, Vec<RowError>), Invalid> {
     let columns = mapping.resolve(file.headers.len())?;
     let mut rows = Vec::with_capacity(file.rows.len());
     let mut errors = Vec::new();
@@ -86,7 +86,7 @@ pub fn map_rows(
                 errors.push(RowError {
                     line,
                     field: Field::Name.key().to_owned(),
-                    message: message_of(err),
+                    message: err.message,
                 });
             }
         }
@@ -138,7 +138,7 @@ fn read_cell(raw: &str, field: Field, line: usize, errors: &mut Vec<RowError>) -
              remove it and upload again.",
             field.label()
         ))
-    } else if value.chars().any(crate::domain::text::is_bidi_control) {
+    } else if value.chars().any(crate::text::is_bidi_control) {
         Some(format!(
             "{} contains a text-direction override (such as U+202E), which can make a name \
              display as another; remove it and upload again.",
@@ -214,13 +214,6 @@ fn snippet(value: &str) -> String {
     }
 }
 
-fn message_of(err: AppError) -> String {
-    match err {
-        AppError::Validation { message, .. } => message,
-        other => other.to_string(),
-    }
-}
-
 /// The coworker's name: the full-name cell ("Last, First" turned round), or else the
 /// first and last name cells joined.
 fn compose_name(full: &str, first: &str, last: &str) -> String {
@@ -249,8 +242,8 @@ fn identity_key(employee_ref: &str, name: &str, area: &str) -> Option<(String, &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::fixtures::*;
-    use crate::domain::roster::RawRow;
+    use crate::roster::fixtures::*;
+    use crate::roster::RawRow;
 
     // --- map_rows: names ---
 
@@ -476,7 +469,7 @@ mod tests {
         let h = ["Name", "Email"];
         let accented = format!("{}@example.org", "é".repeat(188));
         assert!(accented.chars().count() <= 254 && accented.len() > 254);
-        assert!(crate::domain::workplace::parse_email(&accented).is_err());
+        assert!(crate::fields::parse_email(&accented).is_err());
         let errors = errors_for(&h, &m, &[&["Jane", &accented]]);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].field, "email");

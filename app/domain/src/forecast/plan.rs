@@ -6,12 +6,12 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Rates, Scenario, LEVELS};
-use crate::domain::disclosure::{Keyed, Policy};
-use crate::domain::organizing::parse_bounded;
-use crate::domain::structure::{parse_moment, subtree, VoteBase, VoteRule};
-use crate::domain::workplace::{optional_id, parse_text};
-use crate::domain::{Area, Choice, Shift};
-use crate::error::AppError;
+use crate::disclosure::{Keyed, Policy};
+use crate::fields::{optional_id, parse_text};
+use crate::organizing::parse_bounded;
+use crate::structure::{parse_moment, subtree, VoteBase, VoteRule};
+use crate::Invalid;
+use crate::{Area, Choice, Shift};
 
 /// A vote being prepared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +47,7 @@ impl PlanFields {
     }
 
     pub fn scope_words(&self, areas: &[Area]) -> String {
-        crate::domain::structure::scope_words(&self.area_ids, areas)
+        crate::structure::scope_words(&self.area_ids, areas)
     }
 }
 
@@ -65,23 +65,20 @@ pub struct PlanForm {
 
 impl PlanForm {
     /// Reads the form; `chosen` are the ticked area ids (each brings those beneath).
-    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<PlanFields, AppError> {
+    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<PlanFields, Invalid> {
         let title = parse_text(&self.title, "title", "The title", 200)?;
         if title.is_empty() {
-            return Err(AppError::validation("title", "Give the vote a title."));
+            return Err(Invalid::new("title", "Give the vote a title."));
         }
-        let base = VoteBase::parse(self.vote_base.trim()).ok_or_else(|| {
-            AppError::validation("vote_base", "Choose what the yes share is a share of.")
-        })?;
+        let base = VoteBase::parse(self.vote_base.trim())
+            .ok_or_else(|| Invalid::new("vote_base", "Choose what the yes share is a share of."))?;
         let yes_percent = parse_bounded(
             &self.yes_percent,
             "yes_percent",
             50..=100,
             "The yes share needed: a whole percent from 50 to 100.",
         )?
-        .ok_or_else(|| {
-            AppError::validation("yes_percent", "Give the yes share needed (50 to 100).")
-        })?;
+        .ok_or_else(|| Invalid::new("yes_percent", "Give the yes share needed (50 to 100)."))?;
         let turnout_percent = parse_bounded(
             &self.turnout_percent,
             "turnout_percent",
@@ -89,12 +86,13 @@ impl PlanForm {
             "The turnout needed: a whole percent from 0 to 100.",
         )?
         .unwrap_or(0);
-        let vote_on = match self.vote_on.trim() {
-            "" => None,
-            raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-                AppError::validation("vote_on", "Give the date as a date (YYYY-MM-DD).")
-            })?),
-        };
+        let vote_on =
+            match self.vote_on.trim() {
+                "" => None,
+                raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    Invalid::new("vote_on", "Give the date as a date (YYYY-MM-DD).")
+                })?),
+            };
         let target_percent = parse_bounded(
             &self.target_percent,
             "target_percent",
@@ -110,17 +108,14 @@ impl PlanForm {
         )?
         .unwrap_or(95);
         if chosen.len() > 500 {
-            return Err(AppError::validation(
-                "area_ids",
-                "Choose at most 500 areas.",
-            ));
+            return Err(Invalid::new("area_ids", "Choose at most 500 areas."));
         }
         let mut ids = Vec::new();
         for raw in chosen {
             let id = optional_id(raw, "area_ids")?
                 .filter(|id| areas.iter().any(|a| a.id == *id))
                 .ok_or_else(|| {
-                    AppError::validation("area_ids", "That area is not on this campaign's map.")
+                    Invalid::new("area_ids", "That area is not on this campaign's map.")
                 })?;
             ids.push(id);
         }
@@ -169,10 +164,10 @@ pub struct SavedScenario {
 }
 
 /// A scenario's name: 1 to 100 characters.
-pub fn parse_scenario_name(raw: &str) -> Result<String, AppError> {
+pub fn parse_scenario_name(raw: &str) -> Result<String, Invalid> {
     let name = parse_text(raw, "name", "The scenario's name", 100)?;
     if name.is_empty() {
-        return Err(AppError::validation(
+        return Err(Invalid::new(
             "name",
             "Name the scenario (\"After the Nursing push\", say).",
         ));
@@ -262,47 +257,47 @@ impl PlaceForm {
         areas: &[Area],
         shifts: &[Shift],
         members: &[i64],
-    ) -> Result<NewPlace, AppError> {
+    ) -> Result<NewPlace, Invalid> {
         let name = parse_text(&self.name, "name", "The place", 200)?;
         if name.is_empty() {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "name",
                 "Say where people vote (\"Break room, B wing\").",
             ));
         }
         let area_id = optional_id(&self.area_id, "area_id")?;
         if area_id.is_some_and(|id| !areas.iter().any(|a| a.id == id)) {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "area_id",
                 "That area is not on this campaign's map.",
             ));
         }
         let shift_id = optional_id(&self.shift_id, "shift_id")?;
         if shift_id.is_some_and(|id| !shifts.iter().any(|s| s.id == id)) {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "shift_id",
                 "That shift is not one of this campaign's.",
             ));
         }
         let opens_at = parse_moment(&self.opens_at, "opens_at")?
-            .ok_or_else(|| AppError::validation("opens_at", "Say when the polls open."))?;
+            .ok_or_else(|| Invalid::new("opens_at", "Say when the polls open."))?;
         let closes_at = parse_moment(&self.closes_at, "closes_at")?
-            .ok_or_else(|| AppError::validation("closes_at", "Say when the polls close."))?;
+            .ok_or_else(|| Invalid::new("closes_at", "Say when the polls close."))?;
         if closes_at <= opens_at {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "closes_at",
                 "The polls must close after they open.",
             ));
         }
         if closes_at - opens_at > chrono::Duration::days(14) {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "closes_at",
                 "A polling place is open for at most 14 days.",
             ));
         }
         let organizer_id = optional_id(&self.organizer_id, "organizer_id")?;
         if organizer_id.is_some_and(|id| !members.contains(&id)) {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "organizer_id",
                 "Choose an organizer of this campaign.",
             ));

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Response, StructureTest, TestStatus, VoteBase, VoteRule};
-use crate::domain::disclosure::{Keyed, Policy};
-use crate::domain::{Area, Choice, Shift};
+use crate::disclosure::{Keyed, Policy};
+use crate::{Area, Choice, Shift};
 
 /// The marks of a group of people: how many are in it, and how many have each mark
 /// (indexed by [`Response::index`]); the rest have none yet.
@@ -94,7 +94,7 @@ impl Counts {
     }
 }
 
-pub use crate::domain::dashboard::percent_floor as share;
+pub use crate::dashboard::percent_floor as share;
 
 /// The smallest `n` with `n * 100 >= percent * whole`: how many reach `percent` of `whole`.
 fn needed(percent: i64, whole: i64) -> i64 {

@@ -29,12 +29,12 @@ mod normalize;
 mod reconcile;
 mod rows;
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "files")]
 mod file;
 
 use serde::{Deserialize, Serialize};
 
-#[cfg(feature = "ssr")]
+#[cfg(feature = "files")]
 pub use file::parse_file;
 pub use mapping::{suggest_mapping, Field, Mapping};
 pub use normalize::{normalize_area, normalize_name};
@@ -98,7 +98,7 @@ pub struct RawRow {
 #[cfg(test)]
 mod fixtures {
     use super::*;
-    use crate::error::AppError;
+    use crate::Invalid;
 
     pub(super) fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
@@ -125,7 +125,7 @@ mod fixtures {
         }
     }
 
-    pub(super) fn validation_message(err: AppError, field: &str) -> String {
+    pub(super) fn validation_message(err: Invalid, field: &str) -> String {
         err.field_message(field)
             .unwrap_or_else(|| panic!("expected a validation error on {field}, got {err:?}"))
     }

@@ -5,8 +5,11 @@ use serde::{Deserialize, Serialize};
 use super::access::{Member, Role};
 use super::disclosure::{Keyed, Policy};
 use super::Choice;
-use crate::domain::choice::choice;
-use crate::error::AppError;
+use crate::choice::choice;
+use crate::fields::{
+    checked, optional_id, parse_email, parse_name, parse_phone, parse_tags, parse_text,
+};
+use crate::Invalid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Area {
@@ -38,7 +41,7 @@ pub const GRID_MAX: i32 = 60;
 
 impl GridBox {
     /// All four numbers or none; a box must fit the grid.
-    pub fn parse(x: &str, y: &str, w: &str, h: &str) -> Result<Option<GridBox>, AppError> {
+    pub fn parse(x: &str, y: &str, w: &str, h: &str) -> Result<Option<GridBox>, Invalid> {
         let raw = [("grid_x", x), ("grid_y", y), ("grid_w", w), ("grid_h", h)];
         if raw.iter().all(|(_, v)| v.trim().is_empty()) {
             return Ok(None);
@@ -46,7 +49,7 @@ impl GridBox {
         let mut n = [0i32; 4];
         for (i, (field, v)) in raw.iter().enumerate() {
             n[i] = v.trim().parse::<i32>().map_err(|_| {
-                AppError::validation(
+                Invalid::new(
                     *field,
                     "Give all four grid numbers (column, row, width, height), or none.",
                 )
@@ -54,7 +57,7 @@ impl GridBox {
         }
         let [x, y, w, h] = n;
         if x < 0 || y < 0 || w < 1 || h < 1 || x + w > GRID_MAX || y + h > GRID_MAX {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "grid_x",
                 format!("The box must fit the {GRID_MAX}×{GRID_MAX} grid, at least 1×1."),
             ));
@@ -375,7 +378,7 @@ impl CoworkerForm {
         &self,
         current: Option<&CoworkerFields>,
         may_assign: bool,
-    ) -> Result<CoworkerFields, AppError> {
+    ) -> Result<CoworkerFields, Invalid> {
         let assigned_organizer = if may_assign {
             optional_id(&self.assigned_organizer, "assigned_organizer")?
         } else {
@@ -383,9 +386,8 @@ impl CoworkerForm {
         };
         let employment_status = match self.employment_status.trim() {
             "" => current.map_or(EmploymentStatus::Active, |c| c.employment_status),
-            raw => EmploymentStatus::parse(raw).ok_or_else(|| {
-                AppError::validation("employment_status", "Choose an employment status.")
-            })?,
+            raw => EmploymentStatus::parse(raw)
+                .ok_or_else(|| Invalid::new("employment_status", "Choose an employment status."))?,
         };
         Ok(CoworkerFields {
             name: parse_name(&self.name, "name", "coworker", 200)?,
@@ -404,22 +406,6 @@ impl CoworkerForm {
             notes: parse_text(&self.notes, "notes", "Notes", 4000)?,
         })
     }
-}
-
-/// An optional id from a form's `<select>`: `""` is none.
-pub fn optional_id(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    raw.parse::<i64>()
-        .map(Some)
-        .map_err(|_| AppError::validation(field, format!("'{raw}' is not a valid choice.")))
-}
-
-/// A checkbox: browsers send "on" when ticked and nothing otherwise.
-pub fn checked(raw: &str) -> bool {
-    matches!(raw.trim(), "on" | "true" | "1" | "yes")
 }
 
 /// What applying a roster import changed.
@@ -446,130 +432,6 @@ impl RosterOutcome {
             self.refs_linked
         )
     }
-}
-
-/// Bounds a free-text field; `""` is allowed.
-/// Control characters (but line breaks and tabs) and text-direction overrides are
-/// removed: pasted text keeps its words, not the tricks.
-pub fn parse_text(raw: &str, field: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let text = super::text::clean_free_text(raw);
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{what} can be at most {max} characters."),
-        ));
-    }
-    Ok(text.to_owned())
-}
-
-/// A plausible personal phone number: 7–15 digits, with spaces, dots, dashes,
-/// parentheses and a leading + allowed. The one rule for the coworker form and the
-/// roster import.
-pub fn is_plausible_phone(raw: &str) -> bool {
-    let raw = raw.trim();
-    let body = raw.strip_prefix('+').unwrap_or(raw);
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    (7..=15).contains(&digits)
-        && body
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'))
-}
-
-/// A plausible e-mail address (the mail server is the real test): one "@" with
-/// something before it, a dotted domain after it, no spaces, and at most 254 octets
-/// (RFC 5321's limit, in UTF-8 bytes, not characters), like a user's [`Email`]. The one
-/// rule for the coworker form and the roster import.
-///
-/// [`Email`]: super::access::Email
-pub fn is_plausible_email(raw: &str) -> bool {
-    let raw = raw.trim();
-    let Some((local, domain)) = raw.split_once('@') else {
-        return false;
-    };
-    raw.len() <= 254
-        && !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !raw.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// Optional phone: empty, or plausible.
-pub fn parse_phone(raw: &str) -> Result<String, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() || is_plausible_phone(raw) {
-        Ok(raw.to_owned())
-    } else {
-        Err(AppError::validation(
-            "phone",
-            "That does not look like a phone number (7 to 15 digits).",
-        ))
-    }
-}
-
-/// Optional e-mail: empty, or plausible.
-pub fn parse_email(raw: &str) -> Result<String, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() || is_plausible_email(raw) {
-        Ok(raw.to_owned())
-    } else {
-        Err(AppError::validation(
-            "email",
-            "That does not look like an e-mail address.",
-        ))
-    }
-}
-
-/// Comma-separated tags: trimmed, empty ones dropped, duplicates (any case) dropped.
-pub fn parse_tags(raw: &str) -> Result<Vec<String>, AppError> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in raw.split(',').map(str::trim).filter(|t| !t.is_empty()) {
-        if tag.chars().count() > 40 {
-            return Err(AppError::validation(
-                "tags",
-                "A tag can be at most 40 characters.",
-            ));
-        }
-        if tag.chars().any(super::text::is_forbidden_in_name) {
-            return Err(AppError::validation(
-                "tags",
-                "A tag cannot contain control characters or text-direction overrides.",
-            ));
-        }
-        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
-            tags.push(tag.to_owned());
-        }
-    }
-    if tags.len() > 20 {
-        return Err(AppError::validation("tags", "At most 20 tags."));
-    }
-    Ok(tags)
-}
-
-/// Trims and bounds a required name field: 1 to `max` characters, no control characters.
-pub fn parse_name(raw: &str, field: &str, what: &str, max: usize) -> Result<String, AppError> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(AppError::validation(
-            field,
-            format!("Give the {what} a name."),
-        ));
-    }
-    if name.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("A {what} name can be at most {max} characters."),
-        ));
-    }
-    if name.chars().any(super::text::is_forbidden_in_name) {
-        return Err(AppError::validation(
-            field,
-            format!("A {what} name cannot contain control characters or text-direction overrides."),
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 /// Which coworkers a member may see and edit.
@@ -639,30 +501,6 @@ mod tests {
     }
 
     #[test]
-    fn an_email_is_at_most_254_bytes_not_characters() {
-        let domain = "@example.org";
-        let ascii = format!("{}{domain}", "a".repeat(254 - domain.len()));
-        assert!(is_plausible_email(&ascii));
-        assert!(!is_plausible_email(&format!("a{ascii}")));
-        // 200 characters, but 388 bytes: "é" is two bytes in UTF-8.
-        let accented = format!("{}{domain}", "é".repeat(188));
-        assert_eq!(accented.chars().count(), 200);
-        assert!(!is_plausible_email(&accented));
-        assert!(parse_email(&accented).is_err());
-        assert!(is_plausible_email("josé@example.org"));
-    }
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            parse_name("  Line 3 ", "name", "area", 120).unwrap(),
-            "Line 3"
-        );
-        assert!(parse_name(" ", "name", "area", 120).is_err());
-        assert!(parse_name(&"x".repeat(121), "name", "area", 120).is_err());
-    }
-
-    #[test]
     fn the_coworker_form_keeps_what_only_a_lead_may_change() {
         let mut current = CoworkerFields::named("Ana".into(), Some(1), None);
         current.assigned_organizer = Some(9);
@@ -696,7 +534,7 @@ mod tests {
     #[test]
     fn the_coworker_form_names_the_field_it_refuses() {
         let refused = |form: CoworkerForm| match form.parse(None, true) {
-            Err(AppError::Validation { field, .. }) => field,
+            Err(Invalid { field, .. }) => field,
             other => panic!("expected a validation error, got {other:?}"),
         };
         let named = |f: fn(&mut CoworkerForm)| {

@@ -1,12 +1,12 @@
 //! Reading the uploaded bytes (server only: it needs the `csv` crate).
 
 use super::{RawRow, RosterFile, MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
-use crate::error::AppError;
+use crate::Invalid;
 
 const SAVE_AS_CSV: &str = "In your spreadsheet choose File → Save As → CSV UTF-8 and upload that.";
 
-fn refuse(message: String) -> AppError {
-    AppError::validation("file", message)
+fn refuse(message: String) -> Invalid {
+    Invalid::new("file", message)
 }
 
 /// Parses an uploaded roster: a CSV UTF-8 file (comma, semicolon or tab separated)
@@ -16,7 +16,7 @@ fn refuse(message: String) -> AppError {
 /// the last header are ignored; cells are trimmed. Each row keeps the physical line
 /// it starts on, even after quoted cells that span lines. Every refusal is a
 /// validation error on "file" telling the lead what to do.
-pub fn parse_file(bytes: &[u8]) -> Result<RosterFile, AppError> {
+pub fn parse_file(bytes: &[u8]) -> Result<RosterFile, Invalid> {
     let text = decode(bytes)?;
     let delimiter = detect_delimiter(text);
     check_quotes(text, delimiter)?;
@@ -24,7 +24,7 @@ pub fn parse_file(bytes: &[u8]) -> Result<RosterFile, AppError> {
 }
 
 /// The bytes as text, or a refusal saying what the file seems to be instead.
-fn decode(bytes: &[u8]) -> Result<&str, AppError> {
+fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
     if bytes.len() > MAX_FILE_BYTES {
         // Rounded up, so a file just over the limit does not read "20.0 MB".
         let tenths = (bytes.len() as u64 * 10).div_ceil(1024 * 1024);
@@ -119,7 +119,7 @@ fn detect_delimiter(text: &str) -> u8 {
 /// Refuses quoting the `csv` reader would silently misread: a quoted cell never
 /// closed (it would swallow the rest of the file), or text after a closing quote.
 /// A stray quote inside an unquoted cell (`5" screen`) is fine.
-fn check_quotes(text: &str, delimiter: u8) -> Result<(), AppError> {
+fn check_quotes(text: &str, delimiter: u8) -> Result<(), Invalid> {
     #[derive(Clone, Copy)]
     enum State {
         CellStart,
@@ -176,7 +176,7 @@ fn check_quotes(text: &str, delimiter: u8) -> Result<(), AppError> {
 }
 
 /// Splits the text into the header and the data rows, with their lines.
-fn read_rows(text: &str, delimiter: u8) -> Result<RosterFile, AppError> {
+fn read_rows(text: &str, delimiter: u8) -> Result<RosterFile, Invalid> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -323,7 +323,7 @@ fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::{map_rows, reconcile, suggest_mapping, Existing, MatchBy};
+    use crate::roster::{map_rows, reconcile, suggest_mapping, Existing, MatchBy};
 
     fn parse(text: &str) -> RosterFile {
         parse_file(text.as_bytes()).unwrap_or_else(|e| panic!("{e:?}"))
@@ -605,11 +605,10 @@ mod tests {
                     reconcile(&rows, &[], &[], &[], MatchBy::EmployeeRef);
                 }
             }
-            Err(AppError::Validation { field, message }) => {
+            Err(Invalid { field, message }) => {
                 assert_eq!(field, "file");
                 assert!(!message.is_empty());
             }
-            Err(other) => panic!("not a named refusal: {other:?}"),
         }
     }
 

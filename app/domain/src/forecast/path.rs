@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{self, Chance, Moments};
 use super::{Cell, Rates, LEVELS, UNRATED};
-use crate::domain::structure::VoteRule;
+use crate::structure::VoteRule;
 
 /// What the path is for.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -602,7 +602,7 @@ pub fn offered(path: &Path, levels: &[usize]) -> Vec<PersonMove> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::structure::VoteBase;
+    use crate::structure::VoteBase;
     use std::collections::{HashSet, VecDeque};
 
     fn cells(levels: &[i64; LEVELS]) -> Vec<Cell> {

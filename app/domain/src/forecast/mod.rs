@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::disclosure::{Keyed, Policy};
 use super::structure::{VoteBase, VoteRule};
 use super::{Area, Shift};
-use crate::error::AppError;
+use crate::Invalid;
 pub use model::{Chance, Prediction};
 
 /// Rating levels: 1 to 5 are indexes 0 to 4, "not yet rated" is 5.
@@ -74,14 +74,14 @@ impl Rates {
     }
 
     /// From a form's twelve fields (`turnout[i]`, `yes[i]`, whole percents 0–100).
-    pub fn parse(turnout: &[String], yes: &[String]) -> Result<Self, AppError> {
+    pub fn parse(turnout: &[String], yes: &[String]) -> Result<Self, Invalid> {
         let mut rates = Rates::default();
         for (field, raw, out) in [
             ("turnout", turnout, &mut rates.turnout),
             ("yes", yes, &mut rates.yes),
         ] {
             if raw.len() != LEVELS {
-                return Err(AppError::validation(field, "Give a rate for every level."));
+                return Err(Invalid::new(field, "Give a rate for every level."));
             }
             for (i, value) in raw.iter().enumerate() {
                 out[i] = value
@@ -91,7 +91,7 @@ impl Rates {
                     .ok()
                     .filter(|p| *p <= 100)
                     .ok_or_else(|| {
-                        AppError::validation(
+                        Invalid::new(
                             field,
                             format!(
                                 "{} for {}: give a whole percent from 0 to 100.",
@@ -135,10 +135,10 @@ impl Scenario {
         yes: &[String],
         moves: &[[String; 4]],
         areas: &[Area],
-    ) -> Result<Self, AppError> {
+    ) -> Result<Self, Invalid> {
         let rates = Rates::parse(turnout, yes)?;
         if moves.len() > MAX_MOVES {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "moves",
                 format!("A scenario can hold at most {MAX_MOVES} moves."),
             ));
@@ -161,29 +161,24 @@ impl Scenario {
                 .parse::<i64>()
                 .ok()
                 .filter(|c| (1..=1_000_000).contains(c))
-                .ok_or_else(|| {
-                    AppError::validation("moves", "How many to move: a whole number from 1.")
-                })?;
-            let area_id = super::workplace::optional_id(area, "moves")?;
+                .ok_or_else(|| Invalid::new("moves", "How many to move: a whole number from 1."))?;
+            let area_id = super::fields::optional_id(area, "moves")?;
             if let Some(id) = area_id {
                 if !areas.iter().any(|a| a.id == id) {
-                    return Err(AppError::validation(
+                    return Err(Invalid::new(
                         "moves",
                         "That area is not on this campaign's map.",
                     ));
                 }
             }
             let (Some(from), Some(to)) = (level(from), level(to)) else {
-                return Err(AppError::validation(
+                return Err(Invalid::new(
                     "moves",
                     "Move people from a level to a level (1 to 5, or not rated).",
                 ));
             };
             if from == to {
-                return Err(AppError::validation(
-                    "moves",
-                    "A move needs two different levels.",
-                ));
+                return Err(Invalid::new("moves", "A move needs two different levels."));
             }
             out.push(Move {
                 area_id,

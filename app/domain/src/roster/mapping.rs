@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::choice::choice;
-use crate::domain::Choice;
-use crate::error::AppError;
+use crate::choice::choice;
+use crate::Choice;
+use crate::Invalid;
 
 choice! {
     /// A column of ours a file column can be mapped to.
@@ -147,9 +147,9 @@ impl Mapping {
 
     /// For each field (indexed by `field as usize`), its column; refuses a mapping that
     /// cannot produce rows from a file `width` columns wide.
-    pub(super) fn resolve(&self, width: usize) -> Result<[Option<usize>; 10], AppError> {
+    pub(super) fn resolve(&self, width: usize) -> Result<[Option<usize>; 10], Invalid> {
         if self.columns.len() > width {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "mapping",
                 format!(
                     "The column choices do not fit this file (it has {width} columns). \
@@ -162,7 +162,7 @@ impl Mapping {
             let Some(field) = field else { continue };
             let slot = &mut columns[*field as usize];
             if slot.is_some() {
-                return Err(AppError::validation(
+                return Err(Invalid::new(
                     "mapping",
                     format!(
                         "“{}” is chosen for more than one column; choose it for one only.",
@@ -175,7 +175,7 @@ impl Mapping {
         let has = |f: Field| columns[f as usize].is_some();
         let has_name = has(Field::Name) || (has(Field::FirstName) && has(Field::LastName));
         if !has_name {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "mapping",
                 "Choose which column holds the coworker's name.",
             ));
@@ -221,8 +221,8 @@ fn normalize_header(header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::fixtures::*;
-    use crate::domain::roster::map_rows;
+    use crate::roster::fixtures::*;
+    use crate::roster::map_rows;
 
     // --- Field ---
 

@@ -46,7 +46,7 @@ pub struct Dashboard {
     pub reach_days: i64,
     /// The structure test opened last, with its result (filled in beside the counts).
     #[serde(default)]
-    pub latest_test: Option<crate::domain::structure::TimelineEntry>,
+    pub latest_test: Option<crate::structure::TimelineEntry>,
 }
 
 /// How many areas the dashboard lists as weakest.

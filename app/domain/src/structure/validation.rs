@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Response;
-use crate::domain::Area;
+use crate::Area;
 
 /// One person of a test's scope, for the comparison.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,10 +14,10 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::choice::choice;
+use super::fields::{optional_id, parse_text};
 use super::organizing::parse_bounded;
-use super::workplace::{optional_id, parse_text};
 use super::{Area, Choice};
-use crate::error::AppError;
+use crate::Invalid;
 
 pub use tally::{Counts, Outcome, Tally, TallyRow, TimelineEntry};
 pub use validation::{RateRow, Surprise, Validation, ValidationInput};
@@ -237,29 +237,26 @@ pub const MAX_MARKS: usize = 10_000;
 impl TestForm {
     /// The plan, with each mistake named by its field; `chosen` are the ticked areas'
     /// ids (none: the whole campaign) and `areas` the campaign's.
-    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<TestPlan, AppError> {
+    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<TestPlan, Invalid> {
         let kind = TestKind::parse(self.kind.trim())
-            .ok_or_else(|| AppError::validation("kind", "Choose what kind of test this is."))?;
+            .ok_or_else(|| Invalid::new("kind", "Choose what kind of test this is."))?;
         let title = parse_text(&self.title, "title", "The title", 200)?;
         if title.is_empty() {
-            return Err(AppError::validation("title", "Give the test a title."));
+            return Err(Invalid::new("title", "Give the test a title."));
         }
         let description = parse_text(&self.description, "description", "The description", 2000)?;
         let opens_at = parse_moment(&self.opens_at, "opens_at")?;
         let closes_at = parse_moment(&self.closes_at, "closes_at")?;
         if let (Some(o), Some(c)) = (opens_at, closes_at) {
             if c <= o {
-                return Err(AppError::validation(
-                    "closes_at",
-                    "It must close after it opens.",
-                ));
+                return Err(Invalid::new("closes_at", "It must close after it opens."));
             }
         }
         let rule = if kind.is_vote() {
             let base = match self.vote_base.trim() {
                 "" => VoteBase::Cast,
                 b => VoteBase::parse(b).ok_or_else(|| {
-                    AppError::validation("vote_base", "Choose what the yes share is a share of.")
+                    Invalid::new("vote_base", "Choose what the yes share is a share of.")
                 })?,
             };
             let yes_percent = parse_bounded(
@@ -269,7 +266,7 @@ impl TestForm {
                 "Give a yes share from 50 to 100 percent.",
             )?
             .ok_or_else(|| {
-                AppError::validation("vote_yes_percent", "Give the yes share the vote needs.")
+                Invalid::new("vote_yes_percent", "Give the yes share the vote needs.")
             })?;
             let turnout_percent = parse_bounded(
                 &self.vote_turnout_percent,
@@ -295,12 +292,10 @@ impl TestForm {
                 1..=100,
                 "Give a goal from 1 to 100 percent of the scope.",
             )?
-            .ok_or_else(|| {
-                AppError::validation("goal_percent", "Give a goal, in percent of the scope.")
-            })?,
+            .ok_or_else(|| Invalid::new("goal_percent", "Give a goal, in percent of the scope."))?,
         };
         if chosen.len() > MAX_SCOPE_AREAS {
-            return Err(AppError::validation(
+            return Err(Invalid::new(
                 "area_ids",
                 format!("Choose at most {MAX_SCOPE_AREAS} areas."),
             ));
@@ -311,10 +306,7 @@ impl TestForm {
                 continue;
             };
             if !areas.iter().any(|a| a.id == id) {
-                return Err(AppError::validation(
-                    "area_ids",
-                    "Choose areas of this campaign.",
-                ));
+                return Err(Invalid::new("area_ids", "Choose areas of this campaign."));
             }
             if !area_ids.contains(&id) {
                 area_ids.push(id);
@@ -364,7 +356,7 @@ impl TestForm {
 
 /// A moment from an `<input type="datetime-local">` (`YYYY-MM-DDTHH:MM`, seconds
 /// allowed), or `None` when empty.
-pub fn parse_moment(raw: &str, field: &str) -> Result<Option<NaiveDateTime>, AppError> {
+pub fn parse_moment(raw: &str, field: &str) -> Result<Option<NaiveDateTime>, Invalid> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -374,7 +366,7 @@ pub fn parse_moment(raw: &str, field: &str) -> Result<Option<NaiveDateTime>, App
         .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
         .filter(|m| (2000..=2100).contains(&chrono::Datelike::year(m)))
         .map(Some)
-        .ok_or_else(|| AppError::validation(field, "Give a date and time, like 2027-03-01 07:00."))
+        .ok_or_else(|| Invalid::new(field, "Give a date and time, like 2027-03-01 07:00."))
 }
 
 /// `chosen` and every area under them, once each: a scope of "Plant 2" counts its lines.
@@ -409,16 +401,17 @@ pub fn parse_marking(
     one: &str,
     response: &str,
     ticked: &[String],
-) -> Result<Marking, AppError> {
+) -> Result<Marking, Invalid> {
     let read_response = |raw: &str| {
         Response::parse(raw.trim())
             .filter(|r| r.fits(kind))
-            .ok_or_else(|| AppError::validation("response", "Choose a mark this test offers."))
+            .ok_or_else(|| Invalid::new("response", "Choose a mark this test offers."))
     };
     if let Some((id, r)) = one.trim().split_once(':') {
-        let id = id.trim().parse::<i64>().map_err(|_| {
-            AppError::validation("response", "This form is out of date; reload it.")
-        })?;
+        let id = id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Invalid::new("response", "This form is out of date; reload it."))?;
         return Ok(Marking {
             response: read_response(r)?,
             coworker_ids: vec![id],
@@ -426,22 +419,23 @@ pub fn parse_marking(
     }
     let response = read_response(response)?;
     if ticked.len() > MAX_MARKS {
-        return Err(AppError::validation(
+        return Err(Invalid::new(
             "coworker_ids",
             format!("Mark at most {MAX_MARKS} people at once."),
         ));
     }
     let mut ids = Vec::with_capacity(ticked.len());
     for raw in ticked {
-        let id = raw.trim().parse::<i64>().map_err(|_| {
-            AppError::validation("coworker_ids", "This form is out of date; reload it.")
-        })?;
+        let id = raw
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Invalid::new("coworker_ids", "This form is out of date; reload it."))?;
         if !ids.contains(&id) {
             ids.push(id);
         }
     }
     if ids.is_empty() {
-        return Err(AppError::validation(
+        return Err(Invalid::new(
             "coworker_ids",
             "Tick the people to mark first.",
         ));
@@ -542,8 +536,8 @@ mod tests {
     #[test]
     fn a_bad_plan_names_its_field() {
         let areas = [area(1, None)];
-        let field_of = |r: Result<TestPlan, AppError>| match r {
-            Err(AppError::Validation { field, .. }) => field,
+        let field_of = |r: Result<TestPlan, Invalid>| match r {
+            Err(Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         };
         let field = |f: TestForm| field_of(f.parse(&[], &areas));
@@ -685,8 +679,8 @@ mod tests {
                 coworker_ids: vec![9]
             }
         );
-        let err = |r: Result<Marking, AppError>| match r {
-            Err(AppError::Validation { field, .. }) => field,
+        let err = |r: Result<Marking, Invalid>| match r {
+            Err(Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         };
         // A vote's marks are not a petition's.

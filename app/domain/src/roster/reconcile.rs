@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::normalize::{normalize_area, normalize_name};
 use super::RosterRow;
-use crate::domain::choice::choice;
+use crate::choice::choice;
 
 choice! {
     /// How to recognise a coworker already on the chart.
@@ -282,8 +282,8 @@ fn ref_key(employee_ref: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::roster::fixtures::*;
-    use crate::domain::Choice;
+    use crate::roster::fixtures::*;
+    use crate::Choice;
 
     // --- MatchBy ---
 

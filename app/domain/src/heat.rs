@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use super::disclosure::{Keyed, Policy};
 use super::workplace::{Area, EmploymentStatus};
 use super::Choice;
-use crate::domain::choice::choice;
-use crate::error::AppError;
+use crate::choice::choice;
+use crate::Invalid;
 
 choice! {
     /// What the heat map's columns are.
@@ -69,11 +69,11 @@ impl HeatParams {
         as_of: &str,
         days: &str,
         today: NaiveDate,
-    ) -> Result<Self, AppError> {
+    ) -> Result<Self, Invalid> {
         let dimension = match dimension.trim() {
             "" => Dimension::default(),
             raw => Dimension::parse(raw).ok_or_else(|| {
-                AppError::validation(
+                Invalid::new(
                     "dimension",
                     "Choose the columns: shift, job title, tag or assigned organizer.",
                 )
@@ -86,7 +86,7 @@ impl HeatParams {
                     .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
                     .flatten()
                     .ok_or_else(|| {
-                        AppError::validation(
+                        Invalid::new(
                             "as_of",
                             "Give the day as YYYY-MM-DD, or leave it empty for today.",
                         )
@@ -95,13 +95,13 @@ impl HeatParams {
                     .with_year(today.year() - MAX_YEARS_BACK)
                     .unwrap_or(NaiveDate::MIN);
                 if day > today {
-                    return Err(AppError::validation(
+                    return Err(Invalid::new(
                         "as_of",
                         "That day has not happened yet: choose today or a day before.",
                     ));
                 }
                 if day < oldest {
-                    return Err(AppError::validation(
+                    return Err(Invalid::new(
                         "as_of",
                         format!("Choose a day within the last {MAX_YEARS_BACK} years."),
                     ));
@@ -116,7 +116,7 @@ impl HeatParams {
                 .ok()
                 .filter(|d| (1..=MAX_DAYS).contains(d))
                 .ok_or_else(|| {
-                    AppError::validation(
+                    Invalid::new(
                         "days",
                         format!(
                             "\"Talked to\" looks back a whole number of days, 1 to {MAX_DAYS}."
@@ -1429,8 +1429,8 @@ mod tests {
             None,
             "today is now"
         );
-        let field = |r: Result<HeatParams, AppError>| match r {
-            Err(AppError::Validation { field, .. }) => field,
+        let field = |r: Result<HeatParams, Invalid>| match r {
+            Err(Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         };
         assert_eq!(

@@ -4,7 +4,7 @@
 /// A closed set of values offered in forms and stored by a stable key.
 ///
 /// Implement `ALL`, `key` and `label`; `parse` comes with them. Callers need the trait
-/// in scope (`use crate::domain::Choice`) to call these.
+/// in scope (`use crate::Choice`) to call these.
 pub trait Choice: Copy + 'static {
     /// `[Self; N]`, so `ALL.into_iter()` yields the values themselves.
     type All: IntoIterator<Item = Self>;
@@ -49,7 +49,7 @@ macro_rules! choice {
             $( $(#[$vmeta])* $variant, )+
         }
 
-        impl $crate::domain::Choice for $name {
+        impl $crate::Choice for $name {
             type All = [$name; [$(stringify!($variant)),+].len()];
             const ALL: Self::All = [$(Self::$variant),+];
 
@@ -72,9 +72,9 @@ pub(crate) use choice;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::organizing::{Answer, Channel, Source};
-    use crate::domain::roster::{Field, MatchBy};
-    use crate::domain::{EmploymentStatus, Role, TieKind};
+    use crate::organizing::{Answer, Channel, Source};
+    use crate::roster::{Field, MatchBy};
+    use crate::{EmploymentStatus, Role, TieKind};
 
     /// Every value reads back from its key, keys and labels are distinct and non-empty,
     /// and nothing else parses.
@@ -103,10 +103,10 @@ mod tests {
         round_trips::<Source>();
         round_trips::<Field>();
         round_trips::<MatchBy>();
-        round_trips::<crate::domain::heat::Dimension>();
-        round_trips::<crate::domain::structure::TestKind>();
-        round_trips::<crate::domain::structure::TestStatus>();
-        round_trips::<crate::domain::structure::Response>();
-        round_trips::<crate::domain::structure::VoteBase>();
+        round_trips::<crate::heat::Dimension>();
+        round_trips::<crate::structure::TestKind>();
+        round_trips::<crate::structure::TestStatus>();
+        round_trips::<crate::structure::Response>();
+        round_trips::<crate::structure::VoteBase>();
     }
 }

@@ -9,6 +9,8 @@ pub mod components;
 pub use ::domain;
 pub mod error;
 pub mod islands;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -24,11 +26,12 @@ use leptos_router::{
 
 use crate::pages::{
     auth::{AcceptInvitePage, AccountPage, LoginPage},
-    campaign::{AuditPage, CampaignHome, CampaignLayout, MembersPage},
+    campaign::{AuditPage, CampaignHome, MembersPage},
     campaigns::CampaignsPage,
     chart::ChartPage,
     coworker::CoworkerPage,
     heat::{HeatCellPage, HeatPage},
+    layout::CampaignLayout,
     map::{CoworkersPage, MapPage},
     not_found::NotFound,
     organizing::{CoveragePage, LogPage, MyListPage},
@@ -80,7 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     // Every page of a campaign sits in its layout, which loads the campaign
-                    // and the caller's role once (`pages::campaign::CampaignContext`).
+                    // and the caller's role once (`pages::layout::CampaignContext`).
                     // A route's SSR mode is the strongest of its own and its parents'.
                     <ParentRoute path=path!("/campaigns/:id") view=CampaignLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=CampaignHome ssr=SsrMode::Async />

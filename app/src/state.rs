@@ -21,12 +21,12 @@ pub struct AppState {
     pub cookies: CookieNames,
     /// Where users reach the app, e.g. `https://rankfile.example.org` (for invite links).
     pub public_url: String,
-    /// Dashboards counted lately, kept by chart version (`api::dashboard`).
-    pub dashboards: Arc<crate::api::dashboard::Kept>,
-    /// Heat-map trends counted lately, by history version (`api::heat`).
-    pub trends: Arc<crate::api::heat::Trends>,
-    /// Past heat maps' counts, by chart version (`api::heat`).
-    pub past_maps: Arc<crate::api::heat::PastMaps>,
+    /// Dashboards counted lately, kept by chart version (`kept`).
+    pub dashboards: Arc<crate::kept::Dashboards>,
+    /// Heat-map trends counted lately, by history version (`kept`).
+    pub trends: Arc<crate::kept::Trends>,
+    /// Past heat maps' counts, by chart version (`kept`).
+    pub past_maps: Arc<crate::kept::PastMaps>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -105,9 +105,9 @@ impl Application {
                 secure: public_url.starts_with("https://"),
             },
             public_url,
-            dashboards: Arc::new(app::api::dashboard::kept()),
-            trends: Arc::new(app::api::heat::kept_trends()),
-            past_maps: Arc::new(app::api::heat::kept_past_maps()),
+            dashboards: Arc::new(app::kept::kept_dashboards()),
+            trends: Arc::new(app::kept::kept_trends()),
+            past_maps: Arc::new(app::kept::kept_past_maps()),
         };
         let router = router(state.clone(), settings, extra);
         Ok(Self {

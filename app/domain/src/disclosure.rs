@@ -22,8 +22,8 @@
 
 use chrono::NaiveDate;
 
-use super::heat::week_end;
 use super::Role;
+use crate::calendar::week_end;
 
 /// A count of people and the key of the set counted: the wrapping sum of their keys.
 /// Keys add, so the store's tallies and the map's sums keep them as they count.

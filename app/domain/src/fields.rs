@@ -50,10 +50,8 @@ pub fn is_plausible_phone(raw: &str) -> bool {
 
 /// A plausible e-mail address (the mail server is the real test): one "@" with
 /// something before it, a dotted domain after it, no spaces, and at most 254 octets
-/// (RFC 5321's limit, in UTF-8 bytes, not characters), like a user's [`Email`]. The one
+/// (RFC 5321's limit, in UTF-8 bytes, not characters), like a user's `access::Email`. The one
 /// rule for the coworker form and the roster import.
-///
-/// [`Email`]: super::access::Email
 pub fn is_plausible_email(raw: &str) -> bool {
     let raw = raw.trim();
     let Some((local, domain)) = raw.split_once('@') else {

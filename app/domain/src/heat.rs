@@ -10,12 +10,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Keyed, Policy};
 use super::workplace::{Area, EmploymentStatus};
 use super::Choice;
+pub use crate::calendar::{end_of_day, week_end};
 use crate::choice::choice;
 use crate::Invalid;
 
@@ -379,14 +380,6 @@ pub struct HeatInput {
     pub with_trend: bool,
 }
 
-/// The first moment after `day` (UTC): a map "as of" a day counts what was so before it.
-pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
-    day.checked_add_days(Days::new(1))
-        .unwrap_or(day)
-        .and_time(NaiveTime::MIN)
-        .and_utc()
-}
-
 /// The ends of the trend's weeks, oldest first: the eleven Sundays (UTC) before `as_of`
 /// (or ending on it, when it is a Sunday), then `as_of` itself. Ending on Sundays, the
 /// weeks before the last are the stored weekly snapshots' moments ([`week_end`]).
@@ -406,14 +399,6 @@ pub fn trend_weeks(as_of: NaiveDate) -> Vec<NaiveDate> {
         weeks.push(as_of);
     }
     weeks
-}
-
-/// The last Sunday on or before `day`: the end of its week (weeks run Monday to Sunday,
-/// UTC). A weekly snapshot stands for the end of such a day.
-pub fn week_end(day: NaiveDate) -> NaiveDate {
-    let since_sunday = (day.weekday().num_days_from_monday() + 1) % 7;
-    day.checked_sub_days(Days::new(u64::from(since_sunday)))
-        .unwrap_or(day)
 }
 
 /// How many weeks of snapshots are kept: a trend's eleven, for a map up to fifteen weeks

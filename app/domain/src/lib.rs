@@ -8,6 +8,7 @@
 mod invalid;
 
 pub mod access;
+pub mod calendar;
 pub mod campaign;
 pub mod choice;
 pub mod dashboard;

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use crate::domain::workplace::CoworkerForm;
 use crate::domain::{Coworker, CoworkerSummary, LeaderReach, Tie};
 use crate::error::AppError;
@@ -353,7 +353,7 @@ pub async fn coworkers_page(campaign_id: i64) -> Result<CoworkersPageData, AppEr
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub(super) use crate::auth::require_organizer as organizer;
     use crate::error::AppError;
 

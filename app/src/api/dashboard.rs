@@ -62,15 +62,3 @@ fn detail(board: &Dashboard) -> String {
         board.coworkers, board.supporters
     )
 }
-
-/// Dashboards kept per campaign and chart version (every committed change raises it), for
-/// a minute at most: its counts also move with the clock (a rating turns stale, a week
-/// starts), and a minute late is soon enough for a lead's weekly figures. At 100,000
-/// coworkers one takes 0.6 s to count (BENCHMARKS.md); the campaign home shows it.
-#[cfg(feature = "ssr")]
-pub type Kept = crate::api::kept::Kept<(i64, i64), Dashboard>;
-
-#[cfg(feature = "ssr")]
-pub fn kept() -> Kept {
-    Kept::new(256, Some(std::time::Duration::from_secs(60)))
-}

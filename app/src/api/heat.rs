@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use crate::domain::heat::{HeatCellDetail, HeatMap};
 use crate::error::AppError;
 
@@ -127,22 +127,20 @@ pub async fn export_heat_map(
     heat_csv(campaign_id, &dimension, &as_of, &days).await
 }
 
-#[cfg(feature = "ssr")]
-pub use server::{kept_past_maps, kept_trends, PastMaps, Trends};
-
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
 
     use chrono::{DateTime, NaiveDate, Utc};
 
     use crate::auth::InCampaign;
     use crate::domain::heat::{
-        build, end_of_day, trend_weeks, CellTally, Dimension, HeatColumn, HeatInput, HeatMap,
-        HeatParams, TrendTally,
+        build, end_of_day, trend_weeks, Dimension, HeatColumn, HeatInput, HeatMap, HeatParams,
+        TrendTally,
     };
     use crate::domain::{Choice, CoworkerScope, Role};
     use crate::error::AppError;
+    use crate::kept::TrendKey;
     use crate::store::HeatQuery;
 
     /// A column key longer than this is no column (job titles and tags are shorter).
@@ -227,37 +225,6 @@ mod server {
             },
         }
     }
-
-    /// A 12-week trend costs about twelve past maps (see BENCHMARKS.md), and it changes
-    /// only when a rating or a placement is written: it is kept, per campaign, scope and
-    /// week ends, until the newest assessment or placement (in any campaign) is no longer
-    /// the one it was counted with.
-    pub type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
-
-    pub type Trends = crate::api::kept::Kept<TrendKey, Vec<TrendTally>>;
-
-    pub fn kept_trends() -> Trends {
-        Trends::new(TRENDS_KEPT, None)
-    }
-
-    /// A past map's counts depend on the chart alone: kept per campaign, query (scope,
-    /// day, dimension, window) and chart version. A viewer's days are week ends, so a
-    /// campaign's viewers share a dozen of them.
-    pub type PastKey = (i64, String, i64);
-    pub type PastMaps = crate::api::kept::Kept<PastKey, Vec<CellTally>>;
-
-    pub fn kept_past_maps() -> PastMaps {
-        PastMaps::new(PAST_MAPS_KEPT, None)
-    }
-
-    /// At most this many past maps are kept. A map of 300 areas × 20 columns is ~6,000
-    /// cells of a few hundred bytes each (counts, keys, a column label): ~2 MB, so ~120 MB
-    /// in all at the very largest, and far less for real campaigns (tens of areas).
-    const PAST_MAPS_KEPT: usize = 64;
-
-    /// At most this many trends are kept; when full, all are dropped (simpler than
-    /// tracking the oldest, and a lead's next visit counts theirs again).
-    const TRENDS_KEPT: usize = 64;
 
     async fn trend(
         member: &InCampaign,
@@ -457,4 +424,4 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::heat_csv;
+pub use ssr::heat_csv;

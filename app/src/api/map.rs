@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -241,7 +241,7 @@ pub async fn chart_page(
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     use super::*;
 
     /// The floor plan's figures as `member` may see them, through the disclosure policy:

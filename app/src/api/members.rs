@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 
 use crate::domain::access::OpenInvite;
 use crate::domain::{AuditEntry, MemberSummary};
@@ -302,7 +302,7 @@ pub async fn members_page(
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     use super::*;
 
     /// Parses an organizer's areas and checks each belongs to the campaign.

@@ -16,8 +16,6 @@ pub mod export;
 pub mod heat;
 #[cfg(feature = "ssr")]
 pub mod heavy;
-#[cfg(feature = "ssr")]
-pub mod kept;
 pub mod map;
 pub mod members;
 pub mod organizing;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList, SettingsForm,
 };
@@ -364,7 +364,7 @@ pub async fn coverage_page(
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     pub(super) use crate::auth::require_organizer as organizer;
     use crate::auth::InCampaign;
     use crate::domain::Coworker;

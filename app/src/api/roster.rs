@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -270,7 +270,7 @@ pub async fn apply_roster(
 
 /// Server-only helpers of this file.
 #[cfg(feature = "ssr")]
-mod server {
+mod ssr {
     use super::*;
 
     /// The first rows of the file, as they are, so the lead can check the mapping.

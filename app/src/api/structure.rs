@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use crate::domain::structure::{
     Outcome, ScopePerson, StructureTest, Tally, TestForm, TimelineEntry, Validation,
 };
@@ -332,7 +332,7 @@ pub async fn test_tally_page(campaign_id: i64, test_id: i64) -> Result<TallyPage
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod server {
+pub(crate) mod ssr {
     use crate::api::structure::Recorded;
     use crate::auth::InCampaign;
     use crate::domain::structure::{Marking, StructureTest, Tally};

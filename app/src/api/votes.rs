@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use self::server::*;
+use self::ssr::*;
 use crate::domain::forecast::plan::{Observed, PlanForm, PollingPlace, VotePlan};
 use crate::domain::forecast::{Cell, Forecast, Rates, Scenario};
 use crate::domain::{Area, MemberSummary, Role, Shift};
@@ -397,4 +397,4 @@ pub async fn vote_plan_page(campaign_id: i64, plan_id: i64) -> Result<VotePlanPa
 }
 
 #[cfg(feature = "ssr")]
-mod server;
+mod ssr;

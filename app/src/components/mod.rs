@@ -3,3 +3,4 @@ pub mod floor_plan;
 pub mod forecast;
 pub mod form;
 pub mod gate;
+pub mod support_bar;

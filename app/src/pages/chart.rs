@@ -9,7 +9,7 @@ use crate::api::map::{chart_page, Chart, ChartPageData};
 use crate::components::chip::{coworker_link, Chip, RatingLegend, RATING_MEANINGS};
 use crate::components::gate::Loaded;
 use crate::domain::{ChartFilter, CoworkerSummary, LeaderReach};
-use crate::pages::campaign::{query, use_campaign};
+use crate::pages::layout::{query, use_campaign};
 
 #[component]
 pub fn ChartPage() -> impl IntoView {

@@ -13,7 +13,7 @@ use crate::components::form::{action_error, Field, FieldError, FormError, Return
 use crate::components::gate::Loaded;
 use crate::domain::organizing::Source;
 use crate::domain::{Choice, EmploymentStatus, TieKind};
-use crate::pages::campaign::{query, route_id, use_campaign};
+use crate::pages::layout::{query, route_id, use_campaign};
 
 /// The `:cid` of a `/campaigns/:id/coworkers/:cid/...` route (0 when malformed: the
 /// server answers NotFound).

@@ -12,7 +12,7 @@ use crate::components::gate::Loaded;
 use crate::domain::heat::{percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatRow};
 use crate::domain::text::url_encode as encode;
 use crate::domain::{Choice, Role};
-use crate::pages::campaign::{query, use_campaign};
+use crate::pages::layout::{query, use_campaign};
 
 /// The colour band of a cell's 1–2 share (of everyone in it): five steps of one
 /// colour-blind-safe blue ramp, and its own look for an empty or withheld cell.

@@ -8,7 +8,7 @@ use crate::components::floor_plan::FloorPlan;
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Area, Shift};
-use crate::pages::campaign::use_campaign;
+use crate::pages::layout::use_campaign;
 
 fn area_options(areas: &[Area]) -> impl IntoView {
     areas

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod coworker;
 pub mod dashboard;
 pub mod heat;
+pub mod layout;
 pub mod map;
 pub mod not_found;
 pub mod organizing;

@@ -13,7 +13,7 @@ use crate::components::gate::Loaded;
 use crate::domain::organizing::{MyList, Person};
 use crate::error::AppError;
 use crate::islands::log_form::LogConversationForm;
-use crate::pages::campaign::{query, use_campaign};
+use crate::pages::layout::{query, use_campaign};
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
     view! {

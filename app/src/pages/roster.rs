@@ -8,7 +8,7 @@ use crate::components::form::{action_error, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
 use crate::domain::Choice;
-use crate::pages::campaign::{query, route_id, use_campaign};
+use crate::pages::layout::{query, route_id, use_campaign};
 
 /// Step 1: the upload form. A plain multipart form (it works the same with and
 /// without WebAssembly); the server sends the browser on to the preview.

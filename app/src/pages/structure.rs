@@ -18,14 +18,14 @@ use crate::api::structure::{
 use crate::components::chip::{coworker_link, rating_words};
 use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
+use crate::components::support_bar::support_bar;
 use crate::domain::structure::tally::mark_words;
 use crate::domain::structure::{
     Outcome, RateRow, Response, StructureTest, Surprise, Tally, TallyRow, TestForm, TestKind,
     TestStatus, TimelineEntry, VoteBase,
 };
 use crate::domain::{Area, Choice, Role, Shift};
-use crate::pages::campaign::{query, route_id, use_campaign};
-use crate::pages::dashboard::support_bar;
+use crate::pages::layout::{query, route_id, use_campaign};
 
 fn test_id() -> i64 {
     route_id("tid")

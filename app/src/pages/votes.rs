@@ -19,7 +19,7 @@ use crate::domain::forecast::plan::{Observed, PlanForm};
 use crate::domain::forecast::{level_label, percent, rule_words, Rates, LEVELS};
 use crate::domain::structure::VoteBase;
 use crate::domain::{Area, Choice, Role};
-use crate::pages::campaign::{query, route_id, use_campaign};
+use crate::pages::layout::{query, route_id, use_campaign};
 
 /// A coworker's name, linking to their page.
 fn person_link(id: i64, coworker_id: i64, name: &str) -> impl IntoView + use<> {

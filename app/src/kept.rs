@@ -8,6 +8,52 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+
+use crate::domain::dashboard::Dashboard;
+use crate::domain::heat::{CellTally, TrendTally};
+
+/// Dashboards kept per campaign and chart version (every committed change raises it), for
+/// a minute at most: its counts also move with the clock (a rating turns stale, a week
+/// starts), and a minute late is soon enough for a lead's weekly figures. At 100,000
+/// coworkers one takes 0.6 s to count (BENCHMARKS.md); the campaign home shows it.
+pub type Dashboards = Kept<(i64, i64), Dashboard>;
+
+pub fn kept_dashboards() -> Dashboards {
+    Dashboards::new(256, Some(std::time::Duration::from_secs(60)))
+}
+
+/// A 12-week trend costs about twelve past maps (see BENCHMARKS.md), and it changes
+/// only when a rating or a placement is written: it is kept, per campaign, scope and
+/// week ends, until the newest assessment or placement (in any campaign) is no longer
+/// the one it was counted with.
+pub type TrendKey = (i64, String, Vec<DateTime<Utc>>, (i64, i64));
+
+pub type Trends = Kept<TrendKey, Vec<TrendTally>>;
+
+pub fn kept_trends() -> Trends {
+    Trends::new(TRENDS_KEPT, None)
+}
+
+/// A past map's counts depend on the chart alone: kept per campaign, query (scope,
+/// day, dimension, window) and chart version. A viewer's days are week ends, so a
+/// campaign's viewers share a dozen of them.
+pub type PastKey = (i64, String, i64);
+pub type PastMaps = Kept<PastKey, Vec<CellTally>>;
+
+pub fn kept_past_maps() -> PastMaps {
+    PastMaps::new(PAST_MAPS_KEPT, None)
+}
+
+/// At most this many past maps are kept. A map of 300 areas × 20 columns is ~6,000
+/// cells of a few hundred bytes each (counts, keys, a column label): ~2 MB, so ~120 MB
+/// in all at the very largest, and far less for real campaigns (tens of areas).
+const PAST_MAPS_KEPT: usize = 64;
+
+/// At most this many trends are kept; when full, all are dropped (simpler than
+/// tracking the oldest, and a lead's next visit counts theirs again).
+const TRENDS_KEPT: usize = 64;
+
 pub struct Kept<K, V> {
     entries: Mutex<HashMap<K, (Instant, V)>>,
     /// At most this many; when full, the expired and outdated go, then all.

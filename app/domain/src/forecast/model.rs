@@ -532,6 +532,138 @@ mod tests {
         assert!(worst > 0.0);
     }
 
+    /// An independent exact computation: the distribution of (yes, no) counts, pushed
+    /// forward one person at a time into a fresh square table (no triangular packing, no
+    /// in-place update), and the rule checked from its definition in percentages.
+    fn independent(r: &VoteRule, c: &[Chance]) -> (f64, f64, f64, f64) {
+        let n = c.len();
+        let mut dist = vec![vec![0.0_f64; n + 1]; n + 1];
+        dist[0][0] = 1.0;
+        for (i, p) in c.iter().enumerate() {
+            let mut next = vec![vec![0.0_f64; n + 1]; n + 1];
+            for yes in 0..=i {
+                for no in 0..=i - yes {
+                    let w = dist[yes][no];
+                    next[yes + 1][no] += w * p.yes;
+                    next[yes][no + 1] += w * (p.votes - p.yes);
+                    next[yes][no] += w * (1.0 - p.votes);
+                }
+            }
+            dist = next;
+        }
+        let people = n as f64;
+        let (mut pass, mut outcomes) = (0.0, Vec::new());
+        for (yes, row) in dist.iter().enumerate() {
+            for (no, &w) in row.iter().enumerate().take(n + 1 - yes) {
+                let (y, v) = (yes as f64, (yes + no) as f64);
+                let turnout_met = n > 0 && 100.0 * v >= r.turnout_percent as f64 * people;
+                let base = match r.base {
+                    VoteBase::Unit => people,
+                    VoteBase::Cast => v,
+                };
+                if turnout_met && base > 0.0 && 100.0 * y >= r.yes_percent as f64 * base {
+                    pass += w;
+                }
+                if base > 0.0 && w > 0.0 {
+                    outcomes.push((y / base, w));
+                }
+            }
+        }
+        outcomes.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let total: f64 = outcomes.iter().map(|o| o.1).sum();
+        let mean = outcomes.iter().map(|o| o.0 * o.1).sum::<f64>() / total;
+        let at = |q: f64| {
+            let mut acc = 0.0;
+            outcomes
+                .iter()
+                .find(|o| {
+                    acc += o.1 / total;
+                    acc >= q - 1e-12
+                })
+                .map_or(1.0, |o| o.0)
+        };
+        (pass, mean, at(0.1), at(0.9))
+    }
+
+    #[test]
+    fn exact_matches_an_independent_computation_from_1_to_120_people() {
+        let mut checked = 0;
+        for n in (1..=40).chain((45..=120).step_by(5)) {
+            // Mostly supporters, so the 50-100% thresholds fall where the chance of
+            // passing is neither 0 nor 1.
+            let mut g = Lcg(n as u64);
+            let c: Vec<Chance> = (0..n)
+                .map(|_| Chance::new(0.4 + 0.6 * g.next(), 0.45 + 0.5 * g.next()))
+                .collect();
+            for base in [VoteBase::Cast, VoteBase::Unit] {
+                for yes in [50, 51, 60, 67, 75, 90, 100] {
+                    for turnout in [0, 50, 75] {
+                        let r = rule(base, yes, turnout);
+                        let e = predict_exact(&r, &c);
+                        let (pass, mean, low, high) = independent(&r, &c);
+                        assert!(
+                            (e.pass - pass).abs() < 1e-9,
+                            "n={n} {r:?}: {} vs {pass}",
+                            e.pass
+                        );
+                        assert!((e.yes_share - mean).abs() < 1e-9, "n={n} {r:?} share");
+                        assert_eq!((e.share_low, e.share_high), (low, high), "n={n} {r:?}");
+                        checked += (pass > 0.01 && pass < 0.99) as usize;
+                    }
+                }
+            }
+        }
+        // The sizes and rules were chosen so many cases are undecided.
+        assert!(checked > 300, "only {checked} undecided cases");
+    }
+
+    #[test]
+    fn exact_matches_every_outcome_enumerated_for_small_groups() {
+        // All 3^n outcomes, one by one, for n up to 8.
+        for n in 1..=8usize {
+            let mut g = Lcg(100 + n as u64);
+            let c: Vec<Chance> = (0..n).map(|_| Chance::new(g.next(), g.next())).collect();
+            for r in [
+                rule(VoteBase::Cast, 60, 50),
+                rule(VoteBase::Unit, 50, 0),
+                rule(VoteBase::Unit, 75, 80),
+            ] {
+                let mut pass = 0.0;
+                for code in 0..3usize.pow(n as u32) {
+                    let (mut k, mut w, mut v, mut y) = (code, 1.0, 0, 0);
+                    for p in &c {
+                        match k % 3 {
+                            0 => {
+                                w *= p.yes;
+                                y += 1;
+                                v += 1;
+                            }
+                            1 => {
+                                w *= p.votes - p.yes;
+                                v += 1;
+                            }
+                            _ => w *= 1.0 - p.votes,
+                        }
+                        k /= 3;
+                    }
+                    let base = if r.base == VoteBase::Unit { n } else { v };
+                    if 100 * v >= r.turnout_percent as usize * n
+                        && base > 0
+                        && 100 * y >= r.yes_percent as usize * base
+                    {
+                        pass += w;
+                    }
+                }
+                let e = predict_exact(&r, &c);
+                assert!(
+                    (e.pass - pass).abs() < 1e-12,
+                    "n={n} {r:?}: {} vs {pass}",
+                    e.pass
+                );
+            }
+        }
+    }
+
     #[test]
     fn certain_people_give_certain_answers() {
         let all_yes = vec![Chance::new(1.0, 1.0); 500];

@@ -51,13 +51,25 @@ unit:
 integration:
 	cargo test -p rankfile-tests --tests
 
-# Figures for BENCHMARKS.md (release profile): import and chart render (SQLite, ~1 min once
-# built), logging a one-on-one at a fixed rate on SQLite and PostgreSQL (~2 min), then
-# eight clients on the heavy pages against /healthz (~1 min).
+# Figures for BENCHMARKS.md (release profile, Markdown on stdout): import and chart
+# render, logging a one-on-one at a fixed rate, the heat map, structure-test marks and
+# tally, the vote forecast and path, then eight clients on the heavy pages against
+# /healthz. Quick sizes by default (5,000 coworkers, 50,000 ratings, 5 s of load: a few
+# minutes once built); FULL=1 runs the issues' sizes (100,000 coworkers, 1,000,000
+# ratings, 60 s of load; most of an hour). Every bench runs SQLite and PostgreSQL unless
+# RANKFILE_BENCH_BACKEND=sqlite (or postgres) says otherwise.
+ifeq ($(FULL),1)
+BENCH_ENV := RANKFILE_BENCH_COWORKERS=100000 RANKFILE_BENCH_RATINGS=1000000 RANKFILE_BENCH_SECS=60
+else
+BENCH_ENV := RANKFILE_BENCH_COWORKERS=5000 RANKFILE_BENCH_RATINGS=50000 RANKFILE_BENCH_SECS=5
+endif
+BENCHES := map loop heat structure forecast load
+
 bench:
-	cargo bench -p rankfile-tests --bench map
-	cargo bench -p rankfile-tests --bench loop
-	cargo bench -p rankfile-tests --bench load
+	@for b in $(BENCHES); do \
+	  echo "## bench $$b ($(BENCH_ENV))"; \
+	  env $(BENCH_ENV) cargo bench -q -p rankfile-tests --bench $$b; \
+	done
 
 # E2E_REPEAT=5 runs every browser test five times in a row (a flaky test shows itself).
 e2e: build

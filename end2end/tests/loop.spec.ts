@@ -119,11 +119,25 @@ test("a one-on-one saved with no signal keeps what was typed", async ({ page, co
   await expect(form.getByRole("alert").filter({ hasText: "Could not reach the server" })).toBeVisible();
   await expect(form.getByLabel("Notes")).toHaveValue("Night shift, worried about the new rota.");
   await expect(form.getByLabel("3 · undecided")).toBeChecked();
-  // Back in signal: the same form, sent again, is stored once.
+  // Back in signal, but the answer is lost on its way back: the server stored the log,
+  // the phone did not hear it.
   await context.setOffline(false);
+  let reached = 0;
+  await page.route("**/api/conversations/log*", async (route) => {
+    reached += 1;
+    await route.fetch(); // the server stores it...
+    await route.abort("internetdisconnected"); // ...and the answer never arrives
+  });
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByRole("alert").filter({ hasText: "Could not reach the server" })).toBeVisible();
+  expect(reached).toBe(1);
+  await page.unroute("**/api/conversations/log*");
+  // The same form, sent again, is stored once.
   await form.getByRole("button", { name: "Save" }).click();
   await expect(page).toHaveURL(/\/my\?logged=\d+$/);
   await page.goto(page.url().replace(/\/my\?.*$/, "/chart"));
   await page.getByRole("link", { name: new RegExp(`${name}, 3 · undecided`) }).click();
-  await expect(page.getByTestId("conversations")).toContainText("Night shift, worried about the new rota.");
+  const conversations = page.getByTestId("conversations");
+  await expect(conversations).toContainText("Night shift, worried about the new rota.");
+  await expect(conversations.getByText("Night shift, worried about the new rota.")).toHaveCount(1);
 });

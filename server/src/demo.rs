@@ -575,6 +575,7 @@ async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow
                     coworker_ids: chunk.to_vec(),
                     recorded_by: by,
                     at: opened + Duration::hours(6),
+                    made_at: opened + Duration::hours(6),
                 };
                 store
                     .record_marks(

@@ -306,7 +306,8 @@ pub async fn test_page(
         role: member.role(),
         people,
         people_total,
-        client_id: uuid::Uuid::new_v4().to_string(),
+        // Time-ordered: the id says when the form was rendered (see `made_at`).
+        client_id: uuid::Uuid::now_v7().to_string(),
         validation,
     })
 }
@@ -339,6 +340,7 @@ pub(crate) mod ssr {
     use crate::domain::{Area, Choice, Shift};
     use crate::error::AppError;
     use crate::store::NewMarks;
+    use chrono::{DateTime, Utc};
 
     /// Test `test_id` of the member's campaign; NotFound for another campaign's.
     pub(super) async fn test_of(
@@ -374,6 +376,20 @@ pub(crate) mod ssr {
         Ok((tally, areas, shifts))
     }
 
+    /// When a form's marks were made: the time its page was rendered, read from the form's
+    /// time-ordered id (UUID v7), and never later than `now` (a form cannot claim the
+    /// future to pin its mark). An id of another shape was made now.
+    pub fn made_at(client_id: &str, now: DateTime<Utc>) -> DateTime<Utc> {
+        uuid::Uuid::parse_str(client_id)
+            .ok()
+            .and_then(|id| id.get_timestamp())
+            .and_then(|t| {
+                let (secs, nanos) = t.to_unix();
+                DateTime::<Utc>::from_timestamp(i64::try_from(secs).ok()?, nanos)
+            })
+            .map_or(now, |made| made.min(now))
+    }
+
     /// Records `marking` for the member, then (for a form posted without JavaScript)
     /// sends the browser back to the page it came from, saying how many were marked.
     pub(super) async fn record(
@@ -384,12 +400,14 @@ pub(crate) mod ssr {
     ) -> Result<Recorded, AppError> {
         use crate::domain::organizing::parse_client_id;
         let client_id = parse_client_id(client_id)?;
+        let at = chrono::Utc::now();
         let marks = NewMarks {
+            made_at: made_at(&client_id, at),
             client_id,
             response: marking.response,
             coworker_ids: marking.coworker_ids,
             recorded_by: member.user_id(),
-            at: chrono::Utc::now(),
+            at,
         };
         let event = member.event(
             "participation.record",

@@ -122,7 +122,12 @@ pub struct NewMarks {
     pub response: Response,
     pub coworker_ids: Vec<i64>,
     pub recorded_by: i64,
+    /// When the server received them.
     pub at: DateTime<Utc>,
+    /// When they were made: the time the form was rendered, never after `at`. A person's
+    /// current mark is the one made last, so a form sent late (a phone that lost its
+    /// signal) never overwrites a mark made after it.
+    pub made_at: DateTime<Utc>,
 }
 
 /// Which people of a test's scope to list.

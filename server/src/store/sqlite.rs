@@ -133,3 +133,59 @@ fn member_of(set: &str, _alias: &str) -> (String, String) {
 #[allow(clippy::duplicate_mod)] // on purpose: postgres.rs compiles the same SQL for its types
 #[path = "sql/mod.rs"]
 mod sql;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SqliteSync;
+
+    /// Every connection the pool hands out, held at once so none is reused: its
+    /// `synchronous`, `journal_mode` and `foreign_keys` as SQLite reports them.
+    async fn pragmas_of_every_connection(sync: SqliteSync) -> Vec<(i64, String, i64)> {
+        let dir =
+            std::env::temp_dir().join(format!("rankfile-pragmas-{}-{sync:?}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let url = DatabaseUrl::parse(&format!("sqlite://{}/rankfile.db", dir.display())).unwrap();
+        let store = SqliteStore::open(&url, sync).await.unwrap();
+        let mut held = Vec::new();
+        for _ in 0..store.pool.options().get_max_connections() {
+            held.push(store.pool.acquire().await.unwrap());
+        }
+        let mut seen = Vec::new();
+        for conn in &mut held {
+            let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            let keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                .fetch_one(&mut **conn)
+                .await
+                .unwrap();
+            seen.push((sync, journal, keys));
+        }
+        drop(held);
+        store.pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        seen
+    }
+
+    /// The kill -9 story cannot tell FULL from NORMAL (both survive a killed process);
+    /// only a power cut can. So the setting itself is read back from every connection.
+    #[tokio::test]
+    async fn every_pooled_connection_commits_to_disk_before_answering() {
+        let full = pragmas_of_every_connection(SqliteSync::Full).await;
+        assert_eq!(full.len(), 8);
+        for (sync, journal, keys) in full {
+            assert_eq!(sync, 2, "synchronous=FULL");
+            assert_eq!(journal, "wal");
+            assert_eq!(keys, 1, "foreign keys enforced");
+        }
+        // And the setting is what decides it: NORMAL (1) when configured.
+        let normal = pragmas_of_every_connection(SqliteSync::Normal).await;
+        assert!(normal.iter().all(|(sync, _, _)| *sync == 1));
+    }
+}

@@ -65,31 +65,48 @@ async fn signed_in(server: &ServerProcess) -> Browser {
     browser
 }
 
-/// Sends one log; `Some(stored)` when the server acknowledged it (`None` when it did
-/// not answer: it may have been killed).
+/// What became of one log sent.
+#[derive(Debug, PartialEq)]
+enum Sent {
+    /// Acknowledged: stored now (true) or already stored (false).
+    Acked(bool),
+    /// No answer: the connection failed or timed out (the server may have been killed).
+    Gone,
+    /// An answer that is not a success: never expected, counted and reported.
+    Refused(u16),
+}
+
+/// Sends one log.
 async fn send_log(
     browser: &Browser,
     campaign: i64,
     coworker: i64,
     client_id: &str,
     rating: Option<&str>,
-) -> Option<bool> {
+) -> Sent {
     let log = LogConversation {
         notes: "Talked about the night shift.".into(),
         rating_after: rating.unwrap_or_default().into(),
         ..calls::log_conversation(campaign, coworker, client_id)
     };
-    let res = browser
+    let Ok(res) = browser
         .request_fn(log)
         .timeout(Duration::from_secs(10))
         .send()
         .await
-        .ok()?;
+    else {
+        return Sent::Gone;
+    };
     if !res.status().is_success() {
-        return None;
+        return Sent::Refused(res.status().as_u16());
     }
-    let body: serde_json::Value = res.json().await.ok()?;
-    body["stored"].as_bool()
+    // A body cut off mid-answer is the kill, not a refusal.
+    match res.json::<serde_json::Value>().await {
+        Ok(body) => body["stored"]
+            .as_bool()
+            .map_or(Sent::Refused(200), Sent::Acked),
+        Err(_) => Sent::Gone,
+    }
 }
 
 async fn acknowledged_logs_survive_kill_9(backend: Backend) {
@@ -101,9 +118,10 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
 
     // Four organizers log as fast as they can; the server is killed mid-load.
     let acked: Arc<Mutex<BTreeMap<String, bool>>> = Arc::default();
+    let refused: Arc<Mutex<Vec<(String, u16)>>> = Arc::default();
     let mut loggers = Vec::new();
     for logger in 0..LOGGERS {
-        let (client, acked) = (client.clone(), acked.clone());
+        let (client, acked, refused) = (client.clone(), acked.clone(), refused.clone());
         loggers.push(tokio::spawn(async move {
             let mut sent = 0usize;
             for n in 0..100_000 {
@@ -111,10 +129,13 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
                 let rating = (n % 3 == 0).then_some("2");
                 sent += 1;
                 match send_log(&client, campaign, coworker, &client_id, rating).await {
-                    Some(_) => {
+                    Sent::Acked(_) => {
                         acked.lock().unwrap().insert(client_id, rating.is_some());
                     }
-                    None => break, // the server is gone
+                    // A refusal is counted (below) and the logger goes on: a logger
+                    // that stopped at its first 5xx would hide every later one.
+                    Sent::Refused(status) => refused.lock().unwrap().push((client_id, status)),
+                    Sent::Gone => break, // the server is gone
                 }
             }
             sent
@@ -130,6 +151,13 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
         sent += logger.await.expect("logger");
     }
     let acked = acked.lock().unwrap().clone();
+    let refused = refused.lock().unwrap().clone();
+    assert!(
+        refused.is_empty(),
+        "{} logs refused before the kill, e.g. {:?}",
+        refused.len(),
+        &refused[..refused.len().min(5)]
+    );
     assert!(
         acked.len() >= 200,
         "the load ran: {} acknowledged",
@@ -178,7 +206,7 @@ async fn acknowledged_logs_survive_kill_9(backend: Backend) {
         let rating = rated.then_some("2");
         assert_eq!(
             send_log(&client, campaign, coworker, id, rating).await,
-            Some(false),
+            Sent::Acked(false),
             "{id} sent again is not stored again"
         );
     }

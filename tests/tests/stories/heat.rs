@@ -854,15 +854,10 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
 }
 
 async fn the_demo_is_a_living_campaign(app: TestApp) {
-    let started = std::time::Instant::now();
+    // How long seeding takes is a benchmark's question (BENCHMARKS.md), not a story's.
     server::demo::seed(app.store.as_ref(), false, 600)
         .await
         .unwrap();
-    let seeding = started.elapsed();
-    assert!(
-        seeding < std::time::Duration::from_secs(20),
-        "`make run` seeds it: {seeding:?}"
-    );
     let (lead, campaign) = app
         .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
         .await;

@@ -17,6 +17,7 @@ stories!(
     every_kind_of_test_is_planned_opened_and_closed,
     two_organizers_recording_at_once_lose_no_mark,
     a_form_sent_twice_is_stored_once_and_a_change_keeps_the_history,
+    a_form_sent_late_never_overwrites_a_mark_made_after_it,
     an_organizer_records_only_inside_their_scope,
     a_viewer_sees_the_count_but_no_names,
     a_closed_test_is_read_against_the_ratings_it_opened_with,
@@ -172,12 +173,13 @@ async fn two_organizers_recording_at_once_lose_no_mark(app: TestApp) {
         "everyone marked once: {marks}"
     );
     assert_eq!(p["tally"]["overall"]["scope"], 30);
-    // The current mark of each person is their latest one.
+    // The current mark of each person is the one made last (these forms' ids carry no
+    // time, so each was made when it arrived; the same millisecond goes by arrival).
     let latest = app
         .sql_count(
             "SELECT COUNT(*) FROM structure_test_scope s WHERE s.mark_id = \
-             (SELECT MAX(m.id) FROM participation_marks m WHERE m.test_id = s.test_id \
-              AND m.coworker_id = s.coworker_id)",
+             (SELECT m.id FROM participation_marks m WHERE m.test_id = s.test_id \
+              AND m.coworker_id = s.coworker_id ORDER BY m.made_at_ms DESC, m.id DESC LIMIT 1)",
         )
         .await;
     assert_eq!(latest, 30);
@@ -252,6 +254,82 @@ async fn a_form_sent_twice_is_stored_once_and_a_change_keeps_the_history(app: Te
             .len(),
         2
     );
+}
+
+/// A form's id as the test page makes it (UUID v7): it carries when the page was rendered.
+fn form_rendered(minutes_ago: i64) -> String {
+    let at = chrono::Utc::now() - chrono::Duration::minutes(minutes_ago);
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        at.timestamp() as u64,
+        at.timestamp_subsec_nanos(),
+    );
+    uuid::Uuid::new_v7(ts).to_string()
+}
+
+async fn a_form_sent_late_never_overwrites_a_mark_made_after_it(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Depot").await;
+    let dock = area(&lead, campaign_id, "Dock").await;
+    let ana = coworker(&lead, campaign_id, "Ana", dock).await;
+    let ben = coworker(&lead, campaign_id, "Ben", dock).await;
+    let (test_id, _) = open_test(&lead, campaign_id, "petition", "Petition").await;
+    let (phone, desk) = (form_rendered(30), form_rendered(5));
+    // Ana signed on a phone half an hour ago, out of signal; five minutes ago a steward
+    // at a desk marked her as having declined after all. The phone's form arrives last.
+    lead.call_fn_ok(calls::record(
+        campaign_id,
+        test_id,
+        &desk,
+        "declined",
+        &[ana],
+    ))
+    .await;
+    let late = lead
+        .call_fn_ok(calls::record(
+            campaign_id,
+            test_id,
+            &phone,
+            "took_part",
+            &[ana, ben],
+        ))
+        .await;
+    assert_eq!(late["stored"], 2, "the late form is kept in the history");
+    let p = page(&lead, campaign_id, test_id).await;
+    assert_eq!(p["tally"]["overall"]["marks"][1], 1, "Ana stays declined");
+    assert_eq!(took_part(&p), 1, "Ben, marked by no later form, took part");
+    let history = app
+        .store
+        .mark_history(campaign_id, test_id, ana)
+        .await
+        .unwrap();
+    let marks: Vec<&str> = history.iter().map(|(r, _, _)| r.key()).collect();
+    assert_eq!(marks, ["declined", "took_part"]);
+    // A form that claims to be from the future counts as made when it arrived: a mark
+    // made after that still wins.
+    let future = form_rendered(-24 * 60);
+    lead.call_fn_ok(calls::record(
+        campaign_id,
+        test_id,
+        &future,
+        "took_part",
+        &[ana],
+    ))
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    lead.call_fn_ok(calls::record(
+        campaign_id,
+        test_id,
+        &form_rendered(0),
+        "declined",
+        &[ana],
+    ))
+    .await;
+    let p = page(&lead, campaign_id, test_id).await;
+    assert_eq!(
+        p["tally"]["overall"]["marks"][1], 1,
+        "the newest mark is Ana's"
+    );
+    assert_eq!(took_part(&p), 1);
 }
 
 async fn an_organizer_records_only_inside_their_scope(app: TestApp) {

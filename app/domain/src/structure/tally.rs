@@ -150,9 +150,7 @@ impl Outcome {
                     // (yes + k) * 100 >= p * (yes + no + k)  <=>  k * (100 - p) >= p * (yes + no) - 100 * yes
                     VoteBase::Cast => {
                         let gap = rule.yes_percent * (yes + no) - 100 * yes;
-                        if yes + no > 0 && gap <= 0 {
-                            Some(0)
-                        } else if rule.yes_percent >= 100 {
+                        if rule.yes_percent >= 100 {
                             (no == 0).then_some(1 - yes.min(1))
                         } else {
                             let room = 100 - rule.yes_percent;
@@ -586,5 +584,139 @@ mod tests {
         let t = Tally::build(&groups, &areas, &[], Policy::Exact);
         assert!(t.by_area.iter().all(|r| r.counts.is_some()));
         assert_eq!(t.overall.unwrap().scope, 18);
+    }
+
+    #[test]
+    fn counts_add_up_the_reader_s_own_and_every_kind_of_mark() {
+        let mut c = Counts::default();
+        let own = |n| Keyed {
+            people: n,
+            key: 0,
+            inside: n,
+        };
+        c.add(Some(Response::TookPart), own(2));
+        c.add(Some(Response::TookPart), own(2));
+        c.add(Some(Response::Yes), people(3));
+        c.add(Some(Response::No), people(4));
+        c.add(Some(Response::Abstain), people(5));
+        c.add(None, own(1));
+        assert_eq!((c.scope, c.marked(), c.unmarked()), (17, 16, 1));
+        assert_eq!(c.took_part(), 4 + 3, "took part, or voted yes");
+        assert_eq!(c.turnout(), 3 + 4 + 5);
+        assert_eq!(c.percent(6), 35);
+        assert_eq!(c.percent(7), 41, "rounded down");
+        // An organizer's own four who took part are shown exactly, not rounded.
+        let seen = c.seen_by(Policy::Protected { min_group_size: 5 });
+        assert_eq!(seen.of(Response::TookPart), 4);
+        assert_eq!(seen.unmarked(), 1);
+        assert_eq!(mark_words(None), "Not marked");
+        assert_eq!(mark_words(Some(Response::TookPart)), "Took part");
+    }
+
+    #[test]
+    fn a_vote_s_shortfalls_are_each_the_least_that_would_pass_it() {
+        let vote = |c: &Counts, r| match Outcome::of(c, 0, r) {
+            Outcome::Vote {
+                turnout_short,
+                yes_short,
+                ..
+            } => (turnout_short, yes_short),
+            _ => unreachable!(),
+        };
+        // Turnout counts yes, no and abstain: 6 + 3 + 2 = 11 of 20 at 60% needs 1 more.
+        let c = counts(
+            20,
+            &[
+                (Response::Yes, 6),
+                (Response::No, 3),
+                (Response::Abstain, 2),
+            ],
+        );
+        assert_eq!(vote(&c, rule(VoteBase::Cast, 60, 60)), (1, Some(0)));
+        assert_eq!(vote(&c, rule(VoteBase::Cast, 60, 55)), (0, Some(0)));
+        // Of the whole unit: 75% of 20 is 15, six said yes: nine more.
+        assert_eq!(vote(&c, rule(VoteBase::Unit, 75, 0)), (0, Some(9)));
+        // Of the votes cast, the gap a whole multiple of the room: one no at 50% needs
+        // exactly one yes; two no need two.
+        let one_no = counts(9, &[(Response::No, 1)]);
+        assert_eq!(vote(&one_no, rule(VoteBase::Cast, 50, 0)), (0, Some(1)));
+        let two_no = counts(9, &[(Response::No, 2)]);
+        assert_eq!(vote(&two_no, rule(VoteBase::Cast, 50, 0)), (0, Some(2)));
+        // Unanimity: with nobody voting, one yes; with yes votes only, none more.
+        let none = counts(9, &[(Response::Abstain, 1)]);
+        assert_eq!(vote(&none, rule(VoteBase::Cast, 100, 0)), (0, Some(1)));
+        let all_yes = counts(9, &[(Response::Yes, 3)]);
+        assert_eq!(vote(&all_yes, rule(VoteBase::Cast, 100, 0)), (0, Some(0)));
+        // Brute force over small votes: yes_short is the least k that passes.
+        for yes in 0..6 {
+            for no in 0..6 {
+                for p in [50, 60, 67, 75, 99] {
+                    let c = counts(20, &[(Response::Yes, yes), (Response::No, no)]);
+                    let k = (0..1000)
+                        .find(|k| yes + k + no > 0 && (yes + k) * 100 >= p * (yes + k + no))
+                        .unwrap();
+                    assert_eq!(
+                        vote(&c, rule(VoteBase::Cast, p, 0)).1,
+                        Some(k),
+                        "{yes}/{no} at {p}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_outcome_says_where_it_stands_in_words_and_figures() {
+        let c = counts(
+            20,
+            &[
+                (Response::Yes, 6),
+                (Response::No, 3),
+                (Response::Abstain, 2),
+            ],
+        );
+        let passing = Outcome::of(&c, 60, rule(VoteBase::Cast, 60, 50));
+        assert!(passing.met());
+        assert_eq!((passing.percent(), passing.goal_percent()), (66, 60));
+        assert_eq!(
+            passing.words(),
+            "6 yes, 3 no, 2 abstained: turnout 11 of 20 (55%): the vote passes its rule."
+        );
+        let short = Outcome::of(&c, 75, rule(VoteBase::Unit, 75, 50));
+        assert_eq!((short.percent(), short.goal_percent()), (30, 75));
+        assert_eq!(
+            short.words(),
+            "6 yes, 3 no, 2 abstained: turnout 11 of 20 (55%): short by 9 more yes votes."
+        );
+        let unanimous = counts(4, &[(Response::Yes, 1), (Response::No, 1)]);
+        assert_eq!(
+            Outcome::of(&unanimous, 100, rule(VoteBase::Cast, 100, 100)).words(),
+            "1 yes, 1 no, 0 abstained: turnout 2 of 4 (50%): short by no votes to change \
+             and 2 more voters."
+        );
+        let action = Outcome::of(&counts(10, &[(Response::TookPart, 3)]), 40, None);
+        assert_eq!(action.goal_percent(), 40);
+        // A goal of nothing over nobody is still not a goal reached.
+        assert!(!Outcome::of(&Counts::default(), 0, None).met());
+        assert!(Outcome::of(&counts(1, &[]), 0, None).met());
+        // The tally's outcome is the test's, against its goal and rule.
+        let test = StructureTest {
+            id: 1,
+            campaign_id: 1,
+            kind: crate::structure::TestKind::Petition,
+            title: "Petition".into(),
+            description: String::new(),
+            status: TestStatus::Live,
+            opens_at: None,
+            closes_at: None,
+            goal_percent: 40,
+            rule: None,
+            area_ids: Vec::new(),
+            opened_at: None,
+            closed_at: None,
+        };
+        let groups: Vec<TallyGroup> = vec![(None, None, Some(Response::TookPart), people(3))];
+        let t = Tally::build(&groups, &[], &[], Policy::Exact);
+        assert!(t.outcome(&test).is_some_and(|o| o.met()));
     }
 }

@@ -435,7 +435,7 @@ impl StructureTests for Adapter {
         for chunk in marks.coworker_ids.chunks(CHUNK) {
             let mut insert = sqlx::QueryBuilder::<Db>::new(
                 "INSERT INTO participation_marks (test_id, coworker_id, response, client_id, \
-                 recorded_by, recorded_at) ",
+                 recorded_by, recorded_at, made_at_ms) ",
             );
             insert.push_values(chunk, |mut row, id| {
                 row.push_bind(test_id)
@@ -443,15 +443,17 @@ impl StructureTests for Adapter {
                     .push_bind(marks.response.key())
                     .push_bind(marks.client_id.clone())
                     .push_bind(marks.recorded_by)
-                    .push_bind(marks.at);
+                    .push_bind(marks.at)
+                    .push_bind(marks.made_at.timestamp_millis());
             });
             insert.push(" ON CONFLICT (test_id, client_id, coworker_id) DO NOTHING");
             stored += insert.build().execute(&mut *tx).await.db()?.rows_affected();
         }
         if stored > 0 {
-            // Each person's current mark becomes this form's, unless a later mark (a
-            // higher id, from a recorder who saved after this one) is already theirs. A
-            // form sent again finds its own marks and changes nothing.
+            // Each person's current mark becomes this form's, unless a mark made later
+            // is already theirs: made later by the time each form was rendered, then by
+            // arrival (a mark stored before made_at_ms existed loses to any new one). A
+            // form sent late, or sent again, changes nothing it should not.
             sqlx::query(
                 "UPDATE structure_test_scope SET \
                  response = (SELECT m.response FROM participation_marks m WHERE m.test_id = $1 \
@@ -460,9 +462,11 @@ impl StructureTests for Adapter {
                   AND m.client_id = $2 AND m.coworker_id = structure_test_scope.coworker_id) \
                  WHERE test_id = $1 AND coworker_id IN (SELECT m.coworker_id FROM \
                   participation_marks m WHERE m.test_id = $1 AND m.client_id = $2) \
-                 AND (mark_id IS NULL OR mark_id < (SELECT m.id FROM participation_marks m \
-                  WHERE m.test_id = $1 AND m.client_id = $2 \
-                  AND m.coworker_id = structure_test_scope.coworker_id))",
+                 AND NOT EXISTS (SELECT 1 FROM participation_marks cur \
+                  JOIN participation_marks new ON new.test_id = $1 AND new.client_id = $2 \
+                  AND new.coworker_id = cur.coworker_id \
+                  WHERE cur.id = structure_test_scope.mark_id \
+                  AND (cur.id >= new.id OR cur.made_at_ms > new.made_at_ms))",
             )
             .bind(test_id)
             .bind(&marks.client_id)

@@ -1391,6 +1391,74 @@ mod tests {
     }
 
     #[test]
+    fn the_edges_hold_a_change_at_the_moment_is_not_yet_in_force() {
+        // A placement or rating made at the very moment is not in force before it.
+        let moment = at(5, 12);
+        let history = [placed(at(1, 9), 11, 1), placed(moment, 12, 1)];
+        assert_eq!(
+            placement_before(&history, moment).unwrap().area_id,
+            Some(11)
+        );
+        let ratings = [(at(1, 9), 3), (moment, 1)];
+        assert_eq!(rating_before(&ratings, moment), Some(3));
+        assert_eq!(rating_before(&ratings, at(1, 9)), None);
+        // Exactly MAX_YEARS_BACK years back may still be asked; a day more may not.
+        let today = day(15);
+        let oldest = "2006-03-15";
+        assert_eq!(
+            HeatParams::parse("", oldest, "", today).unwrap().as_of,
+            NaiveDate::from_ymd_opt(2006, 3, 15)
+        );
+        assert!(HeatParams::parse("", "2006-03-14", "", today).is_err());
+        // The share talked to.
+        let counts = HeatCounts {
+            coworkers: 8,
+            talked: 2,
+            ..HeatCounts::default()
+        };
+        assert_eq!(counts.talked_share(), Some(0.25));
+        assert_eq!(HeatCounts::default().talked_share(), None);
+    }
+
+    #[test]
+    fn odd_trees_still_draw_every_area_once() {
+        // An area whose parent is unknown, or itself, is drawn at the top; a parent whose
+        // only child dropped out (retired, empty) has no children to open.
+        let mut areas = vec![
+            area(10, None, "Site"),
+            area(11, Some(10), "Old wing"),
+            area(20, Some(99), "Annex"),
+            area(30, Some(30), "Loop"),
+        ];
+        areas[1].retired = true;
+        let mut with_trend = input(areas, Vec::new(), day(31));
+        with_trend.with_trend = true;
+        // A trend row past the last week is ignored, not a panic.
+        with_trend.trend = vec![TrendTally {
+            area_id: Some(10),
+            week: TREND_WEEKS,
+            coworkers: 4,
+            supporters: 4,
+            coworkers_key: 0,
+            supporters_key: 0,
+        }];
+        let map = build(with_trend);
+        let names: Vec<(&str, usize, bool)> = map
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.depth, r.has_children))
+            .collect();
+        assert_eq!(
+            names,
+            [("Annex", 0, false), ("Loop", 0, false), ("Site", 0, false)]
+        );
+        assert!(map
+            .rows
+            .iter()
+            .all(|r| r.trend.iter().all(|t| t.coworkers == 0)));
+    }
+
+    #[test]
     fn each_parameter_is_checked_with_its_own_field() {
         let today = day(15);
         let ok = HeatParams::parse("", "", "", today).unwrap();

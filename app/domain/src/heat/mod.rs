@@ -10,15 +10,25 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Keyed, Policy};
-use super::workplace::{Area, EmploymentStatus};
+use super::workplace::Area;
 use super::Choice;
 pub use crate::calendar::{end_of_day, week_end};
 use crate::choice::choice;
 use crate::Invalid;
+
+mod cell;
+mod past;
+pub use cell::{
+    group_by_rating, subtree, CellPerson, HeatCellDetail, RatingGroup, CELL_PEOPLE_MAX,
+};
+pub use past::{
+    placement_before, rating_before, snapshot_before, snapshot_moments, trend_weeks, Placement,
+    SNAPSHOT_WEEKS,
+};
 
 choice! {
     /// What the heat map's columns are.
@@ -380,94 +390,6 @@ pub struct HeatInput {
     pub with_trend: bool,
 }
 
-/// The ends of the trend's weeks, oldest first: the eleven Sundays (UTC) before `as_of`
-/// (or ending on it, when it is a Sunday), then `as_of` itself. Ending on Sundays, the
-/// weeks before the last are the stored weekly snapshots' moments ([`week_end`]).
-pub fn trend_weeks(as_of: NaiveDate) -> Vec<NaiveDate> {
-    let sunday = week_end(as_of);
-    let back = |weeks: usize| {
-        sunday
-            .checked_sub_days(Days::new(7 * weeks as u64))
-            .unwrap_or(sunday)
-    };
-    let mut weeks: Vec<NaiveDate> = if sunday == as_of {
-        (0..TREND_WEEKS).rev().map(back).collect()
-    } else {
-        (0..TREND_WEEKS - 1).rev().map(back).collect()
-    };
-    if sunday != as_of {
-        weeks.push(as_of);
-    }
-    weeks
-}
-
-/// How many weeks of snapshots are kept: a trend's eleven, for a map up to fifteen weeks
-/// back. A map further back reads the histories alone (slower, the same numbers).
-pub const SNAPSHOT_WEEKS: usize = 26;
-
-/// The moments of the snapshots to keep at `now`, oldest first: the ends of the last
-/// [`SNAPSHOT_WEEKS`] weeks that are over.
-pub fn snapshot_moments(now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
-    let yesterday = now
-        .date_naive()
-        .checked_sub_days(Days::new(1))
-        .unwrap_or(now.date_naive());
-    let last = week_end(yesterday);
-    (0..SNAPSHOT_WEEKS)
-        .rev()
-        .filter_map(|back| last.checked_sub_days(Days::new(7 * back as u64)))
-        .map(end_of_day)
-        .collect()
-}
-
-/// The snapshot a map before `moment` starts from: the end of the last week over by
-/// then (the moment itself when it ends a week).
-pub fn snapshot_before(moment: DateTime<Utc>) -> DateTime<Utc> {
-    let day = moment
-        .date_naive()
-        .checked_sub_days(Days::new(1))
-        .unwrap_or(moment.date_naive());
-    end_of_day(week_end(day))
-}
-
-/// Where a coworker was from a moment on (one row of the placement history).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placement {
-    pub at: DateTime<Utc>,
-    pub area_id: Option<i64>,
-    pub shift_id: Option<i64>,
-    pub status: EmploymentStatus,
-    pub archived: bool,
-}
-
-impl Placement {
-    /// On the map: in the unit (not left or fired) and not archived.
-    pub fn counted(&self) -> bool {
-        !self.archived && self.status.is_employed()
-    }
-}
-
-/// The placement in force before `moment`: the latest one dated before it (of two at
-/// the same moment, the later in the history). The store's as-of SQL follows this rule.
-pub fn placement_before(history: &[Placement], moment: DateTime<Utc>) -> Option<&Placement> {
-    history
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.at < moment)
-        .max_by_key(|(i, p)| (p.at, *i))
-        .map(|(_, p)| p)
-}
-
-/// The rating in force before `moment`, from dated ratings (the same rule).
-pub fn rating_before(history: &[(DateTime<Utc>, i32)], moment: DateTime<Utc>) -> Option<i32> {
-    history
-        .iter()
-        .enumerate()
-        .filter(|(_, (at, _))| *at < moment)
-        .max_by_key(|(i, (at, _))| (*at, *i))
-        .map(|(_, (_, rating))| *rating)
-}
-
 /// Builds the map from the store's tallies.
 pub fn build(input: HeatInput) -> HeatMap {
     let policy = input.policy;
@@ -771,78 +693,11 @@ impl Tree<'_> {
     }
 }
 
-/// A coworker of a drill-down: named only for leads and organizers in scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CellPerson {
-    pub id: i64,
-    pub name: String,
-}
-
-/// The coworkers of one rating in a cell (`rating` None: not assessed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RatingGroup {
-    pub rating: Option<i32>,
-    pub people: Vec<CellPerson>,
-}
-
-/// One cell opened: who is in it, by rating (1 first, unknown last).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeatCellDetail {
-    pub area_id: Option<i64>,
-    /// The area and its sub-areas, as the row counts them.
-    pub area_name: String,
-    pub column: HeatColumn,
-    pub as_of: NaiveDate,
-    pub groups: Vec<RatingGroup>,
-    /// More people than a drill-down lists ([`CELL_PEOPLE_MAX`]): open a smaller row.
-    pub truncated: bool,
-}
-
-/// A drill-down lists at most this many people.
-pub const CELL_PEOPLE_MAX: usize = 2_000;
-
-/// Groups `people` (with their rating) by rating: 1 to 5, then unknown; by name within.
-pub fn group_by_rating(mut people: Vec<(Option<i32>, CellPerson)>) -> Vec<RatingGroup> {
-    people.sort_by(|(ra, a), (rb, b)| {
-        let order = |r: &Option<i32>| r.unwrap_or(i32::MAX);
-        order(ra)
-            .cmp(&order(rb))
-            .then_with(|| a.name.cmp(&b.name))
-            .then(a.id.cmp(&b.id))
-    });
-    let mut groups: Vec<RatingGroup> = Vec::new();
-    for (rating, person) in people {
-        match groups.last_mut() {
-            Some(g) if g.rating == rating => g.people.push(person),
-            _ => groups.push(RatingGroup {
-                rating,
-                people: vec![person],
-            }),
-        }
-    }
-    groups
-}
-
-/// The areas whose rows include `area_id`'s coworkers: the area and its sub-areas.
-pub fn subtree(areas: &[Area], area_id: i64) -> Vec<i64> {
-    let mut out = vec![area_id];
-    let mut at = 0;
-    while at < out.len() {
-        let parent = out[at];
-        for a in areas {
-            if a.parent_id == Some(parent) && !out.contains(&a.id) {
-                out.push(a.id);
-            }
-        }
-        at += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use crate::workplace::EmploymentStatus;
+    use chrono::{DateTime, TimeZone, Utc};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 3, d).unwrap()

@@ -8,6 +8,7 @@ use rankfile_tests::{area, coworker, stories, TestApp};
 
 stories!(
     the_dashboard_counts_support_of_everyone_against_the_target,
+    overdue_stale_and_the_weeks_are_counted_to_their_edges,
     only_leads_read_the_dashboard
 );
 
@@ -131,4 +132,85 @@ async fn only_leads_read_the_dashboard(app: TestApp) {
     let stranger = app.browser();
     let answer = stranger.call_fn(DashboardPage { campaign_id }).await;
     assert_eq!(answer.status(), 401);
+}
+
+/// The dashboard's dated counts at their edges, at a fixed moment (Wednesday 10 June 2026,
+/// noon UTC; the week began Monday the 8th): a one-on-one at the first second of a week
+/// is that week's, a follow-up or commitment due today is not yet overdue, and a rating
+/// exactly `stale_days` old is not yet stale — each one second or one day either side.
+async fn overdue_stale_and_the_weeks_are_counted_to_their_edges(app: TestApp) {
+    use app::domain::organizing::{CampaignSettings, Channel, NewConversation};
+    use app::store::AuditEvent;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let lead_id = app
+        .sql_count("SELECT id FROM users WHERE email = 'lead@example.org'")
+        .await;
+    let now = Utc.with_ymd_and_hms(2026, 6, 10, 12, 0, 0).unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 6, d).unwrap();
+    let at = |m: u32, d: u32, h: u32, min: u32, sec: u32| {
+        Utc.with_ymd_and_hms(2026, m, d, h, min, sec).unwrap()
+    };
+    // (when, follow-up on, commitment due, rating)
+    let logs = [
+        (at(6, 8, 0, 0, 0), Some(day(9)), None, Some(1)), // this week; follow-up overdue
+        (at(6, 7, 23, 59, 59), Some(day(10)), None, None), // last week; due today
+        (at(6, 1, 0, 0, 0), None, Some(day(9)), None),    // last week; commitment overdue
+        (at(5, 31, 23, 59, 59), None, Some(day(10)), None), // before; due today
+        (at(5, 11, 12, 0, 0), None, None, Some(2)),       // rated exactly 30 days ago
+        (at(5, 11, 11, 59, 59), None, None, Some(2)),     // a second more: stale
+    ];
+    for (i, (when, follow_up_on, due, rating)) in logs.into_iter().enumerate() {
+        let who = coworker(&lead, campaign_id, &format!("Edge {i}"), icu).await;
+        let log = NewConversation {
+            coworker_id: who,
+            client_id: format!("dashboard-edge-{i:04}"),
+            at: when,
+            channel: Channel::InPerson,
+            issues: Vec::new(),
+            notes: String::new(),
+            ask: due
+                .map(|_| "Sign the petition".to_owned())
+                .unwrap_or_default(),
+            answer: None,
+            rating_after: rating,
+            next_step: String::new(),
+            follow_up_on,
+            commitment_due: due,
+        };
+        let commitment = due.map(|d| ("Sign the petition".to_owned(), d));
+        app.store
+            .log_conversation(
+                campaign_id,
+                lead_id,
+                &log,
+                commitment,
+                &AuditEvent::default(),
+            )
+            .await
+            .unwrap();
+    }
+    let settings = CampaignSettings {
+        stale_days: 30,
+        issue_tags: Vec::new(),
+        min_group_size: 5,
+        support_target: 70,
+    };
+    let board = app
+        .store
+        .dashboard(campaign_id, now, day(8), &settings, 30)
+        .await
+        .unwrap();
+    assert_eq!(board.follow_ups_overdue, 1, "the 9th's, not today's");
+    assert_eq!(board.commitments_overdue, 1, "the 9th's, not today's");
+    assert_eq!(board.stale, 1, "30 days and a second, not 30 days");
+    assert_eq!(board.assessed, 3);
+    let weeks: Vec<(&str, i64, i64)> = board
+        .by_organizer
+        .iter()
+        .map(|w| (w.organizer.as_str(), w.this_week, w.last_week))
+        .collect();
+    assert_eq!(weeks, [("lead@example.org", 1, 2)]);
 }

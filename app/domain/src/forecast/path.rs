@@ -11,8 +11,10 @@
 //! on how many people end at each level with or without a plan to vote — the *end
 //! state* — and the fewest moves to reach an end state is fixed by it (the level steps
 //! it takes plus the plans). Units of up to 16 people are searched exhaustively (breadth
-//! first over end states): the unit tests check that against trying every move for
-//! every person. Larger units use a heuristic: climb greedily (the move that raises the
+//! first over end states, up to 20,000 of them: a path of a dozen moves or more can go
+//! past that, and then the heuristic answers): the unit tests check that against trying
+//! every move for every person (2 to 5 people) and against a search over end states (6
+//! to 16). Larger units use a heuristic: climb greedily (the move that raises the
 //! chance most per move, or, while the chance is too small to compare, the tighter
 //! margin; a person may jump several levels; in batches while far off), then trim the
 //! moves it can do without, give up two for one and swap one for another while that
@@ -763,6 +765,47 @@ mod tests {
             }
         }
         assert!(reached > 40, "{reached}");
+    }
+
+    /// Every size the exhaustive search covers, 6 to 16 people (person by person is
+    /// too slow above 5): within its budget of end states its path is as short as a
+    /// breadth-first search over end states finds; past the budget (a path of a dozen
+    /// moves or more) the heuristic answers, at most one move over.
+    #[test]
+    fn the_path_is_the_fewest_moves_for_every_size_searched_exhaustively() {
+        let mut g = Lcg(23);
+        let rates = Rates::default();
+        let (mut exact, mut over_budget) = (0, 0);
+        for n in 6..=EXHAUSTIVE_MAX as u64 {
+            for case in 0..2 {
+                let (levels, rule, goal) = random_case(&mut g, case, n);
+                let want = by_end_states(&rule, &rates, &goal, &levels);
+                let got = path(&rule, &rates, &goal, &cells(&levels));
+                let case = format!("{n}: {levels:?} {rule:?} {goal:?}");
+                assert_eq!(got.reached, want.is_some(), "{case}");
+                let Some(want) = want else { continue };
+                let mut start: State = [[0; 2]; LEVELS];
+                for (l, &k) in levels.iter().enumerate() {
+                    start[l][0] = k;
+                }
+                let search = Search {
+                    rule: &rule,
+                    rates: &rates,
+                    goal: &goal,
+                    start,
+                    people: n as i64,
+                };
+                if search.exhaustive(EXHAUSTIVE_STATES).is_some() {
+                    assert_eq!(got.moves(), want, "{case}");
+                    exact += (want > 0) as usize;
+                } else {
+                    assert!(want >= 10, "only long paths exceed the budget: {case}");
+                    assert!((want..=want + 1).contains(&got.moves()), "{case}");
+                    over_budget += 1;
+                }
+            }
+        }
+        assert!(exact > 8 && over_budget < exact, "{exact} exact, {over_budget} over");
     }
 
     /// For units too large to search exhaustively the heuristic is used; on units small

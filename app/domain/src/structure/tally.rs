@@ -698,6 +698,8 @@ mod tests {
         assert_eq!(action.goal_percent(), 40);
         // A goal of nothing over nobody is still not a goal reached.
         assert!(!Outcome::of(&Counts::default(), 0, None).met());
+        // Nor is a vote of nobody, though no one is short of the whole unit's share.
+        assert!(!Outcome::of(&Counts::default(), 50, rule(VoteBase::Unit, 50, 0)).met());
         assert!(Outcome::of(&counts(1, &[]), 0, None).met());
         // The tally's outcome is the test's, against its goal and rule.
         let test = StructureTest {

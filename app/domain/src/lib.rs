@@ -17,6 +17,7 @@ pub mod fields;
 pub mod forecast;
 pub mod heat;
 pub mod organizing;
+pub mod rating;
 pub mod roster;
 pub mod structure;
 pub mod text;

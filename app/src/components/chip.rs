@@ -4,20 +4,24 @@ use leptos::prelude::*;
 
 use crate::domain::CoworkerSummary;
 
-/// The meaning of each rating, shown wherever ratings are read or chosen.
-pub const RATING_MEANINGS: [(&str, &str); 6] = [
-    ("1", "leader"),
-    ("2", "supporter"),
-    ("3", "undecided"),
-    ("4", "opposed"),
-    ("5", "hostile"),
-    ("unknown", "not yet rated"),
-];
+/// The meaning of each rating, shown wherever ratings are read or chosen (the words
+/// are the domain's, `domain::rating`).
+pub fn rating_meanings() -> [(&'static str, &'static str); 6] {
+    use crate::domain::rating::meaning;
+    [
+        ("1", meaning(1)),
+        ("2", meaning(2)),
+        ("3", meaning(3)),
+        ("4", meaning(4)),
+        ("5", meaning(5)),
+        ("unknown", "not yet rated"),
+    ]
+}
 
 /// Words for a rating: "2 · supporter", or "not yet rated" (never a 3).
 pub fn rating_words(rating: Option<i32>) -> String {
     match rating {
-        Some(r @ 1..=5) => format!("{r} · {}", RATING_MEANINGS[(r - 1) as usize].1),
+        Some(1..=5) => crate::domain::rating::label(rating).to_owned(),
         _ => "not yet rated".into(),
     }
 }
@@ -91,7 +95,7 @@ pub fn coworker_link(campaign: i64, id: i64, name: &str, rating: Option<i32>) ->
 pub fn RatingLegend() -> impl IntoView {
     view! {
         <ul class="legend" aria-label="Key">
-            {RATING_MEANINGS
+            {rating_meanings()
                 .iter()
                 .map(|(key, meaning)| {
                     let class = format!("chip {}", if *key == "unknown" { "ru".to_owned() } else { format!("r{key}") });

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::api::organizing::LogConversation;
-use crate::components::chip::RATING_MEANINGS;
+use crate::components::chip::rating_meanings;
 use crate::components::form::{FieldError, FormError, ReturnTo};
 use crate::domain::organizing::{parse_log, Answer, Channel, LogFields};
 use crate::domain::Choice;
@@ -93,7 +93,7 @@ pub fn LogConversationForm(
             <fieldset class="choices">
                 <legend>"Rating after"</legend>
                 <label class="choice"><input type="radio" name="rating_after" value="" checked=true />" Leave unchanged"</label>
-                {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
+                {rating_meanings()[..5].iter().map(|(k, m)| view! {
                     <label class=format!("choice chip r{k}")>
                         <input type="radio" name="rating_after" value=*k />
                         {format!(" {k} · {m}")}

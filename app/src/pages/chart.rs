@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::api::map::{chart_page, Chart, ChartPageData};
-use crate::components::chip::{coworker_link, Chip, RatingLegend, RATING_MEANINGS};
+use crate::components::chip::{coworker_link, rating_meanings, Chip, RatingLegend};
 use crate::components::gate::Loaded;
 use crate::domain::{ChartFilter, CoworkerSummary, LeaderReach};
 use crate::pages::layout::{query, use_campaign};
@@ -130,7 +130,7 @@ fn chart_view(campaign_id: i64, p: ChartFilter, chart: Chart) -> AnyView {
                 <label for="chart-rating">"Rating"</label>
                 <select id="chart-rating" name="rating">
                     <option value="">"All"</option>
-                    {RATING_MEANINGS.iter().map(|(k, m)| view! {
+                    {rating_meanings().iter().map(|(k, m)| view! {
                         <option value=*k selected=selected(k, &p.rating)>
                             {if *k == "unknown" { (*m).to_owned() } else { format!("{k} · {m}") }}
                         </option>

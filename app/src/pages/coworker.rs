@@ -7,7 +7,7 @@ use crate::api::coworkers::{
     coworker_page, AddTie, ArchiveCoworker, CoworkerPageData, RemoveTie, UpdateCoworker,
 };
 use crate::api::organizing::SetRating;
-use crate::components::chip::RATING_MEANINGS;
+use crate::components::chip::rating_meanings;
 use crate::components::chip::{rating_class, rating_words};
 use crate::components::form::{action_error, Field, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
@@ -77,7 +77,7 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
             <input type="hidden" name="coworker_id" value=c.id />
             <fieldset class="choices">
                 <legend>"Rating"</legend>
-                {RATING_MEANINGS[..5].iter().map(|(k, m)| view! {
+                {rating_meanings()[..5].iter().map(|(k, m)| view! {
                     <label class=format!("choice chip r{k}")>
                         <input type="radio" name="rating" value=*k />
                         {format!(" {k} · {m}")}

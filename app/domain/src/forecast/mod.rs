@@ -28,14 +28,7 @@ pub const UNRATED: usize = 5;
 
 /// The label of a level, as the chart says it.
 pub fn level_label(level: usize) -> &'static str {
-    [
-        "1 · leader",
-        "2 · supporter",
-        "3 · undecided",
-        "4 · opposed",
-        "5 · hostile",
-        "Not rated",
-    ][level.min(UNRATED)]
+    crate::rating::LABELS[level.min(UNRATED)]
 }
 
 /// A coworker's level from their rating.

@@ -805,7 +805,10 @@ mod tests {
                 }
             }
         }
-        assert!(exact > 8 && over_budget < exact, "{exact} exact, {over_budget} over");
+        assert!(
+            exact > 8 && over_budget < exact,
+            "{exact} exact, {over_budget} over"
+        );
     }
 
     /// For units too large to search exhaustively the heuristic is used; on units small

@@ -73,14 +73,7 @@ pub struct Validation {
 }
 
 /// The labels of [`Validation::by_rating`].
-pub const RATING_ROWS: [&str; 6] = [
-    "1 · leader",
-    "2 · supporter",
-    "3 · undecided",
-    "4 · opposed",
-    "5 · hostile",
-    "Not rated",
-];
+pub const RATING_ROWS: [&str; 6] = crate::rating::LABELS;
 
 fn tally(rows: &mut Vec<RateRow>, label: &str, took_part: bool) {
     let row = match rows.iter_mut().position(|r| r.label == label) {

@@ -1,0 +1,101 @@
+//! The organizer's loop: one-on-ones, ratings, commitments. (Its SQL: `server/src/store/sql/organizing.rs`.)
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::*;
+use crate::domain::organizing::{
+    Assessment, CampaignSettings, Commitment, CommitmentStatus, Conversation, Coverage, MyList,
+    NewConversation, Source,
+};
+use crate::domain::CoworkerScope;
+
+/// The organizer's loop: one-on-ones, ratings, follow-ups and commitments.
+#[async_trait]
+pub trait OrganizingLoop: Send + Sync {
+    async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings>;
+    async fn set_campaign_settings(
+        &self,
+        campaign_id: i64,
+        settings: &CampaignSettings,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// Stores a one-on-one once per client id, with its rating (an assessment, and the
+    /// coworker's current rating) and its commitment, in one transaction. Returns the
+    /// conversation's id and whether this call stored it. `audit` is written only when
+    /// this call stored it (a repeat writes nothing).
+    async fn log_conversation(
+        &self,
+        campaign_id: i64,
+        organizer_id: i64,
+        log: &NewConversation,
+        commitment: Option<(String, NaiveDate)>,
+        audit: &AuditEvent,
+    ) -> StoreResult<(i64, bool)>;
+    /// A rating without a conversation: an assessment and the current rating, together.
+    async fn rate(
+        &self,
+        campaign_id: i64,
+        rating: &NewAssessment,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn assessments(&self, campaign_id: i64, coworker_id: i64)
+        -> StoreResult<Vec<Assessment>>;
+    async fn conversations(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Conversation>>;
+    /// The coworker a conversation is about.
+    async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn follow_up_done(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    /// The coworker a commitment is about.
+    async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn resolve_commitment(
+        &self,
+        campaign_id: i64,
+        id: i64,
+        status: CommitmentStatus,
+        by: i64,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<()>;
+    async fn open_commitments(
+        &self,
+        campaign_id: i64,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Commitment>>;
+    /// The organizer's list, only of coworkers within `scope` (their scope now, not
+    /// when the follow-up or commitment was made).
+    async fn my_list(
+        &self,
+        campaign_id: i64,
+        user_id: i64,
+        scope: &CoworkerScope,
+        today: NaiveDate,
+        stale_days: i64,
+    ) -> StoreResult<MyList>;
+    async fn coverage(
+        &self,
+        campaign_id: i64,
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Coverage>;
+}
+
+/// A dated rating to store.
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    pub coworker_id: i64,
+    pub organizer_id: i64,
+    pub rating: i32,
+    pub source: Source,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}

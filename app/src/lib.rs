@@ -24,6 +24,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::components::gate::built;
 use crate::pages::{
     auth::{AcceptInvitePage, AccountPage, LoginPage},
     campaign::{AuditPage, CampaignHome, MembersPage},
@@ -64,8 +65,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    #[cfg(feature = "ssr")]
-    provide_context(components::gate::PageLoads::for_request());
+    #[cfg(all(feature = "ssr", debug_assertions))]
+    provide_context(components::gate::PageBuilds::default());
 
     view! {
         <Title text="rankfile" />
@@ -77,35 +78,35 @@ pub fn App() -> impl IntoView {
             <TopBar />
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=CampaignsPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns") view=CampaignsPage ssr=SsrMode::Async />
-                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/invite/:token") view=AcceptInvitePage ssr=SsrMode::Async />
-                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=built(CampaignsPage) ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=built(CampaignsPage) ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=built(LoginPage) ssr=SsrMode::Async />
+                    <Route path=path!("/invite/:token") view=built(AcceptInvitePage) ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=built(AccountPage) ssr=SsrMode::Async />
                     // Every page of a campaign sits in its layout, which loads the campaign
-                    // and the caller's role once (`pages::layout::CampaignContext`).
+                    // and the caller's role once, beside the page's own load (`components::gate::Loaded`).
                     // A route's SSR mode is the strongest of its own and its parents'.
                     <ParentRoute path=path!("/campaigns/:id") view=CampaignLayout ssr=SsrMode::Async>
-                        <Route path=path!("") view=CampaignHome ssr=SsrMode::Async />
-                        <Route path=path!("members") view=MembersPage ssr=SsrMode::Async />
-                        <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
-                        <Route path=path!("map") view=MapPage ssr=SsrMode::Async />
-                        <Route path=path!("heat") view=HeatPage ssr=SsrMode::Async />
-                        <Route path=path!("heat/cell") view=HeatCellPage ssr=SsrMode::Async />
-                        <Route path=path!("coworkers") view=CoworkersPage ssr=SsrMode::Async />
-                        <Route path=path!("coworkers/:cid") view=CoworkerPage ssr=SsrMode::Async />
-                        <Route path=path!("coworkers/:cid/log") view=LogPage ssr=SsrMode::Async />
-                        <Route path=path!("chart") view=ChartPage ssr=SsrMode::Async />
-                        <Route path=path!("my") view=MyListPage ssr=SsrMode::Async />
-                        <Route path=path!("coverage") view=CoveragePage ssr=SsrMode::Async />
-                        <Route path=path!("import") view=ImportPage ssr=SsrMode::Async />
-                        <Route path=path!("import/:iid") view=ImportPreviewPage ssr=SsrMode::Async />
-                        <Route path=path!("tests") view=StructureTestsPage ssr=SsrMode::Async />
-                        <Route path=path!("tests/:tid") view=StructureTestPage ssr=SsrMode::Async />
-                        <Route path=path!("tests/:tid/tally") view=StructureTallyPage ssr=SsrMode::Async />
-                        <Route path=path!("votes") view=VotesPage ssr=SsrMode::Async />
-                        <Route path=path!("votes/:vid") view=VotePage ssr=SsrMode::Async />
-                        <Route path=path!("votes/:vid/plan") view=VotePlanPage ssr=SsrMode::Async />
+                        <Route path=path!("") view=built(CampaignHome) ssr=SsrMode::Async />
+                        <Route path=path!("members") view=built(MembersPage) ssr=SsrMode::Async />
+                        <Route path=path!("audit") view=built(AuditPage) ssr=SsrMode::Async />
+                        <Route path=path!("map") view=built(MapPage) ssr=SsrMode::Async />
+                        <Route path=path!("heat") view=built(HeatPage) ssr=SsrMode::Async />
+                        <Route path=path!("heat/cell") view=built(HeatCellPage) ssr=SsrMode::Async />
+                        <Route path=path!("coworkers") view=built(CoworkersPage) ssr=SsrMode::Async />
+                        <Route path=path!("coworkers/:cid") view=built(CoworkerPage) ssr=SsrMode::Async />
+                        <Route path=path!("coworkers/:cid/log") view=built(LogPage) ssr=SsrMode::Async />
+                        <Route path=path!("chart") view=built(ChartPage) ssr=SsrMode::Async />
+                        <Route path=path!("my") view=built(MyListPage) ssr=SsrMode::Async />
+                        <Route path=path!("coverage") view=built(CoveragePage) ssr=SsrMode::Async />
+                        <Route path=path!("import") view=built(ImportPage) ssr=SsrMode::Async />
+                        <Route path=path!("import/:iid") view=built(ImportPreviewPage) ssr=SsrMode::Async />
+                        <Route path=path!("tests") view=built(StructureTestsPage) ssr=SsrMode::Async />
+                        <Route path=path!("tests/:tid") view=built(StructureTestPage) ssr=SsrMode::Async />
+                        <Route path=path!("tests/:tid/tally") view=built(StructureTallyPage) ssr=SsrMode::Async />
+                        <Route path=path!("votes") view=built(VotesPage) ssr=SsrMode::Async />
+                        <Route path=path!("votes/:vid") view=built(VotePage) ssr=SsrMode::Async />
+                        <Route path=path!("votes/:vid/plan") view=built(VotePlanPage) ssr=SsrMode::Async />
                     </ParentRoute>
                 </Routes>
             </main>

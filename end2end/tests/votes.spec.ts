@@ -337,9 +337,9 @@ test("a vote with a yes share under half is refused next to the field; a good on
   await fillPlanForm(form, title, "40");
   await submit(page, form.getByRole("button", { name: "Prepare it" }));
   await expect(page).toHaveURL(/\/votes(\?.*)?$/);
-  const error = page.locator("#vote-yes-error");
+  const error = page.locator("#rule-yes-error");
   await expect(error).toHaveText("The yes share needed: a whole percent from 50 to 100.");
-  await expect(page.getByLabel("Yes share required (percent)")).toHaveAttribute("aria-describedby", "vote-yes-error");
+  await expect(page.getByLabel("Yes share required (percent)")).toHaveAttribute("aria-describedby", "rule-yes-error");
   await expect(page.getByTestId("vote-plans").getByText(title)).toHaveCount(0);
   await expectNoSideways(page, "the vote plans page with an error");
 

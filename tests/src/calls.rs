@@ -218,7 +218,7 @@ pub fn apply_roster(campaign_id: i64, import_id: i64, mapping: &str) -> ApplyRos
 }
 
 /// A structure test of `kind` with a 70% goal over the whole campaign, nothing else set
-/// (a vote needs its rule: `with_form(.., |f| f.vote_yes_percent = "75".into())`).
+/// (a vote needs its rule: `with_form(.., |f| f.yes_percent = "75".into())`).
 pub fn plan_test(campaign_id: i64, kind: &str, title: &str) -> CreateTest {
     CreateTest {
         campaign_id,

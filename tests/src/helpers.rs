@@ -114,3 +114,19 @@ pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
                 .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
         })
 }
+
+/// Waits, when the next `margin` crosses midnight UTC, until just after it: a story that
+/// counts "today" both from the server's clock and from its own then sees one day
+/// (the heat stories seeded yesterday's rows and read today's map across midnight).
+pub async fn clear_of_midnight(margin: std::time::Duration) {
+    let now = chrono::Utc::now();
+    let later = now + chrono::Duration::from_std(margin).unwrap_or_default();
+    if later.date_naive() != now.date_naive() {
+        let after = later
+            .date_naive()
+            .and_hms_opt(0, 0, 1)
+            .unwrap_or_default()
+            .and_utc();
+        tokio::time::sleep((after - now).to_std().unwrap_or_default()).await;
+    }
+}

@@ -19,6 +19,8 @@ pub mod heat;
 pub mod organizing;
 pub mod rating;
 pub mod roster;
+pub mod rule;
+pub mod scope;
 pub mod structure;
 pub mod text;
 pub mod workplace;

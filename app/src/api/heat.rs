@@ -51,7 +51,8 @@ pub async fn get_heat_cell(
     #[server(default)] area_id: String,
     #[server(default)] column: String,
 ) -> Result<HeatCellDetail, AppError> {
-    use crate::domain::heat::{group_by_rating, subtree, CELL_PEOPLE_MAX};
+    use crate::domain::heat::{group_by_rating, CELL_PEOPLE_MAX};
+    use crate::domain::scope::subtree;
     let member = crate::auth::require_organizer(campaign_id).await?;
     let (params, today) = params(&dimension, &as_of, &days)?;
     if column.len() > COLUMN_KEY_MAX {
@@ -70,7 +71,7 @@ pub async fn get_heat_cell(
                 .ok()
                 .and_then(|id| areas.iter().find(|a| a.id == id))
                 .ok_or_else(|| AppError::validation("area_id", "That area is not on the map."))?;
-            (Some(subtree(&areas, area.id)), area.name.clone())
+            (Some(subtree(&areas, &[area.id])), area.name.clone())
         }
     };
     let query = heat_query(&member, &params)?;

@@ -49,7 +49,7 @@ pub fn FloorPlan(stats: Vec<AreaStats>) -> impl IntoView {
                 format!("{}: too few people to show", s.area.name)
             } else {
                 format!(
-                    "{}: {} coworkers, {}% rated 1 or 2",
+                    "{}: {} coworkers, {}% rated 1–2",
                     s.area.name,
                     s.coworkers,
                     s.support_percent()
@@ -87,7 +87,7 @@ pub fn FloorPlan(stats: Vec<AreaStats>) -> impl IntoView {
                 }).collect_view()}
             </svg>
             <figcaption class="hint">
-                "Each box: coworkers, and the share rated 1 (leader) or 2 (supporter). Greener is stronger."
+                "Each box: coworkers, and the share rated 1–2 (leaders and supporters). Greener is stronger."
                 {(!unplaced.is_empty()).then(|| format!(" Not on the plan yet: {}.", unplaced.join(", ")))}
             </figcaption>
         </figure>

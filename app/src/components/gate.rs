@@ -1,13 +1,12 @@
 //! How a page waits for what it loaded, and how it shows a failed load.
 
+#[cfg(all(feature = "ssr", debug_assertions))]
 use std::sync::Arc;
 
-use std::future::IntoFuture;
-
 use leptos::prelude::*;
-use leptos::reactive::computed::ScopedFuture;
 use leptos_router::components::Redirect;
 
+use crate::domain::{MyCampaign, Role};
 use crate::error::AppError;
 
 /// How a page shows a failed load: sign-in first, otherwise the error in words.
@@ -29,13 +28,16 @@ pub fn error_view(err: AppError) -> AnyView {
 }
 
 /// Shows what a page loaded (`children` gets the value), or [`error_view`] when the load
-/// failed. `data` is the page's one load, a `OnceResource` (a page is rendered once, so
-/// nothing re-runs it: no `version()` keys).
+/// failed. `data` is the page's one load (a `OnceResource`). Under a campaign's layout the
+/// campaign comes first: its error is the page's, and [`use_campaign`] works in
+/// `children`.
 ///
-/// A `Suspense`, not a `Transition`: pages are rendered once, on the server
-/// (`SsrMode::Async` waits for `data`, so the fallback is never sent). `Transition` is
-/// for a view that refreshes in the browser and should keep showing the old data
-/// meanwhile; only an island can do that, and no island refreshes a page today.
+/// The `Suspense` holds one `Suspend`, not a closure making one: a server render walks a
+/// `Suspense`'s children more than once (to find what they load, then to render them),
+/// and each walk of a closure would run it — and build what it builds — again. So a page
+/// is built once, its load runs once and `children` runs once (`x-page-builds` shows
+/// it, see [`built`]). A `Suspense`, not a `Transition`: pages are rendered once, on
+/// the server (`SsrMode::Async`), and only islands run in the browser.
 #[component]
 pub fn Loaded<T, F>(
     data: OnceResource<Result<T, AppError>>,
@@ -51,105 +53,85 @@ where
     T: Clone + Send + Sync + 'static,
     F: Fn(T) -> AnyView + Send + Sync + 'static,
 {
-    let children = Arc::new(children);
-    view! {
-        <Suspense fallback=move || view! { <p>{loading}</p> }>
-            {move || {
-                let children = Arc::clone(&children);
-                Suspend::new(async move {
-                    // Untracked (the data, and what building the view reads): nothing
-                    // here should rebuild a page that is rendered once, on the server.
-                    // Builds can still repeat (the router's outlet), so page loads go
-                    // through `page_load`, which runs each once per request.
-                    match ScopedFuture::new_untracked(data.into_future()).await {
-                        Ok(value) => untrack(|| children(value)),
-                        Err(err) => view! {
-                            {error_heading.map(|h| view! { <h1>{h}</h1> })}
-                            {error_view(err)}
-                        }
-                        .into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
-
-/// A page's load as a resource, run once per request however often Leptos builds the
-/// page's view. Under the `/campaigns/:id` layout a page could be built twice during one
-/// server render (the router's outlet re-renders its child), and each build started its
-/// own load: the reads, and the visit's audit row, ran twice. Use it through
-/// [`load_once!`]: `load_once!(coworker_page(campaign, id))`.
-pub fn page_load<T>(
-    key: &'static str,
-    load: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
-) -> OnceResource<Result<T, AppError>>
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-{
-    #[cfg(feature = "ssr")]
-    if let Some(loads) = use_context::<PageLoads>() {
-        let cell = loads.cell::<T>(key);
-        // Polled under the request's own owner (`App`'s), not this build's: the build that
-        // made the future can be disposed (the outlet re-renders its child) while another
-        // build still awaits the same cell, and the server function's body, which runs
-        // only when first polled, then found no context at all ("AppState missing from
-        // the Leptos context": a 500 on a busy PostgreSQL run of the layout story).
-        let load = ScopedFuture {
-            owner: loads.owner.clone(),
-            observer: None,
-            fut: load,
-        };
-        // An `async fn`'s future does nothing until polled: only the first build's runs.
-        return OnceResource::new(async move { cell.get_or_init(|| load).await.clone() });
-    }
-    let _ = key;
-    OnceResource::new(load)
-}
-
-/// `load_once!(f(args))`: [`page_load`] keyed by the function's name.
-#[macro_export]
-macro_rules! load_once {
-    ($f:ident($($arg:expr),* $(,)?)) => {
-        $crate::components::gate::page_load(stringify!($f), $f($($arg),*))
+    let campaign = use_context::<CampaignLoad>();
+    let failed = move |err| {
+        view! {
+            {error_heading.map(|h| view! { <h1>{h}</h1> })}
+            {error_view(err)}
+        }
+        .into_any()
     };
+    let page = Suspend::new(async move {
+        if let Some(CampaignLoad(campaign)) = campaign {
+            match campaign.await {
+                Ok(c) => provide_context(CampaignContext {
+                    id: c.id,
+                    name: c.name,
+                    role: c.role,
+                }),
+                Err(err) => return failed(err),
+            }
+        }
+        match data.await {
+            Ok(value) => children(value),
+            Err(err) => failed(err),
+        }
+    });
+    view! { <Suspense fallback=move || view! { <p>{loading}</p> }>{page}</Suspense> }
 }
 
-/// The page loads of one request (provided by `App`, which runs once per request), and
-/// the owner they run under.
-#[cfg(feature = "ssr")]
-#[derive(Clone)]
-pub struct PageLoads {
-    cells: LoadCells,
-    owner: leptos::reactive::owner::Owner,
+/// A route's page, counted: `view=built(ChartPage)`. In debug builds the server counts
+/// the page builds of each request and answers the count in an `x-page-builds` header
+/// (a test asks for 1: each build starts the page's loads again).
+pub fn built<F, V>(page: F) -> impl Fn() -> V + Clone + Send + 'static
+where
+    F: Fn() -> V + Clone + Send + 'static,
+{
+    move || {
+        #[cfg(all(feature = "ssr", debug_assertions))]
+        if let Some(builds) = use_context::<PageBuilds>() {
+            builds.count();
+        }
+        page()
+    }
 }
 
-#[cfg(feature = "ssr")]
-type LoadCells =
-    Arc<std::sync::Mutex<std::collections::HashMap<String, Arc<dyn std::any::Any + Send + Sync>>>>;
+/// The page builds of one request (provided by `App`, which runs once per request).
+#[cfg(all(feature = "ssr", debug_assertions))]
+#[derive(Clone, Default)]
+pub struct PageBuilds(Arc<std::sync::atomic::AtomicUsize>);
 
-#[cfg(feature = "ssr")]
-type LoadCell<T> = tokio::sync::OnceCell<Result<T, AppError>>;
-
-#[cfg(feature = "ssr")]
-impl PageLoads {
-    /// Loads run under the current owner: call it in `App`, which lives as long as the
-    /// request's render.
-    pub fn for_request() -> Self {
-        PageLoads {
-            cells: Default::default(),
-            owner: leptos::reactive::owner::Owner::current().unwrap_or_default(),
+#[cfg(all(feature = "ssr", debug_assertions))]
+impl PageBuilds {
+    fn count(&self) {
+        let n = self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.insert_header(
+                http::HeaderName::from_static("x-page-builds"),
+                http::HeaderValue::from(n),
+            );
         }
     }
-
-    fn cell<T: Send + Sync + 'static>(&self, key: &str) -> Arc<LoadCell<T>> {
-        let key = format!("{key}:{}", std::any::type_name::<T>());
-        let mut loads = self.cells.lock().unwrap_or_else(|e| e.into_inner());
-        let cell = loads
-            .entry(key)
-            .or_insert_with(|| Arc::new(LoadCell::<T>::new()))
-            .clone();
-        cell.downcast::<LoadCell<T>>()
-            .unwrap_or_else(|_| Arc::new(LoadCell::<T>::new()))
-    }
 }
+
+/// The campaign every page under `/campaigns/:id` belongs to, and the caller's role in
+/// it: loaded by the campaign's layout (while the page loads its own data beside it) and
+/// provided by [`Loaded`] to what it shows, which reads it with [`use_campaign`]. It
+/// decides what a page offers (links, headings); each page's server function still
+/// checks the caller itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignContext {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+}
+
+/// The [`CampaignContext`] of the page being shown: inside a [`Loaded`]'s children under
+/// the campaign's layout.
+pub fn use_campaign() -> CampaignContext {
+    expect_context::<CampaignContext>()
+}
+
+/// The campaign's load, provided by the campaign's layout to the pages beneath it.
+#[derive(Clone, Copy)]
+pub struct CampaignLoad(pub OnceResource<Result<MyCampaign, AppError>>);

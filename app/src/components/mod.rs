@@ -4,3 +4,4 @@ pub mod forecast;
 pub mod form;
 pub mod gate;
 pub mod support_bar;
+pub mod vote_fields;

@@ -7,14 +7,24 @@ use crate::api::members::{
     UpdateMember,
 };
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
-use crate::components::gate::Loaded;
-use crate::domain::{Choice, MemberSummary, Role};
+use crate::components::gate::{CampaignLoad, Loaded};
+use crate::domain::{Choice, MemberSummary, MyCampaign, Role};
 use crate::pages::dashboard::CampaignDashboard;
-use crate::pages::layout::{query, use_campaign};
+use crate::pages::layout::{campaign_id, query};
 
 #[component]
 pub fn CampaignHome() -> impl IntoView {
-    let c = use_campaign();
+    let CampaignLoad(campaign) = expect_context::<CampaignLoad>();
+    view! {
+        <Loaded data=campaign let:c>
+            {home_view(c)}
+        </Loaded>
+    }
+}
+
+/// The campaign's name, the caller's role, a lead's dashboard, and the pages their role
+/// opens.
+fn home_view(c: MyCampaign) -> AnyView {
     view! {
         <h1>{c.name.clone()}</h1>
         <p>"Your role: " <strong>{c.role.label()}</strong></p>
@@ -37,15 +47,16 @@ pub fn CampaignHome() -> impl IntoView {
             <a class="button" href=format!("/campaigns/{}/votes", c.id)>"Strike vote planning"</a>
         </nav>
     }
+    .into_any()
 }
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     // Without JavaScript the new link comes back from the server once: `?shown=` names
     // the new invite, never its token.
     let shown = query().get("shown").and_then(|v| v.parse::<i64>().ok());
-    let data = crate::load_once!(members_page(id, shown));
+    let data = OnceResource::new(members_page(id, shown));
     view! {
         <h1>"Members"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -179,14 +190,14 @@ fn MemberRow(
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let filter = {
         let q = query();
         let get = |k: &str| q.get(k).unwrap_or_default();
         (get("before"), get("action"), get("actor"))
     };
     let (before, action, actor) = filter.clone();
-    let page = crate::load_once!(audit_log(id, before, action, actor));
+    let page = OnceResource::new(audit_log(id, before, action, actor));
     view! {
         <h1>"Audit log"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

@@ -9,11 +9,11 @@ use crate::api::map::{chart_page, Chart, ChartPageData};
 use crate::components::chip::{coworker_link, rating_meanings, Chip, RatingLegend};
 use crate::components::gate::Loaded;
 use crate::domain::{ChartFilter, CoworkerSummary, LeaderReach};
-use crate::pages::layout::{query, use_campaign};
+use crate::pages::layout::{campaign_id, query};
 
 #[component]
 pub fn ChartPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let filter = {
         let q = query();
         let get = |k: &str| q.get(k).unwrap_or_default();
@@ -24,7 +24,7 @@ pub fn ChartPage() -> impl IntoView {
             organizer: get("organizer"),
         }
     };
-    let data = crate::load_once!(chart_page(id, filter.clone()));
+    let data = OnceResource::new(chart_page(id, filter.clone()));
     view! {
         <h1>"Chart"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

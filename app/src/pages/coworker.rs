@@ -13,7 +13,7 @@ use crate::components::form::{action_error, Field, FieldError, FormError, Return
 use crate::components::gate::Loaded;
 use crate::domain::organizing::Source;
 use crate::domain::{Choice, EmploymentStatus, TieKind};
-use crate::pages::layout::{query, route_id, use_campaign};
+use crate::pages::layout::{campaign_id, query, route_id};
 
 /// The `:cid` of a `/campaigns/:id/coworkers/:cid/...` route (0 when malformed: the
 /// server answers NotFound).
@@ -23,11 +23,11 @@ pub(crate) fn coworker_id() -> i64 {
 
 #[component]
 pub fn CoworkerPage() -> impl IntoView {
-    let campaign = use_campaign().id;
+    let campaign = campaign_id();
     let id = coworker_id();
     // A plain form post comes back here; `?saved` says the details were saved.
     let saved = query().get("saved").is_some();
-    let data = crate::load_once!(coworker_page(campaign, id));
+    let data = OnceResource::new(coworker_page(campaign, id));
     view! {
         <p><a href=format!("/campaigns/{campaign}/chart")>"← Chart"</a></p>
         <Loaded data let:d>

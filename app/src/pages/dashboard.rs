@@ -11,7 +11,7 @@ use crate::domain::dashboard::Dashboard;
 /// The dashboard of campaign `id` (the caller is a lead; the server checks again).
 #[component]
 pub fn CampaignDashboard(id: i64) -> impl IntoView {
-    let data = crate::load_once!(dashboard_page(id));
+    let data = OnceResource::new(dashboard_page(id));
     view! {
         <Loaded data loading="Loading the dashboard…" let:d>
             {dashboard_view(id, d)}
@@ -27,7 +27,10 @@ fn dashboard_view(id: i64, d: Dashboard) -> AnyView {
     } else if short == 0 {
         format!("At the {}% target.", d.target)
     } else {
-        format!("{short} more supporters reach the {}% target.", d.target)
+        format!(
+            "{short} more people rated 1–2 reach the {}% target.",
+            d.target
+        )
     };
     let organizers = d.by_organizer.clone();
     let latest = d.latest_test.clone();

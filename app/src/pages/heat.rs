@@ -12,7 +12,7 @@ use crate::components::gate::Loaded;
 use crate::domain::heat::{percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatRow};
 use crate::domain::text::url_encode as encode;
 use crate::domain::{Choice, Role};
-use crate::pages::layout::{query, use_campaign};
+use crate::pages::layout::{campaign_id, query, use_campaign};
 
 /// The colour band of a cell's 1–2 share (of everyone in it): five steps of one
 /// colour-blind-safe blue ramp, and its own look for an empty or withheld cell.
@@ -47,24 +47,22 @@ fn map_query(map: &HeatMap) -> String {
 
 #[component]
 pub fn HeatPage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let q = query();
     let get = |k: &str| q.get(k).unwrap_or_default();
-    let data = crate::load_once!(get_heat_map(
-        c.id,
+    let data = OnceResource::new(get_heat_map(
+        id,
         get("dimension"),
         get("as_of"),
         get("days"),
-        String::new()
+        String::new(),
     ));
-    let id = c.id;
-    let is_lead = c.role == Role::Lead;
     let folded = Folded::parse(&get("fold"));
     view! {
         <h1>"Heat map"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the heat map…" let:map>
-            {heat_view(id, is_lead, map, &folded)}
+            {heat_view(id, use_campaign().role == Role::Lead, map, &folded)}
         </Loaded>
     }
 }
@@ -406,25 +404,24 @@ fn heat_table(id: i64, map: &HeatMap, query: &str, folded: &Folded) -> impl Into
 /// a one-on-one. Leads and organizers (in their scope); viewers are refused.
 #[component]
 pub fn HeatCellPage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let q = query();
     let get = |k: &str| q.get(k).unwrap_or_default();
     let back = format!(
         "/campaigns/{}/heat?dimension={}&as_of={}&days={}",
-        c.id,
+        id,
         encode(&get("dimension")),
         encode(&get("as_of")),
         encode(&get("days"))
     );
-    let data = crate::load_once!(get_heat_cell(
-        c.id,
+    let data = OnceResource::new(get_heat_cell(
+        id,
         get("dimension"),
         get("as_of"),
         get("days"),
         get("area_id"),
-        get("column")
+        get("column"),
     ));
-    let id = c.id;
     view! {
         <h1>"Who is in this cell"</h1>
         <p><a href=back>"← Heat map"</a></p>

@@ -8,7 +8,7 @@ use crate::components::floor_plan::FloorPlan;
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Area, Shift};
-use crate::pages::layout::use_campaign;
+use crate::pages::layout::campaign_id;
 
 fn area_options(areas: &[Area]) -> impl IntoView {
     areas
@@ -28,8 +28,8 @@ fn shift_options(shifts: &[Shift]) -> impl IntoView {
 /// Leads build the map here: areas (nested) and the campaign's shifts.
 #[component]
 pub fn MapPage() -> impl IntoView {
-    let id = use_campaign().id;
-    let data = crate::load_once!(map_page(id));
+    let id = campaign_id();
+    let data = OnceResource::new(map_page(id));
     view! {
         <h1>"Workplace map"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -151,8 +151,8 @@ fn map_view(cid: i64, d: MapPageData) -> AnyView {
 /// The coworkers the caller may see, and adding one (into the caller's areas).
 #[component]
 pub fn CoworkersPage() -> impl IntoView {
-    let id = use_campaign().id;
-    let data = crate::load_once!(coworkers_page(id));
+    let id = campaign_id();
+    let data = OnceResource::new(coworkers_page(id));
     view! {
         <h1>"Coworkers"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

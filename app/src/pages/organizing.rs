@@ -13,7 +13,7 @@ use crate::components::gate::Loaded;
 use crate::domain::organizing::{MyList, Person};
 use crate::error::AppError;
 use crate::islands::log_form::LogConversationForm;
-use crate::pages::layout::{query, use_campaign};
+use crate::pages::layout::{campaign_id, query};
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
     view! {
@@ -38,9 +38,9 @@ fn people(campaign: i64, list: Vec<Person>, testid: &'static str) -> impl IntoVi
 /// The organizer's home page: what to do today, each one tap from logging.
 #[component]
 pub fn MyListPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let logged = query().get("logged").map(|_| "Saved the one-on-one.");
-    let list = crate::load_once!(get_my_list(id));
+    let list = OnceResource::new(get_my_list(id));
     view! {
         <h1>"My list"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -135,7 +135,7 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
 /// itself is an island ([`LogConversationForm`]); the rest of the page is HTML.
 #[component]
 pub fn LogPage() -> impl IntoView {
-    let campaign = use_campaign().id;
+    let campaign = campaign_id();
     let coworker = crate::pages::coworker::coworker_id();
     // Read here, on the server, and handed to the island: the error of a post without
     // JavaScript that came back to this page, and the path such a post returns to.
@@ -144,7 +144,7 @@ pub fn LogPage() -> impl IntoView {
         .get_untracked()
         .and_then(Result::err);
     let return_path = crate::components::form::current_return_path();
-    let form = crate::load_once!(get_log_form(campaign, coworker));
+    let form = OnceResource::new(get_log_form(campaign, coworker));
     view! {
         <Loaded data=form let:f>
             {log_view(campaign, f, returned.clone(), return_path.clone())}
@@ -175,9 +175,9 @@ fn log_view(campaign: i64, f: LogForm, returned: Option<AppError>, return_path: 
 /// to; and the loop's settings.
 #[component]
 pub fn CoveragePage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let days = query().get("days").unwrap_or_default();
-    let data = crate::load_once!(coverage_page(id, days));
+    let data = OnceResource::new(coverage_page(id, days));
     view! {
         <h1>"Coverage"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>

@@ -5,17 +5,27 @@ use leptos::prelude::*;
 
 use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
 use crate::components::form::{action_error, FormError, ReturnTo};
-use crate::components::gate::Loaded;
+use crate::components::gate::{CampaignLoad, Loaded};
 use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
 use crate::domain::Choice;
-use crate::pages::layout::{query, route_id, use_campaign};
+use crate::pages::layout::{campaign_id, query, route_id};
 
 /// Step 1: the upload form. A plain multipart form (it works the same with and
 /// without WebAssembly); the server sends the browser on to the preview.
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let refused = query().get("error");
+    // Shown to the campaign's members only (the upload itself is for leads).
+    let CampaignLoad(campaign) = expect_context::<CampaignLoad>();
+    view! {
+        <Loaded data=campaign let:_c>
+            {upload_view(id, refused.clone())}
+        </Loaded>
+    }
+}
+
+fn upload_view(id: i64, refused: Option<String>) -> AnyView {
     view! {
         <h1>"Import the employer's list"</h1>
         <p><a href=format!("/campaigns/{id}/chart")>"← Chart"</a></p>
@@ -45,6 +55,7 @@ pub fn ImportPage() -> impl IntoView {
             <button type="submit" class="primary">"Upload and preview"</button>
         </form>
     }
+    .into_any()
 }
 
 /// The mapping from the address (`col0=name&col1=&…&match=…`), or "" for rankfile's guess.
@@ -56,13 +67,13 @@ fn mapping_from_query(query: &leptos_router::params::ParamsMap) -> String {
 /// Steps 2 and 3: the preview and the confirmation.
 #[component]
 pub fn ImportPreviewPage() -> impl IntoView {
-    let id = use_campaign().id;
+    let id = campaign_id();
     let import_id = route_id("iid");
     let (mapping, by) = {
         let q = query();
         (mapping_from_query(&q), q.get("match").unwrap_or_default())
     };
-    let preview = crate::load_once!(preview_roster(id, import_id, mapping, by));
+    let preview = OnceResource::new(preview_roster(id, import_id, mapping, by));
     view! {
         <h1>"Import preview"</h1>
         <p><a href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>

@@ -19,13 +19,14 @@ use crate::components::chip::{coworker_link, rating_words};
 use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::components::support_bar::support_bar;
+use crate::components::vote_fields::{rule_fields, scope_fields};
 use crate::domain::structure::tally::mark_words;
 use crate::domain::structure::{
     Outcome, RateRow, Response, StructureTest, Surprise, Tally, TallyRow, TestForm, TestKind,
     TestStatus, TimelineEntry, VoteBase,
 };
 use crate::domain::{Area, Choice, Role, Shift};
-use crate::pages::layout::{query, route_id, use_campaign};
+use crate::pages::layout::{campaign_id, query, route_id};
 
 fn test_id() -> i64 {
     route_id("tid")
@@ -63,9 +64,8 @@ fn outcome_view(outcome: Option<Outcome>, testid: &'static str) -> AnyView {
 
 #[component]
 pub fn StructureTestsPage() -> impl IntoView {
-    let c = use_campaign();
-    let data = crate::load_once!(tests_page(c.id));
-    let id = c.id;
+    let id = campaign_id();
+    let data = OnceResource::new(tests_page(id));
     view! {
         <h1>"Structure tests"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -133,8 +133,6 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
         )
     });
     let kind = TestKind::parse(&f.kind);
-    let base = VoteBase::parse(&f.vote_base).unwrap_or(VoteBase::Cast);
-    let live_areas: Vec<Area> = areas.iter().filter(|a| !a.retired).cloned().collect();
     let fields = view! {
         <input type="hidden" name="campaign_id" value=id />
         {editing.then(|| view! { <input type="hidden" name="test_id" value=test_id /> })}
@@ -167,30 +165,9 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
         <label for="test-goal">"Goal (percent of the scope taking part)"</label>
         <input id="test-goal" name="goal_percent" type="number" min="1" max="100" inputmode="numeric" value=f.goal_percent.clone() aria-describedby="test-goal-error" />
         <FieldError id="test-goal" field="goal_percent" error />
-        <fieldset class="choices">
-            <legend>"Scope (none ticked: the whole campaign; an area takes in the areas beneath it)"</legend>
-            {live_areas.into_iter().map(|a| view! {
-                <label class="choice">
-                    <input type="checkbox" name=format!("area_ids[{}]", a.id) value=a.id checked=chosen.contains(&a.id) />
-                    {format!(" {}", a.name)}
-                </label>
-            }).collect_view()}
-        </fieldset>
-        <FieldError id="test-areas" field="area_ids" error />
-        <fieldset class="stack">
-            <legend>"Votes only: the rule"</legend>
-            {VoteBase::ALL.into_iter().map(|b| view! {
-                <label class="choice"><input type="radio" name="vote_base" value=b.key() checked=b == base />{format!(" Yes {}", b.label().to_lowercase())}</label>
-            }).collect_view()}
-            <FieldError id="test-base" field="vote_base" error />
-            <label for="test-yes">"Yes share required (percent)"</label>
-            <input id="test-yes" name="vote_yes_percent" type="number" min="50" max="100" inputmode="numeric" value=f.vote_yes_percent.clone() aria-describedby="test-yes-error" />
-            <FieldError id="test-yes" field="vote_yes_percent" error />
-            <label for="test-turnout">"Turnout required (percent of the scope)"</label>
-            <input id="test-turnout" name="vote_turnout_percent" type="number" min="0" max="100" inputmode="numeric" value=f.vote_turnout_percent.clone() aria-describedby="test-turnout-error" />
-            <FieldError id="test-turnout" field="vote_turnout_percent" error />
-        </fieldset>
-        <FormError fields=&["kind", "title", "description", "opens_at", "closes_at", "goal_percent", "area_ids", "vote_base", "vote_yes_percent", "vote_turnout_percent"] error />
+        {scope_fields(areas, &chosen, error)}
+        {rule_fields("Votes only: the rule", (f.vote_base.clone(), f.yes_percent.clone(), f.turnout_percent.clone()), VoteBase::Cast, error)}
+        <FormError fields=&["kind", "title", "description", "opens_at", "closes_at", "goal_percent", "area_ids", "vote_base", "yes_percent", "turnout_percent"] error />
     };
     if editing {
         view! {
@@ -217,20 +194,19 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
 
 #[component]
 pub fn StructureTestPage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let tid = test_id();
     let q = query();
     let get = |k: &str| q.get(k).unwrap_or_default();
     let recorded = q.get("recorded").and_then(|n| n.parse::<usize>().ok());
-    let data = crate::load_once!(test_page(
-        c.id,
+    let data = OnceResource::new(test_page(
+        id,
         tid,
         get("area"),
         get("shift"),
         get("q"),
-        get("unmarked")
+        get("unmarked"),
     ));
-    let id = c.id;
     let filters = (get("area"), get("shift"), get("q"), get("unmarked"));
     view! {
         <p><a href=format!("/campaigns/{id}/tests")>"← Structure tests"</a></p>
@@ -597,9 +573,9 @@ fn surprises(
 /// `<meta>` refresh, so it needs no JavaScript).
 #[component]
 pub fn StructureTallyPage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let tid = test_id();
-    let data = crate::load_once!(test_tally_page(c.id, tid));
+    let data = OnceResource::new(test_tally_page(id, tid));
     view! {
         <Meta http_equiv="refresh" content="15" />
         <Loaded data loading="Loading the count…" error_heading="The count" let:page>

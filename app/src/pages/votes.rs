@@ -15,11 +15,12 @@ use crate::api::votes::{
 use crate::components::forecast::forecast_view;
 use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
+use crate::components::vote_fields::{rule_fields, scope_fields};
 use crate::domain::forecast::plan::{Observed, PlanForm};
-use crate::domain::forecast::{level_label, percent, rule_words, Rates, LEVELS};
+use crate::domain::forecast::{level_label, percent, Rates, LEVELS};
 use crate::domain::structure::VoteBase;
-use crate::domain::{Area, Choice, Role};
-use crate::pages::layout::{query, route_id, use_campaign};
+use crate::domain::{Area, Role};
+use crate::pages::layout::{campaign_id, query, route_id};
 
 /// A coworker's name, linking to their page.
 fn person_link(id: i64, coworker_id: i64, name: &str) -> impl IntoView + use<> {
@@ -32,9 +33,8 @@ fn plan_id() -> i64 {
 
 #[component]
 pub fn VotesPage() -> impl IntoView {
-    let c = use_campaign();
-    let data = crate::load_once!(votes_page(c.id));
-    let id = c.id;
+    let id = campaign_id();
+    let data = OnceResource::new(votes_page(id));
     view! {
         <h1>"Strike vote planning"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
@@ -57,7 +57,7 @@ fn votes_view(id: i64, page: VotesPageData) -> AnyView {
                         {plans.into_iter().map(|p| view! {
                             <li class="stack">
                                 <a href=format!("/campaigns/{id}/votes/{}", p.id)><strong>{p.fields.title.clone()}</strong></a>
-                                <span class="hint">{format!("{}{}", rule_words(&p.fields.rule), p.fields.vote_on.map(|d| format!(" · {}", d.format("%-d %b %Y"))).unwrap_or_default())}</span>
+                                <span class="hint">{format!("{}{}", p.fields.rule.words(), p.fields.vote_on.map(|d| format!(" · {}", d.format("%-d %b %Y"))).unwrap_or_default())}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -96,40 +96,17 @@ fn plan_form(id: i64, areas: &[Area], plan: Option<(i64, PlanForm, Vec<i64>)>) -
             Vec::new(),
         )
     });
-    let base = VoteBase::parse(&f.vote_base).unwrap_or(VoteBase::Unit);
-    let live_areas: Vec<Area> = areas.iter().filter(|a| !a.retired).cloned().collect();
     let fields = view! {
         <input type="hidden" name="campaign_id" value=id />
         {editing.then(|| view! { <input type="hidden" name="plan_id" value=plan_id /> })}
         <label for="vote-title">"Title"</label>
         <input id="vote-title" name="title" type="text" maxlength="200" value=f.title.clone() aria-describedby="vote-title-error" />
         <FieldError id="vote-title" field="title" error />
-        <fieldset class="stack">
-            <legend>"The rule"</legend>
-            {VoteBase::ALL.into_iter().map(|b| view! {
-                <label class="choice"><input type="radio" name="vote_base" value=b.key() checked=b == base />{format!(" Yes {}", b.label().to_lowercase())}</label>
-            }).collect_view()}
-            <FieldError id="vote-base" field="vote_base" error />
-            <label for="vote-yes">"Yes share required (percent)"</label>
-            <input id="vote-yes" name="yes_percent" type="number" min="50" max="100" inputmode="numeric" value=f.yes_percent.clone() aria-describedby="vote-yes-error" />
-            <FieldError id="vote-yes" field="yes_percent" error />
-            <label for="vote-turnout">"Turnout required (percent of the scope)"</label>
-            <input id="vote-turnout" name="turnout_percent" type="number" min="0" max="100" inputmode="numeric" value=f.turnout_percent.clone() aria-describedby="vote-turnout-error" />
-            <FieldError id="vote-turnout" field="turnout_percent" error />
-        </fieldset>
+        {rule_fields("The rule", (f.vote_base.clone(), f.yes_percent.clone(), f.turnout_percent.clone()), VoteBase::Unit, error)}
         <label for="vote-on">"Date of the vote"</label>
         <input id="vote-on" name="vote_on" type="date" value=f.vote_on.clone() aria-describedby="vote-on-error" />
         <FieldError id="vote-on" field="vote_on" error />
-        <fieldset class="choices">
-            <legend>"Scope (none ticked: the whole campaign; an area takes in the areas beneath it)"</legend>
-            {live_areas.into_iter().map(|a| view! {
-                <label class="choice">
-                    <input type="checkbox" name=format!("area_ids[{}]", a.id) value=a.id checked=chosen.contains(&a.id) />
-                    {format!(" {}", a.name)}
-                </label>
-            }).collect_view()}
-        </fieldset>
-        <FieldError id="vote-areas" field="area_ids" error />
+        {scope_fields(areas, &chosen, error)}
         <label for="vote-target">"Chance of passing to aim for (percent)"</label>
         <input id="vote-target" name="target_percent" type="number" min="50" max="99" inputmode="numeric" value=f.target_percent.clone() aria-describedby="vote-target-error" />
         <FieldError id="vote-target" field="target_percent" error />
@@ -164,7 +141,7 @@ fn plan_form(id: i64, areas: &[Area], plan: Option<(i64, PlanForm, Vec<i64>)>) -
 
 #[component]
 pub fn VotePage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let vid = plan_id();
     let scenario = query().get("scenario").unwrap_or_default();
     // Read here, outside the page's load, and handed to the island: the error of a
@@ -173,8 +150,7 @@ pub fn VotePage() -> impl IntoView {
         .value()
         .get_untracked()
         .and_then(Result::err);
-    let data = crate::load_once!(vote_page(c.id, vid, scenario));
-    let id = c.id;
+    let data = OnceResource::new(vote_page(id, vid, scenario));
     view! {
         <p><a href=format!("/campaigns/{id}/votes")>"← Strike vote planning"</a></p>
         <Loaded data loading="Loading the forecast…" error_heading="Vote forecast" let:page>
@@ -230,7 +206,7 @@ fn vote_view(id: i64, page: VotePageData, returned: Option<crate::error::AppErro
         <h1>{f.title.clone()}</h1>
         <section class="card stack" aria-labelledby="rule-heading">
             <h2 id="rule-heading">"The rule"</h2>
-            <p data-testid="vote-rule">{rule_words(&f.rule)}</p>
+            <p data-testid="vote-rule">{f.rule.words()}</p>
             <p>{format!("Scope: {}", page.scope_words)}{f.vote_on.map(|d| format!(" · Vote on {}", d.format("%-d %b %Y")))}</p>
             <p><a class="button" href=format!("/campaigns/{id}/votes/{vid}/plan")>{match page.places {
                 1 => "Where and when people vote (1 polling place)".to_owned(),
@@ -476,10 +452,9 @@ fn practice_view(id: i64, vid: i64, lead: bool, practice: Option<Practice>) -> A
 
 #[component]
 pub fn VotePlanPage() -> impl IntoView {
-    let c = use_campaign();
+    let id = campaign_id();
     let vid = plan_id();
-    let data = crate::load_once!(vote_plan_page(c.id, vid));
-    let id = c.id;
+    let data = OnceResource::new(vote_plan_page(id, vid));
     view! {
         <p class="no-print"><a href=format!("/campaigns/{id}/votes/{vid}")>"← The forecast"</a></p>
         <Loaded data loading="Loading the vote plan…" error_heading="Vote plan" let:page>
@@ -498,7 +473,7 @@ fn plan_page_view(id: i64, page: VotePlanPageData) -> AnyView {
     let live_areas: Vec<Area> = page.areas.iter().filter(|a| !a.retired).cloned().collect();
     view! {
         <h1>{format!("Where and when people vote: {}", page.plan.fields.title)}</h1>
-        <p>{format!("{} · Scope: {}", rule_words(&page.plan.fields.rule), page.scope_words)}</p>
+        <p>{format!("{} · Scope: {}", page.plan.fields.rule.words(), page.scope_words)}</p>
         <p class="hint no-print">"Print this page for the polling places: the forms are left off the paper."</p>
         <section class="card stack" aria-labelledby="places-heading">
             <h2 id="places-heading">"Polling places"</h2>

@@ -84,6 +84,9 @@ type Db = sqlx::Postgres;
 type Adapter = PgStore;
 const BACKEND: &str = "postgres";
 /// `tag_rows(coworker_id, tag)`: a coworker's comma-separated tags, one row each.
+/// Locks rows read for a write that follows, until the transaction ends: a concurrent
+/// writer of the same rows waits, then reads what was committed.
+const FOR_UPDATE: &str = " FOR UPDATE";
 const TAG_ROWS: &str = "tag_rows(coworker_id, tag) AS (SELECT c.id, t.tag FROM coworkers c \
      CROSS JOIN LATERAL unnest(string_to_array(c.tags, ',')) AS t(tag) \
      WHERE c.campaign_id = $1 AND c.tags <> '' AND t.tag <> '')";

@@ -118,6 +118,9 @@ type Adapter = SqliteStore;
 const BACKEND: &str = "sqlite";
 /// `tag_rows(coworker_id, tag)`: a coworker's comma-separated tags, one row each (SQLite
 /// has no array type: a recursive split).
+/// Locks rows read for a write that follows (PostgreSQL's `FOR UPDATE`): none here, a
+/// write transaction already holds the database (`BEGIN IMMEDIATE`).
+const FOR_UPDATE: &str = "";
 const TAG_ROWS: &str = "tag_split(coworker_id, tag, rest) AS (\
      SELECT id, '', tags || ',' FROM coworkers WHERE campaign_id = $1 AND tags <> '' \
      UNION ALL SELECT coworker_id, substr(rest, 1, instr(rest, ',') - 1), \

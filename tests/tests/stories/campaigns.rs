@@ -164,7 +164,9 @@ async fn health_and_headers(app: TestApp) {
 }
 
 /// Every page under `/campaigns/:id` sits in one layout that loads the campaign once; a
-/// page asks for what it shows once, and a visit is one audit row.
+/// page is built once per request (the debug build's `x-page-builds` header: it was 2,
+/// the layout's `Suspense` walked its outlet twice), asks for what it shows once, and a
+/// visit is one audit row.
 async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
     let (lead, id) = app.lead_of("lead@example.org", "Mercy").await;
     let icu = area(&lead, id, "ICU").await;
@@ -181,9 +183,22 @@ async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
         ("/members".to_owned(), "<h1>Members</h1>"),
         ("/audit".to_owned(), "<h1>Audit log</h1>"),
         ("/import".to_owned(), "<h1>Import the employer"),
+        ("/heat".to_owned(), "<h1>Heat map</h1>"),
+        ("/tests".to_owned(), "<h1>Structure tests</h1>"),
+        ("/votes".to_owned(), "<h1>Strike vote planning</h1>"),
     ] {
-        let (status, html) = lead.get_html(&format!("/campaigns/{id}{page}")).await;
-        assert_eq!(status, 200, "{page}");
+        let res = lead.get_page(&format!("/campaigns/{id}{page}")).await;
+        assert_eq!(res.status(), 200, "{page}");
+        let builds = res
+            .headers()
+            .get("x-page-builds")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            builds.as_deref(),
+            Some("1"),
+            "{page}: page builds in one request"
+        );
+        let html = res.text().await.unwrap();
         assert!(html.contains(heading), "{page}: {html}");
         // A page answers once its reads (and their audit rows) are done: nothing of
         // this visit is still being written after it.
@@ -236,7 +251,7 @@ async fn every_campaign_page_loads_once_in_its_layout(app: TestApp) {
     );
     assert!(!html.contains("Saved."));
 
-    // Not a member: the layout answers "Not found" and no page loads anything.
+    // Not a member: "Not found", and the page's own load is refused: nothing read.
     let (stranger, _) = app.lead_of("stranger@example.org", "Elsewhere").await;
     let before = app.sql_count(count).await;
     let (status, html) = stranger.get_html(&format!("/campaigns/{id}/chart")).await;

@@ -89,7 +89,7 @@ async fn the_dashboard_counts_support_of_everyone_against_the_target(app: TestAp
     let (status, html) = lead.get_html(&home).await;
     assert!(status.is_success(), "{status}");
     assert!(html.contains("55%"), "5 of 9 is 55 %: {html}");
-    assert!(html.contains("2 more supporters reach the 70% target."));
+    assert!(html.contains("2 more people rated 1–2 reach the 70% target."));
 
     // A lead lowers the target to a simple majority: met.
     let target = |percent: &str| {

@@ -6,7 +6,7 @@
 use app::domain::{Choice, CoworkerFields, EmploymentStatus};
 use app::store::{NewAssessment, NewCoworker, PastActivity, PastMove, PastTalk};
 use chrono::{Duration, Utc};
-use rankfile_tests::{stories, Browser, TestApp};
+use rankfile_tests::{clear_of_midnight, stories, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -21,6 +21,9 @@ stories!(
     snapshots_give_the_same_maps_and_a_late_log_outdates_them,
     a_past_rating_is_the_history_s_through_runs_and_late_logs
 );
+
+/// Longer than any heat story takes: each starts clear of midnight by this much.
+const STORY_MARGIN: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Every past map a lead and an organizer read, by shift and by tag, the cell the lead
 /// opens, and the store's trend for both scopes (the server keeps trends between visits,
@@ -85,6 +88,7 @@ async fn past_maps(app: &TestApp, m: &Mercy, org: &Browser, org_id: i64) -> Vec<
 /// the numbers the histories give; a one-on-one logged late, dated before a snapshot,
 /// outdates it (the trigger), and the next map counts it.
 async fn snapshots_give_the_same_maps_and_a_late_log_outdates_them(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     use app::domain::heat::SNAPSHOT_WEEKS;
     let m = mercy(&app).await;
     let org = app
@@ -198,6 +202,7 @@ async fn snapshots_give_the_same_maps_and_a_late_log_outdates_them(app: TestApp)
 /// The trend is kept between visits (it costs about twelve past maps), and a rating or a
 /// move written since is in the next one.
 async fn a_kept_trend_counts_what_was_written_since(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let last_week = |map: &Value| {
         let t = &row(map, "ICU")["trend"][11];
@@ -414,6 +419,7 @@ fn day_ago(days: i64) -> String {
 }
 
 async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let now = heat(&m.lead, &m.id, &[]).await;
     assert_eq!(now["current"], true);
@@ -550,6 +556,7 @@ fn groups(detail: &Value) -> Vec<(Value, Vec<String>)> {
 }
 
 async fn an_organizer_sees_only_their_scope(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let icu = m.icu.to_string();
     let org = app
@@ -593,6 +600,7 @@ async fn an_organizer_sees_only_their_scope(app: TestApp) {
 }
 
 async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let viewer = app
         .invite_member(&m.lead, campaign(&m), "viewer@example.org", "viewer", "")
@@ -668,6 +676,7 @@ async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
 }
 
 async fn the_csv_is_for_leads_only(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let icu = m.icu.to_string();
     let org = app
@@ -726,6 +735,7 @@ async fn placements(app: &TestApp, name: &str) -> (i64, i64) {
 }
 
 async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     let id = campaign.to_string();
     let roster =
@@ -854,6 +864,7 @@ async fn every_change_of_place_is_recorded_with_it(app: TestApp) {
 }
 
 async fn the_demo_is_a_living_campaign(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     // How long seeding takes is a benchmark's question (BENCHMARKS.md), not a story's.
     server::demo::seed(app.store.as_ref(), false, 600)
         .await
@@ -923,6 +934,7 @@ async fn the_demo_is_a_living_campaign(app: TestApp) {
 /// numbers, a cell opening onto its people, the CSV download for leads; a viewer's page
 /// has counts only, no names and no cell to open.
 async fn the_page_draws_the_map_without_javascript(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
     let page = format!("/campaigns/{}/heat", m.id);
     let (status, html) = m.lead.get_html(&page).await;
@@ -1010,6 +1022,7 @@ fn rating_in(map: &Value, name: &str) -> Option<i32> {
 /// rating is the history's: a repeated number, a changed one, three changes, and ratings
 /// logged late inside a run, before the first run, and before the prior one.
 async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp) {
+    clear_of_midnight(STORY_MARGIN).await;
     let (lead, campaign) = app.lead_of("runs@example.org", "Runs").await;
     let id = campaign.to_string();
     let day = made(

@@ -45,7 +45,7 @@ async fn open_test(lead: &Browser, campaign_id: i64, kind: &str, title: &str) ->
 async fn plan(lead: &Browser, campaign_id: i64, kind: &str, title: &str) -> i64 {
     let args = with_form(calls::plan_test(campaign_id, kind, title), |f| {
         if TestKind::parse(kind).is_some_and(TestKind::is_vote) {
-            f.vote_yes_percent = "75".into();
+            f.yes_percent = "75".into();
         }
     });
     lead.call_fn_ok(args)
@@ -662,7 +662,7 @@ async fn marks_are_recorded_only_while_a_test_is_live(app: TestApp) {
         ),
         (
             calls::plan_test(campaign_id, "strike_vote", "x").form,
-            "vote_yes_percent",
+            "yes_percent",
         ),
     ] {
         let res = lead
@@ -753,8 +753,8 @@ async fn a_vote_is_counted_against_its_rule(app: TestApp) {
             calls::plan_test(campaign_id, "strike_vote", "Strike authorization"),
             |f| {
                 f.vote_base = "unit".into();
-                f.vote_yes_percent = "75".into();
-                f.vote_turnout_percent = "50".into();
+                f.yes_percent = "75".into();
+                f.turnout_percent = "50".into();
             },
         ))
         .await

@@ -1027,6 +1027,15 @@ async fn the_practice_vote_is_read_beside_its_forecast(app: TestApp) {
         })
         .await;
     assert_eq!(scope, 17);
+    // The chart as the test opened: each area's forecast, to be read beside the votes.
+    let opened = d.page(&d.lead, plan_id).await;
+    let chart_share = |page: &Value, label: &str| -> f64 {
+        let row = items(&page["forecast"]["by_area"])
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap_or_else(|| panic!("{label} in the forecast"));
+        f64_of(&row["prediction"]["yes_share"])
+    };
     let ids = |names: &[&str]| -> Vec<i64> {
         names
             .iter()
@@ -1075,8 +1084,14 @@ async fn the_practice_vote_is_read_beside_its_forecast(app: TestApp) {
         let result = f64_of(&row["result_share"]);
         assert!((result - yes as f64 / people as f64).abs() < 1e-9, "{row}");
         let forecast = f64_of(&row["forecast_share"]);
-        assert!((0.0..=1.0).contains(&forecast), "{row}");
-        assert!(row["passed"].is_boolean(), "{row}");
+        let label = row["label"].as_str().unwrap();
+        let then = chart_share(&opened, label);
+        assert!(
+            (forecast - then).abs() < 1e-9,
+            "{row}: the chart said {then}"
+        );
+        // Passed: the area's yes share reached the rule's 75% of everyone.
+        assert_eq!(row["passed"], yes * 100 >= 75 * people, "{row}");
     }
     let overall = &practice["overall"];
     assert_eq!(overall["people"], 17);
@@ -1086,6 +1101,28 @@ async fn the_practice_vote_is_read_beside_its_forecast(app: TestApp) {
     let forecast = f64_of(&overall["forecast_share"]);
     let chart = f64_of(&p["forecast"]["overall"]["yes_share"]);
     assert!((forecast - chart).abs() < 1e-9, "{forecast} vs {chart}");
+
+    // The chart moves on (everyone who voted no is rated 1 now): the forecast beside
+    // the practice vote stays the chart's as the test opened.
+    for id in ids(&["Wynn Ellis", "Yves Orr", "Cora Hale"]) {
+        d.lead.call_fn_ok(calls::set_rating(c, id, "1")).await;
+    }
+    let moved = d.page(&d.lead, plan_id).await;
+    let now = f64_of(&moved["forecast"]["overall"]["yes_share"]);
+    assert!(
+        (now - chart).abs() > 1e-6,
+        "the chart's forecast moved: {now} vs {chart}"
+    );
+    let practice = &moved["practice"];
+    assert!((f64_of(&practice["overall"]["forecast_share"]) - forecast).abs() < 1e-9);
+    for row in items(&practice["by_area"]) {
+        let label = row["label"].as_str().unwrap();
+        let then = chart_share(&opened, label);
+        assert!(
+            (f64_of(&row["forecast_share"]) - then).abs() < 1e-9,
+            "{row}"
+        );
+    }
 
     // A viewer: the office and the cold store (three people each) are withheld whole;
     // the other rows are made from counts through the disclosure policy.

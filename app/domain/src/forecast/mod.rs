@@ -17,7 +17,7 @@ pub mod plan;
 use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Keyed, Policy};
-use super::structure::{VoteBase, VoteRule};
+use super::rule::VoteRule;
 use super::{Area, Shift};
 use crate::Invalid;
 pub use model::{Chance, Prediction};
@@ -307,7 +307,7 @@ pub fn apply_moves(
         .collect();
     let mut taken = Vec::new();
     for m in moves {
-        let within = m.area_id.map(|id| super::structure::subtree(areas, &[id]));
+        let within = m.area_id.map(|id| crate::scope::subtree(areas, &[id]));
         let mut left = m.count;
         let mut i = 0;
         while i < parts.len() && left > 0 {
@@ -353,7 +353,7 @@ pub fn levels_after(
         .map(|(i, m)| (i, cells[i].level, m))
         .collect();
     for m in moves {
-        let within = m.area_id.map(|id| super::structure::subtree(areas, &[id]));
+        let within = m.area_id.map(|id| crate::scope::subtree(areas, &[id]));
         let mut left = m.count as usize;
         let mut i = 0;
         while i < parts.len() && left > 0 {
@@ -517,23 +517,6 @@ pub fn forecast(
     }
 }
 
-/// The rule a forecast is for, in words ("Yes from 75% of everyone in the scope, with
-/// at least 50% voting").
-pub fn rule_words(rule: &VoteRule) -> String {
-    let of = match rule.base {
-        VoteBase::Cast => "of the votes cast",
-        VoteBase::Unit => "of everyone in the scope",
-    };
-    if rule.turnout_percent > 0 {
-        format!(
-            "Yes from {}% {of}, with at least {}% voting",
-            rule.yes_percent, rule.turnout_percent
-        )
-    } else {
-        format!("Yes from {}% {of}", rule.yes_percent)
-    }
-}
-
 /// A share as a whole percent, for reading.
 pub fn percent(share: f64) -> String {
     // An integer, not a float, is formatted: float formatting would add its code to the
@@ -544,6 +527,7 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::VoteBase;
 
     fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
         Area {

@@ -9,9 +9,11 @@ use super::{Rates, Scenario, LEVELS};
 use crate::disclosure::{Keyed, Policy};
 use crate::fields::{optional_id, parse_text};
 use crate::organizing::parse_bounded;
-use crate::structure::{parse_moment, subtree, VoteBase, VoteRule};
+use crate::rule::{RuleFields, VoteRule};
+use crate::scope::subtree;
+use crate::structure::parse_moment;
 use crate::Invalid;
-use crate::{Area, Choice, Shift};
+use crate::{Area, Shift};
 
 /// A vote being prepared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,7 +49,7 @@ impl PlanFields {
     }
 
     pub fn scope_words(&self, areas: &[Area]) -> String {
-        crate::structure::scope_words(&self.area_ids, areas)
+        crate::scope::words(&self.area_ids, areas)
     }
 }
 
@@ -70,22 +72,11 @@ impl PlanForm {
         if title.is_empty() {
             return Err(Invalid::new("title", "Give the vote a title."));
         }
-        let base = VoteBase::parse(self.vote_base.trim())
-            .ok_or_else(|| Invalid::new("vote_base", "Choose what the yes share is a share of."))?;
-        let yes_percent = parse_bounded(
-            &self.yes_percent,
-            "yes_percent",
-            50..=100,
-            "The yes share needed: a whole percent from 50 to 100.",
-        )?
-        .ok_or_else(|| Invalid::new("yes_percent", "Give the yes share needed (50 to 100)."))?;
-        let turnout_percent = parse_bounded(
-            &self.turnout_percent,
-            "turnout_percent",
-            0..=100,
-            "The turnout needed: a whole percent from 0 to 100.",
-        )?
-        .unwrap_or(0);
+        let rule = VoteRule::parse(RuleFields {
+            vote_base: &self.vote_base,
+            yes_percent: &self.yes_percent,
+            turnout_percent: &self.turnout_percent,
+        })?;
         let vote_on =
             match self.vote_on.trim() {
                 "" => None,
@@ -107,32 +98,12 @@ impl PlanForm {
             "Turnout with a plan to vote: a whole percent from 0 to 100.",
         )?
         .unwrap_or(95);
-        if chosen.len() > 500 {
-            return Err(Invalid::new("area_ids", "Choose at most 500 areas."));
-        }
-        let mut ids = Vec::new();
-        for raw in chosen {
-            let id = optional_id(raw, "area_ids")?
-                .filter(|id| areas.iter().any(|a| a.id == *id))
-                .ok_or_else(|| {
-                    Invalid::new("area_ids", "That area is not on this campaign's map.")
-                })?;
-            ids.push(id);
-        }
-        let mut area_ids = if ids.is_empty() {
-            Vec::new()
-        } else {
-            subtree(areas, &ids)
-        };
-        area_ids.sort_unstable();
-        area_ids.dedup();
+        // The plan keeps its scope with every area beneath (a test keeps the ticked ones
+        // and takes in those beneath when it opens).
+        let area_ids = subtree(areas, &crate::scope::parse_areas(chosen, areas)?);
         Ok(PlanFields {
             title,
-            rule: VoteRule {
-                base,
-                yes_percent,
-                turnout_percent,
-            },
+            rule,
             area_ids,
             vote_on,
             target_percent,
@@ -141,11 +112,12 @@ impl PlanForm {
     }
 
     pub fn of(fields: &PlanFields) -> Self {
+        let (vote_base, yes_percent, turnout_percent) = fields.rule.values();
         PlanForm {
             title: fields.title.clone(),
-            vote_base: fields.rule.base.key().into(),
-            yes_percent: fields.rule.yes_percent.to_string(),
-            turnout_percent: fields.rule.turnout_percent.to_string(),
+            vote_base,
+            yes_percent,
+            turnout_percent,
             vote_on: fields.vote_on.map(|d| d.to_string()).unwrap_or_default(),
             target_percent: fields.target_percent.to_string(),
             planned_turnout: fields.planned_turnout.to_string(),

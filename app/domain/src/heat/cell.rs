@@ -4,7 +4,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::HeatColumn;
-use crate::workplace::Area;
 
 /// A coworker of a drill-down: named only for leads and organizers in scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,20 +55,4 @@ pub fn group_by_rating(mut people: Vec<(Option<i32>, CellPerson)>) -> Vec<Rating
         }
     }
     groups
-}
-
-/// The areas whose rows include `area_id`'s coworkers: the area and its sub-areas.
-pub fn subtree(areas: &[Area], area_id: i64) -> Vec<i64> {
-    let mut out = vec![area_id];
-    let mut at = 0;
-    while at < out.len() {
-        let parent = out[at];
-        for a in areas {
-            if a.parent_id == Some(parent) && !out.contains(&a.id) {
-                out.push(a.id);
-            }
-        }
-        at += 1;
-    }
-    out
 }

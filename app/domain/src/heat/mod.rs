@@ -22,9 +22,7 @@ use crate::Invalid;
 
 mod cell;
 mod past;
-pub use cell::{
-    group_by_rating, subtree, CellPerson, HeatCellDetail, RatingGroup, CELL_PEOPLE_MAX,
-};
+pub use cell::{group_by_rating, CellPerson, HeatCellDetail, RatingGroup, CELL_PEOPLE_MAX};
 pub use past::{
     placement_before, rating_before, snapshot_before, snapshot_moments, trend_weeks, Placement,
     SNAPSHOT_WEEKS,
@@ -1218,8 +1216,6 @@ mod tests {
         let map = build(input(areas.clone(), Vec::new(), day(10)));
         let names: Vec<&str> = map.rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["Site", "ICU"]);
-        assert_eq!(subtree(&areas, 10), [10, 11, 12]);
-        assert_eq!(subtree(&areas, 11), [11]);
 
         let who = |id, name: &str| CellPerson {
             id,

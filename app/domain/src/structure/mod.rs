@@ -14,11 +14,14 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::choice::choice;
-use super::fields::{optional_id, parse_text};
+use super::fields::parse_text;
 use super::organizing::parse_bounded;
 use super::{Area, Choice};
+use crate::rule::RuleFields;
 use crate::Invalid;
 
+pub use crate::rule::{VoteBase, VoteRule};
+pub use crate::scope::{subtree, words as scope_words, MAX_SCOPE_AREAS};
 pub use tally::{Counts, Outcome, Tally, TallyRow, TimelineEntry};
 pub use validation::{RateRow, Surprise, Validation, ValidationInput};
 
@@ -110,40 +113,6 @@ impl Response {
     }
 }
 
-choice! {
-    /// What a vote's yes share is a share of.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-    pub enum VoteBase {
-        Cast => "cast", "Of the votes cast (yes and no)";
-        Unit => "unit", "Of everyone in the scope (the whole unit)";
-    }
-}
-
-/// A vote's rule: it passes when at least `turnout_percent` of the scope votes (yes, no
-/// or abstain) and yes reaches `yes_percent` of the base. Abstentions count as turnout
-/// but are not votes cast.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VoteRule {
-    pub base: VoteBase,
-    pub yes_percent: i64,
-    pub turnout_percent: i64,
-}
-
-/// A scope of chosen areas in words ("The whole campaign" when none): the areas named,
-/// those beneath a named one left out.
-pub fn scope_words(area_ids: &[i64], areas: &[Area]) -> String {
-    if area_ids.is_empty() {
-        return "The whole campaign".to_owned();
-    }
-    let names: Vec<&str> = areas
-        .iter()
-        .filter(|a| area_ids.contains(&a.id))
-        .filter(|a| a.parent_id.is_none_or(|p| !area_ids.contains(&p)))
-        .map(|a| a.name.as_str())
-        .collect();
-    names.join(", ")
-}
-
 /// A structure test as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StructureTest {
@@ -174,18 +143,10 @@ impl StructureTest {
         scope_words(&self.area_ids, areas)
     }
 
-    /// The goal in words.
+    /// The goal in words: a vote's rule, or the share of the scope to reach.
     pub fn goal_words(&self) -> String {
         match self.rule {
-            Some(rule) => format!(
-                "Yes from {}% {}, with {}% turnout",
-                rule.yes_percent,
-                match rule.base {
-                    VoteBase::Cast => "of the votes cast",
-                    VoteBase::Unit => "of the whole scope",
-                },
-                rule.turnout_percent
-            ),
+            Some(rule) => rule.words(),
             None => format!("{}% of the scope", self.goal_percent),
         }
     }
@@ -211,9 +172,9 @@ pub struct TestForm {
     #[serde(default)]
     pub vote_base: String,
     #[serde(default)]
-    pub vote_yes_percent: String,
+    pub yes_percent: String,
     #[serde(default)]
-    pub vote_turnout_percent: String,
+    pub turnout_percent: String,
 }
 
 /// A test as a lead planned it, validated.
@@ -229,8 +190,6 @@ pub struct TestPlan {
     pub area_ids: Vec<i64>,
 }
 
-/// At most this many areas can be chosen for one scope.
-pub const MAX_SCOPE_AREAS: usize = 200;
 /// At most this many people are marked by one request.
 pub const MAX_MARKS: usize = 10_000;
 
@@ -253,33 +212,11 @@ impl TestForm {
             }
         }
         let rule = if kind.is_vote() {
-            let base = match self.vote_base.trim() {
-                "" => VoteBase::Cast,
-                b => VoteBase::parse(b).ok_or_else(|| {
-                    Invalid::new("vote_base", "Choose what the yes share is a share of.")
-                })?,
-            };
-            let yes_percent = parse_bounded(
-                &self.vote_yes_percent,
-                "vote_yes_percent",
-                50..=100,
-                "Give a yes share from 50 to 100 percent.",
-            )?
-            .ok_or_else(|| {
-                Invalid::new("vote_yes_percent", "Give the yes share the vote needs.")
-            })?;
-            let turnout_percent = parse_bounded(
-                &self.vote_turnout_percent,
-                "vote_turnout_percent",
-                0..=100,
-                "Give a turnout from 0 to 100 percent.",
-            )?
-            .unwrap_or(0);
-            Some(VoteRule {
-                base,
-                yes_percent,
-                turnout_percent,
-            })
+            Some(VoteRule::parse(RuleFields {
+                vote_base: &self.vote_base,
+                yes_percent: &self.yes_percent,
+                turnout_percent: &self.turnout_percent,
+            })?)
         } else {
             None
         };
@@ -294,25 +231,7 @@ impl TestForm {
             )?
             .ok_or_else(|| Invalid::new("goal_percent", "Give a goal, in percent of the scope."))?,
         };
-        if chosen.len() > MAX_SCOPE_AREAS {
-            return Err(Invalid::new(
-                "area_ids",
-                format!("Choose at most {MAX_SCOPE_AREAS} areas."),
-            ));
-        }
-        let mut area_ids = Vec::new();
-        for raw in chosen {
-            let Some(id) = optional_id(raw, "area_ids")? else {
-                continue;
-            };
-            if !areas.iter().any(|a| a.id == id) {
-                return Err(Invalid::new("area_ids", "Choose areas of this campaign."));
-            }
-            if !area_ids.contains(&id) {
-                area_ids.push(id);
-            }
-        }
-        area_ids.sort_unstable();
+        let area_ids = crate::scope::parse_areas(chosen, areas)?;
         Ok(TestPlan {
             kind,
             title,
@@ -331,26 +250,21 @@ impl TestForm {
             m.map(|m| m.format("%Y-%m-%dT%H:%M").to_string())
                 .unwrap_or_default()
         };
-        TestForm {
+        let mut form = TestForm {
             kind: test.kind.key().to_owned(),
             title: test.title.clone(),
             description: test.description.clone(),
             opens_at: moment(test.opens_at),
             closes_at: moment(test.closes_at),
             goal_percent: test.goal_percent.to_string(),
-            vote_base: test
-                .rule
-                .map(|r| r.base.key().to_owned())
-                .unwrap_or_default(),
-            vote_yes_percent: test
-                .rule
-                .map(|r| r.yes_percent.to_string())
-                .unwrap_or_default(),
-            vote_turnout_percent: test
-                .rule
-                .map(|r| r.turnout_percent.to_string())
-                .unwrap_or_default(),
+            ..TestForm::default()
+        };
+        if let Some((vote_base, yes_percent, turnout_percent)) = test.rule.map(|r| r.values()) {
+            form.vote_base = vote_base;
+            form.yes_percent = yes_percent;
+            form.turnout_percent = turnout_percent;
         }
+        form
     }
 }
 
@@ -367,23 +281,6 @@ pub fn parse_moment(raw: &str, field: &str) -> Result<Option<NaiveDateTime>, Inv
         .filter(|m| (2000..=2100).contains(&chrono::Datelike::year(m)))
         .map(Some)
         .ok_or_else(|| Invalid::new(field, "Give a date and time, like 2027-03-01 07:00."))
-}
-
-/// `chosen` and every area under them, once each: a scope of "Plant 2" counts its lines.
-pub fn subtree(areas: &[Area], chosen: &[i64]) -> Vec<i64> {
-    let mut out: Vec<i64> = chosen.to_vec();
-    let mut i = 0;
-    while i < out.len() {
-        let parent = out[i];
-        for a in areas {
-            if a.parent_id == Some(parent) && !out.contains(&a.id) {
-                out.push(a.id);
-            }
-        }
-        i += 1;
-    }
-    out.sort_unstable();
-    out
 }
 
 /// Who to mark, from the recording form: the ticked people, or one person tapped.
@@ -594,17 +491,17 @@ mod tests {
             field_of(form("petition").parse(&["x".into()], &areas)),
             "area_ids"
         );
-        assert_eq!(field(form("strike_vote")), "vote_yes_percent");
+        assert_eq!(field(form("strike_vote")), "yes_percent");
         assert_eq!(
             field(TestForm {
-                vote_yes_percent: "40".into(),
+                yes_percent: "40".into(),
                 ..form("strike_vote")
             }),
-            "vote_yes_percent"
+            "yes_percent"
         );
         assert_eq!(
             field(TestForm {
-                vote_yes_percent: "75".into(),
+                yes_percent: "75".into(),
                 vote_base: "everyone".into(),
                 ..form("strike_vote")
             }),
@@ -616,8 +513,8 @@ mod tests {
     fn a_vote_takes_its_goal_from_its_rule() {
         let plan = TestForm {
             vote_base: "unit".into(),
-            vote_yes_percent: "75".into(),
-            vote_turnout_percent: "".into(),
+            yes_percent: "75".into(),
+            turnout_percent: "".into(),
             goal_percent: "".into(),
             ..form("strike_vote")
         }
@@ -647,19 +544,6 @@ mod tests {
         for (i, r) in Response::ALL.into_iter().enumerate() {
             assert_eq!(r.index(), i);
         }
-    }
-
-    #[test]
-    fn a_scope_takes_in_the_areas_beneath() {
-        let areas = [
-            area(1, None),
-            area(2, Some(1)),
-            area(3, Some(2)),
-            area(4, None),
-        ];
-        assert_eq!(subtree(&areas, &[1]), vec![1, 2, 3]);
-        assert_eq!(subtree(&areas, &[2, 4]), vec![2, 3, 4]);
-        assert_eq!(subtree(&areas, &[]), Vec::<i64>::new());
     }
 
     #[test]

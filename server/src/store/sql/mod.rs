@@ -23,7 +23,7 @@ mod workplace;
 use app::store::{Health, StoreResult};
 use async_trait::async_trait;
 
-use super::{member_of, Adapter, Db, BACKEND, TAG_ROWS};
+use super::{member_of, Adapter, Db, BACKEND, FOR_UPDATE, TAG_ROWS};
 use crate::store::DbResult;
 use audit::{commit_audited, insert_audit};
 

@@ -26,12 +26,12 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::dashboard::ON_CHART;
-use super::{commit_audited, Adapter, Db, Tx};
+use super::{commit_audited, Adapter, Db, Tx, FOR_UPDATE};
 use crate::store::rows::{corrupt, join_ids};
 use crate::store::{scope_clause, DbResult};
 
 const TEST_COLUMNS: &str = "id, campaign_id, kind, title, description, status, opens_at, \
-     closes_at, goal_percent, vote_base, vote_yes_percent, vote_turnout_percent, area_ids, \
+     closes_at, goal_percent, vote_base, yes_percent, turnout_percent, area_ids, \
      opened_at, closed_at";
 
 /// Binds a plan's ten columns, in the order both statements name them.
@@ -66,8 +66,8 @@ struct TestRow {
     closes_at: Option<NaiveDateTime>,
     goal_percent: i64,
     vote_base: Option<String>,
-    vote_yes_percent: Option<i64>,
-    vote_turnout_percent: Option<i64>,
+    yes_percent: Option<i64>,
+    turnout_percent: Option<i64>,
     area_ids: String,
     opened_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
@@ -77,11 +77,11 @@ impl TryFrom<TestRow> for StructureTest {
     type Error = StoreError;
 
     fn try_from(r: TestRow) -> Result<Self, StoreError> {
-        let rule = match (r.vote_base, r.vote_yes_percent) {
+        let rule = match (r.vote_base, r.yes_percent) {
             (Some(base), Some(yes_percent)) => Some(VoteRule {
                 base: VoteBase::parse(&base).ok_or_else(|| corrupt("vote base", &base))?,
                 yes_percent,
-                turnout_percent: r.vote_turnout_percent.unwrap_or(0),
+                turnout_percent: r.turnout_percent.unwrap_or(0),
             }),
             _ => None,
         };
@@ -218,7 +218,7 @@ impl StructureTests for Adapter {
         let mut tx = self.begin_write().await.db()?;
         let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO structure_tests (campaign_id, kind, title, description, opens_at, \
-             closes_at, goal_percent, vote_base, vote_yes_percent, vote_turnout_percent, \
+             closes_at, goal_percent, vote_base, yes_percent, turnout_percent, \
              area_ids, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
@@ -248,8 +248,8 @@ impl StructureTests for Adapter {
         }
         let update = sqlx::query(
             "UPDATE structure_tests SET kind = $1, title = $2, description = $3, opens_at = $4, \
-             closes_at = $5, goal_percent = $6, vote_base = $7, vote_yes_percent = $8, \
-             vote_turnout_percent = $9, area_ids = $10 WHERE id = $11 AND campaign_id = $12",
+             closes_at = $5, goal_percent = $6, vote_base = $7, yes_percent = $8, \
+             turnout_percent = $9, area_ids = $10 WHERE id = $11 AND campaign_id = $12",
         );
         bind_plan!(update, plan)
             .bind(test_id)
@@ -431,6 +431,26 @@ impl StructureTests for Adapter {
                 return Err(StoreError::NotFound);
             }
         }
+        // Each person's place in the scope is locked until this form's marks are theirs
+        // (PostgreSQL; SQLite's writer holds the database): a form recorded at the same
+        // moment for the same people waits, then compares its marks with these. Locked
+        // in order of id, so two forms never wait on each other.
+        if !FOR_UPDATE.is_empty() {
+            let mut ids = marks.coworker_ids.clone();
+            ids.sort_unstable();
+            for chunk in ids.chunks(CHUNK) {
+                let sql = format!(
+                    "SELECT coworker_id FROM structure_test_scope WHERE test_id = $1 \
+                     AND coworker_id IN ({}) ORDER BY coworker_id{FOR_UPDATE}",
+                    placeholders(2, chunk.len())
+                );
+                let mut lock = sqlx::query_scalar::<_, i64>(&sql).bind(test_id);
+                for id in chunk {
+                    lock = lock.bind(*id);
+                }
+                lock.fetch_all(&mut *tx).await.db()?;
+            }
+        }
         let mut stored = 0;
         for chunk in marks.coworker_ids.chunks(CHUNK) {
             let mut insert = sqlx::QueryBuilder::<Db>::new(
@@ -466,7 +486,8 @@ impl StructureTests for Adapter {
                   JOIN participation_marks new ON new.test_id = $1 AND new.client_id = $2 \
                   AND new.coworker_id = cur.coworker_id \
                   WHERE cur.id = structure_test_scope.mark_id \
-                  AND (cur.id >= new.id OR cur.made_at_ms > new.made_at_ms))",
+                  AND (COALESCE(cur.made_at_ms, -1) > new.made_at_ms \
+                   OR (COALESCE(cur.made_at_ms, -1) = new.made_at_ms AND cur.id >= new.id)))",
             )
             .bind(test_id)
             .bind(&marks.client_id)

@@ -16,7 +16,7 @@ use app::api::structure::{CreateTest, RecordMarks, TestPage};
 use app::api::votes::{AddPlace, CreatePlan, SaveScenario, UpdatePlan, VotePage};
 use app::domain::forecast::plan::{PlaceForm, PlanForm};
 use app::domain::forecast::Rates;
-use app::domain::organizing::SettingsForm;
+use app::domain::organizing::{LogForm, SettingsForm};
 use app::domain::structure::TestForm;
 use app::domain::workplace::CoworkerForm;
 
@@ -100,6 +100,7 @@ with_form_field!(
     CreatePlan => PlanForm,
     UpdatePlan => PlanForm,
     AddPlace => PlaceForm,
+    LogConversation => LogForm,
 );
 
 /// `args` with its form's fields changed by `change`.
@@ -160,16 +161,11 @@ pub fn log_conversation(campaign_id: i64, coworker_id: i64, client_id: &str) -> 
     LogConversation {
         campaign_id,
         coworker_id,
-        client_id: client_id.into(),
-        at: String::new(),
-        channel: String::new(),
+        form: LogForm {
+            client_id: client_id.into(),
+            ..LogForm::default()
+        },
         issues: Vec::new(),
-        notes: String::new(),
-        ask: String::new(),
-        answer: String::new(),
-        rating_after: String::new(),
-        next_step: String::new(),
-        follow_up_on: String::new(),
     }
 }
 

@@ -220,42 +220,80 @@ impl NewConversation {
     }
 }
 
-/// The log form as it was filled in: the log server function's arguments, and what the
-/// log island reads from the form before it sends anything (one rule on both sides).
-#[derive(Debug, Clone, Copy)]
-pub struct LogFields<'a> {
-    pub client_id: &'a str,
-    pub channel: &'a str,
-    pub issues: &'a [String],
-    pub notes: &'a str,
-    pub ask: &'a str,
-    pub answer: &'a str,
-    pub rating_after: &'a str,
-    pub next_step: &'a str,
-    pub follow_up_on: &'a str,
+/// The log form as it was filled in: the log server function's form, and what the log
+/// island reads from the form before it sends anything (one rule on both sides). The
+/// issues ticked (`issues[i]`) come beside it: a list does not survive `flatten`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogForm {
+    /// Made by the form when it was rendered: the same form sent twice is stored once.
+    #[serde(default)]
+    pub client_id: String,
+    /// When it happened (`YYYY-MM-DDTHH:MM`, or RFC 3339); empty: now.
+    #[serde(default)]
+    pub at: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub ask: String,
+    #[serde(default)]
+    pub answer: String,
+    #[serde(default)]
+    pub rating_after: String,
+    #[serde(default)]
+    pub next_step: String,
+    #[serde(default)]
+    pub follow_up_on: String,
 }
 
-/// Checks a filled-in log form against the campaign's issues. The time it happened is
-/// the caller's to decide (the server checks it against its own clock).
+impl LogForm {
+    /// When the conversation happened, by the server's clock `now`: the time typed, or
+    /// now; never later than five minutes from now.
+    pub fn moment(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+        let at = match self.at.trim() {
+            "" => now,
+            raw => DateTime::parse_from_rfc3339(raw)
+                .map(|t| t.with_timezone(&Utc))
+                .or_else(|_| {
+                    chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                        .map(|t| t.and_utc())
+                })
+                .map_err(|_| Invalid::new("at", "Give the time as year-month-day hour:minute."))?,
+        };
+        if at > now + chrono::Duration::minutes(5) {
+            return Err(Invalid::new(
+                "at",
+                "A conversation cannot be in the future.",
+            ));
+        }
+        Ok(at)
+    }
+}
+
+/// Checks a filled-in log form and its ticked issues against the campaign's issues. The
+/// time it happened is the caller's to decide ([`LogForm::moment`] on the server).
 pub fn parse_log(
     coworker_id: i64,
-    fields: &LogFields<'_>,
+    form: &LogForm,
+    issues: &[String],
     at: DateTime<Utc>,
     issue_tags: &[String],
 ) -> Result<NewConversation, Invalid> {
     use super::fields::parse_text;
+    let fields = form;
     let log = NewConversation {
         coworker_id,
-        client_id: parse_client_id(fields.client_id)?,
+        client_id: parse_client_id(&fields.client_id)?,
         at,
         channel: match fields.channel.trim() {
             "" => Channel::InPerson,
             c => Channel::parse(c)
                 .ok_or_else(|| Invalid::new("channel", "Choose how you talked."))?,
         },
-        issues: parse_issues(fields.issues, issue_tags)?,
-        notes: parse_text(fields.notes, "notes", "Notes", 4000)?,
-        ask: parse_text(fields.ask, "ask", "The ask", 500)?,
+        issues: parse_issues(issues, issue_tags)?,
+        notes: parse_text(&fields.notes, "notes", "Notes", 4000)?,
+        ask: parse_text(&fields.ask, "ask", "The ask", 500)?,
         answer: match fields.answer.trim() {
             "" => None,
             a => Some(
@@ -263,9 +301,9 @@ pub fn parse_log(
                     .ok_or_else(|| Invalid::new("answer", "Choose yes, no or maybe."))?,
             ),
         },
-        rating_after: parse_rating(fields.rating_after, "rating_after")?,
-        next_step: parse_text(fields.next_step, "next_step", "The next step", 500)?,
-        follow_up_on: parse_date(fields.follow_up_on, "follow_up_on")?,
+        rating_after: parse_rating(&fields.rating_after, "rating_after")?,
+        next_step: parse_text(&fields.next_step, "next_step", "The next step", 500)?,
+        follow_up_on: parse_date(&fields.follow_up_on, "follow_up_on")?,
         commitment_due: None,
     };
     if log.answer.is_some() && log.ask.is_empty() {
@@ -408,18 +446,40 @@ impl Coverage {
 mod tests {
     use super::*;
 
-    fn fields<'a>(issues: &'a [String]) -> LogFields<'a> {
-        LogFields {
-            client_id: "form-1234",
-            channel: "",
-            issues,
-            notes: "",
-            ask: "",
-            answer: "",
-            rating_after: "",
-            next_step: "",
-            follow_up_on: "",
+    fn fields() -> LogForm {
+        LogForm {
+            client_id: "form-1234".into(),
+            ..LogForm::default()
         }
+    }
+
+    #[test]
+    fn the_moment_is_typed_or_now_and_never_ahead() {
+        let now = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let at = |raw: &str| {
+            LogForm {
+                at: raw.into(),
+                ..fields()
+            }
+            .moment(now)
+        };
+        assert_eq!(at(""), Ok(now));
+        assert_eq!(
+            at(" 2026-12-06T09:30 ").unwrap().to_rfc3339(),
+            "2026-12-06T09:30:00+00:00"
+        );
+        assert_eq!(
+            at("2026-12-06T11:00:00+02:00").unwrap().to_rfc3339(),
+            "2026-12-06T09:00:00+00:00"
+        );
+        assert_eq!(
+            at("2026-12-06T10:05").map(|t| t == now + chrono::Duration::minutes(5)),
+            Ok(true)
+        );
+        assert_eq!(at("2026-12-06T10:06").unwrap_err().field, "at");
+        assert_eq!(at("yesterday").unwrap_err().field, "at");
     }
 
     fn field_of(result: Result<NewConversation, Invalid>) -> String {
@@ -436,13 +496,14 @@ mod tests {
         let at = DateTime::UNIX_EPOCH;
         let ok = parse_log(
             7,
-            &LogFields {
-                rating_after: "2",
-                answer: "yes",
-                ask: "Sign the petition",
-                follow_up_on: "2026-12-08",
-                ..fields(&chosen)
+            &LogForm {
+                rating_after: "2".into(),
+                answer: "yes".into(),
+                ask: "Sign the petition".into(),
+                follow_up_on: "2026-12-08".into(),
+                ..fields()
             },
+            &chosen,
             at,
             &tags,
         )
@@ -453,45 +514,57 @@ mod tests {
         assert_eq!(ok.follow_up_on, NaiveDate::from_ymd_opt(2026, 12, 8));
 
         let none: Vec<String> = vec![];
-        let answer_no_ask = LogFields {
-            answer: "yes",
-            ..fields(&none)
-        };
-        assert_eq!(field_of(parse_log(7, &answer_no_ask, at, &tags)), "ask");
-        let bad_rating = LogFields {
-            rating_after: "6",
-            ..fields(&none)
+        let answer_no_ask = LogForm {
+            answer: "yes".into(),
+            ..fields()
         };
         assert_eq!(
-            field_of(parse_log(7, &bad_rating, at, &tags)),
+            field_of(parse_log(7, &answer_no_ask, &none, at, &tags)),
+            "ask"
+        );
+        let bad_rating = LogForm {
+            rating_after: "6".into(),
+            ..fields()
+        };
+        assert_eq!(
+            field_of(parse_log(7, &bad_rating, &none, at, &tags)),
             "rating_after"
         );
-        let bad_date = LogFields {
-            follow_up_on: "8/12/2026",
-            ..fields(&none)
+        let bad_date = LogForm {
+            follow_up_on: "8/12/2026".into(),
+            ..fields()
         };
-        assert_eq!(field_of(parse_log(7, &bad_date, at, &tags)), "follow_up_on");
+        assert_eq!(
+            field_of(parse_log(7, &bad_date, &none, at, &tags)),
+            "follow_up_on"
+        );
         let long_notes = "n".repeat(4001);
-        let too_long = LogFields {
-            notes: &long_notes,
-            ..fields(&none)
+        let too_long = LogForm {
+            notes: long_notes.clone(),
+            ..fields()
         };
-        assert_eq!(field_of(parse_log(7, &too_long, at, &tags)), "notes");
+        assert_eq!(field_of(parse_log(7, &too_long, &none, at, &tags)), "notes");
         let unknown = vec!["parking".to_owned()];
         assert_eq!(
-            field_of(parse_log(7, &fields(&unknown), at, &tags)),
+            field_of(parse_log(7, &fields(), &unknown, at, &tags)),
             "issues"
         );
-        let bad_id = LogFields {
-            client_id: "x",
-            ..fields(&none)
+        let bad_id = LogForm {
+            client_id: "x".into(),
+            ..fields()
         };
-        assert_eq!(field_of(parse_log(7, &bad_id, at, &tags)), "client_id");
-        let channel = LogFields {
-            channel: "carrier pigeon",
-            ..fields(&none)
+        assert_eq!(
+            field_of(parse_log(7, &bad_id, &none, at, &tags)),
+            "client_id"
+        );
+        let channel = LogForm {
+            channel: "carrier pigeon".into(),
+            ..fields()
         };
-        assert_eq!(field_of(parse_log(7, &channel, at, &tags)), "channel");
+        assert_eq!(
+            field_of(parse_log(7, &channel, &none, at, &tags)),
+            "channel"
+        );
     }
 
     fn log(answer: Option<Answer>, ask: &str) -> NewConversation {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use self::ssr::*;
+use crate::domain::organizing::LogForm;
 use crate::domain::organizing::{
     Assessment, CampaignSettings, Commitment, Conversation, Coverage, MyList, SettingsForm,
 };
@@ -19,7 +20,7 @@ use crate::error::AppError;
 /// this log (generated on the server so the page works without JavaScript; sending
 /// the same form twice sends the same id, and is stored once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogForm {
+pub struct LogFormPage {
     pub coworker: Coworker,
     pub issue_tags: Vec<String>,
     pub client_id: String,
@@ -27,7 +28,7 @@ pub struct LogForm {
 }
 
 #[server(prefix = "/api", endpoint = "conversations/form")]
-pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogForm, AppError> {
+pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogFormPage, AppError> {
     let (member, coworker) = in_scope(campaign_id, coworker_id).await?;
     let settings = member.store().campaign_settings(campaign_id).await?;
     // The form shows the whole record: a read of a person, audited like coworkers/get.
@@ -38,7 +39,7 @@ pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogForm,
             "log form",
         )
         .await?;
-    Ok(LogForm {
+    Ok(LogFormPage {
         coworker,
         issue_tags: settings.issue_tags,
         client_id: uuid::Uuid::new_v4().to_string(),
@@ -60,49 +61,14 @@ pub struct Logged {
 pub async fn log_conversation(
     campaign_id: i64,
     coworker_id: i64,
-    client_id: String,
-    #[server(default)] at: String,
-    #[server(default)] channel: String,
+    #[server(flatten)] form: LogForm,
     #[server(default)] issues: Vec<String>,
-    #[server(default)] notes: String,
-    #[server(default)] ask: String,
-    #[server(default)] answer: String,
-    #[server(default)] rating_after: String,
-    #[server(default)] next_step: String,
-    #[server(default)] follow_up_on: String,
 ) -> Result<Logged, AppError> {
-    use crate::domain::organizing::{parse_log, LogFields};
+    use crate::domain::organizing::parse_log;
     let (member, _) = in_scope(campaign_id, coworker_id).await?;
     let settings = member.store().campaign_settings(campaign_id).await?;
-    let at = match at.trim() {
-        "" => chrono::Utc::now(),
-        raw => chrono::DateTime::parse_from_rfc3339(raw)
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .or_else(|_| {
-                chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
-            })
-            .map_err(|_| {
-                AppError::validation("at", "Give the time as year-month-day hour:minute.")
-            })?,
-    };
-    if at > chrono::Utc::now() + chrono::Duration::minutes(5) {
-        return Err(AppError::validation(
-            "at",
-            "A conversation cannot be in the future.",
-        ));
-    }
-    let fields = LogFields {
-        client_id: &client_id,
-        channel: &channel,
-        issues: &issues,
-        notes: &notes,
-        ask: &ask,
-        answer: &answer,
-        rating_after: &rating_after,
-        next_step: &next_step,
-        follow_up_on: &follow_up_on,
-    };
-    let log = parse_log(coworker_id, &fields, at, &settings.issue_tags)?;
+    let at = form.moment(chrono::Utc::now())?;
+    let log = parse_log(coworker_id, &form, &issues, at, &settings.issue_tags)?;
     let commitment = log.commitment(today());
     let event = member.event(
         "conversation.logged",

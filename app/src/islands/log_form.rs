@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::api::organizing::LogConversation;
 use crate::components::chip::rating_meanings;
 use crate::components::form::{FieldError, FormError, ReturnTo};
-use crate::domain::organizing::{parse_log, Answer, Channel, LogFields};
+use crate::domain::organizing::{parse_log, Answer, Channel};
 use crate::domain::Choice;
 use crate::error::AppError;
 
@@ -54,18 +54,8 @@ pub fn LogConversationForm(
             return;
         };
         ev.prevent_default();
-        let fields = LogFields {
-            client_id: &args.client_id,
-            channel: &args.channel,
-            issues: &args.issues,
-            notes: &args.notes,
-            ask: &args.ask,
-            answer: &args.answer,
-            rating_after: &args.rating_after,
-            next_step: &args.next_step,
-            follow_up_on: &args.follow_up_on,
-        };
-        match parse_log(coworker_id, &fields, chrono::DateTime::UNIX_EPOCH, &tags) {
+        let at = chrono::DateTime::UNIX_EPOCH;
+        match parse_log(coworker_id, &args.form, &args.issues, at, &tags) {
             Err(err) => checked.set(Some(err.into())),
             Ok(_) => {
                 checked.set(None);

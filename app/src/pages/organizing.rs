@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::organizing::{
     coverage_page, get_log_form, get_my_list, CoveragePageData, FollowUpDone, LogConversation,
-    LogForm, ResolveCommitment, UpdateSettings,
+    LogFormPage, ResolveCommitment, UpdateSettings,
 };
 use crate::components::chip::{coworker_link, rating_words};
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
@@ -152,7 +152,12 @@ pub fn LogPage() -> impl IntoView {
     }
 }
 
-fn log_view(campaign: i64, f: LogForm, returned: Option<AppError>, return_path: String) -> AnyView {
+fn log_view(
+    campaign: i64,
+    f: LogFormPage,
+    returned: Option<AppError>,
+    return_path: String,
+) -> AnyView {
     let c = f.coworker;
     view! {
         <p><a href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>

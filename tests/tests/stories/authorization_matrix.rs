@@ -35,7 +35,7 @@ use app::api::members::{
 };
 use app::api::organizing::{
     CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
-    LogConversation, ResolveCommitment,
+    ResolveCommitment,
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
@@ -544,9 +544,13 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             campaign_id: a,
             coworker_id: c,
         }),
-        row(SCOPE_OF_AREA_1, move |actor| LogConversation {
-            notes: "Talked about staffing.".into(),
-            ..calls::log_conversation(a, c, &format!("matrix-{}", actor.slug()))
+        row(SCOPE_OF_AREA_1, move |actor| {
+            with_form(
+                calls::log_conversation(a, c, &format!("matrix-{}", actor.slug())),
+                |f| {
+                    f.notes = "Talked about staffing.".into();
+                },
+            )
         }),
         row(SCOPE_OF_AREA_1, move |_| calls::set_rating(a, c, "2")),
         row(SCOPE_OF_AREA_1, move |_| CoworkerHistory {
@@ -943,12 +947,14 @@ async fn authorization_matrix(app: TestApp) {
     ))
     .await;
     let logged = lead
-        .call_fn_ok(LogConversation {
-            ask: "sign the petition".into(),
-            answer: "yes".into(),
-            follow_up_on: "2026-01-01".into(),
-            ..calls::log_conversation(campaign_a, coworker_id, "matrix-fixture")
-        })
+        .call_fn_ok(with_form(
+            calls::log_conversation(campaign_a, coworker_id, "matrix-fixture"),
+            |f| {
+                f.ask = "sign the petition".into();
+                f.answer = "yes".into();
+                f.follow_up_on = "2026-01-01".into();
+            },
+        ))
         .await;
     let conversation_id = logged["conversation_id"].as_i64().expect("conversation id");
     let history = lead

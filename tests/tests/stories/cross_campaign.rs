@@ -34,7 +34,7 @@ use app::api::members::{
 };
 use app::api::organizing::{
     CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
-    LogConversation, ResolveCommitment, UpdateSettings,
+    ResolveCommitment, UpdateSettings,
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
@@ -680,12 +680,14 @@ async fn furnish(app: &TestApp, lead: &Browser, c: i64, names: &Names) -> Object
         .expect("a tie id");
     // A yes to an ask is a commitment; the follow-up date makes it a follow-up too.
     let logged = lead
-        .call_fn_ok(LogConversation {
-            ask: "sign the petition".into(),
-            answer: "yes".into(),
-            follow_up_on: "2026-01-01".into(),
-            ..calls::log_conversation(c, coworker, &client_id())
-        })
+        .call_fn_ok(with_form(
+            calls::log_conversation(c, coworker, &client_id()),
+            |f| {
+                f.ask = "sign the petition".into();
+                f.answer = "yes".into();
+                f.follow_up_on = "2026-01-01".into();
+            },
+        ))
         .await;
     let history = lead
         .call_fn_ok(CoworkerHistory {

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use app::api::organizing::LogConversation;
 use app::domain::CoworkerFields;
 use app::store::AuditEvent;
+use rankfile_tests::calls::with_form;
 use rankfile_tests::{calls, stories, Backend, Browser, ServerProcess, PASSWORD};
 use server_fn::ServerFn;
 
@@ -84,11 +85,13 @@ async fn send_log(
     client_id: &str,
     rating: Option<&str>,
 ) -> Sent {
-    let log = LogConversation {
-        notes: "Talked about the night shift.".into(),
-        rating_after: rating.unwrap_or_default().into(),
-        ..calls::log_conversation(campaign, coworker, client_id)
-    };
+    let log = with_form(
+        calls::log_conversation(campaign, coworker, client_id),
+        |f| {
+            f.notes = "Talked about the night shift.".into();
+            f.rating_after = rating.unwrap_or_default().into();
+        },
+    );
     let Ok(res) = browser
         .request_fn(log)
         .timeout(Duration::from_secs(10))

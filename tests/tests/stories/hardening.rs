@@ -7,7 +7,7 @@ use app::api::campaigns::{CreateCampaign, ListCampaigns};
 use app::api::coworkers::{ArchiveCoworker, GetCoworker, ListTies, OrganicLeaders};
 use app::api::map::{CreateShift, FloorPlan, ListAreas, ListShifts};
 use app::api::members::{AuditLog, ListInvites, ListMembers, RevokeInvite};
-use app::api::organizing::{CoworkerHistory, GetLogForm, GetMyList, GetSettings, LogConversation};
+use app::api::organizing::{CoworkerHistory, GetLogForm, GetMyList, GetSettings};
 use rankfile_tests::calls::with_form;
 use rankfile_tests::{
     actions, area, calls, coworker, items, names, set_cookie, stories, Backend, Browser, TestApp,
@@ -49,13 +49,15 @@ async fn my_list_follows_the_organizers_current_scope(app: TestApp) {
     let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
     let my_list = || org.call_fn_ok(GetMyList { campaign_id });
     let today = my_list().await["today"].as_str().unwrap().to_owned();
-    org.call_fn_ok(LogConversation {
-        ask: "Sign the petition".into(),
-        answer: "yes".into(),
-        next_step: "Talk about her night shifts".into(),
-        follow_up_on: today,
-        ..calls::log_conversation(campaign_id, ana, "ana-scope-test-001")
-    })
+    org.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, ana, "ana-scope-test-001"),
+        |f| {
+            f.ask = "Sign the petition".into();
+            f.answer = "yes".into();
+            f.next_step = "Talk about her night shifts".into();
+            f.follow_up_on = today;
+        },
+    ))
     .await;
     let list = my_list().await;
     assert_eq!(names(&list["follow_ups"]), ["Ana Reyes"]);
@@ -173,12 +175,14 @@ async fn a_refused_audit_row_rolls_the_change_back(app: TestApp) {
         },
     );
     refused(lead.call_fn(update).await).await;
-    let log = LogConversation {
-        rating_after: "1".into(),
-        ask: "Sign".into(),
-        answer: "yes".into(),
-        ..calls::log_conversation(campaign_id, ana, "refused-audit-0001")
-    };
+    let log = with_form(
+        calls::log_conversation(campaign_id, ana, "refused-audit-0001"),
+        |f| {
+            f.rating_after = "1".into();
+            f.ask = "Sign".into();
+            f.answer = "yes".into();
+        },
+    );
     refused(org.call_fn(log).await).await;
     refused(org.call_fn(calls::set_rating(campaign_id, ben, "2")).await).await;
     let promote = calls::update_member(campaign_id, org_id, "lead", "");
@@ -535,10 +539,12 @@ async fn names_refuse_direction_overrides_and_free_text_loses_them(app: TestApp)
         .await;
     assert_eq!(res.status(), 422);
     // Free text keeps its words and line breaks and loses the tricks.
-    lead.call_fn_ok(LogConversation {
-        notes: "Short-staffed\r\nevery night\u{202E}gpj.exe\u{0007} this month".into(),
-        ..calls::log_conversation(campaign_id, ana, "bidi-notes-test-01")
-    })
+    lead.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, ana, "bidi-notes-test-01"),
+        |f| {
+            f.notes = "Short-staffed\r\nevery night\u{202E}gpj.exe\u{0007} this month".into();
+        },
+    ))
     .await;
     let history = lead
         .call_fn_ok(CoworkerHistory {

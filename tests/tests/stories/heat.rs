@@ -177,8 +177,8 @@ async fn snapshots_give_the_same_maps_and_a_late_log_outdates_them(app: TestApp)
     let at = (Utc::now() - Duration::days(19)).to_rfc3339();
     let mut late_log =
         rankfile_tests::calls::log_conversation(campaign(&m), cy, "late-cy-0000-0000-0001");
-    late_log.at = at;
-    late_log.rating_after = "3".into();
+    late_log.form.at = at;
+    late_log.form.rating_after = "3".into();
     m.lead.call_fn_ok(late_log).await;
     assert!(
         app.sql_count(&standing).await < SNAPSHOT_WEEKS as i64,
@@ -1150,8 +1150,8 @@ async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp)
             people[who],
             &format!("late-run-0000-0000-000{n}"),
         );
-        log.at = (now - Duration::days(days)).to_rfc3339();
-        log.rating_after = rating.to_string();
+        log.form.at = (now - Duration::days(days)).to_rfc3339();
+        log.form.rating_after = rating.to_string();
         lead.call_fn_ok(log).await;
         history[who].push((days, rating));
     }

@@ -115,10 +115,12 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
         assert_eq!(body["Validation"]["field"], named);
     }
     let res = org
-        .call_fn(LogConversation {
-            answer: "maybe".into(),
-            ..calls::log_conversation(campaign_id, ana, "answer-no-ask")
-        })
+        .call_fn(with_form(
+            calls::log_conversation(campaign_id, ana, "answer-no-ask"),
+            |f| {
+                f.answer = "maybe".into();
+            },
+        ))
         .await;
     assert_eq!(res.status(), 422, "an answer without an ask");
     assert_eq!(
@@ -126,11 +128,13 @@ async fn a_one_on_one_is_stored_once_and_rates_the_coworker(app: TestApp) {
         1
     );
     // A maybe is recorded as said, and is not a commitment.
-    org.call_fn_ok(LogConversation {
-        ask: "Wear the sticker".into(),
-        answer: "maybe".into(),
-        ..calls::log_conversation(campaign_id, ana, "maybe-means-no-01")
-    })
+    org.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, ana, "maybe-means-no-01"),
+        |f| {
+            f.ask = "Wear the sticker".into();
+            f.answer = "maybe".into();
+        },
+    ))
     .await;
     assert_eq!(
         len(&history(&org, campaign_id, ana).await["commitments"]),
@@ -210,11 +214,13 @@ async fn a_rating_without_talking_keeps_a_timeline(app: TestApp) {
         "the latest is current"
     );
     // A conversation logged late, dated before the latest rating, does not overwrite it.
-    lead.call_fn_ok(LogConversation {
-        at: "2020-01-01T09:30".into(),
-        rating_after: "5".into(),
-        ..calls::log_conversation(campaign_id, ben, "late-arrival-0001")
-    })
+    lead.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, ben, "late-arrival-0001"),
+        |f| {
+            f.at = "2020-01-01T09:30".into();
+            f.rating_after = "5".into();
+        },
+    ))
     .await;
     assert_eq!(rating_of(&lead, campaign_id, ben).await, 3);
     assert_eq!(
@@ -257,24 +263,21 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
     let talk = |who: i64, client_id: &str| calls::log_conversation(campaign_id, who, client_id);
 
     // Ana: a follow-up due today. Ben: a yes to an ask, due today. Cy: rated long ago.
-    org.call_fn_ok(LogConversation {
-        next_step: "Ask about the night shift".into(),
-        follow_up_on: today.clone(),
-        ..talk(ana, "ana-follow-up-01")
-    })
+    org.call_fn_ok(with_form(talk(ana, "ana-follow-up-01"), |f| {
+        f.next_step = "Ask about the night shift".into();
+        f.follow_up_on = today.clone();
+    }))
     .await;
-    org.call_fn_ok(LogConversation {
-        ask: "Come to the meeting".into(),
-        answer: "yes".into(),
-        follow_up_on: today.clone(),
-        ..talk(ben, "ben-commitment-1")
-    })
+    org.call_fn_ok(with_form(talk(ben, "ben-commitment-1"), |f| {
+        f.ask = "Come to the meeting".into();
+        f.answer = "yes".into();
+        f.follow_up_on = today.clone();
+    }))
     .await;
-    let long_ago = LogConversation {
-        at: "2020-01-01T09:30".into(),
-        rating_after: "2".into(),
-        ..talk(cy, "cy-long-ago-0001")
-    };
+    let long_ago = with_form(talk(cy, "cy-long-ago-0001"), |f| {
+        f.at = "2020-01-01T09:30".into();
+        f.rating_after = "2".into();
+    });
     org.call_fn_ok(long_ago).await;
     let list = my().await;
     assert_eq!(names(&list["follow_ups"]), ["Ana", "Ben"]);
@@ -308,12 +311,11 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
     assert_eq!(h["commitments"][0]["status"], "Kept");
 
     // A broken one is recorded as broken.
-    org.call_fn_ok(LogConversation {
-        ask: "Wear the sticker".into(),
-        answer: "yes".into(),
-        follow_up_on: today.clone(),
-        ..talk(dee, "dee-commitment-1")
-    })
+    org.call_fn_ok(with_form(talk(dee, "dee-commitment-1"), |f| {
+        f.ask = "Wear the sticker".into();
+        f.answer = "yes".into();
+        f.follow_up_on = today.clone();
+    }))
     .await;
     let list = my().await;
     let dee_commitment = list["commitments"][0]["id"].as_i64().unwrap();
@@ -327,10 +329,9 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
     let res = org
         .post_form_fn(
             &format!("/campaigns/{campaign_id}/coworkers/{dee}/log"),
-            LogConversation {
-                rating_after: "1".into(),
-                ..talk(dee, "dee-plain-form-1")
-            },
+            with_form(talk(dee, "dee-plain-form-1"), |f| {
+                f.rating_after = "1".into();
+            }),
         )
         .await;
     assert_eq!(res.status(), 302);
@@ -391,10 +392,12 @@ async fn coverage_matches_a_hand_computed_chart(app: TestApp) {
     // Ana talked to today, Ben in 2020: only Ana counts as contacted in the last 30 days.
     let ana_today = calls::log_conversation(campaign_id, ana, "coverage-ana-01");
     lead.call_fn_ok(ana_today).await;
-    lead.call_fn_ok(LogConversation {
-        at: "2020-01-01T09:30".into(),
-        ..calls::log_conversation(campaign_id, ben, "coverage-ben-01")
-    })
+    lead.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, ben, "coverage-ben-01"),
+        |f| {
+            f.at = "2020-01-01T09:30".into();
+        },
+    ))
     .await;
 
     let coverage = |days: &str| GetCoverage {

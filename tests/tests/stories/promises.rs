@@ -5,7 +5,7 @@
 
 use app::api::campaigns::GetCampaign;
 use app::api::map::CreateArea;
-use app::api::organizing::LogConversation;
+use rankfile_tests::calls::with_form;
 use rankfile_tests::{all_at_once, area, calls, id_of, stories, Backend, TestApp};
 use sqlx::{Connection, Executor};
 
@@ -353,12 +353,14 @@ async fn a_one_on_one_sent_many_times_at_once_is_stored_once(app: TestApp) {
     // A phone on a bad connection retries the same form: 20 copies arrive together.
     let sends = (0..20).map(|_| {
         let lead = lead.clone();
-        let log = LogConversation {
-            rating_after: "1".into(),
-            ask: "Sign the petition".into(),
-            answer: "yes".into(),
-            ..calls::log_conversation(campaign_id, ana, "one-log-many-sends-01")
-        };
+        let log = with_form(
+            calls::log_conversation(campaign_id, ana, "one-log-many-sends-01"),
+            |f| {
+                f.rating_after = "1".into();
+                f.ask = "Sign the petition".into();
+                f.answer = "yes".into();
+            },
+        );
         async move {
             let res = lead.call_fn(log).await;
             let status = res.status();

@@ -6,7 +6,7 @@ use app::domain::organizing::Source;
 use app::domain::{CampaignName, CoworkerFields, Email, GridBox, Role, TieKind};
 use app::store::{
     AreaChange, AuditEvent, NewAssessment, NewCoworker, NewInvite, NewTie, PastActivity, PastMove,
-    PastTalk, Store,
+    PastTalk, Storage,
 };
 use chrono::{DateTime, Duration, Utc};
 
@@ -203,7 +203,7 @@ const ORGANIZERS: [&str; 5] = [
 const HISTORY_WEEKS: i64 = 13;
 
 /// An account for `email` that nobody can sign in to, made once.
-async fn locked_account(store: &dyn Store, email: &str, note: &str) -> anyhow::Result<i64> {
+async fn locked_account(store: &dyn Storage, email: &str, note: &str) -> anyhow::Result<i64> {
     let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(user) = store.user_credentials(&email).await? {
         return Ok(user.id);
@@ -224,7 +224,7 @@ async fn locked_account(store: &dyn Store, email: &str, note: &str) -> anyhow::R
 /// The demo's organizers, members of the campaign with their departments as scope (and
 /// the invite issuer as its lead).
 async fn organizers(
-    store: &dyn Store,
+    store: &dyn Storage,
     campaign_id: i64,
     departments: &[(i64, &[&str])],
 ) -> anyhow::Result<Vec<i64>> {
@@ -320,7 +320,7 @@ fn story(
 
 /// Seeds the demo when the database has no campaigns (or `force`); returns its name if it did.
 pub async fn seed(
-    store: &dyn Store,
+    store: &dyn Storage,
     force: bool,
     coworkers: usize,
 ) -> anyhow::Result<Option<String>> {
@@ -330,7 +330,7 @@ pub async fn seed(
 /// [`seed`], with about `ratings` ratings in all (the benchmark's million); by default
 /// one to three for each coworker who has been assessed.
 pub async fn seed_with(
-    store: &dyn Store,
+    store: &dyn Storage,
     force: bool,
     coworkers: usize,
     ratings: Option<usize>,
@@ -491,7 +491,7 @@ pub async fn seed_with(
 
 /// The demo's structure tests: a majority petition a month ago, closed (its marks follow
 /// the ratings, with the surprises a real chart has), and a sticker day live now.
-async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow::Result<()> {
+async fn structure_tests(store: &dyn Storage, campaign_id: i64, by: i64) -> anyhow::Result<()> {
     use app::domain::structure::{Response, TestKind, TestPlan};
     use app::store::NewMarks;
     let event = |action: &str| AuditEvent {
@@ -605,7 +605,7 @@ async fn structure_tests(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow
 /// The demo's strike vote in preparation: 75% of the whole unit must vote yes (the
 /// Chicago rule), three weeks out, with day and night polling places at the first site
 /// and none yet for the rest, so the plan shows who has no way to vote.
-async fn vote_plan(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow::Result<()> {
+async fn vote_plan(store: &dyn Storage, campaign_id: i64, by: i64) -> anyhow::Result<()> {
     use app::domain::forecast::plan::{NewPlace, PlanFields};
     use app::domain::structure::{VoteBase, VoteRule};
     let event = |action: &str| AuditEvent {
@@ -657,7 +657,7 @@ async fn vote_plan(store: &dyn Store, campaign_id: i64, by: i64) -> anyhow::Resu
 
 /// A fresh single-use lead invite into the demo campaign, if there is one.
 pub async fn one_time_lead_link(
-    store: &dyn Store,
+    store: &dyn Storage,
     settings: &Settings,
 ) -> anyhow::Result<Option<String>> {
     let Some(campaign) = store

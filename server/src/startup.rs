@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use app::state::AppState;
-use app::store::Store;
+use app::store::{Maintenance, Storage};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -36,9 +36,12 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    /// The whole store with its maintenance (sweeps, snapshots): the server's own; the
+    /// request path's `state.store` is the same store without it.
+    storage: Arc<dyn Storage>,
 }
 
-/// How often the server looks for such files (also at start-up and on every upload).
+/// How often the server looks for such files (also at start-up).
 const UPLOAD_SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 
 impl Application {
@@ -65,14 +68,14 @@ impl Application {
 
     pub async fn build_with_store(
         settings: &Settings,
-        store: Arc<dyn Store>,
+        store: Arc<dyn Storage>,
     ) -> anyhow::Result<Self> {
         Self::build_with_store_and_routes(settings, store, Router::new()).await
     }
 
     async fn build_with_store_and_routes(
         settings: &Settings,
-        store: Arc<dyn Store>,
+        store: Arc<dyn Storage>,
         extra: Router<AppState>,
     ) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.addr)
@@ -96,6 +99,7 @@ impl Application {
             } else {
                 settings.public_url.clone()
             };
+        let storage = store.clone();
         let state = AppState {
             store,
             leptos_options,
@@ -114,6 +118,7 @@ impl Application {
             listener,
             router,
             state,
+            storage,
         })
     }
 
@@ -125,6 +130,11 @@ impl Application {
         &self.state
     }
 
+    /// The store with its maintenance (the demo, tests and benchmarks seed through it).
+    pub fn storage(&self) -> Arc<dyn Storage> {
+        self.storage.clone()
+    }
+
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
     pub async fn run_until(
         self,
@@ -132,8 +142,8 @@ impl Application {
     ) -> anyhow::Result<()> {
         let addr = self.listener.local_addr()?;
         tracing::info!(%addr, backend = self.state.store.backend(), "rankfile is listening");
-        let sweeper = tokio::spawn(sweep_old_personal_data(self.state.store.clone()));
-        let snapshots = tokio::spawn(keep_heat_snapshots(self.state.store.clone()));
+        let sweeper = tokio::spawn(sweep_old_personal_data(self.storage.clone()));
+        let snapshots = tokio::spawn(keep_heat_snapshots(self.storage.clone()));
         let served = axum::serve(
             self.listener,
             self.router
@@ -157,7 +167,7 @@ impl Application {
 /// Deletes the files of imports left pending for more than a day
 /// (`ABANDONED_AFTER_HOURS`), at start-up and then every hour, keeping each import's
 /// summary (an employer's list is personal data).
-async fn sweep_old_personal_data(store: Arc<dyn Store>) {
+async fn sweep_old_personal_data(store: Arc<dyn Maintenance>) {
     let mut every = tokio::time::interval(UPLOAD_SWEEP_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -189,7 +199,7 @@ async fn sweep_old_personal_data(store: Arc<dyn Store>) {
 /// and then every hour: a past map or a trend reads them instead of a history probe per
 /// coworker. Until they are made (or after a late write outdated them), the same maps
 /// are read from the histories, only slower.
-async fn keep_heat_snapshots(store: Arc<dyn Store>) {
+async fn keep_heat_snapshots(store: Arc<dyn Maintenance>) {
     let mut every = tokio::time::interval(SNAPSHOTS_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use app::api::auth::{CreateAccount, JoinInvite};
 use app::api::campaigns::ListCampaigns;
 use app::api::members::{AuditLog, CreateInvite, ListMembers};
-use app::store::Store;
+use app::store::Storage;
 use serde::Serialize;
 use server_fn::ServerFn;
 
@@ -323,7 +323,7 @@ pub struct TestApp {
     /// An anonymous browser; `app.call(...)` etc. go through it.
     pub anon: Browser,
     pub address: String,
-    pub store: Arc<dyn Store>,
+    pub store: Arc<dyn Storage>,
     /// The key this server signs access tokens with (to forge tokens in tests).
     pub keys: app::auth::tokens::TokenKeys,
     /// The server's password hasher (it counts the passwords it checks).
@@ -625,7 +625,7 @@ async fn serve(
     let app = Application::build_with_routes(&settings, routes)
         .await
         .expect("build app");
-    let store = app.state().store.clone();
+    let store = app.storage();
     let keys = app.state().keys.clone();
     let hasher = app.state().hasher.clone();
     let database_url = exposed_database_url(&settings);

@@ -456,12 +456,6 @@ mod ssr {
                 &member.event("roster.uploaded", "roster_import:{id}", ""),
             )
             .await?;
-        // A good moment to delete the files of imports abandoned since the last sweep.
-        let abandoned = chrono::Utc::now()
-            - chrono::TimeDelta::hours(crate::domain::roster::ABANDONED_AFTER_HOURS);
-        if let Err(err) = member.store().purge_abandoned_rosters(abandoned).await {
-            tracing::error!(error = ?err, "sweeping abandoned roster uploads");
-        }
         Ok(id)
     }
 

@@ -36,17 +36,6 @@ pub trait HeatMaps: Send + Sync {
     /// The ids of the newest assessment and the newest placement (of any campaign): a
     /// trend counted from the histories stays true while these stay the same.
     async fn history_version(&self) -> StoreResult<(i64, i64)>;
-    /// Makes the weekly snapshots a past map and a trend start from
-    /// ([`crate::domain::heat::snapshot_moments`] at `now`) that are missing or were
-    /// outdated by a late write, for every campaign, and drops those older; returns how
-    /// many it made. Each is made in one write transaction, from the one before it and
-    /// that week's history when there is one. The server calls it at start-up and every
-    /// hour; reads never write them, and read the histories alone where none stands.
-    async fn keep_heat_snapshots(&self, now: DateTime<Utc>) -> StoreResult<usize>;
-    /// Writes a campaign's past at once, in one transaction (the demo and the benchmark's
-    /// history): moves, ratings and one-on-ones dated in the past, then each coworker's
-    /// current rating and last contact from them.
-    async fn seed_history(&self, campaign_id: i64, past: &PastActivity) -> StoreResult<()>;
 }
 
 /// Which map to count.

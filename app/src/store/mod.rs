@@ -10,6 +10,7 @@ mod audit;
 mod campaigns;
 mod dashboard;
 mod heat;
+mod maintenance;
 mod members;
 mod organizing;
 mod roster;
@@ -24,6 +25,7 @@ pub use audit::*;
 pub use campaigns::*;
 pub use dashboard::*;
 pub use heat::{HeatMaps, HeatQuery, PastActivity, PastMove, PastTalk};
+pub use maintenance::Maintenance;
 pub use members::*;
 pub use organizing::*;
 pub use roster::*;
@@ -112,11 +114,17 @@ impl<T> Store for T where
 {
 }
 
+/// A whole backend: the port and its [`Maintenance`], for the server's start-up (which
+/// hands the request path only the `Store` part) and the tests.
+pub trait Storage: Store + Maintenance {}
+
+impl<T: Store + Maintenance + ?Sized> Storage for T {}
+
 /// The storage traits, for code that calls them on a concrete adapter.
 pub mod prelude {
     pub use super::{
-        Accounts, AuditLog, Campaigns, Dashboards, Health, HeatMaps, Invites, Membership,
-        OrganizingLoop, RosterImports, Sessions, SocialMap, Store, StructureTests, Throttle,
-        VotePlans, WorkplaceMap,
+        Accounts, AuditLog, Campaigns, Dashboards, Health, HeatMaps, Invites, Maintenance,
+        Membership, OrganizingLoop, RosterImports, Sessions, SocialMap, Store, StructureTests,
+        Throttle, VotePlans, WorkplaceMap,
     };
 }

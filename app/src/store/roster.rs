@@ -15,10 +15,6 @@ pub trait RosterImports: Send + Sync {
     /// What is kept of an import whose file may be gone (see [`ImportSummary`]).
     async fn roster_summary(&self, campaign_id: i64, id: i64)
         -> StoreResult<Option<ImportSummary>>;
-    /// Deletes the files of imports still pending that were uploaded before
-    /// `uploaded_before` (they become "discarded") and of any applied or discarded one
-    /// still holding its file, keeping their summaries. Returns how many files it deleted.
-    async fn purge_abandoned_rosters(&self, uploaded_before: DateTime<Utc>) -> StoreResult<u64>;
     /// Applies a confirmed import in one transaction; Conflict if it was applied already.
     async fn apply_roster(
         &self,

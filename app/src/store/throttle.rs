@@ -33,14 +33,6 @@ pub trait Throttle: Send + Sync {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Forgets attempts made before `before`, and lockouts made before it that have
-    /// ended by `now` (every request adds a row: without this the table only grows).
-    /// Returns how many rows it deleted.
-    async fn prune_auth_history(
-        &self,
-        before: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<u64>;
 }
 
 /// Which way into an account an attempt is.

@@ -19,7 +19,7 @@ mod sqlite;
 use std::sync::Arc;
 
 use app::domain::CoworkerScope;
-use app::store::{Store, StoreError, StoreResult};
+use app::store::{Storage, StoreError, StoreResult};
 
 use crate::config::DatabaseUrl;
 
@@ -30,7 +30,7 @@ pub use sqlite::SqliteStore;
 pub async fn open(
     url: &DatabaseUrl,
     sqlite_sync: crate::config::SqliteSync,
-) -> anyhow::Result<Arc<dyn Store>> {
+) -> anyhow::Result<Arc<dyn Storage>> {
     Ok(match url {
         DatabaseUrl::Sqlite(_) => Arc::new(SqliteStore::open(url, sqlite_sync).await?),
         DatabaseUrl::Postgres(_) => Arc::new(PgStore::open(url).await?),

@@ -432,9 +432,15 @@ async fn an_abandoned_import_is_purged_after_a_day(app: TestApp) {
     let (lead, campaign_id) = app.lead_of("lena@example.org", "Sweep").await;
     let old = upload_ok(&lead, campaign_id, "old-list.csv").await;
     backdate(&app, old, chrono::Utc::now() - chrono::Duration::days(2)).await;
-    // A fresh pending upload is kept; the one abandoned two days ago is swept when the
-    // next file arrives (the sweep also runs at start-up and every hour).
+    // A fresh pending upload is kept; the one abandoned two days ago is swept by the
+    // server's own sweep (at start-up and every hour; never on a request's path).
     let fresh = upload_ok(&lead, campaign_id, "new-list.csv").await;
+    let abandoned =
+        chrono::Utc::now() - chrono::TimeDelta::hours(app::domain::roster::ABANDONED_AFTER_HOURS);
+    assert_eq!(
+        app.store.purge_abandoned_rosters(abandoned).await.unwrap(),
+        1
+    );
     let content = |import: i64| {
         format!("SELECT CAST(length(content) AS BIGINT) FROM roster_imports WHERE id = {import}")
     };

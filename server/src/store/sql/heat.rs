@@ -572,43 +572,6 @@ impl HeatMaps for Adapter {
         Ok(tallies)
     }
 
-    async fn keep_heat_snapshots(&self, now: DateTime<Utc>) -> StoreResult<usize> {
-        let wanted = snapshot_moments(now);
-        let Some(oldest) = wanted.first().copied() else {
-            return Ok(0);
-        };
-        let campaigns = sqlx::query_as::<_, (i64,)>("SELECT id FROM campaigns ORDER BY id")
-            .fetch_all(&self.pool)
-            .await
-            .db()?;
-        let mut made = 0;
-        for (campaign_id,) in campaigns {
-            let mut tx = self.begin_write().await.db()?;
-            for table in ["heat_snapshot_weeks", "heat_snapshots"] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} WHERE campaign_id = $1 AND taken_for < $2"
-                ))
-                .bind(campaign_id)
-                .bind(oldest)
-                .execute(&mut *tx)
-                .await
-                .db()?;
-            }
-            tx.commit().await.db()?;
-            let standing = self.standing_snapshots(campaign_id).await.db()?;
-            let mut base = None;
-            for moment in wanted.iter().copied() {
-                if !standing.contains(&moment) {
-                    self.make_snapshot(campaign_id, moment, base).await.db()?;
-                    made += 1;
-                    self.snapshot_written().await.db()?;
-                }
-                base = Some(moment);
-            }
-        }
-        Ok(made)
-    }
-
     async fn history_version(&self) -> StoreResult<(i64, i64)> {
         // Each a read of the primary key's last entry.
         Ok(sqlx::query_as::<_, (i64, i64)>(
@@ -666,8 +629,52 @@ impl HeatMaps for Adapter {
             .map(|(rating, id, name)| (rating, CellPerson { id, name }))
             .collect())
     }
+}
 
-    async fn seed_history(&self, campaign_id: i64, past: &PastActivity) -> StoreResult<()> {
+/// Maintenance (see `app::store::Maintenance`): not part of the request path's port.
+impl Adapter {
+    pub(super) async fn keep_heat_snapshots(&self, now: DateTime<Utc>) -> StoreResult<usize> {
+        let wanted = snapshot_moments(now);
+        let Some(oldest) = wanted.first().copied() else {
+            return Ok(0);
+        };
+        let campaigns = sqlx::query_as::<_, (i64,)>("SELECT id FROM campaigns ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
+        let mut made = 0;
+        for (campaign_id,) in campaigns {
+            let mut tx = self.begin_write().await.db()?;
+            for table in ["heat_snapshot_weeks", "heat_snapshots"] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} WHERE campaign_id = $1 AND taken_for < $2"
+                ))
+                .bind(campaign_id)
+                .bind(oldest)
+                .execute(&mut *tx)
+                .await
+                .db()?;
+            }
+            tx.commit().await.db()?;
+            let standing = self.standing_snapshots(campaign_id).await.db()?;
+            let mut base = None;
+            for moment in wanted.iter().copied() {
+                if !standing.contains(&moment) {
+                    self.make_snapshot(campaign_id, moment, base).await.db()?;
+                    made += 1;
+                    self.snapshot_written().await.db()?;
+                }
+                base = Some(moment);
+            }
+        }
+        Ok(made)
+    }
+
+    pub(super) async fn seed_history(
+        &self,
+        campaign_id: i64,
+        past: &PastActivity,
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await.db()?;
         super::audit::chart_changed(&mut tx, campaign_id).await?;
         for m in &past.moves {

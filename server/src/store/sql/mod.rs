@@ -42,3 +42,34 @@ impl Health for Adapter {
         Ok(())
     }
 }
+
+/// The server's own work on the data, each in the file of its concern.
+#[async_trait]
+impl app::store::Maintenance for Adapter {
+    async fn purge_abandoned_rosters(
+        &self,
+        uploaded_before: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<u64> {
+        Adapter::purge_abandoned_rosters(self, uploaded_before).await
+    }
+
+    async fn prune_auth_history(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<u64> {
+        Adapter::prune_auth_history(self, before, now).await
+    }
+
+    async fn keep_heat_snapshots(&self, now: chrono::DateTime<chrono::Utc>) -> StoreResult<usize> {
+        Adapter::keep_heat_snapshots(self, now).await
+    }
+
+    async fn seed_history(
+        &self,
+        campaign_id: i64,
+        past: &app::store::PastActivity,
+    ) -> StoreResult<()> {
+        Adapter::seed_history(self, campaign_id, past).await
+    }
+}

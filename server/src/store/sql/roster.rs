@@ -290,8 +290,14 @@ impl RosterImports for Adapter {
             },
         ))
     }
+}
 
-    async fn purge_abandoned_rosters(&self, uploaded_before: DateTime<Utc>) -> StoreResult<u64> {
+/// Maintenance (see `app::store::Maintenance`): not part of the request path's port.
+impl Adapter {
+    pub(super) async fn purge_abandoned_rosters(
+        &self,
+        uploaded_before: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         sqlx::query(
             "UPDATE roster_imports SET content = $1, purged_at = $2, \
              status = CASE WHEN status = 'pending' THEN 'discarded' ELSE status END \

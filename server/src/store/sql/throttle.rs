@@ -125,8 +125,11 @@ impl Throttle for Adapter {
         .db()?;
         Ok(())
     }
+}
 
-    async fn prune_auth_history(
+/// Maintenance (see `app::store::Maintenance`): not part of the request path's port.
+impl Adapter {
+    pub(super) async fn prune_auth_history(
         &self,
         before: DateTime<Utc>,
         now: DateTime<Utc>,

@@ -16,9 +16,15 @@ pub enum AppError {
     Unauthorized,
     #[error("You do not have access to this.")]
     Forbidden,
-    /// Bad input: `field` names the form field so the UI can show the message beside it.
+    /// Bad input: `field` names the form field so the UI can show the message beside it;
+    /// `also` holds the form's other mistakes, so all are shown at once.
     #[error("{message}")]
-    Validation { field: String, message: String },
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also: Vec<domain::Invalid>,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("Too many attempts. Wait a minute and try again.")]
@@ -35,6 +41,7 @@ impl AppError {
         AppError::Validation {
             field: field.into(),
             message: message.into(),
+            also: Vec::new(),
         }
     }
 
@@ -49,10 +56,40 @@ impl AppError {
 
     /// The message for `field`, if this error is about that field.
     pub fn field_message(&self, field: &str) -> Option<String> {
+        self.fields()
+            .into_iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.to_owned())
+    }
+
+    /// Every field this error names, with its message, in the form's order (none for an
+    /// error that is not about the input).
+    pub fn fields(&self) -> Vec<(&str, &str)> {
         match self {
-            AppError::Validation { field: f, message } if f == field => Some(message.clone()),
-            _ => None,
+            AppError::Validation {
+                field,
+                message,
+                also,
+            } => std::iter::once((field.as_str(), message.as_str()))
+                .chain(
+                    also.iter()
+                        .flat_map(|a| a.each())
+                        .map(|a| (a.field.as_str(), a.message.as_str())),
+                )
+                .collect(),
+            _ => Vec::new(),
         }
+    }
+
+    /// The error a post without JavaScript came back with, as the server-function layer
+    /// put it in the page's address (`__err`: URL-safe base64 of the JSON).
+    #[cfg(feature = "ssr")]
+    pub fn from_url_param(encoded: &str) -> Option<Self> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::URL_SAFE
+            .decode(encoded)
+            .ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
     /// Logs an internal failure with its cause chain and returns the opaque error.
@@ -90,6 +127,7 @@ impl From<domain::Invalid> for AppError {
         AppError::Validation {
             field: invalid.field,
             message: invalid.message,
+            also: invalid.also,
         }
     }
 }

@@ -163,7 +163,18 @@ fn forbidden_cross_site() -> Response {
 const RETURN_BASE: &str = "http://rankfile.local";
 const MAX_FORM_BODY: usize = 1024 * 1024;
 
-pub async fn form_return(req: Request<Body>, next: Next) -> Response {
+/// A form posted without JavaScript: the server function redirects back to the form's
+/// page (its `__return` field). When the server function refused the form, the answer is
+/// that page itself, rendered again for the same person with the form as posted beside
+/// the request ([`app::components::form::Posted`]): every field keeps what was typed
+/// and every mistake shows beside its field. The address stays the form's action, so a
+/// reload asks before posting again; the status is the refusal's (422 for bad input)
+/// and nothing of it is cached. `pages` is the router inside this layer, asked again.
+pub async fn form_return(
+    State(pages): State<axum::Router>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let is_form_post = req.method() == Method::POST
         && req.uri().path().starts_with("/api/")
         && req
@@ -190,19 +201,71 @@ pub async fn form_return(req: Request<Body>, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&format!("{RETURN_BASE}{back}")) {
         parts.headers.insert(header::REFERER, value);
     }
+    // What the page needs to be asked for again: who asks, and what they posted.
+    let mut again = Request::new(Body::empty());
+    *again.headers_mut() = parts.headers.clone();
+    *again.extensions_mut() = parts.extensions.clone();
+    let action = parts.uri.path().to_owned();
+    let posted = app::components::form::Posted::new(&action, &bytes);
     let mut res = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if let Some(location) = res
+    let Some(location) = res
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|l| l.strip_prefix(RETURN_BASE))
         .map(|l| l.trim_end_matches('?').to_owned())
-    {
-        if let Ok(value) = HeaderValue::from_str(&location) {
-            res.headers_mut().insert(header::LOCATION, value);
+    else {
+        return res;
+    };
+    if let Some(refusal) = refusal_in(&location) {
+        if res.status().is_redirection() {
+            return reshow(pages, again, &location, posted, &refusal).await;
         }
     }
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        res.headers_mut().insert(header::LOCATION, value);
+    }
+    res
+}
+
+/// The refusal a server function put in the address it sends a form back to.
+fn refusal_in(location: &str) -> Option<app::error::AppError> {
+    let query = location.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "__err")
+        .and_then(|(_, v)| app::error::AppError::from_url_param(&v))
+}
+
+/// The form's page at `location` (which carries the refusal for the page's form), asked
+/// of `pages` as a GET by the same person, with the form as posted beside it.
+async fn reshow(
+    pages: axum::Router,
+    mut again: Request<Body>,
+    location: &str,
+    posted: app::components::form::Posted,
+    refusal: &app::error::AppError,
+) -> Response {
+    use tower::ServiceExt;
+    let Ok(uri) = location.parse() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    *again.uri_mut() = uri;
+    *again.method_mut() = Method::GET;
+    for name in [
+        header::CONTENT_TYPE,
+        header::CONTENT_LENGTH,
+        header::REFERER,
+    ] {
+        again.headers_mut().remove(name);
+    }
+    again.extensions_mut().insert(posted);
+    let Ok(mut res) = pages.oneshot(again).await;
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = crate::api_errors::status_for(refusal);
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }

@@ -299,7 +299,9 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
         .service(ServeDir::new(&site_root).fallback(not_found_page(state.clone())));
 
     let context_state = state.clone();
-    Router::new()
+    // Everything a signed-in request reaches, as one router: the form layer outside it
+    // asks it again for a form's page when a post without JavaScript is refused.
+    let pages: Router = Router::new()
         .route("/healthz", get(healthz))
         .route("/campaigns/{id}/export.csv", get(export_chart))
         .route("/campaigns/{id}/heat.csv", get(export_heat))
@@ -322,12 +324,17 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
             },
             crate::auth_layer::authenticate,
         ))
-        .layer(axum::middleware::from_fn(crate::auth_layer::form_return))
+        .with_state(state);
+    pages
+        .clone()
+        .layer(axum::middleware::from_fn_with_state(
+            pages,
+            crate::auth_layer::form_return,
+        ))
         .layer(axum::middleware::from_fn(multipart_uploads_only))
         .layer(axum::middleware::from_fn(
             crate::auth_layer::same_origin_writes,
         ))
-        .with_state(state)
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -163,6 +163,8 @@ pub fn log_conversation(campaign_id: i64, coworker_id: i64, client_id: &str) -> 
         coworker_id,
         form: LogForm {
             client_id: client_id.into(),
+            // A one-on-one says something (an empty one is refused).
+            notes: "Talked.".into(),
             ..LogForm::default()
         },
         issues: Vec::new(),

@@ -28,7 +28,7 @@ pub mod workplace;
 pub use access::{AuditEntry, CurrentUser, Email, Member, MemberSummary, MyCampaign, Role};
 pub use campaign::{Campaign, CampaignName};
 pub use choice::Choice;
-pub use invalid::Invalid;
+pub use invalid::{AllOk, Invalid};
 pub use workplace::{
     Area, AreaStats, ChartFilter, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary,
     EmploymentStatus, GridBox, LeaderReach, Shift, Tie, TieKind,

@@ -281,39 +281,96 @@ pub fn parse_log(
     issue_tags: &[String],
 ) -> Result<NewConversation, Invalid> {
     use super::fields::parse_text;
-    let fields = form;
-    let log = NewConversation {
-        coworker_id,
-        client_id: parse_client_id(&fields.client_id)?,
-        at,
-        channel: match fields.channel.trim() {
-            "" => Channel::InPerson,
-            c => Channel::parse(c)
-                .ok_or_else(|| Invalid::new("channel", "Choose how you talked."))?,
-        },
-        issues: parse_issues(issues, issue_tags)?,
-        notes: parse_text(&fields.notes, "notes", "Notes", 4000)?,
-        ask: parse_text(&fields.ask, "ask", "The ask", 500)?,
-        answer: match fields.answer.trim() {
-            "" => None,
-            a => Some(
-                Answer::parse(a)
-                    .ok_or_else(|| Invalid::new("answer", "Choose yes, no or maybe."))?,
-            ),
-        },
-        rating_after: parse_rating(&fields.rating_after, "rating_after")?,
-        next_step: parse_text(&fields.next_step, "next_step", "The next step", 500)?,
-        follow_up_on: parse_date(&fields.follow_up_on, "follow_up_on")?,
-        commitment_due: None,
+    use crate::AllOk;
+    let channel = match form.channel.trim() {
+        "" => Ok(Channel::InPerson),
+        c => Channel::parse(c).ok_or_else(|| Invalid::new("channel", "Choose how you talked.")),
     };
-    if log.answer.is_some() && log.ask.is_empty() {
+    let answer = match form.answer.trim() {
+        "" => Ok(None),
+        a => Answer::parse(a)
+            .map(Some)
+            .ok_or_else(|| Invalid::new("answer", "Choose yes, no or maybe.")),
+    };
+    // The answer needs its ask: checked with the two fields' own rules, as one field.
+    let ask_and_answer = (parse_text(&form.ask, "ask", "The ask", ASK_MAX), answer)
+        .all_ok()
+        .and_then(|(ask, answer)| {
+            if answer.is_some() && ask.is_empty() {
+                Err(Invalid::new(
+                    "ask",
+                    "Say what you asked, or leave the answer empty.",
+                ))
+            } else {
+                Ok((ask, answer))
+            }
+        });
+    // In the form's order, so the first mistake named is the first on the page.
+    let (client_id, rating_after, channel, issues, (ask, answer), next_step, follow_up_on, notes) =
+        (
+            parse_client_id(&form.client_id),
+            parse_rating(&form.rating_after, "rating_after"),
+            channel,
+            parse_issues(issues, issue_tags),
+            ask_and_answer,
+            parse_text(&form.next_step, "next_step", "The next step", NEXT_STEP_MAX),
+            parse_date(&form.follow_up_on, "follow_up_on")
+                .and_then(|d| follow_up_within_a_year(d, at.date_naive())),
+            parse_text(&form.notes, "notes", "Notes", NOTES_MAX),
+        )
+            .all_ok()?;
+    if rating_after.is_none()
+        && issues.is_empty()
+        && ask.is_empty()
+        && next_step.is_empty()
+        && follow_up_on.is_none()
+        && notes.is_empty()
+    {
         return Err(Invalid::new(
-            "ask",
-            "Say what you asked, or leave the answer empty.",
+            "notes",
+            "Say how it went: a few words of notes, a rating, an issue or a next step.",
         ));
     }
-    Ok(log)
+    Ok(NewConversation {
+        coworker_id,
+        client_id,
+        at,
+        channel,
+        issues,
+        notes,
+        ask,
+        answer,
+        rating_after,
+        next_step,
+        follow_up_on,
+        commitment_due: None,
+    })
 }
+
+/// A follow-up is on the conversation's day or later, and within a year of it: a date
+/// in the past would be overdue at once, and one years away is a typo.
+fn follow_up_within_a_year(
+    date: Option<NaiveDate>,
+    day: NaiveDate,
+) -> Result<Option<NaiveDate>, Invalid> {
+    match date {
+        Some(d) if d < day || d > day + chrono::Duration::days(366) => Err(Invalid::new(
+            "follow_up_on",
+            format!(
+                "Follow up between {} and a year after it.",
+                day.format("%-d %b %Y")
+            ),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The longest notes a one-on-one keeps, in characters (the form says so and counts).
+pub const NOTES_MAX: usize = 4000;
+/// The longest ask, in characters.
+pub const ASK_MAX: usize = 500;
+/// The longest next step, in characters.
+pub const NEXT_STEP_MAX: usize = 500;
 
 /// A one-on-one as the coworker page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -449,8 +506,55 @@ mod tests {
     fn fields() -> LogForm {
         LogForm {
             client_id: "form-1234".into(),
+            notes: "Talked at the lockers.".into(),
             ..LogForm::default()
         }
+    }
+
+    #[test]
+    fn a_log_says_something_and_its_follow_up_is_within_a_year() {
+        let tags: Vec<String> = vec![];
+        let at = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let log = |f: LogForm| parse_log(7, &f, &[], at, &tags);
+        let empty = LogForm {
+            notes: "  ".into(),
+            ..fields()
+        };
+        assert_eq!(field_of(log(empty.clone())), "notes");
+        for something in [
+            LogForm {
+                rating_after: "3".into(),
+                ..empty.clone()
+            },
+            LogForm {
+                next_step: "Coffee".into(),
+                ..empty.clone()
+            },
+            LogForm {
+                ask: "Sign".into(),
+                ..empty.clone()
+            },
+            LogForm {
+                follow_up_on: "2026-12-07".into(),
+                ..empty.clone()
+            },
+        ] {
+            assert!(log(something.clone()).is_ok(), "{something:?}");
+        }
+        let on = |day: &str| {
+            log(LogForm {
+                follow_up_on: day.into(),
+                ..fields()
+            })
+            .map(|c| c.follow_up_on.unwrap().to_string())
+        };
+        assert_eq!(on("2026-12-06"), Ok("2026-12-06".into()), "the same day");
+        assert_eq!(on("2027-12-07"), Ok("2027-12-07".into()), "366 days on");
+        assert_eq!(on("2026-12-05").unwrap_err().field, "follow_up_on");
+        assert_eq!(on("2027-12-08").unwrap_err().field, "follow_up_on");
+        assert_eq!(on("2024-01-10").unwrap_err().field, "follow_up_on");
     }
 
     #[test]
@@ -490,10 +594,40 @@ mod tests {
     }
 
     #[test]
+    fn every_mistake_in_a_log_form_is_named_at_once() {
+        let tags = vec!["pay".to_owned()];
+        let form = LogForm {
+            notes: "n".repeat(NOTES_MAX + 1),
+            answer: "yes".into(),
+            rating_after: "9".into(),
+            follow_up_on: "soon".into(),
+            ..fields()
+        };
+        let refused =
+            parse_log(7, &form, &["rent".to_owned()], DateTime::UNIX_EPOCH, &tags).unwrap_err();
+        let named: Vec<&str> = refused.each().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            named,
+            ["rating_after", "issues", "ask", "follow_up_on", "notes"],
+            "in the form's order"
+        );
+        let at_limit = LogForm {
+            notes: "é".repeat(NOTES_MAX),
+            ..fields()
+        };
+        assert!(
+            parse_log(7, &at_limit, &[], DateTime::UNIX_EPOCH, &tags).is_ok(),
+            "the limit counts characters, not bytes"
+        );
+    }
+
+    #[test]
     fn a_log_form_is_checked_by_one_rule() {
         let tags = vec!["staffing".to_owned(), "pay".to_owned()];
         let chosen = vec!["Staffing".to_owned(), "staffing".to_owned()];
-        let at = DateTime::UNIX_EPOCH;
+        let at = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let ok = parse_log(
             7,
             &LogForm {

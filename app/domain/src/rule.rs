@@ -47,26 +47,30 @@ impl VoteRule {
     /// Reads a rule, each mistake named by its field. No base given: of the votes cast;
     /// no turnout given: none required.
     pub fn parse(form: RuleFields<'_>) -> Result<VoteRule, Invalid> {
+        use crate::AllOk;
         let base = match form.vote_base.trim() {
-            "" => VoteBase::Cast,
+            "" => Ok(VoteBase::Cast),
             b => VoteBase::parse(b).ok_or_else(|| {
                 Invalid::new("vote_base", "Choose what the yes share is a share of.")
-            })?,
+            }),
         };
         let yes_percent = parse_bounded(
             form.yes_percent,
             "yes_percent",
             Self::YES_PERCENT,
             "The yes share needed: a whole percent from 50 to 100.",
-        )?
-        .ok_or_else(|| Invalid::new("yes_percent", "Give the yes share needed (50 to 100)."))?;
+        )
+        .and_then(|y| {
+            y.ok_or_else(|| Invalid::new("yes_percent", "Give the yes share needed (50 to 100)."))
+        });
         let turnout_percent = parse_bounded(
             form.turnout_percent,
             "turnout_percent",
             0..=100,
             "The turnout needed: a whole percent from 0 to 100.",
-        )?
-        .unwrap_or(0);
+        )
+        .map(|t| t.unwrap_or(0));
+        let (base, yes_percent, turnout_percent) = (base, yes_percent, turnout_percent).all_ok()?;
         Ok(VoteRule {
             base,
             yes_percent,

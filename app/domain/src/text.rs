@@ -38,9 +38,50 @@ pub fn url_encode(text: &str) -> String {
         .collect()
 }
 
+/// 100000 → "100,000".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A text field's counter: "120 of 4,000 characters", or how many too many. It counts
+/// characters as the field's parser does (`fields::parse_text`).
+pub fn count_words(len: usize, max: usize) -> String {
+    if len > max {
+        format!(
+            "{} characters: {} too many (up to {})",
+            thousands(len),
+            thousands(len - max),
+            thousands(max)
+        )
+    } else {
+        format!("{} of {} characters", thousands(len), thousands(max))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_with_thousands_and_say_how_many_too_many() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(count_words(4000, 4000), "4,000 of 4,000 characters");
+        assert_eq!(
+            count_words(5001, 4000),
+            "5,001 characters: 1,001 too many (up to 4,000)"
+        );
+    }
 
     #[test]
     fn names_refuse_overrides_isolates_marks_and_controls() {

@@ -72,35 +72,27 @@ pub async fn save_scenario(
     #[server(default)] move_to: Vec<String>,
     #[server(default)] move_count: Vec<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::forecast::plan::parse_scenario_name;
+    use crate::domain::forecast::plan::ScenarioForm;
     use crate::domain::forecast::MAX_MOVES;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     plan_of(&member, plan_id).await?;
     let areas = member.store().list_areas(campaign_id).await?;
-    let name = parse_scenario_name(&name)?;
-    let rows = move_area
-        .len()
-        .max(move_from.len())
-        .max(move_to.len())
-        .max(move_count.len());
-    if rows > MAX_MOVES * 2 {
+    let form = ScenarioForm {
+        name,
+        turnout,
+        yes,
+        move_area,
+        move_from,
+        move_to,
+        move_count,
+    };
+    if form.rows().len() > MAX_MOVES * 2 {
         return Err(AppError::validation(
             "moves",
             format!("A scenario can hold at most {MAX_MOVES} moves."),
         ));
     }
-    let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
-    let moves: Vec<[String; 4]> = (0..rows)
-        .map(|i| {
-            [
-                at(&move_area, i),
-                at(&move_from, i),
-                at(&move_to, i),
-                at(&move_count, i),
-            ]
-        })
-        .collect();
-    let scenario = Scenario::parse(&turnout, &yes, &moves, &areas)?;
+    let (name, scenario) = form.parse(&areas)?;
     let event = member.event(
         "vote_scenario.save",
         format!("vote_plan:{plan_id}"),

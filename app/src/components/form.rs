@@ -31,7 +31,8 @@ where
     Signal::derive(move || action.value().get().and_then(Result::err))
 }
 
-/// An error from the last submission that is not about one field (network, server).
+/// An error from the last submission that is not about one field (network, server),
+/// and any mistake on a field the form does not show beside a field of its own.
 #[component]
 pub fn FormError(
     /// Fields that have their own [`FieldError`]; their errors are not repeated here.
@@ -39,15 +40,115 @@ pub fn FormError(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let message = move || {
-        error.get().and_then(|e| match &e {
-            AppError::Validation { field, .. } if fields.contains(&field.as_str()) => None,
-            other => Some(other.to_string()),
+        error.get().and_then(|e| {
+            if !matches!(e, AppError::Validation { .. }) {
+                return Some(e.to_string());
+            }
+            let rest: Vec<&str> = e
+                .fields()
+                .into_iter()
+                .filter(|(f, _)| !fields.contains(f))
+                .map(|(_, m)| m)
+                .collect();
+            (!rest.is_empty()).then(|| rest.join(" "))
         })
     };
     view! {
         <p class="form-error" role="alert">
             {message}
         </p>
+    }
+}
+
+/// Text for inside a `<textarea>`. Leptos writes a text area's children unescaped (to it
+/// a text area is raw text, like a script), so stored notes holding `</textarea>` would
+/// close it and whatever followed would be markup in the page. Escaped here, the browser
+/// reads it back as the same text (a text area decodes character references).
+pub fn text_area(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `aria-invalid` for `field`'s input: "true" while the last submission's error names it.
+pub fn invalid(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> &'static str {
+    move || {
+        if error.with(|e| e.as_ref().is_some_and(|e| e.field_message(field).is_some())) {
+            "true"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// True for the input of the first field the last submission's error names: a form
+/// re-shown by the server puts `autofocus` on it, so the browser scrolls there and
+/// the person can fix it at once, without JavaScript.
+pub fn first_invalid(error: Signal<Option<AppError>>, field: &'static str) -> impl Fn() -> bool {
+    move || {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.fields().first().map(|(f, _)| *f == field))
+                .unwrap_or(false)
+        })
+    }
+}
+
+/// A form that came back to its page without JavaScript, as it was posted: the form
+/// layer re-renders the page with this beside the request, so every field shows what
+/// was typed (see [`posted`]). Passwords are never kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    /// The server function's path the form was posted to.
+    pub action: String,
+    /// The form's fields, url-encoded as posted, less any password.
+    pub body: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Posted {
+    pub fn new(action: &str, body: &[u8]) -> Self {
+        let mut kept = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(body) {
+            if !k.to_ascii_lowercase().contains("password") {
+                kept.append_pair(&k, &v);
+            }
+        }
+        Posted {
+            action: action.to_owned(),
+            body: kept.finish(),
+        }
+    }
+}
+
+/// The form for server function `S` as posted, when this page is that form coming
+/// back without JavaScript (refused): read with the server function's own decoding,
+/// so a page fills its fields from the same struct the server function took.
+pub fn posted<S>() -> Option<S>
+where
+    S: leptos::server_fn::ServerFn + serde::de::DeserializeOwned,
+{
+    #[cfg(feature = "ssr")]
+    {
+        let parts = use_context::<http::request::Parts>()?;
+        let posted = parts.extensions.get::<Posted>()?;
+        if posted.action != S::PATH {
+            return None;
+        }
+        serde_qs::Config::new(5, false)
+            .deserialize_str::<S>(&posted.body)
+            .ok()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

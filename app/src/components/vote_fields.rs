@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::form::FieldError;
+use crate::components::form::{first_invalid, invalid, FieldError};
 use crate::domain::rule::{RuleValues, VoteBase};
 use crate::domain::{Area, Choice};
 use crate::error::AppError;
@@ -22,15 +22,15 @@ pub fn rule_fields(
     view! {
         <fieldset class="stack">
             <legend>{legend}</legend>
-            {VoteBase::ALL.into_iter().map(|b| view! {
-                <label class="choice"><input type="radio" name="vote_base" value=b.key() checked=b == base />{format!(" Yes {}", b.label().to_lowercase())}</label>
+            {VoteBase::ALL.into_iter().enumerate().map(|(i, b)| view! {
+                <label class="choice"><input type="radio" name="vote_base" value=b.key() checked=b == base autofocus=move || i == 0 && first_invalid(error, "vote_base")() />{format!(" Yes {}", b.label().to_lowercase())}</label>
             }).collect_view()}
             <FieldError id="rule-base" field="vote_base" error />
             <label for="rule-yes">"Yes share required (percent)"</label>
-            <input id="rule-yes" name="yes_percent" type="number" min="50" max="100" inputmode="numeric" value=yes_percent aria-describedby="rule-yes-error" />
+            <input id="rule-yes" name="yes_percent" type="number" min="50" max="100" inputmode="numeric" value=yes_percent autofocus=first_invalid(error, "yes_percent") aria-invalid=invalid(error, "yes_percent") aria-describedby="rule-yes-error" />
             <FieldError id="rule-yes" field="yes_percent" error />
             <label for="rule-turnout">"Turnout required (percent of the scope)"</label>
-            <input id="rule-turnout" name="turnout_percent" type="number" min="0" max="100" inputmode="numeric" value=turnout_percent aria-describedby="rule-turnout-error" />
+            <input id="rule-turnout" name="turnout_percent" type="number" min="0" max="100" inputmode="numeric" value=turnout_percent autofocus=first_invalid(error, "turnout_percent") aria-invalid=invalid(error, "turnout_percent") aria-describedby="rule-turnout-error" />
             <FieldError id="rule-turnout" field="turnout_percent" error />
         </fieldset>
     }
@@ -45,10 +45,11 @@ pub fn scope_fields(
     let boxes = areas
         .iter()
         .filter(|a| !a.retired)
-        .map(|a| {
+        .enumerate()
+        .map(|(i, a)| {
             view! {
                 <label class="choice">
-                    <input type="checkbox" name=format!("area_ids[{}]", a.id) value=a.id checked=chosen.contains(&a.id) />
+                    <input type="checkbox" name=format!("area_ids[{}]", a.id) value=a.id checked=chosen.contains(&a.id) autofocus=move || i == 0 && first_invalid(error, "area_ids")() />
                     {format!(" {}", a.name)}
                 </label>
             }

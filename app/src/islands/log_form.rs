@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use crate::api::organizing::LogConversation;
 use crate::components::chip::rating_meanings;
 use crate::components::form::{FieldError, FormError, ReturnTo};
-use crate::domain::organizing::{parse_log, Answer, Channel};
+use crate::domain::organizing::{parse_log, Answer, Channel, LogForm, ASK_MAX, NOTES_MAX};
+use crate::domain::text::count_words;
 use crate::domain::Choice;
 use crate::error::AppError;
 
@@ -29,6 +30,10 @@ pub fn LogConversationForm(
     return_path: String,
     /// The error of a post without JavaScript that came back to this page.
     initial_error: Option<AppError>,
+    /// The form as that post sent it: every field shows it again.
+    typed: Option<LogForm>,
+    /// The issues that post ticked.
+    typed_issues: Vec<String>,
 ) -> impl IntoView {
     let log = ServerAction::<LogConversation>::new();
     // A mistake found here, before sending; cleared when the form is sent.
@@ -46,7 +51,25 @@ pub fn LogConversationForm(
                 .set_href(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
         }
     });
+    let typed = typed.unwrap_or(LogForm {
+        client_id,
+        ..LogForm::default()
+    });
+    // The first field the error names: the server's page puts `autofocus` on it, and a
+    // mistake found here moves the focus there.
+    let first = move || {
+        error.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.fields().first().map(|(f, _)| input_of(f)))
+        })
+    };
     let tags = issue_tags.clone();
+    // The form's checks count from today (the server's, as the page was made): a
+    // follow-up from today to a year on.
+    let at = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .map_or(chrono::DateTime::UNIX_EPOCH, |t| t.and_utc());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         use leptos::form::FromFormData;
         // A form this code cannot read is left to the browser to post.
@@ -54,9 +77,18 @@ pub fn LogConversationForm(
             return;
         };
         ev.prevent_default();
-        let at = chrono::DateTime::UNIX_EPOCH;
         match parse_log(coworker_id, &args.form, &args.issues, at, &tags) {
-            Err(err) => checked.set(Some(err.into())),
+            Err(err) => {
+                checked.set(Some(err.into()));
+                if let Some(id) = first() {
+                    if let Some(el) = document().get_element_by_id(id) {
+                        use leptos::wasm_bindgen::JsCast;
+                        if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                            let _ = el.focus();
+                        }
+                    }
+                }
+            }
             Ok(_) => {
                 checked.set(None);
                 log.dispatch(args);
@@ -66,6 +98,12 @@ pub fn LogConversationForm(
     let url = <LogConversation as leptos::server_fn::ServerFn>::url();
     let form = NodeRef::<leptos::html::Form>::new();
     super::mark_hydrated(form);
+    let focus = move |id: &'static str| move || first() == Some(id);
+    let invalid = move |field: &'static str| crate::components::form::invalid(error, field);
+    let notes_len = RwSignal::new(typed.notes.chars().count());
+    let rating = typed.rating_after.trim().to_owned();
+    let channel = Channel::parse(typed.channel.trim()).unwrap_or(Channel::InPerson);
+    let answer = typed.answer.trim().to_owned();
     view! {
         <form
             node_ref=form
@@ -79,13 +117,13 @@ pub fn LogConversationForm(
             <ReturnTo path=return_path />
             <input type="hidden" name="campaign_id" value=campaign_id />
             <input type="hidden" name="coworker_id" value=coworker_id />
-            <input type="hidden" name="client_id" value=client_id />
+            <input type="hidden" name="client_id" value=typed.client_id.clone() />
             <fieldset class="choices">
                 <legend>"Rating after"</legend>
-                <label class="choice"><input type="radio" name="rating_after" value="" checked=true />" Leave unchanged"</label>
+                <label class="choice"><input id="log-rating" type="radio" name="rating_after" value="" checked=rating.is_empty() autofocus=focus("log-rating") aria-invalid=invalid("rating_after") aria-describedby="log-rating-error" />" Leave unchanged"</label>
                 {rating_meanings()[..5].iter().map(|(k, m)| view! {
                     <label class=format!("choice chip r{k}")>
-                        <input type="radio" name="rating_after" value=*k />
+                        <input type="radio" name="rating_after" value=*k checked=rating == k.to_string() />
                         {format!(" {k} · {m}")}
                     </label>
                 }).collect_view()}
@@ -94,39 +132,54 @@ pub fn LogConversationForm(
             <fieldset class="choices">
                 <legend>"How"</legend>
                 {Channel::ALL.into_iter().map(|ch| view! {
-                    <label class="choice"><input type="radio" name="channel" value=ch.key() checked=ch == Channel::InPerson />{format!(" {}", ch.label())}</label>
+                    <label class="choice"><input type="radio" name="channel" value=ch.key() checked=ch == channel />{format!(" {}", ch.label())}</label>
                 }).collect_view()}
             </fieldset>
             <fieldset class="choices">
                 <legend>"Issues raised"</legend>
                 {issue_tags.iter().enumerate().map(|(i, tag)| view! {
-                    <label class="choice"><input type="checkbox" name=format!("issues[{i}]") value=tag.clone() />{format!(" {tag}")}</label>
+                    <label class="choice"><input id=(i == 0).then_some("log-issues") type="checkbox" name=format!("issues[{i}]") value=tag.clone() checked=typed_issues.contains(tag) autofocus=move || i == 0 && first() == Some("log-issues") /> {format!(" {tag}")}</label>
                 }).collect_view()}
             </fieldset>
             <FieldError id="log-issues" field="issues" error />
-            <label for="log-ask">"The ask (what you asked them to do)"</label>
-            <input id="log-ask" name="ask" type="text" aria-describedby="log-ask-error" />
+            <label for="log-ask">{format!("The ask (what you asked them to do; up to {ASK_MAX} characters)")}</label>
+            <input id="log-ask" name="ask" type="text" value=typed.ask.clone() autofocus=focus("log-ask") aria-invalid=invalid("ask") aria-describedby="log-ask-error" />
             <FieldError id="log-ask" field="ask" error />
             <fieldset class="choices">
                 <legend>"Their answer"</legend>
-                <label class="choice"><input type="radio" name="answer" value="" checked=true />" No ask"</label>
+                <label class="choice"><input id="log-answer" type="radio" name="answer" value="" checked=answer.is_empty() autofocus=focus("log-answer") />" No ask"</label>
                 {Answer::ALL.into_iter().map(|a| view! {
-                    <label class="choice"><input type="radio" name="answer" value=a.key() />{format!(" {}", a.label())}</label>
+                    <label class="choice"><input type="radio" name="answer" value=a.key() checked=answer == a.key() />{format!(" {}", a.label())}</label>
                 }).collect_view()}
             </fieldset>
+            <FieldError id="log-answer" field="answer" error />
             <label for="log-next">"Next step"</label>
-            <input id="log-next" name="next_step" type="text" aria-describedby="log-next-error" />
+            <input id="log-next" name="next_step" type="text" value=typed.next_step.clone() autofocus=focus("log-next") aria-invalid=invalid("next_step") aria-describedby="log-next-error" />
             <FieldError id="log-next" field="next_step" error />
             <label for="log-follow">"Follow up on"</label>
-            <input id="log-follow" name="follow_up_on" type="date" min=today aria-describedby="log-follow-error" />
+            <input id="log-follow" name="follow_up_on" type="date" min=today value=typed.follow_up_on.clone() autofocus=focus("log-follow") aria-invalid=invalid("follow_up_on") aria-describedby="log-follow-error" />
             <FieldError id="log-follow" field="follow_up_on" error />
             <label for="log-notes">"Notes"</label>
-            <textarea id="log-notes" name="notes" rows="4" aria-describedby="log-notes-error"></textarea>
+            <textarea id="log-notes" name="notes" rows="4" autofocus=focus("log-notes") aria-invalid=invalid("notes") aria-describedby="log-notes-count log-notes-error" on:input=move |ev| notes_len.set(event_target_value(&ev).chars().count())>{crate::components::form::text_area(&typed.notes)}</textarea>
+            <p id="log-notes-count" class="hint" data-testid="notes-count">{move || count_words(notes_len.get(), NOTES_MAX)}</p>
             <FieldError id="log-notes" field="notes" error />
-            <FormError fields=&["rating_after", "issues", "ask", "next_step", "follow_up_on", "notes"] error />
+            <FormError fields=&["rating_after", "issues", "ask", "answer", "next_step", "follow_up_on", "notes"] error />
             <button type="submit" class="primary" disabled=move || pending.get()>
                 {move || if pending.get() { "Saving…" } else { "Save" }}
             </button>
         </form>
+    }
+}
+
+/// The input a field's mistake sends the focus to.
+fn input_of(field: &str) -> &'static str {
+    match field {
+        "rating_after" => "log-rating",
+        "issues" => "log-issues",
+        "ask" => "log-ask",
+        "answer" => "log-answer",
+        "next_step" => "log-next",
+        "follow_up_on" => "log-follow",
+        _ => "log-notes",
     }
 }

@@ -10,9 +10,10 @@ use leptos::prelude::*;
 
 use crate::api::votes::SaveScenario;
 use crate::components::forecast::forecast_view;
-use crate::components::form::{FieldError, FormError, ReturnTo};
+use crate::components::form::{first_invalid, invalid, FieldError, FormError, ReturnTo};
+use crate::domain::forecast::plan::{level_key, ScenarioForm};
 use crate::domain::forecast::{
-    apply_moves, forecast, level_label, Cell, Move, Rates, Scenario, LEVELS, UNRATED,
+    apply_moves, forecast, level_label, Cell, Move, Rates, Scenario, LEVELS, MAX_MOVES,
 };
 use crate::domain::structure::VoteRule;
 use crate::domain::{Area, Shift};
@@ -20,14 +21,6 @@ use crate::error::AppError;
 
 /// Rows of moves the form offers (blank rows are left out).
 const MOVE_ROWS: usize = 6;
-
-fn level_key(level: usize) -> String {
-    if level == UNRATED {
-        "unrated".into()
-    } else {
-        (level + 1).to_string()
-    }
-}
 
 #[island]
 pub fn WhatIf(
@@ -47,34 +40,44 @@ pub fn WhatIf(
     return_path: String,
     /// The error of a post without JavaScript that came back to this page.
     initial_error: Option<AppError>,
+    /// The scenario as that post sent it: the form shows it again, as typed.
+    typed: Option<ScenarioForm>,
 ) -> impl IntoView {
-    let turnout: Vec<RwSignal<String>> = rates
-        .turnout
-        .iter()
-        .map(|t| RwSignal::new(t.to_string()))
+    let typed = typed.unwrap_or_else(|| {
+        ScenarioForm::of(&Scenario {
+            rates,
+            moves: moves.clone(),
+        })
+    });
+    let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+    let turnout: Vec<RwSignal<String>> = (0..LEVELS)
+        .map(|l| RwSignal::new(at(&typed.turnout, l)))
         .collect();
-    let yes: Vec<RwSignal<String>> = rates
-        .yes
-        .iter()
-        .map(|y| RwSignal::new(y.to_string()))
+    let yes: Vec<RwSignal<String>> = (0..LEVELS)
+        .map(|l| RwSignal::new(at(&typed.yes, l)))
         .collect();
-    let rows = moves.len().max(MOVE_ROWS);
+    let rows = typed.rows().len().max(MOVE_ROWS).min(MAX_MOVES);
+    let typed_rows = typed.rows();
     let move_rows: Vec<[RwSignal<String>; 4]> = (0..rows)
         .map(|i| {
-            let m = moves.get(i);
+            let [area, from, to, count] = typed_rows
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| [String::new(), "3".into(), "2".into(), String::new()]);
             [
-                RwSignal::new(
-                    m.and_then(|m| m.area_id)
-                        .map(|a| a.to_string())
-                        .unwrap_or_default(),
-                ),
-                RwSignal::new(m.map(|m| level_key(m.from)).unwrap_or_else(|| "3".into())),
-                RwSignal::new(m.map(|m| level_key(m.to)).unwrap_or_else(|| "2".into())),
-                RwSignal::new(m.map(|m| m.count.to_string()).unwrap_or_default()),
+                RwSignal::new(area),
+                RwSignal::new(from),
+                RwSignal::new(to),
+                RwSignal::new(count),
             ]
         })
         .collect();
-    let (areas_c, shifts_c) = (areas.clone(), shifts.clone());
+    let name = RwSignal::new(typed.name.clone());
+    // Set by the first change: the refusal a post came back with is shown until then.
+    let touched = RwSignal::new(false);
+    // A mistake found when Save is pressed (the name, a scenario that changes nothing).
+    let refused = RwSignal::new(None::<AppError>);
+    let (areas_c, shifts_c, areas_list) = (areas.clone(), shifts.clone(), areas.clone());
     let area_choices: Vec<(i64, String)> = areas
         .iter()
         .filter(|a| !a.retired)
@@ -102,21 +105,54 @@ pub fn WhatIf(
         }
         Err(e) => Err(e),
     });
-    // The error a post without JavaScript came back with, until the figures change.
-    let initial = Scenario {
-        rates,
-        moves: moves.clone(),
-    };
+    // The figures' own mistakes at once; the rest when Save is pressed (or as the
+    // server said, until something changes).
     let error = Signal::derive(move || match scenario.get() {
         Err(e) => Some(e.into()),
-        Ok(s) if s == initial => initial_error.clone(),
-        Ok(_) => None,
+        Ok(_) => refused
+            .get()
+            .or_else(|| (!touched.get()).then(|| initial_error.clone()).flatten()),
     });
+    let (t_check, y_check, m_check, areas_check) = (
+        turnout.clone(),
+        yes.clone(),
+        move_rows.clone(),
+        areas_list.clone(),
+    );
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let t: Vec<String> = t_check.iter().map(|s| s.get_untracked()).collect();
+        let y: Vec<String> = y_check.iter().map(|s| s.get_untracked()).collect();
+        let m: Vec<[String; 4]> = m_check
+            .iter()
+            .map(|r| r.map(|s| s.get_untracked()))
+            .collect();
+        let form = ScenarioForm {
+            name: name.get_untracked(),
+            turnout: t,
+            yes: y,
+            move_area: m.iter().map(|r| r[0].clone()).collect(),
+            move_from: m.iter().map(|r| r[1].clone()).collect(),
+            move_to: m.iter().map(|r| r[2].clone()).collect(),
+            move_count: m.iter().map(|r| r[3].clone()).collect(),
+        };
+        match form.parse(&areas_check) {
+            // Sent by the browser: the server checks it again and the page comes back.
+            Ok(_) => refused.set(None),
+            Err(e) => {
+                ev.prevent_default();
+                refused.set(Some(e.into()));
+            }
+        }
+    };
+    let touch = move || {
+        touched.set(true);
+        refused.set(None);
+    };
     let url = <SaveScenario as leptos::server_fn::ServerFn>::url();
     let form = NodeRef::<leptos::html::Form>::new();
     super::mark_hydrated(form);
     view! {
-        <form node_ref=form method="post" action=url class="card stack" novalidate=true data-testid="what-if">
+        <form node_ref=form method="post" action=url class="card stack" novalidate=true data-testid="what-if" on:submit=on_submit>
             <h2>"What if…"</h2>
             <p class="hint">"Change a rate or move people between levels: the forecast below follows. Nothing is saved until you save the scenario."</p>
             <ReturnTo path=return_path />
@@ -132,8 +168,8 @@ pub fn WhatIf(
                             view! {
                                 <tr>
                                     <th scope="row">{level_label(l)}</th>
-                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("turnout[{l}]") aria-label=format!("Turnout, {}", level_label(l)) prop:value=move || t.get() value=t.get_untracked() on:input=move |ev| t.set(event_target_value(&ev)) /></td>
-                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("yes[{l}]") aria-label=format!("Yes when voting, {}", level_label(l)) prop:value=move || y.get() value=y.get_untracked() on:input=move |ev| y.set(event_target_value(&ev)) /></td>
+                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("turnout[{l}]") aria-label=format!("Turnout, {}", level_label(l)) prop:value=move || t.get() value=t.get_untracked() on:input=move |ev| { touch(); t.set(event_target_value(&ev)) } /></td>
+                                    <td><input type="number" min="0" max="100" inputmode="numeric" name=format!("yes[{l}]") aria-label=format!("Yes when voting, {}", level_label(l)) prop:value=move || y.get() value=y.get_untracked() on:input=move |ev| { touch(); y.set(event_target_value(&ev)) } /></td>
                                 </tr>
                             }
                         }).collect_view()}
@@ -149,17 +185,17 @@ pub fn WhatIf(
                     view! {
                         <div class="move-row">
                             <label for=format!("move-count-{i}")>"How many"</label>
-                            <input id=format!("move-count-{i}") type="number" min="1" inputmode="numeric" name=format!("move_count[{i}]") value=count.get_untracked() on:input=move |ev| count.set(event_target_value(&ev)) />
+                            <input id=format!("move-count-{i}") type="number" min="1" inputmode="numeric" name=format!("move_count[{i}]") value=count.get_untracked() on:input=move |ev| { touch(); count.set(event_target_value(&ev)) } />
                             <label for=format!("move-from-{i}")>"from"</label>
-                            <select id=format!("move-from-{i}") name=format!("move_from[{i}]") on:change=move |ev| from.set(event_target_value(&ev))>
+                            <select id=format!("move-from-{i}") name=format!("move_from[{i}]") on:change=move |ev| { touch(); from.set(event_target_value(&ev)) }>
                                 {(0..LEVELS).map(|l| view! { <option value=level_key(l) selected=from.get_untracked() == level_key(l)>{level_label(l)}</option> }).collect_view()}
                             </select>
                             <label for=format!("move-to-{i}")>"to"</label>
-                            <select id=format!("move-to-{i}") name=format!("move_to[{i}]") on:change=move |ev| to.set(event_target_value(&ev))>
+                            <select id=format!("move-to-{i}") name=format!("move_to[{i}]") on:change=move |ev| { touch(); to.set(event_target_value(&ev)) }>
                                 {(0..LEVELS).map(|l| view! { <option value=level_key(l) selected=to.get_untracked() == level_key(l)>{level_label(l)}</option> }).collect_view()}
                             </select>
                             <label for=format!("move-area-{i}")>"in"</label>
-                            <select id=format!("move-area-{i}") name=format!("move_area[{i}]") on:change=move |ev| area.set(event_target_value(&ev))>
+                            <select id=format!("move-area-{i}") name=format!("move_area[{i}]") on:change=move |ev| { touch(); area.set(event_target_value(&ev)) }>
                                 <option value="" selected=area.get_untracked().is_empty()>"Anywhere in the scope"</option>
                                 {area_choices.iter().map(|(id, name)| view! { <option value=id.to_string() selected=area.get_untracked() == id.to_string()>{name.clone()}</option> }).collect_view()}
                             </select>
@@ -176,7 +212,7 @@ pub fn WhatIf(
                 }}
             </section>
             <label for="what-if-name">"Save as (a name for this scenario)"</label>
-            <input id="what-if-name" name="name" type="text" maxlength="100" aria-describedby="what-if-name-error" />
+            <input id="what-if-name" name="name" type="text" maxlength="100" value=name.get_untracked() autofocus=first_invalid(error, "name") aria-invalid=invalid(error, "name") aria-describedby="what-if-name-error" on:input=move |ev| { touch(); name.set(event_target_value(&ev)) } />
             <FieldError id="what-if-name" field="name" error />
             <FormError fields=&["turnout", "yes", "moves", "name"] error />
             <button type="submit" class="primary">"Save the scenario"</button>

@@ -207,7 +207,7 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
                 None => ().into_any(),
             }}
             <label for="cw-notes">"Notes"</label>
-            <textarea id="cw-notes" name="notes" rows="4" aria-describedby="cw-notes-error">{f.notes.clone()}</textarea>
+            <textarea id="cw-notes" name="notes" rows="4" aria-describedby="cw-notes-error">{crate::components::form::text_area(&f.notes)}</textarea>
             <FieldError id="cw-notes" field="notes" error=update_error />
             <FormError fields=&["name", "area_id", "job_title", "phone", "email", "language", "tags", "employee_ref", "notes"] error=update_error />
             <p class="ok" role="status" data-testid="coworker-saved">{saved}</p>

@@ -138,16 +138,19 @@ pub fn LogPage() -> impl IntoView {
     let campaign = campaign_id();
     let coworker = crate::pages::coworker::coworker_id();
     // Read here, on the server, and handed to the island: the error of a post without
-    // JavaScript that came back to this page, and the path such a post returns to.
+    // JavaScript that came back to this page, the form as it was posted then, and the
+    // path such a post returns to.
     let returned = ServerAction::<LogConversation>::new()
         .value()
         .get_untracked()
         .and_then(Result::err);
+    let typed = crate::components::form::posted::<LogConversation>()
+        .filter(|p| p.campaign_id == campaign && p.coworker_id == coworker);
     let return_path = crate::components::form::current_return_path();
     let form = OnceResource::new(get_log_form(campaign, coworker));
     view! {
         <Loaded data=form let:f>
-            {log_view(campaign, f, returned.clone(), return_path.clone())}
+            {log_view(campaign, f, returned.clone(), typed.clone(), return_path.clone())}
         </Loaded>
     }
 }
@@ -156,9 +159,14 @@ fn log_view(
     campaign: i64,
     f: LogFormPage,
     returned: Option<AppError>,
+    typed: Option<LogConversation>,
     return_path: String,
 ) -> AnyView {
     let c = f.coworker;
+    let (typed, typed_issues) = match typed {
+        Some(p) => (Some(p.form), p.issues),
+        None => (None, Vec::new()),
+    };
     view! {
         <p><a href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>
         <h1>"One-on-one with " {c.fields.name.clone()}</h1>
@@ -171,6 +179,8 @@ fn log_view(
             today=f.today.to_string()
             return_path
             initial_error=returned
+            typed
+            typed_issues
         />
     }
     .into_any()

@@ -16,15 +16,18 @@ use crate::api::structure::{
     RecordMarks, TallyPageData, TestPageData, TestsPageData, UpdateTest,
 };
 use crate::components::chip::{coworker_link, rating_words};
-use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
+use crate::components::form::{
+    action_error, first_invalid, invalid, posted, text_area, FieldError, FormError, ReturnTo,
+};
 use crate::components::gate::Loaded;
 use crate::components::support_bar::support_bar;
 use crate::components::vote_fields::{rule_fields, scope_fields};
 use crate::domain::structure::tally::mark_words;
 use crate::domain::structure::{
     Outcome, RateRow, Response, StructureTest, Surprise, Tally, TallyRow, TestForm, TestKind,
-    TestStatus, TimelineEntry, VoteBase,
+    TestStatus, TimelineEntry, VoteBase, DESCRIPTION_MAX, TITLE_MAX,
 };
+use crate::domain::text::thousands;
 use crate::domain::{Area, Choice, Role, Shift};
 use crate::pages::layout::{campaign_id, query, route_id};
 
@@ -66,16 +69,20 @@ fn outcome_view(outcome: Option<Outcome>, testid: &'static str) -> AnyView {
 pub fn StructureTestsPage() -> impl IntoView {
     let id = campaign_id();
     let data = OnceResource::new(tests_page(id));
+    // A plan refused without JavaScript comes back as typed.
+    let typed = posted::<CreateTest>()
+        .filter(|p| p.campaign_id == id)
+        .map(|p| (p.form, p.area_ids));
     view! {
         <h1>"Structure tests"</h1>
         <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the tests…" let:page>
-            {tests_view(id, page)}
+            {tests_view(id, page, typed.clone())}
         </Loaded>
     }
 }
 
-fn tests_view(id: i64, page: TestsPageData) -> AnyView {
+fn tests_view(id: i64, page: TestsPageData, typed: Option<(TestForm, Vec<String>)>) -> AnyView {
     let TestsPageData {
         timeline,
         areas,
@@ -94,7 +101,7 @@ fn tests_view(id: i64, page: TestsPageData) -> AnyView {
                 }.into_any()
             }}
         </section>
-        {(role == Role::Lead).then(|| plan_form(id, &areas, None))}
+        {(role == Role::Lead).then(|| plan_form(id, &areas, None, typed))}
     }
     .into_any()
 }
@@ -111,7 +118,13 @@ fn timeline_item(id: i64, e: TimelineEntry) -> impl IntoView + use<> {
 }
 
 /// The plan of a test as a form: a new one (`test` None) or a planned one to edit.
-fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -> AnyView {
+/// `typed` is the form as a refused post sent it (it wins over `test`'s own values).
+fn plan_form(
+    id: i64,
+    areas: &[Area],
+    test: Option<(i64, TestForm, Vec<i64>)>,
+    typed: Option<(TestForm, Vec<String>)>,
+) -> AnyView {
     let create = ServerAction::<CreateTest>::new();
     let update = ServerAction::<UpdateTest>::new();
     let editing = test.is_some();
@@ -132,12 +145,20 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
             Vec::new(),
         )
     });
+    let (f, chosen) = match typed {
+        Some((form, ids)) => (
+            form,
+            ids.iter().filter_map(|i| i.trim().parse().ok()).collect(),
+        ),
+        None => (f, chosen),
+    };
     let kind = TestKind::parse(&f.kind);
+    let focus = move |field: &'static str| first_invalid(error, field);
     let fields = view! {
         <input type="hidden" name="campaign_id" value=id />
         {editing.then(|| view! { <input type="hidden" name="test_id" value=test_id /> })}
         <label for="test-kind">"Kind"</label>
-        <select id="test-kind" name="kind" aria-describedby="test-kind-error">
+        <select id="test-kind" name="kind" autofocus=focus("kind") aria-invalid=invalid(error, "kind") aria-describedby="test-kind-error">
             <option value="" selected=kind.is_none()>"Choose…"</option>
             {TestKind::ALL.into_iter().map(|k| view! {
                 <option value=k.key() selected=kind == Some(k)>{k.label()}</option>
@@ -145,25 +166,27 @@ fn plan_form(id: i64, areas: &[Area], test: Option<(i64, TestForm, Vec<i64>)>) -
         </select>
         <FieldError id="test-kind" field="kind" error />
         <label for="test-title">"Title"</label>
-        <input id="test-title" name="title" type="text" maxlength="200" value=f.title.clone() aria-describedby="test-title-error" />
+        <input id="test-title" name="title" type="text" value=f.title.clone() autofocus=focus("title") aria-invalid=invalid(error, "title") aria-describedby="test-title-hint test-title-error" />
+        <p id="test-title-hint" class="hint">{format!("Up to {TITLE_MAX} characters.")}</p>
         <FieldError id="test-title" field="title" error />
         <label for="test-description">"What people are asked to do"</label>
-        <textarea id="test-description" name="description" rows="3" maxlength="2000" aria-describedby="test-description-error">{f.description.clone()}</textarea>
+        <textarea id="test-description" name="description" rows="3" autofocus=focus("description") aria-invalid=invalid(error, "description") aria-describedby="test-description-hint test-description-error">{text_area(&f.description)}</textarea>
+        <p id="test-description-hint" class="hint">{format!("Up to {} characters; now {}.", thousands(DESCRIPTION_MAX), thousands(f.description.chars().count()))}</p>
         <FieldError id="test-description" field="description" error />
         <div class="row wrap pair">
             <div class="stack">
                 <label for="test-opens">"Opens"</label>
-                <input id="test-opens" name="opens_at" type="datetime-local" value=f.opens_at.clone() aria-describedby="test-opens-error" />
+                <input id="test-opens" name="opens_at" type="datetime-local" value=f.opens_at.clone() autofocus=focus("opens_at") aria-invalid=invalid(error, "opens_at") aria-describedby="test-opens-error" />
                 <FieldError id="test-opens" field="opens_at" error />
             </div>
             <div class="stack">
                 <label for="test-closes">"Closes"</label>
-                <input id="test-closes" name="closes_at" type="datetime-local" value=f.closes_at.clone() aria-describedby="test-closes-error" />
+                <input id="test-closes" name="closes_at" type="datetime-local" value=f.closes_at.clone() autofocus=focus("closes_at") aria-invalid=invalid(error, "closes_at") aria-describedby="test-closes-error" />
                 <FieldError id="test-closes" field="closes_at" error />
             </div>
         </div>
         <label for="test-goal">"Goal (percent of the scope taking part)"</label>
-        <input id="test-goal" name="goal_percent" type="number" min="1" max="100" inputmode="numeric" value=f.goal_percent.clone() aria-describedby="test-goal-error" />
+        <input id="test-goal" name="goal_percent" type="number" min="1" max="100" inputmode="numeric" value=f.goal_percent.clone() autofocus=focus("goal_percent") aria-invalid=invalid(error, "goal_percent") aria-describedby="test-goal-error" />
         <FieldError id="test-goal" field="goal_percent" error />
         {scope_fields(areas, &chosen, error)}
         {rule_fields("Votes only: the rule", (f.vote_base.clone(), f.yes_percent.clone(), f.turnout_percent.clone()), VoteBase::Cast, error)}
@@ -208,10 +231,14 @@ pub fn StructureTestPage() -> impl IntoView {
         get("unmarked"),
     ));
     let filters = (get("area"), get("shift"), get("q"), get("unmarked"));
+    // A plan refused without JavaScript comes back as typed.
+    let typed = posted::<UpdateTest>()
+        .filter(|p| p.campaign_id == id && p.test_id == tid)
+        .map(|p| (p.form, p.area_ids));
     view! {
         <p><a href=format!("/campaigns/{id}/tests")>"← Structure tests"</a></p>
         <Loaded data loading="Loading the test…" error_heading="Structure test" let:page>
-            {test_view(id, page, recorded, filters.clone())}
+            {test_view(id, page, recorded, filters.clone(), typed.clone())}
         </Loaded>
     }
 }
@@ -221,6 +248,7 @@ fn test_view(
     page: TestPageData,
     recorded: Option<usize>,
     filters: (String, String, String, String),
+    typed: Option<(TestForm, Vec<String>)>,
 ) -> AnyView {
     let t = page.test.clone();
     let tid = t.id;
@@ -267,7 +295,7 @@ fn test_view(
         {(t.status != TestStatus::Planned).then(|| tally_view(id, &t, &page.tally, page.outcome))}
         {(page.role != Role::Viewer && t.status == TestStatus::Live).then(|| recording_view(id, page.clone(), filters))}
         {page.validation.clone().map(|v| validation_view(id, &t, v))}
-        {edit.map(|e| plan_form(id, &page.areas, Some(e)))}
+        {edit.map(|e| plan_form(id, &page.areas, Some(e), typed))}
     }
     .into_any()
 }

@@ -16,7 +16,7 @@ use crate::components::forecast::forecast_view;
 use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::components::vote_fields::{rule_fields, scope_fields};
-use crate::domain::forecast::plan::{Observed, PlanForm};
+use crate::domain::forecast::plan::{Observed, PlanForm, ScenarioForm};
 use crate::domain::forecast::{level_label, percent, Rates, LEVELS};
 use crate::domain::structure::VoteBase;
 use crate::domain::{Area, Role};
@@ -150,16 +150,33 @@ pub fn VotePage() -> impl IntoView {
         .value()
         .get_untracked()
         .and_then(Result::err);
+    // The scenario as that post sent it, shown again as typed.
+    let typed = crate::components::form::posted::<SaveScenario>()
+        .filter(|p| p.campaign_id == id && p.plan_id == vid)
+        .map(|p| ScenarioForm {
+            name: p.name,
+            turnout: p.turnout,
+            yes: p.yes,
+            move_area: p.move_area,
+            move_from: p.move_from,
+            move_to: p.move_to,
+            move_count: p.move_count,
+        });
     let data = OnceResource::new(vote_page(id, vid, scenario));
     view! {
         <p><a href=format!("/campaigns/{id}/votes")>"← Strike vote planning"</a></p>
         <Loaded data loading="Loading the forecast…" error_heading="Vote forecast" let:page>
-            {vote_view(id, page, returned.clone())}
+            {vote_view(id, page, returned.clone(), typed.clone())}
         </Loaded>
     }
 }
 
-fn vote_view(id: i64, page: VotePageData, returned: Option<crate::error::AppError>) -> AnyView {
+fn vote_view(
+    id: i64,
+    page: VotePageData,
+    returned: Option<crate::error::AppError>,
+    typed: Option<ScenarioForm>,
+) -> AnyView {
     use crate::islands::what_if::WhatIf;
     let plan = page.plan.clone();
     let vid = plan.id;
@@ -189,6 +206,7 @@ fn vote_view(id: i64, page: VotePageData, returned: Option<crate::error::AppErro
                 shifts=page.shifts.clone()
                 return_path=crate::components::form::current_return_path()
                 initial_error=returned
+                typed
             />
         }
         .into_any()

@@ -11,6 +11,7 @@ mod dashboard;
 mod demo;
 mod disclosure;
 mod durability;
+mod forms;
 mod hardening;
 mod heat;
 mod organizing;

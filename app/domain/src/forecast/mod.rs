@@ -68,14 +68,12 @@ impl Rates {
 
     /// From a form's twelve fields (`turnout[i]`, `yes[i]`, whole percents 0–100).
     pub fn parse(turnout: &[String], yes: &[String]) -> Result<Self, Invalid> {
-        let mut rates = Rates::default();
-        for (field, raw, out) in [
-            ("turnout", turnout, &mut rates.turnout),
-            ("yes", yes, &mut rates.yes),
-        ] {
+        use crate::AllOk;
+        let levels = |field: &'static str, raw: &[String]| -> Result<[u8; LEVELS], Invalid> {
             if raw.len() != LEVELS {
                 return Err(Invalid::new(field, "Give a rate for every level."));
             }
+            let mut out = [0; LEVELS];
             for (i, value) in raw.iter().enumerate() {
                 out[i] = value
                     .trim()
@@ -94,8 +92,10 @@ impl Rates {
                         )
                     })?;
             }
-        }
-        Ok(rates)
+            Ok(out)
+        };
+        let (turnout, yes) = (levels("turnout", turnout), levels("yes", yes)).all_ok()?;
+        Ok(Rates { turnout, yes })
     }
 }
 
@@ -129,7 +129,13 @@ impl Scenario {
         moves: &[[String; 4]],
         areas: &[Area],
     ) -> Result<Self, Invalid> {
-        let rates = Rates::parse(turnout, yes)?;
+        use crate::AllOk;
+        let (rates, moves) =
+            (Rates::parse(turnout, yes), Self::parse_moves(moves, areas)).all_ok()?;
+        Ok(Scenario { rates, moves })
+    }
+
+    fn parse_moves(moves: &[[String; 4]], areas: &[Area]) -> Result<Vec<Move>, Invalid> {
         if moves.len() > MAX_MOVES {
             return Err(Invalid::new(
                 "moves",
@@ -180,7 +186,7 @@ impl Scenario {
                 count,
             });
         }
-        Ok(Scenario { rates, moves: out })
+        Ok(out)
     }
 
     /// What a scenario says in words (for its list and the audit log).

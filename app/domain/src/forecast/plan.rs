@@ -147,6 +147,87 @@ pub fn parse_scenario_name(raw: &str) -> Result<String, Invalid> {
     Ok(name)
 }
 
+/// A scenario to save, as typed: its name and its figures (the what-if's fields, as
+/// the save form posts them). A refused one is shown again from this, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioForm {
+    pub name: String,
+    pub turnout: Vec<String>,
+    pub yes: Vec<String>,
+    pub move_area: Vec<String>,
+    pub move_from: Vec<String>,
+    pub move_to: Vec<String>,
+    pub move_count: Vec<String>,
+}
+
+/// A level as the form names it: 1–5, or "unrated".
+pub fn level_key(level: usize) -> String {
+    if level == super::UNRATED {
+        "unrated".into()
+    } else {
+        (level + 1).to_string()
+    }
+}
+
+impl ScenarioForm {
+    /// A saved scenario (or the defaults) in its fields, unnamed.
+    pub fn of(scenario: &Scenario) -> Self {
+        let moves = &scenario.moves;
+        ScenarioForm {
+            name: String::new(),
+            turnout: scenario.rates.turnout.iter().map(u8::to_string).collect(),
+            yes: scenario.rates.yes.iter().map(u8::to_string).collect(),
+            move_area: moves
+                .iter()
+                .map(|m| m.area_id.map(|a| a.to_string()).unwrap_or_default())
+                .collect(),
+            move_from: moves.iter().map(|m| level_key(m.from)).collect(),
+            move_to: moves.iter().map(|m| level_key(m.to)).collect(),
+            move_count: moves.iter().map(|m| m.count.to_string()).collect(),
+        }
+    }
+
+    /// The rows of moves, `[area, from, to, count]` (as many as the longest column).
+    pub fn rows(&self) -> Vec<[String; 4]> {
+        let n = self
+            .move_area
+            .len()
+            .max(self.move_from.len())
+            .max(self.move_to.len())
+            .max(self.move_count.len());
+        let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
+        (0..n)
+            .map(|i| {
+                [
+                    at(&self.move_area, i),
+                    at(&self.move_from, i),
+                    at(&self.move_to, i),
+                    at(&self.move_count, i),
+                ]
+            })
+            .collect()
+    }
+
+    /// The scenario to save, every mistake at once: a name, figures that read, and a
+    /// change from the default rates (a scenario that changes nothing forecasts the
+    /// chart itself, which the page already shows).
+    pub fn parse(&self, areas: &[Area]) -> Result<(String, Scenario), Invalid> {
+        use crate::AllOk;
+        let scenario =
+            Scenario::parse(&self.turnout, &self.yes, &self.rows(), areas).and_then(|s| {
+                if s == Scenario::default() {
+                    Err(Invalid::new(
+                        "moves",
+                        "This scenario changes nothing: change a rate or move people first.",
+                    ))
+                } else {
+                    Ok(s)
+                }
+            });
+        (parse_scenario_name(&self.name), scenario).all_ok()
+    }
+}
+
 /// One coworker in a vote's scope, as the forecast needs them (no name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Voter {
@@ -431,6 +512,52 @@ mod tests {
             retired: false,
             grid: None,
         }
+    }
+
+    #[test]
+    fn a_scenario_to_save_needs_a_name_and_a_change_named_at_once() {
+        let defaults = ScenarioForm::of(&Scenario::default());
+        let refused = ScenarioForm {
+            name: " ".into(),
+            ..defaults.clone()
+        }
+        .parse(&[])
+        .unwrap_err();
+        let named: Vec<&str> = refused.each().map(|p| p.field.as_str()).collect();
+        assert_eq!(named, ["name", "moves"]);
+        let push = ScenarioForm {
+            name: "Push in A1".into(),
+            move_area: vec!["1".into()],
+            move_from: vec!["3".into()],
+            move_to: vec!["2".into()],
+            move_count: vec!["4".into()],
+            ..defaults.clone()
+        };
+        let (name, saved) = push.parse(&[area(1, None)]).unwrap();
+        assert_eq!(name, "Push in A1");
+        assert_eq!(
+            saved.moves,
+            [super::super::Move {
+                area_id: Some(1),
+                from: 2,
+                to: 1,
+                count: 4
+            }]
+        );
+        assert_eq!(
+            ScenarioForm::of(&saved).rows(),
+            push.rows(),
+            "it reads back as typed"
+        );
+        let mut turnout_up = ScenarioForm {
+            name: "Turnout up".into(),
+            ..defaults
+        };
+        turnout_up.turnout[0] = "99".into();
+        assert!(
+            turnout_up.parse(&[]).is_ok(),
+            "a change of rates alone is a scenario"
+        );
     }
 
     fn form() -> PlanForm {

@@ -1,6 +1,7 @@
 //! Reading the uploaded bytes (server only: it needs the `csv` crate).
 
 use super::{RawRow, RosterFile, MAX_CELLS, MAX_CELL_CHARS, MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
+use crate::text::thousands;
 use crate::Invalid;
 
 const SAVE_AS_CSV: &str = "In your spreadsheet choose File → Save As → CSV UTF-8 and upload that.";
@@ -308,18 +309,6 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// 100000 → "100,000".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,7 +594,7 @@ mod tests {
                     reconcile(&rows, &[], &[], &[], MatchBy::EmployeeRef);
                 }
             }
-            Err(Invalid { field, message }) => {
+            Err(Invalid { field, message, .. }) => {
                 assert_eq!(field, "file");
                 assert!(!message.is_empty());
             }

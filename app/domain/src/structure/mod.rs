@@ -190,6 +190,11 @@ pub struct TestPlan {
     pub area_ids: Vec<i64>,
 }
 
+/// The longest title of a test, in characters.
+pub const TITLE_MAX: usize = 200;
+/// The longest description of a test, in characters (the form says so and counts).
+pub const DESCRIPTION_MAX: usize = 2000;
+
 /// At most this many people are marked by one request.
 pub const MAX_MARKS: usize = 10_000;
 
@@ -197,41 +202,63 @@ impl TestForm {
     /// The plan, with each mistake named by its field; `chosen` are the ticked areas'
     /// ids (none: the whole campaign) and `areas` the campaign's.
     pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<TestPlan, Invalid> {
+        use crate::AllOk;
         let kind = TestKind::parse(self.kind.trim())
-            .ok_or_else(|| Invalid::new("kind", "Choose what kind of test this is."))?;
-        let title = parse_text(&self.title, "title", "The title", 200)?;
-        if title.is_empty() {
-            return Err(Invalid::new("title", "Give the test a title."));
-        }
-        let description = parse_text(&self.description, "description", "The description", 2000)?;
-        let opens_at = parse_moment(&self.opens_at, "opens_at")?;
-        let closes_at = parse_moment(&self.closes_at, "closes_at")?;
-        if let (Some(o), Some(c)) = (opens_at, closes_at) {
-            if c <= o {
-                return Err(Invalid::new("closes_at", "It must close after it opens."));
+            .ok_or_else(|| Invalid::new("kind", "Choose what kind of test this is."));
+        let title = parse_text(&self.title, "title", "The title", TITLE_MAX).and_then(|t| {
+            if t.is_empty() {
+                Err(Invalid::new("title", "Give the test a title."))
+            } else {
+                Ok(t)
             }
-        }
-        let rule = if kind.is_vote() {
-            Some(VoteRule::parse(RuleFields {
+        });
+        let moments = (
+            parse_moment(&self.opens_at, "opens_at"),
+            parse_moment(&self.closes_at, "closes_at"),
+        )
+            .all_ok()
+            .and_then(|(opens_at, closes_at)| match (opens_at, closes_at) {
+                (Some(o), Some(c)) if c <= o => {
+                    Err(Invalid::new("closes_at", "It must close after it opens."))
+                }
+                _ => Ok((opens_at, closes_at)),
+            });
+        // A vote's goal is its rule; with no kind chosen yet, neither is checked.
+        let rule_and_goal = match &kind {
+            Ok(k) if k.is_vote() => VoteRule::parse(RuleFields {
                 vote_base: &self.vote_base,
                 yes_percent: &self.yes_percent,
                 turnout_percent: &self.turnout_percent,
-            })?)
-        } else {
-            None
-        };
-        let goal_percent = match rule {
-            // A vote's goal is its rule.
-            Some(rule) => rule.yes_percent,
-            None => parse_bounded(
+            })
+            .map(|rule| (Some(rule), rule.yes_percent)),
+            Ok(_) => parse_bounded(
                 &self.goal_percent,
                 "goal_percent",
                 1..=100,
                 "Give a goal from 1 to 100 percent of the scope.",
-            )?
-            .ok_or_else(|| Invalid::new("goal_percent", "Give a goal, in percent of the scope."))?,
+            )
+            .and_then(|g| {
+                g.ok_or_else(|| {
+                    Invalid::new("goal_percent", "Give a goal, in percent of the scope.")
+                })
+            })
+            .map(|goal| (None, goal)),
+            Err(_) => Ok((None, 0)),
         };
-        let area_ids = crate::scope::parse_areas(chosen, areas)?;
+        let (kind, title, description, (opens_at, closes_at), (rule, goal_percent), area_ids) = (
+            kind,
+            title,
+            parse_text(
+                &self.description,
+                "description",
+                "The description",
+                DESCRIPTION_MAX,
+            ),
+            moments,
+            rule_and_goal,
+            crate::scope::parse_areas(chosen, areas),
+        )
+            .all_ok()?;
         Ok(TestPlan {
             kind,
             title,
@@ -506,6 +533,50 @@ mod tests {
                 ..form("strike_vote")
             }),
             "vote_base"
+        );
+    }
+
+    #[test]
+    fn every_mistake_in_a_plan_is_named_at_once() {
+        let named = |f: TestForm| -> Vec<String> {
+            f.parse(&["999".to_owned()], &[])
+                .unwrap_err()
+                .each()
+                .map(|p| p.field.clone())
+                .collect()
+        };
+        let vote = TestForm {
+            title: " ".into(),
+            description: "d".repeat(DESCRIPTION_MAX + 1),
+            opens_at: "2027-03-02T07:00".into(),
+            closes_at: "2027-03-01T07:00".into(),
+            yes_percent: "40".into(),
+            turnout_percent: "101".into(),
+            vote_base: "all".into(),
+            ..form("strike_vote")
+        };
+        assert_eq!(
+            named(vote),
+            [
+                "title",
+                "description",
+                "closes_at",
+                "vote_base",
+                "yes_percent",
+                "turnout_percent",
+                "area_ids"
+            ]
+        );
+        let petition = TestForm {
+            goal_percent: "0".into(),
+            opens_at: "tomorrow".into(),
+            ..form("petition")
+        };
+        assert_eq!(named(petition), ["opens_at", "goal_percent", "area_ids"]);
+        assert_eq!(
+            named(TestForm::default()),
+            ["kind", "title", "area_ids"],
+            "no kind: neither goal nor rule is asked for yet"
         );
     }
 

@@ -276,6 +276,13 @@ pub fn plan_vote(campaign_id: i64, title: &str) -> CreatePlan {
     }
 }
 
+/// The default rates with one changed: a scenario must change something to be saved.
+pub fn hopeful_rates() -> Rates {
+    let mut rates = Rates::default();
+    rates.turnout[2] = 80;
+    rates
+}
+
 /// A scenario of `rates` with no moves (add rows to `move_area` etc. for moves).
 pub fn save_scenario(campaign_id: i64, plan_id: i64, name: &str, rates: &Rates) -> SaveScenario {
     let text = |v: &[u8]| v.iter().map(u8::to_string).collect();

@@ -123,7 +123,7 @@ pub fn LogConversationForm(
                 <label class="choice"><input id="log-rating" type="radio" name="rating_after" value="" checked=rating.is_empty() autofocus=focus("log-rating") aria-invalid=invalid("rating_after") aria-describedby="log-rating-error" />" Leave unchanged"</label>
                 {rating_meanings()[..5].iter().map(|(k, m)| view! {
                     <label class=format!("choice chip r{k}")>
-                        <input type="radio" name="rating_after" value=*k checked=rating == k.to_string() />
+                        <input type="radio" name="rating_after" value=*k checked=rating == *k />
                         {format!(" {k} · {m}")}
                     </label>
                 }).collect_view()}

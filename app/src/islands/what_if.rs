@@ -56,8 +56,8 @@ pub fn WhatIf(
     let yes: Vec<RwSignal<String>> = (0..LEVELS)
         .map(|l| RwSignal::new(at(&typed.yes, l)))
         .collect();
-    let rows = typed.rows().len().max(MOVE_ROWS).min(MAX_MOVES);
     let typed_rows = typed.rows();
+    let rows = typed_rows.len().clamp(MOVE_ROWS, MAX_MOVES);
     let move_rows: Vec<[RwSignal<String>; 4]> = (0..rows)
         .map(|i| {
             let [area, from, to, count] = typed_rows

@@ -40,7 +40,6 @@ use app::api::organizing::{
 use app::api::roster::{ApplyRoster, UploadRoster};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
 use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
-use app::domain::forecast::Rates;
 use app::domain::{Role, TieKind};
 use app::store::{AuditEvent, NewTie};
 use rankfile_tests::calls::with_form;
@@ -710,7 +709,7 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             area_ids: Vec::new(),
         }),
         row(LEAD_OF_A, move |actor| {
-            calls::save_scenario(a, plan, &probe(actor), &Rates::default())
+            calls::save_scenario(a, plan, &probe(actor), &calls::hopeful_rates())
         }),
         row(LEAD_OF_A, move |actor| {
             calls::add_place(
@@ -952,7 +951,7 @@ async fn authorization_matrix(app: TestApp) {
             |f| {
                 f.ask = "sign the petition".into();
                 f.answer = "yes".into();
-                f.follow_up_on = "2026-01-01".into();
+                f.follow_up_on = chrono::Utc::now().date_naive().to_string();
             },
         ))
         .await;

@@ -685,7 +685,7 @@ async fn furnish(app: &TestApp, lead: &Browser, c: i64, names: &Names) -> Object
             |f| {
                 f.ask = "sign the petition".into();
                 f.answer = "yes".into();
-                f.follow_up_on = "2026-01-01".into();
+                f.follow_up_on = chrono::Utc::now().date_naive().to_string();
             },
         ))
         .await;
@@ -741,7 +741,7 @@ async fn furnish(app: &TestApp, lead: &Browser, c: i64, names: &Names) -> Object
             c,
             plan,
             &format!("{tag} hopes"),
-            &Rates::default(),
+            &calls::hopeful_rates(),
         ))
         .await
         .as_i64()

@@ -166,6 +166,20 @@ pub fn local_path(raw: &str) -> String {
     }
 }
 
+/// Where a sign-in lands: `next` when it names a page of this site; otherwise, for a
+/// member of one campaign, that campaign (an organizer's My list, the campaign's home for
+/// a lead or a viewer); otherwise the list of campaigns.
+pub fn landing(next: &str, campaigns: &[MyCampaign]) -> String {
+    let next = local_path(next);
+    match campaigns {
+        [only] if next == "/" => match only.role {
+            Role::Organizer => format!("/campaigns/{}/my", only.id),
+            Role::Lead | Role::Viewer => format!("/campaigns/{}", only.id),
+        },
+        _ => next,
+    }
+}
+
 /// Parses a comma-separated list of area ids (`"3, 7"`), as forms send it.
 pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
     let mut ids = Vec::new();
@@ -183,6 +197,27 @@ pub fn parse_area_ids(raw: &str) -> Result<Vec<i64>, Invalid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_lands_in_the_only_campaign_unless_sent_somewhere() {
+        let one = |role| {
+            vec![MyCampaign {
+                id: 7,
+                name: "Mercy".into(),
+                role,
+            }]
+        };
+        assert_eq!(landing("", &one(Role::Organizer)), "/campaigns/7/my");
+        assert_eq!(landing("/", &one(Role::Lead)), "/campaigns/7");
+        assert_eq!(
+            landing("//evil.example", &one(Role::Viewer)),
+            "/campaigns/7"
+        );
+        assert_eq!(landing("/invite/abc", &one(Role::Lead)), "/invite/abc");
+        assert_eq!(landing("", &[]), "/");
+        let two = [one(Role::Lead), one(Role::Organizer)].concat();
+        assert_eq!(landing("", &two), "/");
+    }
 
     #[test]
     fn roles_are_ordered() {

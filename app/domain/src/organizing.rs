@@ -438,6 +438,32 @@ pub struct Person {
     pub since: Option<DateTime<Utc>>,
 }
 
+/// At most this many of the others never talked to are listed (the rest are counted).
+pub const UNREACHED_SHOWN: i64 = 100;
+/// At most this many people answer a name search.
+pub const FOUND_SHOWN: i64 = 20;
+/// The longest name search, in characters.
+pub const SEARCH_MAX: usize = 100;
+
+/// A name search as typed: trimmed, at most [`SEARCH_MAX`] characters (longer is cut:
+/// no name is that long), as a `LIKE` pattern that matches it anywhere in a name,
+/// lower-cased, with `%`, `_` and `\` escaped (`ESCAPE '\'`). `None` for an empty search.
+pub fn name_pattern(search: &str) -> Option<String> {
+    let search: String = search.trim().chars().take(SEARCH_MAX).collect();
+    if search.is_empty() {
+        return None;
+    }
+    let mut pattern = String::from("%");
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(pattern)
+}
+
 /// The organizer's home page on a phone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyList {
@@ -449,6 +475,15 @@ pub struct MyList {
     pub commitments: Vec<Commitment>,
     /// Assigned to me and never talked to.
     pub never_talked: Vec<Person>,
+    /// Everyone else in my scope never talked to (assigned to someone else or to nobody),
+    /// by name, at most [`UNREACHED_SHOWN`].
+    pub unreached: Vec<Person>,
+    /// How many that is in all.
+    pub unreached_total: i64,
+    /// The name searched for at the top of the list (empty: none).
+    pub search: String,
+    /// The people in my scope whose name holds it, at most [`FOUND_SHOWN`].
+    pub found: Vec<Person>,
     /// Assigned to me, rated more than `stale_days` ago.
     pub stale: Vec<Person>,
 }
@@ -555,6 +590,20 @@ mod tests {
         assert_eq!(on("2026-12-05").unwrap_err().field, "follow_up_on");
         assert_eq!(on("2027-12-08").unwrap_err().field, "follow_up_on");
         assert_eq!(on("2024-01-10").unwrap_err().field, "follow_up_on");
+    }
+
+    #[test]
+    fn a_name_search_is_a_bounded_escaped_pattern() {
+        assert_eq!(name_pattern("  "), None);
+        assert_eq!(name_pattern(" Ana ").as_deref(), Some("%ana%"));
+        assert_eq!(
+            name_pattern("50%_a\\b").as_deref(),
+            Some("%50\\%\\_a\\\\b%")
+        );
+        assert_eq!(
+            name_pattern(&"x".repeat(500)).map(|p| p.len()),
+            Some(SEARCH_MAX + 2)
+        );
     }
 
     #[test]

@@ -89,7 +89,8 @@ pub async fn sign_in(
         })
         .await?;
     imp::set_cookies(cookies)?;
-    leptos_axum::redirect(&crate::domain::access::local_path(&next));
+    let campaigns = state.store.campaigns_for_user(user.id).await?;
+    leptos_axum::redirect(&crate::domain::access::landing(&next, &campaigns));
     Ok(())
 }
 

@@ -232,10 +232,15 @@ pub async fn resolve_commitment(
     Ok(())
 }
 
-/// The organizer's home page: follow-ups due, commitments to check, assigned coworkers
-/// never talked to, and stale ratings.
+/// The organizer's home page: follow-ups due, commitments to check, coworkers never
+/// talked to (assigned to the organizer first, then everyone else in their scope), and
+/// stale ratings.
+/// `q` searches the names in the organizer's scope.
 #[server(prefix = "/api", endpoint = "mylist/get")]
-pub async fn get_my_list(campaign_id: i64) -> Result<MyList, AppError> {
+pub async fn get_my_list(
+    campaign_id: i64,
+    #[server(default)] q: String,
+) -> Result<MyList, AppError> {
     let member = organizer(campaign_id).await?;
     let settings = member.store().campaign_settings(campaign_id).await?;
     let list = member
@@ -246,6 +251,7 @@ pub async fn get_my_list(campaign_id: i64) -> Result<MyList, AppError> {
             member.scope()?,
             today(),
             settings.stale_days,
+            &q,
         )
         .await?;
     member.audit("mylist.read", "", "").await?;

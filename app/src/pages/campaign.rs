@@ -59,7 +59,7 @@ pub fn MembersPage() -> impl IntoView {
     let data = OnceResource::new(members_page(id, shown));
     view! {
         <h1>"Members"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading members…" let:d>
             {members_view(id, d)}
         </Loaded>
@@ -200,7 +200,7 @@ pub fn AuditPage() -> impl IntoView {
     let page = OnceResource::new(audit_log(id, before, action, actor));
     view! {
         <h1>"Audit log"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data=page let:page>
             {audit_view(id, filter.clone(), page)}
         </Loaded>

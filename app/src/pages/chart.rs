@@ -27,7 +27,7 @@ pub fn ChartPage() -> impl IntoView {
     let data = OnceResource::new(chart_page(id, filter.clone()));
     view! {
         <h1>"Chart"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the chart…" let:d>
             {page_view(id, filter.clone(), d)}
         </Loaded>

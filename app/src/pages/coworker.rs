@@ -29,7 +29,7 @@ pub fn CoworkerPage() -> impl IntoView {
     let saved = query().get("saved").is_some();
     let data = OnceResource::new(coworker_page(campaign, id));
     view! {
-        <p><a href=format!("/campaigns/{campaign}/chart")>"← Chart"</a></p>
+        <p><a class="back" href=format!("/campaigns/{campaign}/chart")>"← Chart"</a></p>
         <Loaded data let:d>
             {coworker_view(campaign, d, saved)}
         </Loaded>

@@ -60,7 +60,7 @@ pub fn HeatPage() -> impl IntoView {
     let folded = Folded::parse(&get("fold"));
     view! {
         <h1>"Heat map"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the heat map…" let:map>
             {heat_view(id, use_campaign().role == Role::Lead, map, &folded)}
         </Loaded>
@@ -424,7 +424,7 @@ pub fn HeatCellPage() -> impl IntoView {
     ));
     view! {
         <h1>"Who is in this cell"</h1>
-        <p><a href=back>"← Heat map"</a></p>
+        <p><a class="back" href=back>"← Heat map"</a></p>
         <Loaded data loading="Loading…" let:detail>
             {cell_detail_view(id, detail)}
         </Loaded>

@@ -8,7 +8,7 @@ use crate::components::floor_plan::FloorPlan;
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
 use crate::domain::{Area, Shift};
-use crate::pages::layout::campaign_id;
+use crate::pages::layout::{campaign_id, query};
 
 fn area_options(areas: &[Area]) -> impl IntoView {
     areas
@@ -32,7 +32,7 @@ pub fn MapPage() -> impl IntoView {
     let data = OnceResource::new(map_page(id));
     view! {
         <h1>"Workplace map"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the map…" let:d>
             {map_view(id, d)}
         </Loaded>
@@ -152,22 +152,39 @@ fn map_view(cid: i64, d: MapPageData) -> AnyView {
 #[component]
 pub fn CoworkersPage() -> impl IntoView {
     let id = campaign_id();
+    let search: String = query()
+        .get("q")
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(crate::domain::organizing::SEARCH_MAX)
+        .collect();
     let data = OnceResource::new(coworkers_page(id));
     view! {
         <h1>"Coworkers"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <form method="get" class="card row search" role="search" aria-label="Find a coworker">
+            <label for="coworkers-q" class="visually-hidden">"Find a coworker by name"</label>
+            <input id="coworkers-q" name="q" type="search" value=search.clone() placeholder="Find a coworker by name" autocomplete="off" maxlength="100" />
+            <button type="submit">"Find"</button>
+        </form>
         <Loaded data loading="Loading coworkers…" let:d>
-            {coworkers_view(id, d)}
+            {coworkers_view(id, d, &search)}
         </Loaded>
     }
 }
 
-fn coworkers_view(id: i64, d: CoworkersPageData) -> AnyView {
+/// The list, only the names holding `search` (any case) when there is one.
+fn coworkers_view(id: i64, d: CoworkersPageData, search: &str) -> AnyView {
     let CoworkersPageData {
-        coworkers,
+        mut coworkers,
         areas,
         shifts,
     } = d;
+    let needle = search.to_lowercase();
+    if !needle.is_empty() {
+        coworkers.retain(|c| c.name.to_lowercase().contains(&needle));
+    }
     let add = ServerAction::<CreateCoworker>::new();
     let error = action_error(add);
     let area_name = |id: Option<i64>| {
@@ -180,7 +197,9 @@ fn coworkers_view(id: i64, d: CoworkersPageData) -> AnyView {
             .map(|s| s.name.clone())
     };
     view! {
-        {if coworkers.is_empty() {
+        {if coworkers.is_empty() && !needle.is_empty() {
+            view! { <p class="empty">"Nobody you can see has a name like that."</p> }.into_any()
+        } else if coworkers.is_empty() {
             view! { <p class="empty">"No coworkers you can see yet."</p> }.into_any()
         } else {
             view! {
@@ -188,7 +207,7 @@ fn coworkers_view(id: i64, d: CoworkersPageData) -> AnyView {
                     {coworkers.iter().map(|c| view! {
                         <li>
                             <span>
-                                <strong>{c.name.clone()}</strong>
+                                <a href=format!("/campaigns/{id}/coworkers/{}", c.id)><strong>{c.name.clone()}</strong></a>
                                 <span class="hint">" · " {area_name(c.area_id)}
                                     {shift_name(c.shift_id).map(|s| format!(" · {s}"))}
                                 </span>

@@ -39,12 +39,19 @@ fn people(campaign: i64, list: Vec<Person>, testid: &'static str) -> impl IntoVi
 #[component]
 pub fn MyListPage() -> impl IntoView {
     let id = campaign_id();
-    let logged = query().get("logged").map(|_| "Saved the one-on-one.");
-    let list = OnceResource::new(get_my_list(id));
+    let q = query();
+    let logged = q.get("logged").map(|_| "Saved the one-on-one.");
+    let search = q.get("q").unwrap_or_default();
+    let list = OnceResource::new(get_my_list(id, search.clone()));
     view! {
         <h1>"My list"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <p class="ok" role="status" data-testid="logged">{logged}</p>
+        <form method="get" class="card row search" role="search" aria-label="Find a coworker">
+            <label for="my-q" class="visually-hidden">"Find a coworker by name"</label>
+            <input id="my-q" name="q" type="search" value=search placeholder="Find a coworker by name" autocomplete="off" maxlength="100" />
+            <button type="submit">"Find"</button>
+        </form>
         <Loaded data=list loading="Loading your list…" let:l>
             {my_list_view(id, l)}
         </Loaded>
@@ -57,9 +64,21 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
     let empty = l.follow_ups.is_empty()
         && l.commitments.is_empty()
         && l.never_talked.is_empty()
+        && l.unreached.is_empty()
         && l.stale.is_empty();
+    let searched = !l.search.is_empty();
     view! {
-        {empty.then(|| view! { <p class="empty">"Nothing due. Talk to someone new today."</p> })}
+        {searched.then(|| view! {
+            <section aria-labelledby="found-heading">
+                <h2 id="found-heading">{format!("Named like “{}” ({})", l.search, l.found.len())}</h2>
+                {if l.found.is_empty() {
+                    view! { <p class="empty">"Nobody you organize has a name like that."</p> }.into_any()
+                } else {
+                    people(campaign, l.found, "found").into_any()
+                }}
+            </section>
+        })}
+        {(empty && !searched).then(|| view! { <p class="empty">"Nothing due, and you have talked to everyone you organize."</p> })}
         {(!l.follow_ups.is_empty()).then(|| view! {
             <section aria-labelledby="followups-heading">
                 <h2 id="followups-heading">{format!("Follow-ups due ({})", l.follow_ups.len())}</h2>
@@ -69,7 +88,7 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
                         view! {
                             <li class="stack">
                                 <div class="row">
-                                    <strong>{f.coworker_name.clone()}</strong>
+                                    <a href=format!("/campaigns/{campaign}/coworkers/{}", f.coworker_id)><strong>{f.coworker_name.clone()}</strong></a>
                                     {log_link(campaign, f.coworker_id, &f.coworker_name)}
                                 </div>
                                 <span class=if overdue { "overdue" } else { "hint" }>
@@ -95,7 +114,7 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
                     {l.commitments.into_iter().map(|c| view! {
                         <li class="stack">
                             <div class="row">
-                                <span><strong>{c.coworker_name.clone()}</strong>" said yes to: " {c.what.clone()}</span>
+                                <span><a href=format!("/campaigns/{campaign}/coworkers/{}", c.coworker_id)><strong>{c.coworker_name.clone()}</strong></a>" said yes to: " {c.what.clone()}</span>
                             </div>
                             <span class="hint">{format!("Due {}", c.due_on)}</span>
                             <div class="row">
@@ -116,9 +135,19 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
         })}
         {(!l.never_talked.is_empty()).then(|| view! {
             <section aria-labelledby="never-heading">
-                <h2 id="never-heading">{format!("Never talked to ({})", l.never_talked.len())}</h2>
+                <h2 id="never-heading">{format!("Never talked to, assigned to you ({})", l.never_talked.len())}</h2>
                 {people(campaign, l.never_talked, "never-talked")}
             </section>
+        })}
+        {(!l.unreached.is_empty()).then(|| {
+            let more = l.unreached_total - l.unreached.len() as i64;
+            view! {
+                <section aria-labelledby="unreached-heading">
+                    <h2 id="unreached-heading">{format!("Never talked to, also in your areas ({})", l.unreached_total)}</h2>
+                    {people(campaign, l.unreached, "unreached")}
+                    {(more > 0).then(|| view! { <p class="hint">{format!("And {more} more: find them by name above.")}</p> })}
+                </section>
+            }
         })}
         {(!l.stale.is_empty()).then(|| view! {
             <section aria-labelledby="stale-heading">
@@ -168,7 +197,7 @@ fn log_view(
         None => (None, Vec::new()),
     };
     view! {
-        <p><a href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>
+        <p><a class="back" href=format!("/campaigns/{campaign}/my")>"← My list"</a></p>
         <h1>"One-on-one with " {c.fields.name.clone()}</h1>
         <p class="hint">"Now rated: " {rating_words(c.rating)}</p>
         <LogConversationForm
@@ -195,7 +224,7 @@ pub fn CoveragePage() -> impl IntoView {
     let data = OnceResource::new(coverage_page(id, days));
     view! {
         <h1>"Coverage"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data let:d>
             {coverage_view(id, d)}
         </Loaded>

@@ -28,7 +28,7 @@ pub fn ImportPage() -> impl IntoView {
 fn upload_view(id: i64, refused: Option<String>) -> AnyView {
     view! {
         <h1>"Import the employer's list"</h1>
-        <p><a href=format!("/campaigns/{id}/chart")>"← Chart"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}/chart")>"← Chart"</a></p>
         <ol class="steps">
             <li>"Upload the list as a CSV file (from a spreadsheet: File → Save As → CSV UTF-8)."</li>
             <li>"Check which column is which, and fix any rows rankfile points out."</li>
@@ -76,7 +76,7 @@ pub fn ImportPreviewPage() -> impl IntoView {
     let preview = OnceResource::new(preview_roster(id, import_id, mapping, by));
     view! {
         <h1>"Import preview"</h1>
-        <p><a href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>
         <Loaded data=preview loading="Reading the file…" let:p>
             {preview_view(id, p)}
         </Loaded>

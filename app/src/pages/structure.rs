@@ -75,7 +75,7 @@ pub fn StructureTestsPage() -> impl IntoView {
         .map(|p| (p.form, p.area_ids));
     view! {
         <h1>"Structure tests"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the tests…" let:page>
             {tests_view(id, page, typed.clone())}
         </Loaded>
@@ -236,7 +236,7 @@ pub fn StructureTestPage() -> impl IntoView {
         .filter(|p| p.campaign_id == id && p.test_id == tid)
         .map(|p| (p.form, p.area_ids));
     view! {
-        <p><a href=format!("/campaigns/{id}/tests")>"← Structure tests"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}/tests")>"← Structure tests"</a></p>
         <Loaded data loading="Loading the test…" error_heading="Structure test" let:page>
             {test_view(id, page, recorded, filters.clone(), typed.clone())}
         </Loaded>

@@ -37,7 +37,7 @@ pub fn VotesPage() -> impl IntoView {
     let data = OnceResource::new(votes_page(id));
     view! {
         <h1>"Strike vote planning"</h1>
-        <p><a href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         <Loaded data loading="Loading the vote plans…" let:page>
             {votes_view(id, page)}
         </Loaded>
@@ -164,7 +164,7 @@ pub fn VotePage() -> impl IntoView {
         });
     let data = OnceResource::new(vote_page(id, vid, scenario));
     view! {
-        <p><a href=format!("/campaigns/{id}/votes")>"← Strike vote planning"</a></p>
+        <p><a class="back" href=format!("/campaigns/{id}/votes")>"← Strike vote planning"</a></p>
         <Loaded data loading="Loading the forecast…" error_heading="Vote forecast" let:page>
             {vote_view(id, page, returned.clone(), typed.clone())}
         </Loaded>
@@ -474,7 +474,7 @@ pub fn VotePlanPage() -> impl IntoView {
     let vid = plan_id();
     let data = OnceResource::new(vote_plan_page(id, vid));
     view! {
-        <p class="no-print"><a href=format!("/campaigns/{id}/votes/{vid}")>"← The forecast"</a></p>
+        <p class="no-print"><a class="back" href=format!("/campaigns/{id}/votes/{vid}")>"← The forecast"</a></p>
         <Loaded data loading="Loading the vote plan…" error_heading="Vote plan" let:page>
             {plan_page_view(id, page)}
         </Loaded>

@@ -72,7 +72,7 @@ pub trait OrganizingLoop: Send + Sync {
         coworker_id: i64,
     ) -> StoreResult<Vec<Commitment>>;
     /// The organizer's list, only of coworkers within `scope` (their scope now, not
-    /// when the follow-up or commitment was made).
+    /// when the follow-up or commitment was made); `search` is a name search as typed.
     async fn my_list(
         &self,
         campaign_id: i64,
@@ -80,6 +80,7 @@ pub trait OrganizingLoop: Send + Sync {
         scope: &CoworkerScope,
         today: NaiveDate,
         stale_days: i64,
+        search: &str,
     ) -> StoreResult<MyList>;
     async fn coverage(
         &self,

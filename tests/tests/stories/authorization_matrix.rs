@@ -565,7 +565,10 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             commitment_id: commitment,
             status: "kept".into(),
         }),
-        row(ORGANIZERS_OF_A, move |_| GetMyList { campaign_id: a }),
+        row(ORGANIZERS_OF_A, move |_| GetMyList {
+            campaign_id: a,
+            q: String::new(),
+        }),
         row(LEAD_OF_A, move |_| GetCoverage {
             campaign_id: a,
             days: String::new(),

@@ -47,7 +47,12 @@ async fn my_list_follows_the_organizers_current_scope(app: TestApp) {
     let (lead, campaign_id, icu, ana, org) = icu_with_ana(&app).await;
     let ward = area(&lead, campaign_id, "Ward 4").await;
     let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
-    let my_list = || org.call_fn_ok(GetMyList { campaign_id });
+    let my_list = || {
+        org.call_fn_ok(GetMyList {
+            campaign_id,
+            q: String::new(),
+        })
+    };
     let today = my_list().await["today"].as_str().unwrap().to_owned();
     org.call_fn_ok(with_form(
         calls::log_conversation(campaign_id, ana, "ana-scope-test-001"),

@@ -17,7 +17,8 @@ stories!(
     a_one_on_one_is_stored_once_and_rates_the_coworker,
     a_rating_without_talking_keeps_a_timeline,
     follow_ups_and_commitments_come_and_go_on_my_list,
-    coverage_matches_a_hand_computed_chart
+    coverage_matches_a_hand_computed_chart,
+    my_list_is_the_organizers_home
 );
 
 /// An edit of `who` keeping their name and area.
@@ -256,7 +257,12 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
         people.push(who);
     }
     let [ana, ben, cy, dee] = [people[0], people[1], people[2], people[3]];
-    let my = || org.call_fn_ok(GetMyList { campaign_id });
+    let my = || {
+        org.call_fn_ok(GetMyList {
+            campaign_id,
+            q: String::new(),
+        })
+    };
     let list = my().await;
     assert_eq!(names(&list["never_talked"]), ["Ana", "Ben", "Cy", "Dee"]);
     let today = list["today"].as_str().unwrap().to_owned();
@@ -285,7 +291,12 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
     assert_eq!(names(&list["never_talked"]), ["Dee"]);
     assert_eq!(names(&list["stale"]), ["Cy"]);
     // Someone else's list is their own: the lead has nothing due.
-    let leads = lead.call_fn_ok(GetMyList { campaign_id }).await;
+    let leads = lead
+        .call_fn_ok(GetMyList {
+            campaign_id,
+            q: String::new(),
+        })
+        .await;
     assert!(leads["follow_ups"].as_array().unwrap().is_empty());
 
     // Done and kept: they leave the list.
@@ -463,5 +474,97 @@ async fn coverage_matches_a_hand_computed_chart(app: TestApp) {
         html.contains("No committee member: ER · Night; ICU · Night."),
         "{html}"
     );
+    app.stop().await;
+}
+
+/// A new organizer's My list: sign-in lands on it (one campaign); everyone in their areas
+/// never talked to is on it (assigned to them first, then the others, counted past the
+/// hundred shown); a name search finds people in their scope and no one outside it.
+async fn my_list_is_the_organizers_home(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let er = area(&lead, campaign_id, "ER").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let org = app
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
+        .await;
+    let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
+    // 104 in the ICU nobody has talked to, one of them assigned to the organizer; one
+    // in the ICU already talked to; one in the ER (out of scope).
+    let mut icu_people = Vec::new();
+    for n in 0..104 {
+        icu_people.push(coworker(&lead, campaign_id, &format!("Icu {n:03}"), icu, day).await);
+    }
+    let mine = coworker(&lead, campaign_id, "Zoe Assigned", icu, day).await;
+    lead.call_fn_ok(with_form(
+        edit(campaign_id, mine, "Zoe Assigned", icu),
+        |f| {
+            f.assigned_organizer = org_id.to_string();
+        },
+    ))
+    .await;
+    let talked = coworker(&lead, campaign_id, "Tal Talked", icu, day).await;
+    lead.call_fn_ok(calls::log_conversation(
+        campaign_id,
+        talked,
+        "talked-to-form-1",
+    ))
+    .await;
+    coworker(&lead, campaign_id, "Ernie Elsewhere", er, day).await;
+
+    // Signing in with one campaign lands on My list.
+    let again = app.browser();
+    let res = again
+        .post_form_fn(
+            "/login",
+            calls::sign_in("org@example.org", rankfile_tests::PASSWORD),
+        )
+        .await;
+    assert_eq!(
+        res.headers()["location"],
+        format!("/campaigns/{campaign_id}/my").as_str()
+    );
+
+    let list = org
+        .call_fn_ok(GetMyList {
+            campaign_id,
+            q: String::new(),
+        })
+        .await;
+    assert_eq!(names(&list["never_talked"]), ["Zoe Assigned"]);
+    let unreached = names(&list["unreached"]);
+    assert_eq!(unreached.len(), 100, "a hundred shown");
+    assert_eq!(unreached[0], "Icu 000");
+    assert_eq!(list["unreached_total"], 104, "the rest counted");
+    assert!(!unreached
+        .iter()
+        .any(|n| n.starts_with("Tal") || n.starts_with("Ernie")));
+
+    // The search: in scope only, any case, at most twenty.
+    let find = |q: &str| {
+        org.call_fn_ok(GetMyList {
+            campaign_id,
+            q: q.into(),
+        })
+    };
+    assert_eq!(names(&find("zoe").await["found"]), ["Zoe Assigned"]);
+    assert_eq!(names(&find("TAL").await["found"]), ["Tal Talked"]);
+    assert_eq!(names(&find("ernie").await["found"]), Vec::<&str>::new());
+    assert_eq!(len(&find("icu").await["found"]), 20);
+    assert_eq!(
+        names(&find("%").await["found"]),
+        Vec::<&str>::new(),
+        "a % is a %"
+    );
+    // The page: the search box, the names as links.
+    let (status, html) = org
+        .get_html(&format!("/campaigns/{campaign_id}/my?q=zoe"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"id="my-q""#));
+    assert!(html.contains(&format!(
+        r#"href="/campaigns/{campaign_id}/coworkers/{mine}""#
+    )));
+    assert!(html.contains("Never talked to, also in your areas (104)"));
     app.stop().await;
 }

@@ -2,7 +2,8 @@
 
 use app::domain::organizing::{
     Assessment, CampaignSettings, Commitment, CommitmentStatus, CommitteeCell, Conversation,
-    Coverage, FollowUp, MyList, NewConversation, OrganizerLoad, Person, Source,
+    Coverage, FollowUp, MyList, NewConversation, OrganizerLoad, Person, Source, FOUND_SHOWN,
+    SEARCH_MAX, UNREACHED_SHOWN,
 };
 use app::domain::{Choice, CoworkerScope};
 use app::store::{AuditEvent, NewAssessment, OrganizingLoop, StoreError, StoreResult};
@@ -130,6 +131,25 @@ async fn people<'q>(
 ) -> StoreResult<Vec<Person>> {
     let rows = query.fetch_all(pool).await.db()?;
     Ok(rows.into_iter().map(person).collect())
+}
+
+/// People selected by `sql` with `$1` the campaign, `$2` `second`, then the scope's values.
+fn scoped<'q, V>(
+    sql: &'q str,
+    campaign_id: i64,
+    second: V,
+    scope_binds: &[i64],
+) -> sqlx::query::QueryAs<'q, Db, PersonRow, <Db as sqlx::Database>::Arguments<'q>>
+where
+    V: 'q + Send + sqlx::Encode<'q, Db> + sqlx::Type<Db>,
+{
+    let mut query = sqlx::query_as::<_, PersonRow>(sql)
+        .bind(campaign_id)
+        .bind(second);
+    for value in scope_binds {
+        query = query.bind(*value);
+    }
+    query
 }
 
 /// What an organizer's due follow-ups and commitments are selected by: `$1` the campaign,
@@ -450,6 +470,7 @@ impl OrganizingLoop for Adapter {
         scope: &CoworkerScope,
         today: NaiveDate,
         stale_days: i64,
+        search: &str,
     ) -> StoreResult<MyList> {
         // Follow-ups and commitments were made under an earlier scope: only those
         // about coworkers in the organizer's scope today are shown.
@@ -502,6 +523,48 @@ impl OrganizingLoop for Adapter {
         .bind(campaign_id)
         .bind(user_id);
         let never_talked = people(&self.pool, never_talked).await?;
+        // Everyone else in scope not yet talked to, and the name search: `$1` the
+        // campaign, `$2` the organizer (or the pattern), then the scope's values.
+        let (in_scope_3, binds_3) = scope_clause(scope, "c.", 3);
+        let unreached_where = format!(
+            "FROM coworkers c WHERE c.campaign_id = $1 \
+             AND (c.assigned_organizer IS NULL OR c.assigned_organizer <> $2) \
+             AND c.archived_at IS NULL AND c.last_contact_at IS NULL \
+             AND c.employment_status IN ('active', 'on_leave', 'disciplined'){in_scope_3}"
+        );
+        let unreached_sql = format!(
+            "SELECT c.id, c.name, c.rating, c.rated_at {unreached_where} \
+             ORDER BY c.name, c.id LIMIT {UNREACHED_SHOWN}"
+        );
+        let unreached = people(
+            &self.pool,
+            scoped(&unreached_sql, campaign_id, user_id, &binds_3),
+        )
+        .await?;
+        let unreached_total = if (unreached.len() as i64) < UNREACHED_SHOWN {
+            unreached.len() as i64
+        } else {
+            let count_sql = format!("SELECT COUNT(*) {unreached_where}");
+            let mut count = sqlx::query_scalar::<_, i64>(&count_sql)
+                .bind(campaign_id)
+                .bind(user_id);
+            for value in &binds_3 {
+                count = count.bind(*value);
+            }
+            count.fetch_one(&self.pool).await.db()?
+        };
+        let found = match app::domain::organizing::name_pattern(search) {
+            None => Vec::new(),
+            Some(pattern) => {
+                let sql = format!(
+                    "SELECT c.id, c.name, c.rating, c.rated_at FROM coworkers c \
+                     WHERE c.campaign_id = $1 AND c.archived_at IS NULL \
+                     AND LOWER(c.name) LIKE $2 ESCAPE '\\'{in_scope_3} \
+                     ORDER BY c.name, c.id LIMIT {FOUND_SHOWN}"
+                );
+                people(&self.pool, scoped(&sql, campaign_id, pattern, &binds_3)).await?
+            }
+        };
         let stale_before =
             today.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - Duration::days(stale_days);
         let stale = sqlx::query_as(
@@ -519,6 +582,10 @@ impl OrganizingLoop for Adapter {
             follow_ups,
             commitments,
             never_talked,
+            unreached,
+            unreached_total,
+            search: search.trim().chars().take(SEARCH_MAX).collect(),
+            found,
             stale,
         })
     }

@@ -13,6 +13,9 @@ import {
   waitForHydration,
 } from "./helpers";
 
+/** Votes are planned near today: a date more than two years out is refused. */
+const NEXT_YEAR = new Date().getFullYear() + 1;
+
 // Mock strike vote planning: the plans list, a plan's forecast page with the what-if
 // island, and its polling places. At 360 px hydrated and without JavaScript; the desktop
 // checks at 1280 px run in the hydrated project (the "desktop" project only runs
@@ -281,8 +284,8 @@ test("a polling place for one area and shift gives its people a way to vote; rem
   await form.getByLabel("Where (the room, the gate)").fill(place);
   await form.getByLabel("For the people of").selectOption({ label: area });
   await form.getByLabel("On the shift").selectOption({ label: shift });
-  await form.getByLabel("Opens").fill("2030-03-04T06:00");
-  await form.getByLabel("Closes").fill("2030-03-04T10:00");
+  await form.getByLabel("Opens").fill(`${NEXT_YEAR}-03-04T06:00`);
+  await form.getByLabel("Closes").fill(`${NEXT_YEAR}-03-04T10:00`);
   await form.getByLabel("Covered by").selectOption({ label: LEAD_EMAIL });
   await submit(page, form.getByRole("button", { name: "Add the polling place" }));
 
@@ -323,7 +326,7 @@ async function fillPlanForm(form: Locator, title: string, yes: string) {
   await form.getByLabel("Yes share required (percent)").fill(yes);
   await form.getByLabel("Turnout required (percent of the scope)").fill("50");
   await expectThumbSized(form.getByLabel("Date of the vote"));
-  await form.getByLabel("Date of the vote").fill("2030-05-01");
+  await form.getByLabel("Date of the vote").fill(`${NEXT_YEAR}-05-01`);
   await form.getByRole("checkbox", { name: "Emergency", exact: true }).check();
   await form.getByLabel("Chance of passing to aim for (percent)").fill("80");
   await form.getByLabel("Turnout of someone with a plan to vote (percent)").fill("90");

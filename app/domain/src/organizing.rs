@@ -267,6 +267,12 @@ impl LogForm {
                 "A conversation cannot be in the future.",
             ));
         }
+        if at < now - chrono::Duration::days(366) {
+            return Err(Invalid::new(
+                "at",
+                "Log conversations of the last year; older ones are history.",
+            ));
+        }
         Ok(at)
     }
 }
@@ -633,6 +639,8 @@ mod tests {
         );
         assert_eq!(at("2026-12-06T10:06").unwrap_err().field, "at");
         assert_eq!(at("yesterday").unwrap_err().field, "at");
+        assert!(at("2025-12-05T10:00").is_ok(), "366 days ago");
+        assert_eq!(at("2025-12-04T10:00").unwrap_err().field, "at");
     }
 
     fn field_of(result: Result<NewConversation, Invalid>) -> String {

@@ -25,7 +25,7 @@ pub async fn create_plan(
 ) -> Result<i64, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let areas = member.store().list_areas(campaign_id).await?;
-    let fields = form.parse(&area_ids, &areas)?;
+    let fields = form.parse(&area_ids, &areas, chrono::Utc::now().date_naive())?;
     let event = member.event("vote_plan.create", "vote_plan:{id}", "");
     let id = member
         .store()
@@ -47,7 +47,7 @@ pub async fn update_plan(
 ) -> Result<(), AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let areas = member.store().list_areas(campaign_id).await?;
-    let fields = form.parse(&area_ids, &areas)?;
+    let fields = form.parse(&area_ids, &areas, chrono::Utc::now().date_naive())?;
     let event = member.event("vote_plan.update", format!("vote_plan:{plan_id}"), "");
     member
         .store()
@@ -137,7 +137,7 @@ pub async fn add_place(
         .filter(|m| m.role != Role::Viewer)
         .map(|m| m.user_id)
         .collect();
-    let place = form.parse(&areas, &shifts, &ids)?;
+    let place = form.parse(&areas, &shifts, &ids, chrono::Utc::now().date_naive())?;
     let event = member.event(
         "polling_place.add",
         format!("vote_plan:{plan_id}"),

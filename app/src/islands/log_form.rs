@@ -104,6 +104,13 @@ pub fn LogConversationForm(
     let rating = typed.rating_after.trim().to_owned();
     let channel = Channel::parse(typed.channel.trim()).unwrap_or(Channel::InPerson);
     let answer = typed.answer.trim().to_owned();
+    // A break's conversation logged after the shift keeps its day: yesterday, one tap.
+    let yesterday = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.pred_opt())
+        .map(|d| format!("{d}T12:00"))
+        .unwrap_or_default();
+    let when = typed.at.trim().to_owned();
     view! {
         <form
             node_ref=form
@@ -136,6 +143,15 @@ pub fn LogConversationForm(
                 }).collect_view()}
             </fieldset>
             <fieldset class="choices">
+                <legend>"When"</legend>
+                <label class="choice"><input id="log-at" type="radio" name="at" value="" checked=when.is_empty() autofocus=focus("log-at") />" Today"</label>
+                <label class="choice"><input type="radio" name="at" value=yesterday.clone() checked=!when.is_empty() && when == yesterday />" Yesterday"</label>
+                {(!when.is_empty() && when != yesterday).then(|| view! {
+                    <label class="choice"><input type="radio" name="at" value=when.clone() checked=true />{format!(" {}", when.replace('T', " "))}</label>
+                })}
+            </fieldset>
+            <FieldError id="log-at" field="at" error />
+            <fieldset class="choices">
                 <legend>"Issues raised"</legend>
                 {issue_tags.iter().enumerate().map(|(i, tag)| view! {
                     <label class="choice"><input id=(i == 0).then_some("log-issues") type="checkbox" name=format!("issues[{i}]") value=tag.clone() checked=typed_issues.contains(tag) autofocus=move || i == 0 && first() == Some("log-issues") /> {format!(" {tag}")}</label>
@@ -163,7 +179,7 @@ pub fn LogConversationForm(
             <textarea id="log-notes" name="notes" rows="4" autofocus=focus("log-notes") aria-invalid=invalid("notes") aria-describedby="log-notes-count log-notes-error" on:input=move |ev| notes_len.set(event_target_value(&ev).chars().count())>{crate::components::form::text_area(&typed.notes)}</textarea>
             <p id="log-notes-count" class="hint" data-testid="notes-count">{move || count_words(notes_len.get(), NOTES_MAX)}</p>
             <FieldError id="log-notes" field="notes" error />
-            <FormError fields=&["rating_after", "issues", "ask", "answer", "next_step", "follow_up_on", "notes"] error />
+            <FormError fields=&["rating_after", "at", "issues", "ask", "answer", "next_step", "follow_up_on", "notes"] error />
             <button type="submit" class="primary" disabled=move || pending.get()>
                 {move || if pending.get() { "Saving…" } else { "Save" }}
             </button>
@@ -174,6 +190,7 @@ pub fn LogConversationForm(
 /// The input a field's mistake sends the focus to.
 fn input_of(field: &str) -> &'static str {
     match field {
+        "at" => "log-at",
         "rating_after" => "log-rating",
         "issues" => "log-issues",
         "ask" => "log-ask",

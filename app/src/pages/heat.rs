@@ -58,9 +58,13 @@ pub fn HeatPage() -> impl IntoView {
         String::new(),
     ));
     let folded = Folded::parse(&get("fold"));
+    // The view's form stands outside the map's load: a filter the server refuses (a
+    // future day, zero days) shows its error below it, and the form stays to fix it.
+    let filter = heat_filter(&get("dimension"), &get("as_of"), &get("days"), &folded);
     view! {
         <h1>"Heat map"</h1>
         <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
+        {filter}
         <Loaded data loading="Loading the heat map…" let:map>
             {heat_view(id, use_campaign().role == Role::Lead, map, &folded)}
         </Loaded>
@@ -135,14 +139,15 @@ impl Folded {
     }
 }
 
-fn heat_view(id: i64, is_lead: bool, map: HeatMap, folded: &Folded) -> AnyView {
-    let query = map_query(&map);
-    let as_of_value = if map.current {
-        String::new()
-    } else {
-        map.as_of.to_string()
+/// The view's form, as the address has it (the defaults where it says nothing).
+fn heat_filter(dimension: &str, as_of: &str, days: &str, folded: &Folded) -> impl IntoView {
+    let dimension = Dimension::parse(dimension.trim()).unwrap_or_default();
+    let days = match days.trim() {
+        "" => crate::domain::heat::DEFAULT_DAYS.to_string(),
+        raw => raw.chars().take(10).collect(),
     };
-    let dimension = map.dimension;
+    let as_of: String = as_of.trim().chars().take(10).collect();
+    let today = chrono::Utc::now().date_naive().to_string();
     view! {
         <form method="get" class="card chart-filter heat-filter" role="search" aria-label="Heat map view">
             <div>
@@ -155,15 +160,21 @@ fn heat_view(id: i64, is_lead: bool, map: HeatMap, folded: &Folded) -> AnyView {
             </div>
             <div>
                 <label for="heat-as-of">"As of (empty: today)"</label>
-                <input id="heat-as-of" name="as_of" type="date" value=as_of_value />
+                <input id="heat-as-of" name="as_of" type="date" max=today value=as_of />
             </div>
             <div>
                 <label for="heat-days">"Talked to in the last (days)"</label>
-                <input id="heat-days" name="days" type="number" min="1" max="366" inputmode="numeric" value=map.days />
+                <input id="heat-days" name="days" type="number" min="1" max=crate::domain::heat::MAX_DAYS inputmode="numeric" value=days />
             </div>
             {(!folded.0.is_empty()).then(|| view! { <input type="hidden" name="fold" value=folded.value() /> })}
             <button type="submit" class="primary">"Show"</button>
         </form>
+    }
+}
+
+fn heat_view(id: i64, is_lead: bool, map: HeatMap, folded: &Folded) -> AnyView {
+    let query = map_query(&map);
+    view! {
         <p class="hint" data-testid="heat-caption">
             {if map.current { format!("Today, {}", map.as_of) } else { format!("As it stood at the end of {}", map.as_of) }}
             {format!(" · {} on the map · {} rated 1–2 ({} of everyone; unknown counts against)",

@@ -566,5 +566,28 @@ async fn my_list_is_the_organizers_home(app: TestApp) {
         r#"href="/campaigns/{campaign_id}/coworkers/{mine}""#
     )));
     assert!(html.contains("Never talked to, also in your areas (104)"));
+
+    // Logged after the shift, yesterday's conversation keeps its day.
+    let yesterday = chrono::Utc::now().date_naive().pred_opt().unwrap();
+    let (_, log_page) = org
+        .get_html(&format!("/campaigns/{campaign_id}/coworkers/{mine}/log"))
+        .await;
+    assert!(
+        log_page.contains(&format!(r#"name="at" value="{yesterday}T12:00""#)),
+        "yesterday is one tap"
+    );
+    org.call_fn_ok(with_form(
+        calls::log_conversation(campaign_id, mine, "yesterday-form-1"),
+        |f| f.at = format!("{yesterday}T12:00"),
+    ))
+    .await;
+    let h = history(&org, campaign_id, mine).await;
+    assert!(
+        h["conversations"][0]["at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&yesterday.to_string()),
+        "{h}"
+    );
     app.stop().await;
 }

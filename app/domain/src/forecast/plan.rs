@@ -67,7 +67,12 @@ pub struct PlanForm {
 
 impl PlanForm {
     /// Reads the form; `chosen` are the ticked area ids (each brings those beneath).
-    pub fn parse(&self, chosen: &[String], areas: &[Area]) -> Result<PlanFields, Invalid> {
+    pub fn parse(
+        &self,
+        chosen: &[String],
+        areas: &[Area],
+        today: NaiveDate,
+    ) -> Result<PlanFields, Invalid> {
         let title = parse_text(&self.title, "title", "The title", 200)?;
         if title.is_empty() {
             return Err(Invalid::new("title", "Give the vote a title."));
@@ -84,6 +89,9 @@ impl PlanForm {
                     Invalid::new("vote_on", "Give the date as a date (YYYY-MM-DD).")
                 })?),
             };
+        if let Some(day) = vote_on {
+            near(day, today, "vote_on")?;
+        }
         let target_percent = parse_bounded(
             &self.target_percent,
             "target_percent",
@@ -145,6 +153,26 @@ pub fn parse_scenario_name(raw: &str) -> Result<String, Invalid> {
         ));
     }
     Ok(name)
+}
+
+/// A vote's day (or its polls' opening) is within a year before `today` and two years
+/// after: 2020 or 2099 is a typo, not a plan.
+fn near(day: NaiveDate, today: NaiveDate, field: &str) -> Result<(), Invalid> {
+    let (from, to) = (
+        today - chrono::Duration::days(366),
+        today + chrono::Duration::days(2 * 366),
+    );
+    if day < from || day > to {
+        return Err(Invalid::new(
+            field,
+            format!(
+                "Give a date between {} and {}.",
+                from.format("%-d %b %Y"),
+                to.format("%-d %b %Y")
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A scenario to save, as typed: its name and its figures (the what-if's fields, as
@@ -310,6 +338,7 @@ impl PlaceForm {
         areas: &[Area],
         shifts: &[Shift],
         members: &[i64],
+        today: NaiveDate,
     ) -> Result<NewPlace, Invalid> {
         let name = parse_text(&self.name, "name", "The place", 200)?;
         if name.is_empty() {
@@ -334,6 +363,7 @@ impl PlaceForm {
         }
         let opens_at = parse_moment(&self.opens_at, "opens_at")?
             .ok_or_else(|| Invalid::new("opens_at", "Say when the polls open."))?;
+        near(opens_at.date(), today, "opens_at")?;
         let closes_at = parse_moment(&self.closes_at, "closes_at")?
             .ok_or_else(|| Invalid::new("closes_at", "Say when the polls close."))?;
         if closes_at <= opens_at {
@@ -560,6 +590,38 @@ mod tests {
         );
     }
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+    }
+
+    #[test]
+    fn a_vote_and_its_polls_are_dated_near_today() {
+        let day = |vote_on: &str| {
+            PlanForm {
+                vote_on: vote_on.into(),
+                ..form()
+            }
+            .parse(&[], &[], today())
+            .map(|p| p.vote_on)
+        };
+        assert!(day("2027-03-01").is_ok());
+        assert!(day("2025-12-05").is_ok(), "a year back: a vote held");
+        assert_eq!(day("2020-03-01").unwrap_err().field, "vote_on");
+        assert_eq!(day("2099-03-01").unwrap_err().field, "vote_on");
+        let place = PlaceForm {
+            name: "Gate 3".into(),
+            area_id: String::new(),
+            shift_id: String::new(),
+            opens_at: "2020-03-01T06:00".into(),
+            closes_at: "2020-03-01T09:00".into(),
+            organizer_id: String::new(),
+        };
+        assert_eq!(
+            place.parse(&[], &[], &[], today()).unwrap_err().field,
+            "opens_at"
+        );
+    }
+
     fn form() -> PlanForm {
         PlanForm {
             title: "Strike authorization".into(),
@@ -575,7 +637,7 @@ mod tests {
     #[test]
     fn the_plan_form_reads_and_names_mistakes() {
         let areas = [area(1, None), area(2, Some(1)), area(3, None)];
-        let p = form().parse(&["1".into()], &areas).unwrap();
+        let p = form().parse(&["1".into()], &areas, today()).unwrap();
         assert_eq!(p.area_ids, vec![1, 2]);
         assert_eq!(
             (
@@ -587,7 +649,7 @@ mod tests {
             (75, 0, 90, 95)
         );
         let bad = |f: PlanForm, field: &str| {
-            let e = f.parse(&[], &areas).unwrap_err();
+            let e = f.parse(&[], &areas, today()).unwrap_err();
             assert!(e.field_message(field).is_some(), "{field}: {e}");
         };
         bad(
@@ -625,8 +687,13 @@ mod tests {
             },
             "target_percent",
         );
-        assert!(form().parse(&["9".into()], &areas).is_err());
-        assert_eq!(PlanForm::of(&p).parse(&["1".into()], &areas).unwrap(), p);
+        assert!(form().parse(&["9".into()], &areas, today()).is_err());
+        assert_eq!(
+            PlanForm::of(&p)
+                .parse(&["1".into()], &areas, today())
+                .unwrap(),
+            p
+        );
     }
 
     #[test]
@@ -688,9 +755,9 @@ mod tests {
             closes_at: "2027-03-02T02:00".into(),
             organizer_id: "7".into(),
         };
-        assert!(f.parse(&areas, &shifts, &[7]).is_ok());
+        assert!(f.parse(&areas, &shifts, &[7], today()).is_ok());
         assert!(f
-            .parse(&areas, &shifts, &[8])
+            .parse(&areas, &shifts, &[8], today())
             .unwrap_err()
             .field_message("organizer_id")
             .is_some());
@@ -699,7 +766,7 @@ mod tests {
             ..f.clone()
         };
         assert!(back
-            .parse(&areas, &shifts, &[7])
+            .parse(&areas, &shifts, &[7], today())
             .unwrap_err()
             .field_message("closes_at")
             .is_some());
@@ -708,7 +775,7 @@ mod tests {
             ..f
         };
         assert!(shift
-            .parse(&areas, &shifts, &[7])
+            .parse(&areas, &shifts, &[7], today())
             .unwrap_err()
             .field_message("shift_id")
             .is_some());

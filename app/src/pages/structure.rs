@@ -541,6 +541,12 @@ fn validation_view(id: i64, t: &StructureTest, v: crate::domain::structure::Vali
         <section class="card stack" aria-labelledby="validation-heading" data-testid="validation">
             <h2 id="validation-heading">"What it says about the ratings"</h2>
             <p class="hint">"Each person's rating when the test opened, beside what they did. Nothing is re-rated for you."</p>
+            {(v.not_asked > 0).then(|| view! {
+                <p class="hint" data-testid="not-asked">{match v.not_asked {
+                    1 => "1 person was never asked (no mark, not reached or absent) and is left out.".to_owned(),
+                    n => format!("{n} people were never asked (no mark, not reached or absent) and are left out."),
+                }}</p>
+            })}
             {rate_table("By rating when it opened", v.by_rating, "by-rating")}
             {rate_table("By the organizer who gave the rating", v.by_organizer, "by-organizer")}
             {rate_table("By area", v.by_area, "by-area")}

@@ -107,6 +107,12 @@ impl Response {
         matches!(self, Response::TookPart | Response::Yes)
     }
 
+    /// The person was asked: they answered, or (a vote) they had their chance to vote.
+    /// Not reached and absent are not answers, and say nothing about a rating.
+    pub fn asked(self) -> bool {
+        !matches!(self, Response::NotReached | Response::Absent)
+    }
+
     /// A mark this kind of test offers.
     pub fn fits(self, kind: TestKind) -> bool {
         kind.responses().contains(&self)

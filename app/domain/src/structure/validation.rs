@@ -66,10 +66,14 @@ pub struct Validation {
     pub by_organizer: Vec<RateRow>,
     /// By area when the test opened, by name ("No area" last).
     pub by_area: Vec<RateRow>,
-    /// Rated 1–2 and did not take part (no mark counts as not taking part), by name.
+    /// Rated 1–2, asked, and did not take part, by name.
     pub overrated: Vec<Surprise>,
     /// Rated 4–5 and took part, by name.
     pub underrated: Vec<Surprise>,
+    /// People of the scope never asked (no mark, not reached, absent): left out of every
+    /// rate above, since nobody knows what they would have done.
+    #[serde(default)]
+    pub not_asked: i64,
 }
 
 /// The labels of [`Validation::by_rating`].
@@ -105,8 +109,13 @@ impl Validation {
         let mut by_area = Vec::new();
         let mut overrated = Vec::new();
         let mut underrated = Vec::new();
+        let mut not_asked = 0;
         for p in people {
-            let took_part = p.response.is_some_and(Response::took_part);
+            let Some(response) = p.response.filter(|r| r.asked()) else {
+                not_asked += 1;
+                continue;
+            };
+            let took_part = response.took_part();
             let level = match p.rating_then {
                 Some(r @ 1..=5) => (r - 1) as usize,
                 _ => 5,
@@ -146,6 +155,7 @@ impl Validation {
             by_area,
             overrated,
             underrated,
+            not_asked,
         }
     }
 }
@@ -200,11 +210,11 @@ mod tests {
             person(2, Some(1), "ana@x", 1, Some(TookPart)),
             person(3, Some(2), "ana@x", 1, Some(Declined)), // overrated
             person(4, Some(2), "ben@x", 2, Some(TookPart)),
-            person(5, Some(2), "ben@x", 2, None), // overrated (no mark)
+            person(5, Some(2), "ben@x", 2, None), // not asked: no mark
             person(6, Some(3), "ben@x", 2, Some(TookPart)),
-            person(7, Some(3), "ana@x", 1, Some(NotReached)),
+            person(7, Some(3), "ana@x", 1, Some(NotReached)), // not asked
             person(8, Some(4), "ben@x", 2, Some(TookPart)), // underrated
-            person(9, Some(5), "ben@x", 2, Some(Absent)),
+            person(9, Some(5), "ben@x", 2, Some(Absent)), // not asked
             person(10, None, "", 1, Some(TookPart)),
         ];
         let v = Validation::build(&people, &areas);
@@ -213,23 +223,24 @@ mod tests {
             .iter()
             .map(|r| (r.people, r.took_part))
             .collect();
-        assert_eq!(rates, [(2, 2), (3, 1), (2, 1), (1, 1), (1, 0), (1, 1)]);
-        assert_eq!(v.by_rating[1].percent(), 33);
+        assert_eq!(rates, [(2, 2), (2, 1), (1, 1), (1, 1), (0, 0), (1, 1)]);
+        assert_eq!(v.by_rating[1].percent(), 50);
+        assert_eq!(v.not_asked, 3);
         let orgs: Vec<(&str, i64, i64)> = v
             .by_organizer
             .iter()
             .map(|r| (r.label.as_str(), r.people, r.took_part))
             .collect();
-        // ana rated 1, 2, 3, 7: 2 took part; ben rated 4, 5, 6, 8, 9: 3 took part.
-        assert_eq!(orgs, [("ana@x", 4, 2), ("ben@x", 5, 3)]);
+        // Asked: ana rated 1, 2, 3: 2 took part; ben rated 4, 6, 8: 3 took part.
+        assert_eq!(orgs, [("ana@x", 3, 2), ("ben@x", 3, 3)]);
         let by_area: Vec<(&str, i64, i64)> = v
             .by_area
             .iter()
             .map(|r| (r.label.as_str(), r.people, r.took_part))
             .collect();
-        assert_eq!(by_area, [("Dock", 5, 3), ("Packing", 5, 3)]);
+        assert_eq!(by_area, [("Dock", 3, 3), ("Packing", 4, 3)]);
         let names = |s: &[Surprise]| s.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&v.overrated), ["P03", "P05"]);
+        assert_eq!(names(&v.overrated), ["P03"], "P05 was never asked");
         assert_eq!(names(&v.underrated), ["P08"]);
     }
 

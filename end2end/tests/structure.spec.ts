@@ -90,7 +90,9 @@ test("a closed test says what it means for the ratings; the projector and the da
   await expect(page.getByTestId("outcome")).toContainText("1 of 2 took part");
   await expect(page.getByTestId("validation")).toHaveCount(0);
 
-  await submit(page, page.getByRole("button", { name: "Close it now" }));
+  // Closing asks first (a second step that works without JavaScript).
+  await page.getByText("Close it now…").click();
+  await submit(page, page.getByRole("button", { name: "Yes, close it now" }));
   await expect(page.getByTestId("test-status")).toContainText("Closed");
   // Closed: nothing more to record, and the lead reads the ratings against the count.
   await expect(page.getByTestId("record-form")).toHaveCount(0);

@@ -298,7 +298,10 @@ test("a polling place for one area and shift gives its people a way to vote; rem
   await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toHaveCount(0);
   await expectNoSideways(page, "the polling places page with a new place");
 
-  await submit(page, item.getByRole("button", { name: `Remove ${place}` }));
+  // Removing asks first (a second step that works without JavaScript).
+  await expect(item.getByRole("button", { name: `Yes, remove ${place}` })).toBeHidden();
+  await item.getByText(`Remove ${place}…`).click();
+  await submit(page, item.getByRole("button", { name: `Yes, remove ${place}` }));
   await expect(page.getByTestId("places").locator("li.place", { hasText: place })).toHaveCount(0);
   expect(await uncoveredCount(page)).toBe(before);
   await expect(page.getByTestId("uncovered-groups").getByText(`${area} · ${shift}: ${people}`, { exact: true })).toBeVisible();
@@ -310,7 +313,7 @@ test("the polling places page leaves its forms off the paper", async ({ page }) 
   await openPlanPage(page);
   await page.emulateMedia({ media: "print" });
   await expect(page.getByTestId("place-form")).toBeHidden();
-  await expect(page.getByRole("button", { name: /^Remove / }).first()).toBeHidden();
+  await expect(page.locator("details.confirm").first()).toBeHidden();
   await expect(page.getByTestId("places")).toBeVisible();
   await expect(page.getByTestId("uncovered")).toBeVisible();
   await page.emulateMedia({ media: "screen" });

@@ -284,12 +284,17 @@ fn test_view(
             </ActionForm>
         })}
         {(lead && t.status == TestStatus::Live).then(|| view! {
-            <ActionForm action=close attr:class="card stack">
-                <ReturnTo />
-                <input type="hidden" name="campaign_id" value=id />
-                <input type="hidden" name="test_id" value=tid />
-                <button type="submit">"Close it now"</button>
-            </ActionForm>
+            // Two steps, without JavaScript too: the first opens the question.
+            <details class="card confirm">
+                <summary>"Close it now…"</summary>
+                <p>"Close the test now? Nobody can be marked after it closes, and the count becomes final."</p>
+                <ActionForm action=close attr:class="stack">
+                    <ReturnTo />
+                    <input type="hidden" name="campaign_id" value=id />
+                    <input type="hidden" name="test_id" value=tid />
+                    <button type="submit" class="danger">"Yes, close it now"</button>
+                </ActionForm>
+            </details>
         })}
         <FormError fields=&[] error=status_error />
         {(t.status != TestStatus::Planned).then(|| tally_view(id, &t, &page.tally, page.outcome))}

@@ -516,13 +516,18 @@ fn plan_page_view(id: i64, page: VotePlanPageData) -> AnyView {
                                         </details>
                                     })}
                                     {lead.then(|| view! {
-                                        <ActionForm action=remove attr:class="no-print">
-                                            <ReturnTo />
-                                            <input type="hidden" name="campaign_id" value=id />
-                                            <input type="hidden" name="plan_id" value=vid />
-                                            <input type="hidden" name="place_id" value=place_id />
-                                            <button type="submit" class="danger">{format!("Remove {}", p.place.name)}</button>
-                                        </ActionForm>
+                                        // Two steps, without JavaScript too: the first opens the question.
+                                        <details class="confirm no-print">
+                                            <summary>{format!("Remove {}…", p.place.name)}</summary>
+                                            <p>{format!("Remove {}? The {} people who vote here lose their polling place.", p.place.name, p.served)}</p>
+                                            <ActionForm action=remove>
+                                                <ReturnTo />
+                                                <input type="hidden" name="campaign_id" value=id />
+                                                <input type="hidden" name="plan_id" value=vid />
+                                                <input type="hidden" name="place_id" value=place_id />
+                                                <button type="submit" class="danger">{format!("Yes, remove {}", p.place.name)}</button>
+                                            </ActionForm>
+                                        </details>
                                     })}
                                 </li>
                             }

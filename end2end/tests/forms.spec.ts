@@ -1,18 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { noJs, signIn, uniqueName, waitForHydration } from "./helpers";
+import { addCoworkerAndOpen, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
 
 /** A new coworker's log form, reached as a person does: the chart, their page, Log. */
 async function logFormOfNewCoworker(page: Page): Promise<string> {
-  await page.getByRole("link", { name: "E2E Campaign" }).click();
-  await page.getByRole("link", { name: "Coworkers", exact: true }).click();
-  await waitForHydration(page);
-  const name = uniqueName("Rosa");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("button", { name: "Add coworker" }).click();
-  await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
-  await page.goto(page.url().replace(/\/coworkers$/, "/chart"));
-  await waitForHydration(page);
-  await page.getByRole("link", { name: new RegExp(name) }).click();
+  const name = await addCoworkerAndOpen(page, "Rosa");
   await page.getByRole("link", { name: "Log a one-on-one" }).click();
   await waitForHydration(page);
   return name;

@@ -253,3 +253,22 @@ export async function expectThumbSized(control: Locator) {
   expect(box, "the control is on the page").not.toBeNull();
   expect(box!.height).toBeGreaterThanOrEqual(48);
 }
+
+/**
+ * Adds a coworker on the campaign's Coworkers page, as a lead does, and opens their page
+ * from the chart; returns their name.
+ */
+export async function addCoworkerAndOpen(page: Page, base = "Marta"): Promise<string> {
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Coworkers", exact: true }).click();
+  await waitForHydration(page);
+  const name = uniqueName(base);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("button", { name: "Add coworker" }).click();
+  await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
+  await page.goto(page.url().replace(/\/coworkers(\?.*)?$/, "/chart"));
+  await waitForHydration(page);
+  await page.getByRole("link", { name: new RegExp(name) }).click();
+  await waitForHydration(page);
+  return name;
+}

@@ -1,19 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import { LEAD_EMAIL, noJs, signIn, submit, uniqueName, waitForHydration } from "./helpers";
+import { LEAD_EMAIL, addCoworkerAndOpen, noJs, signIn, submit, waitForHydration } from "./helpers";
 
 /** A coworker assigned to the signed-in lead, so they appear on the lead's My list. */
 async function assignedCoworker(page: Page): Promise<string> {
-  await page.getByRole("link", { name: "E2E Campaign" }).click();
-  await page.getByRole("link", { name: "Coworkers", exact: true }).click();
-  await waitForHydration(page);
-  const name = uniqueName("Marta");
-  await page.getByLabel("Name", { exact: true }).fill(name);
-  await page.getByRole("button", { name: "Add coworker" }).click();
-  await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
-  await page.goto(page.url().replace(/\/coworkers$/, "/chart"));
-  await waitForHydration(page);
-  await page.getByRole("link", { name: new RegExp(name) }).click();
-  await waitForHydration(page);
+  const name = await addCoworkerAndOpen(page);
   const form = page.getByTestId("coworker-edit");
   await form.getByLabel("Assigned organizer").selectOption({ label: LEAD_EMAIL });
   await submit(page, form.getByRole("button", { name: "Save" }));

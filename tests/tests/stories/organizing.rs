@@ -21,6 +21,14 @@ stories!(
     my_list_is_the_organizers_home
 );
 
+/// A conversation's time 200 days ago (`YYYY-MM-DDTHH:MM`): long past, still within
+/// the year a one-on-one may be logged for.
+fn long_ago() -> String {
+    (chrono::Utc::now() - chrono::Duration::days(200))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
 /// An edit of `who` keeping their name and area.
 fn edit(campaign_id: i64, who: i64, name: &str, area: i64) -> UpdateCoworker {
     with_form(calls::update_coworker(campaign_id, who, name), |f| {
@@ -218,7 +226,7 @@ async fn a_rating_without_talking_keeps_a_timeline(app: TestApp) {
     lead.call_fn_ok(with_form(
         calls::log_conversation(campaign_id, ben, "late-arrival-0001"),
         |f| {
-            f.at = "2020-01-01T09:30".into();
+            f.at = long_ago();
             f.rating_after = "5".into();
         },
     ))
@@ -281,7 +289,7 @@ async fn follow_ups_and_commitments_come_and_go_on_my_list(app: TestApp) {
     }))
     .await;
     let long_ago = with_form(talk(cy, "cy-long-ago-0001"), |f| {
-        f.at = "2020-01-01T09:30".into();
+        f.at = long_ago();
         f.rating_after = "2".into();
     });
     org.call_fn_ok(long_ago).await;
@@ -400,13 +408,13 @@ async fn coverage_matches_a_hand_computed_chart(app: TestApp) {
         f.employment_status = "left".into();
     }))
     .await;
-    // Ana talked to today, Ben in 2020: only Ana counts as contacted in the last 30 days.
+    // Ana talked to today, Ben 200 days ago: only Ana counts as contacted in the last 30 days.
     let ana_today = calls::log_conversation(campaign_id, ana, "coverage-ana-01");
     lead.call_fn_ok(ana_today).await;
     lead.call_fn_ok(with_form(
         calls::log_conversation(campaign_id, ben, "coverage-ben-01"),
         |f| {
-            f.at = "2020-01-01T09:30".into();
+            f.at = long_ago();
         },
     ))
     .await;

@@ -213,8 +213,8 @@ mod tests {
             person(5, Some(2), "ben@x", 2, None), // not asked: no mark
             person(6, Some(3), "ben@x", 2, Some(TookPart)),
             person(7, Some(3), "ana@x", 1, Some(NotReached)), // not asked
-            person(8, Some(4), "ben@x", 2, Some(TookPart)), // underrated
-            person(9, Some(5), "ben@x", 2, Some(Absent)), // not asked
+            person(8, Some(4), "ben@x", 2, Some(TookPart)),   // underrated
+            person(9, Some(5), "ben@x", 2, Some(Absent)),     // not asked
             person(10, None, "", 1, Some(TookPart)),
         ];
         let v = Validation::build(&people, &areas);

@@ -64,7 +64,7 @@ test("a structure-test plan with mistakes keeps what was typed, on a laptop too"
   await waitForHydration(page);
   const form = page.getByTestId("test-plan-form");
   const title = uniqueName("Staffing petition");
-  await form.getByLabel("Kind").selectOption({ label: "Petition" });
+  await form.getByLabel("Kind").selectOption({ label: "Majority petition" });
   await form.getByLabel("Title").fill(title);
   await form.getByLabel("What people are asked to do").fill("Sign for two more on nights.");
   await form.getByLabel("Goal (percent of the scope taking part)").fill("0");

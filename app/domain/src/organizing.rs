@@ -362,10 +362,8 @@ fn follow_up_within_a_year(
     match date {
         Some(d) if d < day || d > day + chrono::Duration::days(366) => Err(Invalid::new(
             "follow_up_on",
-            format!(
-                "Follow up between {} and a year after it.",
-                day.format("%-d %b %Y")
-            ),
+            // The ISO date: chrono's strftime would ship to the browser with the log form.
+            format!("Follow up between {day} and a year after it."),
         )),
         other => Ok(other),
     }

@@ -66,8 +66,11 @@ pub fn LogConversationForm(
     let tags = issue_tags.clone();
     // The form's checks count from today (the server's, as the page was made): a
     // follow-up from today to a year on.
-    let at = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+    // (The domain's own date reader: chrono's would ship its whole parser here.)
+    let today_date = crate::domain::organizing::parse_date(&today, "today")
         .ok()
+        .flatten();
+    let at = today_date
         .and_then(|d| d.and_hms_opt(12, 0, 0))
         .map_or(chrono::DateTime::UNIX_EPOCH, |t| t.and_utc());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -105,8 +108,7 @@ pub fn LogConversationForm(
     let channel = Channel::parse(typed.channel.trim()).unwrap_or(Channel::InPerson);
     let answer = typed.answer.trim().to_owned();
     // A break's conversation logged after the shift keeps its day: yesterday, one tap.
-    let yesterday = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
-        .ok()
+    let yesterday = today_date
         .and_then(|d| d.pred_opt())
         .map(|d| format!("{d}T12:00"))
         .unwrap_or_default();

@@ -13,7 +13,9 @@ use crate::api::votes::{
     VotesPageData,
 };
 use crate::components::forecast::forecast_view;
-use crate::components::form::{action_error, FieldError, FormError, ReturnTo};
+use crate::components::form::{
+    action_error, first_invalid, invalid, posted, FieldError, FormError, ReturnTo,
+};
 use crate::components::gate::Loaded;
 use crate::components::vote_fields::{rule_fields, scope_fields};
 use crate::domain::forecast::plan::{Observed, PlanForm, ScenarioForm};
@@ -82,6 +84,16 @@ fn plan_form(id: i64, areas: &[Area], plan: Option<(i64, PlanForm, Vec<i64>)>) -
         }
     });
     let saved = Signal::derive(move || update.value().get().is_some_and(|r| r.is_ok()));
+    // A plan refused without JavaScript comes back as typed.
+    let typed = if editing {
+        posted::<UpdatePlan>()
+            .filter(|p| p.campaign_id == id)
+            .map(|p| (p.form, p.area_ids))
+    } else {
+        posted::<CreatePlan>()
+            .filter(|p| p.campaign_id == id)
+            .map(|p| (p.form, p.area_ids))
+    };
     let (plan_id, f, chosen) = plan.unwrap_or_else(|| {
         (
             0,
@@ -96,22 +108,30 @@ fn plan_form(id: i64, areas: &[Area], plan: Option<(i64, PlanForm, Vec<i64>)>) -
             Vec::new(),
         )
     });
+    let (f, chosen) = match typed {
+        Some((form, ids)) => (
+            form,
+            ids.iter().filter_map(|i| i.trim().parse().ok()).collect(),
+        ),
+        None => (f, chosen),
+    };
+    let focus = move |field: &'static str| first_invalid(error, field);
     let fields = view! {
         <input type="hidden" name="campaign_id" value=id />
         {editing.then(|| view! { <input type="hidden" name="plan_id" value=plan_id /> })}
         <label for="vote-title">"Title"</label>
-        <input id="vote-title" name="title" type="text" maxlength="200" value=f.title.clone() aria-describedby="vote-title-error" />
+        <input id="vote-title" name="title" type="text" maxlength="200" value=f.title.clone() autofocus=focus("title") aria-invalid=invalid(error, "title") aria-describedby="vote-title-error" />
         <FieldError id="vote-title" field="title" error />
         {rule_fields("The rule", (f.vote_base.clone(), f.yes_percent.clone(), f.turnout_percent.clone()), VoteBase::Unit, error)}
         <label for="vote-on">"Date of the vote"</label>
-        <input id="vote-on" name="vote_on" type="date" value=f.vote_on.clone() aria-describedby="vote-on-error" />
+        <input id="vote-on" name="vote_on" type="date" value=f.vote_on.clone() autofocus=focus("vote_on") aria-invalid=invalid(error, "vote_on") aria-describedby="vote-on-error" />
         <FieldError id="vote-on" field="vote_on" error />
         {scope_fields(areas, &chosen, error)}
         <label for="vote-target">"Chance of passing to aim for (percent)"</label>
-        <input id="vote-target" name="target_percent" type="number" min="50" max="99" inputmode="numeric" value=f.target_percent.clone() aria-describedby="vote-target-error" />
+        <input id="vote-target" name="target_percent" type="number" min="50" max="99" inputmode="numeric" value=f.target_percent.clone() autofocus=focus("target_percent") aria-invalid=invalid(error, "target_percent") aria-describedby="vote-target-error" />
         <FieldError id="vote-target" field="target_percent" error />
         <label for="vote-planned">"Turnout of someone with a plan to vote (percent)"</label>
-        <input id="vote-planned" name="planned_turnout" type="number" min="0" max="100" inputmode="numeric" value=f.planned_turnout.clone() aria-describedby="vote-planned-error" />
+        <input id="vote-planned" name="planned_turnout" type="number" min="0" max="100" inputmode="numeric" value=f.planned_turnout.clone() autofocus=focus("planned_turnout") aria-invalid=invalid(error, "planned_turnout") aria-describedby="vote-planned-error" />
         <FieldError id="vote-planned" field="planned_turnout" error />
         <FormError fields=&["title", "vote_base", "yes_percent", "turnout_percent", "vote_on", "area_ids", "target_percent", "planned_turnout"] error />
     };

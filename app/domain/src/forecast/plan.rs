@@ -73,42 +73,51 @@ impl PlanForm {
         areas: &[Area],
         today: NaiveDate,
     ) -> Result<PlanFields, Invalid> {
-        let title = parse_text(&self.title, "title", "The title", 200)?;
-        if title.is_empty() {
-            return Err(Invalid::new("title", "Give the vote a title."));
-        }
+        use crate::AllOk;
+        let title = parse_text(&self.title, "title", "The title", 200).and_then(|t| {
+            if t.is_empty() {
+                Err(Invalid::new("title", "Give the vote a title."))
+            } else {
+                Ok(t)
+            }
+        });
         let rule = VoteRule::parse(RuleFields {
             vote_base: &self.vote_base,
             yes_percent: &self.yes_percent,
             turnout_percent: &self.turnout_percent,
-        })?;
-        let vote_on =
-            match self.vote_on.trim() {
-                "" => None,
-                raw => Some(NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-                    Invalid::new("vote_on", "Give the date as a date (YYYY-MM-DD).")
-                })?),
-            };
-        if let Some(day) = vote_on {
-            near(day, today, "vote_on")?;
-        }
+        });
+        let vote_on = match self.vote_on.trim() {
+            "" => Ok(None),
+            raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| Invalid::new("vote_on", "Give the date as a date (YYYY-MM-DD)."))
+                .and_then(|day| near(day, today, "vote_on").map(|()| Some(day))),
+        };
         let target_percent = parse_bounded(
             &self.target_percent,
             "target_percent",
             50..=99,
             "The chance to aim for: a whole percent from 50 to 99.",
-        )?
-        .unwrap_or(90);
+        )
+        .map(|t| t.unwrap_or(90));
         let planned_turnout = parse_bounded(
             &self.planned_turnout,
             "planned_turnout",
             0..=100,
             "Turnout with a plan to vote: a whole percent from 0 to 100.",
-        )?
-        .unwrap_or(95);
+        )
+        .map(|t| t.unwrap_or(95));
         // The plan keeps its scope with every area beneath (a test keeps the ticked ones
-        // and takes in those beneath when it opens).
-        let area_ids = subtree(areas, &crate::scope::parse_areas(chosen, areas)?);
+        // and takes in those beneath when it opens). In the form's order.
+        let areas_chosen = crate::scope::parse_areas(chosen, areas).map(|ids| subtree(areas, &ids));
+        let (title, rule, vote_on, area_ids, target_percent, planned_turnout) = (
+            title,
+            rule,
+            vote_on,
+            areas_chosen,
+            target_percent,
+            planned_turnout,
+        )
+            .all_ok()?;
         Ok(PlanFields {
             title,
             rule,

@@ -12,7 +12,8 @@ stories!(
     a_refused_test_plan_comes_back_as_typed,
     a_refused_scenario_keeps_its_figures,
     a_refused_sign_in_never_sends_the_password_back,
-    text_in_a_text_area_never_becomes_markup
+    text_in_a_text_area_never_becomes_markup,
+    a_refused_heat_filter_keeps_its_form
 );
 
 /// A lead's campaign with an ICU on a day shift, and Ana in it: the lead, the campaign,
@@ -314,5 +315,38 @@ async fn text_in_a_text_area_never_becomes_markup(app: TestApp) {
         !html.contains(r#"<form id="injected""#),
         "typed notes became markup"
     );
+    app.stop().await;
+}
+
+/// A heat-map view the server refuses (a day in the future, zero days) says so and keeps
+/// the form, as typed, to fix it.
+async fn a_refused_heat_filter_keeps_its_form(app: TestApp) {
+    let (lead, campaign_id, _, _) = ward_with_ana(&app).await;
+    let future = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    for query in [format!("as_of={future}"), "days=0".to_owned()] {
+        let (_, html) = lead
+            .get_html(&format!("/campaigns/{campaign_id}/heat?{query}"))
+            .await;
+        assert!(
+            html.contains(r#"id="heat-as-of""#),
+            "{query}: the form is kept"
+        );
+        assert!(html.contains(r#"id="heat-days""#), "{query}");
+        let (name, value) = query.split_once('=').unwrap();
+        let field = if name == "as_of" {
+            "heat-as-of"
+        } else {
+            "heat-days"
+        };
+        assert!(
+            tag_of(&html, field).contains(&format!("value=\"{value}\"")),
+            "{query}: as typed: {}",
+            tag_of(&html, field)
+        );
+        assert!(
+            !html.contains(r#"data-testid="heat-caption""#),
+            "{query}: no map"
+        );
+    }
     app.stop().await;
 }

@@ -1,6 +1,15 @@
 import { test, expect, Page, ConsoleMessage } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { addArea, liveStructureTest, ownCampaign, signIn, uniqueName, waitForHydration } from "./helpers";
+import {
+  DEMO_CAMPAIGN,
+  addArea,
+  ensureDemoCampaign,
+  liveStructureTest,
+  ownCampaign,
+  signIn,
+  uniqueName,
+  waitForHydration,
+} from "./helpers";
 
 // The "desktop" project only (1280 px): the chart, the map and the coverage page broke
 // on a desktop while every 360 px test passed.
@@ -209,6 +218,18 @@ test("the heat map fits a desktop, its table reachable by keyboard, its fold wor
   const total = await wingRow.locator("td.heat-cell").last().textContent();
   // Both unrated: the wing's total counts two unknowns.
   expect(total).toContain("?:2");
+  // Nobody assessed is no colour: the cell is striped (unknown is not opposed), the
+  // legend says so, and its bar of what is known is empty.
+  await expect(wingRow.locator("td.heat-cell").last()).toHaveClass(/heat-unsure/);
+  await expect(page.getByRole("list", { name: "What the colours mean" })).toContainText("unknown is not opposed");
+  await expect(wingRow.locator("td.heat-cell").last().locator("rect.known-part")).toHaveAttribute("width", "0.0");
+  // Columns by organizer: nobody is assigned to anyone, so no organizer is a column.
+  await page.getByLabel("Columns").selectOption("organizer");
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page).toHaveURL(/dimension=organizer/);
+  const headers = page.getByTestId("heat-table").locator("thead th");
+  await expect(headers).toHaveText(["Area", "Unassigned", "All", "12 weeks"]);
+  await page.goBack();
   const fold = page.getByRole("link", { name: `Fold the areas under ${wing}`, exact: true });
   await expect(fold).toBeVisible();
   await fold.click();
@@ -247,4 +268,39 @@ test("a structure test's page and the tests list fit a desktop, one line per per
   expect(await page.locator("[style]").count()).toBe(0);
   await expectAxeClean(page);
   expect(problems).toEqual([]);
+});
+
+test.describe("at 1400 px", () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+
+  test("the heat map uses a laptop's width and keeps its header and area column in view", async ({ page }) => {
+    test.setTimeout(180_000); // the demo is seeded once if no earlier test did
+    const problems = watchConsole(page);
+    ensureDemoCampaign();
+    await signIn(page);
+    await openCampaignPage(page, "Heat map", DEMO_CAMPAIGN);
+    // Job titles: the widest view (it was 4,072 px in a box of 768).
+    await page.getByLabel("Columns").selectOption("job_title");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page).toHaveURL(/dimension=job_title/);
+    const wrap = page.locator(".table-wrap", { has: page.getByTestId("heat-table") });
+    const box = (await wrap.boundingBox())!;
+    expect(box.width, "the map takes the laptop's width").toBeGreaterThan(1250);
+    const corner = page.getByTestId("heat-table").locator("thead th").first();
+    const firstRowHeader = page.getByTestId("heat-row").first().locator("th");
+    const before = { header: (await corner.boundingBox())!, area: (await firstRowHeader.boundingBox())! };
+    // Sideways: the area column stays at the box's left edge.
+    await wrap.evaluate((el) => (el.scrollLeft = el.scrollWidth));
+    const across = (await firstRowHeader.boundingBox())!;
+    expect(Math.abs(across.x - before.area.x)).toBeLessThanOrEqual(1);
+    // "All" and the trend are reached in the box, the header still at its top.
+    await expect(page.getByRole("columnheader", { name: "All" })).toBeInViewport();
+    await wrap.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    const header = (await page.getByRole("columnheader", { name: "All" }).boundingBox())!;
+    expect(Math.abs(header.y - before.header.y)).toBeLessThanOrEqual(1);
+    await expect(page.getByRole("columnheader", { name: "All" })).toBeInViewport();
+    // The trend's numbers are printed beside its line.
+    await expect(page.getByTestId("trend-figures").first()).toHaveText(/\d+% → \d+%|–/);
+    await expectDesktopClean(page, problems);
+  });
 });

@@ -109,6 +109,11 @@ test("the heat map prints in black and white with its numbers", async ({ page })
   const background = await page.locator("td.heat-cell").first().evaluate((td) => getComputedStyle(td).backgroundColor);
   expect(["rgba(0, 0, 0, 0)", "transparent"]).toContain(background);
   await expect(page.locator("td.heat-cell strong").first()).toBeVisible();
+  // On paper it is landscape (A4: 842 × 595 points), the page's own size.
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString("latin1");
+  const media = pdf.match(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/);
+  expect(media, "the PDF names its page size").not.toBeNull();
+  expect(Number(media![1])).toBeGreaterThan(Number(media![2]));
 });
 
 test("a parent area folds its sub-areas away and back, with or without JavaScript", async ({ page }) => {

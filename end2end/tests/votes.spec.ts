@@ -369,6 +369,25 @@ test("a vote with a yes share under half is refused next to the field; a good on
   await expect(page.getByTestId("vote-plans").getByRole("link", { name: title })).toHaveCount(1);
 });
 
+test("the vote page at 360 px: axe clean, its path folded, out of reach said plainly", async ({ page }) => {
+  await openDemoVotePlan(page);
+  await expectNoSidewaysScroll(page);
+  await expectAxeClean(page);
+  const summary = (await page.getByTestId("path-summary").textContent()) ?? "";
+  if (/out of (realistic )?reach/i.test(summary)) {
+    await expect(page.getByTestId("path-bring-in")).toContainText("What would bring it in");
+  } else {
+    await expect(page.getByTestId("path-bring-in")).toHaveCount(0);
+  }
+  // Folded names open with a tap (a <details>, without JavaScript too).
+  const names = page.locator("details.path-names").first();
+  if ((await names.count()) > 0) {
+    await expect(names.locator("li").first()).toBeHidden();
+    await names.locator("summary").click();
+    await expect(names.locator("li").first()).toBeVisible();
+  }
+});
+
 // ---------------------------------------------------------------------------------------
 // 4. At a desktop's width (1280 px), in the hydrated project.
 
@@ -425,6 +444,37 @@ test.describe("at 1280 px", () => {
     await waitForHydration(page);
     await expect(page.getByTestId("what-if")).toBeVisible();
     await expectDesktopClean(page, problems);
+    // The what-if's result sits beside its figures, not below them.
+    const inputs = (await page.locator(".what-if-inputs").boundingBox())!;
+    const result = (await page.locator(".what-if-result").boundingBox())!;
+    expect(result.x).toBeGreaterThanOrEqual(inputs.x + inputs.width - 1);
+    expect(result.y).toBeLessThan(inputs.y + inputs.height);
+    // No select cuts its longest choice short.
+    const cut = await page.locator(".move-row select").evaluateAll((selects) =>
+      selects
+        .map((el) => {
+          const select = el as HTMLSelectElement;
+          const longest = Array.from(select.options).reduce((a, o) => (o.text.length > a.length ? o.text : a), "");
+          const style = getComputedStyle(select);
+          const ctx = document.createElement("canvas").getContext("2d")!;
+          ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+          const needed = ctx.measureText(longest).width;
+          return select.clientWidth < needed ? `${select.name}: ${select.clientWidth} < ${Math.ceil(needed)}` : "";
+        })
+        .filter((x) => x !== ""),
+    );
+    expect(cut).toEqual([]);
+    // The path is totals by area and organizer; the names fold behind each.
+    await expect(page.getByTestId("path-summary")).toBeVisible();
+    const names = page.locator("details.path-names");
+    if ((await names.count()) > 0) {
+      expect(await names.evaluateAll((ds) => ds.filter((d) => (d as HTMLDetailsElement).open).length)).toBe(0);
+    }
+    const path = (await page.locator("section:has(> #path-heading)").boundingBox())!;
+    expect(path.height, "the path folds its names away").toBeLessThan(2500);
+    // The yes share says what it is a share of, and what the rule needs.
+    await expect(page.getByTestId("forecast-share-needed").first()).toContainText("needs");
+    await expect(page.locator("dt", { hasText: /Expected yes share \(of/ }).first()).toBeVisible();
 
     await openPlanPage(page);
     await expect(page.getByTestId("place-form")).toBeVisible();

@@ -245,6 +245,10 @@ pub struct LogForm {
     pub next_step: String,
     #[serde(default)]
     pub follow_up_on: String,
+    /// A follow-up picked with one tap: so many days after the conversation ("" none).
+    /// A date in `follow_up_on` wins over it.
+    #[serde(default)]
+    pub follow_up_in: String,
 }
 
 impl LogForm {
@@ -320,8 +324,7 @@ pub fn parse_log(
             parse_issues(issues, issue_tags),
             ask_and_answer,
             parse_text(&form.next_step, "next_step", "The next step", NEXT_STEP_MAX),
-            parse_date(&form.follow_up_on, "follow_up_on")
-                .and_then(|d| follow_up_within_a_year(d, at.date_naive())),
+            parse_follow_up(form, at.date_naive()),
             parse_text(&form.notes, "notes", "Notes", NOTES_MAX),
         )
             .all_ok()?;
@@ -351,6 +354,31 @@ pub fn parse_log(
         follow_up_on,
         commitment_due: None,
     })
+}
+
+/// The follow-ups the log form offers with one tap, in days after the conversation,
+/// with their words: a break leaves no time for a date picker.
+pub const FOLLOW_UP_PICKS: [(u32, &str); 3] =
+    [(2, "In 2 days"), (7, "In a week"), (14, "In 2 weeks")];
+
+/// The follow-up a log form asks for: a date typed, or else a pick of so many days after
+/// the conversation's `day`; checked against [`follow_up_within_a_year`].
+fn parse_follow_up(form: &LogForm, day: NaiveDate) -> Result<Option<NaiveDate>, Invalid> {
+    let date = match parse_date(&form.follow_up_on, "follow_up_on")? {
+        Some(d) => Some(d),
+        None => match form.follow_up_in.trim() {
+            "" => None,
+            days => {
+                let days = days
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|d| FOLLOW_UP_PICKS.iter().any(|(n, _)| n == d))
+                    .ok_or_else(|| Invalid::new("follow_up_on", "Choose when to follow up."))?;
+                day.checked_add_days(chrono::Days::new(days.into()))
+            }
+        },
+    };
+    follow_up_within_a_year(date, day)
 }
 
 /// A follow-up is on the conversation's day or later, and within a year of it: a date
@@ -594,6 +622,54 @@ mod tests {
         assert_eq!(on("2026-12-05").unwrap_err().field, "follow_up_on");
         assert_eq!(on("2027-12-08").unwrap_err().field, "follow_up_on");
         assert_eq!(on("2024-01-10").unwrap_err().field, "follow_up_on");
+    }
+
+    #[test]
+    fn a_follow_up_is_one_tap_and_a_date_typed_wins() {
+        let tags: Vec<String> = vec![];
+        let at = DateTime::parse_from_rfc3339("2026-12-06T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let follow = |on: &str, days: &str| {
+            parse_log(
+                7,
+                &LogForm {
+                    follow_up_on: on.into(),
+                    follow_up_in: days.into(),
+                    notes: String::new(),
+                    ..fields()
+                },
+                &[],
+                at,
+                &tags,
+            )
+            .map(|c| c.follow_up_on.map(|d| d.to_string()))
+        };
+        // Each pick counts from the conversation's day, and a pick alone says something.
+        assert_eq!(follow("", "2"), Ok(Some("2026-12-08".into())));
+        assert_eq!(follow("", " 7 "), Ok(Some("2026-12-13".into())));
+        assert_eq!(follow("", "14"), Ok(Some("2026-12-20".into())));
+        assert_eq!(follow("2026-12-10", "14"), Ok(Some("2026-12-10".into())));
+        // Only the form's own picks: no way round the year's bound.
+        for bad in ["0", "1", "3", "400", "-2", "x", "99999999999"] {
+            assert_eq!(follow("", bad).unwrap_err().field, "follow_up_on", "{bad}");
+        }
+        // Nothing picked, nothing typed: an empty log.
+        assert_eq!(follow("", "").unwrap_err().field, "notes");
+        // A conversation yesterday with a pick in 2 days: two days after it.
+        let yesterday = at - chrono::Duration::days(1);
+        let picked = parse_log(
+            7,
+            &LogForm {
+                follow_up_in: "2".into(),
+                ..fields()
+            },
+            &[],
+            yesterday,
+            &tags,
+        )
+        .unwrap();
+        assert_eq!(picked.follow_up_on.unwrap().to_string(), "2026-12-07");
     }
 
     #[test]

@@ -433,10 +433,14 @@ pub(crate) mod ssr {
             stored,
         };
         if crate::auth::is_plain_form_post() {
-            leptos_axum::redirect(&back_with_recorded(
-                member.campaign_id(),
-                test.id,
-                recorded.marked,
+            // Back where the marking was done: one person's row, or the list's head.
+            let place = match marks.coworker_ids.as_slice() {
+                [one] => format!("row-{one}"),
+                _ => "record-heading".to_owned(),
+            };
+            leptos_axum::redirect(&format!(
+                "{}#{place}",
+                back_with_recorded(member.campaign_id(), test.id, recorded.marked)
             ));
         }
         Ok(recorded)

@@ -272,6 +272,11 @@ pub struct PathView {
     pub target: f64,
     pub level_moves: i64,
     pub plans: i64,
+    /// People the path turns from opposed or hostile (4–5) into supporters (1–2): none
+    /// on a realistic path. A viewer gets 1 for "some", never the count.
+    pub long_shots: i64,
+    /// People in scope not yet rated (the path does not move them); None for a viewer.
+    pub unrated: Option<i64>,
     /// By area, by organizer and by shift (empty for viewers: figures only).
     pub by_area: Vec<PathGroup>,
     pub by_organizer: Vec<PathGroup>,

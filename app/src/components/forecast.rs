@@ -5,9 +5,20 @@
 use leptos::prelude::*;
 
 use crate::domain::forecast::{percent, Forecast, ForecastRow, Prediction};
+use crate::domain::structure::{VoteBase, VoteRule};
 
-/// The headline: chance of passing, expected yes share with its 80% interval, turnout.
-pub fn headline(p: Option<Prediction>, target: f64) -> AnyView {
+/// The headline: chance of passing, expected yes share with its 80% interval, turnout —
+/// each beside what the rule needs, in the rule's own terms (a share of the votes cast,
+/// or of everyone in the scope).
+pub fn headline(p: Option<Prediction>, target: f64, rule: &VoteRule) -> AnyView {
+    let of = match rule.base {
+        VoteBase::Cast => "of the votes cast",
+        VoteBase::Unit => "of everyone in the scope",
+    };
+    let turnout_needed = match rule.turnout_percent {
+        0 => "no minimum".to_owned(),
+        t => format!("needs {t}%"),
+    };
     match p {
         Some(p) => {
             let pass = (p.pass * 100.0).round() as i64;
@@ -20,9 +31,9 @@ pub fn headline(p: Option<Prediction>, target: f64) -> AnyView {
                 <p class="big-figure" data-testid="forecast-pass"><strong>{format!("{pass}%")}</strong>" chance of passing"</p>
                 <p class="hint" data-testid="forecast-verdict">{verdict}</p>
                 <dl class="figures">
-                    <div><dt>"Expected yes share"</dt><dd data-testid="forecast-share">{percent(p.yes_share)}</dd></div>
+                    <div><dt>{format!("Expected yes share ({of})")}</dt><dd><span data-testid="forecast-share">{percent(p.yes_share)}</span><span class="hint" data-testid="forecast-share-needed">{format!(" · needs {}%", rule.yes_percent)}</span></dd></div>
                     <div><dt>"80% of outcomes between"</dt><dd data-testid="forecast-interval">{format!("{}–{}", percent(p.share_low), percent(p.share_high))}</dd></div>
-                    <div><dt>"Expected turnout"</dt><dd data-testid="forecast-turnout">{percent(p.turnout)}</dd></div>
+                    <div><dt>"Expected turnout"</dt><dd><span data-testid="forecast-turnout">{percent(p.turnout)}</span><span class="hint">{format!(" · {turnout_needed}")}</span></dd></div>
                     <div><dt>"People in the scope"</dt><dd>{p.people}</dd></div>
                 </dl>
                 <p class="hint">{if p.exact { "Computed exactly from every person's chances." } else { "Computed with a normal approximation (within 3 points of the exact figure)." }}</p>
@@ -39,7 +50,7 @@ fn rows_table(
     rows: Vec<ForecastRow>,
 ) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
             <table data-testid=testid>
                 <caption>{caption}</caption>
                 <thead><tr><th scope="col">"Where"</th><th scope="col">"People"</th><th scope="col">"Chance of passing"</th><th scope="col">"Yes share (80%)"</th><th scope="col">"Turnout"</th></tr></thead>
@@ -59,10 +70,10 @@ fn rows_table(
 }
 
 /// The whole forecast: headline, then by area and by shift.
-pub fn forecast_view(f: &Forecast, target: f64) -> impl IntoView {
+pub fn forecast_view(f: &Forecast, target: f64, rule: &VoteRule) -> impl IntoView {
     view! {
         <div class="stack" data-testid="forecast">
-            {headline(f.overall, target)}
+            {headline(f.overall, target, rule)}
             {rows_table("By area (each as if it voted alone)", "forecast-areas", f.by_area.clone())}
             {rows_table("By shift", "forecast-shifts", f.by_shift.clone())}
         </div>

@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use crate::api::organizing::LogConversation;
 use crate::components::chip::rating_meanings;
 use crate::components::form::{FieldError, FormError, ReturnTo};
-use crate::domain::organizing::{parse_log, Answer, Channel, LogForm, ASK_MAX, NOTES_MAX};
+use crate::domain::organizing::{
+    parse_log, Answer, Channel, LogForm, ASK_MAX, FOLLOW_UP_PICKS, NOTES_MAX,
+};
 use crate::domain::text::count_words;
 use crate::domain::Choice;
 use crate::error::AppError;
@@ -113,6 +115,7 @@ pub fn LogConversationForm(
         .map(|d| format!("{d}T12:00"))
         .unwrap_or_default();
     let when = typed.at.trim().to_owned();
+    let follow_in = typed.follow_up_in.trim().to_owned();
     view! {
         <form
             node_ref=form
@@ -174,7 +177,15 @@ pub fn LogConversationForm(
             <label for="log-next">"Next step"</label>
             <input id="log-next" name="next_step" type="text" value=typed.next_step.clone() autofocus=focus("log-next") aria-invalid=invalid("next_step") aria-describedby="log-next-error" />
             <FieldError id="log-next" field="next_step" error />
-            <label for="log-follow">"Follow up on"</label>
+            // One tap for the usual follow-ups; a day of one's own below them.
+            <fieldset class="choices">
+                <legend>"Follow up"</legend>
+                <label class="choice"><input type="radio" name="follow_up_in" value="" checked=follow_in.is_empty() />" No follow-up"</label>
+                {FOLLOW_UP_PICKS.into_iter().map(|(days, words)| view! {
+                    <label class="choice"><input type="radio" name="follow_up_in" value=days checked=follow_in == days.to_string() />{format!(" {words}")}</label>
+                }).collect_view()}
+            </fieldset>
+            <label for="log-follow">"Or on a day of your choosing"</label>
             <input id="log-follow" name="follow_up_on" type="date" min=today value=typed.follow_up_on.clone() autofocus=focus("log-follow") aria-invalid=invalid("follow_up_on") aria-describedby="log-follow-error" />
             <FieldError id="log-follow" field="follow_up_on" error />
             <label for="log-notes">"Notes"</label>

@@ -7,6 +7,7 @@
 //! says when a component should become one and how to pass it data.
 
 pub mod log_form;
+pub mod refresh;
 pub mod what_if;
 
 use leptos::prelude::*;

@@ -152,13 +152,16 @@ pub fn WhatIf(
     let form = NodeRef::<leptos::html::Form>::new();
     super::mark_hydrated(form);
     view! {
-        <form node_ref=form method="post" action=url class="card stack" novalidate=true data-testid="what-if" on:submit=on_submit>
+        <form node_ref=form method="post" action=url class="card what-if" novalidate=true data-testid="what-if" on:submit=on_submit>
+            // The figures to change, then (beside them on a laptop, below on a phone) what
+            // they give.
+            <div class="stack what-if-inputs">
             <h2>"What if…"</h2>
             <p class="hint">"Change a rate or move people between levels: the forecast below follows. Nothing is saved until you save the scenario."</p>
             <ReturnTo path=return_path />
             <input type="hidden" name="campaign_id" value=campaign_id />
             <input type="hidden" name="plan_id" value=plan_id />
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="The rates to try">
                 <table class="rates">
                     <caption>"Per rating level, in percent"</caption>
                     <thead><tr><th scope="col">"Level"</th><th scope="col">"Turns out"</th><th scope="col">"Votes yes when voting"</th></tr></thead>
@@ -204,18 +207,19 @@ pub fn WhatIf(
                 }).collect_view()}
             </fieldset>
             <FieldError id="what-if-moves" field="moves" error />
-            <section aria-live="polite" aria-labelledby="what-if-result">
-                <h3 id="what-if-result">"The forecast with these figures"</h3>
-                {move || match shown.get() {
-                    Ok(f) => forecast_view(&f, target).into_any(),
-                    Err(_) => view! { <p class="hint">"Correct the figures above to see the forecast."</p> }.into_any(),
-                }}
-            </section>
             <label for="what-if-name">"Save as (a name for this scenario)"</label>
             <input id="what-if-name" name="name" type="text" maxlength="100" value=name.get_untracked() autofocus=first_invalid(error, "name") aria-invalid=invalid(error, "name") aria-describedby="what-if-name-error" on:input=move |ev| { touch(); name.set(event_target_value(&ev)) } />
             <FieldError id="what-if-name" field="name" error />
             <FormError fields=&["turnout", "yes", "moves", "name"] error />
             <button type="submit" class="primary">"Save the scenario"</button>
+            </div>
+            <section class="what-if-result" aria-live="polite" aria-labelledby="what-if-result">
+                <h3 id="what-if-result">"The forecast with these figures"</h3>
+                {move || match shown.get() {
+                    Ok(f) => forecast_view(&f, target, &rule).into_any(),
+                    Err(_) => view! { <p class="hint">"Correct the figures to see the forecast."</p> }.into_any(),
+                }}
+            </section>
         </form>
     }
 }

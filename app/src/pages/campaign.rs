@@ -157,6 +157,7 @@ fn MemberRow(
         .join(", ");
     let select_id = format!("role-{}", member.user_id);
     let email = member.email.clone();
+    let email_again = email.clone();
     let role_label = format!("Role for {email}");
     let remove_label = format!("Remove {email}");
     let current_role = member.role;
@@ -178,12 +179,17 @@ fn MemberRow(
                 <input id=areas_id name="areas" type="text" value=areas />
                 <button type="submit">"Save"</button>
             </ActionForm>
-            <ActionForm action=remove>
-                <ReturnTo />
-                <input type="hidden" name="campaign_id" value=campaign_id />
-                <input type="hidden" name="user_id" value=member.user_id />
-                <button type="submit" class="danger" aria-label=remove_label>"Remove"</button>
-            </ActionForm>
+            // Two steps, without JavaScript too: the first opens the question.
+            <details class="confirm">
+                <summary>"Remove…"</summary>
+                <p>{format!("Remove {email_again} from the campaign? They lose access at once; what they logged stays.")}</p>
+                <ActionForm action=remove>
+                    <ReturnTo />
+                    <input type="hidden" name="campaign_id" value=campaign_id />
+                    <input type="hidden" name="user_id" value=member.user_id />
+                    <button type="submit" class="danger" aria-label=remove_label>"Yes, remove"</button>
+                </ActionForm>
+            </details>
         </li>
     }
 }

@@ -133,6 +133,13 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
                                 })}
                                 {(!v.notes.is_empty()).then(|| view! { <span>{v.notes.clone()}</span> })}
                                 {(!v.next_step.is_empty()).then(|| view! { <span>"Next: " {v.next_step.clone()}</span> })}
+                                {v.follow_up_on.map(|d| view! {
+                                    <span data-testid="follow-up">{format!(
+                                        "Follow up on {}{}",
+                                        d.format("%a %-d %b %Y"),
+                                        if v.follow_up_done { " (done)" } else { "" }
+                                    )}</span>
+                                })}
                             </li>
                         }).collect_view()}
                     </ol>

@@ -8,17 +8,33 @@ use leptos::prelude::*;
 
 use crate::api::heat::{get_heat_cell, get_heat_map};
 use crate::components::chip::{coworker_link, rating_words};
+use crate::components::form::{first_invalid, invalid, FieldError, FormError};
 use crate::components::gate::Loaded;
-use crate::domain::heat::{percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatRow};
+use crate::domain::heat::{
+    percent, Dimension, HeatCell, HeatCellDetail, HeatMap, HeatParams, HeatRow,
+};
 use crate::domain::text::url_encode as encode;
 use crate::domain::{Choice, Role};
+use crate::error::AppError;
 use crate::pages::layout::{campaign_id, query, use_campaign};
+
+/// Below this share of its people assessed, a cell is striped, not coloured.
+const MOSTLY_KNOWN: f64 = 0.5;
 
 /// The colour band of a cell's 1–2 share (of everyone in it): five steps of one
 /// colour-blind-safe blue ramp, and its own look for an empty or withheld cell.
 fn band(cell: &HeatCell) -> &'static str {
     if cell.suppressed {
         return "heat-withheld";
+    }
+    // Mostly unknown: a colour would read the blind spot as hostility (unknown counts
+    // against the 1–2 share). Striped instead; the numbers still say it all.
+    if cell
+        .counts
+        .assessed_share()
+        .is_some_and(|known| known < MOSTLY_KNOWN)
+    {
+        return "heat-unsure";
     }
     match cell.counts.support_share() {
         None => "heat-empty",
@@ -50,24 +66,39 @@ pub fn HeatPage() -> impl IntoView {
     let id = campaign_id();
     let q = query();
     let get = |k: &str| q.get(k).unwrap_or_default();
-    let data = OnceResource::new(get_heat_map(
-        id,
-        get("dimension"),
-        get("as_of"),
-        get("days"),
-        String::new(),
-    ));
     let folded = Folded::parse(&get("fold"));
-    // The view's form stands outside the map's load: a filter the server refuses (a
-    // future day, zero days) shows its error below it, and the form stays to fix it.
-    let filter = heat_filter(&get("dimension"), &get("as_of"), &get("days"), &folded);
+    // The view's form is checked here, with the server's own rule: a filter it would
+    // refuse (a future day, zero days) shows each mistake beside its field, the form stays
+    // to fix it, and no map is asked for.
+    let today = chrono::Utc::now().date_naive();
+    let checked = HeatParams::parse(&get("dimension"), &get("as_of"), &get("days"), today);
+    let error = checked.err().map(AppError::from);
+    let filter = heat_filter(
+        &get("dimension"),
+        &get("as_of"),
+        &get("days"),
+        &folded,
+        error.clone(),
+    );
+    let map = error.is_none().then(|| {
+        let data = OnceResource::new(get_heat_map(
+            id,
+            get("dimension"),
+            get("as_of"),
+            get("days"),
+            String::new(),
+        ));
+        view! {
+            <Loaded data loading="Loading the heat map…" let:map>
+                {heat_view(id, use_campaign().role == Role::Lead, map, &folded)}
+            </Loaded>
+        }
+    });
     view! {
         <h1>"Heat map"</h1>
         <p><a class="back" href=format!("/campaigns/{id}")>"← Campaign"</a></p>
         {filter}
-        <Loaded data loading="Loading the heat map…" let:map>
-            {heat_view(id, use_campaign().role == Role::Lead, map, &folded)}
-        </Loaded>
+        {map}
     }
 }
 
@@ -140,7 +171,13 @@ impl Folded {
 }
 
 /// The view's form, as the address has it (the defaults where it says nothing).
-fn heat_filter(dimension: &str, as_of: &str, days: &str, folded: &Folded) -> impl IntoView {
+fn heat_filter(
+    dimension: &str,
+    as_of: &str,
+    days: &str,
+    folded: &Folded,
+    error: Option<AppError>,
+) -> impl IntoView {
     let dimension = Dimension::parse(dimension.trim()).unwrap_or_default();
     let days = match days.trim() {
         "" => crate::domain::heat::DEFAULT_DAYS.to_string(),
@@ -148,6 +185,7 @@ fn heat_filter(dimension: &str, as_of: &str, days: &str, folded: &Folded) -> imp
     };
     let as_of: String = as_of.trim().chars().take(10).collect();
     let today = chrono::Utc::now().date_naive().to_string();
+    let error = Signal::stored(error);
     view! {
         <form method="get" class="card chart-filter heat-filter" role="search" aria-label="Heat map view">
             <div>
@@ -160,14 +198,19 @@ fn heat_filter(dimension: &str, as_of: &str, days: &str, folded: &Folded) -> imp
             </div>
             <div>
                 <label for="heat-as-of">"As of (empty: today)"</label>
-                <input id="heat-as-of" name="as_of" type="date" max=today value=as_of />
+                <input id="heat-as-of" name="as_of" type="date" max=today value=as_of
+                    aria-invalid=invalid(error, "as_of") autofocus=first_invalid(error, "as_of") aria-describedby="heat-as-of-error" />
+                <FieldError id="heat-as-of" field="as_of" error />
             </div>
             <div>
                 <label for="heat-days">"Talked to in the last (days)"</label>
-                <input id="heat-days" name="days" type="number" min="1" max=crate::domain::heat::MAX_DAYS inputmode="numeric" value=days />
+                <input id="heat-days" name="days" type="number" min="1" max=crate::domain::heat::MAX_DAYS inputmode="numeric" value=days
+                    aria-invalid=invalid(error, "days") autofocus=first_invalid(error, "days") aria-describedby="heat-days-error" />
+                <FieldError id="heat-days" field="days" error />
             </div>
             {(!folded.0.is_empty()).then(|| view! { <input type="hidden" name="fold" value=folded.value() /> })}
             <button type="submit" class="primary">"Show"</button>
+            <FormError fields=&["as_of", "days"] error />
         </form>
     }
 }
@@ -262,9 +305,10 @@ fn Legend() -> impl IntoView {
             <li><span class="swatch heat-3" aria-hidden="true"></span>" 30–49%"</li>
             <li><span class="swatch heat-4" aria-hidden="true"></span>" 50–69%"</li>
             <li><span class="swatch heat-5" aria-hidden="true"></span>" 70% or more"</li>
+            <li><span class="swatch heat-unsure" aria-hidden="true"></span>" fewer than half assessed: no colour (unknown is not opposed)"</li>
             <li><span class="swatch heat-withheld" aria-hidden="true"></span>" withheld (—)"</li>
         </ul>
-        <p class="hint">"Each cell: 1–2 share · coworkers · assessed · talked to · committee. The numbers carry the meaning; the colour repeats the share."</p>
+        <p class="hint">"Each cell: 1–2 share · coworkers · assessed (the bar: how much of the cell is known) · talked to · committee. The numbers carry the meaning; the colour repeats the share."</p>
     }
 }
 
@@ -284,6 +328,7 @@ fn cell_view(
     let figures = view! {
         <strong>{percent(n.support_share())}</strong>
         <span class="heat-n">{format!("{} · {}", n.coworkers, percent(n.assessed_share()))}</span>
+        {known_bar(n.assessed_share())}
         <span class="heat-n">{format!("talked {} · cmte {}", percent(n.talked_share()), n.committee)}</span>
         <span class="heat-ratings">{format!("1:{} 2:{} 3:{} 4:{} 5:{} ?:{}", n.rated[0], n.rated[1], n.rated[2], n.rated[3], n.rated[4], n.unknown)}</span>
     };
@@ -298,6 +343,21 @@ fn cell_view(
         }
         _ => view! { <td class=class>{figures}</td> }.into_any(),
     }
+}
+
+/// How much of a cell is known, drawn: a bar as long as its assessed share (a second
+/// channel beside the colour, which only says the 1–2 share). SVG attributes, not a
+/// `style`: the CSP forbids inline styles.
+fn known_bar(known: Option<f64>) -> impl IntoView {
+    known.map(|k| {
+        let width = format!("{:.1}", (k * 100.0).clamp(0.0, 100.0));
+        view! {
+            <svg class="known-bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">
+                <rect class="known-all" x="0" y="0" width="100" height="6" />
+                <rect class="known-part" x="0" y="0" width=width height="6" />
+            </svg>
+        }
+    })
 }
 
 /// A row's 12-week 1–2 share as a small line, drawn on the server (prints, needs no
@@ -337,11 +397,15 @@ fn trend_svg(row: &HeatRow) -> AnyView {
     );
     let title = label.clone();
     view! {
-        <svg class="trend" viewBox="-2 -2 64 24" width="64" height="24" role="img" aria-label=label>
-            <title>{title}</title>
-            <line x1="0" x2="60" y1="20" y2="20" class="trend-base" />
-            <polyline points=path class="trend-line" fill="none" />
-        </svg>
+        <span class="trend-cell">
+            <svg class="trend" viewBox="-2 -2 64 24" width="64" height="24" role="img" aria-label=label>
+                <title>{title}</title>
+                <line x1="0" x2="60" y1="20" y2="20" class="trend-base" />
+                <polyline points=path class="trend-line" fill="none" />
+            </svg>
+            // The line's numbers, printed: where it started and where it stands.
+            <span class="heat-n" data-testid="trend-figures">{format!("{} → {}", percent(Some(first)), percent(Some(last)))}</span>
+        </span>
     }
     .into_any()
 }
@@ -350,7 +414,7 @@ fn heat_table(id: i64, map: &HeatMap, query: &str, folded: &Folded) -> impl Into
     let columns = map.columns.clone();
     let rows = folded.visible(&map.rows);
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label="Heat map table">
+        <div class="table-wrap heat-wrap" tabindex="0" role="region" aria-label="Heat map table">
             <table class="heat" data-testid="heat-table">
                 <thead>
                     <tr>

@@ -168,7 +168,7 @@ fn mapping_form(p: &RosterPreview) -> impl IntoView {
     view! {
         <form method="get" class="card stack" data-testid="mapping-form">
             <h2>"Columns"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="The file's columns">
                 <table>
                     <thead><tr><th scope="col">"In the file"</th><th scope="col">"First rows"</th><th scope="col">"Is"</th></tr></thead>
                     <tbody>

@@ -8,7 +8,6 @@
 //! the mark), a whole area or shift in three.
 
 use leptos::prelude::*;
-use leptos_meta::Meta;
 
 use crate::api::organizing::SetRating;
 use crate::api::structure::{
@@ -29,6 +28,7 @@ use crate::domain::structure::{
 };
 use crate::domain::text::thousands;
 use crate::domain::{Area, Choice, Role, Shift};
+use crate::islands::refresh::AutoRefresh;
 use crate::pages::layout::{campaign_id, query, route_id};
 
 fn test_id() -> i64 {
@@ -456,20 +456,17 @@ fn mark_row(
 ) -> impl IntoView + use<> {
     let input_id = format!("mark-{}", p.coworker_id);
     let label_for = input_id.clone();
-    let name = p.name.clone();
+    // One tap for the common answer; any other is a tick and the bar's button.
+    let common = kind.responses()[0];
     view! {
-        <li class="mark-row" data-testid="mark-row">
+        <li class="mark-row" id=format!("row-{}", p.coworker_id) data-testid="mark-row">
             <label class="choice" for=label_for>
                 <input id=input_id type="checkbox" name=format!("coworker_ids[{index}]") value=p.coworker_id />
                 {format!(" {}", p.name)}
             </label>
             <span class=format!("mark mark-{}", p.response.map_or("none", Response::key)) data-testid="current-mark">{mark_words(p.response)}</span>
-            <span class="row wrap mark-buttons">
-                {kind.responses().iter().map(|r| view! {
-                    <button type="submit" class="small" name="one" value=format!("{}:{}", p.coworker_id, r.key())
-                        aria-label=format!("{}: {}", r.label(), name)>{r.label()}</button>
-                }).collect_view()}
-            </span>
+            <button type="submit" class="small" name="one" value=format!("{}:{}", p.coworker_id, common.key())
+                aria-label=format!("{}: {}", common.label(), p.name)>{common.label()}</button>
         </li>
     }
 }
@@ -608,15 +605,17 @@ fn surprises(
     }
 }
 
-/// The count alone, large, for a projector: it reloads itself every 15 seconds (a
-/// `<meta>` refresh, so it needs no JavaScript).
+/// How often the projector's count reloads itself.
+const REFRESH_SECONDS: u32 = 15;
+
+/// The count alone, large, for a projector: it reloads itself every 15 seconds until
+/// paused (an island); without JavaScript, a link reloads it.
 #[component]
 pub fn StructureTallyPage() -> impl IntoView {
     let id = campaign_id();
     let tid = test_id();
     let data = OnceResource::new(test_tally_page(id, tid));
     view! {
-        <Meta http_equiv="refresh" content="15" />
         <Loaded data loading="Loading the count…" error_heading="The count" let:page>
             {projector_view(page)}
         </Loaded>
@@ -640,7 +639,11 @@ fn projector_view(page: TallyPageData) -> AnyView {
             {outcome_view(outcome, "projector-outcome")}
             {breakdown("By area", &tally.by_area, vote)}
             {breakdown("By shift", &tally.by_shift, vote)}
-            <p class="hint">{format!("{} · refreshes every 15 seconds", status_words(&test))}</p>
+            <p class="hint">{format!("{} · refreshes every {REFRESH_SECONDS} seconds", status_words(&test))}</p>
+            <p class="row wrap">
+                <a href="" data-testid="refresh-now">"Refresh now"</a>
+                <AutoRefresh seconds=REFRESH_SECONDS />
+            </p>
         </div>
     }
     .into_any()

@@ -235,7 +235,7 @@ fn vote_view(
             <section class="card stack" aria-labelledby="forecast-heading">
                 <h2 id="forecast-heading">"The forecast"</h2>
                 {rates_table(&page.scenario.rates)}
-                {forecast_view(&page.forecast, target)}
+                {forecast_view(&page.forecast, target, &f.rule)}
             </section>
         }
         .into_any()
@@ -281,12 +281,12 @@ fn vote_view(
 /// The saved scenario's headline, server-computed (the island below recomputes).
 fn forecast_headline(page: &VotePageData) -> impl IntoView {
     let target = page.plan.fields.target_percent as f64 / 100.0;
-    crate::components::forecast::headline(page.forecast.overall, target)
+    crate::components::forecast::headline(page.forecast.overall, target, &page.plan.fields.rule)
 }
 
 fn rates_table(r: &Rates) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="The rates this forecast uses">
             <table class="rates" data-testid="rates">
                 <caption>"The rates this forecast uses (percent)"</caption>
                 <thead><tr><th scope="col">"Level"</th><th scope="col">"Turns out"</th><th scope="col">"Votes yes when voting"</th></tr></thead>
@@ -335,7 +335,7 @@ fn observed_view(id: i64, vid: i64, lead: bool, o: &Observed, suggested: Option<
             } else {
                 format!("From {} closed action(s): taking part, by the rating people had when each opened (used as the yes rate).", o.action_tests)
             }}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Observed, per level">
                 <table data-testid="observed">
                     <caption>"Observed, per level"</caption>
                     <thead><tr><th scope="col">"Level"</th><th scope="col">"Seen"</th><th scope="col">"Suggested turnout"</th><th scope="col">"Suggested yes"</th></tr></thead>
@@ -378,7 +378,11 @@ fn path_groups(
                 <li class="stack">
                     <strong>{g.label.clone()}</strong>
                     <span>{format!("{} conversation(s) moving someone a level, {} plan(s) to vote", g.level_moves, g.plans)}</span>
+                    // The totals stand; the names fold behind them (a long path named
+                    // everyone, tens of thousands of pixels down).
                     {(!g.people.is_empty()).then(|| view! {
+                        <details class="path-names">
+                        <summary>{format!("Who ({})", g.people.len())}</summary>
                         <ul class="plain-list">
                             {g.people.iter().map(|p| view! {
                                 <li>
@@ -391,6 +395,7 @@ fn path_groups(
                                 </li>
                             }).collect_view()}
                         </ul>
+                        </details>
                     })}
                     {(g.others > 0).then(|| view! { <span class="hint">{format!("and {} more not listed here", g.others)}</span> })}
                 </li>
@@ -400,11 +405,41 @@ fn path_groups(
 }
 
 fn path_view(id: i64, p: PathView, role: Role) -> impl IntoView {
+    // Out of realistic reach: short even with every move, or only by turning opposed
+    // and hostile coworkers into supporters. Said plainly, with what would bring it in.
+    let out_of_reach = p.before < p.target && (!p.reached || p.long_shots > 0);
+    let bring_in = out_of_reach.then(|| {
+        let mut ways = Vec::new();
+        match p.unrated {
+            Some(n) if n > 0 => ways.push(format!(
+                "find out where the {n} people not yet rated stand (the path cannot count on them)"
+            )),
+            None => ways.push("find out where the people not yet rated stand".to_owned()),
+            _ => {}
+        }
+        ways.push("grow support among the undecided (3) and turn out the supporters (1–2) with plans to vote".to_owned());
+        ways.push("or run the vote when the chart is stronger: a practice vote first shows where it stands".to_owned());
+        format!("What would bring it in: {}.", ways.join("; "))
+    });
     let head = if p.before >= p.target {
         format!(
             "The chart already gives a {} chance of passing: at or above the {} aimed for.",
             percent(p.before),
             percent(p.target)
+        )
+    } else if p.reached && p.long_shots > 0 {
+        let who = match (role, p.long_shots) {
+            (Role::Viewer, _) => "opposed or hostile coworkers".to_owned(),
+            (_, 1) => "1 opposed or hostile coworker".to_owned(),
+            (_, n) => format!("{n} opposed or hostile coworkers"),
+        };
+        format!(
+            "Out of realistic reach: the chance of passing rises from {} to {} (aim: {}) only by turning {who} into supporters, with {} conversation(s) and {} plan(s) to vote.",
+            percent(p.before),
+            percent(p.after),
+            percent(p.target),
+            p.level_moves,
+            p.plans
         )
     } else if p.reached {
         format!(
@@ -417,7 +452,7 @@ fn path_view(id: i64, p: PathView, role: Role) -> impl IntoView {
         )
     } else {
         format!(
-            "Even moving everyone it can, the chart reaches only {} (aim: {}): the rule is out of reach from these rates.",
+            "Out of reach: even moving everyone it can, the chart reaches only {} (aim: {}) from these rates.",
             percent(p.after),
             percent(p.target)
         )
@@ -425,7 +460,8 @@ fn path_view(id: i64, p: PathView, role: Role) -> impl IntoView {
     view! {
         <section class="card stack" aria-labelledby="path-heading">
             <h2 id="path-heading">"The path to the threshold"</h2>
-            <p data-testid="path-summary">{head}</p>
+            <p data-testid="path-summary" class=if out_of_reach { "outcome" } else { "" }>{head}</p>
+            {bring_in.map(|words| view! { <p data-testid="path-bring-in">{words}</p> })}
             {(role == Role::Viewer).then(|| view! { <p class="hint">"Organizers and leads see where these moves are and with whom."</p> })}
             {(!p.by_area.is_empty()).then(|| path_groups(id, "By area", "path-by-area", p.by_area.clone()))}
             {(!p.by_organizer.is_empty()).then(|| path_groups(id, "By organizer", "path-by-organizer", p.by_organizer.clone()))}
@@ -456,18 +492,21 @@ fn practice_view(id: i64, vid: i64, lead: bool, practice: Option<Practice>) -> A
         .into_any(),
         Some(p) => {
             let cell = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "—".into());
+            // A practice vote still open has not passed or failed: it would pass so far.
+            let closed = p.status == "Closed";
+            let passed_heading = if closed { "Passed" } else { "Passing so far" };
             view! {
                 <section class="card stack" aria-labelledby="practice-heading">
                     <h2 id="practice-heading">"The practice vote: forecast beside result"</h2>
                     <p><a href=format!("/campaigns/{id}/tests/{}", p.test_id)>{p.title.clone()}</a>{format!(" · {}", p.status)}</p>
                     <p class="hint">"The forecast uses the ratings people had when the practice vote opened, at this scenario's rates."</p>
                     {(!p.by_area.is_empty()).then(|| view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Forecast and result">
                             <table data-testid="practice">
                                 <caption>"Forecast and result"</caption>
-                                <thead><tr><th scope="col">"Where"</th><th scope="col">"People"</th><th scope="col">"Forecast yes share"</th><th scope="col">"Result yes share"</th><th scope="col">"Forecast chance"</th><th scope="col">"Passed"</th></tr></thead>
+                                <thead><tr><th scope="col">"Where"</th><th scope="col">"People"</th><th scope="col">"Forecast yes share"</th><th scope="col">"Result yes share"</th><th scope="col">"Forecast chance"</th><th scope="col">{passed_heading}</th></tr></thead>
                                 <tbody>
-                                    {p.overall.iter().chain(p.by_area.iter()).map(|r| view! {
+                                    {p.overall.iter().chain(p.by_area.iter()).map(move |r| view! {
                                         <tr>
                                             <th scope="row">{r.label.clone()}</th>
                                             <td>{r.people}</td>

@@ -347,6 +347,30 @@ async fn a_refused_heat_filter_keeps_its_form(app: TestApp) {
             !html.contains(r#"data-testid="heat-caption""#),
             "{query}: no map"
         );
+        // The mistake beside its field, the field marked and focused.
+        let tag = tag_of(&html, field);
+        assert!(tag.contains(r#"aria-invalid="true""#), "{query}: {tag}");
+        assert!(tag.contains("autofocus"), "{query}: {tag}");
+        let message = if name == "as_of" {
+            "That day has not happened yet"
+        } else {
+            "looks back a whole number of days"
+        };
+        let beside = html
+            .split(&format!(r#"id="{field}-error""#))
+            .nth(1)
+            .and_then(|rest| rest.split("</p>").next())
+            .unwrap_or_default();
+        assert!(beside.contains(message), "{query}: {beside}");
     }
+    // Both at once: both named, the first focused.
+    let (_, html) = lead
+        .get_html(&format!(
+            "/campaigns/{campaign_id}/heat?as_of={future}&days=0"
+        ))
+        .await;
+    assert!(tag_of(&html, "heat-as-of").contains("autofocus"));
+    assert!(!tag_of(&html, "heat-days").contains("autofocus"));
+    assert!(tag_of(&html, "heat-days").contains(r#"aria-invalid="true""#));
     app.stop().await;
 }

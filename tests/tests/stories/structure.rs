@@ -832,14 +832,33 @@ async fn a_phone_without_javascript_records_and_comes_back(app: TestApp) {
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     let location = res.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, format!("{back}&recorded=10"));
-    let (status, html) = lead.get_html(&location).await;
+    // Back at the list's head (the address's fragment), not the top of the page.
+    assert_eq!(location, format!("{back}&recorded=10#record-heading"));
+    let (page_path, place) = location.split_once('#').unwrap();
+    let (status, html) = lead.get_html(page_path).await;
+    assert!(
+        html.contains(&format!("id=\"{place}\"")),
+        "the place is on the page"
+    );
     assert_eq!(status, 200);
     assert!(
         html.contains("Marked 10 people."),
         "the page says what was done"
     );
     assert!(html.contains("10 of 10 took part"), "and shows the count");
+    // One tap on one person's row comes back to that row: the phone keeps its place.
+    let mut one = calls::record(campaign_id, test_id, "nojs-form-0003", "", &[]);
+    one.one = format!("{}:declined", people[7]);
+    let res = lead.post_form_fn(&back, one).await;
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("{back}&recorded=1#row-{}", people[7]),
+        "back at the row"
+    );
+    let (_, html) = lead.get_html(location.split_once('#').unwrap().0).await;
+    assert!(html.contains(&format!("id=\"row-{}\"", people[7])));
     // A mistake comes back to the page, in words, and nothing is stored.
     let res = lead
         .post_form_fn(

@@ -18,7 +18,7 @@ use super::workplace::Area;
 use super::Choice;
 pub use crate::calendar::{end_of_day, week_end};
 use crate::choice::choice;
-use crate::Invalid;
+use crate::{AllOk, Invalid};
 
 mod cell;
 mod past;
@@ -80,46 +80,17 @@ impl HeatParams {
         today: NaiveDate,
     ) -> Result<Self, Invalid> {
         let dimension = match dimension.trim() {
-            "" => Dimension::default(),
+            "" => Ok(Dimension::default()),
             raw => Dimension::parse(raw).ok_or_else(|| {
                 Invalid::new(
                     "dimension",
                     "Choose the columns: shift, job title, tag or assigned organizer.",
                 )
-            })?,
+            }),
         };
-        let as_of = match as_of.trim() {
-            "" => None,
-            raw => {
-                let day = (raw.len() <= 10)
-                    .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
-                    .flatten()
-                    .ok_or_else(|| {
-                        Invalid::new(
-                            "as_of",
-                            "Give the day as YYYY-MM-DD, or leave it empty for today.",
-                        )
-                    })?;
-                let oldest = today
-                    .with_year(today.year() - MAX_YEARS_BACK)
-                    .unwrap_or(NaiveDate::MIN);
-                if day > today {
-                    return Err(Invalid::new(
-                        "as_of",
-                        "That day has not happened yet: choose today or a day before.",
-                    ));
-                }
-                if day < oldest {
-                    return Err(Invalid::new(
-                        "as_of",
-                        format!("Choose a day within the last {MAX_YEARS_BACK} years."),
-                    ));
-                }
-                (day < today).then_some(day)
-            }
-        };
+        let as_of = parse_as_of(as_of, today);
         let days = match days.trim() {
-            "" => DEFAULT_DAYS,
+            "" => Ok(DEFAULT_DAYS),
             raw => raw
                 .parse::<i64>()
                 .ok()
@@ -131,13 +102,50 @@ impl HeatParams {
                             "\"Talked to\" looks back a whole number of days, 1 to {MAX_DAYS}."
                         ),
                     )
-                })?,
+                }),
         };
+        // Every mistake at once, in the form's order.
+        let (dimension, as_of, days) = (dimension, as_of, days).all_ok()?;
         Ok(Self {
             dimension,
             as_of,
             days,
         })
+    }
+}
+
+/// The day a map stands at: `""` or today is None (the chart as it stands); a day in
+/// the future or more than [`MAX_YEARS_BACK`] years back is refused.
+fn parse_as_of(as_of: &str, today: NaiveDate) -> Result<Option<NaiveDate>, Invalid> {
+    match as_of.trim() {
+        "" => Ok(None),
+        raw => {
+            let day = (raw.len() <= 10)
+                .then(|| NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok())
+                .flatten()
+                .ok_or_else(|| {
+                    Invalid::new(
+                        "as_of",
+                        "Give the day as YYYY-MM-DD, or leave it empty for today.",
+                    )
+                })?;
+            let oldest = today
+                .with_year(today.year() - MAX_YEARS_BACK)
+                .unwrap_or(NaiveDate::MIN);
+            if day > today {
+                return Err(Invalid::new(
+                    "as_of",
+                    "That day has not happened yet: choose today or a day before.",
+                ));
+            }
+            if day < oldest {
+                return Err(Invalid::new(
+                    "as_of",
+                    format!("Choose a day within the last {MAX_YEARS_BACK} years."),
+                ));
+            }
+            Ok((day < today).then_some(day))
+        }
     }
 }
 
@@ -523,11 +531,20 @@ pub fn build(input: HeatInput) -> HeatMap {
 }
 
 /// The known columns in order, then those only the tallies name (by label), then "none".
+/// Organizers are columns only with someone assigned to them: a member with nobody (a
+/// new organizer, a lead, the system's own account) is no column of the map.
 fn columns_of(input: &HeatInput) -> Vec<HeatColumn> {
+    let with_people: HashSet<&str> = input
+        .cells
+        .iter()
+        .filter(|t| t.counts.coworkers > 0)
+        .filter_map(|t| t.column.as_deref())
+        .collect();
     let mut columns: Vec<HeatColumn> = input
         .columns
         .iter()
         .filter(|c| !c.key.is_empty())
+        .filter(|c| input.dimension != Dimension::Organizer || with_people.contains(c.key.as_str()))
         .cloned()
         .collect();
     let mut seen: HashSet<String> = columns.iter().map(|c| c.key.clone()).collect();
@@ -881,6 +898,29 @@ mod tests {
             "no 'No shift' column when everyone has one"
         );
         assert_eq!(percent(HeatCounts::default().support_share()), "–");
+    }
+
+    #[test]
+    fn organizers_are_columns_only_with_people_and_shifts_always() {
+        let early = at(1, 9);
+        // Shift 1's people stand for organizer 1's; nobody is on shift 2 / organizer 2.
+        let people = vec![
+            person(vec![placed(early, 11, 1)], vec![(early, 1)]),
+            person(vec![placed(early, 12, 1)], vec![(early, 2)]),
+        ];
+        let cells = tally(&people, end_of_day(day(10)), 30);
+        let shifts_map = build(input(hospital(), cells.clone(), day(10)));
+        assert_eq!(
+            shifts_map.columns.len(),
+            2,
+            "an empty shift is still a column"
+        );
+        let mut by_organizer = input(hospital(), cells, day(10));
+        by_organizer.dimension = Dimension::Organizer;
+        let map = build(by_organizer);
+        let keys: Vec<&str> = map.columns.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["1"], "a member with nobody assigned is no column");
+        assert!(map.rows.iter().all(|r| r.cells.len() == 1));
     }
 
     #[test]
@@ -1360,6 +1400,20 @@ mod tests {
         assert_eq!(field(HeatParams::parse("", "", "0", today)), "days");
         assert_eq!(field(HeatParams::parse("", "", "367", today)), "days");
         assert_eq!(field(HeatParams::parse("", "", "ten", today)), "days");
+    }
+
+    #[test]
+    fn every_mistake_in_the_view_form_is_named_at_once() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 15).unwrap();
+        let err = HeatParams::parse("rating", "2026-03-16", "0", today).unwrap_err();
+        let named: Vec<&str> = std::iter::once(err.field.as_str())
+            .chain(err.also.iter().map(|i| i.field.as_str()))
+            .collect();
+        assert_eq!(named, ["dimension", "as_of", "days"]);
+        let err = HeatParams::parse("", "2026-03-16", "0", today).unwrap_err();
+        assert_eq!(err.field, "as_of");
+        assert_eq!(err.also.len(), 1);
+        assert_eq!(err.also[0].field, "days");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::domain::disclosure::{Keyed, Policy};
 use crate::domain::forecast::plan::{Coverage, PlanForm, VotePlan, Voter};
 use crate::domain::forecast::{
     apply_moves, cells_of, forecast, level_of, levels_after, path, protected_cells, Rates,
-    Scenario, Withheld,
+    Scenario, Withheld, UNRATED,
 };
 use crate::domain::structure::{Counts, Outcome, VoteBase};
 use crate::domain::{Choice, Role};
@@ -305,6 +305,16 @@ pub(super) async fn build_vote_page(
             by_organizer.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
             by_shift.sort_by_key(|g| std::cmp::Reverse(g.level_moves + g.plans));
         }
+        // What makes a path unrealistic: it counts on turning people rated 4 or 5
+        // (opposed, hostile) into supporters. Said plainly, with what would bring the
+        // threshold in: finding out where the unrated stand. Counts to members only (a
+        // viewer gets the words).
+        let exact_reader = member.role() != Role::Viewer;
+        let long_shots = moves
+            .iter()
+            .filter(|m| m.from >= 3 && m.from < UNRATED && m.to <= 1)
+            .count() as i64;
+        let unrated = levels.iter().filter(|&&l| l == UNRATED).count() as i64;
         Some(PathView {
             before: found.before,
             after: found.after,
@@ -312,6 +322,12 @@ pub(super) async fn build_vote_page(
             target: goal.target,
             level_moves: found.level_moves,
             plans: found.turnout_moves,
+            long_shots: if exact_reader {
+                long_shots
+            } else {
+                (long_shots > 0) as i64
+            },
+            unrated: exact_reader.then_some(unrated),
             by_area,
             by_organizer,
             by_shift,

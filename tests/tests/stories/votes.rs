@@ -637,6 +637,29 @@ async fn the_path_to_the_threshold_names_people_only_inside_the_readers_scope(ap
     }
     let lead_named = named(&path["by_area"]);
     assert!(!lead_named.is_empty());
+    // Long shots: the people the path turns from opposed or hostile into supporters,
+    // counted for the lead exactly as named; and the unrated, whom no path moves.
+    let long_shots = items(&path["by_area"])
+        .iter()
+        .flat_map(|g| items(&g["people"]))
+        .filter(|p| i64_of(&p["from"]) >= 3 && i64_of(&p["to"]) <= 1)
+        .count() as i64;
+    assert_eq!(i64_of(&path["long_shots"]), long_shots, "{path}");
+    let unrated = d
+        .people
+        .iter()
+        .filter(|p| p.employed && p.rating.is_none())
+        .count() as i64;
+    assert_eq!(i64_of(&path["unrated"]), unrated, "{path}");
+    let (_, html) = d
+        .lead
+        .get_html(&format!("/campaigns/{}/votes/{plan_id}", d.campaign_id))
+        .await;
+    assert_eq!(
+        html.contains("Out of realistic reach"),
+        long_shots > 0,
+        "the page says so exactly when the path needs long shots"
+    );
     let people_of = |area: i64| {
         lead_named
             .iter()
@@ -693,6 +716,11 @@ async fn the_path_to_the_threshold_names_people_only_inside_the_readers_scope(ap
     for figure in ["level_moves", "plans", "before", "after"] {
         assert!(path[figure].is_number(), "{figure}: {path}");
     }
+    assert!(
+        matches!(i64_of(&path["long_shots"]), 0 | 1),
+        "some or none, never the count: {path}"
+    );
+    assert!(path["unrated"].is_null(), "{path}");
     assert_eq!(path["by_area"], serde_json::json!([]));
     assert_eq!(path["by_organizer"], serde_json::json!([]));
     assert_eq!(d.names_in(&p), Vec::<&str>::new());

@@ -8,6 +8,38 @@ use chrono::{DateTime, Utc};
 use super::{Adapter, Db, Tx};
 use crate::store::DbResult;
 
+/// An audit row as read back, with its actor's e-mail (None: the system).
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor: Option<String>,
+    action: String,
+    record: String,
+    detail: String,
+}
+
+impl AuditRow {
+    fn into_entry(self) -> AuditEntry {
+        let AuditRow {
+            id,
+            at,
+            actor,
+            action,
+            record,
+            detail,
+        } = self;
+        AuditEntry {
+            id,
+            at,
+            actor,
+            action,
+            record,
+            detail,
+        }
+    }
+}
+
 /// One audit row; written inside a change's transaction, or alone for reads.
 pub(super) const INSERT_AUDIT: &str =
     "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
@@ -103,8 +135,8 @@ impl AuditLog for Adapter {
         // Each optional condition is always present and switched off by a NULL,
         // so the statement (and its placeholders) never changes shape.
         let rows =
-            sqlx::query_as::<_, (i64, DateTime<Utc>, Option<String>, String, String, String)>(
-                "SELECT a.id, a.at, u.email, a.action, a.record, a.detail FROM audit_events a \
+            sqlx::query_as::<_, AuditRow>(
+                "SELECT a.id, a.at, u.email AS actor, a.action, a.record, a.detail FROM audit_events a \
                  LEFT JOIN users u ON u.id = a.actor_id \
                  WHERE a.campaign_id = $1 \
                  AND ($2 IS NULL OR a.id < $2) \
@@ -120,17 +152,7 @@ impl AuditLog for Adapter {
             .fetch_all(&self.pool)
             .await
             .db()?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, at, actor, action, record, detail)| AuditEntry {
-                id,
-                at,
-                actor,
-                action,
-                record,
-                detail,
-            })
-            .collect())
+        Ok(rows.into_iter().map(AuditRow::into_entry).collect())
     }
 
     async fn audit_actions(&self, campaign_id: i64) -> StoreResult<Vec<String>> {

@@ -13,6 +13,24 @@ use crate::store::DbResult;
 pub(super) const ON_CHART: &str =
     "c.archived_at IS NULL AND c.employment_status IN ('active', 'on_leave', 'disciplined')";
 
+/// The chart's counts at a glance.
+#[derive(sqlx::FromRow)]
+struct ChartRow {
+    coworkers: i64,
+    supporters: i64,
+    assessed: i64,
+    stale: i64,
+}
+
+/// An area's coworkers and those talked to lately.
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    area_id: i64,
+    area: String,
+    coworkers: i64,
+    talked_to: i64,
+}
+
 #[async_trait]
 impl Dashboards for Adapter {
     async fn chart_version(&self, campaign_id: i64) -> StoreResult<i64> {
@@ -34,20 +52,24 @@ impl Dashboards for Adapter {
     ) -> StoreResult<Dashboard> {
         let today = now.date_naive();
         let stale_before = now - Duration::days(settings.stale_days);
-        let (coworkers, supporters, assessed, stale) =
-            sqlx::query_as::<_, (i64, i64, i64, i64)>(&format!(
-                "SELECT COUNT(*), \
-                 COALESCE(SUM(CASE WHEN c.rating IN (1, 2) THEN 1 ELSE 0 END), 0), \
-                 COALESCE(SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), 0), \
+        let ChartRow {
+            coworkers,
+            supporters,
+            assessed,
+            stale,
+        } = sqlx::query_as::<_, ChartRow>(&format!(
+            "SELECT COUNT(*) AS coworkers, \
+                 COALESCE(SUM(CASE WHEN c.rating IN (1, 2) THEN 1 ELSE 0 END), 0) AS supporters, \
+                 COALESCE(SUM(CASE WHEN c.rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS assessed, \
                  COALESCE(SUM(CASE WHEN c.rating IS NOT NULL \
-                 AND (c.rated_at IS NULL OR c.rated_at < $2) THEN 1 ELSE 0 END), 0) \
+                 AND (c.rated_at IS NULL OR c.rated_at < $2) THEN 1 ELSE 0 END), 0) AS stale \
                  FROM coworkers c WHERE c.campaign_id = $1 AND {ON_CHART}"
-            ))
-            .bind(campaign_id)
-            .bind(stale_before)
-            .fetch_one(&self.pool)
-            .await
-            .db()?;
+        ))
+        .bind(campaign_id)
+        .bind(stale_before)
+        .fetch_one(&self.pool)
+        .await
+        .db()?;
         let (follow_ups_overdue, commitments_overdue) = sqlx::query_as::<_, (i64, i64)>(
             "SELECT \
              (SELECT COUNT(*) FROM conversations WHERE campaign_id = $1 \
@@ -83,9 +105,9 @@ impl Dashboards for Adapter {
             last_week,
         })
         .collect();
-        let areas = sqlx::query_as::<_, (i64, String, i64, i64)>(&format!(
-            "SELECT a.id, a.name, COUNT(*), \
-             COALESCE(SUM(CASE WHEN c.last_contact_at >= $2 THEN 1 ELSE 0 END), 0) \
+        let areas = sqlx::query_as::<_, ReachRow>(&format!(
+            "SELECT a.id AS area_id, a.name AS area, COUNT(*) AS coworkers, \
+             COALESCE(SUM(CASE WHEN c.last_contact_at >= $2 THEN 1 ELSE 0 END), 0) AS talked_to \
              FROM coworkers c JOIN areas a ON a.id = c.area_id \
              WHERE c.campaign_id = $1 AND {ON_CHART} GROUP BY a.id, a.name"
         ))
@@ -95,11 +117,11 @@ impl Dashboards for Adapter {
         .await
         .db()?
         .into_iter()
-        .map(|(area_id, area, coworkers, talked_to)| AreaReach {
-            area_id,
-            area,
-            coworkers,
-            talked_to,
+        .map(|r| AreaReach {
+            area_id: r.area_id,
+            area: r.area,
+            coworkers: r.coworkers,
+            talked_to: r.talked_to,
         })
         .collect();
         Ok(Dashboard {

@@ -14,6 +14,34 @@ use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{join_ids, parse_role};
 use crate::store::DbResult;
 
+/// A member as listed, before their areas join them.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    user_id: i64,
+    email: String,
+    role: String,
+    joined_at: DateTime<Utc>,
+}
+
+/// An invite just spent: what the membership it makes needs.
+#[derive(sqlx::FromRow)]
+struct SpentInvite {
+    id: i64,
+    campaign_id: i64,
+    role: String,
+    area_ids: String,
+}
+
+/// An invite not yet used, revoked or expired.
+#[derive(sqlx::FromRow)]
+struct InviteRow {
+    id: i64,
+    role: String,
+    note: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
 /// An organizer's scope: one row per area.
 async fn insert_member_areas(
     tx: &mut Tx,
@@ -158,8 +186,8 @@ impl Membership for Adapter {
     }
 
     async fn list_members(&self, campaign_id: i64) -> StoreResult<Vec<MemberSummary>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, DateTime<Utc>)>(
-            "SELECT u.id, u.email, m.role, m.created_at FROM memberships m \
+        let rows = sqlx::query_as::<_, MemberRow>(
+            "SELECT u.id AS user_id, u.email, m.role, m.created_at AS joined_at FROM memberships m \
              JOIN users u ON u.id = m.user_id WHERE m.campaign_id = $1 ORDER BY u.email",
         )
         .bind(campaign_id)
@@ -174,19 +202,26 @@ impl Membership for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(user_id, email, role, joined_at)| {
-                Ok(MemberSummary {
-                    user_id,
-                    email,
-                    role: parse_role(&role)?,
-                    area_ids: areas
-                        .iter()
-                        .filter(|(u, _)| *u == user_id)
-                        .map(|(_, a)| *a)
-                        .collect(),
-                    joined_at,
-                })
-            })
+            .map(
+                |MemberRow {
+                     user_id,
+                     email,
+                     role,
+                     joined_at,
+                 }| {
+                    Ok(MemberSummary {
+                        user_id,
+                        email,
+                        role: parse_role(&role)?,
+                        area_ids: areas
+                            .iter()
+                            .filter(|(u, _)| *u == user_id)
+                            .map(|(_, a)| *a)
+                            .collect(),
+                        joined_at,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -286,7 +321,7 @@ impl Invites for Adapter {
         let mut tx = self.begin_write().await.db()?;
         // The write comes first, so SQLite takes its write lock before reading
         // anything; concurrent joins wait here and then find the invite spent.
-        let spent = sqlx::query_as::<_, (i64, i64, String, String)>(
+        let spent = sqlx::query_as::<_, SpentInvite>(
             "UPDATE invites SET used_at = $1, used_by = $2 \
              WHERE token_hash = $3 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $1 \
              AND NOT EXISTS (SELECT 1 FROM memberships m \
@@ -299,7 +334,13 @@ impl Invites for Adapter {
         .fetch_optional(&mut *tx)
         .await
         .db()?;
-        let Some((invite_id, campaign_id, role, area_ids)) = spent else {
+        let Some(SpentInvite {
+            id: invite_id,
+            campaign_id,
+            role,
+            area_ids,
+        }) = spent
+        else {
             tx.rollback().await.db()?;
             return why_not_joined(&self.pool, token_hash, user_id, now).await;
         };
@@ -339,7 +380,7 @@ impl Invites for Adapter {
         campaign_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, DateTime<Utc>, DateTime<Utc>)>(
+        let rows = sqlx::query_as::<_, InviteRow>(
             "SELECT id, role, note, created_at, expires_at FROM invites \
              WHERE campaign_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
              ORDER BY id DESC",
@@ -350,15 +391,23 @@ impl Invites for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(id, role, note, created_at, expires_at)| {
-                Ok(OpenInvite {
-                    id,
-                    role: parse_role(&role)?,
-                    note,
-                    created_at,
-                    expires_at,
-                })
-            })
+            .map(
+                |InviteRow {
+                     id,
+                     role,
+                     note,
+                     created_at,
+                     expires_at,
+                 }| {
+                    Ok(OpenInvite {
+                        id,
+                        role: parse_role(&role)?,
+                        note,
+                        created_at,
+                        expires_at,
+                    })
+                },
+            )
             .collect()
     }
 

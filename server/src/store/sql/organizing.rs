@@ -14,6 +14,25 @@ use super::{commit_audited, Adapter, Db, Tx};
 use crate::store::rows::{corrupt, split_tags, CommitmentRow, ConversationRow};
 use crate::store::{scope_clause, DbResult};
 
+/// A dated rating with the organizer who gave it.
+#[derive(sqlx::FromRow)]
+struct AssessmentRow {
+    at: DateTime<Utc>,
+    rating: i32,
+    source: String,
+    note: String,
+    organizer: String,
+}
+
+/// Coworkers and committee members in one area × shift (None: no area, no shift).
+#[derive(sqlx::FromRow)]
+struct CellRow {
+    area: Option<String>,
+    shift: Option<String>,
+    coworkers: i64,
+    committee: i64,
+}
+
 /// A rating dated at or after the coworker's latest (`$1` rating, `$2` its moment, `$3`
 /// now, `$4` coworker, `$5` campaign) becomes the current one. The rating runs (migration
 /// 0015): the same number continues the current run; another number starts a run at `$2`,
@@ -354,8 +373,8 @@ impl OrganizingLoop for Adapter {
         campaign_id: i64,
         coworker_id: i64,
     ) -> StoreResult<Vec<Assessment>> {
-        let rows = sqlx::query_as::<_, (DateTime<Utc>, i32, String, String, String)>(
-            "SELECT a.at, a.rating, a.source, a.note, u.email FROM assessments a \
+        let rows = sqlx::query_as::<_, AssessmentRow>(
+            "SELECT a.at, a.rating, a.source, a.note, u.email AS organizer FROM assessments a \
              JOIN users u ON u.id = a.organizer_id \
              WHERE a.campaign_id = $1 AND a.coworker_id = $2 ORDER BY a.at DESC, a.id DESC",
         )
@@ -365,15 +384,23 @@ impl OrganizingLoop for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(at, rating, source, note, organizer)| {
-                Ok(Assessment {
-                    at,
-                    rating,
-                    source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
-                    note,
-                    organizer,
-                })
-            })
+            .map(
+                |AssessmentRow {
+                     at,
+                     rating,
+                     source,
+                     note,
+                     organizer,
+                 }| {
+                    Ok(Assessment {
+                        at,
+                        rating,
+                        source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
+                        note,
+                        organizer,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -624,8 +651,9 @@ impl OrganizingLoop for Adapter {
         .fetch_one(&self.pool)
         .await
         .db()?;
-        let cells = sqlx::query_as::<_, (Option<String>, Option<String>, i64, i64)>(&format!(
-            "SELECT a.name, s.name, COUNT(*), SUM(CASE WHEN c.committee_member THEN 1 ELSE 0 END) \
+        let cells = sqlx::query_as::<_, CellRow>(&format!(
+            "SELECT a.name AS area, s.name AS shift, COUNT(*) AS coworkers, \
+             SUM(CASE WHEN c.committee_member THEN 1 ELSE 0 END) AS committee \
              FROM coworkers c LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN shifts s \
              ON s.id = c.shift_id WHERE c.campaign_id = $1 AND {ACTIVE} \
              GROUP BY a.id, a.name, s.id, s.name ORDER BY a.name, s.name"
@@ -635,11 +663,11 @@ impl OrganizingLoop for Adapter {
         .await
         .db()?
         .into_iter()
-        .map(|(area, shift, coworkers, committee)| CommitteeCell {
-            area: area.unwrap_or_else(|| "No area".into()),
-            shift: shift.unwrap_or_else(|| "No shift".into()),
-            coworkers,
-            committee,
+        .map(|r| CommitteeCell {
+            area: r.area.unwrap_or_else(|| "No area".into()),
+            shift: r.shift.unwrap_or_else(|| "No shift".into()),
+            coworkers: r.coworkers,
+            committee: r.committee,
         })
         .collect();
         let since = now - Duration::days(days);

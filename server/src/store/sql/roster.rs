@@ -15,6 +15,28 @@ use super::workplace::{insert_coworker, insert_shift, update_placed};
 use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
 
+/// A kept upload, as stored.
+#[derive(sqlx::FromRow)]
+struct UploadRow {
+    id: i64,
+    filename: String,
+    content: Vec<u8>,
+    status: String,
+    created_at: DateTime<Utc>,
+}
+
+/// A coworker on the chart, as the reconciliation compares them with the list.
+#[derive(sqlx::FromRow)]
+struct ExistingRow {
+    id: i64,
+    name: String,
+    employee_ref: String,
+    area: String,
+    shift: String,
+    job_title: String,
+    status: String,
+}
+
 /// The campaign's areas or shifts (`sql` selects `id, name`) by their normalized name.
 async fn by_name(
     tx: &mut Tx,
@@ -54,7 +76,7 @@ impl RosterImports for Adapter {
     }
 
     async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>> {
-        let row = sqlx::query_as::<_, (i64, String, Vec<u8>, String, DateTime<Utc>)>(
+        let row = sqlx::query_as::<_, UploadRow>(
             "SELECT id, filename, content, status, created_at FROM roster_imports \
              WHERE campaign_id = $1 AND id = $2",
         )
@@ -63,21 +85,20 @@ impl RosterImports for Adapter {
         .fetch_optional(&self.pool)
         .await
         .db()?;
-        Ok(
-            row.map(|(id, filename, content, status, created_at)| RosterUpload {
-                id,
-                filename,
-                content,
-                status,
-                created_at,
-            }),
-        )
+        Ok(row.map(|r| RosterUpload {
+            id: r.id,
+            filename: r.filename,
+            content: r.content,
+            status: r.status,
+            created_at: r.created_at,
+        }))
     }
 
     async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, String, String, String, String)>(
-            "SELECT c.id, c.name, c.employee_ref, COALESCE(a.name, ''), COALESCE(s.name, ''), \
-             c.job_title, c.employment_status FROM coworkers c \
+        let rows = sqlx::query_as::<_, ExistingRow>(
+            "SELECT c.id, c.name, c.employee_ref, COALESCE(a.name, '') AS area, \
+             COALESCE(s.name, '') AS shift, c.job_title, c.employment_status AS status \
+             FROM coworkers c \
              LEFT JOIN areas a ON a.id = c.area_id LEFT JOIN shifts s ON s.id = c.shift_id \
              WHERE c.campaign_id = $1 AND c.archived_at IS NULL ORDER BY c.id",
         )
@@ -87,17 +108,15 @@ impl RosterImports for Adapter {
         .db()?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, name, employee_ref, area, shift, job_title, status)| Existing {
-                    id,
-                    name,
-                    employee_ref,
-                    area,
-                    shift,
-                    job_title,
-                    on_list: status != "left" && status != "fired",
-                },
-            )
+            .map(|r| Existing {
+                on_list: r.status != "left" && r.status != "fired",
+                id: r.id,
+                name: r.name,
+                employee_ref: r.employee_ref,
+                area: r.area,
+                shift: r.shift,
+                job_title: r.job_title,
+            })
             .collect())
     }
 

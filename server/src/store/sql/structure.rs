@@ -54,6 +54,17 @@ macro_rules! bind_plan {
 /// People per statement when marking many: well under either backend's limit on binds.
 const CHUNK: usize = 500;
 
+/// The people of one test with one mark, on one side of the reader's scope (`inside`
+/// 1 or 0), and the sum of their disclosure keys.
+#[derive(sqlx::FromRow)]
+struct MarkGroupRow {
+    test_id: i64,
+    response: Option<String>,
+    people: i64,
+    key_sum: i64,
+    inside: i32,
+}
+
 #[derive(sqlx::FromRow)]
 struct TestRow {
     id: i64,
@@ -292,22 +303,28 @@ impl StructureTests for Adapter {
         .db()?;
         let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
         let sql = format!(
-            "SELECT s.test_id, s.response, COUNT(*), SUM(c.disclosure_key), \
+            "SELECT s.test_id, s.response, COUNT(*) AS people, SUM(c.disclosure_key) AS key_sum, \
              CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
              JOIN coworkers c ON c.id = s.coworker_id WHERE t.campaign_id = $1 \
              GROUP BY s.test_id, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
         );
-        let mut query =
-            sqlx::query_as::<_, (i64, Option<String>, i64, i64, i32)>(&sql).bind(campaign_id);
+        let mut query = sqlx::query_as::<_, MarkGroupRow>(&sql).bind(campaign_id);
         for value in binds {
             query = query.bind(value);
         }
         let groups = query.fetch_all(&self.pool).await.db()?;
         let mut counts: Vec<(i64, Counts)> = Vec::new();
-        for (test_id, mark, people, key, inside) in groups {
+        for MarkGroupRow {
+            test_id,
+            response: mark,
+            people,
+            key_sum,
+            inside,
+        } in groups
+        {
             let mark = response(mark)?;
-            let people = keyed(people, key, inside);
+            let people = keyed(people, key_sum, inside);
             match counts.iter_mut().find(|(id, _)| *id == test_id) {
                 Some((_, c)) => c.add(mark, people),
                 None => {

@@ -22,6 +22,16 @@ const PLAN_COLUMNS: &str = "id, campaign_id, title, vote_base, yes_percent, turn
 /// Ids per statement when reading names: well under either backend's limit on binds.
 const CHUNK: usize = 500;
 
+/// A saved scenario with who saved it; `scenario` is its JSON.
+#[derive(sqlx::FromRow)]
+struct ScenarioRow {
+    id: i64,
+    name: String,
+    scenario: String,
+    saved_by: String,
+    saved_at: DateTime<Utc>,
+}
+
 #[derive(sqlx::FromRow)]
 struct PlanRow {
     id: i64,
@@ -262,8 +272,8 @@ impl VotePlans for Adapter {
         plan_id: i64,
         limit: i64,
     ) -> StoreResult<Vec<SavedScenario>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, String, DateTime<Utc>)>(
-            "SELECT s.id, s.name, s.scenario, u.email, s.saved_at FROM vote_scenarios s \
+        let rows = sqlx::query_as::<_, ScenarioRow>(
+            "SELECT s.id, s.name, s.scenario, u.email AS saved_by, s.saved_at FROM vote_scenarios s \
              JOIN vote_plans p ON p.id = s.plan_id JOIN users u ON u.id = s.saved_by \
              WHERE s.plan_id = $1 AND p.campaign_id = $2 ORDER BY s.id DESC LIMIT $3",
         )
@@ -274,17 +284,25 @@ impl VotePlans for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(id, name, json, saved_by, saved_at)| {
-                let scenario =
-                    serde_json::from_str(&json).map_err(|_| corrupt("scenario", &name))?;
-                Ok(SavedScenario {
-                    id,
-                    name,
-                    scenario,
-                    saved_by,
-                    saved_at,
-                })
-            })
+            .map(
+                |ScenarioRow {
+                     id,
+                     name,
+                     scenario,
+                     saved_by,
+                     saved_at,
+                 }| {
+                    let scenario =
+                        serde_json::from_str(&scenario).map_err(|_| corrupt("scenario", &name))?;
+                    Ok(SavedScenario {
+                        id,
+                        name,
+                        scenario,
+                        saved_by,
+                        saved_at,
+                    })
+                },
+            )
             .collect()
     }
 

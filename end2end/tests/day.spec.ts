@@ -74,7 +74,7 @@ test("an organizer signs in and logs a one-on-one with a rating and a follow-up 
   // The lead's pages that list the organizer fit the phone.
   for (const link of ["Members and invites", "Coverage"]) {
     await page.goto(coworkerPage.replace(/\/coworkers\/\d+$/, ""));
-    await page.getByRole("link", { name: link }).click();
+    await page.getByRole("link", { name: link, exact: true }).click();
     await expect(page.getByText(email).first()).toBeVisible();
     await expectNoSidewaysScroll(page);
   }

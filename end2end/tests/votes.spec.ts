@@ -185,7 +185,7 @@ test("the what-if follows as the lead types, saves nothing until asked, then sav
   // A rate that is not a percent: said in words, no forecast, nothing sent.
   await yes.fill("150");
   await expect(island.getByText("Yes for 3 · undecided: give a whole percent from 0 to 100.")).toBeVisible();
-  await expect(island.getByText("Correct the figures above to see the forecast.")).toBeVisible();
+  await expect(island.getByText("Correct the figures to see the forecast.")).toBeVisible();
   await expect(island.getByTestId("forecast-pass")).toHaveCount(0);
   // Back to a good figure: the forecast it showed before comes back.
   await yes.fill(typed);
@@ -471,7 +471,7 @@ test.describe("at 1280 px", () => {
       expect(await names.evaluateAll((ds) => ds.filter((d) => (d as HTMLDetailsElement).open).length)).toBe(0);
     }
     const path = (await page.locator("section:has(> #path-heading)").boundingBox())!;
-    expect(path.height, "the path folds its names away").toBeLessThan(2500);
+    expect(path.height, "the path folds its names away (it was 44,852 px)").toBeLessThan(5000);
     // The yes share says what it is a share of, and what the rule needs.
     await expect(page.getByTestId("forecast-share-needed").first()).toContainText("needs");
     await expect(page.locator("dt", { hasText: /Expected yes share \(of/ }).first()).toBeVisible();

@@ -185,7 +185,7 @@ pub fn LogConversationForm(
                     <label class="choice"><input type="radio" name="follow_up_in" value=days checked=follow_in == days.to_string() />{format!(" {words}")}</label>
                 }).collect_view()}
             </fieldset>
-            <label for="log-follow">"Or on a day of your choosing"</label>
+            <label for="log-follow">"Or follow up on a day of your choosing"</label>
             <input id="log-follow" name="follow_up_on" type="date" min=today value=typed.follow_up_on.clone() autofocus=focus("log-follow") aria-invalid=invalid("follow_up_on") aria-describedby="log-follow-error" />
             <FieldError id="log-follow" field="follow_up_on" error />
             <label for="log-notes">"Notes"</label>

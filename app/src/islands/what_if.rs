@@ -157,7 +157,7 @@ pub fn WhatIf(
             // they give.
             <div class="stack what-if-inputs">
             <h2>"What if…"</h2>
-            <p class="hint">"Change a rate or move people between levels: the forecast below follows. Nothing is saved until you save the scenario."</p>
+            <p class="hint">"Change a rate or move people between levels: the forecast follows. Nothing is saved until you save the scenario."</p>
             <ReturnTo path=return_path />
             <input type="hidden" name="campaign_id" value=campaign_id />
             <input type="hidden" name="plan_id" value=plan_id />

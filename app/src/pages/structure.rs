@@ -456,15 +456,20 @@ fn mark_row(
 ) -> impl IntoView + use<> {
     let input_id = format!("mark-{}", p.coworker_id);
     let label_for = input_id.clone();
+    let name_id = format!("name-{}", p.coworker_id);
     // One tap for the common answer; any other is a tick and the bar's button.
     let common = kind.responses()[0];
     view! {
         <li class="mark-row" id=format!("row-{}", p.coworker_id) data-testid="mark-row">
+            // The whole label is the tick's target; its name is the person's alone, and
+            // the mark sits under the name on a phone, beside it on a laptop.
             <label class="choice" for=label_for>
-                <input id=input_id type="checkbox" name=format!("coworker_ids[{index}]") value=p.coworker_id />
-                {format!(" {}", p.name)}
+                <input id=input_id type="checkbox" name=format!("coworker_ids[{index}]") value=p.coworker_id aria-labelledby=name_id.clone() />
+                <span class="who">
+                    <span id=name_id>{p.name.clone()}</span>
+                    <span class=format!("mark mark-{}", p.response.map_or("none", Response::key)) data-testid="current-mark">{mark_words(p.response)}</span>
+                </span>
             </label>
-            <span class=format!("mark mark-{}", p.response.map_or("none", Response::key)) data-testid="current-mark">{mark_words(p.response)}</span>
             <button type="submit" class="small" name="one" value=format!("{}:{}", p.coworker_id, common.key())
                 aria-label=format!("{}: {}", common.label(), p.name)>{common.label()}</button>
         </li>

@@ -242,6 +242,77 @@ fn items(v: &Value) -> &Vec<Value> {
     v.as_array().unwrap_or_else(|| panic!("not a list: {v}"))
 }
 
+/// The first guess the forecast starts from (README: "defaults are a first guess"),
+/// per level 1–5 then not rated, in whole percents.
+const DEFAULT_TURNOUT: [u8; 6] = [95, 90, 75, 60, 50, 60];
+const DEFAULT_YES: [u8; 6] = [98, 90, 55, 15, 3, 40];
+
+#[derive(Clone, Copy)]
+enum Base {
+    Unit,
+    Cast,
+}
+
+/// What the forecast must say of `people`, by trying every outcome of every person (a
+/// yes, another vote, no vote: 3^n cases, nothing shared with the domain's dynamic
+/// programme): the chance of passing, the expected yes share of the base (of the scope;
+/// of the votes cast, among the outcomes where someone votes) and the expected turnout.
+fn enumerated(people: &[&Person], turnout: i64, yes: i64, base: Base) -> [f64; 3] {
+    let n = people.len();
+    assert!(n <= 12, "3^{n} cases is too many");
+    let chances: Vec<[f64; 3]> = people
+        .iter()
+        .map(|p| {
+            let level = p.rating.map_or(5, |r| r as usize - 1);
+            let votes = f64::from(DEFAULT_TURNOUT[level]) / 100.0;
+            let yes = votes * f64::from(DEFAULT_YES[level]) / 100.0;
+            [yes, votes - yes, 1.0 - votes]
+        })
+        .collect();
+    let (mut pass, mut share, mut counted, mut voting) = (0.0, 0.0, 0.0, 0.0);
+    for case in 0..3usize.pow(n as u32) {
+        let (mut pr, mut yeses, mut voters, mut code) = (1.0, 0i64, 0i64, case);
+        for c in &chances {
+            let outcome = code % 3;
+            code /= 3;
+            pr *= c[outcome];
+            yeses += i64::from(outcome == 0);
+            voters += i64::from(outcome < 2);
+        }
+        let whole = n as i64;
+        let enough_voters = 100 * voters >= turnout * whole;
+        let enough_yes = match base {
+            Base::Unit => 100 * yeses >= yes * whole,
+            Base::Cast => voters > 0 && 100 * yeses >= yes * voters,
+        };
+        if whole > 0 && enough_voters && enough_yes {
+            pass += pr;
+        }
+        let of = match base {
+            Base::Unit => whole,
+            Base::Cast => voters,
+        };
+        if of > 0 {
+            share += pr * yeses as f64 / of as f64;
+            counted += pr;
+        }
+        voting += pr * voters as f64;
+    }
+    [pass, share / counted, voting / n as f64]
+}
+
+/// A forecast row's chance, share and turnout are the enumeration's, to rounding.
+fn assert_figures(row: &Value, want: &[f64; 3]) {
+    for (figure, want) in ["pass", "yes_share", "turnout"].iter().zip(want) {
+        let got = f64_of(&row[*figure]);
+        assert!(
+            (got - want).abs() < 1e-9,
+            "{figure}: {got} against {want} enumerated: {row}"
+        );
+    }
+    assert_eq!(row["exact"], true, "{row}");
+}
+
 /// People per level (1–5, then not rated), as `forecast.levels` counts them.
 fn levels_of(people: &[&Person]) -> [i64; 6] {
     let mut levels = [0; 6];
@@ -301,6 +372,25 @@ async fn a_lead_plans_a_vote_and_reads_its_forecast(app: TestApp) {
         "a lead edits"
     );
     assert!(p["scenario_id"].is_null(), "no scenario saved yet");
+    // The figures themselves, against every outcome of every person tried in turn: the
+    // scope, then each area as if it voted alone.
+    assert_eq!(
+        p["scenario"]["rates"],
+        serde_json::json!({ "turnout": DEFAULT_TURNOUT, "yes": DEFAULT_YES }),
+        "the documented first guess"
+    );
+    let rule = &p["plan"]["fields"]["rule"];
+    let turnout = i64_of(&rule["turnout_percent"]);
+    assert_figures(overall, &enumerated(&scope, turnout, 75, Base::Unit));
+    for (label, areas) in [("Cold Store", [d.cold_store]), ("Warehouse", [d.warehouse])] {
+        let here: Vec<&Person> = scope
+            .iter()
+            .copied()
+            .filter(|p| areas.contains(&p.area))
+            .collect();
+        let row = &area_row(&p, label)["prediction"];
+        assert_figures(row, &enumerated(&here, turnout, 75, Base::Unit));
+    }
 
     // Mistakes are named and create nothing.
     for (args, field) in [
@@ -397,6 +487,15 @@ async fn a_lead_plans_a_vote_and_reads_its_forecast(app: TestApp) {
     assert_eq!(d.lead.audit_entries(c, "vote_plan.create").await.len(), 1);
     assert_eq!(d.lead.audit_entries(c, "vote_plan.update").await.len(), 1);
     assert!(!d.lead.audit_entries(c, "vote_plan.read").await.is_empty());
+
+    // A share of the votes cast: its own arithmetic (the share among those who vote).
+    let cast = d.plan("Cast vote", "cast", "60", &[d.warehouse]).await;
+    let q = d.page(&d.lead, cast).await;
+    let turnout = i64_of(&q["plan"]["fields"]["rule"]["turnout_percent"]);
+    assert_figures(
+        &q["forecast"]["overall"],
+        &enumerated(&scope, turnout, 60, Base::Cast),
+    );
 }
 
 /// Rates a committee might guess, other than the defaults.

@@ -1,5 +1,6 @@
 //! Results kept by what alone they depend on, one server's, bounded: the leads' dashboard
-//! by chart version, heat-map trends by history version, past maps by chart version. Each
+//! by chart version, heat-map trends by history version, past maps and vote pages by
+//! chart version. Each
 //! server keeps its own (tests run many servers in one process, with the same campaign
 //! ids; instances sharing a database each read the versions from it).
 
@@ -44,6 +45,23 @@ pub type PastMaps = Kept<PastKey, Vec<CellTally>>;
 pub fn kept_past_maps() -> PastMaps {
     PastMaps::new(PAST_MAPS_KEPT, None)
 }
+
+/// A vote page as one member reads it (names only inside their scope, counts through
+/// their disclosure policy), kept per campaign, plan, member, chosen scenario and chart
+/// version: a scenario saved, a plan changed, a mark made or a member's scope changed
+/// are all audited changes, which raise the version. For a minute at most: a practice
+/// vote closes with its clock, not with a write. At 20,000 coworkers a load counted
+/// 160 ms of CPU (BENCHMARKS.md), and the committee reloads it through a meeting.
+pub type VotePageKey = (i64, i64, i64, Option<i64>, i64);
+pub type VotePages = Kept<VotePageKey, crate::api::votes::VotePageData>;
+
+pub fn kept_vote_pages() -> VotePages {
+    VotePages::new(VOTE_PAGES_KEPT, Some(Duration::from_secs(60)))
+}
+
+/// At most this many vote pages are kept: a page is tens of kilobytes (the path's names
+/// are capped per group), so a few megabytes in all.
+const VOTE_PAGES_KEPT: usize = 128;
 
 /// At most this many past maps are kept. A map of 300 areas × 20 columns is ~6,000
 /// cells of a few hundred bytes each (counts, keys, a column label): ~2 MB, so ~120 MB

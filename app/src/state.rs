@@ -27,6 +27,8 @@ pub struct AppState {
     pub trends: Arc<crate::kept::Trends>,
     /// Past heat maps' counts, by chart version (`kept`).
     pub past_maps: Arc<crate::kept::PastMaps>,
+    /// Vote pages as each member read them, by chart version (`kept`).
+    pub vote_pages: Arc<crate::kept::VotePages>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -304,3 +304,99 @@ test.describe("at 1400 px", () => {
     await expectDesktopClean(page, problems);
   });
 });
+
+test.describe("at 1400 px, every page", () => {
+  test.use({ viewport: { width: 1400, height: 900 } });
+
+  /** Tables and forms that stick out of their own box, and boxes that scroll sideways
+   * with no way to reach them by keyboard (each `.table-wrap` is focusable). */
+  async function outOfTheirBox(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const out: string[] = [];
+      const name = (e: Element) =>
+        `${e.tagName.toLowerCase()}${e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : ""}`;
+      for (const table of Array.from(document.querySelectorAll("table"))) {
+        const box = table.getBoundingClientRect();
+        const parent = (table.closest(".table-wrap") ?? table.parentElement)!.getBoundingClientRect();
+        if (box.right > parent.right + 1) out.push(`${name(table)} sticks out of its box by ${box.right - parent.right}px`);
+      }
+      for (const wrap of Array.from(document.querySelectorAll(".table-wrap"))) {
+        if (wrap.scrollWidth > wrap.clientWidth + 1 && wrap.getAttribute("tabindex") !== "0") {
+          out.push(`${name(wrap.querySelector("table") ?? wrap)} scrolls sideways and cannot be focused`);
+        }
+      }
+      for (const form of Array.from(document.querySelectorAll("form"))) {
+        const fbox = form.getBoundingClientRect();
+        for (const field of Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea, button"))) {
+          const b = field.getBoundingClientRect();
+          if (b.width > 0 && (b.right > fbox.right + 1 || b.left < fbox.left - 1)) {
+            out.push(`${name(form)} ${field.tagName.toLowerCase()}[name=${field.getAttribute("name")}] outside its form`);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  test("a lead's laptop: each page of the demo campaign fits, axe clean, nothing out of its box", async ({ page }) => {
+    test.setTimeout(300_000); // twenty pages of a 600-person campaign, each read by axe
+    const problems = watchConsole(page);
+    ensureDemoCampaign();
+    await signIn(page);
+    await page.getByRole("link", { name: DEMO_CAMPAIGN, exact: true }).click();
+    const home = page.url();
+    const id = home.match(/\/campaigns\/(\d+)/)![1];
+    const base = `/campaigns/${id}`;
+    /** The first link on `list` whose address matches `pattern`. */
+    const firstLink = async (list: string, pattern: RegExp) => {
+      await page.goto(list);
+      const hrefs = await page.locator("main a[href]").evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
+      const found = hrefs.find((h) => pattern.test(h));
+      expect(found, `a link matching ${pattern} on ${list}`).toBeTruthy();
+      return found!;
+    };
+    const coworker = await firstLink(`${base}/coworkers`, /\/coworkers\/\d+$/);
+    const test_ = await firstLink(`${base}/tests`, /\/tests\/\d+$/);
+    const vote = await firstLink(`${base}/votes`, /\/votes\/\d+$/);
+    const cell = await firstLink(`${base}/heat`, /\/heat\/cell\?/);
+    const pages = [
+      "/campaigns",
+      "/account",
+      base,
+      `${base}/my`,
+      `${base}/coworkers`,
+      coworker,
+      `${coworker}/log`,
+      `${base}/map`,
+      `${base}/import`,
+      `${base}/coverage`,
+      `${base}/members`,
+      `${base}/audit`,
+      `${base}/heat`,
+      cell,
+      `${base}/tests`,
+      test_,
+      `${test_}/tally`,
+      `${base}/votes`,
+      vote,
+      `${vote}/plan`,
+    ];
+    const failures: string[] = [];
+    for (const url of pages) {
+      await page.goto(url);
+      await waitForHydration(page);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      if (overflow > 0) failures.push(`${url}: the page scrolls sideways by ${overflow}px`);
+      const styled = await page.locator("[style]").count();
+      if (styled > 0) failures.push(`${url}: ${styled} style attributes`);
+      for (const p of await outOfTheirBox(page)) failures.push(`${url}: ${p}`);
+      const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]).analyze();
+      for (const v of axe.violations) failures.push(`${url}: axe ${v.id} at ${v.nodes.map((n) => n.target).join(" ")}`);
+    }
+    expect(failures).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

@@ -112,6 +112,7 @@ impl Application {
             dashboards: Arc::new(app::kept::kept_dashboards()),
             trends: Arc::new(app::kept::kept_trends()),
             past_maps: Arc::new(app::kept::kept_past_maps()),
+            vote_pages: Arc::new(app::kept::kept_vote_pages()),
         };
         let router = router(state.clone(), settings, extra);
         Ok(Self {

@@ -340,9 +340,27 @@ pub async fn vote_page(
     #[server(default)] scenario: String,
 ) -> Result<VotePageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    let plan = plan_of(&member, plan_id).await?;
     let chosen = crate::domain::fields::optional_id(&scenario, "scenario")?;
-    let data = build_vote_page(&member, plan, chosen).await?;
+    // The version is read before the page is built: a change committed meanwhile keeps
+    // a page at least as new as its key says (the next load reads the new version).
+    let version = member.store().chart_version(member.campaign_id()).await?;
+    let key = (
+        member.campaign_id(),
+        plan_id,
+        member.user_id(),
+        chosen,
+        version,
+    );
+    let kept = &crate::state::app_state()?.vote_pages;
+    let data = match kept.get(&key) {
+        Some(data) => data,
+        None => {
+            let plan = plan_of(&member, plan_id).await?;
+            let data = build_vote_page(&member, plan, chosen).await?;
+            kept.put(key, data.clone(), |k| k.0 == key.0 && k.4 != version);
+            data
+        }
+    };
     member
         .audit("vote_plan.read", format!("vote_plan:{plan_id}"), "")
         .await?;

@@ -257,7 +257,7 @@ fn audit_view(
         </form>
         {empty.then(|| view! { <p>"No entries match."</p> })}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Audit entries">
-            <table data-testid="audit-log">
+            <table class="audit-table" data-testid="audit-log">
                 <thead><tr><th>"When (UTC)"</th><th>"Who"</th><th>"What"</th><th>"Record"</th><th>"Detail"</th></tr></thead>
                 <tbody>
                     {page.entries.into_iter().map(|e| view! {

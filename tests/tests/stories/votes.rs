@@ -496,6 +496,27 @@ async fn a_lead_plans_a_vote_and_reads_its_forecast(app: TestApp) {
         &q["forecast"]["overall"],
         &enumerated(&scope, turnout, 60, Base::Cast),
     );
+
+    // The page is kept between loads, by the chart's version: a rating changed since is
+    // in the next load.
+    let before = d.page(&d.lead, plan_id).await;
+    assert_eq!(
+        d.page(&d.lead, plan_id).await["forecast"],
+        before["forecast"]
+    );
+    let someone = scope.iter().find(|p| p.rating != Some(1)).unwrap();
+    d.lead
+        .call_fn_ok(calls::set_rating(c, someone.id, "1"))
+        .await;
+    let mut want = levels(&before);
+    want[someone.rating.map_or(5, |r| r as usize - 1)] -= 1;
+    want[0] += 1;
+    assert_eq!(
+        levels(&d.page(&d.lead, plan_id).await),
+        want,
+        "{}",
+        someone.name
+    );
 }
 
 /// Rates a committee might guess, other than the defaults.

@@ -1,8 +1,7 @@
 //! Results kept by what alone they depend on, one server's, bounded: the leads' dashboard
 //! by chart version, heat-map trends by history version, past maps and vote pages by
-//! chart version. Each
-//! server keeps its own (tests run many servers in one process, with the same campaign
-//! ids; instances sharing a database each read the versions from it).
+//! chart version. Each server keeps its own (tests run many servers in one process, with
+//! the same campaign ids; instances sharing a database each read the versions from it).
 
 use std::collections::HashMap;
 use std::hash::Hash;

@@ -5,6 +5,7 @@ import {
   addArea,
   ensureDemoCampaign,
   liveStructureTest,
+  outOfTheirBox,
   ownCampaign,
   signIn,
   uniqueName,
@@ -307,36 +308,6 @@ test.describe("at 1400 px", () => {
 
 test.describe("at 1400 px, every page", () => {
   test.use({ viewport: { width: 1400, height: 900 } });
-
-  /** Tables and forms that stick out of their own box, and boxes that scroll sideways
-   * with no way to reach them by keyboard (each `.table-wrap` is focusable). */
-  async function outOfTheirBox(page: Page): Promise<string[]> {
-    return page.evaluate(() => {
-      const out: string[] = [];
-      const name = (e: Element) =>
-        `${e.tagName.toLowerCase()}${e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : ""}`;
-      for (const table of Array.from(document.querySelectorAll("table"))) {
-        const box = table.getBoundingClientRect();
-        const parent = (table.closest(".table-wrap") ?? table.parentElement)!.getBoundingClientRect();
-        if (box.right > parent.right + 1) out.push(`${name(table)} sticks out of its box by ${box.right - parent.right}px`);
-      }
-      for (const wrap of Array.from(document.querySelectorAll(".table-wrap"))) {
-        if (wrap.scrollWidth > wrap.clientWidth + 1 && wrap.getAttribute("tabindex") !== "0") {
-          out.push(`${name(wrap.querySelector("table") ?? wrap)} scrolls sideways and cannot be focused`);
-        }
-      }
-      for (const form of Array.from(document.querySelectorAll("form"))) {
-        const fbox = form.getBoundingClientRect();
-        for (const field of Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea, button"))) {
-          const b = field.getBoundingClientRect();
-          if (b.width > 0 && (b.right > fbox.right + 1 || b.left < fbox.left - 1)) {
-            out.push(`${name(form)} ${field.tagName.toLowerCase()}[name=${field.getAttribute("name")}] outside its form`);
-          }
-        }
-      }
-      return out;
-    });
-  }
 
   test("a lead's laptop: each page of the demo campaign fits, axe clean, nothing out of its box", async ({ page }) => {
     test.setTimeout(300_000); // twenty pages of a 600-person campaign, each read by axe

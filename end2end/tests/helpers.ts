@@ -223,6 +223,37 @@ export async function expectNoSidewaysScroll(page: Page) {
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
+/** What sticks out at a desktop's width: a table box that scrolls sideways, a table wider
+ * than its box, a form wider than itself, a field outside its form. Empty when all fit. */
+export async function outOfTheirBox(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const name = (e: Element) =>
+      `${e.tagName.toLowerCase()}${e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : ""}`;
+    for (const wrap of Array.from(document.querySelectorAll(".table-wrap"))) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        out.push(`${name(wrap.querySelector("table") ?? wrap)}: ${wrap.scrollWidth} > ${wrap.clientWidth}`);
+      }
+    }
+    for (const table of Array.from(document.querySelectorAll("table"))) {
+      const box = table.getBoundingClientRect();
+      const parent = (table.closest(".table-wrap") ?? table.parentElement)!.getBoundingClientRect();
+      if (box.right > parent.right + 1) out.push(`${name(table)} sticks out of its box by ${box.right - parent.right}px`);
+    }
+    for (const form of Array.from(document.querySelectorAll("form"))) {
+      if (form.scrollWidth > form.clientWidth + 1) out.push(`${name(form)}: ${form.scrollWidth} > ${form.clientWidth}`);
+      const fbox = form.getBoundingClientRect();
+      for (const field of Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea, button"))) {
+        const b = field.getBoundingClientRect();
+        if (b.width > 0 && (b.right > fbox.right + 1 || b.left < fbox.left - 1)) {
+          out.push(`${name(form)} ${field.tagName.toLowerCase()}[name=${field.getAttribute("name")}] outside the form`);
+        }
+      }
+    }
+    return out;
+  });
+}
+
 /** axe with the project's tags (as desktop.spec.ts): no violation.
  *
  * axe runs in the page and waits on its own timers, which never fire with JavaScript

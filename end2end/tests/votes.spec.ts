@@ -3,6 +3,7 @@ import {
   LEAD_EMAIL,
   ensureDemoCampaign,
   expectAxeClean,
+  outOfTheirBox,
   expectThumbSized,
   expectNoSidewaysScroll,
   noJs,
@@ -400,32 +401,7 @@ test.describe("at 1280 px", () => {
     expect(await page.evaluate(() => window.innerWidth)).toBe(1280);
     await expectNoSidewaysScroll(page);
     expect(await page.locator("[style]").evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 120)))).toEqual([]);
-    const overflowing = await page.evaluate(() => {
-      const out: string[] = [];
-      const name = (e: Element) =>
-        `${e.tagName.toLowerCase()}${e.getAttribute("data-testid") ? `[data-testid=${e.getAttribute("data-testid")}]` : ""}`;
-      for (const wrap of Array.from(document.querySelectorAll(".table-wrap"))) {
-        if (wrap.scrollWidth > wrap.clientWidth + 1) {
-          out.push(`${name(wrap.querySelector("table") ?? wrap)}: ${wrap.scrollWidth} > ${wrap.clientWidth}`);
-        }
-      }
-      for (const table of Array.from(document.querySelectorAll("table"))) {
-        const box = table.getBoundingClientRect();
-        const parent = (table.closest(".table-wrap") ?? table.parentElement)!.getBoundingClientRect();
-        if (box.right > parent.right + 1) out.push(`${name(table)} sticks out of its box by ${box.right - parent.right}px`);
-      }
-      for (const form of Array.from(document.querySelectorAll("form"))) {
-        if (form.scrollWidth > form.clientWidth + 1) out.push(`${name(form)}: ${form.scrollWidth} > ${form.clientWidth}`);
-        const fbox = form.getBoundingClientRect();
-        for (const field of Array.from(form.querySelectorAll("input:not([type=hidden]), select, textarea, button"))) {
-          const b = field.getBoundingClientRect();
-          if (b.width > 0 && (b.right > fbox.right + 1 || b.left < fbox.left - 1)) {
-            out.push(`${name(form)} ${field.tagName.toLowerCase()}[name=${field.getAttribute("name")}] outside the form`);
-          }
-        }
-      }
-      return out;
-    });
+    const overflowing = await outOfTheirBox(page);
     expect(overflowing).toEqual([]);
     await expectAxeClean(page);
     expect(problems).toEqual([]);

@@ -109,6 +109,23 @@ impl<K: Eq + Hash, V: Clone> Kept<K, V> {
             entries.insert(key, (Instant::now(), value));
         }
     }
+
+    /// The value kept under `key`, else `build`'s, kept (dropping what `outdated` names).
+    /// A failed build keeps nothing. Two readers missing at once both build: the result
+    /// is the same, and neither waits on the other.
+    pub async fn get_or_build<E>(
+        &self,
+        key: K,
+        build: impl std::future::Future<Output = Result<V, E>>,
+        outdated: impl Fn(&K) -> bool,
+    ) -> Result<V, E> {
+        if let Some(hit) = self.get(&key) {
+            return Ok(hit);
+        }
+        let value = build.await?;
+        self.put(key, value.clone(), outdated);
+        Ok(value)
+    }
 }
 
 #[cfg(test)]
@@ -132,5 +149,34 @@ mod tests {
         let brief: Kept<i64, i64> = Kept::new(8, Some(Duration::ZERO));
         brief.put(1, 1, |_| false);
         assert_eq!(brief.get(&1), None, "older than its age");
+    }
+
+    #[test]
+    fn builds_on_a_miss_only_and_keeps_no_failure() {
+        fn run<F: std::future::Future>(f: F) -> F::Output {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("a runtime")
+                .block_on(f)
+        }
+        let kept: Kept<(i64, i64), i64> = Kept::new(8, None);
+        let builds = std::sync::atomic::AtomicUsize::new(0);
+        let build = |value: Result<i64, &'static str>| {
+            builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            async move { value }
+        };
+        let failed = run(kept.get_or_build((1, 1), build(Err("down")), |_| false));
+        assert_eq!(failed, Err("down"));
+        assert_eq!(kept.get(&(1, 1)), None, "a failure is not kept");
+        assert_eq!(
+            run(kept.get_or_build((1, 1), build(Ok(7)), |_| false)),
+            Ok(7)
+        );
+        let hit = run(kept.get_or_build((1, 1), async { Ok::<_, &str>(8) }, |_| false));
+        assert_eq!(hit, Ok(7), "a hit is the kept value, not a new build");
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 2);
+        let next = run(kept.get_or_build((1, 2), build(Ok(9)), |k| k.1 != 2));
+        assert_eq!(next, Ok(9));
+        assert_eq!(kept.get(&(1, 1)), None, "the outdated version is dropped");
     }
 }

@@ -238,7 +238,13 @@ async fn organizers(
         ..Default::default()
     };
     store
-        .upsert_member(campaign_id, issuer, Role::Lead, &[], &audit)
+        .upsert_member(
+            store.campaign_key(campaign_id),
+            issuer,
+            Role::Lead,
+            &[],
+            &audit,
+        )
         .await?;
     let mut ids = Vec::new();
     for (n, email) in ORGANIZERS.into_iter().enumerate() {
@@ -257,7 +263,13 @@ async fn organizers(
             ..Default::default()
         };
         store
-            .upsert_member(campaign_id, id, Role::Organizer, &areas, &audit)
+            .upsert_member(
+                store.campaign_key(campaign_id),
+                id,
+                Role::Organizer,
+                &areas,
+                &audit,
+            )
             .await?;
         ids.push(id);
     }
@@ -350,7 +362,7 @@ pub async fn seed_with(
     };
     let site = store
         .create_area(
-            campaign.id,
+            store.campaign_key(campaign.id),
             "Mercy General",
             None,
             &event("area.created", "area:{id}"),
@@ -360,7 +372,7 @@ pub async fn seed_with(
     for (n, (dept, titles)) in DEPARTMENTS.into_iter().enumerate() {
         let id = store
             .create_area(
-                campaign.id,
+                store.campaign_key(campaign.id),
                 dept,
                 Some(site.id),
                 &event("area.created", "area:{id}"),
@@ -371,7 +383,7 @@ pub async fn seed_with(
         let (col, row) = ((n % 5) as i32, (n / 5) as i32);
         store
             .update_area(
-                campaign.id,
+                store.campaign_key(campaign.id),
                 id,
                 &AreaChange {
                     name: dept.to_owned(),
@@ -393,7 +405,11 @@ pub async fn seed_with(
     for shift in SHIFTS {
         shifts.push(
             store
-                .create_shift(campaign.id, shift, &event("shift.created", "shift:{id}"))
+                .create_shift(
+                    store.campaign_key(campaign.id),
+                    shift,
+                    &event("shift.created", "shift:{id}"),
+                )
                 .await?
                 .id,
         );
@@ -437,7 +453,11 @@ pub async fn seed_with(
                 p
             })
             .collect();
-        ids.extend(store.create_coworkers(campaign.id, &starting).await?);
+        ids.extend(
+            store
+                .create_coworkers(store.campaign_key(campaign.id), &starting)
+                .await?,
+        );
     }
     const BATCH: usize = 2_000;
     for (n, (range, stories)) in ids.chunks(BATCH).zip(stories.chunks(BATCH)).enumerate() {
@@ -480,7 +500,9 @@ pub async fn seed_with(
         store.seed_history(campaign.id, &past).await?;
     }
     for chunk in ties(&ids, &people, departments.len()).chunks(5_000) {
-        store.create_ties(campaign.id, chunk).await?;
+        store
+            .create_ties(store.campaign_key(campaign.id), chunk)
+            .await?;
     }
     if let Some(&organizer) = organizers.first() {
         structure_tests(store, campaign.id, organizer).await?;
@@ -534,15 +556,26 @@ async fn structure_tests(store: &dyn Storage, campaign_id: i64, by: i64) -> anyh
     for (n, (plan, ago, close)) in tests.into_iter().enumerate() {
         let opened = Utc::now() - ago;
         let id = store
-            .create_test(campaign_id, &plan, by, &event("structure_test.create"))
+            .create_test(
+                store.campaign_key(campaign_id),
+                &plan,
+                by,
+                &event("structure_test.create"),
+            )
             .await?;
         store
-            .open_test(campaign_id, id, None, opened, &event("structure_test.open"))
+            .open_test(
+                store.campaign_key(campaign_id),
+                id,
+                None,
+                opened,
+                &event("structure_test.open"),
+            )
             .await?;
         // Who took part follows the rating then, most of the time.
         let mut by_response: Vec<(Response, Vec<i64>)> = Vec::new();
         for (i, p) in store
-            .test_validation(campaign_id, id)
+            .test_validation(store.campaign_key(campaign_id), id)
             .await?
             .iter()
             .enumerate()
@@ -579,7 +612,7 @@ async fn structure_tests(store: &dyn Storage, campaign_id: i64, by: i64) -> anyh
                 };
                 store
                     .record_marks(
-                        campaign_id,
+                        store.campaign_key(campaign_id),
                         id,
                         &app::domain::CoworkerScope::Campaign,
                         &marks,
@@ -591,7 +624,7 @@ async fn structure_tests(store: &dyn Storage, campaign_id: i64, by: i64) -> anyh
         if close {
             store
                 .close_test(
-                    campaign_id,
+                    store.campaign_key(campaign_id),
                     id,
                     opened + Duration::days(4),
                     &event("structure_test.close"),
@@ -629,10 +662,15 @@ async fn vote_plan(store: &dyn Storage, campaign_id: i64, by: i64) -> anyhow::Re
         planned_turnout: 95,
     };
     let plan_id = store
-        .create_plan(campaign_id, &fields, by, &event("vote_plan.create"))
+        .create_plan(
+            store.campaign_key(campaign_id),
+            &fields,
+            by,
+            &event("vote_plan.create"),
+        )
         .await?;
-    let areas = store.list_areas(campaign_id).await?;
-    let shifts = store.list_shifts(campaign_id).await?;
+    let areas = store.list_areas(store.campaign_key(campaign_id)).await?;
+    let shifts = store.list_shifts(store.campaign_key(campaign_id)).await?;
     let Some(site) = areas.iter().find(|a| a.parent_id.is_none()) else {
         return Ok(());
     };
@@ -649,7 +687,12 @@ async fn vote_plan(store: &dyn Storage, campaign_id: i64, by: i64) -> anyhow::Re
             organizer_id: Some(by),
         };
         store
-            .add_place(campaign_id, plan_id, &place, &event("polling_place.add"))
+            .add_place(
+                store.campaign_key(campaign_id),
+                plan_id,
+                &place,
+                &event("polling_place.add"),
+            )
             .await?;
     }
     Ok(())
@@ -675,7 +718,7 @@ pub async fn one_time_lead_link(
     store
         .create_invite(
             &NewInvite {
-                campaign_id: campaign.id,
+                campaign: store.campaign_key(campaign.id),
                 token_hash,
                 role: Role::Lead,
                 area_ids: Vec::new(),

@@ -2,11 +2,11 @@
 
 use app::auth::password::{check_password_policy, PasswordHasher};
 use app::domain::{CampaignName, Email, Role};
-use app::store::{AuditEvent, Store};
+use app::store::{AuditEvent, Storage};
 
 /// Creates an account (or finds it) and, with `lead_of`, makes it lead of that campaign.
 pub async fn create_user(
-    store: &dyn Store,
+    store: &dyn Storage,
     email: &str,
     password: &str,
     lead_of: Option<&str>,
@@ -54,7 +54,7 @@ pub async fn create_user(
         };
         store
             .upsert_member(
-                campaign.id,
+                store.campaign_key(campaign.id),
                 user_id,
                 Role::Lead,
                 &[],

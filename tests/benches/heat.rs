@@ -128,7 +128,10 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
                     &format!("store `heat_cells` {name}, as seeded (before autovacuum)"),
                     5,
                     || async {
-                        store.heat_cells(campaign, q).await.expect("cells");
+                        store
+                            .heat_cells(store.campaign_key(campaign), q)
+                            .await
+                            .expect("cells");
                     },
                 )
                 .await,
@@ -157,7 +160,10 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
             "store `heat_cells` current (one grouped query)",
             HEAT_N,
             || async {
-                store.heat_cells(campaign, &current_q).await.expect("cells");
+                store
+                    .heat_cells(store.campaign_key(campaign), &current_q)
+                    .await
+                    .expect("cells");
             },
         )
         .await,
@@ -189,7 +195,10 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
             );
             series.push(
                 time("store `heat_cells` as of 6 weeks ago", HEAT_N, || async {
-                    store.heat_cells(campaign, &past_q).await.expect("cells");
+                    store
+                        .heat_cells(store.campaign_key(campaign), &past_q)
+                        .await
+                        .expect("cells");
                 })
                 .await,
             );
@@ -200,7 +209,11 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
                 HEAT_N.min(5),
                 || async {
                     store
-                        .heat_trend(campaign, &CoworkerScope::Campaign, &moments)
+                        .heat_trend(
+                            store.campaign_key(campaign),
+                            &CoworkerScope::Campaign,
+                            &moments,
+                        )
                         .await
                         .expect("trend");
                 },
@@ -237,7 +250,10 @@ async fn run_on(backend: Backend, coworkers: usize, ratings: usize) -> (String, 
     };
     series.push(
         time("store `heat_cells` current by tag", HEAT_N, || async {
-            store.heat_cells(campaign, &tag_q).await.expect("cells");
+            store
+                .heat_cells(store.campaign_key(campaign), &tag_q)
+                .await
+                .expect("cells");
         })
         .await,
     );

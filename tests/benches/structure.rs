@@ -95,7 +95,7 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
         .await;
     let store = app.store.clone();
     let (live, counts) = store
-        .structure_tests(campaign_id, None)
+        .structure_tests(store.campaign_key(campaign_id), None)
         .await
         .expect("tests")
         .into_iter()
@@ -127,7 +127,7 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
     });
     let (people, _) = store
         .test_people(
-            campaign_id,
+            store.campaign_key(campaign_id),
             test_id,
             &CoworkerScope::Campaign,
             &TestPeopleFilter {
@@ -191,7 +191,10 @@ async fn run_on(backend: Backend, coworkers: usize, rate: f64, secs: f64) -> (St
             "store `test_tally` alone (one grouped query)",
             REPEATS,
             || async {
-                store.test_tally(id, tid, None).await.expect("tally");
+                store
+                    .test_tally(store.campaign_key(id), tid, None)
+                    .await
+                    .expect("tally");
             },
         )
         .await,

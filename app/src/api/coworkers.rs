@@ -18,7 +18,7 @@ pub async fn list_coworkers(campaign_id: i64) -> Result<Vec<CoworkerSummary>, Ap
     let member = organizer(campaign_id).await?;
     let list = member
         .store()
-        .list_coworkers(campaign_id, member.scope()?)
+        .list_coworkers(member.campaign(), member.scope()?)
         .await?;
     member
         .audit("coworkers.list_read", "", format!("rows={}", list.len()))
@@ -53,7 +53,7 @@ pub async fn create_coworker(
     let event = member.event("coworker.created", "coworker:{id}", "");
     let coworker = member
         .store()
-        .create_coworker(campaign_id, &fields, &event)
+        .create_coworker(member.campaign(), &fields, &event)
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as("area_id", "That area or shift is not in this campaign.")
@@ -82,7 +82,7 @@ pub async fn update_coworker(
     let event = member.event("coworker.updated", format!("coworker:{coworker_id}"), "");
     member
         .store()
-        .update_coworker(campaign_id, coworker_id, &fields, &event)
+        .update_coworker(member.campaign(), coworker_id, &fields, &event)
         .await
         .map_err(|e| {
             AppError::from(e).not_found_as(
@@ -118,7 +118,7 @@ pub async fn archive_coworker(
     let event = member.event(action, format!("coworker:{coworker_id}"), "");
     member
         .store()
-        .set_archived(campaign_id, coworker_id, archive, &event)
+        .set_archived(member.campaign(), coworker_id, archive, &event)
         .await?;
     Ok(())
 }
@@ -130,7 +130,7 @@ pub async fn list_ties(campaign_id: i64, coworker_id: i64) -> Result<Vec<Tie>, A
     member.coworker(coworker_id).await?;
     let ties: Vec<Tie> = member
         .store()
-        .ties(campaign_id, coworker_id)
+        .ties(member.campaign(), coworker_id)
         .await?
         .into_iter()
         .filter(|t| member.sees(t.other_area_id, t.other_assigned))
@@ -182,7 +182,10 @@ pub async fn add_tie(
         format!("coworker:{coworker_id}"),
         format!("tie:{{id}} {} coworker:{other_id}", kind.key()),
     );
-    Ok(member.store().add_tie(campaign_id, &tie, &event).await?)
+    Ok(member
+        .store()
+        .add_tie(member.campaign(), &tie, &event)
+        .await?)
 }
 
 /// The organic leaders the caller may see, and how many coworkers listen to each: the
@@ -192,7 +195,7 @@ pub async fn organic_leaders(campaign_id: i64) -> Result<Vec<LeaderReach>, AppEr
     let member = organizer(campaign_id).await?;
     let leaders: Vec<LeaderReach> = member
         .store()
-        .leader_reach(campaign_id)
+        .leader_reach(member.campaign())
         .await?
         .into_iter()
         .filter(|l| member.sees(l.area_id, l.assigned_organizer))
@@ -208,7 +211,7 @@ pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
     let member = organizer(campaign_id).await?;
     let (from, to) = member
         .store()
-        .tie_ends(campaign_id, tie_id)
+        .tie_ends(member.campaign(), tie_id)
         .await?
         .ok_or(AppError::NotFound)?;
     member.coworker(from).await?;
@@ -220,7 +223,7 @@ pub async fn remove_tie(campaign_id: i64, tie_id: i64) -> Result<(), AppError> {
     );
     member
         .store()
-        .remove_tie(campaign_id, tie_id, &event)
+        .remove_tie(member.campaign(), tie_id, &event)
         .await?;
     Ok(())
 }
@@ -263,21 +266,21 @@ pub async fn coworker_page(
     let store = member.store();
     let members = async {
         if member.role() == Role::Lead {
-            store.list_members(campaign_id).await.map(Some)
+            store.list_members(member.campaign()).await.map(Some)
         } else {
             Ok(None)
         }
     };
     let (ties, areas, shifts, in_scope, members, ratings, conversations, commitments, tests) = tokio::try_join!(
-        store.ties(campaign_id, coworker_id),
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id),
-        store.list_coworkers(campaign_id, scope),
+        store.ties(member.campaign(), coworker_id),
+        store.list_areas(member.campaign()),
+        store.list_shifts(member.campaign()),
+        store.list_coworkers(member.campaign(), scope),
         members,
-        store.assessments(campaign_id, coworker_id),
-        store.conversations(campaign_id, coworker_id),
-        store.open_commitments(campaign_id, coworker_id),
-        store.coworker_tests(campaign_id, coworker_id),
+        store.assessments(member.campaign(), coworker_id),
+        store.conversations(member.campaign(), coworker_id),
+        store.open_commitments(member.campaign(), coworker_id),
+        store.coworker_tests(member.campaign(), coworker_id),
     )?;
     let ties: Vec<Tie> = ties
         .into_iter()
@@ -333,9 +336,9 @@ pub async fn coworkers_page(campaign_id: i64) -> Result<CoworkersPageData, AppEr
     let scope = member.scope()?;
     let store = member.store();
     let (coworkers, areas, shifts) = tokio::try_join!(
-        store.list_coworkers(campaign_id, scope),
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id),
+        store.list_coworkers(member.campaign(), scope),
+        store.list_areas(member.campaign()),
+        store.list_shifts(member.campaign()),
     )?;
     member
         .audit(

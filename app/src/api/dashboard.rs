@@ -15,41 +15,42 @@ pub async fn dashboard_page(campaign_id: i64) -> Result<Dashboard, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let store = member.store();
-    let version = store.chart_version(campaign_id).await?;
+    let version = store.chart_version(member.campaign()).await?;
     let kept = &crate::state::app_state()?.dashboards;
-    if let Some(board) = kept.get(&(campaign_id, version)) {
-        member.audit("dashboard.read", "", detail(&board)).await?;
-        return Ok(board);
-    }
-    let settings = store.campaign_settings(campaign_id).await?;
-    let now = chrono::Utc::now();
-    let mut board = store
-        .dashboard(
-            campaign_id,
-            now,
-            week_start(now.date_naive()),
-            &settings,
-            REACH_DAYS,
-        )
-        .await?;
-    board.weakest_areas = Dashboard::rank_weakest(board.weakest_areas);
-    // The test opened last (the list comes in the order they opened, planned ones last).
-    board.latest_test = store
-        .structure_tests(campaign_id, None)
-        .await?
-        .into_iter()
-        .rev()
-        .find(|(t, _)| t.opened_at.is_some())
-        .map(|(t, c)| {
-            crate::domain::structure::TimelineEntry::new(
-                t,
-                c,
-                crate::domain::disclosure::Policy::Exact,
+    let build = async {
+        let settings = store.campaign_settings(member.campaign()).await?;
+        let now = chrono::Utc::now();
+        let mut board = store
+            .dashboard(
+                member.campaign(),
+                now,
+                week_start(now.date_naive()),
+                &settings,
+                REACH_DAYS,
             )
-        });
-    kept.put((campaign_id, version), board.clone(), |&(c, v)| {
-        c == campaign_id && v != version
-    });
+            .await?;
+        board.weakest_areas = Dashboard::rank_weakest(board.weakest_areas);
+        // The test opened last (the list comes in the order they opened, planned ones last).
+        board.latest_test = store
+            .structure_tests(member.campaign(), None)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|(t, _)| t.opened_at.is_some())
+            .map(|(t, c)| {
+                crate::domain::structure::TimelineEntry::new(
+                    t,
+                    c,
+                    crate::domain::disclosure::Policy::Exact,
+                )
+            });
+        Ok::<_, AppError>(board)
+    };
+    let board = kept
+        .get_or_build((campaign_id, version), build, |&(c, v)| {
+            c == campaign_id && v != version
+        })
+        .await?;
     member.audit("dashboard.read", "", detail(&board)).await?;
     Ok(board)
 }

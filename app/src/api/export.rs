@@ -88,17 +88,17 @@ pub async fn chart_csv(campaign_id: i64) -> Result<String, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let store = &member.store();
-    let coworkers = store.export_coworkers(campaign_id).await?;
+    let coworkers = store.export_coworkers(member.campaign()).await?;
     let organizers: Vec<(i64, String)> = store
-        .list_members(campaign_id)
+        .list_members(member.campaign())
         .await?
         .into_iter()
         .map(|m| (m.user_id, m.email))
         .collect();
     let csv = write_csv(
         &coworkers,
-        &store.list_areas(campaign_id).await?,
-        &store.list_shifts(campaign_id).await?,
+        &store.list_areas(member.campaign()).await?,
+        &store.list_shifts(member.campaign()).await?,
         &organizers,
     )?;
     member

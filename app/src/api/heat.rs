@@ -62,7 +62,7 @@ pub async fn get_heat_cell(
         ));
     }
     let store = member.store();
-    let areas = store.list_areas(campaign_id).await?;
+    let areas = store.list_areas(member.campaign()).await?;
     let (area_ids, area_name) = match area_id.trim() {
         "" => (None, "No area".to_owned()),
         raw => {
@@ -77,7 +77,7 @@ pub async fn get_heat_cell(
     let query = heat_query(&member, &params)?;
     let mut people = store
         .heat_people(
-            campaign_id,
+            member.campaign(),
             &query,
             area_ids.as_deref(),
             &column,
@@ -185,10 +185,9 @@ mod ssr {
         dimension: Dimension,
     ) -> Result<Vec<HeatColumn>, AppError> {
         let store = member.store();
-        let campaign_id = member.campaign_id();
         Ok(match dimension {
             Dimension::Shift => store
-                .list_shifts(campaign_id)
+                .list_shifts(member.campaign())
                 .await?
                 .into_iter()
                 .map(|s| HeatColumn {
@@ -197,7 +196,7 @@ mod ssr {
                 })
                 .collect(),
             Dimension::Organizer => store
-                .list_members(campaign_id)
+                .list_members(member.campaign())
                 .await?
                 .into_iter()
                 .filter(|m| m.role != Role::Viewer)
@@ -244,15 +243,14 @@ mod ssr {
             version,
         );
         let trends = &crate::state::app_state()?.trends;
-        if let Some(hit) = trends.get(&key) {
-            return Ok(hit);
-        }
-        // Uncounted, a trend is a dozen past maps: a heavy read, taken in turn.
-        let fresh = crate::api::heavy::read(store.heat_trend(member.campaign_id(), scope, moments))
-            .await??;
-        // Entries counted with an older history can never be read again.
-        trends.put(key, fresh.clone(), |k| k.3 != version);
-        Ok(fresh)
+        // Uncounted, a trend is a dozen past maps: a heavy read, taken in turn. Entries
+        // counted with an older history can never be read again.
+        let count = async {
+            crate::api::heavy::read(store.heat_trend(member.campaign(), scope, moments))
+                .await?
+                .map_err(AppError::from)
+        };
+        trends.get_or_build(key, count, |k| k.3 != version).await
     }
 
     /// Counts and builds the caller's map (not audited: the caller audits its read).
@@ -288,27 +286,22 @@ mod ssr {
                 // and kept while the chart stays.
                 let cells = if query.before.is_some() {
                     let kept = &crate::state::app_state()?.past_maps;
-                    let version = store.chart_version(campaign_id).await?;
+                    let version = store.chart_version(member.campaign()).await?;
                     let key = (campaign_id, format!("{query:?}"), version);
-                    match kept.get(&key) {
-                        Some(cells) => cells,
-                        None => {
-                            let cells =
-                                crate::api::heavy::read(store.heat_cells(campaign_id, &query))
-                                    .await??;
-                            kept.put(key, cells.clone(), |&(c, _, v)| {
-                                c == campaign_id && v != version
-                            });
-                            cells
-                        }
-                    }
+                    let count = async {
+                        crate::api::heavy::read(store.heat_cells(member.campaign(), &query))
+                            .await?
+                            .map_err(AppError::from)
+                    };
+                    kept.get_or_build(key, count, |&(c, _, v)| c == campaign_id && v != version)
+                        .await?
                 } else {
-                    store.heat_cells(campaign_id, &query).await?
+                    store.heat_cells(member.campaign(), &query).await?
                 };
                 Ok::<_, AppError>(cells)
             },
             trend(member, &query.scope, &moments),
-            async { Ok(store.list_areas(campaign_id).await?) },
+            async { Ok(store.list_areas(member.campaign()).await?) },
             columns(member, params.dimension),
         )?;
         Ok(build(HeatInput {

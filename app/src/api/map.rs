@@ -21,7 +21,7 @@ use crate::domain::fields::{checked, optional_id};
 pub async fn list_areas(campaign_id: i64) -> Result<Vec<Area>, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(member.store().list_areas(campaign_id).await?)
+    Ok(member.store().list_areas(member.campaign()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "areas/create")]
@@ -37,7 +37,7 @@ pub async fn create_area(
     let area = member
         .store()
         .create_area(
-            campaign_id,
+            member.campaign(),
             &name,
             parent,
             &member.event("area.created", "area:{id}", ""),
@@ -53,7 +53,7 @@ pub async fn create_area(
 pub async fn list_shifts(campaign_id: i64) -> Result<Vec<Shift>, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(member.store().list_shifts(campaign_id).await?)
+    Ok(member.store().list_shifts(member.campaign()).await?)
 }
 
 #[server(prefix = "/api", endpoint = "shifts/create")]
@@ -64,7 +64,7 @@ pub async fn create_shift(campaign_id: i64, name: String) -> Result<Shift, AppEr
     let event = member.event("shift.created", "shift:{id}", "");
     let shift = member
         .store()
-        .create_shift(campaign_id, &name, &event)
+        .create_shift(member.campaign(), &name, &event)
         .await?;
     Ok(shift)
 }
@@ -100,7 +100,7 @@ pub async fn update_area(
     let area = member
         .store()
         .update_area(
-            campaign_id,
+            member.campaign(),
             area_id,
             &change,
             &member.event(
@@ -126,7 +126,9 @@ pub async fn floor_plan(campaign_id: i64) -> Result<Vec<AreaStats>, AppError> {
     let store = member.store();
     visible_stats(
         &member,
-        store.area_stats(campaign_id, member.own_scope()).await?,
+        store
+            .area_stats(member.campaign(), member.own_scope())
+            .await?,
     )
     .await
 }
@@ -195,9 +197,9 @@ pub async fn map_page(campaign_id: i64) -> Result<MapPageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let store = member.store();
     let (areas, shifts, stats) = tokio::try_join!(
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id),
-        store.area_stats(campaign_id, member.own_scope()),
+        store.list_areas(member.campaign()),
+        store.list_shifts(member.campaign()),
+        store.area_stats(member.campaign(), member.own_scope()),
     )?;
     Ok(MapPageData {
         areas,
@@ -223,7 +225,8 @@ pub async fn chart_page(
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Organizer).await?;
     let scope = member.scope()?;
-    let leaders = async { Ok::<_, AppError>(member.store().leader_reach(campaign_id).await?) };
+    let leaders =
+        async { Ok::<_, AppError>(member.store().leader_reach(member.campaign()).await?) };
     let (chart, leaders) = tokio::try_join!(chart_in_scope(&member, scope, &filter), leaders)?;
     let leaders: Vec<LeaderReach> = leaders
         .into_iter()
@@ -273,21 +276,20 @@ mod ssr {
         filter: &ChartFilter,
     ) -> Result<Chart, AppError> {
         use crate::domain::Role;
-        let campaign_id = member.campaign_id();
         let store = member.store();
         let is_lead = member.role() == Role::Lead;
         let members = async {
             if is_lead {
-                store.list_members(campaign_id).await
+                store.list_members(member.campaign()).await
             } else {
                 Ok(Vec::new())
             }
         };
         let (all, members, areas, shifts) = tokio::try_join!(
-            store.list_coworkers(campaign_id, scope),
+            store.list_coworkers(member.campaign(), scope),
             members,
-            store.list_areas(campaign_id),
-            store.list_shifts(campaign_id),
+            store.list_areas(member.campaign()),
+            store.list_shifts(member.campaign()),
         )?;
         let in_scope = all.len();
         let coworkers: Vec<CoworkerSummary> = if filter.is_empty() {

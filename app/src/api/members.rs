@@ -19,7 +19,7 @@ pub async fn list_members(campaign_id: i64) -> Result<Vec<MemberSummary>, AppErr
     use crate::domain::Role;
 
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let members = member.store().list_members(campaign_id).await?;
+    let members = member.store().list_members(member.campaign()).await?;
     member
         .audit("members.list_read", "", format!("rows={}", members.len()))
         .await?;
@@ -39,7 +39,7 @@ pub async fn create_invite(
 
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = campaign_areas(member.store(), campaign_id, &areas).await?;
+    let area_ids = campaign_areas(&member, &areas).await?;
     let note = note.trim().to_owned();
     if note.chars().count() > 200 {
         return Err(AppError::validation(
@@ -54,7 +54,7 @@ pub async fn create_invite(
         .store()
         .create_invite(
             &NewInvite {
-                campaign_id,
+                campaign: member.campaign(),
                 token_hash,
                 role,
                 area_ids,
@@ -96,7 +96,7 @@ pub async fn list_invites(campaign_id: i64) -> Result<Vec<OpenInvite>, AppError>
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let invites = member
         .store()
-        .open_invites(campaign_id, chrono::Utc::now())
+        .open_invites(member.campaign(), chrono::Utc::now())
         .await?;
     member
         .audit("invites.list_read", "", format!("rows={}", invites.len()))
@@ -113,7 +113,7 @@ pub async fn revoke_invite(campaign_id: i64, invite_id: i64) -> Result<(), AppEr
     let event = member.event("member.invite_revoked", format!("invite:{invite_id}"), "");
     if !member
         .store()
-        .revoke_invite(campaign_id, invite_id, chrono::Utc::now(), &event)
+        .revoke_invite(member.campaign(), invite_id, chrono::Utc::now(), &event)
         .await?
     {
         return Err(AppError::Conflict(
@@ -135,10 +135,10 @@ pub async fn update_member(
 
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let role = Role::parse(&role)?;
-    let area_ids = campaign_areas(member.store(), campaign_id, &areas).await?;
+    let area_ids = campaign_areas(&member, &areas).await?;
     let store = member.store();
     if !store
-        .list_members(campaign_id)
+        .list_members(member.campaign())
         .await?
         .iter()
         .any(|m| m.user_id == user_id)
@@ -147,7 +147,7 @@ pub async fn update_member(
     }
     store
         .upsert_member(
-            campaign_id,
+            member.campaign(),
             user_id,
             role,
             &area_ids,
@@ -169,7 +169,7 @@ pub async fn remove_member(campaign_id: i64, user_id: i64) -> Result<(), AppErro
     member
         .store()
         .remove_member(
-            campaign_id,
+            member.campaign(),
             user_id,
             &member.event("member.removed", format!("user:{user_id}"), ""),
         )
@@ -225,7 +225,7 @@ pub async fn audit_log(
         limit: AUDIT_PAGE_SIZE + 1,
     };
     let store = member.store();
-    let mut entries = store.audit_log(campaign_id, &filter).await?;
+    let mut entries = store.audit_log(member.campaign(), &filter).await?;
     let older = if entries.len() as i64 > AUDIT_PAGE_SIZE {
         entries.truncate(AUDIT_PAGE_SIZE as usize);
         entries.last().map(|e| e.id)
@@ -233,9 +233,9 @@ pub async fn audit_log(
         None
     };
     let page = AuditPage {
-        actions: store.audit_actions(campaign_id).await?,
+        actions: store.audit_actions(member.campaign()).await?,
         members: store
-            .list_members(campaign_id)
+            .list_members(member.campaign())
             .await?
             .into_iter()
             .map(|m| (m.user_id, m.email))
@@ -279,11 +279,11 @@ pub async fn members_page(
     let store = member.store();
     let now = chrono::Utc::now();
     let (members, invites) = tokio::try_join!(
-        store.list_members(campaign_id),
-        store.open_invites(campaign_id, now),
+        store.list_members(member.campaign()),
+        store.open_invites(member.campaign(), now),
     )?;
     let link = match shown {
-        Some(invite_id) => reveal_link(&member, campaign_id, invite_id, now).await?,
+        Some(invite_id) => reveal_link(&member, invite_id, now).await?,
         None => None,
     };
     member
@@ -307,16 +307,16 @@ mod ssr {
 
     /// Parses an organizer's areas and checks each belongs to the campaign.
     pub(super) async fn campaign_areas(
-        store: &dyn crate::store::Store,
-        campaign_id: i64,
+        member: &crate::auth::InCampaign,
         raw: &str,
     ) -> Result<Vec<i64>, AppError> {
         let ids = crate::domain::access::parse_area_ids(raw)?;
         if ids.is_empty() {
             return Ok(ids);
         }
-        let known: Vec<i64> = store
-            .list_areas(campaign_id)
+        let known: Vec<i64> = member
+            .store()
+            .list_areas(member.campaign())
             .await?
             .into_iter()
             .map(|a| a.id)
@@ -334,13 +334,12 @@ mod ssr {
     /// clears it. `None` when it was shown already, is too old, or is someone else's.
     pub(super) async fn reveal_link(
         member: &crate::auth::InCampaign,
-        campaign_id: i64,
         invite_id: i64,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Option<String>, AppError> {
         let token = member
             .store()
-            .take_invite_reveal(campaign_id, invite_id, member.user_id(), now)
+            .take_invite_reveal(member.campaign(), invite_id, member.user_id(), now)
             .await?;
         let Some(token) = token else {
             return Ok(None);

@@ -30,7 +30,7 @@ pub struct LogFormPage {
 #[server(prefix = "/api", endpoint = "conversations/form")]
 pub async fn get_log_form(campaign_id: i64, coworker_id: i64) -> Result<LogFormPage, AppError> {
     let (member, coworker) = in_scope(campaign_id, coworker_id).await?;
-    let settings = member.store().campaign_settings(campaign_id).await?;
+    let settings = member.store().campaign_settings(member.campaign()).await?;
     // The form shows the whole record: a read of a person, audited like coworkers/get.
     member
         .audit(
@@ -66,7 +66,7 @@ pub async fn log_conversation(
 ) -> Result<Logged, AppError> {
     use crate::domain::organizing::parse_log;
     let (member, _) = in_scope(campaign_id, coworker_id).await?;
-    let settings = member.store().campaign_settings(campaign_id).await?;
+    let settings = member.store().campaign_settings(member.campaign()).await?;
     let at = form.moment(chrono::Utc::now())?;
     let log = parse_log(coworker_id, &form, &issues, at, &settings.issue_tags)?;
     let commitment = log.commitment(today());
@@ -82,7 +82,13 @@ pub async fn log_conversation(
     );
     let (conversation_id, stored) = member
         .store()
-        .log_conversation(campaign_id, member.user_id(), &log, commitment, &event)
+        .log_conversation(
+            member.campaign(),
+            member.user_id(),
+            &log,
+            commitment,
+            &event,
+        )
         .await?;
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
@@ -129,7 +135,7 @@ pub async fn set_rating(
     );
     member
         .store()
-        .rate(campaign_id, &assessment, &event)
+        .rate(member.campaign(), &assessment, &event)
         .await?;
     Ok(())
 }
@@ -147,9 +153,11 @@ pub async fn coworker_history(campaign_id: i64, coworker_id: i64) -> Result<Hist
     let (member, _) = in_scope(campaign_id, coworker_id).await?;
     let store = member.store();
     let history = History {
-        ratings: store.assessments(campaign_id, coworker_id).await?,
-        conversations: store.conversations(campaign_id, coworker_id).await?,
-        commitments: store.open_commitments(campaign_id, coworker_id).await?,
+        ratings: store.assessments(member.campaign(), coworker_id).await?,
+        conversations: store.conversations(member.campaign(), coworker_id).await?,
+        commitments: store
+            .open_commitments(member.campaign(), coworker_id)
+            .await?,
     };
     member
         .audit(
@@ -172,7 +180,7 @@ pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<()
     let member = organizer(campaign_id).await?;
     let coworker = member
         .store()
-        .conversation_coworker(campaign_id, conversation_id)
+        .conversation_coworker(member.campaign(), conversation_id)
         .await?
         .unwrap_or(0);
     member.coworker(coworker).await?;
@@ -183,7 +191,12 @@ pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<()
     );
     member
         .store()
-        .follow_up_done(campaign_id, conversation_id, chrono::Utc::now(), &event)
+        .follow_up_done(
+            member.campaign(),
+            conversation_id,
+            chrono::Utc::now(),
+            &event,
+        )
         .await?;
     Ok(())
 }
@@ -200,7 +213,7 @@ pub async fn resolve_commitment(
     let member = organizer(campaign_id).await?;
     let coworker = member
         .store()
-        .commitment_coworker(campaign_id, commitment_id)
+        .commitment_coworker(member.campaign(), commitment_id)
         .await?
         .unwrap_or(0);
     member.coworker(coworker).await?;
@@ -221,7 +234,7 @@ pub async fn resolve_commitment(
     member
         .store()
         .resolve_commitment(
-            campaign_id,
+            member.campaign(),
             commitment_id,
             status,
             member.user_id(),
@@ -242,11 +255,11 @@ pub async fn get_my_list(
     #[server(default)] q: String,
 ) -> Result<MyList, AppError> {
     let member = organizer(campaign_id).await?;
-    let settings = member.store().campaign_settings(campaign_id).await?;
+    let settings = member.store().campaign_settings(member.campaign()).await?;
     let list = member
         .store()
         .my_list(
-            campaign_id,
+            member.campaign(),
             member.user_id(),
             member.scope()?,
             today(),
@@ -272,7 +285,7 @@ pub async fn get_coverage(
 pub async fn get_settings(campaign_id: i64) -> Result<CampaignSettings, AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
-    Ok(member.store().campaign_settings(campaign_id).await?)
+    Ok(member.store().campaign_settings(member.campaign()).await?)
 }
 
 /// Leads set when a rating goes stale, which issues one-on-ones are tagged with, the
@@ -284,7 +297,7 @@ pub async fn update_settings(
 ) -> Result<(), AppError> {
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let current = member.store().campaign_settings(campaign_id).await?;
+    let current = member.store().campaign_settings(member.campaign()).await?;
     let settings = form.parse(&current)?;
     let event = member.event(
         "settings.updated",
@@ -293,7 +306,7 @@ pub async fn update_settings(
     );
     member
         .store()
-        .set_campaign_settings(campaign_id, &settings, &event)
+        .set_campaign_settings(member.campaign(), &settings, &event)
         .await?;
     Ok(())
 }
@@ -325,8 +338,8 @@ pub async fn coverage_page(
     .unwrap_or(30);
     let store = member.store();
     let (coverage, settings) = tokio::try_join!(
-        store.coverage(campaign_id, days, chrono::Utc::now()),
-        store.campaign_settings(campaign_id),
+        store.coverage(member.campaign(), days, chrono::Utc::now()),
+        store.campaign_settings(member.campaign()),
     )?;
     member
         .audit("coverage.read", "", format!("days={days}"))

@@ -104,9 +104,9 @@ pub async fn preview_roster(
     use crate::domain::roster::suggest_mapping;
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&member, campaign_id, import_id).await?;
+    let (upload, file) = load(&member, import_id).await?;
     let Some(file) = file else {
-        return deleted_file_preview(&member, campaign_id, import_id).await;
+        return deleted_file_preview(&member, import_id).await;
     };
     let mapping = if mapping.trim().is_empty() {
         suggest_mapping(&file.headers)
@@ -134,7 +134,7 @@ pub async fn preview_roster(
         changes: None,
         summary: None,
     };
-    match plan(&member, campaign_id, &file, &mapping, by).await {
+    match plan(&member, &file, &mapping, by).await {
         Err(AppError::Validation { message, .. }) => preview.mapping_error = Some(message),
         Err(e) => return Err(e),
         Ok((errors, changes)) => {
@@ -190,15 +190,14 @@ pub async fn apply_roster(
     use crate::store::RosterPlan;
     use std::collections::HashSet;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&member, campaign_id, import_id).await?;
+    let (upload, file) = load(&member, import_id).await?;
     let (true, Some(file)) = (upload.status == "pending", file) else {
         return Err(AppError::Conflict(
             "This import has been applied or discarded already.".into(),
         ));
     };
     let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
-    let (errors, changes) =
-        plan(&member, campaign_id, &file, &decode_mapping(&mapping)?, by).await?;
+    let (errors, changes) = plan(&member, &file, &decode_mapping(&mapping)?, by).await?;
     if let Some(first) = errors.first() {
         return Err(AppError::validation(
             "file",
@@ -258,7 +257,7 @@ pub async fn apply_roster(
     let outcome = member
         .store()
         .apply_roster(
-            campaign_id,
+            member.campaign(),
             import_id,
             &plan,
             // The store writes the outcome's counts as the detail.
@@ -297,7 +296,6 @@ mod ssr {
     /// is not this campaign's.
     pub(super) async fn load(
         member: &crate::auth::InCampaign,
-        campaign_id: i64,
         import_id: i64,
     ) -> Result<
         (
@@ -308,7 +306,7 @@ mod ssr {
     > {
         let upload = member
             .store()
-            .roster(campaign_id, import_id)
+            .roster(member.campaign(), import_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if upload.content.is_empty() {
@@ -321,7 +319,6 @@ mod ssr {
     /// Mapping, row checks and reconciliation against the chart as it is now.
     pub(super) async fn plan(
         member: &crate::auth::InCampaign,
-        campaign_id: i64,
         file: &crate::domain::roster::RosterFile,
         mapping: &Mapping,
         by: MatchBy,
@@ -329,15 +326,15 @@ mod ssr {
         use crate::domain::roster::{map_rows, reconcile};
         let (rows, errors) = map_rows(file, mapping)?;
         let store = member.store();
-        let existing = store.roster_existing(campaign_id).await?;
+        let existing = store.roster_existing(member.campaign()).await?;
         let areas: Vec<String> = store
-            .list_areas(campaign_id)
+            .list_areas(member.campaign())
             .await?
             .into_iter()
             .map(|a| a.name)
             .collect();
         let shifts: Vec<String> = store
-            .list_shifts(campaign_id)
+            .list_shifts(member.campaign())
             .await?
             .into_iter()
             .map(|s| s.name)
@@ -432,7 +429,6 @@ mod ssr {
             }
         }
         let member = member.ok_or(AppError::NotFound)?;
-        let campaign_id = campaign_out.ok_or(AppError::NotFound)?;
         let (filename, content) = upload
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
@@ -447,7 +443,7 @@ mod ssr {
             .store()
             .save_roster(
                 &NewRoster {
-                    campaign_id,
+                    campaign: member.campaign(),
                     created_by: member.user_id(),
                     filename,
                     content,
@@ -462,12 +458,11 @@ mod ssr {
     /// The preview of an import whose file is gone: its summary, and nothing to map.
     pub(super) async fn deleted_file_preview(
         member: &crate::auth::InCampaign,
-        campaign_id: i64,
         import_id: i64,
     ) -> Result<RosterPreview, AppError> {
         let summary = member
             .store()
-            .roster_summary(campaign_id, import_id)
+            .roster_summary(member.campaign(), import_id)
             .await?
             .ok_or(AppError::NotFound)?;
         member

@@ -24,7 +24,7 @@ pub async fn create_test(
     #[server(default)] area_ids: Vec<String>,
 ) -> Result<i64, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let plan = form.parse(&area_ids, &areas)?;
     let event = member.event(
         "structure_test.create",
@@ -33,7 +33,7 @@ pub async fn create_test(
     );
     let id = member
         .store()
-        .create_test(campaign_id, &plan, member.user_id(), &event)
+        .create_test(member.campaign(), &plan, member.user_id(), &event)
         .await?;
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/tests/{id}"));
@@ -50,7 +50,7 @@ pub async fn update_test(
     #[server(default)] area_ids: Vec<String>,
 ) -> Result<(), AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let plan = form.parse(&area_ids, &areas)?;
     let event = member.event(
         "structure_test.update",
@@ -59,7 +59,7 @@ pub async fn update_test(
     );
     member
         .store()
-        .update_test(campaign_id, test_id, &plan, &event)
+        .update_test(member.campaign(), test_id, &plan, &event)
         .await?;
     Ok(())
 }
@@ -71,7 +71,7 @@ pub async fn open_test(campaign_id: i64, test_id: i64) -> Result<i64, AppError> 
     use crate::domain::structure::subtree;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     let test = test_of(&member, test_id).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let within = (!test.area_ids.is_empty()).then(|| subtree(&areas, &test.area_ids));
     let event = member.event(
         "structure_test.open",
@@ -81,7 +81,7 @@ pub async fn open_test(campaign_id: i64, test_id: i64) -> Result<i64, AppError> 
     let scope = member
         .store()
         .open_test(
-            campaign_id,
+            member.campaign(),
             test_id,
             within.as_deref(),
             chrono::Utc::now(),
@@ -102,7 +102,7 @@ pub async fn close_test(campaign_id: i64, test_id: i64) -> Result<(), AppError> 
     );
     member
         .store()
-        .close_test(campaign_id, test_id, chrono::Utc::now(), &event)
+        .close_test(member.campaign(), test_id, chrono::Utc::now(), &event)
         .await?;
     Ok(())
 }
@@ -162,7 +162,7 @@ pub async fn record_group(
     }
     let area_ids = match area {
         Some(a) => Some(subtree(
-            &member.store().list_areas(campaign_id).await?,
+            &member.store().list_areas(member.campaign()).await?,
             &[a],
         )),
         None => None,
@@ -176,7 +176,7 @@ pub async fn record_group(
     };
     let (people, _) = member
         .store()
-        .test_people(campaign_id, test_id, member.scope()?, &filter)
+        .test_people(member.campaign(), test_id, member.scope()?, &filter)
         .await?;
     if people.len() > MAX_MARKS {
         return Err(AppError::validation(
@@ -209,8 +209,8 @@ pub async fn tests_page(campaign_id: i64) -> Result<TestsPageData, AppError> {
     let policy = member.disclosure().await?.campaign_wide();
     let store = member.store();
     let (tests, areas) = tokio::try_join!(
-        store.structure_tests(campaign_id, member.own_scope()),
-        store.list_areas(campaign_id)
+        store.structure_tests(member.campaign(), member.own_scope()),
+        store.list_areas(member.campaign())
     )?;
     let timeline = tests
         .into_iter()
@@ -278,12 +278,12 @@ pub async fn test_page(
             limit: PEOPLE_SHOWN,
         };
         (people, people_total) = store
-            .test_people(campaign_id, test_id, member.scope()?, &filter)
+            .test_people(member.campaign(), test_id, member.scope()?, &filter)
             .await?;
     }
     let lead = member.role() == Role::Lead;
     let validation = if lead && test.status == TestStatus::Closed {
-        let input = store.test_validation(campaign_id, test_id).await?;
+        let input = store.test_validation(member.campaign(), test_id).await?;
         Some(Validation::build(&input, &areas))
     } else {
         None
@@ -349,7 +349,7 @@ pub(crate) mod ssr {
     ) -> Result<StructureTest, AppError> {
         member
             .store()
-            .structure_test(member.campaign_id(), test_id)
+            .structure_test(member.campaign(), test_id)
             .await?
             .ok_or(AppError::NotFound)
     }
@@ -360,16 +360,15 @@ pub(crate) mod ssr {
         test_id: i64,
     ) -> Result<(Tally, Vec<Area>, Vec<Shift>), AppError> {
         let store = member.store();
-        let campaign_id = member.campaign_id();
         let (disclosure, groups, areas, shifts) = tokio::try_join!(
             member.disclosure(),
             async {
                 Ok(store
-                    .test_tally(campaign_id, test_id, member.own_scope())
+                    .test_tally(member.campaign(), test_id, member.own_scope())
                     .await?)
             },
-            async { Ok(store.list_areas(campaign_id).await?) },
-            async { Ok(store.list_shifts(campaign_id).await?) },
+            async { Ok(store.list_areas(member.campaign()).await?) },
+            async { Ok(store.list_shifts(member.campaign()).await?) },
         )?;
         // A test's scope is campaign-wide: an organizer's own marks are in it.
         let tally = Tally::build(&groups, &areas, &shifts, disclosure.campaign_wide());
@@ -420,13 +419,7 @@ pub(crate) mod ssr {
         );
         let stored = member
             .store()
-            .record_marks(
-                member.campaign_id(),
-                test.id,
-                member.scope()?,
-                &marks,
-                &event,
-            )
+            .record_marks(member.campaign(), test.id, member.scope()?, &marks, &event)
             .await?;
         let recorded = Recorded {
             marked: marks.coworker_ids.len(),

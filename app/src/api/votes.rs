@@ -24,12 +24,12 @@ pub async fn create_plan(
     #[server(default)] area_ids: Vec<String>,
 ) -> Result<i64, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let fields = form.parse(&area_ids, &areas, chrono::Utc::now().date_naive())?;
     let event = member.event("vote_plan.create", "vote_plan:{id}", "");
     let id = member
         .store()
-        .create_plan(campaign_id, &fields, member.user_id(), &event)
+        .create_plan(member.campaign(), &fields, member.user_id(), &event)
         .await?;
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/votes/{id}"));
@@ -46,12 +46,12 @@ pub async fn update_plan(
     #[server(default)] area_ids: Vec<String>,
 ) -> Result<(), AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let fields = form.parse(&area_ids, &areas, chrono::Utc::now().date_naive())?;
     let event = member.event("vote_plan.update", format!("vote_plan:{plan_id}"), "");
     member
         .store()
-        .update_plan(campaign_id, plan_id, &fields, &event)
+        .update_plan(member.campaign(), plan_id, &fields, &event)
         .await?;
     Ok(())
 }
@@ -76,7 +76,7 @@ pub async fn save_scenario(
     use crate::domain::forecast::MAX_MOVES;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     plan_of(&member, plan_id).await?;
-    let areas = member.store().list_areas(campaign_id).await?;
+    let areas = member.store().list_areas(member.campaign()).await?;
     let form = ScenarioForm {
         name,
         turnout,
@@ -101,7 +101,7 @@ pub async fn save_scenario(
     let id = member
         .store()
         .save_scenario(
-            campaign_id,
+            member.campaign(),
             plan_id,
             &name,
             &scenario,
@@ -128,9 +128,9 @@ pub async fn add_place(
     plan_of(&member, plan_id).await?;
     let store = member.store();
     let (areas, shifts, members) = tokio::try_join!(
-        store.list_areas(campaign_id),
-        store.list_shifts(campaign_id),
-        store.list_members(campaign_id)
+        store.list_areas(member.campaign()),
+        store.list_shifts(member.campaign()),
+        store.list_members(member.campaign())
     )?;
     let ids: Vec<i64> = members
         .iter()
@@ -144,7 +144,7 @@ pub async fn add_place(
         "place={id}",
     );
     let id = store
-        .add_place(campaign_id, plan_id, &place, &event)
+        .add_place(member.campaign(), plan_id, &place, &event)
         .await?;
     Ok(id)
 }
@@ -160,7 +160,7 @@ pub async fn remove_place(campaign_id: i64, plan_id: i64, place_id: i64) -> Resu
     );
     member
         .store()
-        .remove_place(campaign_id, plan_id, place_id, &event)
+        .remove_place(member.campaign(), plan_id, place_id, &event)
         .await?;
     Ok(())
 }
@@ -204,7 +204,7 @@ pub async fn start_practice(campaign_id: i64, plan_id: i64) -> Result<i64, AppEr
         "kind=mock_vote",
     );
     let test_id = store
-        .create_test(campaign_id, &test, member.user_id(), &create)
+        .create_test(member.campaign(), &test, member.user_id(), &create)
         .await?;
     let link = member.event(
         "vote_plan.practice",
@@ -212,7 +212,7 @@ pub async fn start_practice(campaign_id: i64, plan_id: i64) -> Result<i64, AppEr
         format!("structure_test={test_id}"),
     );
     store
-        .link_practice(campaign_id, plan_id, test_id, &link)
+        .link_practice(member.campaign(), plan_id, test_id, &link)
         .await?;
     if crate::auth::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns/{campaign_id}/tests/{test_id}"));
@@ -232,8 +232,10 @@ pub struct VotesPageData {
 pub async fn votes_page(campaign_id: i64) -> Result<VotesPageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let store = member.store();
-    let (plans, areas) =
-        tokio::try_join!(store.vote_plans(campaign_id), store.list_areas(campaign_id))?;
+    let (plans, areas) = tokio::try_join!(
+        store.vote_plans(member.campaign()),
+        store.list_areas(member.campaign())
+    )?;
     Ok(VotesPageData {
         plans,
         areas,
@@ -343,7 +345,7 @@ pub async fn vote_page(
     let chosen = crate::domain::fields::optional_id(&scenario, "scenario")?;
     // The version is read before the page is built: a change committed meanwhile keeps
     // a page at least as new as its key says (the next load reads the new version).
-    let version = member.store().chart_version(member.campaign_id()).await?;
+    let version = member.store().chart_version(member.campaign()).await?;
     let key = (
         member.campaign_id(),
         plan_id,
@@ -352,15 +354,11 @@ pub async fn vote_page(
         version,
     );
     let kept = &crate::state::app_state()?.vote_pages;
-    let data = match kept.get(&key) {
-        Some(data) => data,
-        None => {
-            let plan = plan_of(&member, plan_id).await?;
-            let data = build_vote_page(&member, plan, chosen).await?;
-            kept.put(key, data.clone(), |k| k.0 == key.0 && k.4 != version);
-            data
-        }
-    };
+    let campaign = key.0;
+    let build = async { build_vote_page(&member, plan_of(&member, plan_id).await?, chosen).await };
+    let data = kept
+        .get_or_build(key, build, |k| k.0 == campaign && k.4 != version)
+        .await?;
     member
         .audit("vote_plan.read", format!("vote_plan:{plan_id}"), "")
         .await?;

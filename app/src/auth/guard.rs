@@ -12,7 +12,7 @@ use super::session::{AuthSession, ClientIp};
 use crate::domain::{Coworker, CoworkerScope, CurrentUser, Member, Role};
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
-use crate::store::{AuditEvent, Store};
+use crate::store::{AuditEvent, CampaignKey, Store};
 
 /// Who is calling, and from where, once authenticated.
 #[derive(Clone)]
@@ -110,16 +110,16 @@ pub async fn require_user() -> Result<Caller, AppError> {
 pub async fn require_member(campaign_id: i64, needed: Role) -> Result<InCampaign, AppError> {
     let state = app_state()?;
     let session = auth_session().ok_or(AppError::Unauthorized)?;
-    let member = state
+    let checked = state
         .store
-        .membership(
+        .checked_membership(
             &session.session_id,
             session.user_id,
             campaign_id,
             Utc::now(),
         )
         .await?;
-    let Some(member) = member else {
+    let Some((member, campaign)) = checked else {
         // Either the session is dead or the user is not a member: tell them apart
         // only as far as "sign in again" versus "not found".
         let user = state
@@ -140,6 +140,7 @@ pub async fn require_member(campaign_id: i64, needed: Role) -> Result<InCampaign
         email: String::new(),
     };
     Ok(InCampaign {
+        campaign,
         scope: CoworkerScope::of(&member),
         caller: Caller {
             state,
@@ -166,13 +167,20 @@ pub async fn require_organizer(campaign_id: i64) -> Result<InCampaign, AppError>
 pub struct InCampaign {
     pub caller: Caller,
     pub member: Member,
+    /// The key to the campaign's data, granted by the membership check.
+    campaign: CampaignKey,
     /// `None` for viewers: they read aggregates, never names.
     scope: Option<CoworkerScope>,
 }
 
 impl InCampaign {
     pub fn campaign_id(&self) -> i64 {
-        self.member.campaign_id
+        self.campaign.id()
+    }
+
+    /// What the store takes to reach this campaign's data, and no other campaign's.
+    pub fn campaign(&self) -> CampaignKey {
+        self.campaign
     }
 
     pub fn user_id(&self) -> i64 {
@@ -203,7 +211,7 @@ impl InCampaign {
     /// The disclosure policy for this member (`domain::disclosure`): the one entry point
     /// every count of people a member reads goes through.
     pub async fn disclosure(&self) -> Result<crate::domain::disclosure::Disclosure, AppError> {
-        let settings = self.store().campaign_settings(self.campaign_id()).await?;
+        let settings = self.store().campaign_settings(self.campaign()).await?;
         Ok(crate::domain::disclosure::Disclosure {
             role: self.role(),
             min_group_size: settings.min_group_size,
@@ -225,7 +233,7 @@ impl InCampaign {
     pub async fn coworker(&self, coworker_id: i64) -> Result<Coworker, AppError> {
         let scope = self.scope()?;
         self.store()
-            .coworker_detail(self.campaign_id(), coworker_id)
+            .coworker_detail(self.campaign(), coworker_id)
             .await?
             .filter(|c| scope.allows(c.fields.area_id, c.fields.assigned_organizer))
             .ok_or(AppError::NotFound)

@@ -14,11 +14,11 @@ pub trait AuditLog: Send + Sync {
     /// A page of the campaign's log, newest first, narrowed by `filter`.
     async fn audit_log(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>>;
     /// The actions that occur in the campaign's log, for the filter's choices.
-    async fn audit_actions(&self, campaign_id: i64) -> StoreResult<Vec<String>>;
+    async fn audit_actions(&self, campaign: CampaignKey) -> StoreResult<Vec<String>>;
 }
 
 /// One thing to write to the audit log.

@@ -16,7 +16,7 @@ pub trait Dashboards: Send + Sync {
     /// `reach_days` days. `weakest_areas` comes back with every area, unranked.
     async fn dashboard(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         now: DateTime<Utc>,
         week_of: NaiveDate,
         settings: &CampaignSettings,
@@ -24,5 +24,5 @@ pub trait Dashboards: Send + Sync {
     ) -> StoreResult<Dashboard>;
     /// The campaign's chart version: every committed change raises it (with its audit
     /// row), so what is made only from the chart can be kept while it stays.
-    async fn chart_version(&self, campaign_id: i64) -> StoreResult<i64>;
+    async fn chart_version(&self, campaign: CampaignKey) -> StoreResult<i64>;
 }

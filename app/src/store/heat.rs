@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{NewAssessment, StoreResult};
+use super::{CampaignKey, NewAssessment, StoreResult};
 use crate::domain::heat::{CellPerson, CellTally, Dimension, TrendTally};
 use crate::domain::CoworkerScope;
 
@@ -14,12 +14,16 @@ use crate::domain::CoworkerScope;
 pub trait HeatMaps: Send + Sync {
     /// The map's cells: who in `query.scope` is on the map at its moment, counted by area
     /// and column (and, for the tag dimension, each area's total as a `column: None` row).
-    async fn heat_cells(&self, campaign_id: i64, query: &HeatQuery) -> StoreResult<Vec<CellTally>>;
+    async fn heat_cells(
+        &self,
+        campaign: CampaignKey,
+        query: &HeatQuery,
+    ) -> StoreResult<Vec<CellTally>>;
     /// Head count and 1–2s by area before each of `moments` (week `k` is `moments[k]`),
     /// from the histories, in one query.
     async fn heat_trend(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         scope: &CoworkerScope,
         moments: &[DateTime<Utc>],
     ) -> StoreResult<Vec<TrendTally>>;
@@ -27,7 +31,7 @@ pub trait HeatMaps: Send + Sync {
     /// areas `area_ids` (None: in no area) and the column `column` ("" for none).
     async fn heat_people(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         query: &HeatQuery,
         area_ids: Option<&[i64]>,
         column: &str,

@@ -17,19 +17,36 @@ pub trait Membership: Send + Sync {
         campaign_id: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Member>>;
+    /// The membership check with what it grants: the key to that campaign's data.
+    /// Provided here alone (an adapter cannot make a key), so no key exists for a
+    /// campaign whose membership was not found.
+    async fn checked_membership(
+        &self,
+        session_id: &str,
+        user_id: i64,
+        campaign_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Member, CampaignKey)>> {
+        let member = self
+            .membership(session_id, user_id, campaign_id, now)
+            .await?;
+        Ok(member
+            .filter(|m| m.campaign_id == campaign_id && m.user_id == user_id)
+            .map(|m| (m, CampaignKey(campaign_id))))
+    }
     async fn upsert_member(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         role: Role,
         area_ids: &[i64],
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    async fn list_members(&self, campaign_id: i64) -> StoreResult<Vec<MemberSummary>>;
+    async fn list_members(&self, campaign: CampaignKey) -> StoreResult<Vec<MemberSummary>>;
     /// Removes a member; refuses (Conflict) to remove or demote the last lead.
     async fn remove_member(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
@@ -54,14 +71,14 @@ pub trait Invites: Send + Sync {
     /// Unused, unrevoked, unexpired invites, newest first.
     async fn open_invites(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>>;
     /// Revokes an unused invite with `audit` in one transaction; false (and nothing
     /// written) when it was used or revoked; NotFound when it is not in the campaign.
     async fn revoke_invite(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         invite_id: i64,
         now: DateTime<Utc>,
         audit: &AuditEvent,
@@ -69,7 +86,7 @@ pub trait Invites: Send + Sync {
     /// The kept raw token of an invite `created_by` made, once: it is cleared as it is read.
     async fn take_invite_reveal(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         invite_id: i64,
         created_by: i64,
         now: DateTime<Utc>,
@@ -78,7 +95,7 @@ pub trait Invites: Send + Sync {
 
 #[derive(Debug, Clone)]
 pub struct NewInvite {
-    pub campaign_id: i64,
+    pub campaign: CampaignKey,
     pub token_hash: String,
     pub role: Role,
     pub area_ids: Vec<i64>,

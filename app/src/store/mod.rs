@@ -35,6 +35,22 @@ pub use ties::*;
 pub use votes::VotePlans;
 pub use workplace::*;
 
+/// The key to one campaign's data: every store method that reads or writes inside a
+/// campaign takes one instead of a bare id. Only two doors make it: the membership
+/// check ([`Membership::checked_membership`], which the request guard
+/// `auth::require_member` calls) and [`Maintenance::campaign_key`], which the request path
+/// cannot see. So a server function cannot reach a campaign it did not check its caller
+/// against: the compiler refuses the bare id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CampaignKey(i64);
+
+impl CampaignKey {
+    /// The campaign's id (for SQL, audit rows and keys of what is kept).
+    pub fn id(self) -> i64 {
+        self.0
+    }
+}
+
 /// A new coworker's disclosure key (`domain::disclosure`): 31 random bits from the
 /// operating system's generator, never sent to a browser.
 pub fn new_disclosure_key() -> i32 {

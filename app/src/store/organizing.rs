@@ -13,10 +13,10 @@ use crate::domain::CoworkerScope;
 /// The organizer's loop: one-on-ones, ratings, follow-ups and commitments.
 #[async_trait]
 pub trait OrganizingLoop: Send + Sync {
-    async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings>;
+    async fn campaign_settings(&self, campaign: CampaignKey) -> StoreResult<CampaignSettings>;
     async fn set_campaign_settings(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         settings: &CampaignSettings,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
@@ -26,7 +26,7 @@ pub trait OrganizingLoop: Send + Sync {
     /// this call stored it (a repeat writes nothing).
     async fn log_conversation(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         organizer_id: i64,
         log: &NewConversation,
         commitment: Option<(String, NaiveDate)>,
@@ -35,31 +35,39 @@ pub trait OrganizingLoop: Send + Sync {
     /// A rating without a conversation: an assessment and the current rating, together.
     async fn rate(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         rating: &NewAssessment,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    async fn assessments(&self, campaign_id: i64, coworker_id: i64)
-        -> StoreResult<Vec<Assessment>>;
+    async fn assessments(
+        &self,
+        campaign: CampaignKey,
+        coworker_id: i64,
+    ) -> StoreResult<Vec<Assessment>>;
     async fn conversations(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Conversation>>;
     /// The coworker a conversation is about.
-    async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn conversation_coworker(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<i64>>;
     async fn follow_up_done(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// The coworker a commitment is about.
-    async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>>;
+    async fn commitment_coworker(&self, campaign: CampaignKey, id: i64)
+        -> StoreResult<Option<i64>>;
     async fn resolve_commitment(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         status: CommitmentStatus,
         by: i64,
@@ -68,14 +76,14 @@ pub trait OrganizingLoop: Send + Sync {
     ) -> StoreResult<()>;
     async fn open_commitments(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Commitment>>;
     /// The organizer's list, only of coworkers within `scope` (their scope now, not
     /// when the follow-up or commitment was made); `search` is a name search as typed.
     async fn my_list(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         scope: &CoworkerScope,
         today: NaiveDate,
@@ -84,7 +92,7 @@ pub trait OrganizingLoop: Send + Sync {
     ) -> StoreResult<MyList>;
     async fn coverage(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         days: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Coverage>;

@@ -9,16 +9,19 @@ use crate::domain::roster::{Existing, ImportSummary, Moved, RosterRow};
 #[async_trait]
 pub trait RosterImports: Send + Sync {
     async fn save_roster(&self, upload: &NewRoster, audit: &AuditEvent) -> StoreResult<i64>;
-    async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>>;
+    async fn roster(&self, campaign: CampaignKey, id: i64) -> StoreResult<Option<RosterUpload>>;
     /// Unarchived coworkers with their area and shift names, for the reconciliation.
-    async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>>;
+    async fn roster_existing(&self, campaign: CampaignKey) -> StoreResult<Vec<Existing>>;
     /// What is kept of an import whose file may be gone (see [`ImportSummary`]).
-    async fn roster_summary(&self, campaign_id: i64, id: i64)
-        -> StoreResult<Option<ImportSummary>>;
+    async fn roster_summary(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<ImportSummary>>;
     /// Applies a confirmed import in one transaction; Conflict if it was applied already.
     async fn apply_roster(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         import_id: i64,
         plan: &RosterPlan,
         audit: &AuditEvent,
@@ -27,7 +30,7 @@ pub trait RosterImports: Send + Sync {
 
 #[derive(Debug, Clone)]
 pub struct NewRoster {
-    pub campaign_id: i64,
+    pub campaign: CampaignKey,
     pub created_by: i64,
     pub filename: String,
     pub content: Vec<u8>,

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{AuditEvent, StoreResult};
+use super::{AuditEvent, CampaignKey, StoreResult};
 use crate::domain::structure::tally::TallyGroup;
 use crate::domain::structure::{
     Counts, CoworkerTest, Response, ScopePerson, StructureTest, TestPlan, ValidationInput,
@@ -16,7 +16,7 @@ pub trait StructureTests: Send + Sync {
     /// Plans a test (status planned); its id.
     async fn create_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan: &TestPlan,
         created_by: i64,
         audit: &AuditEvent,
@@ -24,14 +24,14 @@ pub trait StructureTests: Send + Sync {
     /// Changes a planned test; Conflict once it has opened.
     async fn update_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         plan: &TestPlan,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     async fn structure_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
     ) -> StoreResult<Option<StructureTest>>;
     /// The campaign's tests, in the order they opened (planned ones last), each with its
@@ -40,7 +40,7 @@ pub trait StructureTests: Send + Sync {
     /// scope; None: nobody's) and how many are inside it.
     async fn structure_tests(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<(StructureTest, Option<Counts>)>>;
     /// Opens a planned test at `at`: its scope becomes the employed coworkers in
@@ -48,7 +48,7 @@ pub trait StructureTests: Send + Sync {
     /// who gave it. Returns the scope's size. Conflict unless planned.
     async fn open_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         area_ids: Option<&[i64]>,
         at: DateTime<Utc>,
@@ -57,7 +57,7 @@ pub trait StructureTests: Send + Sync {
     /// Closes a live test at `at`; Conflict unless live.
     async fn close_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         at: DateTime<Utc>,
         audit: &AuditEvent,
@@ -69,7 +69,7 @@ pub trait StructureTests: Send + Sync {
     /// new.
     async fn record_marks(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         scope: &CoworkerScope,
         marks: &NewMarks,
@@ -79,7 +79,7 @@ pub trait StructureTests: Send + Sync {
     /// Each group's people are inside `inside` (the reader's own scope) or not.
     async fn test_tally(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<TallyGroup>>;
@@ -87,7 +87,7 @@ pub trait StructureTests: Send + Sync {
     /// and name, at most `filter.limit`; and how many match in all.
     async fn test_people(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         scope: &CoworkerScope,
         filter: &TestPeopleFilter,
@@ -95,20 +95,20 @@ pub trait StructureTests: Send + Sync {
     /// Everyone in the test's scope with their rating then and now, and their mark.
     async fn test_validation(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
     ) -> StoreResult<Vec<ValidationInput>>;
     /// The tests a coworker was in (every test opened since they were in its scope), the
     /// latest opened first.
     async fn coworker_tests(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<CoworkerTest>>;
     /// One person's marks in a test, oldest first: (mark, by whom, when).
     async fn mark_history(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         coworker_id: i64,
     ) -> StoreResult<Vec<(Response, String, DateTime<Utc>)>>;

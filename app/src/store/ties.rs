@@ -9,21 +9,26 @@ use crate::domain::{LeaderReach, Tie, TieKind};
 #[async_trait]
 pub trait SocialMap: Send + Sync {
     /// A coworker's ties, both directions, to unarchived coworkers.
-    async fn ties(&self, campaign_id: i64, coworker_id: i64) -> StoreResult<Vec<Tie>>;
+    async fn ties(&self, campaign: CampaignKey, coworker_id: i64) -> StoreResult<Vec<Tie>>;
     /// The two ends of a tie.
-    async fn tie_ends(&self, campaign_id: i64, tie_id: i64) -> StoreResult<Option<(i64, i64)>>;
+    async fn tie_ends(&self, campaign: CampaignKey, tie_id: i64)
+        -> StoreResult<Option<(i64, i64)>>;
     /// NotFound if either coworker is not in the campaign; Conflict if it exists already.
-    async fn add_tie(&self, campaign_id: i64, tie: &NewTie, audit: &AuditEvent)
-        -> StoreResult<i64>;
-    async fn create_ties(&self, campaign_id: i64, ties: &[NewTie]) -> StoreResult<u64>;
+    async fn add_tie(
+        &self,
+        campaign: CampaignKey,
+        tie: &NewTie,
+        audit: &AuditEvent,
+    ) -> StoreResult<i64>;
+    async fn create_ties(&self, campaign: CampaignKey, ties: &[NewTie]) -> StoreResult<u64>;
     async fn remove_tie(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         tie_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Every unarchived organic leader with how many (unarchived) coworkers listen to them.
-    async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>>;
+    async fn leader_reach(&self, campaign: CampaignKey) -> StoreResult<Vec<LeaderReach>>;
 }
 
 #[derive(Debug, Clone)]

@@ -13,24 +13,24 @@ use crate::domain::{
 pub trait WorkplaceMap: Send + Sync {
     async fn create_area(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         name: &str,
         parent_id: Option<i64>,
         audit: &AuditEvent,
     ) -> StoreResult<Area>;
-    async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>>;
+    async fn list_areas(&self, campaign: CampaignKey) -> StoreResult<Vec<Area>>;
     async fn create_shift(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         name: &str,
         audit: &AuditEvent,
     ) -> StoreResult<Shift>;
-    async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>>;
+    async fn list_shifts(&self, campaign: CampaignKey) -> StoreResult<Vec<Shift>>;
     /// Renames, moves, retires or places an area. NotFound if the area or the new parent
     /// is not in the campaign; Conflict if the move would put an area inside itself.
     async fn update_area(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         area_id: i64,
         change: &AreaChange,
         audit: &AuditEvent,
@@ -40,34 +40,38 @@ pub trait WorkplaceMap: Send + Sync {
     /// (the reader's own scope, exact for them; None: nobody's) and how many are inside.
     async fn area_stats(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<AreaStats>>;
     /// NotFound if the area or shift is not in the campaign.
     async fn create_coworker(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker: &CoworkerFields,
         audit: &AuditEvent,
     ) -> StoreResult<CoworkerSummary>;
     /// Adds many coworkers in one transaction (all or nothing); returns their ids in order.
     async fn create_coworkers(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworkers: &[NewCoworker],
     ) -> StoreResult<Vec<i64>>;
     /// Unarchived coworkers within `scope`, by name.
     async fn list_coworkers(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<CoworkerSummary>>;
     /// The whole record, archived or not.
-    async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>>;
+    async fn coworker_detail(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<Coworker>>;
     /// NotFound if the coworker, area or shift is not in the campaign.
     async fn update_coworker(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         fields: &CoworkerFields,
         audit: &AuditEvent,
@@ -75,13 +79,13 @@ pub trait WorkplaceMap: Send + Sync {
     /// Archives (hides from the chart, keeps history) or brings back.
     async fn set_archived(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         archived: bool,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
     /// Every unarchived coworker's whole record, for the export.
-    async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>>;
+    async fn export_coworkers(&self, campaign: CampaignKey) -> StoreResult<Vec<Coworker>>;
 }
 
 /// A coworker for a bulk insert (the demo, the import).

@@ -330,7 +330,7 @@ async fn an_invite_works_once_and_expires(app: TestApp) {
     app.store
         .create_invite(
             &NewInvite {
-                campaign_id,
+                campaign: app.store.campaign_key(campaign_id),
                 token_hash: hash,
                 role: Role::Lead,
                 area_ids: vec![],

@@ -1026,7 +1026,7 @@ async fn authorization_matrix(app: TestApp) {
             // Destructive calls target the victim: put them back each time.
             app.store
                 .upsert_member(
-                    campaign_a,
+                    app.store.campaign_key(campaign_a),
                     victim_id,
                     Role::Organizer,
                     &[],
@@ -1037,7 +1037,7 @@ async fn authorization_matrix(app: TestApp) {
             // The tie the remove row deletes: put it back too.
             let tie = match app
                 .store
-                .ties(campaign_a, coworker_id)
+                .ties(app.store.campaign_key(campaign_a), coworker_id)
                 .await
                 .expect("ties")
                 .into_iter()
@@ -1047,7 +1047,7 @@ async fn authorization_matrix(app: TestApp) {
                 None => app
                     .store
                     .add_tie(
-                        campaign_a,
+                        app.store.campaign_key(campaign_a),
                         &NewTie {
                             from_id: coworker_id,
                             to_id: neighbour_id,

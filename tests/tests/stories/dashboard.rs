@@ -183,7 +183,7 @@ async fn overdue_stale_and_the_weeks_are_counted_to_their_edges(app: TestApp) {
         let commitment = due.map(|d| ("Sign the petition".to_owned(), d));
         app.store
             .log_conversation(
-                campaign_id,
+                app.store.campaign_key(campaign_id),
                 lead_id,
                 &log,
                 commitment,
@@ -200,7 +200,13 @@ async fn overdue_stale_and_the_weeks_are_counted_to_their_edges(app: TestApp) {
     };
     let board = app
         .store
-        .dashboard(campaign_id, now, day(8), &settings, 30)
+        .dashboard(
+            app.store.campaign_key(campaign_id),
+            now,
+            day(8),
+            &settings,
+            30,
+        )
         .await
         .unwrap();
     assert_eq!(board.follow_ups_overdue, 1, "the 9th's, not today's");

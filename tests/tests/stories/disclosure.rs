@@ -487,7 +487,7 @@ async fn build(
         .collect();
     let ids = app
         .store
-        .create_coworkers(id, &new)
+        .create_coworkers(app.store.campaign_key(id), &new)
         .await
         .expect("coworkers");
     let mut people: Vec<Person> = plan

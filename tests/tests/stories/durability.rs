@@ -49,7 +49,7 @@ async fn seed(server: &ServerProcess) -> (i64, i64) {
     let campaign = store.list_campaigns().await.expect("campaigns")[0].id;
     let coworker = store
         .create_coworker(
-            campaign,
+            store.campaign_key(campaign),
             &CoworkerFields::named("Ana Reyes".into(), None, None),
             &AuditEvent::default(),
         )

@@ -48,7 +48,7 @@ async fn past_maps(app: &TestApp, m: &Mercy, org: &Browser, org_id: i64) -> Vec<
         ] {
             let mut trend: Vec<_> = app
                 .store
-                .heat_trend(campaign(m), &scope, &moments)
+                .heat_trend(app.store.campaign_key(campaign(m)), &scope, &moments)
                 .await
                 .unwrap()
                 .into_iter()
@@ -139,7 +139,7 @@ async fn snapshots_give_the_same_maps_and_a_late_log_outdates_them(app: TestApp)
             .collect();
         app.store
             .heat_trend(
-                campaign(&m),
+                app.store.campaign_key(campaign(&m)),
                 &app::domain::CoworkerScope::Campaign,
                 &moments,
             )
@@ -308,7 +308,7 @@ async fn mercy(app: &TestApp) -> Mercy {
     let people = app
         .store
         .create_coworkers(
-            campaign,
+            app.store.campaign_key(campaign),
             &[
                 new("Ana", icu, day),
                 new("Ben", icu, day),
@@ -1051,7 +1051,7 @@ async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp)
     let people = app
         .store
         .create_coworkers(
-            campaign,
+            app.store.campaign_key(campaign),
             &names
                 .iter()
                 .zip(&areas)
@@ -1182,7 +1182,11 @@ async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp)
     let trend = || async {
         let mut weeks = app
             .store
-            .heat_trend(campaign, &app::domain::CoworkerScope::Campaign, &moments)
+            .heat_trend(
+                app.store.campaign_key(campaign),
+                &app::domain::CoworkerScope::Campaign,
+                &moments,
+            )
             .await
             .unwrap();
         weeks.sort_by_key(|t| (t.area_id, t.week));

@@ -241,7 +241,7 @@ async fn a_form_sent_twice_is_stored_once_and_a_change_keeps_the_history(app: Te
     );
     let history = app
         .store
-        .mark_history(campaign_id, test_id, people[1])
+        .mark_history(app.store.campaign_key(campaign_id), test_id, people[1])
         .await
         .unwrap();
     let marks: Vec<&str> = history.iter().map(|(r, _, _)| r.key()).collect();
@@ -299,7 +299,7 @@ async fn a_form_sent_late_never_overwrites_a_mark_made_after_it(app: TestApp) {
     assert_eq!(took_part(&p), 1, "Ben, marked by no later form, took part");
     let history = app
         .store
-        .mark_history(campaign_id, test_id, ana)
+        .mark_history(app.store.campaign_key(campaign_id), test_id, ana)
         .await
         .unwrap();
     let marks: Vec<&str> = history.iter().map(|(r, _, _)| r.key()).collect();

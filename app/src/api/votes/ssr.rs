@@ -27,7 +27,7 @@ pub const NAMES_PER_PLACE: usize = 500;
 pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePlan, AppError> {
     member
         .store()
-        .vote_plan(member.campaign_id(), plan_id)
+        .vote_plan(member.campaign(), plan_id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -87,24 +87,27 @@ pub(super) async fn build_vote_page(
     chosen: Option<i64>,
 ) -> Result<VotePageData, AppError> {
     let store = member.store();
-    let campaign_id = member.campaign_id();
     let (areas, shifts, voters, saved, observed, disclosure, members) = tokio::try_join!(
-        async { Ok::<_, AppError>(store.list_areas(campaign_id).await?) },
-        async { Ok(store.list_shifts(campaign_id).await?) },
-        async { Ok(store.voters(campaign_id, &plan.fields.area_ids).await?) },
-        async { Ok(store.scenarios(campaign_id, plan.id, 50).await?) },
+        async { Ok::<_, AppError>(store.list_areas(member.campaign()).await?) },
+        async { Ok(store.list_shifts(member.campaign()).await?) },
         async {
             Ok(store
-                .observed_rates(campaign_id, member.own_scope())
+                .voters(member.campaign(), &plan.fields.area_ids)
+                .await?)
+        },
+        async { Ok(store.scenarios(member.campaign(), plan.id, 50).await?) },
+        async {
+            Ok(store
+                .observed_rates(member.campaign(), member.own_scope())
                 .await?)
         },
         member.disclosure(),
-        async { Ok(store.list_members(campaign_id).await?) },
+        async { Ok(store.list_members(member.campaign()).await?) },
     )?;
     // A vote's scope is campaign-wide: only leads read it exactly; everything else on the
     // page is made from the protected counts (`domain::disclosure`), never from people.
     let policy = disclosure.campaign_wide();
-    let places = store.places(campaign_id, plan.id).await?.len() as i64;
+    let places = store.places(member.campaign(), plan.id).await?.len() as i64;
     let observed = observed.seen_by(policy);
     let (scenario_id, scenario_name, scenario) = match chosen {
         Some(id) => {
@@ -265,7 +268,7 @@ pub(super) async fn build_vote_page(
                 .into_iter()
                 .collect();
             let names: BTreeMap<i64, String> = store
-                .voter_names(campaign_id, &ids, member.scope()?)
+                .voter_names(member.campaign(), &ids, member.scope()?)
                 .await?
                 .into_iter()
                 .collect();
@@ -388,7 +391,7 @@ async fn practice_of(
 ) -> Result<Option<Practice>, AppError> {
     use crate::domain::structure::TestStatus;
     let store = member.store();
-    let Some(test) = store.structure_test(member.campaign_id(), test_id).await? else {
+    let Some(test) = store.structure_test(member.campaign(), test_id).await? else {
         return Ok(None);
     };
     let mut practice = Practice {
@@ -402,7 +405,7 @@ async fn practice_of(
         return Ok(Some(practice));
     }
     let rule = test.rule.unwrap_or(plan.fields.rule);
-    let people = store.test_validation(member.campaign_id(), test_id).await?;
+    let people = store.test_validation(member.campaign(), test_id).await?;
     // Each row from its people's counts as the policy shows them: the ratings then (the
     // forecast's cells) and the marks; a small group shows nothing.
     let own = |p: &crate::domain::structure::ValidationInput| {
@@ -483,13 +486,16 @@ pub(super) async fn build_plan_page(
     plan: VotePlan,
 ) -> Result<VotePlanPageData, AppError> {
     let store = member.store();
-    let campaign_id = member.campaign_id();
     let (areas, shifts, voters, places, members, disclosure) = tokio::try_join!(
-        async { Ok::<_, AppError>(store.list_areas(campaign_id).await?) },
-        async { Ok(store.list_shifts(campaign_id).await?) },
-        async { Ok(store.voters(campaign_id, &plan.fields.area_ids).await?) },
-        async { Ok(store.places(campaign_id, plan.id).await?) },
-        async { Ok(store.list_members(campaign_id).await?) },
+        async { Ok::<_, AppError>(store.list_areas(member.campaign()).await?) },
+        async { Ok(store.list_shifts(member.campaign()).await?) },
+        async {
+            Ok(store
+                .voters(member.campaign(), &plan.fields.area_ids)
+                .await?)
+        },
+        async { Ok(store.places(member.campaign(), plan.id).await?) },
+        async { Ok(store.list_members(member.campaign()).await?) },
         member.disclosure(),
     )?;
     let policy = disclosure.campaign_wide();
@@ -525,7 +531,7 @@ pub(super) async fn build_plan_page(
     wanted.dedup();
     let names: BTreeMap<i64, String> = if named {
         store
-            .voter_names(campaign_id, &wanted, member.scope()?)
+            .voter_names(member.campaign(), &wanted, member.scope()?)
             .await?
             .into_iter()
             .collect()

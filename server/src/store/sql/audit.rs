@@ -1,7 +1,7 @@
 //! The audit log: the row each change commits with, and reading the log back.
 
 use app::domain::AuditEntry;
-use app::store::{AuditEvent, AuditFilter, AuditLog, StoreError, StoreResult};
+use app::store::{AuditEvent, AuditFilter, AuditLog, CampaignKey, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -129,9 +129,10 @@ impl AuditLog for Adapter {
 
     async fn audit_log(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         filter: &AuditFilter,
     ) -> StoreResult<Vec<AuditEntry>> {
+        let campaign_id = campaign.id();
         // Each optional condition is always present and switched off by a NULL,
         // so the statement (and its placeholders) never changes shape.
         let rows =
@@ -155,7 +156,8 @@ impl AuditLog for Adapter {
         Ok(rows.into_iter().map(AuditRow::into_entry).collect())
     }
 
-    async fn audit_actions(&self, campaign_id: i64) -> StoreResult<Vec<String>> {
+    async fn audit_actions(&self, campaign: CampaignKey) -> StoreResult<Vec<String>> {
+        let campaign_id = campaign.id();
         sqlx::query_scalar::<_, String>(
             "SELECT DISTINCT action FROM audit_events WHERE campaign_id = $1 ORDER BY action",
         )

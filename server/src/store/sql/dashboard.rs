@@ -2,7 +2,7 @@
 
 use app::domain::dashboard::{AreaReach, Dashboard, OrganizerWeeks};
 use app::domain::organizing::CampaignSettings;
-use app::store::{Dashboards, StoreResult};
+use app::store::{CampaignKey, Dashboards, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -33,7 +33,8 @@ struct ReachRow {
 
 #[async_trait]
 impl Dashboards for Adapter {
-    async fn chart_version(&self, campaign_id: i64) -> StoreResult<i64> {
+    async fn chart_version(&self, campaign: CampaignKey) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         sqlx::query_scalar("SELECT chart_version FROM campaigns WHERE id = $1")
             .bind(campaign_id)
             .fetch_optional(&self.pool)
@@ -44,12 +45,13 @@ impl Dashboards for Adapter {
 
     async fn dashboard(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         now: DateTime<Utc>,
         week_of: NaiveDate,
         settings: &CampaignSettings,
         reach_days: i64,
     ) -> StoreResult<Dashboard> {
+        let campaign_id = campaign.id();
         let today = now.date_naive();
         let stale_before = now - Duration::days(settings.stale_days);
         let ChartRow {

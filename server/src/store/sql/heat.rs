@@ -18,7 +18,7 @@ use app::domain::heat::{
     snapshot_moments, CellPerson, CellTally, Dimension, HeatCounts, HeatKeys, TrendTally,
 };
 use app::domain::{Choice, CoworkerScope, EmploymentStatus};
-use app::store::{HeatMaps, HeatQuery, PastActivity, StoreResult};
+use app::store::{CampaignKey, HeatMaps, HeatQuery, PastActivity, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -518,7 +518,12 @@ impl Adapter {
 
 #[async_trait]
 impl HeatMaps for Adapter {
-    async fn heat_cells(&self, campaign_id: i64, query: &HeatQuery) -> StoreResult<Vec<CellTally>> {
+    async fn heat_cells(
+        &self,
+        campaign: CampaignKey,
+        query: &HeatQuery,
+    ) -> StoreResult<Vec<CellTally>> {
+        let campaign_id = campaign.id();
         let (x, _, binds) = counted(query);
         let (col, group, join) = column(query.dimension);
         let mut sql = format!(
@@ -544,10 +549,11 @@ impl HeatMaps for Adapter {
 
     async fn heat_trend(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         scope: &CoworkerScope,
         moments: &[DateTime<Utc>],
     ) -> StoreResult<Vec<TrendTally>> {
+        let campaign_id = campaign.id();
         if moments.is_empty() {
             return Ok(Vec::new());
         }
@@ -585,12 +591,13 @@ impl HeatMaps for Adapter {
 
     async fn heat_people(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         query: &HeatQuery,
         area_ids: Option<&[i64]>,
         column_key: &str,
         limit: usize,
     ) -> StoreResult<Vec<(Option<i32>, CellPerson)>> {
+        let campaign_id = campaign.id();
         let (x, next, binds) = counted(query);
         let (col, _, join) = column(query.dimension);
         let areas = match area_ids {

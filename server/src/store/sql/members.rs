@@ -3,8 +3,8 @@
 use app::domain::access::parse_area_ids;
 use app::domain::{Member, MemberSummary, Role};
 use app::store::{
-    AuditEvent, InviteRecord, Invites, JoinOutcome, Membership, NewInvite, OpenInvite, StoreError,
-    StoreResult,
+    AuditEvent, CampaignKey, InviteRecord, Invites, JoinOutcome, Membership, NewInvite, OpenInvite,
+    StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -40,6 +40,19 @@ struct InviteRow {
     note: String,
     created_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+}
+
+/// An invite found by its token, with its campaign's name; `used_at` is when it was
+/// used or revoked.
+#[derive(sqlx::FromRow)]
+struct InviteLookupRow {
+    id: i64,
+    campaign_id: i64,
+    campaign_name: String,
+    role: String,
+    area_ids: String,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
 }
 
 /// An organizer's scope: one row per area.
@@ -153,12 +166,13 @@ impl Membership for Adapter {
 
     async fn upsert_member(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         role: Role,
         area_ids: &[i64],
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         sqlx::query(
             "INSERT INTO memberships (campaign_id, user_id, role, created_at) \
@@ -185,7 +199,8 @@ impl Membership for Adapter {
         commit_audited(tx, audit).await
     }
 
-    async fn list_members(&self, campaign_id: i64) -> StoreResult<Vec<MemberSummary>> {
+    async fn list_members(&self, campaign: CampaignKey) -> StoreResult<Vec<MemberSummary>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, MemberRow>(
             "SELECT u.id AS user_id, u.email, m.role, m.created_at AS joined_at FROM memberships m \
              JOIN users u ON u.id = m.user_id WHERE m.campaign_id = $1 ORDER BY u.email",
@@ -227,10 +242,11 @@ impl Membership for Adapter {
 
     async fn remove_member(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let removed =
             sqlx::query("DELETE FROM memberships WHERE campaign_id = $1 AND user_id = $2")
@@ -257,7 +273,7 @@ impl Invites for Adapter {
              created_at, expires_at, reveal_token, reveal_until) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
-        .bind(i.campaign_id)
+        .bind(i.campaign.id())
         .bind(&i.token_hash)
         .bind(i.role.as_str())
         .bind(join_ids(&i.area_ids))
@@ -275,37 +291,27 @@ impl Invites for Adapter {
     }
 
     async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>> {
-        type Row = (
-            i64,
-            i64,
-            String,
-            String,
-            String,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-        );
-        let row = sqlx::query_as::<_, Row>(
+        let row = sqlx::query_as::<_, InviteLookupRow>(
             // A revoked invite answers as a used one.
-            "SELECT i.id, i.campaign_id, c.name, i.role, i.area_ids, i.expires_at, \
-             COALESCE(i.used_at, i.revoked_at) \
+            "SELECT i.id, i.campaign_id, c.name AS campaign_name, i.role, i.area_ids, \
+             i.expires_at, COALESCE(i.used_at, i.revoked_at) AS used_at \
              FROM invites i JOIN campaigns c ON c.id = i.campaign_id WHERE i.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await
         .db()?;
-        let Some((id, campaign_id, campaign_name, role, area_ids, expires_at, used_at)) = row
-        else {
+        let Some(row) = row else {
             return Ok(None);
         };
         Ok(Some(InviteRecord {
-            id,
-            campaign_id,
-            campaign_name,
-            role: parse_role(&role)?,
-            area_ids: parse_area_ids(&area_ids).unwrap_or_default(),
-            expires_at,
-            used: used_at.is_some(),
+            id: row.id,
+            campaign_id: row.campaign_id,
+            campaign_name: row.campaign_name,
+            role: parse_role(&row.role)?,
+            area_ids: parse_area_ids(&row.area_ids).unwrap_or_default(),
+            expires_at: row.expires_at,
+            used: row.used_at.is_some(),
         }))
     }
 
@@ -377,9 +383,10 @@ impl Invites for Adapter {
 
     async fn open_invites(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<OpenInvite>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, InviteRow>(
             "SELECT id, role, note, created_at, expires_at FROM invites \
              WHERE campaign_id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2 \
@@ -413,11 +420,12 @@ impl Invites for Adapter {
 
     async fn revoke_invite(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         invite_id: i64,
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<bool> {
+        let campaign_id = campaign.id();
         let statement = sqlx::query(
             "UPDATE invites SET revoked_at = $1, reveal_token = NULL, reveal_until = NULL \
              WHERE id = $2 AND campaign_id = $3 AND used_at IS NULL AND revoked_at IS NULL",
@@ -443,11 +451,12 @@ impl Invites for Adapter {
 
     async fn take_invite_reveal(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         invite_id: i64,
         created_by: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<String>> {
+        let campaign_id = campaign.id();
         let kept = sqlx::query_as::<_, (Option<String>, Option<DateTime<Utc>>)>(
             "SELECT reveal_token, reveal_until FROM invites \
              WHERE id = $1 AND campaign_id = $2 AND created_by = $3",

@@ -6,7 +6,7 @@ use app::domain::organizing::{
     SEARCH_MAX, UNREACHED_SHOWN,
 };
 use app::domain::{Choice, CoworkerScope};
-use app::store::{AuditEvent, NewAssessment, OrganizingLoop, StoreError, StoreResult};
+use app::store::{AuditEvent, CampaignKey, NewAssessment, OrganizingLoop, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -31,6 +31,15 @@ struct CellRow {
     shift: Option<String>,
     coworkers: i64,
     committee: i64,
+}
+
+/// A campaign's settings as stored; `issue_tags` is comma-separated.
+#[derive(sqlx::FromRow)]
+struct SettingsRow {
+    stale_days: i64,
+    issue_tags: String,
+    min_group_size: i64,
+    support_target: i64,
 }
 
 /// A rating dated at or after the coworker's latest (`$1` rating, `$2` its moment, `$3`
@@ -226,9 +235,9 @@ pub(super) async fn insert_assessment_row(
 
 #[async_trait]
 impl OrganizingLoop for Adapter {
-    async fn campaign_settings(&self, campaign_id: i64) -> StoreResult<CampaignSettings> {
-        type Row = (i64, String, i64, i64);
-        let (stale_days, tags, min_group_size, support_target) = sqlx::query_as::<_, Row>(
+    async fn campaign_settings(&self, campaign: CampaignKey) -> StoreResult<CampaignSettings> {
+        let campaign_id = campaign.id();
+        let row = sqlx::query_as::<_, SettingsRow>(
             "SELECT stale_days, issue_tags, min_group_size, support_target FROM campaigns \
              WHERE id = $1",
         )
@@ -238,19 +247,20 @@ impl OrganizingLoop for Adapter {
         .db()?
         .ok_or(StoreError::NotFound)?;
         Ok(CampaignSettings {
-            stale_days,
-            issue_tags: split_tags(&tags),
-            min_group_size,
-            support_target,
+            stale_days: row.stale_days,
+            issue_tags: split_tags(&row.issue_tags),
+            min_group_size: row.min_group_size,
+            support_target: row.support_target,
         })
     }
 
     async fn set_campaign_settings(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         settings: &CampaignSettings,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let statement = sqlx::query(
             "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3, \
              support_target = $4 WHERE id = $5",
@@ -265,12 +275,13 @@ impl OrganizingLoop for Adapter {
 
     async fn log_conversation(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         organizer_id: i64,
         log: &NewConversation,
         commitment: Option<(String, NaiveDate)>,
         audit: &AuditEvent,
     ) -> StoreResult<(i64, bool)> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         let inserted = sqlx::query_scalar::<_, i64>(
@@ -359,10 +370,11 @@ impl OrganizingLoop for Adapter {
 
     async fn rate(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         rating: &NewAssessment,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         insert_assessment(&mut tx, campaign_id, rating, None).await?;
         commit_audited(tx, audit).await
@@ -370,9 +382,10 @@ impl OrganizingLoop for Adapter {
 
     async fn assessments(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Assessment>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, AssessmentRow>(
             "SELECT a.at, a.rating, a.source, a.note, u.email AS organizer FROM assessments a \
              JOIN users u ON u.id = a.organizer_id \
@@ -406,9 +419,10 @@ impl OrganizingLoop for Adapter {
 
     async fn conversations(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Conversation>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, ConversationRow>(
             "SELECT c.id, c.at, u.email AS organizer, c.channel, c.issues, c.notes, c.ask, \
              c.answer, \
@@ -424,18 +438,24 @@ impl OrganizingLoop for Adapter {
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
-    async fn conversation_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
+    async fn conversation_coworker(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<i64>> {
+        let campaign_id = campaign.id();
         let sql = "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2";
         coworker_of(&self.pool, sql, campaign_id, id).await
     }
 
     async fn follow_up_done(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let statement = sqlx::query(
             "UPDATE conversations SET follow_up_done_at = $1 \
              WHERE campaign_id = $2 AND id = $3 AND follow_up_done_at IS NULL",
@@ -446,20 +466,26 @@ impl OrganizingLoop for Adapter {
         self.execute_audited(statement, audit).await
     }
 
-    async fn commitment_coworker(&self, campaign_id: i64, id: i64) -> StoreResult<Option<i64>> {
+    async fn commitment_coworker(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<i64>> {
+        let campaign_id = campaign.id();
         let sql = "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2";
         coworker_of(&self.pool, sql, campaign_id, id).await
     }
 
     async fn resolve_commitment(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         status: CommitmentStatus,
         by: i64,
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let statement = sqlx::query(
             "UPDATE commitments SET status = $1, resolved_at = $2, resolved_by = $3 \
              WHERE campaign_id = $4 AND id = $5",
@@ -474,9 +500,10 @@ impl OrganizingLoop for Adapter {
 
     async fn open_commitments(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Commitment>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, CommitmentRow>(
             "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
              FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
@@ -492,13 +519,14 @@ impl OrganizingLoop for Adapter {
 
     async fn my_list(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         user_id: i64,
         scope: &CoworkerScope,
         today: NaiveDate,
         stale_days: i64,
         search: &str,
     ) -> StoreResult<MyList> {
+        let campaign_id = campaign.id();
         // Follow-ups and commitments were made under an earlier scope: only those
         // about coworkers in the organizer's scope today are shown.
         let (in_scope, scope_binds) = scope_clause(scope, "c.", 4);
@@ -619,10 +647,11 @@ impl OrganizingLoop for Adapter {
 
     async fn coverage(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         days: i64,
         now: DateTime<Utc>,
     ) -> StoreResult<Coverage> {
+        let campaign_id = campaign.id();
         const ACTIVE: &str = "c.archived_at IS NULL AND c.employment_status IN ('active', \
                               'on_leave', 'disciplined')";
         let organizers = sqlx::query_as::<_, (i64, String, i64)>(&format!(

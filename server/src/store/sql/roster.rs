@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use app::domain::roster::{normalize_area, Existing, ImportSummary};
 use app::domain::CoworkerFields;
 use app::store::{
-    AuditEvent, NewRoster, RosterImports, RosterOutcome, RosterPlan, RosterUpload, StoreError,
-    StoreResult,
+    AuditEvent, CampaignKey, NewRoster, RosterImports, RosterOutcome, RosterPlan, RosterUpload,
+    StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -37,6 +37,21 @@ struct ExistingRow {
     status: String,
 }
 
+/// An import's summary as stored, with the uploader's email (None: no such user).
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    filename: String,
+    status: String,
+    row_count: Option<i64>,
+    new_count: Option<i64>,
+    moved_count: Option<i64>,
+    gone_count: Option<i64>,
+    uploaded_by: Option<String>,
+    created_at: DateTime<Utc>,
+    applied_at: Option<DateTime<Utc>>,
+    file_deleted: bool,
+}
+
 /// The campaign's areas or shifts (`sql` selects `id, name`) by their normalized name.
 async fn by_name(
     tx: &mut Tx,
@@ -62,7 +77,7 @@ impl RosterImports for Adapter {
             "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content, \
              row_count) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
-        .bind(upload.campaign_id)
+        .bind(upload.campaign.id())
         .bind(upload.created_by)
         .bind(Utc::now())
         .bind(&upload.filename)
@@ -75,7 +90,8 @@ impl RosterImports for Adapter {
         Ok(id)
     }
 
-    async fn roster(&self, campaign_id: i64, id: i64) -> StoreResult<Option<RosterUpload>> {
+    async fn roster(&self, campaign: CampaignKey, id: i64) -> StoreResult<Option<RosterUpload>> {
+        let campaign_id = campaign.id();
         let row = sqlx::query_as::<_, UploadRow>(
             "SELECT id, filename, content, status, created_at FROM roster_imports \
              WHERE campaign_id = $1 AND id = $2",
@@ -94,7 +110,8 @@ impl RosterImports for Adapter {
         }))
     }
 
-    async fn roster_existing(&self, campaign_id: i64) -> StoreResult<Vec<Existing>> {
+    async fn roster_existing(&self, campaign: CampaignKey) -> StoreResult<Vec<Existing>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, ExistingRow>(
             "SELECT c.id, c.name, c.employee_ref, COALESCE(a.name, '') AS area, \
              COALESCE(s.name, '') AS shift, c.job_title, c.employment_status AS status \
@@ -122,11 +139,12 @@ impl RosterImports for Adapter {
 
     async fn apply_roster(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         import_id: i64,
         plan: &RosterPlan,
         audit: &AuditEvent,
     ) -> StoreResult<RosterOutcome> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         let claimed = sqlx::query(
@@ -255,24 +273,14 @@ impl RosterImports for Adapter {
 
     async fn roster_summary(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
     ) -> StoreResult<Option<ImportSummary>> {
-        type Row = (
-            String,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            bool,
-        );
-        let row = sqlx::query_as::<_, Row>(
+        let campaign_id = campaign.id();
+        let row = sqlx::query_as::<_, SummaryRow>(
             "SELECT r.filename, r.status, r.row_count, r.new_count, r.moved_count, r.gone_count, \
-             u.email, r.created_at, r.applied_at, r.purged_at IS NOT NULL \
+             u.email AS uploaded_by, r.created_at, r.applied_at, \
+             r.purged_at IS NOT NULL AS file_deleted \
              FROM roster_imports r LEFT JOIN users u ON u.id = r.created_by \
              WHERE r.campaign_id = $1 AND r.id = $2",
         )
@@ -281,33 +289,18 @@ impl RosterImports for Adapter {
         .fetch_optional(&self.pool)
         .await
         .db()?;
-        Ok(row.map(
-            |(
-                filename,
-                status,
-                rows,
-                new,
-                moved,
-                gone,
-                email,
-                uploaded_at,
-                applied_at,
-                file_deleted,
-            )| {
-                ImportSummary {
-                    filename,
-                    status,
-                    rows,
-                    new,
-                    moved,
-                    gone,
-                    uploaded_by: email.unwrap_or_default(),
-                    uploaded_at,
-                    applied_at,
-                    file_deleted,
-                }
-            },
-        ))
+        Ok(row.map(|r| ImportSummary {
+            filename: r.filename,
+            status: r.status,
+            rows: r.row_count,
+            new: r.new_count,
+            moved: r.moved_count,
+            gone: r.gone_count,
+            uploaded_by: r.uploaded_by.unwrap_or_default(),
+            uploaded_at: r.created_at,
+            applied_at: r.applied_at,
+            file_deleted: r.file_deleted,
+        }))
     }
 }
 

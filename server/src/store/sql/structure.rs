@@ -21,7 +21,9 @@ use app::domain::structure::{
     ValidationInput, VoteBase, VoteRule,
 };
 use app::domain::{Choice, CoworkerScope};
-use app::store::{AuditEvent, NewMarks, StoreError, StoreResult, StructureTests, TestPeopleFilter};
+use app::store::{
+    AuditEvent, CampaignKey, NewMarks, StoreError, StoreResult, StructureTests, TestPeopleFilter,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -63,6 +65,56 @@ struct MarkGroupRow {
     people: i64,
     key_sum: i64,
     inside: i32,
+}
+
+/// The people of one test in one area × shift with one mark, on one side of the
+/// reader's scope (`inside` 1 or 0), and the sum of their disclosure keys.
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    area_id: Option<i64>,
+    shift_id: Option<i64>,
+    response: Option<String>,
+    people: i64,
+    key_sum: i64,
+    inside: i32,
+}
+
+/// A person in a test's scope, with their mark and current rating.
+#[derive(sqlx::FromRow)]
+struct ScopePersonRow {
+    coworker_id: i64,
+    name: String,
+    area_id: Option<i64>,
+    shift_id: Option<i64>,
+    response: Option<String>,
+    rating: Option<i32>,
+}
+
+/// A person in a test's scope as the validation compares them: their area, rating and
+/// rater when the test opened, their mark, and their rating, area and organizer now.
+#[derive(sqlx::FromRow)]
+struct ValidationRow {
+    coworker_id: i64,
+    name: String,
+    area_id: Option<i64>,
+    rating_then: Option<i32>,
+    rated_by: Option<String>,
+    response: Option<String>,
+    rating_now: Option<i32>,
+    disclosure_key: i32,
+    now_area_id: Option<i64>,
+    assigned_organizer: Option<i64>,
+}
+
+/// A test a coworker was in scope of, with their mark and their rating when it opened.
+#[derive(sqlx::FromRow)]
+struct CoworkerTestRow {
+    test_id: i64,
+    title: String,
+    kind: String,
+    status: String,
+    response: Option<String>,
+    rating_then: Option<i32>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -221,11 +273,12 @@ fn people_where(
 impl StructureTests for Adapter {
     async fn create_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan: &TestPlan,
         created_by: i64,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO structure_tests (campaign_id, kind, title, description, opens_at, \
@@ -246,11 +299,12 @@ impl StructureTests for Adapter {
 
     async fn update_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         plan: &TestPlan,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         if status_in(&mut tx, campaign_id, test_id).await? != TestStatus::Planned {
             return Err(StoreError::Conflict(
@@ -273,9 +327,10 @@ impl StructureTests for Adapter {
 
     async fn structure_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
     ) -> StoreResult<Option<StructureTest>> {
+        let campaign_id = campaign.id();
         sqlx::query_as::<_, TestRow>(&format!(
             "SELECT {TEST_COLUMNS} FROM structure_tests WHERE id = $1 AND campaign_id = $2"
         ))
@@ -290,9 +345,10 @@ impl StructureTests for Adapter {
 
     async fn structure_tests(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<(StructureTest, Option<Counts>)>> {
+        let campaign_id = campaign.id();
         let tests = sqlx::query_as::<_, TestRow>(&format!(
             "SELECT {TEST_COLUMNS} FROM structure_tests WHERE campaign_id = $1 \
              ORDER BY opened_at IS NULL, opened_at, id"
@@ -352,12 +408,13 @@ impl StructureTests for Adapter {
 
     async fn open_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         area_ids: Option<&[i64]>,
         at: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         advance(
             &mut tx,
@@ -395,11 +452,12 @@ impl StructureTests for Adapter {
 
     async fn close_test(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         at: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         advance(
             &mut tx,
@@ -416,12 +474,13 @@ impl StructureTests for Adapter {
 
     async fn record_marks(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         scope: &CoworkerScope,
         marks: &NewMarks,
         audit: &AuditEvent,
     ) -> StoreResult<u64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         if status_in(&mut tx, campaign_id, test_id).await? != TestStatus::Live {
             return Err(StoreError::Conflict(
@@ -520,21 +579,21 @@ impl StructureTests for Adapter {
 
     async fn test_tally(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<TallyGroup>> {
+        let campaign_id = campaign.id();
         let (inside, binds) = crate::store::inside_clause(inside, "c.", 3);
         let sql = format!(
-            "SELECT s.area_id, s.shift_id, s.response, COUNT(*), SUM(c.disclosure_key), \
-             CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
+            "SELECT s.area_id, s.shift_id, s.response, COUNT(*) AS people, \
+             SUM(c.disclosure_key) AS key_sum, CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
              FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              WHERE s.test_id = $1 AND s.test_id IN \
              (SELECT id FROM structure_tests WHERE campaign_id = $2) \
              GROUP BY s.area_id, s.shift_id, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
         );
-        type Row = (Option<i64>, Option<i64>, Option<String>, i64, i64, i32);
-        let mut query = sqlx::query_as::<_, Row>(&sql)
+        let mut query = sqlx::query_as::<_, TallyRow>(&sql)
             .bind(test_id)
             .bind(campaign_id);
         for value in binds {
@@ -542,39 +601,37 @@ impl StructureTests for Adapter {
         }
         let rows = query.fetch_all(&self.pool).await.db()?;
         rows.into_iter()
-            .map(|(area, shift, mark, people, key, inside)| {
-                Ok((area, shift, response(mark)?, keyed(people, key, inside)))
+            .map(|r| {
+                Ok((
+                    r.area_id,
+                    r.shift_id,
+                    response(r.response)?,
+                    keyed(r.people, r.key_sum, r.inside),
+                ))
             })
             .collect()
     }
 
     async fn test_people(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         scope: &CoworkerScope,
         filter: &TestPeopleFilter,
     ) -> StoreResult<(Vec<ScopePerson>, i64)> {
+        let campaign_id = campaign.id();
         let (conditions, binds, name) = people_where(scope, filter);
         let from = format!(
             "FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              LEFT JOIN areas a ON a.id = s.area_id \
              WHERE s.test_id = $1 AND c.campaign_id = $2{conditions}"
         );
-        type Row = (
-            i64,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-            Option<i32>,
-        );
         let sql = format!(
             "SELECT s.coworker_id, c.name, s.area_id, s.shift_id, s.response, c.rating {from} \
              ORDER BY a.name IS NULL, a.name, c.name, c.id LIMIT {}",
             filter.limit.max(0)
         );
-        let mut list = sqlx::query_as::<_, Row>(&sql)
+        let mut list = sqlx::query_as::<_, ScopePersonRow>(&sql)
             .bind(test_id)
             .bind(campaign_id);
         let count_sql = format!("SELECT COUNT(*) {from}");
@@ -593,14 +650,14 @@ impl StructureTests for Adapter {
         let total = count.fetch_one(&self.pool).await.db()?;
         let people = rows
             .into_iter()
-            .map(|(coworker_id, name, area_id, shift_id, mark, rating)| {
+            .map(|r| {
                 Ok(ScopePerson {
-                    coworker_id,
-                    name,
-                    area_id,
-                    shift_id,
-                    response: response(mark)?,
-                    rating,
+                    coworker_id: r.coworker_id,
+                    name: r.name,
+                    area_id: r.area_id,
+                    shift_id: r.shift_id,
+                    response: response(r.response)?,
+                    rating: r.rating,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
@@ -609,24 +666,14 @@ impl StructureTests for Adapter {
 
     async fn test_validation(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
     ) -> StoreResult<Vec<ValidationInput>> {
-        type Row = (
-            i64,
-            String,
-            Option<i64>,
-            Option<i32>,
-            Option<String>,
-            Option<String>,
-            Option<i32>,
-            i32,
-            Option<i64>,
-            Option<i64>,
-        );
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT s.coworker_id, c.name, s.area_id, s.rating, u.email, s.response, c.rating, \
-             c.disclosure_key, c.area_id, c.assigned_organizer \
+        let campaign_id = campaign.id();
+        let rows = sqlx::query_as::<_, ValidationRow>(
+            "SELECT s.coworker_id, c.name, s.area_id, s.rating AS rating_then, u.email AS rated_by, \
+             s.response, c.rating AS rating_now, c.disclosure_key, c.area_id AS now_area_id, \
+             c.assigned_organizer \
              FROM structure_test_scope s JOIN coworkers c ON c.id = s.coworker_id \
              LEFT JOIN users u ON u.id = s.rated_by \
              WHERE s.test_id = $1 AND c.campaign_id = $2 ORDER BY c.name, c.id",
@@ -637,44 +684,31 @@ impl StructureTests for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(
-                |(
-                    coworker_id,
-                    name,
-                    area_id,
-                    rating_then,
-                    rated_by,
-                    mark,
-                    rating_now,
-                    key,
-                    now_area_id,
-                    organizer_id,
-                )| {
-                    Ok(ValidationInput {
-                        coworker_id,
-                        name,
-                        area_id,
-                        rating_then,
-                        rated_by,
-                        response: response(mark)?,
-                        rating_now,
-                        key: key as u32,
-                        now_area_id,
-                        organizer_id,
-                    })
-                },
-            )
+            .map(|r| {
+                Ok(ValidationInput {
+                    coworker_id: r.coworker_id,
+                    name: r.name,
+                    area_id: r.area_id,
+                    rating_then: r.rating_then,
+                    rated_by: r.rated_by,
+                    response: response(r.response)?,
+                    rating_now: r.rating_now,
+                    key: r.disclosure_key as u32,
+                    now_area_id: r.now_area_id,
+                    organizer_id: r.assigned_organizer,
+                })
+            })
             .collect()
     }
 
     async fn coworker_tests(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<CoworkerTest>> {
-        type Row = (i64, String, String, String, Option<String>, Option<i32>);
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT t.id, t.title, t.kind, t.status, s.response, s.rating \
+        let campaign_id = campaign.id();
+        let rows = sqlx::query_as::<_, CoworkerTestRow>(
+            "SELECT t.id AS test_id, t.title, t.kind, t.status, s.response, s.rating AS rating_then \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
              WHERE t.campaign_id = $1 AND s.coworker_id = $2 ORDER BY t.opened_at DESC, t.id DESC",
         )
@@ -684,15 +718,15 @@ impl StructureTests for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(|(test_id, title, kind, status, mark, rating_then)| {
+            .map(|r| {
                 Ok(CoworkerTest {
-                    test_id,
-                    title,
-                    kind: TestKind::parse(&kind).ok_or_else(|| corrupt("test kind", &kind))?,
-                    status: TestStatus::parse(&status)
-                        .ok_or_else(|| corrupt("test status", &status))?,
-                    response: response(mark)?,
-                    rating_then,
+                    test_id: r.test_id,
+                    title: r.title,
+                    kind: TestKind::parse(&r.kind).ok_or_else(|| corrupt("test kind", &r.kind))?,
+                    status: TestStatus::parse(&r.status)
+                        .ok_or_else(|| corrupt("test status", &r.status))?,
+                    response: response(r.response)?,
+                    rating_then: r.rating_then,
                 })
             })
             .collect()
@@ -700,10 +734,11 @@ impl StructureTests for Adapter {
 
     async fn mark_history(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         test_id: i64,
         coworker_id: i64,
     ) -> StoreResult<Vec<(Response, String, DateTime<Utc>)>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, (String, String, DateTime<Utc>)>(
             "SELECT m.response, u.email, m.recorded_at FROM participation_marks m \
              JOIN users u ON u.id = m.recorded_by JOIN structure_tests t ON t.id = m.test_id \

@@ -1,12 +1,40 @@
 //! The social map: ties between coworkers, and organic leaders' reach.
 
 use app::domain::{Choice, LeaderReach, Tie, TieKind};
-use app::store::{AuditEvent, NewTie, SocialMap, StoreError, StoreResult};
+use app::store::{AuditEvent, CampaignKey, NewTie, SocialMap, StoreError, StoreResult};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
+
+/// A tie seen from one coworker: `outgoing` when it runs from them, and the coworker at
+/// its other end.
+#[derive(sqlx::FromRow)]
+struct TieRow {
+    id: i64,
+    kind: String,
+    outgoing: bool,
+    other_id: i64,
+    other_name: String,
+    other_rating: Option<i32>,
+    other_area_id: Option<i64>,
+    other_assigned: Option<i64>,
+}
+
+/// An organic leader with how many coworkers listen to them: in all, rated 2 or below,
+/// and not yet rated.
+#[derive(sqlx::FromRow)]
+struct ReachRow {
+    id: i64,
+    name: String,
+    area_id: Option<i64>,
+    assigned_organizer: Option<i64>,
+    rating: Option<i32>,
+    listeners: i64,
+    supporters: i64,
+    unrated: i64,
+}
 
 /// Both ends must be coworkers of the campaign; a tie that exists is a Conflict.
 async fn insert_tie(
@@ -48,20 +76,12 @@ async fn insert_tie(
 
 #[async_trait]
 impl SocialMap for Adapter {
-    async fn ties(&self, campaign_id: i64, coworker_id: i64) -> StoreResult<Vec<Tie>> {
-        type Row = (
-            i64,
-            String,
-            bool,
-            i64,
-            String,
-            Option<i32>,
-            Option<i64>,
-            Option<i64>,
-        );
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id, c.name, c.rating, c.area_id, \
-             c.assigned_organizer FROM relationships r \
+    async fn ties(&self, campaign: CampaignKey, coworker_id: i64) -> StoreResult<Vec<Tie>> {
+        let campaign_id = campaign.id();
+        let rows = sqlx::query_as::<_, TieRow>(
+            "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id AS other_id, \
+             c.name AS other_name, c.rating AS other_rating, c.area_id AS other_area_id, \
+             c.assigned_organizer AS other_assigned FROM relationships r \
              JOIN coworkers c ON c.id = CASE WHEN r.from_id = $2 THEN r.to_id ELSE r.from_id END \
              WHERE r.campaign_id = $1 AND (r.from_id = $2 OR r.to_id = $2) \
              AND c.archived_at IS NULL ORDER BY c.name, r.id",
@@ -72,35 +92,29 @@ impl SocialMap for Adapter {
         .await
         .db()?;
         rows.into_iter()
-            .map(
-                |(
-                    id,
-                    kind,
-                    outgoing,
-                    other_id,
-                    other_name,
-                    other_rating,
-                    other_area_id,
-                    other_assigned,
-                )| {
-                    Ok(Tie {
-                        id,
-                        kind: TieKind::parse(&kind).ok_or_else(|| {
-                            StoreError::Backend(format!("unknown tie kind '{kind}'").into())
-                        })?,
-                        outgoing,
-                        other_id,
-                        other_name,
-                        other_rating,
-                        other_area_id,
-                        other_assigned,
-                    })
-                },
-            )
+            .map(|r| {
+                Ok(Tie {
+                    id: r.id,
+                    kind: TieKind::parse(&r.kind).ok_or_else(|| {
+                        StoreError::Backend(format!("unknown tie kind '{}'", r.kind).into())
+                    })?,
+                    outgoing: r.outgoing,
+                    other_id: r.other_id,
+                    other_name: r.other_name,
+                    other_rating: r.other_rating,
+                    other_area_id: r.other_area_id,
+                    other_assigned: r.other_assigned,
+                })
+            })
             .collect()
     }
 
-    async fn tie_ends(&self, campaign_id: i64, tie_id: i64) -> StoreResult<Option<(i64, i64)>> {
+    async fn tie_ends(
+        &self,
+        campaign: CampaignKey,
+        tie_id: i64,
+    ) -> StoreResult<Option<(i64, i64)>> {
+        let campaign_id = campaign.id();
         sqlx::query_as::<_, (i64, i64)>(
             "SELECT from_id, to_id FROM relationships WHERE campaign_id = $1 AND id = $2",
         )
@@ -113,17 +127,19 @@ impl SocialMap for Adapter {
 
     async fn add_tie(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         tie: &NewTie,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let id = insert_tie(&mut tx, campaign_id, tie, Utc::now()).await?;
         commit_audited(tx, &audit.for_new(id)).await?;
         Ok(id)
     }
 
-    async fn create_ties(&self, campaign_id: i64, ties: &[NewTie]) -> StoreResult<u64> {
+    async fn create_ties(&self, campaign: CampaignKey, ties: &[NewTie]) -> StoreResult<u64> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         for tie in ties {
@@ -135,31 +151,25 @@ impl SocialMap for Adapter {
 
     async fn remove_tie(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         tie_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let statement = sqlx::query("DELETE FROM relationships WHERE campaign_id = $1 AND id = $2")
             .bind(campaign_id)
             .bind(tie_id);
         self.change_audited(statement, audit).await
     }
 
-    async fn leader_reach(&self, campaign_id: i64) -> StoreResult<Vec<LeaderReach>> {
-        type Row = (
-            i64,
-            String,
-            Option<i64>,
-            Option<i64>,
-            Option<i32>,
-            i64,
-            i64,
-            i64,
-        );
-        let rows = sqlx::query_as::<_, Row>(
-            "SELECT c.id, c.name, c.area_id, c.assigned_organizer, c.rating, COUNT(l.id), \
-             COALESCE(SUM(CASE WHEN l.rating <= 2 THEN 1 ELSE 0 END), 0), \
+    async fn leader_reach(&self, campaign: CampaignKey) -> StoreResult<Vec<LeaderReach>> {
+        let campaign_id = campaign.id();
+        let rows = sqlx::query_as::<_, ReachRow>(
+            "SELECT c.id, c.name, c.area_id, c.assigned_organizer, c.rating, \
+             COUNT(l.id) AS listeners, \
+             COALESCE(SUM(CASE WHEN l.rating <= 2 THEN 1 ELSE 0 END), 0) AS supporters, \
              COALESCE(SUM(CASE WHEN l.id IS NOT NULL AND l.rating IS NULL THEN 1 ELSE 0 END), 0) \
+             AS unrated \
              FROM coworkers c \
              LEFT JOIN relationships r ON r.to_id = c.id AND r.kind = 'listens_to' \
              LEFT JOIN coworkers l ON l.id = r.from_id AND l.archived_at IS NULL \
@@ -174,29 +184,16 @@ impl SocialMap for Adapter {
         .db()?;
         Ok(rows
             .into_iter()
-            .map(
-                |(
-                    id,
-                    name,
-                    area_id,
-                    assigned_organizer,
-                    rating,
-                    listeners,
-                    supporters,
-                    unknown,
-                )| {
-                    LeaderReach {
-                        id,
-                        name,
-                        area_id,
-                        assigned_organizer,
-                        rating,
-                        listeners,
-                        supporters,
-                        unknown,
-                    }
-                },
-            )
+            .map(|r| LeaderReach {
+                id: r.id,
+                name: r.name,
+                area_id: r.area_id,
+                assigned_organizer: r.assigned_organizer,
+                rating: r.rating,
+                listeners: r.listeners,
+                supporters: r.supporters,
+                unknown: r.unrated,
+            })
             .collect())
     }
 }

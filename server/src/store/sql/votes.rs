@@ -6,7 +6,7 @@ use app::domain::forecast::plan::{
 use app::domain::forecast::{level_of, Scenario};
 use app::domain::structure::{Response, VoteBase, VoteRule};
 use app::domain::{Choice, CoworkerScope};
-use app::store::{AuditEvent, StoreError, StoreResult, VotePlans};
+use app::store::{AuditEvent, CampaignKey, StoreError, StoreResult, VotePlans};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
@@ -30,6 +30,32 @@ struct ScenarioRow {
     scenario: String,
     saved_by: String,
     saved_at: DateTime<Utc>,
+}
+
+/// A polling place with its organizer's email (None: no organizer).
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    id: i64,
+    name: String,
+    area_id: Option<i64>,
+    shift_id: Option<i64>,
+    opens_at: NaiveDateTime,
+    closes_at: NaiveDateTime,
+    organizer_id: Option<i64>,
+    organizer: Option<String>,
+}
+
+/// The people of closed tests of one kind with one rating (when the test opened) and
+/// one mark, on one side of the reader's scope (`inside` 1 or 0), and the sum of their
+/// disclosure keys.
+#[derive(sqlx::FromRow)]
+struct ObservedRow {
+    kind: String,
+    rating: Option<i32>,
+    response: Option<String>,
+    people: i64,
+    key_sum: i64,
+    inside: i32,
 }
 
 #[derive(sqlx::FromRow)]
@@ -94,11 +120,12 @@ async fn plan_in(tx: &mut super::Tx, campaign_id: i64, plan_id: i64) -> StoreRes
 impl VotePlans for Adapter {
     async fn create_plan(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         f: &PlanFields,
         created_by: i64,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO vote_plans (campaign_id, title, vote_base, yes_percent, turnout_percent, \
@@ -125,11 +152,12 @@ impl VotePlans for Adapter {
 
     async fn update_plan(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         f: &PlanFields,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let update = sqlx::query(
             "UPDATE vote_plans SET title = $1, vote_base = $2, yes_percent = $3, \
              turnout_percent = $4, area_ids = $5, vote_on = $6, target_percent = $7, \
@@ -148,7 +176,12 @@ impl VotePlans for Adapter {
         self.change_audited(update, audit).await
     }
 
-    async fn vote_plan(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Option<VotePlan>> {
+    async fn vote_plan(
+        &self,
+        campaign: CampaignKey,
+        plan_id: i64,
+    ) -> StoreResult<Option<VotePlan>> {
+        let campaign_id = campaign.id();
         sqlx::query_as::<_, PlanRow>(&format!(
             "SELECT {PLAN_COLUMNS} FROM vote_plans WHERE id = $1 AND campaign_id = $2"
         ))
@@ -161,7 +194,8 @@ impl VotePlans for Adapter {
         .transpose()
     }
 
-    async fn vote_plans(&self, campaign_id: i64) -> StoreResult<Vec<VotePlan>> {
+    async fn vote_plans(&self, campaign: CampaignKey) -> StoreResult<Vec<VotePlan>> {
+        let campaign_id = campaign.id();
         sqlx::query_as::<_, PlanRow>(&format!(
             "SELECT {PLAN_COLUMNS} FROM vote_plans WHERE campaign_id = $1 ORDER BY id DESC"
         ))
@@ -174,7 +208,8 @@ impl VotePlans for Adapter {
         .collect()
     }
 
-    async fn voters(&self, campaign_id: i64, area_ids: &[i64]) -> StoreResult<Vec<Voter>> {
+    async fn voters(&self, campaign: CampaignKey, area_ids: &[i64]) -> StoreResult<Vec<Voter>> {
+        let campaign_id = campaign.id();
         let areas = if area_ids.is_empty() {
             String::new()
         } else {
@@ -214,10 +249,11 @@ impl VotePlans for Adapter {
 
     async fn voter_names(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         ids: &[i64],
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<(i64, String)>> {
+        let campaign_id = campaign.id();
         let mut out = Vec::new();
         for chunk in ids.chunks(CHUNK) {
             let (scope_sql, scope_binds) = scope_clause(scope, "c.", 2 + chunk.len());
@@ -240,13 +276,14 @@ impl VotePlans for Adapter {
 
     async fn save_scenario(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         name: &str,
         scenario: &Scenario,
         saved_by: i64,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let json = serde_json::to_string(scenario).map_err(|e| StoreError::Backend(Box::new(e)))?;
         let mut tx = self.begin_write().await.db()?;
         plan_in(&mut tx, campaign_id, plan_id).await?;
@@ -268,10 +305,11 @@ impl VotePlans for Adapter {
 
     async fn scenarios(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         limit: i64,
     ) -> StoreResult<Vec<SavedScenario>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, ScenarioRow>(
             "SELECT s.id, s.name, s.scenario, u.email AS saved_by, s.saved_at FROM vote_scenarios s \
              JOIN vote_plans p ON p.id = s.plan_id JOIN users u ON u.id = s.saved_by \
@@ -308,11 +346,12 @@ impl VotePlans for Adapter {
 
     async fn add_place(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         place: &NewPlace,
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         plan_in(&mut tx, campaign_id, plan_id).await?;
         let count =
@@ -348,11 +387,12 @@ impl VotePlans for Adapter {
 
     async fn remove_place(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         place_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let delete = sqlx::query(
             "DELETE FROM polling_places WHERE id = $1 AND plan_id = $2 \
              AND EXISTS (SELECT 1 FROM vote_plans p WHERE p.id = $2 AND p.campaign_id = $3)",
@@ -363,20 +403,11 @@ impl VotePlans for Adapter {
         self.change_audited(delete, audit).await
     }
 
-    async fn places(&self, campaign_id: i64, plan_id: i64) -> StoreResult<Vec<PollingPlace>> {
-        type Row = (
-            i64,
-            String,
-            Option<i64>,
-            Option<i64>,
-            NaiveDateTime,
-            NaiveDateTime,
-            Option<i64>,
-            Option<String>,
-        );
-        let rows = sqlx::query_as::<_, Row>(
+    async fn places(&self, campaign: CampaignKey, plan_id: i64) -> StoreResult<Vec<PollingPlace>> {
+        let campaign_id = campaign.id();
+        let rows = sqlx::query_as::<_, PlaceRow>(
             "SELECT l.id, l.name, l.area_id, l.shift_id, l.opens_at, l.closes_at, l.organizer_id, \
-             u.email FROM polling_places l JOIN vote_plans p ON p.id = l.plan_id \
+             u.email AS organizer FROM polling_places l JOIN vote_plans p ON p.id = l.plan_id \
              LEFT JOIN users u ON u.id = l.organizer_id \
              WHERE l.plan_id = $1 AND p.campaign_id = $2 ORDER BY l.opens_at, l.name, l.id",
         )
@@ -387,31 +418,28 @@ impl VotePlans for Adapter {
         .db()?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, name, area_id, shift_id, opens_at, closes_at, organizer_id, organizer)| {
-                    PollingPlace {
-                        id,
-                        plan_id,
-                        name,
-                        area_id,
-                        shift_id,
-                        opens_at,
-                        closes_at,
-                        organizer_id,
-                        organizer,
-                    }
-                },
-            )
+            .map(|r| PollingPlace {
+                id: r.id,
+                plan_id,
+                name: r.name,
+                area_id: r.area_id,
+                shift_id: r.shift_id,
+                opens_at: r.opens_at,
+                closes_at: r.closes_at,
+                organizer_id: r.organizer_id,
+                organizer: r.organizer,
+            })
             .collect())
     }
 
     async fn link_practice(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         plan_id: i64,
         test_id: i64,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let link = sqlx::query(
             "UPDATE vote_plans SET test_id = $1 WHERE id = $2 AND campaign_id = $3 \
              AND EXISTS (SELECT 1 FROM structure_tests t WHERE t.id = $1 AND t.campaign_id = $3)",
@@ -424,20 +452,20 @@ impl VotePlans for Adapter {
 
     async fn observed_rates(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Observed> {
+        let campaign_id = campaign.id();
         let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
         let sql = format!(
-            "SELECT t.kind, s.rating, s.response, COUNT(*), SUM(c.disclosure_key), \
-             CASE WHEN {inside} THEN 1 ELSE 0 END \
+            "SELECT t.kind, s.rating, s.response, COUNT(*) AS people, \
+             SUM(c.disclosure_key) AS key_sum, CASE WHEN {inside} THEN 1 ELSE 0 END AS inside \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
              JOIN coworkers c ON c.id = s.coworker_id \
              WHERE t.campaign_id = $1 AND t.status = 'closed' \
              GROUP BY t.kind, s.rating, s.response, CASE WHEN {inside} THEN 1 ELSE 0 END"
         );
-        type Row = (String, Option<i32>, Option<String>, i64, i64, i32);
-        let mut query = sqlx::query_as::<_, Row>(&sql).bind(campaign_id);
+        let mut query = sqlx::query_as::<_, ObservedRow>(&sql).bind(campaign_id);
         for value in binds {
             query = query.bind(value);
         }
@@ -459,15 +487,23 @@ impl VotePlans for Adapter {
                 o.action_tests += n;
             }
         }
-        for (kind, rating, mark, people, key, inside) in rows {
+        for ObservedRow {
+            kind,
+            rating,
+            response,
+            people,
+            key_sum,
+            inside,
+        } in rows
+        {
             // Those inside the reader's scope count exactly, the others by their keys.
             let (key, inside) = if inside == 1 {
                 (0, people)
             } else {
-                (app::domain::disclosure::Keyed::new(people, key).key, 0)
+                (app::domain::disclosure::Keyed::new(people, key_sum).key, 0)
             };
             let level = level_of(rating);
-            let mark = mark
+            let mark = response
                 .map(|m| Response::parse(&m).ok_or_else(|| corrupt("mark", &m)))
                 .transpose()?;
             if is_vote(&kind) {

@@ -3,7 +3,9 @@
 use app::domain::{
     Area, AreaStats, Choice, Coworker, CoworkerFields, CoworkerScope, CoworkerSummary, Shift,
 };
-use app::store::{AreaChange, AuditEvent, NewCoworker, StoreError, StoreResult, WorkplaceMap};
+use app::store::{
+    AreaChange, AuditEvent, CampaignKey, NewCoworker, StoreError, StoreResult, WorkplaceMap,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -189,11 +191,12 @@ pub(super) async fn insert_shift(tx: &mut Tx, campaign_id: i64, name: &str) -> S
 impl WorkplaceMap for Adapter {
     async fn create_area(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         name: &str,
         parent_id: Option<i64>,
         audit: &AuditEvent,
     ) -> StoreResult<Area> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
         let id = sqlx::query_scalar::<_, i64>(
@@ -217,7 +220,8 @@ impl WorkplaceMap for Adapter {
         })
     }
 
-    async fn list_areas(&self, campaign_id: i64) -> StoreResult<Vec<Area>> {
+    async fn list_areas(&self, campaign: CampaignKey) -> StoreResult<Vec<Area>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, AreaRow>(
             "SELECT id, parent_id, name, retired, grid_x, grid_y, grid_w, grid_h FROM areas \
              WHERE campaign_id = $1 ORDER BY name, id",
@@ -231,11 +235,12 @@ impl WorkplaceMap for Adapter {
 
     async fn update_area(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         area_id: i64,
         change: &AreaChange,
         audit: &AuditEvent,
     ) -> StoreResult<Area> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let tree = sqlx::query_as::<_, (i64, Option<i64>)>(
             "SELECT id, parent_id FROM areas WHERE campaign_id = $1",
@@ -289,9 +294,10 @@ impl WorkplaceMap for Adapter {
 
     async fn area_stats(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         inside: Option<&CoworkerScope>,
     ) -> StoreResult<Vec<AreaStats>> {
+        let campaign_id = campaign.id();
         let (inside, binds) = crate::store::inside_clause(inside, "c.", 2);
         // Each set's count, the keys of its people outside the reader's scope, and how
         // many are inside it (`domain::disclosure`).
@@ -328,10 +334,11 @@ impl WorkplaceMap for Adapter {
 
     async fn create_shift(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         name: &str,
         audit: &AuditEvent,
     ) -> StoreResult<Shift> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         let id = insert_shift(&mut tx, campaign_id, name).await?;
         commit_audited(tx, &audit.for_new(id)).await?;
@@ -341,7 +348,8 @@ impl WorkplaceMap for Adapter {
         })
     }
 
-    async fn list_shifts(&self, campaign_id: i64) -> StoreResult<Vec<Shift>> {
+    async fn list_shifts(&self, campaign: CampaignKey) -> StoreResult<Vec<Shift>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, (i64, String)>(
             "SELECT id, name FROM shifts WHERE campaign_id = $1 ORDER BY position, id",
         )
@@ -357,10 +365,11 @@ impl WorkplaceMap for Adapter {
 
     async fn create_coworker(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         c: &CoworkerFields,
         audit: &AuditEvent,
     ) -> StoreResult<CoworkerSummary> {
+        let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         check_coworker_refs(&mut tx, campaign_id, c).await?;
         let id = insert_coworker(&mut tx, campaign_id, c, None, Utc::now()).await?;
@@ -381,9 +390,10 @@ impl WorkplaceMap for Adapter {
 
     async fn create_coworkers(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         coworkers: &[NewCoworker],
     ) -> StoreResult<Vec<i64>> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         let mut ids = Vec::with_capacity(coworkers.len());
@@ -398,9 +408,10 @@ impl WorkplaceMap for Adapter {
 
     async fn list_coworkers(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         scope: &CoworkerScope,
     ) -> StoreResult<Vec<CoworkerSummary>> {
+        let campaign_id = campaign.id();
         let columns = format!(
             "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL",
             SUMMARY_COLUMNS
@@ -415,7 +426,12 @@ impl WorkplaceMap for Adapter {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
-    async fn coworker_detail(&self, campaign_id: i64, id: i64) -> StoreResult<Option<Coworker>> {
+    async fn coworker_detail(
+        &self,
+        campaign: CampaignKey,
+        id: i64,
+    ) -> StoreResult<Option<Coworker>> {
+        let campaign_id = campaign.id();
         let row = sqlx::query_as::<_, CoworkerDetailRow>(&format!(
             "SELECT {} FROM coworkers WHERE campaign_id = $1 AND id = $2",
             DETAIL_COLUMNS
@@ -430,11 +446,12 @@ impl WorkplaceMap for Adapter {
 
     async fn update_coworker(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         c: &CoworkerFields,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         check_coworker_refs(&mut tx, campaign_id, c).await?;
@@ -452,11 +469,12 @@ impl WorkplaceMap for Adapter {
 
     async fn set_archived(
         &self,
-        campaign_id: i64,
+        campaign: CampaignKey,
         id: i64,
         archived: bool,
         audit: &AuditEvent,
     ) -> StoreResult<()> {
+        let campaign_id = campaign.id();
         let now = Utc::now();
         let mut tx = self.begin_write().await.db()?;
         let statement = sqlx::query(
@@ -470,7 +488,8 @@ impl WorkplaceMap for Adapter {
         commit_audited(tx, audit).await
     }
 
-    async fn export_coworkers(&self, campaign_id: i64) -> StoreResult<Vec<Coworker>> {
+    async fn export_coworkers(&self, campaign: CampaignKey) -> StoreResult<Vec<Coworker>> {
+        let campaign_id = campaign.id();
         let rows = sqlx::query_as::<_, CoworkerDetailRow>(&format!(
             "SELECT {} FROM coworkers WHERE campaign_id = $1 AND archived_at IS NULL \
              ORDER BY name, id",

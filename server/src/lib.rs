@@ -12,4 +12,5 @@ pub mod security;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod turns;
 pub mod users;

@@ -9,7 +9,10 @@
 //! Run with `cargo bench -p rankfile-tests --bench load` (Markdown on stdout).
 //! `RANKFILE_BENCH_COWORKERS` (default 600, the demo; 100000 for the issue's size),
 //! `RANKFILE_BENCH_SECS` (default 20; the issue asks 60) and `RANKFILE_BENCH_BACKEND`
-//! (`sqlite` by default, or `postgres`) set it. The server runs in this process.
+//! (`sqlite` by default, or `postgres`) set it; `RANKFILE_BENCH_PER_MEMBER` sets the
+//! server's requests in flight per account (64 to compare with no bound). The server runs
+//! in this process on a runtime of its own; the clients on another; the probe on a thread
+//! of its own.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 use app::api::dashboard::DashboardPage;
 use chrono::{Datelike, Utc};
 use rankfile_tests::figures::{block_on, env_or, machine};
-use rankfile_tests::{calls, spawn_app, Backend, Browser};
+use rankfile_tests::{calls, spawn_app, spawn_app_with, Backend, Browser};
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 8;
@@ -122,6 +125,43 @@ async fn load(setup: Arc<Setup>, page: Page, turn: u64) -> Duration {
     started.elapsed()
 }
 
+/// How many `/healthz` probes to make: a count (idle), or until a moment (under load).
+enum Probes {
+    Count(usize),
+    Until(Instant),
+}
+
+/// Asks `url` from a thread and runtime of its own, every [`PROBE_EVERY`]; the sorted
+/// answer times.
+fn probe(url: String, probes: Probes) -> std::thread::JoinHandle<Vec<Duration>> {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("the probe's runtime");
+        runtime.block_on(async move {
+            let client = reqwest::Client::new();
+            let mut times = Vec::new();
+            loop {
+                let more = match probes {
+                    Probes::Count(n) => times.len() < n,
+                    Probes::Until(deadline) => Instant::now() < deadline,
+                };
+                if !more {
+                    break;
+                }
+                let t = Instant::now();
+                let res = client.get(&url).send().await.expect("healthz");
+                assert_eq!(res.status(), 200);
+                times.push(t.elapsed());
+                tokio::time::sleep(PROBE_EVERY).await;
+            }
+            times.sort();
+            times
+        })
+    })
+}
+
 fn main() {
     let coworkers: usize = env_or("RANKFILE_BENCH_COWORKERS", 600);
     let secs: u64 = env_or("RANKFILE_BENCH_SECS", 20);
@@ -129,13 +169,32 @@ fn main() {
         Ok("postgres") => Backend::Postgres,
         _ => Backend::Sqlite,
     };
-    block_on(async move {
-        let app = spawn_app(backend).await.expect("app");
-        let seeding = Instant::now();
+    // The server runs on a runtime of its own (two workers, as on a two-core server), the
+    // clients on another, and `/healthz` is asked from a thread of its own: the probe
+    // measures the server as a monitor outside it would, not the clients' own queue.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("the server's runtime");
+    // `RANKFILE_BENCH_PER_MEMBER`: the server's requests in flight per account (its
+    // setting `RANKFILE_REQUESTS_PER_MEMBER`; 64 is as good as none for 8 clients).
+    let per_member = std::env::var("RANKFILE_BENCH_PER_MEMBER").ok();
+    let seeding = Instant::now();
+    let served = server_rt.block_on(async {
+        let app = match &per_member {
+            Some(n) => spawn_app_with(backend, &[("RANKFILE_REQUESTS_PER_MEMBER", n)]).await,
+            None => spawn_app(backend).await,
+        }
+        .expect("app");
         server::demo::seed_with(app.store.as_ref(), true, coworkers, None)
             .await
             .expect("seed");
-        let seeding = seeding.elapsed();
+        app
+    });
+    let seeding = seeding.elapsed();
+    let app = &served;
+    block_on(async move {
         let (lead, campaign) = app
             .lead_of("lead@example.org", server::demo::DEMO_CAMPAIGN)
             .await;
@@ -182,19 +241,10 @@ fn main() {
             campaign,
             plan,
         });
-        let client = reqwest::Client::new();
         let healthz = app.url("/healthz");
-        let probe = |client: reqwest::Client, url: String| async move {
-            let t = Instant::now();
-            let res = client.get(&url).send().await.expect("healthz");
-            assert_eq!(res.status(), 200);
-            t.elapsed()
-        };
-        let mut idle = Vec::new();
-        for _ in 0..IDLE_PROBES {
-            idle.push(probe(client.clone(), healthz.clone()).await);
-        }
-        idle.sort();
+        let idle = probe(healthz.clone(), Probes::Count(IDLE_PROBES))
+            .join()
+            .expect("idle probe");
 
         let deadline = Instant::now() + Duration::from_secs(secs);
         let samples: Arc<Mutex<Vec<(Page, Duration)>>> = Arc::default();
@@ -211,27 +261,17 @@ fn main() {
                 }
             }));
         }
-        let prober = {
-            let (client, healthz) = (client.clone(), healthz.clone());
-            tokio::spawn(async move {
-                let mut loaded = Vec::new();
-                while Instant::now() < deadline {
-                    loaded.push(probe(client.clone(), healthz.clone()).await);
-                    tokio::time::sleep(PROBE_EVERY).await;
-                }
-                loaded
-            })
-        };
+        let prober = probe(healthz, Probes::Until(deadline));
         for t in tasks {
             t.await.expect("client");
         }
-        let mut loaded = prober.await.expect("prober");
-        loaded.sort();
+        let loaded = prober.join().expect("prober");
         let samples = samples.lock().await;
 
         println!(
-            "### {backend:?}: {coworkers} coworkers (seeded in {:.0} s), {CLIENTS} clients for {secs} s, {}\n",
+            "### {backend:?}: {coworkers} coworkers (seeded in {:.0} s), {CLIENTS} clients for {secs} s, requests per member {}, {}\n",
             seeding.as_secs_f64(),
+            per_member.as_deref().unwrap_or("default"),
             machine()
         );
         println!("| page | loads | p50 | p99 | max |");
@@ -273,6 +313,6 @@ fn main() {
             loaded_p99.as_secs_f64() / idle_p99.as_secs_f64().max(1e-9),
             peak_rss_mb()
         );
-        app.stop().await;
     });
+    server_rt.block_on(served.stop());
 }

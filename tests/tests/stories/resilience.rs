@@ -622,3 +622,104 @@ mod panics {
         app.stop().await;
     }
 }
+
+/// A route that holds each request until the story lets it go, counting those inside.
+#[derive(Clone)]
+struct Holding {
+    inside: Arc<std::sync::atomic::AtomicUsize>,
+    gate: Arc<Semaphore>,
+}
+
+impl Holding {
+    fn new() -> Self {
+        Holding {
+            inside: Arc::default(),
+            gate: Arc::new(Semaphore::new(0)),
+        }
+    }
+
+    fn routes(&self) -> axum::Router<app::state::AppState> {
+        let held = self.clone();
+        axum::Router::new().route(
+            "/__test/hold",
+            axum::routing::get(move || {
+                let held = held.clone();
+                async move {
+                    held.inside
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let _pass = held.gate.acquire().await.expect("the gate stays open");
+                    "let go"
+                }
+            }),
+        )
+    }
+
+    fn inside(&self) -> usize {
+        self.inside.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until `n` requests are inside (or fails after 10 s).
+    async fn until_inside(&self, n: usize) {
+        let started = Instant::now();
+        while self.inside() < n {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{n} requests never got inside ({} did)",
+                self.inside()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+/// Its own servers (with the holding route), so its own module of stories.
+mod turns {
+    use super::*;
+
+    stories!(backend; a_member_s_requests_queue_behind_their_own_not_others);
+
+    /// One account has at most two requests in flight; its third waits for one of them,
+    /// while another member's request goes straight in.
+    async fn a_member_s_requests_queue_behind_their_own_not_others(backend: Backend) {
+        let held = Holding::new();
+        let app = spawn_app_with_routes(backend, &[], held.routes())
+            .await
+            .expect("the app with a holding route");
+        let (lead, campaign) = app.lead_of("lena@example.org", "Turns").await;
+        let viewer = app
+            .invite_member(&lead, campaign, "vic@example.org", "viewer", "")
+            .await;
+        let hold = |who: &Browser| {
+            let request = who
+                .client
+                .get(who.url("/__test/hold"))
+                .timeout(Duration::from_secs(30));
+            tokio::spawn(async move { request.send().await.map(|r| r.status().as_u16()) })
+        };
+        let lead_requests: Vec<_> = (0..3).map(|_| hold(&lead)).collect();
+        held.until_inside(2).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(held.inside(), 2, "the lead's third request waits its turn");
+        let viewer_request = hold(&viewer);
+        held.until_inside(3).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            held.inside(),
+            3,
+            "the viewer went in; the lead's third still waits"
+        );
+        // Signed out, nobody's turn is taken.
+        let anonymous = reqwest::Client::new()
+            .get(app.url("/__test/hold"))
+            .timeout(Duration::from_secs(30));
+        let anonymous =
+            tokio::spawn(async move { anonymous.send().await.map(|r| r.status().as_u16()) });
+        held.until_inside(4).await;
+        held.gate.add_permits(5);
+        held.until_inside(5).await;
+        for request in lead_requests.into_iter().chain([viewer_request, anonymous]) {
+            assert_eq!(request.await.unwrap().unwrap(), 200);
+        }
+        app.stop().await;
+    }
+}

@@ -23,6 +23,26 @@ use crate::error::AppError;
 pub const NAMES_PER_GROUP: usize = 50;
 pub const NAMES_PER_PLACE: usize = 500;
 
+/// The campaign's areas and shifts, and the plan's voters: what both vote pages read.
+async fn map_and_voters(
+    member: &InCampaign,
+    plan: &VotePlan,
+) -> Result<
+    (
+        Vec<crate::domain::Area>,
+        Vec<crate::domain::Shift>,
+        Vec<Voter>,
+    ),
+    AppError,
+> {
+    let store = member.store();
+    Ok(tokio::try_join!(
+        store.list_areas(member.campaign()),
+        store.list_shifts(member.campaign()),
+        store.voters(member.campaign(), &plan.fields.area_ids),
+    )?)
+}
+
 /// Plan `plan_id` of the member's campaign; NotFound for another campaign's.
 pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePlan, AppError> {
     member
@@ -87,14 +107,8 @@ pub(super) async fn build_vote_page(
     chosen: Option<i64>,
 ) -> Result<VotePageData, AppError> {
     let store = member.store();
-    let (areas, shifts, voters, saved, observed, disclosure, members) = tokio::try_join!(
-        async { Ok::<_, AppError>(store.list_areas(member.campaign()).await?) },
-        async { Ok(store.list_shifts(member.campaign()).await?) },
-        async {
-            Ok(store
-                .voters(member.campaign(), &plan.fields.area_ids)
-                .await?)
-        },
+    let ((areas, shifts, voters), saved, observed, disclosure, members) = tokio::try_join!(
+        map_and_voters(member, &plan),
         async { Ok(store.scenarios(member.campaign(), plan.id, 50).await?) },
         async {
             Ok(store
@@ -486,14 +500,8 @@ pub(super) async fn build_plan_page(
     plan: VotePlan,
 ) -> Result<VotePlanPageData, AppError> {
     let store = member.store();
-    let (areas, shifts, voters, places, members, disclosure) = tokio::try_join!(
-        async { Ok::<_, AppError>(store.list_areas(member.campaign()).await?) },
-        async { Ok(store.list_shifts(member.campaign()).await?) },
-        async {
-            Ok(store
-                .voters(member.campaign(), &plan.fields.area_ids)
-                .await?)
-        },
+    let ((areas, shifts, voters), places, members, disclosure) = tokio::try_join!(
+        map_and_voters(member, &plan),
         async { Ok(store.places(member.campaign(), plan.id).await?) },
         async { Ok(store.list_members(member.campaign()).await?) },
         member.disclosure(),

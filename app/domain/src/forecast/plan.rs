@@ -806,4 +806,184 @@ mod tests {
         assert_eq!(r.turnout[1], Rates::default().turnout[1]);
         assert_eq!(Observed::default().suggested(&Rates::default()), None);
     }
+
+    fn fields(target_percent: i64, planned_turnout: i64, area_ids: Vec<i64>) -> PlanFields {
+        PlanFields {
+            title: "Strike vote".into(),
+            rule: VoteRule {
+                base: crate::rule::VoteBase::Cast,
+                yes_percent: 50,
+                turnout_percent: 0,
+            },
+            area_ids,
+            vote_on: None,
+            target_percent,
+            planned_turnout,
+        }
+    }
+
+    #[test]
+    fn the_goal_is_the_target_as_a_share_and_the_turnout_clamped() {
+        let goal = fields(85, 95, vec![]).goal();
+        assert_eq!(goal.target, 0.85);
+        assert_eq!(goal.planned_turnout, 95);
+        assert_eq!(fields(50, 140, vec![]).goal().planned_turnout, 100);
+        assert_eq!(fields(99, -3, vec![]).goal().planned_turnout, 0);
+        assert_eq!(fields(99, 0, vec![]).goal().target, 0.99);
+    }
+
+    #[test]
+    fn the_scope_is_named_by_its_top_areas() {
+        let areas = [area(1, None), area(2, Some(1)), area(3, None)];
+        assert_eq!(fields(90, 95, vec![1, 2]).scope_words(&areas), "A1");
+        assert_eq!(fields(90, 95, vec![2, 3]).scope_words(&areas), "A2, A3");
+        assert_eq!(
+            fields(90, 95, vec![]).scope_words(&areas),
+            "The whole campaign"
+        );
+    }
+
+    #[test]
+    fn a_day_is_near_from_a_year_before_to_two_years_after() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let days = |n: i64| today + chrono::Duration::days(n);
+        for ok in [-366, 0, 400, 700, 732] {
+            assert!(near(days(ok), today, "vote_on").is_ok(), "{ok} days");
+        }
+        for far in [-367, 733, 5000] {
+            let refused = near(days(far), today, "vote_on").unwrap_err();
+            assert_eq!(refused.field, "vote_on", "{far} days");
+        }
+    }
+
+    fn place(area_id: Option<i64>, shift_id: Option<i64>) -> PollingPlace {
+        let at = |h| {
+            NaiveDate::from_ymd_opt(2027, 3, 1)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        PollingPlace {
+            id: 1,
+            plan_id: 1,
+            name: "Break room".into(),
+            area_id,
+            shift_id,
+            opens_at: at(6),
+            closes_at: at(18),
+            organizer_id: None,
+            organizer: None,
+        }
+    }
+
+    #[test]
+    fn a_place_serves_its_site_with_the_areas_beneath_on_its_shift() {
+        let areas = [area(1, None), area(2, Some(1)), area(3, None)];
+        let site_day = place(Some(1), Some(5));
+        assert!(site_day.serves(Some(1), Some(5), &areas));
+        assert!(
+            site_day.serves(Some(2), Some(5), &areas),
+            "beneath the site"
+        );
+        assert!(!site_day.serves(Some(3), Some(5), &areas), "another site");
+        assert!(!site_day.serves(None, Some(5), &areas), "placed nowhere");
+        assert!(!site_day.serves(Some(1), Some(6), &areas), "another shift");
+        assert!(!site_day.serves(Some(1), None, &areas), "no shift");
+        let anywhere = place(None, None);
+        assert!(anywhere.serves(None, None, &areas));
+        assert!(anywhere.serves(Some(3), Some(6), &areas));
+        let any_shift = place(Some(3), None);
+        assert!(any_shift.serves(Some(3), Some(6), &areas));
+        assert!(!any_shift.serves(Some(1), Some(6), &areas));
+    }
+
+    #[test]
+    fn polls_stay_open_at_most_fourteen_days() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        let form = |closes: &str| PlaceForm {
+            name: "Break room".into(),
+            opens_at: "2027-03-02T06:00".into(),
+            closes_at: closes.into(),
+            ..PlaceForm::default()
+        };
+        assert!(
+            form("2027-03-16T06:00").parse(&[], &[], &[], today).is_ok(),
+            "14 days"
+        );
+        let refused = form("2027-03-16T06:01")
+            .parse(&[], &[], &[], today)
+            .unwrap_err();
+        assert_eq!(refused.field, "closes_at");
+        assert!(form("2027-03-02T06:01").parse(&[], &[], &[], today).is_ok());
+        let refused = form("2027-03-02T06:00")
+            .parse(&[], &[], &[], today)
+            .unwrap_err();
+        assert_eq!(refused.field, "closes_at", "closing as they open");
+    }
+
+    #[test]
+    fn observations_are_seen_through_the_policy() {
+        let mut observed = Observed {
+            vote_tests: 2,
+            action_tests: 1,
+            ..Observed::default()
+        };
+        // Level 0: three people outside the reader's scope; level 1: ten, all inside.
+        observed.votes[0] = (3, 2, 1);
+        observed.votes[1] = (10, 8, 6);
+        observed.keys.votes_inside[1] = (10, 8, 6);
+        observed.actions[2] = (4, 4);
+        observed.actions[3] = (12, 9);
+        observed.keys.actions_inside[3] = (12, 9);
+        // Levels 4 and 5: whether the people outside the scope are a small group.
+        observed.votes[4] = (6, 6, 6);
+        observed.keys.votes_inside[4] = (3, 3, 3);
+        observed.votes[5] = (8, 8, 8);
+        observed.keys.votes_inside[5] = (2, 2, 2);
+        observed.actions[4] = (6, 6);
+        observed.keys.actions_inside[4] = (3, 3);
+        observed.actions[5] = (8, 8);
+        observed.keys.actions_inside[5] = (2, 2);
+        let exact = observed.seen_by(Policy::Exact);
+        assert_eq!(
+            (
+                exact.vote_tests,
+                exact.action_tests,
+                exact.votes,
+                exact.actions
+            ),
+            (2, 1, observed.votes, observed.actions)
+        );
+        let seen = observed.seen_by(Policy::Protected { min_group_size: 5 });
+        assert_eq!((seen.vote_tests, seen.action_tests), (2, 1));
+        assert_eq!(seen.votes[0], (0, 0, 0), "a small group shows nothing");
+        assert_eq!(seen.votes[1], (10, 8, 6), "the reader's own people exactly");
+        assert_eq!(seen.actions[2], (0, 0));
+        assert_eq!(seen.actions[3], (12, 9));
+        assert_eq!(seen.votes[4], (0, 0, 0), "3 of 6 outside: withheld");
+        assert_eq!(seen.actions[4], (0, 0), "3 of 6 outside: withheld");
+        assert!(seen.votes[5].0 >= 2, "6 of 8 outside: shown");
+        assert!(seen.actions[5].0 >= 2, "6 of 8 outside: shown");
+    }
+
+    #[test]
+    fn observed_actions_suggest_yes_when_no_vote_was_held() {
+        let fallback = Rates::default();
+        let mut o = Observed {
+            action_tests: 1,
+            ..Default::default()
+        };
+        o.actions[1] = (8, 1);
+        o.actions[3] = (4, 4);
+        let r = o.suggested(&fallback).unwrap();
+        assert_eq!((r.yes[1], r.yes[3]), (13, 100), "1 of 8 is 12.5 %: 13");
+        assert_eq!(
+            r.yes[0], fallback.yes[0],
+            "a level nobody was seen at keeps its rate"
+        );
+        assert_eq!(
+            r.turnout, fallback.turnout,
+            "actions say nothing of turnout"
+        );
+    }
 }

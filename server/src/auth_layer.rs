@@ -3,7 +3,6 @@
 //! - [`authenticate`]: verifies the access-token cookie (no database), and only when
 //!   it is missing or expired rotates the refresh token (one query, at most every
 //!   15 minutes per browser). Puts [`AuthSession`] and [`ClientIp`] in the request.
-//!   A signed-in request then waits for one of its account's turns ([`crate::turns`]).
 //! - [`same_origin_writes`]: refuses cross-site POSTs (Fetch Metadata and Origin).
 //! - [`form_return`]: tells the server-function handler which page a JavaScript-free
 //!   form came from (pages send no Referer), so it can redirect back there.
@@ -29,8 +28,6 @@ use crate::proxies::TrustedProxies;
 pub struct AuthLayerState {
     pub app: AppState,
     pub trusted_proxies: Arc<TrustedProxies>,
-    /// Each signed-in account's requests in flight (the app's own files take none).
-    pub turns: Arc<crate::turns::MemberTurns>,
 }
 
 /// Forwarding headers, believed only from a trusted proxy.
@@ -120,14 +117,6 @@ pub async fn authenticate(
             }
         }
     }
-    // A signed-in account waits for one of its own turns: loading pages in a loop slows
-    // that account, not everyone. The app's files (`/pkg`) are cheap and take none.
-    let _turn = match &session {
-        Some(s) if !req.uri().path().starts_with("/pkg/") => {
-            Some(layer.turns.take(s.user_id).await)
-        }
-        _ => None,
-    };
     if let Some(session) = session {
         req.extensions_mut().insert(session);
     }

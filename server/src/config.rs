@@ -147,9 +147,6 @@ pub struct Settings {
     pub jwt_secret: Option<SecretString>,
     /// How many password hashes may run at once (each takes ~60 ms of a core).
     pub max_concurrent_hashes: usize,
-    /// How many requests one signed-in account may have the server working on at once
-    /// (its next waits for one of them): see `crate::turns`.
-    pub requests_per_member: usize,
     /// Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
     pub trusted_proxies: crate::proxies::TrustedProxies,
     /// SQLite's `synchronous`: `Full` (the default) syncs every commit to disk, so a
@@ -179,7 +176,6 @@ struct FileSettings {
     public_url: Option<String>,
     jwt_secret: Option<String>,
     max_concurrent_hashes: Option<usize>,
-    requests_per_member: Option<usize>,
     trusted_proxies: Option<String>,
     sqlite_synchronous: Option<String>,
 }
@@ -287,22 +283,6 @@ impl Settings {
             ));
         }
         let jwt_secret = jwt_secret.map(SecretString::from);
-        let requests_per_member = match env.get("RANKFILE_REQUESTS_PER_MEMBER") {
-            Some(raw) => Some(raw.parse::<usize>().map_err(|_| {
-                invalid(
-                    "RANKFILE_REQUESTS_PER_MEMBER",
-                    "must be a whole number from 1 to 64",
-                )
-            })?),
-            None => from_file.requests_per_member,
-        }
-        .unwrap_or(crate::turns::PER_MEMBER);
-        if !(1..=64).contains(&requests_per_member) {
-            return Err(invalid(
-                "RANKFILE_REQUESTS_PER_MEMBER",
-                "must be a whole number from 1 to 64",
-            ));
-        }
         let max_concurrent_hashes = match env.get("RANKFILE_MAX_CONCURRENT_HASHES") {
             Some(raw) => raw
                 .parse::<usize>()
@@ -347,7 +327,6 @@ impl Settings {
             public_url,
             jwt_secret,
             max_concurrent_hashes,
-            requests_per_member,
             database_url,
             addr,
             data_dir,
@@ -486,22 +465,5 @@ mod tests {
         let err =
             Settings::from_sources(None, &env(&[("RANKFILE_LOG_FORMAT", "xml")])).unwrap_err();
         assert!(err.to_string().starts_with("RANKFILE_LOG_FORMAT"));
-    }
-
-    #[test]
-    fn requests_per_member_is_bounded() {
-        let s = Settings::from_sources(None, &env(&[])).unwrap();
-        assert_eq!(s.requests_per_member, crate::turns::PER_MEMBER);
-        let s =
-            Settings::from_sources(None, &env(&[("RANKFILE_REQUESTS_PER_MEMBER", "8")])).unwrap();
-        assert_eq!(s.requests_per_member, 8);
-        for bad in ["0", "65", "two", "-1"] {
-            let err = Settings::from_sources(None, &env(&[("RANKFILE_REQUESTS_PER_MEMBER", bad)]))
-                .unwrap_err();
-            assert!(
-                err.to_string().starts_with("RANKFILE_REQUESTS_PER_MEMBER"),
-                "{bad}: {err}"
-            );
-        }
     }
 }

@@ -12,5 +12,4 @@ pub mod security;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
-pub mod turns;
 pub mod users;

@@ -322,7 +322,6 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
             crate::auth_layer::AuthLayerState {
                 app: state.clone(),
                 trusted_proxies: Arc::new(settings.trusted_proxies.clone()),
-                turns: Arc::new(crate::turns::MemberTurns::new(settings.requests_per_member)),
             },
             crate::auth_layer::authenticate,
         ))

@@ -9,10 +9,8 @@
 //! Run with `cargo bench -p rankfile-tests --bench load` (Markdown on stdout).
 //! `RANKFILE_BENCH_COWORKERS` (default 600, the demo; 100000 for the issue's size),
 //! `RANKFILE_BENCH_SECS` (default 20; the issue asks 60) and `RANKFILE_BENCH_BACKEND`
-//! (`sqlite` by default, or `postgres`) set it; `RANKFILE_BENCH_PER_MEMBER` sets the
-//! server's requests in flight per account (64 to compare with no bound). The server runs
-//! in this process on a runtime of its own; the clients on another; the probe on a thread
-//! of its own.
+//! (`sqlite` by default, or `postgres`) set it. The server runs in this process on a
+//! runtime of its own; the clients on another; the probe on a thread of its own.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,7 +18,7 @@ use std::time::{Duration, Instant};
 use app::api::dashboard::DashboardPage;
 use chrono::{Datelike, Utc};
 use rankfile_tests::figures::{block_on, env_or, machine};
-use rankfile_tests::{calls, spawn_app, spawn_app_with, Backend, Browser};
+use rankfile_tests::{calls, spawn_app, Backend, Browser};
 use tokio::sync::Mutex;
 
 const CLIENTS: usize = 8;
@@ -177,16 +175,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("the server's runtime");
-    // `RANKFILE_BENCH_PER_MEMBER`: the server's requests in flight per account (its
-    // setting `RANKFILE_REQUESTS_PER_MEMBER`; 64 is as good as none for 8 clients).
-    let per_member = std::env::var("RANKFILE_BENCH_PER_MEMBER").ok();
     let seeding = Instant::now();
     let served = server_rt.block_on(async {
-        let app = match &per_member {
-            Some(n) => spawn_app_with(backend, &[("RANKFILE_REQUESTS_PER_MEMBER", n)]).await,
-            None => spawn_app(backend).await,
-        }
-        .expect("app");
+        let app = spawn_app(backend).await.expect("app");
         server::demo::seed_with(app.store.as_ref(), true, coworkers, None)
             .await
             .expect("seed");
@@ -269,9 +260,8 @@ fn main() {
         let samples = samples.lock().await;
 
         println!(
-            "### {backend:?}: {coworkers} coworkers (seeded in {:.0} s), {CLIENTS} clients for {secs} s, requests per member {}, {}\n",
+            "### {backend:?}: {coworkers} coworkers (seeded in {:.0} s), {CLIENTS} clients for {secs} s, {}\n",
             seeding.as_secs_f64(),
-            per_member.as_deref().unwrap_or("default"),
             machine()
         );
         println!("| page | loads | p50 | p99 | max |");

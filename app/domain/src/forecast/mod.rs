@@ -535,6 +535,119 @@ mod tests {
     use super::*;
     use crate::rule::VoteBase;
 
+    #[test]
+    fn a_rating_is_its_level_and_anything_else_is_unrated() {
+        let levels: Vec<usize> = [1, 2, 3, 4, 5].map(|r| level_of(Some(r))).to_vec();
+        assert_eq!(levels, [0, 1, 2, 3, 4]);
+        for other in [None, Some(0), Some(6), Some(-1)] {
+            assert_eq!(level_of(other), UNRATED, "{other:?}");
+        }
+    }
+
+    fn cell(area_id: Option<i64>, level: usize, people: i64) -> Cell {
+        Cell {
+            area_id,
+            shift_id: None,
+            level,
+            people,
+        }
+    }
+
+    #[test]
+    fn moves_take_what_they_say_and_record_no_empty_part() {
+        let cells = [cell(Some(1), 2, 3), cell(Some(1), 2, 4)];
+        let moves = [
+            Move {
+                area_id: None,
+                from: 2,
+                to: 1,
+                count: 3,
+            },
+            Move {
+                area_id: None,
+                from: 2,
+                to: 0,
+                count: 2,
+            },
+        ];
+        let (_, taken) = apply_moves(&cells, &moves, &[]);
+        assert_eq!(
+            taken,
+            [(0, 1, 3), (1, 0, 2)],
+            "the emptied cell gives nothing more"
+        );
+        let (_, taken) = apply_moves(&cells, &moves[..1], &[]);
+        assert_eq!(taken, [(0, 1, 3)], "a move stops once it has its count");
+    }
+
+    #[test]
+    fn moves_are_said_in_words_with_their_area() {
+        let areas = [area(1, None, "Ward 4"), area(2, None, "Kitchen")];
+        let scenario = Scenario {
+            rates: Rates::default(),
+            moves: vec![
+                Move {
+                    area_id: Some(2),
+                    from: 2,
+                    to: 1,
+                    count: 4,
+                },
+                Move {
+                    area_id: None,
+                    from: UNRATED,
+                    to: 2,
+                    count: 1,
+                },
+            ],
+        };
+        let words = scenario.moves_words(&areas);
+        assert_eq!(words.len(), 2);
+        assert!(
+            words[0].starts_with("4 of ") && words[0].ends_with("(in Kitchen)"),
+            "{words:?}"
+        );
+        assert!(
+            words[1].starts_with("1 of ") && words[1].ends_with("(anywhere)"),
+            "{words:?}"
+        );
+        assert_ne!(words[0], words[1]);
+    }
+
+    #[test]
+    fn a_scenario_holds_up_to_forty_moves() {
+        let rates = Rates::default();
+        let turnout: Vec<String> = rates.turnout.iter().map(|r| r.to_string()).collect();
+        let yes: Vec<String> = rates.yes.iter().map(|r| r.to_string()).collect();
+        let row = || {
+            [
+                "".to_string(),
+                "3".to_string(),
+                "2".to_string(),
+                "1".to_string(),
+            ]
+        };
+        let forty: Vec<[String; 4]> = (0..MAX_MOVES).map(|_| row()).collect();
+        let parsed = Scenario::parse(&turnout, &yes, &forty, &[]).unwrap();
+        assert_eq!(parsed.moves.len(), MAX_MOVES);
+        assert_eq!(parsed.rates, rates);
+        let forty_one: Vec<[String; 4]> = (0..=MAX_MOVES).map(|_| row()).collect();
+        let refused = Scenario::parse(&turnout, &yes, &forty_one, &[]).unwrap_err();
+        assert_eq!(refused.field, "moves");
+    }
+
+    #[test]
+    fn a_level_s_chance_is_its_rates_as_shares() {
+        let rates = Rates {
+            turnout: [80, 90, 75, 60, 50, 60],
+            yes: [50, 90, 55, 15, 3, 40],
+        };
+        let chance = rates.chance(0);
+        assert!((chance.votes - 0.8).abs() < 1e-12, "{chance:?}");
+        assert!((chance.yes - 0.4).abs() < 1e-12, "{chance:?}");
+        let last = rates.chance(UNRATED);
+        assert!((last.votes - 0.6).abs() < 1e-12 && (last.yes - 0.24).abs() < 1e-12);
+    }
+
     fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
         Area {
             id,

@@ -844,4 +844,102 @@ mod tests {
         assert!(lead.by_area.iter().all(|r| r.prediction.is_some()));
         assert_eq!(lead.levels[1], 72);
     }
+
+    #[test]
+    fn a_move_asking_for_more_than_there_are_takes_everyone_there() {
+        let areas = [area(1, None, "Site")];
+        let people = vec![(Some(1), None, 2), (Some(1), None, 2), (Some(1), None, 3)];
+        let moves = [Move {
+            area_id: None,
+            from: 2,
+            to: 0,
+            count: 1_000,
+        }];
+        assert_eq!(levels_after(&people, &moves, &areas), vec![0, 0, 3]);
+        // Moving everyone there leaves nobody behind, and a second move finds no one.
+        let twice = [moves[0], moves[0]];
+        assert_eq!(levels_after(&people, &twice, &areas), vec![0, 0, 3]);
+    }
+
+    #[test]
+    fn small_groups_are_forecast_exactly_and_large_ones_by_the_normal_law() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 50,
+        };
+        let rates = Rates::default();
+        for (n, exact) in [
+            (1, true),
+            (model::EXACT_MAX as i64, true),
+            (model::EXACT_MAX as i64 + 1, false),
+        ] {
+            let cells = [cell(Some(1), 1, n / 2), cell(Some(1), 3, n - n / 2)];
+            let f = forecast(&rule, &rates, &cells, &[], &[], &Withheld::default());
+            let got = f.overall.unwrap();
+            assert_eq!(got.exact, exact, "{n} people");
+            let chances: Vec<Chance> = cells
+                .iter()
+                .flat_map(|c| std::iter::repeat_n(rates.chance(c.level), c.people as usize))
+                .collect();
+            let want = model::predict(&rule, &chances);
+            // Added cell by cell rather than person by person: the same to rounding.
+            let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+            assert!(
+                close(got.pass, want.pass)
+                    && close(got.yes_share, want.yes_share)
+                    && close(got.share_low, want.share_low)
+                    && close(got.turnout, want.turnout)
+                    && got.people == want.people,
+                "{n} people: {got:?} against {want:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rows_are_labelled_by_their_own_area_and_shift() {
+        let areas = [area(1, None, "Alpha"), area(2, None, "Beta")];
+        let shifts = [
+            Shift {
+                id: 1,
+                name: "Day".into(),
+            },
+            Shift {
+                id: 2,
+                name: "Night".into(),
+            },
+        ];
+        let cells = cells_of([
+            (Some(1), Some(2), 0),
+            (Some(2), Some(1), 0),
+            (Some(9), Some(9), 0),
+            (None, None, 0),
+        ]);
+        let rule = VoteRule {
+            base: VoteBase::Cast,
+            yes_percent: 50,
+            turnout_percent: 0,
+        };
+        let f = forecast(
+            &rule,
+            &Rates::default(),
+            &cells,
+            &areas,
+            &shifts,
+            &Withheld::default(),
+        );
+        let labels =
+            |rows: &[ForecastRow]| rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(&f.by_area), ["Alpha", "Area 9", "Beta", "No area"]);
+        assert_eq!(labels(&f.by_shift), ["Day", "Night", "Shift 9", "No shift"]);
+    }
+
+    #[test]
+    fn a_share_reads_as_a_whole_percent_within_0_and_100() {
+        assert_eq!(percent(0.456), "46%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(1.7), "100%");
+        assert_eq!(percent(-0.2), "0%");
+    }
 }

@@ -53,6 +53,10 @@ export default defineConfig({
   use: {
     baseURL,
     trace: "retain-on-failure",
+    // The service worker answers pages from its copies when the network fails: only
+    // offline.spec.ts, which tests it, lets it run; elsewhere every request is the
+    // server's (and a test's own routes see it).
+    serviceWorkers: "block",
   },
   projects: [
     { name: "hydrated", use: { ...phone, javaScriptEnabled: true }, testIgnore: /desktop\.spec\.ts/ },

@@ -53,12 +53,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <islands::IslandScripts options=options.clone() />
+                <OfflineWorker />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Registers the service worker (`/sw.js`, served by the server crate) where the browser
+/// has one: it keeps My list and the coworkers on it readable with no signal. Everything
+/// works without it, as without JavaScript.
+#[component]
+fn OfflineWorker() -> impl IntoView {
+    view! {
+        <script type="module" nonce=leptos::nonce::use_nonce()>
+            "if (\"serviceWorker\" in navigator) navigator.serviceWorker.register(\"/sw.js\");"
+        </script>
     }
 }
 

@@ -326,3 +326,16 @@ export async function addCoworkerAndOpen(page: Page, base = "Marta"): Promise<st
   await waitForHydration(page);
   return name;
 }
+
+/** A coworker assigned to the signed-in lead, so they appear on the lead's My list. */
+export async function assignedCoworker(page: Page): Promise<string> {
+  const name = await addCoworkerAndOpen(page);
+  const form = page.getByTestId("coworker-edit");
+  await form.getByLabel("Assigned organizer").selectOption({ label: LEAD_EMAIL });
+  await submit(page, form.getByRole("button", { name: "Save" }));
+  // Without an island the save is a plain post: it comes back to the page, saying so.
+  await expect(page.getByText("Saved.")).toBeVisible();
+  await page.reload();
+  await expect(form.getByLabel("Assigned organizer")).toHaveValue(/\d+/);
+  return name;
+}

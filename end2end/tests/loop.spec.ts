@@ -1,18 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { LEAD_EMAIL, addCoworkerAndOpen, noJs, signIn, submit, waitForHydration } from "./helpers";
-
-/** A coworker assigned to the signed-in lead, so they appear on the lead's My list. */
-async function assignedCoworker(page: Page): Promise<string> {
-  const name = await addCoworkerAndOpen(page);
-  const form = page.getByTestId("coworker-edit");
-  await form.getByLabel("Assigned organizer").selectOption({ label: LEAD_EMAIL });
-  await submit(page, form.getByRole("button", { name: "Save" }));
-  // Without an island the save is a plain post: it comes back to the page, saying so.
-  await expect(page.getByText("Saved.")).toBeVisible();
-  await page.reload();
-  await expect(form.getByLabel("Assigned organizer")).toHaveValue(/\d+/);
-  return name;
-}
+import { assignedCoworker, noJs, signIn, submit, waitForHydration } from "./helpers";
 
 test("from My list to a saved one-on-one in a few taps", async ({ page }) => {
   await signIn(page);

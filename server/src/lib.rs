@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod files;
+pub mod offline;
 pub mod proxies;
 pub mod security;
 pub mod startup;

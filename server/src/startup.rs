@@ -304,6 +304,7 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
     // asks it again for a form's page when a post without JavaScript is refused.
     let pages: Router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/sw.js", get(crate::offline::service_worker))
         .route("/campaigns/{id}/export.csv", get(export_chart))
         .route("/campaigns/{id}/heat.csv", get(export_heat))
         .merge(extra)

@@ -21,6 +21,19 @@ mod imp {
         }
         Ok(())
     }
+
+    /// `Clear-Site-Data: "storage"`: the service worker's kept pages (and anything else
+    /// stored for this site) go when someone signs in or out, so a shared phone keeps
+    /// nothing of one member's chart for the next (README, "Offline").
+    pub fn clear_site_storage() -> Result<(), AppError> {
+        let options = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            .ok_or(AppError::Internal)?;
+        options.insert_header(
+            http::HeaderName::from_static("clear-site-data"),
+            HeaderValue::from_static("\"storage\""),
+        );
+        Ok(())
+    }
 }
 
 /// The signed-in user, or `None`.
@@ -89,6 +102,7 @@ pub async fn sign_in(
         })
         .await?;
     imp::set_cookies(cookies)?;
+    imp::clear_site_storage()?;
     let campaigns = state.store.campaigns_for_user(user.id).await?;
     leptos_axum::redirect(&crate::domain::access::landing(&next, &campaigns));
     Ok(())
@@ -105,6 +119,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         caller.audit(None, "auth.sign_out", "", "").await?;
     }
     imp::set_cookies(state.cookies.clearing())?;
+    imp::clear_site_storage()?;
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -121,6 +136,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
         .audit(None, "auth.sign_out_everywhere", "", "")
         .await?;
     imp::set_cookies(caller.state.cookies.clearing())?;
+    imp::clear_site_storage()?;
     leptos_axum::redirect("/login");
     Ok(())
 }

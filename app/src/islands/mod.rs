@@ -32,6 +32,13 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
+/// The build this server belongs to, as the service worker names its caches: the
+/// bundle's hashed file names (a new build, a new worker).
+pub fn build_version(options: &LeptosOptions) -> String {
+    let (js, wasm) = bundle_names(options);
+    format!("{js}-{wasm}")
+}
+
 /// The bundle's JS and WebAssembly file names, with the content hashes cargo-leptos
 /// writes to `hash.txt` beside the binary (read once).
 fn bundle_names(options: &LeptosOptions) -> (String, String) {

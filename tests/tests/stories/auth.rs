@@ -145,11 +145,15 @@ async fn forged_expired_and_foreign_tokens_are_refused(app: TestApp) {
 async fn sign_out_ends_the_session_on_the_server(app: TestApp) {
     app.create_user("ana@example.org", Some("Riverside")).await;
     let res = sign_in_raw(&app, "ana@example.org", PASSWORD).await;
+    // Signing in and out both clear what the browser kept for the site (the service
+    // worker's pages): a shared phone keeps nothing of one member for the next.
+    assert_eq!(res.headers()["clear-site-data"], "\"storage\"");
     let access = set_cookie(&res, "rf_access").unwrap();
     let cookie = format!("rf_access={access}");
     assert_eq!(whoami_with(&app, &cookie).await.0, 200);
     let res = app.call_fn_with_cookies(SignOut {}, &cookie).await;
     assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(res.headers()["clear-site-data"], "\"storage\"");
     // The JWT has not expired, but its session has ended.
     assert_eq!(whoami_with(&app, &cookie).await.0, 401);
     app.stop().await;

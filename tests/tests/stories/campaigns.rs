@@ -151,10 +151,31 @@ async fn health_and_headers(app: TestApp) {
         .next()
         .unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+    assert!(
+        html.contains("navigator.serviceWorker.register(\"/sw.js\")"),
+        "{html}"
+    );
 
     let (status, html) = app.get_html("/no/such/page").await;
     assert_eq!(status, 404);
     assert!(html.contains("Page not found"));
+
+    // The service worker: from our origin, revalidated on every check, allowed only our
+    // origin, named after the build (pages register it, above).
+    let res = app.client.get(app.url("/sw.js")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "default-src 'self'"
+    );
+    let worker = res.text().await.unwrap();
+    assert!(worker.starts_with("const VERSION = \""), "{worker}");
+    assert!(worker.contains("caches.open(PAGES)"), "{worker}");
     app.stop().await;
 }
 

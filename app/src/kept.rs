@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -73,6 +73,8 @@ const TRENDS_KEPT: usize = 64;
 
 pub struct Kept<K, V> {
     entries: Mutex<HashMap<K, (Instant, V)>>,
+    /// The keys being built now, each with the turn its builders take one at a time.
+    building: Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
     /// At most this many; when full, the expired and outdated go, then all.
     capacity: usize,
     /// Kept this long at most, whatever the key (for results that move with the clock).
@@ -83,6 +85,7 @@ impl<K: Eq + Hash, V: Clone> Kept<K, V> {
     pub fn new(capacity: usize, max_age: Option<Duration>) -> Self {
         Kept {
             entries: Mutex::new(HashMap::new()),
+            building: Mutex::new(HashMap::new()),
             capacity,
             max_age,
         }
@@ -111,20 +114,64 @@ impl<K: Eq + Hash, V: Clone> Kept<K, V> {
     }
 
     /// The value kept under `key`, else `build`'s, kept (dropping what `outdated` names).
-    /// A failed build keeps nothing. Two readers missing at once both build: the result
-    /// is the same, and neither waits on the other.
+    /// A failed build keeps nothing. Readers missing the same key at once build it once:
+    /// the first builds, the others wait for it and read what it kept (at 100,000
+    /// coworkers, eight readers of a cold page each counted it, a second apiece, holding
+    /// every database connection). Different keys build side by side.
     pub async fn get_or_build<E>(
         &self,
         key: K,
         build: impl std::future::Future<Output = Result<V, E>>,
         outdated: impl Fn(&K) -> bool,
-    ) -> Result<V, E> {
+    ) -> Result<V, E>
+    where
+        K: Clone,
+    {
+        if let Some(hit) = self.get(&key) {
+            return Ok(hit);
+        }
+        let turn = Turn::take(&self.building, &key);
+        let _mine = turn.gate.lock().await;
+        // Whoever built while this reader waited kept it (unless their build failed).
         if let Some(hit) = self.get(&key) {
             return Ok(hit);
         }
         let value = build.await?;
         self.put(key, value.clone(), outdated);
         Ok(value)
+    }
+}
+
+/// One reader's place in the builders of one key; the key's entry goes with its last
+/// reader, however that reader ends (built, failed, or dropped while waiting).
+struct Turn<'a, K: Eq + Hash> {
+    building: &'a Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>,
+    key: K,
+    gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl<'a, K: Eq + Hash + Clone> Turn<'a, K> {
+    fn take(building: &'a Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>, key: &K) -> Self {
+        let gate = match building.lock() {
+            Ok(mut map) => map.entry(key.clone()).or_default().clone(),
+            Err(_) => Arc::default(),
+        };
+        Turn {
+            building,
+            key: key.clone(),
+            gate,
+        }
+    }
+}
+
+impl<K: Eq + Hash> Drop for Turn<'_, K> {
+    fn drop(&mut self) {
+        if let Ok(mut map) = self.building.lock() {
+            // The map's own handle and this one: no one else waits on this key.
+            if Arc::strong_count(&self.gate) <= 2 {
+                map.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -178,5 +225,44 @@ mod tests {
         let next = run(kept.get_or_build((1, 2), build(Ok(9)), |k| k.1 != 2));
         assert_eq!(next, Ok(9));
         assert_eq!(kept.get(&(1, 1)), None, "the outdated version is dropped");
+    }
+
+    #[test]
+    fn readers_missing_one_key_at_once_build_it_once() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let kept: Kept<i64, i64> = Kept::new(8, None);
+        let builds = std::sync::atomic::AtomicUsize::new(0);
+        let reader = |key: i64| {
+            let (kept, builds) = (&kept, &builds);
+            async move {
+                kept.get_or_build(
+                    key,
+                    async {
+                        builds.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        // Long enough that every other reader arrives meanwhile.
+                        tokio::task::yield_now().await;
+                        tokio::task::yield_now().await;
+                        Ok::<_, ()>(key * 10)
+                    },
+                    |_| false,
+                )
+                .await
+            }
+        };
+        let got = runtime.block_on(async {
+            tokio::join!(reader(1), reader(1), reader(1), reader(2), reader(1))
+        });
+        assert_eq!(got, (Ok(10), Ok(10), Ok(10), Ok(20), Ok(10)));
+        assert_eq!(
+            builds.load(std::sync::atomic::Ordering::SeqCst),
+            2,
+            "one build per key"
+        );
+        assert!(
+            kept.building.lock().unwrap().is_empty(),
+            "no turn left behind"
+        );
     }
 }

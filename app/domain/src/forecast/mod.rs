@@ -544,6 +544,23 @@ mod tests {
         }
     }
 
+    /// The forecast with the default rates and nothing withheld.
+    fn as_a_lead_sees(
+        rule: &VoteRule,
+        cells: &[Cell],
+        areas: &[Area],
+        shifts: &[Shift],
+    ) -> Forecast {
+        forecast(
+            rule,
+            &Rates::default(),
+            cells,
+            areas,
+            shifts,
+            &Withheld::default(),
+        )
+    }
+
     fn cell(area_id: Option<i64>, level: usize, people: i64) -> Cell {
         Cell {
             area_id,
@@ -833,14 +850,7 @@ mod tests {
         assert!(f.levels.iter().all(|n| n % 5 == 0), "{:?}", f.levels);
         assert!(f.overall.is_some());
         let cells = cells_of(people);
-        let lead = forecast(
-            &rule,
-            &Rates::default(),
-            &cells,
-            &areas,
-            &shifts,
-            &Withheld::default(),
-        );
+        let lead = as_a_lead_sees(&rule, &cells, &areas, &shifts);
         assert!(lead.by_area.iter().all(|r| r.prediction.is_some()));
         assert_eq!(lead.levels[1], 72);
     }
@@ -920,14 +930,7 @@ mod tests {
             yes_percent: 50,
             turnout_percent: 0,
         };
-        let f = forecast(
-            &rule,
-            &Rates::default(),
-            &cells,
-            &areas,
-            &shifts,
-            &Withheld::default(),
-        );
+        let f = as_a_lead_sees(&rule, &cells, &areas, &shifts);
         let labels =
             |rows: &[ForecastRow]| rows.iter().map(|r| r.label.clone()).collect::<Vec<_>>();
         assert_eq!(labels(&f.by_area), ["Alpha", "Area 9", "Beta", "No area"]);

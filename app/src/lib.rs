@@ -70,7 +70,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn OfflineWorker() -> impl IntoView {
     view! {
         <script type="module" nonce=leptos::nonce::use_nonce()>
-            "if (\"serviceWorker\" in navigator) navigator.serviceWorker.register(\"/sw.js\");"
+            "if (\"serviceWorker\" in navigator) navigator.serviceWorker.register(\"/sw.js\").catch(function () {});"
         </script>
     }
 }

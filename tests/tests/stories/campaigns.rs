@@ -152,7 +152,7 @@ async fn health_and_headers(app: TestApp) {
         .unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
     assert!(
-        html.contains("navigator.serviceWorker.register(\"/sw.js\")"),
+        html.contains("navigator.serviceWorker.register(\"/sw.js\").catch("),
         "{html}"
     );
 

@@ -688,4 +688,29 @@ mod tests {
         assert!((norm_cdf(-1.2815515655446004) - 0.1).abs() < 1e-12);
         assert!(norm_cdf(-40.0) >= 0.0 && norm_cdf(40.0) <= 1.0);
     }
+
+    /// Nobody in the scope, or nobody who can vote: every share is 0, never 0 / 0.
+    #[test]
+    fn a_vote_with_no_one_to_count_has_shares_of_zero_not_nan() {
+        for (name, p) in [
+            (
+                "no people, unit",
+                predict_exact(&rule(VoteBase::Unit, 50, 0), &[]),
+            ),
+            (
+                "no people, cast",
+                predict_exact(&rule(VoteBase::Cast, 50, 0), &[]),
+            ),
+            (
+                "no one votes, cast",
+                predict_exact(&rule(VoteBase::Cast, 50, 0), &[Chance::new(0.0, 0.9); 3]),
+            ),
+        ] {
+            assert_eq!(
+                (p.yes_share, p.share_low, p.share_high, p.turnout, p.pass),
+                (0.0, 0.0, 0.0, 0.0, 0.0),
+                "{name}: {p:?}"
+            );
+        }
+    }
 }

@@ -713,4 +713,91 @@ mod tests {
             );
         }
     }
+
+    /// The share's mean and 80% interval among outcomes where the base is not empty,
+    /// against every outcome of every person (abstain, no, yes) counted one by one, with
+    /// turnouts low enough that nobody voting is likely.
+    #[test]
+    fn shares_are_of_the_outcomes_with_a_base_against_every_outcome() {
+        fn by_outcomes(base: VoteBase, chances: &[Chance]) -> (f64, f64, f64) {
+            let n = chances.len();
+            let mut shares: Vec<(f64, f64)> = Vec::new();
+            for code in 0..3usize.pow(n as u32) {
+                let (mut pr, mut voters, mut yes, mut c) = (1.0, 0, 0, code);
+                for ch in chances {
+                    match c % 3 {
+                        0 => pr *= 1.0 - ch.votes,
+                        1 => {
+                            pr *= ch.votes - ch.yes;
+                            voters += 1;
+                        }
+                        _ => {
+                            pr *= ch.yes;
+                            voters += 1;
+                            yes += 1;
+                        }
+                    }
+                    c /= 3;
+                }
+                let whole = if base == VoteBase::Unit { n } else { voters };
+                if whole > 0 && pr > 0.0 {
+                    shares.push((yes as f64 / whole as f64, pr));
+                }
+            }
+            let total: f64 = shares.iter().map(|s| s.1).sum();
+            let mean = shares.iter().map(|(s, pr)| s * pr).sum::<f64>() / total;
+            shares.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let quantile = |q: f64| {
+                let mut below = 0.0;
+                for &(s, pr) in &shares {
+                    below += pr;
+                    if below / total >= q - 1e-9 {
+                        return s;
+                    }
+                }
+                shares.last().unwrap().0
+            };
+            (mean, quantile(0.1), quantile(0.9))
+        }
+        let mut checked = 0;
+        for n in 1..=4 {
+            for turnout in [0.15, 0.3, 1.0] {
+                for yes in [0.2, 0.6, 0.9] {
+                    let chances: Vec<Chance> = (0..n)
+                        .map(|i| Chance::new(turnout * (1.0 - 0.1 * i as f64), yes))
+                        .collect();
+                    for base in [VoteBase::Cast, VoteBase::Unit] {
+                        let p = predict_exact(&rule(base, 50, 0), &chances);
+                        let (mean, low, high) = by_outcomes(base, &chances);
+                        let case = format!("{n} people, turnout {turnout}, yes {yes}, {base:?}");
+                        assert!(
+                            (p.yes_share - mean).abs() < 1e-12,
+                            "{case}: {p:?} mean {mean}"
+                        );
+                        assert_eq!((p.share_low, p.share_high), (low, high), "{case}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 72);
+        // One person sure to vote, nine in ten yes: a no is exactly the bottom tenth.
+        let one = predict_exact(&rule(VoteBase::Cast, 50, 0), &[Chance::new(1.0, 0.9)]);
+        assert_eq!((one.share_low, one.share_high), (0.0, 1.0));
+    }
+
+    #[test]
+    fn the_exact_turnout_is_the_expected_share_of_people_voting() {
+        let p = predict_exact(
+            &rule(VoteBase::Cast, 50, 0),
+            &[
+                Chance::new(0.5, 0.5),
+                Chance::new(0.5, 0.5),
+                Chance::new(1.0, 0.5),
+                Chance::new(0.0, 0.5),
+            ],
+        );
+        assert!((p.turnout - 0.5).abs() < 1e-12, "{p:?}");
+        assert!((p.expected_voters - 2.0).abs() < 1e-12, "{p:?}");
+    }
 }

@@ -800,4 +800,25 @@ mod tests {
         assert!((p.turnout - 0.5).abs() < 1e-12, "{p:?}");
         assert!((p.expected_voters - 2.0).abs() < 1e-12, "{p:?}");
     }
+
+    /// The normal approximation's conditions, each half a lattice step inside the rule.
+    #[test]
+    fn the_rule_as_conditions_moved_half_a_step() {
+        let of = |c: Conditions| (c.a, c.b, c.s, c.t);
+        // Half of 10 people (5), and half of them voting (5): 4.5 each.
+        assert_eq!(
+            of(conditions(&rule(VoteBase::Unit, 50, 50), 10)),
+            (1.0, 0.0, 4.5, 4.5)
+        );
+        // 100·yes − 60·voters moves in steps of gcd(100, 60) = 20; at least one voter.
+        assert_eq!(
+            of(conditions(&rule(VoteBase::Cast, 60, 0), 10)),
+            (100.0, -60.0, -10.0, 0.5)
+        );
+        assert_eq!(
+            of(conditions(&rule(VoteBase::Cast, 67, 40), 10)),
+            (100.0, -67.0, -0.5, 3.5)
+        );
+        assert_eq!((gcd(100, 0), gcd(0, 0), gcd(100, 75)), (100, 1, 25));
+    }
 }

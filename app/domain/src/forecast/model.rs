@@ -821,4 +821,32 @@ mod tests {
         );
         assert_eq!((gcd(100, 0), gcd(0, 0), gcd(100, 75)), (100, 1, 25));
     }
+
+    /// The bivariate normal's orthant against its closed forms: at the means,
+    /// P(X ≥ μx, Z ≥ μz) = 1/4 + asin(ρ)/2π; with ρ = 0, the product of the two tails;
+    /// and a certain Z leaves X's tail alone.
+    #[test]
+    fn both_at_least_is_the_bivariate_normal_orthant() {
+        for rho in [-0.9, -0.5, 0.0, 0.3, 0.5, 0.9] {
+            let got = both_at_least(10.0, 2.0, 10.0, -3.0, 0.5, -3.0, rho);
+            let want = 0.25 + f64::asin(rho) / (2.0 * std::f64::consts::PI);
+            assert!((got - want).abs() < 1e-6, "rho {rho}: {got} against {want}");
+        }
+        for (x0, z0) in [(1.0, -0.5), (-1.5, 2.0), (0.3, 0.3)] {
+            let got = both_at_least(0.0, 1.0, x0, 0.0, 1.0, z0, 0.0);
+            let want = norm_cdf(-x0) * norm_cdf(-z0);
+            assert!(
+                (got - want).abs() < 1e-6,
+                "{x0}, {z0}: {got} against {want}"
+            );
+        }
+        let x_alone = both_at_least(5.0, 2.0, 6.0, 1.0, 0.0, 1.0, 0.7);
+        assert!((x_alone - norm_cdf(-0.5)).abs() < 1e-12);
+        assert_eq!(both_at_least(5.0, 2.0, 6.0, 1.0, 0.0, 1.5, 0.7), 0.0);
+        assert_eq!(
+            both_at_least(5.0, 2.0, 6.0, 0.0, 1.0, 10.0, 0.7),
+            0.0,
+            "Z far out"
+        );
+    }
 }

@@ -893,6 +893,17 @@ impl Basis {
 mod tests {
     use super::{Attacker, Level, Unit};
 
+    /// The attacker finds a group of `people` by their head count.
+    fn assert_finds_group(attacker: &Attacker, people: usize) {
+        let found = attacker.recoveries();
+        assert!(
+            found
+                .iter()
+                .any(|r| r.people == people && r.value("head count") == Some(people as i64)),
+            "{found:#?}"
+        );
+    }
+
     fn people(range: std::ops::Range<usize>, level: Level) -> Vec<Unit> {
         range
             .map(|person| Unit {
@@ -1024,13 +1035,7 @@ mod tests {
         let mut attacker = Attacker::new(5);
         attacker.publish_population("total", "Sunday", &sunday, 10);
         attacker.publish_population("total", "today", &today, 9);
-        let found = attacker.recoveries();
-        assert!(
-            found
-                .iter()
-                .any(|r| r.people == 1 && r.value("head count") == Some(1)),
-            "{found:#?}"
-        );
+        assert_finds_group(&attacker, 1);
     }
 
     #[test]
@@ -1059,13 +1064,7 @@ mod tests {
         let gamma = people(20..27, Level::Rated(3));
         let cell = attacker.publish_population("Gamma", "today", &gamma, 7);
         attacker.publish_levels(cell, "rated 3", &[Level::Rated(3)], 10);
-        let found = attacker.recoveries();
-        assert!(
-            found
-                .iter()
-                .any(|r| r.people == 2 && r.value("head count") == Some(2)),
-            "{found:#?}"
-        );
+        assert_finds_group(&attacker, 2);
     }
 
     #[test]
@@ -1089,12 +1088,6 @@ mod tests {
         for person in 0..4 {
             attacker.know("one of your own", person);
         }
-        let found = attacker.recoveries();
-        assert!(
-            found
-                .iter()
-                .any(|r| r.people == 2 && r.value("head count") == Some(2)),
-            "{found:#?}"
-        );
+        assert_finds_group(&attacker, 2);
     }
 }

@@ -74,6 +74,18 @@ pub fn names(list: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Each item's `field`, a string, in a JSON list (panics on anything else).
+pub fn strings<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    items(list)
+        .iter()
+        .map(|item| {
+            item[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {field} in {item}"))
+        })
+        .collect()
+}
+
 /// The items of a JSON list (panics on anything else).
 pub fn items(list: &Value) -> &Vec<Value> {
     list.as_array()

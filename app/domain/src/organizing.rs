@@ -779,56 +779,57 @@ mod tests {
         assert_eq!(ok.follow_up_on, NaiveDate::from_ymd_opt(2026, 12, 8));
 
         let none: Vec<String> = vec![];
-        let answer_no_ask = LogForm {
-            answer: "yes".into(),
-            ..fields()
-        };
-        assert_eq!(
-            field_of(parse_log(7, &answer_no_ask, &none, at, &tags)),
-            "ask"
-        );
-        let bad_rating = LogForm {
-            rating_after: "6".into(),
-            ..fields()
-        };
-        assert_eq!(
-            field_of(parse_log(7, &bad_rating, &none, at, &tags)),
-            "rating_after"
-        );
-        let bad_date = LogForm {
-            follow_up_on: "8/12/2026".into(),
-            ..fields()
-        };
-        assert_eq!(
-            field_of(parse_log(7, &bad_date, &none, at, &tags)),
-            "follow_up_on"
-        );
-        let long_notes = "n".repeat(4001);
-        let too_long = LogForm {
-            notes: long_notes.clone(),
-            ..fields()
-        };
-        assert_eq!(field_of(parse_log(7, &too_long, &none, at, &tags)), "notes");
+        let wrong = [
+            (
+                LogForm {
+                    answer: "yes".into(),
+                    ..fields()
+                },
+                "ask",
+            ),
+            (
+                LogForm {
+                    rating_after: "6".into(),
+                    ..fields()
+                },
+                "rating_after",
+            ),
+            (
+                LogForm {
+                    follow_up_on: "8/12/2026".into(),
+                    ..fields()
+                },
+                "follow_up_on",
+            ),
+            (
+                LogForm {
+                    notes: "n".repeat(4001),
+                    ..fields()
+                },
+                "notes",
+            ),
+            (
+                LogForm {
+                    client_id: "x".into(),
+                    ..fields()
+                },
+                "client_id",
+            ),
+            (
+                LogForm {
+                    channel: "carrier pigeon".into(),
+                    ..fields()
+                },
+                "channel",
+            ),
+        ];
+        for (form, field) in &wrong {
+            assert_eq!(field_of(parse_log(7, form, &none, at, &tags)), *field);
+        }
         let unknown = vec!["parking".to_owned()];
         assert_eq!(
             field_of(parse_log(7, &fields(), &unknown, at, &tags)),
             "issues"
-        );
-        let bad_id = LogForm {
-            client_id: "x".into(),
-            ..fields()
-        };
-        assert_eq!(
-            field_of(parse_log(7, &bad_id, &none, at, &tags)),
-            "client_id"
-        );
-        let channel = LogForm {
-            channel: "carrier pigeon".into(),
-            ..fields()
-        };
-        assert_eq!(
-            field_of(parse_log(7, &channel, &none, at, &tags)),
-            "channel"
         );
     }
 

@@ -84,13 +84,7 @@ mod tests {
     use super::*;
 
     fn area(id: i64, parent_id: Option<i64>, name: &str) -> Area {
-        Area {
-            id,
-            parent_id,
-            name: name.into(),
-            retired: false,
-            grid: None,
-        }
+        Area::new(id, parent_id, name)
     }
 
     /// Site 1 holds Line 2 (which holds Cell 3); Site 4 stands alone; 5 sits under 3.

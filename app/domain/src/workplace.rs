@@ -21,6 +21,19 @@ pub struct Area {
     pub grid: Option<GridBox>,
 }
 
+impl Area {
+    /// An area in use, not drawn on the floor plan (`parent_id` None: at the top).
+    pub fn new(id: i64, parent_id: Option<i64>, name: impl Into<String>) -> Self {
+        Area {
+            id,
+            parent_id,
+            name: name.into(),
+            retired: false,
+            grid: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
     pub id: i64,

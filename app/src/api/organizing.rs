@@ -180,7 +180,7 @@ pub async fn follow_up_done(campaign_id: i64, conversation_id: i64) -> Result<()
     let member = organizer(campaign_id).await?;
     let coworker = member
         .store()
-        .conversation_coworker(member.campaign(), conversation_id)
+        .logged_coworker(member.campaign(), LoggedItem::Conversation, conversation_id)
         .await?
         .unwrap_or(0);
     member.coworker(coworker).await?;
@@ -213,7 +213,7 @@ pub async fn resolve_commitment(
     let member = organizer(campaign_id).await?;
     let coworker = member
         .store()
-        .commitment_coworker(member.campaign(), commitment_id)
+        .logged_coworker(member.campaign(), LoggedItem::Commitment, commitment_id)
         .await?
         .unwrap_or(0);
     member.coworker(coworker).await?;
@@ -354,6 +354,7 @@ mod ssr {
     use crate::auth::InCampaign;
     use crate::domain::Coworker;
     use crate::error::AppError;
+    pub(super) use crate::store::LoggedItem;
 
     /// An organizer or lead, and the coworker (in their scope) a request is about.
     pub(super) async fn in_scope(

@@ -10,6 +10,14 @@ use crate::domain::organizing::{
 };
 use crate::domain::CoworkerScope;
 
+/// What an organizer logs about a coworker and later closes: a one-on-one (its
+/// follow-up), a commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoggedItem {
+    Conversation,
+    Commitment,
+}
+
 /// The organizer's loop: one-on-ones, ratings, follow-ups and commitments.
 #[async_trait]
 pub trait OrganizingLoop: Send + Sync {
@@ -49,10 +57,11 @@ pub trait OrganizingLoop: Send + Sync {
         campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Conversation>>;
-    /// The coworker a conversation is about.
-    async fn conversation_coworker(
+    /// The coworker a logged record (a one-on-one, a commitment) is about.
+    async fn logged_coworker(
         &self,
         campaign: CampaignKey,
+        record: LoggedItem,
         id: i64,
     ) -> StoreResult<Option<i64>>;
     async fn follow_up_done(
@@ -62,9 +71,6 @@ pub trait OrganizingLoop: Send + Sync {
         now: DateTime<Utc>,
         audit: &AuditEvent,
     ) -> StoreResult<()>;
-    /// The coworker a commitment is about.
-    async fn commitment_coworker(&self, campaign: CampaignKey, id: i64)
-        -> StoreResult<Option<i64>>;
     async fn resolve_commitment(
         &self,
         campaign: CampaignKey,

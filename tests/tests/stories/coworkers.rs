@@ -7,7 +7,8 @@ use app::api::coworkers::{
 use app::api::map::{FloorPlan, GetChart, ListAreas, UpdateArea};
 use rankfile_tests::calls::with_form;
 use rankfile_tests::{
-    actions, area, area_in, calls, coworker, field_of, items, len, stories, Browser, TestApp,
+    actions, area, area_in, calls, coworker, field_of, items, len, stories, strings, Browser,
+    TestApp,
 };
 
 stories!(
@@ -356,12 +357,7 @@ async fn the_chart_filters_and_the_export_is_for_leads(app: TestApp) {
     assert_eq!(by_name["in_scope"], 3);
     // The organizer's chart holds only their area, whatever they search for.
     let theirs = chart(&org, "a", "").await;
-    let names: Vec<&str> = theirs["coworkers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let names = strings(&theirs["coworkers"], "name");
     assert!(names.is_empty(), "Ana is in the ICU, not the ER: {names:?}");
     assert_eq!(theirs["in_scope"], 1);
 

@@ -132,9 +132,13 @@ impl Plan {
     }
 
     /// Adds people to area `area`, one per rating (None: unknown).
-    fn with(mut self, area: usize, ratings: &[Option<i32>]) -> Self {
-        self.people
-            .extend(ratings.iter().map(|r| Who::in_area(area, *r)));
+    /// People in `area` rated as listed, 0 for not rated.
+    fn with(mut self, area: usize, ratings: &[i32]) -> Self {
+        self.people.extend(
+            ratings
+                .iter()
+                .map(|&r| Who::in_area(area, (r != 0).then_some(r))),
+        );
         self
     }
 }
@@ -720,17 +724,8 @@ async fn leaves_now(cast: &Cast, campaign: &mut Campaign, who: usize) {
 
 /// A count's figures: (coworkers, rated 1..5, unknown).
 fn figures(cell: &Value) -> (i64, Vec<i64>, i64) {
-    let c = &cell["counts"];
-    (
-        c["coworkers"].as_i64().unwrap(),
-        c["rated"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n.as_i64().unwrap())
-            .collect(),
-        c["unknown"].as_i64().unwrap(),
-    )
+    let (coworkers, rated, unknown, _talked) = crate::heat::counts(cell);
+    (coworkers, rated, unknown)
 }
 
 /// The same figures of `units`, as the truth has them.
@@ -1435,6 +1430,16 @@ async fn organizer_attack(
     }
 }
 
+/// A campaign of its own built from `plan` as of now, and the viewer's attack on it.
+async fn viewer_attack_on(app: &TestApp, name: &str, plan: &Plan, what: &str) {
+    let cast = cast(app).await;
+    let (now, today) = today();
+    let campaign = build(app, &cast, name, plan, now).await;
+    viewer_attack(&cast, &campaign, today, what)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 fn today() -> (DateTime<Utc>, NaiveDate) {
     let now = Utc::now();
     (now, now.date_naive())
@@ -1445,123 +1450,51 @@ fn today() -> (DateTime<Utc>, NaiveDate) {
 /// Site holds Alpha (6) and Beta (6) and two people of its own, both rated 5: Site 14 −
 /// Alpha 6 − Beta 6 is them.
 async fn a_parent_area_s_own_people_are_not_its_children_subtracted(app: TestApp) {
-    let cast = cast(&app).await;
     let plan = Plan::new(&[("Site", None), ("Alpha", Some(0)), ("Beta", Some(0))])
-        .with(0, &[Some(5), Some(5)])
-        .with(1, &[Some(1), Some(1), Some(2), Some(3), Some(4), Some(5)])
-        .with(2, &[None, None, Some(2), Some(3), Some(4), Some(4)]);
-    let (now, today) = today();
-    let campaign = build(&app, &cast, "Parents", &plan, now).await;
-    viewer_attack(&cast, &campaign, today, "parent areas")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .with(0, &[5, 5])
+        .with(1, &[1, 1, 2, 3, 4, 5])
+        .with(2, &[0, 0, 2, 3, 4, 4]);
+    viewer_attack_on(&app, "Parents", &plan, "parent areas").await;
 }
 
 /// North (2) and South (8) until North's two moved to South today: a past map withholds
 /// South as cover for North, but South's trend points show 8, and today's South 10.
 async fn a_trend_point_does_not_uncover_the_map_s_cover(app: TestApp) {
-    let cast = cast(&app).await;
     let mut plan = Plan::new(&[("North", None), ("South", None)])
-        .with(0, &[Some(3), Some(4)])
-        .with(
-            1,
-            &[
-                Some(1),
-                Some(1),
-                Some(2),
-                Some(2),
-                Some(1),
-                None,
-                Some(4),
-                Some(5),
-            ],
-        );
+        .with(0, &[3, 4])
+        .with(1, &[1, 1, 2, 2, 1, 0, 4, 5]);
     for who in &mut plan.people[..2] {
         who.moves.push((Duration::minutes(1), Some(1), Some(0)));
     }
-    let (now, today) = today();
-    let campaign = build(&app, &cast, "Trends", &plan, now).await;
-    viewer_attack(&cast, &campaign, today, "trends")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    viewer_attack_on(&app, "Trends", &plan, "trends").await;
 }
 
 /// Ward's ten: two carry both tags (carpool, choir), both rated 5; each tag's cell is
 /// withheld, but Ward 10 − "No tag" 8 is them.
 async fn overlapping_tags_do_not_give_away_the_tagged(app: TestApp) {
-    let cast = cast(&app).await;
     let mut plan = Plan::new(&[("Ward", None)])
-        .with(0, &[Some(5), Some(5)])
-        .with(
-            0,
-            &[
-                Some(1),
-                Some(1),
-                Some(2),
-                Some(3),
-                Some(4),
-                Some(5),
-                None,
-                None,
-            ],
-        );
+        .with(0, &[5, 5])
+        .with(0, &[1, 1, 2, 3, 4, 5, 0, 0]);
     for who in &mut plan.people[..2] {
         who.tags = vec!["carpool".into(), "choir".into()];
     }
-    let (now, today) = today();
-    let campaign = build(&app, &cast, "Tags", &plan, now).await;
-    viewer_attack(&cast, &campaign, today, "overlapping tags")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    viewer_attack_on(&app, "Tags", &plan, "overlapping tags").await;
 }
 
 /// North (2, rated 3) and South (8: five rated 1–2, one unknown): the heat map's total 10
 /// less the floor plan's South 8 is North.
 async fn the_floor_plan_and_the_heat_map_do_not_subtract(app: TestApp) {
-    let cast = cast(&app).await;
     let plan = Plan::new(&[("North", None), ("South", None)])
-        .with(0, &[Some(3), Some(3)])
-        .with(
-            1,
-            &[
-                Some(1),
-                Some(1),
-                Some(2),
-                Some(2),
-                Some(1),
-                None,
-                Some(4),
-                Some(4),
-            ],
-        );
-    let (now, today) = today();
-    let campaign = build(&app, &cast, "Floor plan", &plan, now).await;
-    viewer_attack(&cast, &campaign, today, "floor plan against heat map")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .with(0, &[3, 3])
+        .with(1, &[1, 1, 2, 2, 1, 0, 4, 4]);
+    viewer_attack_on(&app, "Floor plan", &plan, "floor plan against heat map").await;
 }
 
 /// Ward's twelve: one left between the last two Sundays (in the placement history), one
 /// leaves today (through the coworker form); each pair of days differs by one person.
 async fn two_allowed_days_do_not_give_away_who_left(app: TestApp) {
     let cast = cast(&app).await;
-    let mut plan = Plan::new(&[("Ward", None)]).with(
-        0,
-        &[
-            Some(1),
-            Some(2),
-            Some(2),
-            Some(3),
-            Some(3),
-            Some(4),
-            Some(4),
-            Some(5),
-            Some(5),
-            None,
-            Some(1),
-            Some(4),
-        ],
-    );
+    let mut plan = Plan::new(&[("Ward", None)]).with(0, &[1, 2, 2, 3, 3, 4, 4, 5, 5, 0, 1, 4]);
     let (now, today) = today();
     // Thursday noon between the Sundays.
     let between = end_of_day(week_end(today - Duration::days(1)) - Duration::days(7))
@@ -1580,8 +1513,8 @@ async fn two_allowed_days_do_not_give_away_who_left(app: TestApp) {
 async fn an_organizer_learns_nobody_outside_their_scope(app: TestApp) {
     let cast = cast(&app).await;
     let mut plan = Plan::new(&[("Ward A", None), ("Ward B", None)])
-        .with(0, &[Some(1), Some(2), Some(3), Some(4), Some(5), None])
-        .with(1, &[Some(2), Some(2), Some(3), Some(4), Some(1)]);
+        .with(0, &[1, 2, 3, 4, 5, 0])
+        .with(1, &[2, 2, 3, 4, 1]);
     plan.organizers = vec![0];
     for who in &mut plan.people[6..10] {
         who.organizer = Some(0);

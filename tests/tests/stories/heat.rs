@@ -6,7 +6,7 @@
 use app::domain::{Choice, CoworkerFields, EmploymentStatus};
 use app::store::{NewAssessment, NewCoworker, PastActivity, PastMove, PastTalk};
 use chrono::{Duration, Utc};
-use rankfile_tests::{clear_of_midnight, stories, Browser, TestApp};
+use rankfile_tests::{area, area_in, clear_of_midnight, shift, stories, strings, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -250,10 +250,6 @@ struct Mercy {
     people: Vec<i64>,
 }
 
-async fn made(lead: &Browser, endpoint: &str, form: &[(&str, &str)]) -> i64 {
-    lead.call_ok(endpoint, form).await["id"].as_i64().unwrap()
-}
-
 /// Twenty days ago: Ana and Ben on ICU days, Cy on ICU nights, Di on ER nights and Ed on
 /// ER days. Ten days ago Ana was rated 2, Ben 4 and Di 5; Cy moved to ER nights five days
 /// ago; Ben was rated 1 two days ago; Ana had a one-on-one three days ago; Ed left today.
@@ -261,37 +257,11 @@ async fn made(lead: &Browser, endpoint: &str, form: &[(&str, &str)]) -> i64 {
 async fn mercy(app: &TestApp) -> Mercy {
     let (lead, campaign) = app.lead_of("lead@example.org", "Mercy").await;
     let id = campaign.to_string();
-    let site = made(
-        &lead,
-        "areas/create",
-        &[("campaign_id", &id), ("name", "Site")],
-    )
-    .await;
-    let site = site.to_string();
-    let icu = made(
-        &lead,
-        "areas/create",
-        &[("campaign_id", &id), ("name", "ICU"), ("parent_id", &site)],
-    )
-    .await;
-    let er = made(
-        &lead,
-        "areas/create",
-        &[("campaign_id", &id), ("name", "ER"), ("parent_id", &site)],
-    )
-    .await;
-    let day = made(
-        &lead,
-        "shifts/create",
-        &[("campaign_id", &id), ("name", "Day")],
-    )
-    .await;
-    let night = made(
-        &lead,
-        "shifts/create",
-        &[("campaign_id", &id), ("name", "Night")],
-    )
-    .await;
+    let site = area(&lead, campaign, "Site").await;
+    let icu = area_in(&lead, campaign, "ICU", site).await;
+    let er = area_in(&lead, campaign, "ER", site).await;
+    let day = shift(&lead, campaign, "Day").await;
+    let night = shift(&lead, campaign, "Night").await;
     let now = Utc::now();
     let ago = |days: i64| now - Duration::days(days);
     let new = |name: &str, area: i64, shift: i64| {
@@ -396,7 +366,7 @@ fn row<'a>(map: &'a Value, name: &str) -> &'a Value {
 }
 
 /// A cell's counts: (coworkers, [rated 1..5], unknown, talked).
-fn counts(cell: &Value) -> (i64, Vec<i64>, i64, i64) {
+pub(crate) fn counts(cell: &Value) -> (i64, Vec<i64>, i64, i64) {
     let c = &cell["counts"];
     (
         c["coworkers"].as_i64().unwrap(),
@@ -423,20 +393,10 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
     let m = mercy(&app).await;
     let now = heat(&m.lead, &m.id, &[]).await;
     assert_eq!(now["current"], true);
-    let columns: Vec<&str> = now["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["label"].as_str().unwrap())
-        .collect();
+    let columns = strings(&now["columns"], "label");
     assert_eq!(columns, ["Day", "Night"]);
     assert_eq!(now["columns"][0]["key"], m.day.to_string());
-    let names: Vec<&str> = now["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let names = strings(&now["rows"], "name");
     assert_eq!(names, ["Site", "ER", "ICU"]);
     let (icu, er, site) = (row(&now, "ICU"), row(&now, "ER"), row(&now, "Site"));
     assert_eq!(icu["area_id"], m.icu);
@@ -495,12 +455,7 @@ async fn a_small_campaign_is_counted_cell_by_cell_now_and_as_of(app: TestApp) {
 
     // By tag: Ana is in both her tags' columns, and once in her row's total.
     let tags = heat(&m.lead, &m.id, &[("dimension", "tag")]).await;
-    let labels: Vec<&str> = tags["columns"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["label"].as_str().unwrap())
-        .collect();
+    let labels = strings(&tags["columns"], "label");
     assert_eq!(labels, ["carpool", "choir", "No tag"]);
     let icu = row(&tags, "ICU");
     assert_eq!(counts(&icu["cells"][0]).0, 1);
@@ -534,6 +489,21 @@ fn campaign(m: &Mercy) -> i64 {
     m.id.parse().unwrap()
 }
 
+impl Mercy {
+    /// An organizer of the ICU (org@example.org), signed in.
+    async fn icu_organizer(&self, app: &TestApp) -> Browser {
+        let icu = self.icu.to_string();
+        app.invite_member(
+            &self.lead,
+            campaign(self),
+            "org@example.org",
+            "organizer",
+            &icu,
+        )
+        .await
+    }
+}
+
 async fn cell(who: &Browser, m: &Mercy, area: i64, column: i64) -> reqwest::Response {
     who.call(
         "heat/cell",
@@ -558,10 +528,7 @@ fn groups(detail: &Value) -> Vec<(Value, Vec<String>)> {
 async fn an_organizer_sees_only_their_scope(app: TestApp) {
     clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
-    let icu = m.icu.to_string();
-    let org = app
-        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
-        .await;
+    let org = m.icu_organizer(&app).await;
     let map = heat(&org, &m.id, &[]).await;
     assert_eq!(counts(&map["total"]).0, 2, "ICU's two, nobody in the ER");
     assert_eq!(counts(&row(&map, "ER")["total"]).0, 0);
@@ -678,10 +645,7 @@ async fn a_viewer_sees_counts_only_without_small_cells(app: TestApp) {
 async fn the_csv_is_for_leads_only(app: TestApp) {
     clear_of_midnight(STORY_MARGIN).await;
     let m = mercy(&app).await;
-    let icu = m.icu.to_string();
-    let org = app
-        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
-        .await;
+    let org = m.icu_organizer(&app).await;
     let viewer = app
         .invite_member(&m.lead, campaign(&m), "viewer@example.org", "viewer", "")
         .await;
@@ -982,10 +946,7 @@ async fn the_page_draws_the_map_without_javascript(app: TestApp) {
         .unwrap()
         .starts_with("text/csv"));
     assert!(csv.text().await.unwrap().starts_with("area,depth,column"));
-    let icu = m.icu.to_string();
-    let org = app
-        .invite_member(&m.lead, campaign(&m), "org@example.org", "organizer", &icu)
-        .await;
+    let org = m.icu_organizer(&app).await;
     let refused = org.get_page(&format!("/campaigns/{}/heat.csv", m.id)).await;
     assert_eq!(refused.status(), 403);
     // A viewer: counts only, nothing opens, no names.
@@ -1029,23 +990,11 @@ async fn a_past_rating_is_the_history_s_through_runs_and_late_logs(app: TestApp)
     clear_of_midnight(STORY_MARGIN).await;
     let (lead, campaign) = app.lead_of("runs@example.org", "Runs").await;
     let id = campaign.to_string();
-    let day = made(
-        &lead,
-        "shifts/create",
-        &[("campaign_id", &id), ("name", "Day")],
-    )
-    .await;
+    let day = shift(&lead, campaign, "Day").await;
     let names = ["Fay", "Gus", "Hal", "Ivy", "Jo"];
     let mut areas = Vec::new();
     for name in names {
-        areas.push(
-            made(
-                &lead,
-                "areas/create",
-                &[("campaign_id", &id), ("name", name)],
-            )
-            .await,
-        );
+        areas.push(area(&lead, campaign, name).await);
     }
     let now = Utc::now();
     let people = app

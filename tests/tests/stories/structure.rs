@@ -10,7 +10,7 @@ use app::api::structure::{
 use app::domain::structure::TestKind;
 use app::domain::Choice;
 use rankfile_tests::calls::{self, with_form};
-use rankfile_tests::{area, coworker, shift, stories, Browser, TestApp};
+use rankfile_tests::{area, coworker, shift, stories, strings, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
@@ -381,12 +381,7 @@ async fn an_organizer_records_only_inside_their_scope(app: TestApp) {
     assert_eq!(status, 422, "nobody the organizer can mark is in the yard");
     // The organizer's list is their scope only; the count is everyone's.
     let p = page(&org, campaign_id, test_id).await;
-    let names: Vec<&str> = p["people"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names = strings(&p["people"], "name");
     assert_eq!(names, ["Ana"]);
     org.call_fn_ok(calls::record(
         campaign_id,

@@ -14,7 +14,9 @@ use app::api::votes::{
 use app::domain::forecast::Rates;
 use app::domain::structure::TestKind;
 use rankfile_tests::calls::{self, with_form};
-use rankfile_tests::{area, area_in, field_of, id_of, shift, stories, Browser, TestApp};
+use rankfile_tests::{
+    area, area_in, field_of, id_of, items, shift, stories, strings, Browser, TestApp,
+};
 use serde_json::Value;
 
 stories!(
@@ -236,10 +238,6 @@ fn f64_of(v: &Value) -> f64 {
 fn i64_of(v: &Value) -> i64 {
     v.as_i64()
         .unwrap_or_else(|| panic!("not a whole number: {v}"))
-}
-
-fn items(v: &Value) -> &Vec<Value> {
-    v.as_array().unwrap_or_else(|| panic!("not a list: {v}"))
 }
 
 /// The first guess the forecast starts from (README: "defaults are a first guess"),
@@ -944,10 +942,7 @@ async fn the_vote_plan_lists_who_has_nowhere_to_vote(app: TestApp) {
     assert_eq!(lead["places"], serde_json::json!([]));
     assert_eq!(lead["uncovered"], 17);
     assert_eq!(tuple_ids(&lead["uncovered_people"]), everyone);
-    let members: Vec<&str> = items(&lead["members"])
-        .iter()
-        .map(|m| m["email"].as_str().unwrap())
-        .collect();
+    let members = strings(&lead["members"], "email");
     assert!(
         !members.contains(&"viewer@example.org"),
         "viewers cover no place"

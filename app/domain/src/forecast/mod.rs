@@ -287,6 +287,13 @@ pub fn cells_of(people: impl IntoIterator<Item = (Option<i64>, Option<i64>, usiz
     for key in people {
         *map.entry(key).or_default() += 1;
     }
+    cells_from(map)
+}
+
+/// A count of people per (area, shift, level) as cells, in the count's order.
+fn cells_from(
+    map: std::collections::BTreeMap<(Option<i64>, Option<i64>, usize), i64>,
+) -> Vec<Cell> {
     map.into_iter()
         .map(|((area_id, shift_id, level), people)| Cell {
             area_id,
@@ -393,14 +400,7 @@ fn cells_from_parts(cells: &[Cell], parts: &[(usize, usize, i64)]) -> Vec<Cell> 
                 .or_default() += people;
         }
     }
-    map.into_iter()
-        .map(|((area_id, shift_id, level), people)| Cell {
-            area_id,
-            shift_id,
-            level,
-            people,
-        })
-        .collect()
+    cells_from(map)
 }
 
 /// One row of a forecast's breakdown: an area or a shift (`id` None: none given).
@@ -666,13 +666,7 @@ mod tests {
     }
 
     fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
-        Area {
-            id,
-            parent_id: parent,
-            name: name.into(),
-            retired: false,
-            grid: None,
-        }
+        Area::new(id, parent, name)
     }
 
     #[test]

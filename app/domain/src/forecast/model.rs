@@ -849,4 +849,102 @@ mod tests {
             "Z far out"
         );
     }
+
+    fn moments(
+        people: i64,
+        yes: f64,
+        voters: f64,
+        var_yes: f64,
+        var_voters: f64,
+        cov: f64,
+    ) -> Moments {
+        Moments {
+            people,
+            yes,
+            voters,
+            var_yes,
+            var_voters,
+            cov,
+        }
+    }
+
+    /// The margin's value, worked by hand: each condition's distance in its own standard
+    /// deviations (at least half a voter), the tighter one; nobody in scope is −∞.
+    #[test]
+    fn the_margin_is_the_tighter_condition_in_deviations() {
+        // Unit, 10 people, 60 % yes (6, so 5.5) and 50 % turnout (5, so 4.5):
+        // yes (7 − 5.5)/2 = 0.75 against turnout (8 − 4.5)/1 = 3.5.
+        let m = margin(
+            &rule(VoteBase::Unit, 60, 50),
+            &moments(10, 7.0, 8.0, 4.0, 1.0, 0.5),
+        );
+        assert!((m - 0.75).abs() < 1e-12, "{m}");
+        // The turnout tighter, its deviation 0.32 raised to half a voter:
+        // yes (6 − 4.5)/1 = 1.5 against turnout (7 − 7.5)/0.5 = −1.
+        let m = margin(
+            &rule(VoteBase::Unit, 50, 80),
+            &moments(10, 6.0, 7.0, 1.0, 0.1, 0.0),
+        );
+        assert!((m + 1.0).abs() < 1e-12, "{m}");
+        // Cast, 60 %: X = 100·yes − 60·voters = 120 against −10, its variance
+        // 100²·2 + 2·100·(−60)·1 + 60²·1.5 = 13,400; turnout (8 − 4.5)/√1.5.
+        let m = margin(
+            &rule(VoteBase::Cast, 60, 50),
+            &moments(10, 6.0, 8.0, 2.0, 1.5, 1.0),
+        );
+        assert!((m - 130.0 / 13_400f64.sqrt()).abs() < 1e-12, "{m}");
+        // A negative variance (rounding) counts as none: half a voter.
+        let m = margin(
+            &rule(VoteBase::Unit, 50, 0),
+            &moments(10, 5.5, 9.0, -1e-9, 0.0, 0.0),
+        );
+        assert!((m - 2.0).abs() < 1e-9, "{m}");
+        assert_eq!(
+            margin(
+                &rule(VoteBase::Unit, 50, 50),
+                &moments(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            ),
+            f64::NEG_INFINITY
+        );
+    }
+
+    /// The normal chance of passing carries the yes condition's correlation with the
+    /// turnout: with both at their thresholds it is the orthant 1/4 + asin(ρ)/2π, for ρ
+    /// worked by hand from the moments on both bases.
+    #[test]
+    fn pass_normal_at_the_thresholds_is_the_orthant_of_its_correlation() {
+        let orthant = |rho: f64| 0.25 + rho.asin() / (2.0 * std::f64::consts::PI);
+        // Unit: X = yes at 5.5, Z = voters at 4.5; ρ = 3/(3·2) = 0.5, so 1/3.
+        let p = pass_normal(
+            &rule(VoteBase::Unit, 60, 50),
+            &moments(10, 5.5, 4.5, 9.0, 4.0, 3.0),
+        );
+        assert!((p - orthant(0.5)).abs() < 1e-6, "{p}");
+        // Cast, 50 %: X = 100·2 − 50·4.5 = −25 (its threshold), var 10,000 − 8,000 +
+        // 2,500 = 4,500, cov(X, Z) = 100·0.8 − 50·1 = 30; ρ = 30/√4,500.
+        let p = pass_normal(
+            &rule(VoteBase::Cast, 50, 50),
+            &moments(10, 2.0, 4.5, 1.0, 1.0, 0.8),
+        );
+        assert!((p - orthant(30.0 / 4_500f64.sqrt())).abs() < 1e-6, "{p}");
+        // Negatively tied: fewer pass together than apart.
+        let p = pass_normal(
+            &rule(VoteBase::Unit, 60, 50),
+            &moments(10, 5.5, 4.5, 9.0, 4.0, -3.0),
+        );
+        assert!((p - orthant(-0.5)).abs() < 1e-6, "{p}");
+        // Certain turnout (no variance): the yes tail alone, whatever the covariance says.
+        let p = pass_normal(
+            &rule(VoteBase::Unit, 60, 50),
+            &moments(10, 5.5, 9.0, 9.0, 0.0, 3.0),
+        );
+        assert!((p - 0.5).abs() < 1e-9, "{p}");
+        assert_eq!(
+            pass_normal(
+                &rule(VoteBase::Unit, 50, 50),
+                &moments(0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            ),
+            0.0
+        );
+    }
 }

@@ -90,6 +90,7 @@ const EXHAUSTIVE_STATES: usize = 20_000;
 /// Units up to this size also try giving up two moves for one (cheap while small).
 const COMPRESS_MAX: i64 = 40;
 
+/// Every single move that brings a person closer to voting yes.
 const ADD: [Op; 14] = [
     Op::Up(1, 0),
     Op::Up(2, 0),
@@ -107,22 +108,20 @@ const ADD: [Op; 14] = [
     Op::Plan(UNRATED),
 ];
 
-const REMOVE: [Op; 14] = [
-    Op::Down(0, 0),
-    Op::Down(1, 0),
-    Op::Down(2, 0),
-    Op::Down(3, 0),
-    Op::Down(0, 1),
-    Op::Down(1, 1),
-    Op::Down(2, 1),
-    Op::Down(3, 1),
-    Op::Unplan(0),
-    Op::Unplan(1),
-    Op::Unplan(2),
-    Op::Unplan(3),
-    Op::Unplan(4),
-    Op::Unplan(UNRATED),
-];
+/// `ADD`'s moves taken back, in the same order.
+const REMOVE: [Op; 14] = {
+    let mut ops = ADD;
+    let mut i = 0;
+    while i < ops.len() {
+        ops[i] = match ADD[i] {
+            Op::Up(l, w) => Op::Down(l - 1, w),
+            Op::Plan(l) => Op::Unplan(l),
+            other => other,
+        };
+        i += 1;
+    }
+    ops
+};
 
 /// The chances of someone at `level`, with a plan to vote (`w` 1) or without.
 fn chance(rates: &Rates, goal: &Goal, level: usize, w: usize) -> Chance {

@@ -544,13 +544,7 @@ mod tests {
     use super::*;
 
     fn area(id: i64, parent: Option<i64>) -> Area {
-        Area {
-            id,
-            parent_id: parent,
-            name: format!("A{id}"),
-            retired: false,
-            grid: None,
-        }
+        Area::new(id, parent, format!("A{id}"))
     }
 
     #[test]

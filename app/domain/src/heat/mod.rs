@@ -723,13 +723,7 @@ mod tests {
     }
 
     fn area(id: i64, parent: Option<i64>, name: &str) -> Area {
-        Area {
-            id,
-            parent_id: parent,
-            name: name.into(),
-            retired: false,
-            grid: None,
-        }
+        Area::new(id, parent, name)
     }
 
     /// A coworker's whole history, as the fixtures state it.

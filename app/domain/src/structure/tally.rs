@@ -509,13 +509,7 @@ mod tests {
     }
 
     fn area(id: i64, name: &str) -> Area {
-        Area {
-            id,
-            parent_id: None,
-            name: name.into(),
-            retired: false,
-            grid: None,
-        }
+        Area::new(id, None, name)
     }
 
     #[test]

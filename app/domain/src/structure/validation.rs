@@ -189,22 +189,7 @@ mod tests {
     #[test]
     fn the_rates_match_a_hand_count() {
         use Response::*;
-        let areas = [
-            Area {
-                id: 1,
-                parent_id: None,
-                name: "Packing".into(),
-                retired: false,
-                grid: None,
-            },
-            Area {
-                id: 2,
-                parent_id: None,
-                name: "Dock".into(),
-                retired: false,
-                grid: None,
-            },
-        ];
+        let areas = [Area::new(1, None, "Packing"), Area::new(2, None, "Dock")];
         let people = [
             person(1, Some(1), "ana@x", 1, Some(TookPart)),
             person(2, Some(1), "ana@x", 1, Some(TookPart)),

@@ -19,23 +19,15 @@ struct AuditRow {
     detail: String,
 }
 
-impl AuditRow {
-    fn into_entry(self) -> AuditEntry {
-        let AuditRow {
-            id,
-            at,
-            actor,
-            action,
-            record,
-            detail,
-        } = self;
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
         AuditEntry {
-            id,
-            at,
-            actor,
-            action,
-            record,
-            detail,
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            record: r.record,
+            detail: r.detail,
         }
     }
 }
@@ -89,6 +81,22 @@ pub(super) async fn commit_audited(mut tx: Tx, e: &AuditEvent) -> StoreResult<()
     insert_audit(&mut tx, e).await?;
     tx.commit().await.db()
 }
+
+/// Runs an `INSERT … RETURNING id` in the transaction, then the new record's audit row,
+/// and commits both; the new record's id.
+pub(super) async fn commit_inserted(
+    mut tx: Tx,
+    insert: InsertStatement<'_>,
+    audit: &AuditEvent,
+) -> StoreResult<i64> {
+    let id = insert.fetch_one(&mut *tx).await.db()?;
+    commit_audited(tx, &audit.for_new(id)).await?;
+    Ok(id)
+}
+
+/// An `INSERT … RETURNING id` of this backend's, its arguments bound.
+pub(super) type InsertStatement<'q> =
+    sqlx::query::QueryScalar<'q, Db, i64, <Db as sqlx::Database>::Arguments<'q>>;
 
 /// A statement of this backend's, its arguments bound.
 pub(super) type Statement<'q> = sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>;
@@ -153,7 +161,7 @@ impl AuditLog for Adapter {
             .fetch_all(&self.pool)
             .await
             .db()?;
-        Ok(rows.into_iter().map(AuditRow::into_entry).collect())
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 
     async fn audit_actions(&self, campaign: CampaignKey) -> StoreResult<Vec<String>> {

@@ -388,16 +388,13 @@ impl Adapter {
         Ok(rows.into_iter().map(|(t,)| t).collect())
     }
 
-    /// The trend's weeks that are snapshots, from the snapshots alone.
+    /// The trend's weeks that are snapshots (at least one), from the snapshots alone.
     async fn trend_of_snapshots(
         &self,
         campaign_id: i64,
         scope: &CoworkerScope,
         weeks: &[(usize, DateTime<Utc>)],
     ) -> Result<Vec<TrendTally>, sqlx::Error> {
-        if weeks.is_empty() {
-            return Ok(Vec::new());
-        }
         let (scope_sql, binds) = scope_clause(scope, "c.", weeks.len() + 2);
         // The scope is the coworker's as they are now: join them only when it names them.
         let join = if scope_sql.is_empty() {
@@ -414,17 +411,14 @@ impl Adapter {
         self.fetch_trend(&sql, campaign_id, weeks, binds).await
     }
 
-    /// The trend's weeks that are not snapshots (the last, or older than those kept),
-    /// from the histories.
+    /// The trend's weeks that are not snapshots (the last, or older than those kept; at
+    /// least one), from the histories.
     async fn trend_from_histories(
         &self,
         campaign_id: i64,
         scope: &CoworkerScope,
         weeks: &[(usize, DateTime<Utc>)],
     ) -> Result<Vec<TrendTally>, sqlx::Error> {
-        if weeks.is_empty() {
-            return Ok(Vec::new());
-        }
         let past = PastState::from_histories("w.t");
         let (scope_sql, binds) = scope_clause(scope, "c.", weeks.len() + 2);
         let sql = format!(
@@ -565,16 +559,14 @@ impl HeatMaps for Adapter {
             .enumerate()
             .partition(|(_, moment)| standing.contains(moment));
         let mut tallies = Vec::new();
-        tallies.extend(
-            self.trend_of_snapshots(campaign_id, scope, &snapshots)
-                .await
-                .db()?,
-        );
-        tallies.extend(
-            self.trend_from_histories(campaign_id, scope, &histories)
-                .await
-                .db()?,
-        );
+        if !snapshots.is_empty() {
+            let of_snapshots = self.trend_of_snapshots(campaign_id, scope, &snapshots);
+            tallies.extend(of_snapshots.await.db()?);
+        }
+        if !histories.is_empty() {
+            let of_histories = self.trend_from_histories(campaign_id, scope, &histories);
+            tallies.extend(of_histories.await.db()?);
+        }
         Ok(tallies)
     }
 

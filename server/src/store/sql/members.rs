@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::audit::INSERT_AUDIT;
-use super::{commit_audited, Adapter, Db, Tx};
+use super::{commit_audited, commit_inserted, Adapter, Db, Tx};
 use crate::store::rows::{join_ids, parse_role};
 use crate::store::DbResult;
 
@@ -267,8 +267,8 @@ impl Membership for Adapter {
 #[async_trait]
 impl Invites for Adapter {
     async fn create_invite(&self, i: &NewInvite, audit: &AuditEvent) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await.db()?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let tx = self.begin_write().await.db()?;
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO invites (campaign_id, token_hash, role, area_ids, note, created_by, \
              created_at, expires_at, reveal_token, reveal_until) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -282,12 +282,8 @@ impl Invites for Adapter {
         .bind(i.now)
         .bind(i.expires_at)
         .bind(i.reveal.as_ref().map(|(token, _)| token.as_str()))
-        .bind(i.reveal.as_ref().map(|(_, until)| *until))
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        .bind(i.reveal.as_ref().map(|(_, until)| *until));
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn invite(&self, token_hash: &str) -> StoreResult<Option<InviteRecord>> {

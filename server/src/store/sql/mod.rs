@@ -20,12 +20,12 @@ mod ties;
 mod votes;
 mod workplace;
 
-use app::store::{Health, StoreResult};
+use app::store::{Health, StoreError, StoreResult};
 use async_trait::async_trait;
 
 use super::{member_of, Adapter, Db, BACKEND, FOR_UPDATE, TAG_ROWS};
 use crate::store::DbResult;
-use audit::{commit_audited, insert_audit};
+use audit::{commit_audited, commit_inserted, insert_audit};
 
 /// A write transaction, from `Adapter::begin_write`.
 type Tx = sqlx::Transaction<'static, Db>;
@@ -40,6 +40,41 @@ impl Health for Adapter {
         self.database_in_place()?;
         sqlx::query("SELECT 1").execute(&self.pool).await.db()?;
         Ok(())
+    }
+}
+
+/// A row type this backend's queries read into.
+trait Read: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin {}
+impl<R> Read for R where R: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Send + Unpin {}
+
+impl Adapter {
+    /// The rows of `sql`, with `$1` the campaign and `$2` one record's id (a coworker's,
+    /// say), read as `R`, each made a `T`.
+    async fn rows_of<R: Read, T: TryFrom<R, Error = StoreError>>(
+        &self,
+        sql: &str,
+        campaign_id: i64,
+        id: i64,
+    ) -> StoreResult<Vec<T>> {
+        let rows = sqlx::query_as::<_, R>(sql)
+            .bind(campaign_id)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .db()?;
+        rows.into_iter().map(T::try_from).collect()
+    }
+
+    /// The campaign's record `id` in `table`: its `columns` read as `R`, made a `T`.
+    async fn record_in<R: Read, T: TryFrom<R, Error = StoreError>>(
+        &self,
+        table: &str,
+        columns: &str,
+        campaign_id: i64,
+        id: i64,
+    ) -> StoreResult<Option<T>> {
+        let sql = format!("SELECT {columns} FROM {table} WHERE campaign_id = $1 AND id = $2");
+        Ok(self.rows_of::<R, T>(&sql, campaign_id, id).await?.pop())
     }
 }
 

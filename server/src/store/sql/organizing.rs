@@ -6,7 +6,9 @@ use app::domain::organizing::{
     SEARCH_MAX, UNREACHED_SHOWN,
 };
 use app::domain::{Choice, CoworkerScope};
-use app::store::{AuditEvent, CampaignKey, NewAssessment, OrganizingLoop, StoreError, StoreResult};
+use app::store::{
+    AuditEvent, CampaignKey, LoggedItem, NewAssessment, OrganizingLoop, StoreError, StoreResult,
+};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -22,6 +24,20 @@ struct AssessmentRow {
     source: String,
     note: String,
     organizer: String,
+}
+
+impl TryFrom<AssessmentRow> for Assessment {
+    type Error = StoreError;
+
+    fn try_from(r: AssessmentRow) -> StoreResult<Self> {
+        Ok(Assessment {
+            at: r.at,
+            rating: r.rating,
+            source: Source::parse(&r.source).ok_or_else(|| corrupt("source", &r.source))?,
+            note: r.note,
+            organizer: r.organizer,
+        })
+    }
 }
 
 /// Coworkers and committee members in one area × shift (None: no area, no shift).
@@ -385,36 +401,11 @@ impl OrganizingLoop for Adapter {
         campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Assessment>> {
-        let campaign_id = campaign.id();
-        let rows = sqlx::query_as::<_, AssessmentRow>(
-            "SELECT a.at, a.rating, a.source, a.note, u.email AS organizer FROM assessments a \
-             JOIN users u ON u.id = a.organizer_id \
-             WHERE a.campaign_id = $1 AND a.coworker_id = $2 ORDER BY a.at DESC, a.id DESC",
-        )
-        .bind(campaign_id)
-        .bind(coworker_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
-        rows.into_iter()
-            .map(
-                |AssessmentRow {
-                     at,
-                     rating,
-                     source,
-                     note,
-                     organizer,
-                 }| {
-                    Ok(Assessment {
-                        at,
-                        rating,
-                        source: Source::parse(&source).ok_or_else(|| corrupt("source", &source))?,
-                        note,
-                        organizer,
-                    })
-                },
-            )
-            .collect()
+        let sql = "SELECT a.at, a.rating, a.source, a.note, u.email AS organizer \
+             FROM assessments a JOIN users u ON u.id = a.organizer_id \
+             WHERE a.campaign_id = $1 AND a.coworker_id = $2 ORDER BY a.at DESC, a.id DESC";
+        self.rows_of::<AssessmentRow, _>(sql, campaign.id(), coworker_id)
+            .await
     }
 
     async fn conversations(
@@ -422,30 +413,30 @@ impl OrganizingLoop for Adapter {
         campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Conversation>> {
-        let campaign_id = campaign.id();
-        let rows = sqlx::query_as::<_, ConversationRow>(
-            "SELECT c.id, c.at, u.email AS organizer, c.channel, c.issues, c.notes, c.ask, \
-             c.answer, \
-             c.rating_after, c.next_step, c.follow_up_on, c.follow_up_done_at IS \
-             NOT NULL AS follow_up_done FROM conversations c JOIN users u ON u.id = c.organizer_id \
-             WHERE c.campaign_id = $1 AND c.coworker_id = $2 ORDER BY c.at DESC, c.id DESC",
-        )
-        .bind(campaign_id)
-        .bind(coworker_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
-        rows.into_iter().map(TryInto::try_into).collect()
+        let sql = "SELECT c.id, c.at, u.email AS organizer, c.channel, c.issues, c.notes, \
+             c.ask, c.answer, c.rating_after, c.next_step, c.follow_up_on, \
+             c.follow_up_done_at IS NOT NULL AS follow_up_done \
+             FROM conversations c JOIN users u ON u.id = c.organizer_id \
+             WHERE c.campaign_id = $1 AND c.coworker_id = $2 ORDER BY c.at DESC, c.id DESC";
+        self.rows_of::<ConversationRow, _>(sql, campaign.id(), coworker_id)
+            .await
     }
 
-    async fn conversation_coworker(
+    async fn logged_coworker(
         &self,
         campaign: CampaignKey,
+        record: LoggedItem,
         id: i64,
     ) -> StoreResult<Option<i64>> {
-        let campaign_id = campaign.id();
-        let sql = "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2";
-        coworker_of(&self.pool, sql, campaign_id, id).await
+        let sql = match record {
+            LoggedItem::Conversation => {
+                "SELECT coworker_id FROM conversations WHERE campaign_id = $1 AND id = $2"
+            }
+            LoggedItem::Commitment => {
+                "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2"
+            }
+        };
+        coworker_of(&self.pool, sql, campaign.id(), id).await
     }
 
     async fn follow_up_done(
@@ -464,16 +455,6 @@ impl OrganizingLoop for Adapter {
         .bind(campaign_id)
         .bind(id);
         self.execute_audited(statement, audit).await
-    }
-
-    async fn commitment_coworker(
-        &self,
-        campaign: CampaignKey,
-        id: i64,
-    ) -> StoreResult<Option<i64>> {
-        let campaign_id = campaign.id();
-        let sql = "SELECT coworker_id FROM commitments WHERE campaign_id = $1 AND id = $2";
-        coworker_of(&self.pool, sql, campaign_id, id).await
     }
 
     async fn resolve_commitment(
@@ -503,18 +484,12 @@ impl OrganizingLoop for Adapter {
         campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<Commitment>> {
-        let campaign_id = campaign.id();
-        let rows = sqlx::query_as::<_, CommitmentRow>(
+        let sql =
             "SELECT m.id, m.coworker_id, c.name AS coworker_name, m.what, m.due_on, m.status \
              FROM commitments m JOIN coworkers c ON c.id = m.coworker_id \
-             WHERE m.campaign_id = $1 AND m.coworker_id = $2 ORDER BY m.due_on, m.id",
-        )
-        .bind(campaign_id)
-        .bind(coworker_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
-        rows.into_iter().map(TryInto::try_into).collect()
+             WHERE m.campaign_id = $1 AND m.coworker_id = $2 ORDER BY m.due_on, m.id";
+        self.rows_of::<CommitmentRow, _>(sql, campaign.id(), coworker_id)
+            .await
     }
 
     async fn my_list(

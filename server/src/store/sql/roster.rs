@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::workplace::{insert_coworker, insert_shift, update_placed};
-use super::{commit_audited, Adapter, Tx};
+use super::{commit_audited, commit_inserted, Adapter, Tx};
 use crate::store::DbResult;
 
 /// A kept upload, as stored.
@@ -72,8 +72,8 @@ async fn by_name(
 #[async_trait]
 impl RosterImports for Adapter {
     async fn save_roster(&self, upload: &NewRoster, audit: &AuditEvent) -> StoreResult<i64> {
-        let mut tx = self.begin_write().await.db()?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let tx = self.begin_write().await.db()?;
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO roster_imports (campaign_id, created_by, created_at, filename, content, \
              row_count) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -82,12 +82,8 @@ impl RosterImports for Adapter {
         .bind(Utc::now())
         .bind(&upload.filename)
         .bind(&upload.content)
-        .bind(i64::try_from(upload.rows).unwrap_or(i64::MAX))
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        .bind(i64::try_from(upload.rows).unwrap_or(i64::MAX));
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn roster(&self, campaign: CampaignKey, id: i64) -> StoreResult<Option<RosterUpload>> {

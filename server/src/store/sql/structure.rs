@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::dashboard::ON_CHART;
-use super::{commit_audited, Adapter, Db, Tx, FOR_UPDATE};
+use super::{commit_audited, commit_inserted, Adapter, Db, Tx, FOR_UPDATE};
 use crate::store::rows::{corrupt, join_ids};
 use crate::store::{scope_clause, DbResult};
 
@@ -115,6 +115,22 @@ struct CoworkerTestRow {
     status: String,
     response: Option<String>,
     rating_then: Option<i32>,
+}
+
+impl TryFrom<CoworkerTestRow> for CoworkerTest {
+    type Error = StoreError;
+
+    fn try_from(r: CoworkerTestRow) -> StoreResult<Self> {
+        Ok(CoworkerTest {
+            test_id: r.test_id,
+            title: r.title,
+            kind: TestKind::parse(&r.kind).ok_or_else(|| corrupt("test kind", &r.kind))?,
+            status: TestStatus::parse(&r.status)
+                .ok_or_else(|| corrupt("test status", &r.status))?,
+            response: response(r.response)?,
+            rating_then: r.rating_then,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -279,7 +295,7 @@ impl StructureTests for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
         let campaign_id = campaign.id();
-        let mut tx = self.begin_write().await.db()?;
+        let tx = self.begin_write().await.db()?;
         let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO structure_tests (campaign_id, kind, title, description, opens_at, \
              closes_at, goal_percent, vote_base, yes_percent, turnout_percent, \
@@ -287,14 +303,8 @@ impl StructureTests for Adapter {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(campaign_id);
-        let id = bind_plan!(insert, plan)
-            .bind(created_by)
-            .bind(Utc::now())
-            .fetch_one(&mut *tx)
-            .await
-            .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        let insert = bind_plan!(insert, plan).bind(created_by).bind(Utc::now());
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn update_test(
@@ -330,17 +340,8 @@ impl StructureTests for Adapter {
         campaign: CampaignKey,
         test_id: i64,
     ) -> StoreResult<Option<StructureTest>> {
-        let campaign_id = campaign.id();
-        sqlx::query_as::<_, TestRow>(&format!(
-            "SELECT {TEST_COLUMNS} FROM structure_tests WHERE id = $1 AND campaign_id = $2"
-        ))
-        .bind(test_id)
-        .bind(campaign_id)
-        .fetch_optional(&self.pool)
-        .await
-        .db()?
-        .map(StructureTest::try_from)
-        .transpose()
+        self.record_in::<TestRow, _>("structure_tests", TEST_COLUMNS, campaign.id(), test_id)
+            .await
     }
 
     async fn structure_tests(
@@ -706,30 +707,12 @@ impl StructureTests for Adapter {
         campaign: CampaignKey,
         coworker_id: i64,
     ) -> StoreResult<Vec<CoworkerTest>> {
-        let campaign_id = campaign.id();
-        let rows = sqlx::query_as::<_, CoworkerTestRow>(
-            "SELECT t.id AS test_id, t.title, t.kind, t.status, s.response, s.rating AS rating_then \
+        let sql = "SELECT t.id AS test_id, t.title, t.kind, t.status, s.response, \
+             s.rating AS rating_then \
              FROM structure_test_scope s JOIN structure_tests t ON t.id = s.test_id \
-             WHERE t.campaign_id = $1 AND s.coworker_id = $2 ORDER BY t.opened_at DESC, t.id DESC",
-        )
-        .bind(campaign_id)
-        .bind(coworker_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(CoworkerTest {
-                    test_id: r.test_id,
-                    title: r.title,
-                    kind: TestKind::parse(&r.kind).ok_or_else(|| corrupt("test kind", &r.kind))?,
-                    status: TestStatus::parse(&r.status)
-                        .ok_or_else(|| corrupt("test status", &r.status))?,
-                    response: response(r.response)?,
-                    rating_then: r.rating_then,
-                })
-            })
-            .collect()
+             WHERE t.campaign_id = $1 AND s.coworker_id = $2 ORDER BY t.opened_at DESC, t.id DESC";
+        self.rows_of::<CoworkerTestRow, _>(sql, campaign.id(), coworker_id)
+            .await
     }
 
     async fn mark_history(

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{commit_audited, Adapter, Tx};
+use crate::store::rows::corrupt;
 use crate::store::DbResult;
 
 /// A tie seen from one coworker: `outgoing` when it runs from them, and the coworker at
@@ -74,39 +75,34 @@ async fn insert_tie(
     })
 }
 
+impl TryFrom<TieRow> for Tie {
+    type Error = StoreError;
+
+    fn try_from(r: TieRow) -> StoreResult<Self> {
+        Ok(Tie {
+            id: r.id,
+            kind: TieKind::parse(&r.kind).ok_or_else(|| corrupt("tie kind", &r.kind))?,
+            outgoing: r.outgoing,
+            other_id: r.other_id,
+            other_name: r.other_name,
+            other_rating: r.other_rating,
+            other_area_id: r.other_area_id,
+            other_assigned: r.other_assigned,
+        })
+    }
+}
+
 #[async_trait]
 impl SocialMap for Adapter {
     async fn ties(&self, campaign: CampaignKey, coworker_id: i64) -> StoreResult<Vec<Tie>> {
-        let campaign_id = campaign.id();
-        let rows = sqlx::query_as::<_, TieRow>(
-            "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id AS other_id, \
+        let sql = "SELECT r.id, r.kind, r.from_id = $2 AS outgoing, c.id AS other_id, \
              c.name AS other_name, c.rating AS other_rating, c.area_id AS other_area_id, \
              c.assigned_organizer AS other_assigned FROM relationships r \
              JOIN coworkers c ON c.id = CASE WHEN r.from_id = $2 THEN r.to_id ELSE r.from_id END \
              WHERE r.campaign_id = $1 AND (r.from_id = $2 OR r.to_id = $2) \
-             AND c.archived_at IS NULL ORDER BY c.name, r.id",
-        )
-        .bind(campaign_id)
-        .bind(coworker_id)
-        .fetch_all(&self.pool)
-        .await
-        .db()?;
-        rows.into_iter()
-            .map(|r| {
-                Ok(Tie {
-                    id: r.id,
-                    kind: TieKind::parse(&r.kind).ok_or_else(|| {
-                        StoreError::Backend(format!("unknown tie kind '{}'", r.kind).into())
-                    })?,
-                    outgoing: r.outgoing,
-                    other_id: r.other_id,
-                    other_name: r.other_name,
-                    other_rating: r.other_rating,
-                    other_area_id: r.other_area_id,
-                    other_assigned: r.other_assigned,
-                })
-            })
-            .collect()
+             AND c.archived_at IS NULL ORDER BY c.name, r.id";
+        self.rows_of::<TieRow, _>(sql, campaign.id(), coworker_id)
+            .await
     }
 
     async fn tie_ends(

@@ -12,12 +12,28 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use super::dashboard::ON_CHART;
 use super::structure::placeholders;
-use super::{commit_audited, Adapter};
+use super::{commit_inserted, Adapter};
 use crate::store::rows::{corrupt, join_ids};
 use crate::store::{scope_clause, DbResult};
 
 const PLAN_COLUMNS: &str = "id, campaign_id, title, vote_base, yes_percent, turnout_percent, \
      area_ids, vote_on, target_percent, planned_turnout, test_id, created_at";
+
+/// Binds a plan's fields, title through planned turnout, in the order both the insert
+/// and the update name them.
+macro_rules! bind_plan_fields {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind(&$f.title)
+            .bind($f.rule.base.key())
+            .bind($f.rule.yes_percent)
+            .bind($f.rule.turnout_percent)
+            .bind(join_ids(&$f.area_ids))
+            .bind($f.vote_on)
+            .bind($f.target_percent)
+            .bind($f.planned_turnout)
+    };
+}
 
 /// Ids per statement when reading names: well under either backend's limit on binds.
 const CHUNK: usize = 500;
@@ -126,28 +142,17 @@ impl VotePlans for Adapter {
         audit: &AuditEvent,
     ) -> StoreResult<i64> {
         let campaign_id = campaign.id();
-        let mut tx = self.begin_write().await.db()?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let tx = self.begin_write().await.db()?;
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO vote_plans (campaign_id, title, vote_base, yes_percent, turnout_percent, \
              area_ids, vote_on, target_percent, planned_turnout, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
-        .bind(campaign_id)
-        .bind(&f.title)
-        .bind(f.rule.base.key())
-        .bind(f.rule.yes_percent)
-        .bind(f.rule.turnout_percent)
-        .bind(join_ids(&f.area_ids))
-        .bind(f.vote_on)
-        .bind(f.target_percent)
-        .bind(f.planned_turnout)
-        .bind(created_by)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        .bind(campaign_id);
+        let insert = bind_plan_fields!(insert, f)
+            .bind(created_by)
+            .bind(Utc::now());
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn update_plan(
@@ -162,17 +167,8 @@ impl VotePlans for Adapter {
             "UPDATE vote_plans SET title = $1, vote_base = $2, yes_percent = $3, \
              turnout_percent = $4, area_ids = $5, vote_on = $6, target_percent = $7, \
              planned_turnout = $8 WHERE id = $9 AND campaign_id = $10",
-        )
-        .bind(&f.title)
-        .bind(f.rule.base.key())
-        .bind(f.rule.yes_percent)
-        .bind(f.rule.turnout_percent)
-        .bind(join_ids(&f.area_ids))
-        .bind(f.vote_on)
-        .bind(f.target_percent)
-        .bind(f.planned_turnout)
-        .bind(plan_id)
-        .bind(campaign_id);
+        );
+        let update = bind_plan_fields!(update, f).bind(plan_id).bind(campaign_id);
         self.change_audited(update, audit).await
     }
 
@@ -181,17 +177,8 @@ impl VotePlans for Adapter {
         campaign: CampaignKey,
         plan_id: i64,
     ) -> StoreResult<Option<VotePlan>> {
-        let campaign_id = campaign.id();
-        sqlx::query_as::<_, PlanRow>(&format!(
-            "SELECT {PLAN_COLUMNS} FROM vote_plans WHERE id = $1 AND campaign_id = $2"
-        ))
-        .bind(plan_id)
-        .bind(campaign_id)
-        .fetch_optional(&self.pool)
-        .await
-        .db()?
-        .map(VotePlan::try_from)
-        .transpose()
+        self.record_in::<PlanRow, _>("vote_plans", PLAN_COLUMNS, campaign.id(), plan_id)
+            .await
     }
 
     async fn vote_plans(&self, campaign: CampaignKey) -> StoreResult<Vec<VotePlan>> {
@@ -287,7 +274,7 @@ impl VotePlans for Adapter {
         let json = serde_json::to_string(scenario).map_err(|e| StoreError::Backend(Box::new(e)))?;
         let mut tx = self.begin_write().await.db()?;
         plan_in(&mut tx, campaign_id, plan_id).await?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO vote_scenarios (plan_id, name, scenario, saved_by, saved_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -295,12 +282,8 @@ impl VotePlans for Adapter {
         .bind(name)
         .bind(json)
         .bind(saved_by)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        .bind(Utc::now());
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn scenarios(
@@ -366,7 +349,7 @@ impl VotePlans for Adapter {
                 app::domain::forecast::plan::MAX_PLACES
             )));
         }
-        let id = sqlx::query_scalar::<_, i64>(
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO polling_places (plan_id, name, area_id, shift_id, opens_at, closes_at, \
              organizer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -377,12 +360,8 @@ impl VotePlans for Adapter {
         .bind(place.opens_at)
         .bind(place.closes_at)
         .bind(place.organizer_id)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(id)
+        .bind(Utc::now());
+        commit_inserted(tx, insert, audit).await
     }
 
     async fn remove_place(

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::audit::Statement;
-use super::{commit_audited, Adapter, Db, Tx};
+use super::{commit_audited, commit_inserted, Adapter, Db, Tx};
 use crate::store::rows::{
     AreaRow, AreaStatsRow, CoworkerDetailRow, CoworkerRow, DETAIL_COLUMNS, SUMMARY_COLUMNS,
 };
@@ -199,25 +199,16 @@ impl WorkplaceMap for Adapter {
         let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
         check_refs(&mut tx, campaign_id, "areas", parent_id).await?;
-        let id = sqlx::query_scalar::<_, i64>(
+        let insert = sqlx::query_scalar::<_, i64>(
             "INSERT INTO areas (campaign_id, parent_id, name, created_at) VALUES ($1, $2, $3, $4) \
              RETURNING id",
         )
         .bind(campaign_id)
         .bind(parent_id)
         .bind(name)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .db()?;
-        commit_audited(tx, &audit.for_new(id)).await?;
-        Ok(Area {
-            id,
-            parent_id,
-            name: name.to_owned(),
-            retired: false,
-            grid: None,
-        })
+        .bind(Utc::now());
+        let id = commit_inserted(tx, insert, audit).await?;
+        Ok(Area::new(id, parent_id, name))
     }
 
     async fn list_areas(&self, campaign: CampaignKey) -> StoreResult<Vec<Area>> {

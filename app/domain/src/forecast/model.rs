@@ -887,12 +887,12 @@ mod tests {
         );
         assert!((m + 1.0).abs() < 1e-12, "{m}");
         // Cast, 60 %: X = 100·yes − 60·voters = 120 against −10, its variance
-        // 100²·2 + 2·100·(−60)·1 + 60²·1.5 = 13,400; turnout (8 − 4.5)/√1.5.
+        // 100²·2 + 2·100·(−60)·0.5 + 60²·1.5 = 19,400; turnout (8 − 4.5)/√1.5.
         let m = margin(
             &rule(VoteBase::Cast, 60, 50),
-            &moments(10, 6.0, 8.0, 2.0, 1.5, 1.0),
+            &moments(10, 6.0, 8.0, 2.0, 1.5, 0.5),
         );
-        assert!((m - 130.0 / 13_400f64.sqrt()).abs() < 1e-12, "{m}");
+        assert!((m - 130.0 / 19_400f64.sqrt()).abs() < 1e-12, "{m}");
         // A negative variance (rounding) counts as none: half a voter.
         let m = margin(
             &rule(VoteBase::Unit, 50, 0),

@@ -44,8 +44,10 @@ lint: wasm-target
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p app --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
+# The service worker's outbox has unit tests of its own, run by Node's test runner.
 unit:
 	cargo test --workspace --lib --bins
+	node --test server/src/offline/
 
 # Every story runs on SQLite and on PostgreSQL (127.0.0.1:5432, or RANKFILE_TEST_PG_URL).
 integration:

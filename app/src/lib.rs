@@ -36,6 +36,7 @@ use crate::pages::{
     map::{CoworkersPage, MapPage},
     not_found::NotFound,
     organizing::{CoveragePage, LogPage, MyListPage},
+    outbox::OutboxPage,
     roster::{ImportPage, ImportPreviewPage},
     structure::{StructureTallyPage, StructureTestPage, StructureTestsPage},
     votes::{VotePage, VotePlanPage, VotesPage},
@@ -64,14 +65,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// Registers the service worker (`/sw.js`, served by the server crate) where the browser
-/// has one: it keeps My list and the coworkers on it readable with no signal. Everything
-/// works without it, as without JavaScript.
+/// has one: it keeps My list and the coworkers on it readable with no signal, and keeps
+/// what is logged with no signal to send later; `/outbox.js` shows what waits. Everything
+/// works without them, as without JavaScript.
 #[component]
 fn OfflineWorker() -> impl IntoView {
     view! {
         <script type="module" nonce=leptos::nonce::use_nonce()>
             "if (\"serviceWorker\" in navigator) navigator.serviceWorker.register(\"/sw.js\").catch(function () {});"
         </script>
+        <script type="module" src="/outbox.js"></script>
     }
 }
 
@@ -96,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=built(LoginPage) ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=built(AcceptInvitePage) ssr=SsrMode::Async />
                     <Route path=path!("/account") view=built(AccountPage) ssr=SsrMode::Async />
+                    <Route path=path!("/outbox") view=built(OutboxPage) ssr=SsrMode::Async />
                     // Every page of a campaign sits in its layout, which loads the campaign
                     // and the caller's role once, beside the page's own load (`components::gate::Loaded`).
                     // A route's SSR mode is the strongest of its own and its parents'.
@@ -136,6 +140,9 @@ fn TopBar() -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"rankfile"</a>
+            // Filled in by the outbox script (`/outbox.js`) when this phone holds posts
+            // made with no signal; empty and hidden otherwise.
+            <a id="outbox-count" class="outbox-count" href="/outbox" hidden=true data-testid="outbox-count"></a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().map(|user| view! {

@@ -37,7 +37,10 @@ test("My list and the coworkers on it stay readable with no signal, and sign-out
     .poll(() => keptPages(page), { timeout: 15_000 })
     .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`]));
   const kept = await keptPages(page);
-  expect(kept.every((p) => /^\/campaigns\/\d+\/(my|coworkers\/\d+(\/log)?)$/.test(p)), kept.join(" ")).toBe(true);
+  expect(
+    kept.every((p) => /^\/(outbox|campaigns\/\d+\/(my|coworkers\/\d+(\/log)?))$/.test(p)),
+    kept.join(" "),
+  ).toBe(true);
 
   await context.setOffline(true);
   await page.goto(coworker);
@@ -63,4 +66,54 @@ test("My list and the coworkers on it stay readable with no signal, and sign-out
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBe(0);
+});
+
+test("one-on-ones logged with no signal wait on the phone and are sent once when it is back", async ({
+  page,
+  context,
+}) => {
+  test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
+  await signIn(page);
+  const name = await assignedCoworker(page);
+  const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
+  const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
+  await page.goto(my);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await expect
+    .poll(() => keptPages(page), { timeout: 15_000 })
+    .toEqual(expect.arrayContaining([my, `${coworker}/log`]));
+  const count = page.getByTestId("outbox-count");
+  await expect(count).toBeHidden();
+
+  await context.setOffline(true);
+  const notes = ["Basement talk one: the rota.", "Basement talk two: the heat."];
+  for (const [i, note] of notes.entries()) {
+    await page.goto(`${coworker}/log`);
+    await waitForHydration(page);
+    const form = page.getByTestId("log-form");
+    await form.getByLabel("Notes").fill(note);
+    await form.getByRole("button", { name: "Save" }).click();
+    // Kept, and back on My list (the kept copy), saying so.
+    await expect(page).toHaveURL(new RegExp(`${my}\\?waiting=1$`));
+    await expect(page.getByTestId("kept-notice")).toBeVisible();
+    await expect(count).toHaveText(`${i + 1} waiting to send`);
+  }
+  // Still there after a reload, and listed (by kind, never by name) on the outbox page.
+  await page.goto("/outbox");
+  await expect(count).toHaveText("2 waiting to send");
+  await expect(page.getByTestId("outbox-items").locator("li")).toHaveCount(2);
+  await expect(page.getByTestId("outbox-items")).not.toContainText(name);
+
+  await context.setOffline(false);
+  await page.goto(my);
+  await expect(count).toBeHidden({ timeout: 15_000 });
+  await page.goto(coworker);
+  const conversations = page.getByTestId("conversations");
+  for (const note of notes) await expect(conversations.getByText(note)).toHaveCount(1);
+  // Sent again (a page load asks the worker to send): nothing more is stored.
+  await page.reload();
+  for (const note of notes) await expect(conversations.getByText(note)).toHaveCount(1);
 });

@@ -1,4 +1,5 @@
-//! The service worker (`/sw.js`): what an organizer's phone keeps for no signal.
+//! The service worker (`/sw.js`): what an organizer's phone keeps for no signal, and the
+//! outbox's page script (`/outbox.js`).
 //!
 //! The worker itself is plain JavaScript (`offline/sw.js`, read it for what it keeps and
 //! why); this serves it from our own origin with the build's version, so a new build is a
@@ -10,6 +11,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 
 const WORKER: &str = include_str!("offline/sw.js");
+const OUTBOX: &str = include_str!("offline/outbox.js");
 
 /// The worker's source, with the build it belongs to named in its first line.
 pub fn worker_source(version: &str) -> String {
@@ -25,6 +27,16 @@ pub fn worker_source(version: &str) -> String {
 /// `GET /sw.js`: revalidated on every check (`no-cache`), allowed only our own origin.
 pub async fn service_worker(State(state): State<AppState>) -> impl IntoResponse {
     let version = app::islands::build_version(&state.leptos_options);
+    script(worker_source(&version))
+}
+
+/// `GET /outbox.js`: the pages' side of the outbox (what waits to send, sign-out's
+/// warning), loaded by every page; revalidated like the worker.
+pub async fn outbox_script() -> impl IntoResponse {
+    script(OUTBOX.to_owned())
+}
+
+fn script(source: String) -> impl IntoResponse {
     (
         [
             (
@@ -37,7 +49,7 @@ pub async fn service_worker(State(state): State<AppState>) -> impl IntoResponse 
                 HeaderValue::from_static("default-src 'self'"),
             ),
         ],
-        worker_source(&version),
+        source,
     )
 }
 

@@ -305,6 +305,7 @@ fn router(state: AppState, settings: &Settings, extra: Router<AppState>) -> Rout
     let pages: Router = Router::new()
         .route("/healthz", get(healthz))
         .route("/sw.js", get(crate::offline::service_worker))
+        .route("/outbox.js", get(crate::offline::outbox_script))
         .route("/campaigns/{id}/export.csv", get(export_chart))
         .route("/campaigns/{id}/heat.csv", get(export_heat))
         .merge(extra)

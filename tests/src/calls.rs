@@ -178,6 +178,7 @@ pub fn set_rating(campaign_id: i64, coworker_id: i64, rating: &str) -> SetRating
         rating: rating.into(),
         source: String::new(),
         note: String::new(),
+        at: String::new(),
     }
 }
 

@@ -252,33 +252,36 @@ pub struct LogForm {
 }
 
 impl LogForm {
-    /// When the conversation happened, by the server's clock `now`: the time typed, or
-    /// now; never later than five minutes from now.
+    /// When the conversation happened, by the server's clock `now`: see [`taken_at`].
     pub fn moment(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
-        let at = match self.at.trim() {
-            "" => now,
-            raw => DateTime::parse_from_rfc3339(raw)
-                .map(|t| t.with_timezone(&Utc))
-                .or_else(|_| {
-                    chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
-                        .map(|t| t.and_utc())
-                })
-                .map_err(|_| Invalid::new("at", "Give the time as year-month-day hour:minute."))?,
-        };
-        if at > now + chrono::Duration::minutes(5) {
-            return Err(Invalid::new(
-                "at",
-                "A conversation cannot be in the future.",
-            ));
-        }
-        if at < now - chrono::Duration::days(366) {
-            return Err(Invalid::new(
-                "at",
-                "Log conversations of the last year; older ones are history.",
-            ));
-        }
-        Ok(at)
+        taken_at(&self.at, now)
     }
+}
+
+/// When something was noted (a one-on-one, a rating), field `at`, by the server's clock
+/// `now`: the time given (`YYYY-MM-DDTHH:MM` in UTC, or RFC 3339: a phone that kept the
+/// post while it had no signal sends when it was taken), or now if none; never more than
+/// five minutes ahead, nor more than a year back.
+pub fn taken_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Invalid> {
+    let at = match raw.trim() {
+        "" => now,
+        raw => DateTime::parse_from_rfc3339(raw)
+            .map(|t| t.with_timezone(&Utc))
+            .or_else(|_| {
+                chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
+            })
+            .map_err(|_| Invalid::new("at", "Give the time as year-month-day hour:minute."))?,
+    };
+    if at > now + chrono::Duration::minutes(5) {
+        return Err(Invalid::new("at", "The time cannot be in the future."));
+    }
+    if at < now - chrono::Duration::days(366) {
+        return Err(Invalid::new(
+            "at",
+            "Log the last year only; older is history.",
+        ));
+    }
+    Ok(at)
 }
 
 /// Checks a filled-in log form and its ticked issues against the campaign's issues. The

@@ -107,9 +107,13 @@ pub async fn set_rating(
     rating: String,
     #[server(default)] source: String,
     #[server(default)] note: String,
+    /// When it was taken (see `taken_at`): a rating kept on a phone with no signal and
+    /// sent later is placed at that time, so it never overwrites a newer one.
+    #[server(default)]
+    at: String,
 ) -> Result<(), AppError> {
     use crate::domain::fields::parse_text;
-    use crate::domain::organizing::{parse_rating, Source};
+    use crate::domain::organizing::{parse_rating, taken_at, Source};
     use crate::domain::Choice;
     use crate::store::NewAssessment;
     let (member, _) = in_scope(campaign_id, coworker_id).await?;
@@ -126,7 +130,7 @@ pub async fn set_rating(
         rating,
         source,
         note: parse_text(&note, "note", "The note", 1000)?,
-        at: chrono::Utc::now(),
+        at: taken_at(&at, chrono::Utc::now())?,
     };
     let event = member.event(
         "rating.set",

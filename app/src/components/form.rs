@@ -196,9 +196,9 @@ pub fn ProvideReturnPath(children: Children) -> impl IntoView {
 }
 
 /// Query parameters that say what the last post did (the form layer's own `__err` and
-/// `__path`, the coworker page's `saved`, a test page's `recorded`): a page's next post
-/// must not come back with them.
-const ONE_SHOT_PARAMS: [&str; 4] = ["__err", "__path", "saved", "recorded"];
+/// `__path`, the coworker page's `saved`, a test page's `recorded`, the offline outbox's
+/// `waiting`): a page's next post must not come back with them.
+const ONE_SHOT_PARAMS: [&str; 5] = ["__err", "__path", "saved", "recorded", "waiting"];
 
 /// The current path and query (without [`ONE_SHOT_PARAMS`]), read once and untracked.
 fn return_path() -> String {

@@ -46,12 +46,22 @@ pub fn LogConversationForm(
             .or_else(|| log.value().get().and_then(Result::err))
     });
     let pending = log.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = log.value().get() {
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| match log.value().get() {
+        Some(Ok(_)) => {
             let _ = window()
                 .location()
                 .set_href(&format!("/campaigns/{campaign_id}/my?logged={coworker_id}"));
         }
+        // No signal: where the service worker keeps posts, the browser posts the form
+        // itself and the worker keeps it to send later (the same client id: stored once
+        // whichever send arrives).
+        Some(Err(AppError::Network)) if worker_keeps_posts() => {
+            if let Some(form) = form.get_untracked() {
+                let _ = form.submit();
+            }
+        }
+        _ => {}
     });
     let typed = typed.unwrap_or(LogForm {
         client_id,
@@ -101,7 +111,6 @@ pub fn LogConversationForm(
         }
     };
     let url = <LogConversation as leptos::server_fn::ServerFn>::url();
-    let form = NodeRef::<leptos::html::Form>::new();
     super::mark_hydrated(form);
     let focus = move |id: &'static str| move || first() == Some(id);
     let invalid = move |field: &'static str| crate::components::form::invalid(error, field);
@@ -212,4 +221,15 @@ fn input_of(field: &str) -> &'static str {
         "follow_up_on" => "log-follow",
         _ => "log-notes",
     }
+}
+
+/// True when a service worker controls this page: it keeps a post made with no signal
+/// (the outbox, `server/src/offline/sw.js`).
+fn worker_keeps_posts() -> bool {
+    use leptos::wasm_bindgen::JsValue;
+    use leptos::web_sys::js_sys::Reflect;
+    Reflect::get(&window(), &JsValue::from_str("navigator"))
+        .and_then(|navigator| Reflect::get(&navigator, &JsValue::from_str("serviceWorker")))
+        .and_then(|workers| Reflect::get(&workers, &JsValue::from_str("controller")))
+        .is_ok_and(|controller| controller.is_object())
 }

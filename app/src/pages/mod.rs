@@ -9,6 +9,7 @@ pub mod layout;
 pub mod map;
 pub mod not_found;
 pub mod organizing;
+pub mod outbox;
 pub mod roster;
 pub mod structure;
 pub mod votes;

@@ -5,7 +5,8 @@
 // new build is a new worker, and the new worker drops the old one's caches.
 //
 // What it keeps, and nothing else: My list, the coworker pages and log forms it links
-// to (the people assigned to this organizer, and those on their list), as this member's
+// to (the people assigned to this organizer, and those on their list), the outbox page
+// (`/outbox`, which holds no one's data: its list is read from this phone), as this member's
 // own browser received them, and the app's hashed CSS/JS/WASM. Never a chart, a heat map,
 // an export, another member's page, or a page that answered with a redirect (signed out,
 // access revoked): such an answer drops the kept copy. Signing in or out clears all of it
@@ -15,14 +16,32 @@
 // network fails, or takes longer than NETWORK_WAIT_MS, does the kept copy answer (and the
 // network answer, when it comes, refreshes it). A kept page is given fresh form ids, so
 // two forms opened from one copy are two logs, not one sent twice.
+//
+// The outbox: a one-on-one, a rating, a follow-up or commitment closed, or a structure-test
+// mark, posted (as a plain form: the log form's island posts natively when its own send
+// fails) while the network fails, is kept in IndexedDB and the post is answered with the
+// page it came from, marked `?waiting=1`. Each kept post is sent again as it was, with
+// `Accept: application/json`, so the server checks it as it checks any other: on a page
+// load, when the phone comes back online, and every RETRY_MS while a page is open (the
+// pages ask; Background Sync is not everywhere). The server stores a repeated client id
+// once, so a send cut off half way is safe to repeat. A post the server refuses (bad input,
+// access gone) stays with the server's reason until the member discards it on /outbox.
+// A one-on-one or rating with no time of its own is given the time it was kept, so a late
+// arrival never counts as newer than it is.
 
 const PAGES = `rankfile-pages-${VERSION}`;
 const ASSETS = `rankfile-assets-${VERSION}`;
-const KEPT = /^\/campaigns\/\d+\/(my|coworkers\/\d+(\/log)?)$/;
+const KEPT = /^\/(outbox|campaigns\/\d+\/(my|coworkers\/\d+(\/log)?))$/;
 const LINKED = /href="(\/campaigns\/\d+\/coworkers\/\d+(?:\/log)?)"/g;
 const MAX_PAGES = 400;
 const NETWORK_WAIT_MS = 4000;
 const FORM_ID = /name="client_id" value="([0-9a-f-]{36})"/g;
+const QUEUED = /^\/api\/(conversations\/log|ratings\/set|followups\/done|commitments\/resolve|structure\/record)$/;
+const TIMED = /^\/api\/(conversations\/log|ratings\/set)$/;
+const OUTBOX_DB = "rankfile-outbox";
+const MAX_ITEMS = 200;
+const MAX_BODY = 64 * 1024;
+const MAX_REASON = 500;
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -39,13 +58,29 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && request.mode === "navigate" && QUEUED.test(url.pathname)) {
+    event.respondWith(post(event, request, url));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith("/pkg/")) {
     event.respondWith(asset(request));
+  } else if (url.pathname === "/outbox.js") {
+    event.respondWith(script(request));
   } else if (request.mode === "navigate") {
     event.respondWith(page(event, request, url));
+  }
+});
+
+// The pages ask: send what waits (on load, online, a timer), say what waits, drop one.
+self.addEventListener("message", (event) => {
+  const what = event.data && event.data.type;
+  if (what === "flush") event.waitUntil(flush());
+  else if (what === "status") event.waitUntil(tell());
+  else if (what === "discard" && typeof event.data.key === "string") {
+    event.waitUntil(drop(event.data.key).then(tell));
   }
 });
 
@@ -57,6 +92,207 @@ async function asset(request) {
   const answer = await fetch(request);
   if (answer.ok) await cache.put(request, answer.clone());
   return answer;
+}
+
+/** A post the outbox keeps: the network's answer, else kept and answered "waiting". */
+async function post(event, request, url) {
+  const body = await request.clone().text();
+  try {
+    const answer = await fetch(request);
+    event.waitUntil(flush()); // there is signal: send what waits
+    return answer;
+  } catch {
+    const form = new URLSearchParams(body);
+    const back = localPath(form.get("__return"));
+    if (body.length > MAX_BODY || (await outboxItems()).length >= MAX_ITEMS) {
+      return offline();
+    }
+    const now = new Date();
+    if (TIMED.test(url.pathname) && !(form.get("at") || "").trim()) {
+      form.set("at", now.toISOString());
+    }
+    await put({
+      key: form.get("client_id") || uuidV7(),
+      path: url.pathname,
+      body: form.toString(),
+      back,
+      what: describe(url.pathname, form),
+      kept: now.getTime(),
+      state: "waiting",
+      reason: "",
+    });
+    event.waitUntil(tell());
+    // A one-on-one goes back to My list, as a sent one does; anything else to its page.
+    const campaign = form.get("campaign_id") || "";
+    const logged = url.pathname.endsWith("/conversations/log") && /^\d+$/.test(campaign);
+    const to = new URL(logged ? `/campaigns/${campaign}/my` : back, self.location.origin);
+    to.searchParams.set("waiting", "1");
+    return Response.redirect(to.href, 303);
+  }
+}
+
+/** A path on this site from a form's `__return` (anything else: the home page). */
+function localPath(raw) {
+  if (typeof raw !== "string" || !raw.startsWith("/") || raw.startsWith("//")) return "/";
+  if (raw.includes("\\")) return "/";
+  return raw;
+}
+
+/** A line the outbox page shows for a kept post: what it is, never who it is about. */
+function describe(path, form) {
+  if (path.endsWith("/conversations/log")) return "A one-on-one";
+  if (path.endsWith("/ratings/set")) return `A rating (${form.get("rating") || "?"})`;
+  if (path.endsWith("/followups/done")) return "A follow-up marked done";
+  if (path.endsWith("/commitments/resolve")) return "A commitment marked";
+  return "A structure test mark";
+}
+
+let sending = null;
+
+/** Sends every waiting post, oldest first, once at a time; stops at the first failure
+ * of the network (the rest waits for the next try). */
+function flush() {
+  if (!sending) {
+    sending = (async () => {
+      try {
+        const waiting = (await outboxItems())
+          .filter((item) => item.state === "waiting")
+          .sort((a, b) => a.kept - b.kept);
+        for (const item of waiting) {
+          let answer;
+          try {
+            answer = await fetch(item.path, {
+              method: "POST",
+              body: item.body,
+              headers: {
+                "content-type": "application/x-www-form-urlencoded",
+                accept: "application/json",
+              },
+              credentials: "same-origin",
+              redirect: "manual",
+            });
+          } catch {
+            break; // no signal yet
+          }
+          if (answer.ok) {
+            await drop(item.key);
+          } else if (
+            answer.status >= 500 ||
+            answer.status === 401 ||
+            answer.status === 429 ||
+            answer.type === "opaqueredirect"
+          ) {
+            break; // the server is busy or down, or the session ended: try again later
+          } else {
+            item.state = "refused";
+            item.reason = reasonOf(await answer.text().catch(() => ""), answer.status);
+            await put(item);
+          }
+        }
+      } finally {
+        sending = null;
+        await tell();
+      }
+    })();
+  }
+  return sending;
+}
+
+/** The server's words for its errors that carry none (`AppError`'s unit variants). */
+const UNIT_ERRORS = {
+  NotFound: "Not found: the coworker or what it was about is gone.",
+  Unauthorized: "Signed out: sign in again, then do it again.",
+  Forbidden: "You no longer have access to this coworker.",
+  TooManyRequests: "Too many attempts.",
+};
+
+/** The server's words for a refusal (its JSON error), short. */
+function reasonOf(text, status) {
+  let reason = "";
+  try {
+    const error = JSON.parse(text);
+    if (error && typeof error === "object") {
+      const inner = Object.values(error)[0];
+      reason = (inner && inner.message) || (typeof inner === "string" ? inner : "");
+      if (!reason && "Validation" in error) reason = error.Validation.message;
+      if (!reason) reason = Object.keys(error)[0] || "";
+    } else if (typeof error === "string") {
+      reason = UNIT_ERRORS[error] || error;
+    }
+  } catch {
+    reason = "";
+  }
+  return (reason || `Refused (${status}).`).slice(0, MAX_REASON);
+}
+
+/** Tells every open page how many posts wait and which were refused. */
+async function tell() {
+  const items = (await outboxItems()).sort((a, b) => a.kept - b.kept);
+  const message = {
+    type: "outbox",
+    waiting: items.filter((item) => item.state === "waiting").length,
+    items: items.map(({ key, what, kept, state, reason, back }) => ({
+      key,
+      what,
+      kept,
+      state,
+      reason,
+      back,
+    })),
+  };
+  for (const client of await self.clients.matchAll({ type: "window" })) {
+    client.postMessage(message);
+  }
+}
+
+let database = null;
+
+function outbox(mode) {
+  if (!database) {
+    database = new Promise((resolve, reject) => {
+      const open = indexedDB.open(OUTBOX_DB, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore("items", { keyPath: "key" });
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => {
+        database = null;
+        reject(open.error);
+      };
+    });
+  }
+  return database.then((db) => db.transaction("items", mode).objectStore("items"));
+}
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+async function outboxItems() {
+  return done((await outbox("readonly")).getAll());
+}
+
+async function put(item) {
+  return done((await outbox("readwrite")).put(item));
+}
+
+async function drop(key) {
+  return done((await outbox("readwrite")).delete(key));
+}
+
+/** The pages' outbox script: the network's (then kept), else the kept copy. */
+async function script(request) {
+  const cache = await caches.open(ASSETS);
+  try {
+    const answer = await fetch(request);
+    if (answer.ok) await cache.put(request, answer.clone());
+    return answer;
+  } catch (error) {
+    const hit = await cache.match(request);
+    if (hit) return hit;
+    throw error;
+  }
 }
 
 /** A page: the network's answer, else (no signal, or too slow) the kept copy. */
@@ -99,7 +335,10 @@ async function keep(key, answer, exact) {
 }
 
 async function fetchLinked(cache, body) {
+  // The outbox page too: what waits to send must be readable with no signal.
   const wanted = [];
+  const outboxPage = self.location.origin + "/outbox";
+  if (!(await cache.match(outboxPage))) wanted.push(outboxPage);
   for (const [, path] of body.matchAll(LINKED)) {
     const key = self.location.origin + path;
     if (!wanted.includes(key) && !(await cache.match(key))) wanted.push(key);

@@ -176,6 +176,30 @@ async fn health_and_headers(app: TestApp) {
     let worker = res.text().await.unwrap();
     assert!(worker.starts_with("const VERSION = \""), "{worker}");
     assert!(worker.contains("caches.open(PAGES)"), "{worker}");
+    assert!(worker.contains("indexedDB.open(OUTBOX_DB"), "the outbox");
+
+    // The outbox's page script, loaded by every page, served alike; the outbox page
+    // holds no data of the server's (its list is read from the phone).
+    assert!(
+        html.contains("<script type=\"module\" src=\"/outbox.js\"></script>"),
+        "{html}"
+    );
+    let res = app.client.get(app.url("/outbox.js")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "default-src 'self'"
+    );
+    assert!(res.text().await.unwrap().contains("waiting to send"));
+    let (lead, _) = app.lead_of("lead@example.org", "Mercy").await;
+    let (status, outbox) = lead.get_html("/outbox").await;
+    assert_eq!(status, 200);
+    assert!(outbox.contains("id=\"outbox-items\""), "{outbox}");
     app.stop().await;
 }
 

@@ -9,13 +9,15 @@ use app::api::organizing::{
 };
 use rankfile_tests::calls::with_form;
 use rankfile_tests::{
-    area, calls, coworker_on as coworker, items, len, names, shift, stories, Browser, TestApp,
+    area, calls, coworker_on as coworker, field_of, items, len, names, shift, stories, Browser,
+    TestApp,
 };
 use serde_json::Value;
 
 stories!(
     a_one_on_one_is_stored_once_and_rates_the_coworker,
     a_rating_without_talking_keeps_a_timeline,
+    a_rating_sent_late_takes_its_place_by_when_it_was_taken,
     follow_ups_and_commitments_come_and_go_on_my_list,
     coverage_matches_a_hand_computed_chart,
     my_list_is_the_organizers_home
@@ -244,6 +246,51 @@ async fn a_rating_without_talking_keeps_a_timeline(app: TestApp) {
         .call_fn(calls::set_rating(campaign_id, ben, "1"))
         .await;
     assert_eq!(res.status(), 403);
+    app.stop().await;
+}
+
+/// A rating kept on a phone with no signal is sent with the time it was taken: arriving
+/// after a newer one of someone else's, it goes into the history under it and leaves the
+/// newer one current; arriving late but taken later than the current one, it is current.
+async fn a_rating_sent_late_takes_its_place_by_when_it_was_taken(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu, day).await;
+    let org = app
+        .organizer_in(&lead, campaign_id, "org@example.org", &[icu])
+        .await;
+    let ago = |minutes: i64| (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339();
+    let rating = |rating: &str, at: String| SetRating {
+        at,
+        ..calls::set_rating(campaign_id, ben, rating)
+    };
+    assert_eq!(lead.call_fn(rating("4", ago(10))).await.status(), 200);
+    // The organizer's 2, taken twenty minutes ago, arrives now: the lead's 4 is newer.
+    assert_eq!(org.call_fn(rating("2", ago(20))).await.status(), 200);
+    assert_eq!(
+        rating_of(&lead, campaign_id, ben).await,
+        4,
+        "the newer stays"
+    );
+    // Their 5, taken five minutes ago, arrives after both: it is the newest.
+    assert_eq!(org.call_fn(rating("5", ago(5))).await.status(), 200);
+    assert_eq!(rating_of(&lead, campaign_id, ben).await, 5, "taken last");
+    let h = history(&lead, campaign_id, ben).await;
+    let timeline: Vec<i64> = items(&h["ratings"])
+        .iter()
+        .map(|r| r["rating"].as_i64().unwrap())
+        .collect();
+    assert_eq!(timeline, [5, 4, 2], "newest first, by when each was taken");
+    // A time ahead of the server's clock, or not a time, is refused and stores nothing.
+    let ahead = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    for at in [ahead, "yesterday".to_owned(), ago(60 * 24 * 400)] {
+        let res = org.call_fn(rating("1", at.clone())).await;
+        assert_eq!(res.status(), 422, "{at}");
+        assert_eq!(field_of(&res.text().await.unwrap()), "at", "{at}");
+    }
+    assert_eq!(len(&history(&lead, campaign_id, ben).await["ratings"]), 3);
+    assert_eq!(rating_of(&lead, campaign_id, ben).await, 5);
     app.stop().await;
 }
 

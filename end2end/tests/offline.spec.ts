@@ -17,11 +17,11 @@ async function keptPages(page: Page): Promise<string[]> {
   });
 }
 
-test("My list and the coworkers on it stay readable with no signal, and sign-out leaves nothing", async ({
-  page,
-  context,
-}) => {
-  test.skip(noJs(), "a service worker needs JavaScript; without it every page is the server's");
+/**
+ * Signs in, makes a coworker assigned to the lead, and opens My list until the worker
+ * keeps it with the coworker's page and log form: the organizer's working set.
+ */
+async function workingSetKept(page: Page): Promise<{ name: string; coworker: string; my: string }> {
   await signIn(page);
   const name = await assignedCoworker(page);
   const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
@@ -32,10 +32,19 @@ test("My list and the coworkers on it stay readable with no signal, and sign-out
   });
   // The first load was the server's alone; from now on the worker sees each page.
   await page.reload();
-  await expect(page.getByText(name).first()).toBeVisible();
   await expect
     .poll(() => keptPages(page), { timeout: 15_000 })
-    .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`]));
+    .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`, "/outbox"]));
+  return { name, coworker, my };
+}
+
+test("My list and the coworkers on it stay readable with no signal, and sign-out leaves nothing", async ({
+  page,
+  context,
+}) => {
+  test.skip(noJs(), "a service worker needs JavaScript; without it every page is the server's");
+  const { name, coworker, my } = await workingSetKept(page);
+  await expect(page.getByText(name).first()).toBeVisible();
   const kept = await keptPages(page);
   expect(
     kept.every((p) => /^\/(outbox|campaigns\/\d+\/(my|coworkers\/\d+(\/log)?))$/.test(p)),
@@ -73,18 +82,7 @@ test("one-on-ones logged with no signal wait on the phone and are sent once when
   context,
 }) => {
   test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
-  await signIn(page);
-  const name = await assignedCoworker(page);
-  const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
-  const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
-  await page.goto(my);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await page.reload();
-  await expect
-    .poll(() => keptPages(page), { timeout: 15_000 })
-    .toEqual(expect.arrayContaining([my, `${coworker}/log`]));
+  const { name, coworker, my } = await workingSetKept(page);
   const count = page.getByTestId("outbox-count");
   await expect(count).toBeHidden();
 

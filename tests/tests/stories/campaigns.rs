@@ -162,18 +162,22 @@ async fn health_and_headers(app: TestApp) {
 
     // The service worker: from our origin, revalidated on every check, allowed only our
     // origin, named after the build (pages register it, above).
-    let res = app.client.get(app.url("/sw.js")).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        res.headers()["content-type"],
-        "text/javascript; charset=utf-8"
-    );
-    assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert_eq!(
-        res.headers()["content-security-policy"],
-        "default-src 'self'"
-    );
-    let worker = res.text().await.unwrap();
+    let served = &app;
+    let script = |path: &'static str| async move {
+        let res = served.client.get(served.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        assert_eq!(
+            res.headers()["content-security-policy"],
+            "default-src 'self'"
+        );
+        res.text().await.unwrap()
+    };
+    let worker = script("/sw.js").await;
     assert!(worker.starts_with("const VERSION = \""), "{worker}");
     assert!(worker.contains("caches.open(PAGES)"), "{worker}");
     assert!(worker.contains("indexedDB.open(OUTBOX_DB"), "the outbox");
@@ -184,18 +188,7 @@ async fn health_and_headers(app: TestApp) {
         html.contains("<script type=\"module\" src=\"/outbox.js\"></script>"),
         "{html}"
     );
-    let res = app.client.get(app.url("/outbox.js")).send().await.unwrap();
-    assert_eq!(res.status(), 200);
-    assert_eq!(
-        res.headers()["content-type"],
-        "text/javascript; charset=utf-8"
-    );
-    assert_eq!(res.headers()["cache-control"], "no-cache");
-    assert_eq!(
-        res.headers()["content-security-policy"],
-        "default-src 'self'"
-    );
-    assert!(res.text().await.unwrap().contains("waiting to send"));
+    assert!(script("/outbox.js").await.contains("waiting to send"));
     let (lead, _) = app.lead_of("lead@example.org", "Mercy").await;
     let (status, outbox) = lead.get_html("/outbox").await;
     assert_eq!(status, 200);

@@ -882,6 +882,71 @@ mod tests {
         }
     }
 
+    /// A plan to vote lifts a person's turnout to the planned one (never lowers it); no
+    /// plan leaves their level's; the yes share is their level's either way.
+    #[test]
+    fn a_plan_to_vote_sets_the_turnout_only_for_the_planned() {
+        let rates = Rates {
+            turnout: [98, 90, 60, 40, 20, 50],
+            yes: [99, 95, 50, 20, 5, 45],
+        };
+        let goal = Goal {
+            target: 0.9,
+            planned_turnout: 85,
+        };
+        let of = |level, w| {
+            let c = chance(&rates, &goal, level, w);
+            ((c.votes * 100.0).round(), (c.yes / c.votes * 100.0).round())
+        };
+        assert_eq!(of(3, 0), (40.0, 20.0));
+        assert_eq!(of(3, 1), (85.0, 20.0));
+        assert_eq!(of(0, 0), (98.0, 99.0));
+        assert_eq!(of(0, 1), (98.0, 99.0), "never lowered");
+        assert_eq!(of(UNRATED, 1), (85.0, 45.0));
+    }
+
+    /// Each of `REMOVE`'s moves takes back `ADD`'s at the same place, and nothing else.
+    #[test]
+    fn each_removal_takes_back_its_move() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let (rates, goal) = (Rates::default(), Goal::default());
+        // Two people at every level, none with a plan: every move can be made once.
+        let start: State = [[2, 0]; LEVELS];
+        let search = Search {
+            rule: &rule,
+            rates: &rates,
+            goal: &goal,
+            start,
+            people: 2 * LEVELS as i64,
+        };
+        // Then everyone's first moves made, so each can be taken back.
+        let mut moved = start;
+        for op in ADD {
+            moved = search.apply(&moved, op, 1).unwrap_or(moved);
+        }
+        for (add, remove) in ADD.into_iter().zip(REMOVE) {
+            let Some(there) = search.apply(&moved, add, 1) else {
+                continue;
+            };
+            assert_eq!(
+                search.apply(&there, remove, 1),
+                Some(moved),
+                "{add:?} then {remove:?}"
+            );
+        }
+        assert!(
+            ADD.into_iter()
+                .zip(REMOVE)
+                .all(|(add, remove)| search.apply(&moved, add, 1).is_some()
+                    || search.apply(&moved, remove, 1).is_some()),
+            "every pair is exercised"
+        );
+    }
+
     #[test]
     fn people_are_assigned_in_rank_order_and_only_upwards() {
         // A 3, three 4s and someone unrated; the path: three level moves and one plan.

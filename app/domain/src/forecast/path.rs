@@ -882,6 +882,89 @@ mod tests {
         }
     }
 
+    /// An end state is possible when the start reaches it by moves towards 1 and plans
+    /// (for the rated and the unrated alike), with nobody made up, lost or moved back.
+    #[test]
+    fn a_state_is_possible_only_when_the_start_reaches_it() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let (rates, goal) = (Rates::default(), Goal::default());
+        let start: State = [[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]];
+        let search = Search {
+            rule: &rule,
+            rates: &rates,
+            goal: &goal,
+            start,
+            people: 8,
+        };
+        assert!(search.possible(&start));
+        // Two 3s made 1s, a 4 a 2, plans at four levels and for one of the unrated.
+        assert!(search.possible(&[[1, 1], [0, 1], [0, 0], [1, 1], [1, 0], [1, 1]]));
+        for (t, why) in [
+            ([[0, 0], [0, 0], [1, 0], [4, 0], [1, 0], [2, 0]], "a 3 moved back to 4"),
+            ([[1, 0], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]], "a rated person made up"),
+            ([[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [1, 0]], "an unrated person lost"),
+            ([[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [3, 0]], "an unrated person made up"),
+            ([[-1, 1], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]], "a count below zero"),
+        ] {
+            assert!(!search.possible(&t), "{why}");
+        }
+        // A start where some already have a plan: they count at their level like anyone.
+        let planned: State = [[0, 0], [0, 0], [1, 1], [2, 1], [1, 0], [1, 1]];
+        let search = Search {
+            start: planned,
+            ..search
+        };
+        assert!(search.possible(&planned));
+        assert!(search.possible(&[[1, 1], [0, 1], [0, 1], [1, 1], [0, 0], [0, 2]]));
+    }
+
+    /// Trimming takes back every move the goal can do without, however many of one kind
+    /// that is (not only a power of two of them): afterwards no single move can go.
+    #[test]
+    fn trimming_leaves_no_move_the_goal_can_do_without() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let rates = Rates::default();
+        let mut lcg = Lcg(11);
+        for case in 0..8 {
+            let goal = Goal {
+                target: [0.6, 0.75, 0.9][case % 3],
+                planned_turnout: 95,
+            };
+            let start: State = std::array::from_fn(|_| [20 + lcg.next(60) as i64, 0]);
+            let search = Search {
+                rule: &rule,
+                rates: &rates,
+                goal: &goal,
+                start,
+                people: start.iter().flatten().sum(),
+            };
+            // Far past the goal: every rated person a 1 with a plan, the unrated planned.
+            let mut s: State = [[0, 0]; LEVELS];
+            s[0][1] = (0..UNRATED).map(|l| start[l][0]).sum();
+            s[UNRATED][1] = start[UNRATED][0];
+            let mut p = search.prob(&s);
+            search.trim(&mut s, &mut p);
+            assert!(p >= goal.target && search.possible(&s), "case {case}: {s:?}");
+            assert_eq!(p, search.prob(&s), "case {case}: the chance is the state's");
+            for op in REMOVE {
+                if let Some(t) = search.apply(&s, op, 1) {
+                    assert!(
+                        search.prob(&t) < goal.target,
+                        "case {case}: {op:?} could still be taken back from {s:?}"
+                    );
+                }
+            }
+        }
+    }
+
     /// A plan to vote lifts a person's turnout to the planned one (never lowers it); no
     /// plan leaves their level's; the yes share is their level's either way.
     #[test]

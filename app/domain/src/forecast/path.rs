@@ -388,44 +388,32 @@ impl Search<'_> {
     /// the shorter kept.
     fn heuristic(&self, before: f64) -> (State, f64) {
         let mut best: Option<(State, f64)> = None;
-        // Moving one person several levels at once can pass where each single step
-        // lowers the chance (a 5 who would only vote no as a 4).
-        let mut jumps = Vec::new();
-        for l in 1..UNRATED {
-            for j in 1..=l {
-                for w in 0..2 {
-                    jumps.push(Op::Jump(l, w, j));
-                }
-            }
-        }
-        let levels_only = jumps.clone();
-        jumps.extend_from_slice(&ADD[8..]);
-        for ops in [&jumps[..], &levels_only[..]] {
-            let (mut s, mut p) = self.climb(before, ops);
+        for ops in climbs() {
+            let (mut s, mut p) = self.climb(before, &ops);
             if p >= self.goal.target {
                 self.polish(&mut s, &mut p);
             }
-            let cost = |s: &State| {
-                let (a, b) = self.cost(s);
-                a + b
-            };
-            let better = match &best {
-                None => true,
-                Some((b, q)) => {
-                    let reached = (p >= self.goal.target, *q >= self.goal.target);
-                    match reached {
-                        (true, false) => true,
-                        (false, true) => false,
-                        (true, true) => (cost(&s), -p) < (cost(b), -q),
-                        (false, false) => p > *q,
-                    }
-                }
-            };
-            if better {
+            if best.is_none_or(|b| self.better((&s, p), (&b.0, b.1))) {
                 best = Some((s, p));
             }
         }
         best.unwrap_or((self.start, before))
+    }
+
+    /// Whether end state `a` (with its chance) is a better path than `b`: one that reaches
+    /// the goal over one that does not; of two that do, the fewer moves, then the
+    /// likelier; of two that do not, the likelier. A tie is not better.
+    fn better(&self, (a, p): (&State, f64), (b, q): (&State, f64)) -> bool {
+        let moves = |s: &State| {
+            let (levels, plans) = self.cost(s);
+            levels + plans
+        };
+        match (p >= self.goal.target, q >= self.goal.target) {
+            (true, false) => true,
+            (false, true) => false,
+            (true, true) => (moves(a), -p) < (moves(b), -q),
+            (false, false) => p > q,
+        }
     }
 
     /// Makes the move that raises the chance most (or, while the chance is too small to
@@ -437,39 +425,13 @@ impl Search<'_> {
         let mut p = before;
         while p < target {
             let m0 = self.margin(&s);
-            let mut best: Option<(Op, f64, f64)> = None;
-            for &op in ops {
-                let Some(t) = self.apply(&s, op, 1) else {
-                    continue;
-                };
-                let cost = match op {
-                    Op::Jump(_, _, j) => j as f64,
-                    _ => 1.0,
-                };
-                let (dp, dm) = ((self.prob(&t) - p) / cost, (self.margin(&t) - m0) / cost);
-                let better = match best {
-                    None => true,
-                    Some((_, bp, bm)) => {
-                        if dp.max(bp) > 1e-9 {
-                            dp > bp
-                        } else {
-                            dm > bm
-                        }
-                    }
-                };
-                if better {
-                    best = Some((op, dp, dm));
-                }
-            }
-            let Some((op, dp, dm)) = best else { break };
+            let Some((op, dp, dm)) = self.steepest(&s, p, m0, ops) else {
+                break;
+            };
             if dp <= 1e-12 && dm <= 1e-12 {
                 break;
             }
-            // Far from the target, take half the moves the margin says are still needed.
-            let mut k = 1;
-            if self.people as usize > model::EXACT_MAX && dm > 1e-12 && m0 < z_target {
-                k = (((z_target - m0) / dm) / 2.0).floor().max(1.0) as i64;
-            }
+            let mut k = self.batch(dm, m0, z_target);
             let limit = match op {
                 Op::Up(l, w) | Op::Jump(l, w, _) => s[l][w],
                 Op::Plan(l) => s[l][0],
@@ -483,6 +445,48 @@ impl Search<'_> {
             p = self.prob(&s);
         }
         (s, p)
+    }
+
+    /// Of `ops`, the move from `s` (its chance `p`, its margin `m0`) that raises the
+    /// chance most for what it costs (a jump of `j` levels costs `j`), or, while no
+    /// move's gain is big enough to compare, the margin most; with its gains per move.
+    fn steepest(&self, s: &State, p: f64, m0: f64, ops: &[Op]) -> Option<(Op, f64, f64)> {
+        let mut best: Option<(Op, f64, f64)> = None;
+        for &op in ops {
+            let Some(t) = self.apply(s, op, 1) else {
+                continue;
+            };
+            let cost = match op {
+                Op::Jump(_, _, j) => j as f64,
+                _ => 1.0,
+            };
+            let (dp, dm) = ((self.prob(&t) - p) / cost, (self.margin(&t) - m0) / cost);
+            let better = match best {
+                None => true,
+                Some((_, bp, bm)) => {
+                    if dp.max(bp) > 1e-9 {
+                        dp > bp
+                    } else {
+                        dm > bm
+                    }
+                }
+            };
+            if better {
+                best = Some((op, dp, dm));
+            }
+        }
+        best
+    }
+
+    /// How many of a move to make at once: far from the target in a large unit, half of
+    /// those the margin says are still needed (`dm` the margin one move adds, `m0` the
+    /// margin now, `z_target` the margin the target asks for); otherwise one.
+    fn batch(&self, dm: f64, m0: f64, z_target: f64) -> i64 {
+        if self.people as usize > model::EXACT_MAX && dm > 1e-12 && m0 < z_target {
+            (((z_target - m0) / dm) / 2.0).floor().max(1.0) as i64
+        } else {
+            1
+        }
     }
 
     /// Trims, gives up two moves for one, and swaps one move for another, while any
@@ -510,6 +514,23 @@ impl Search<'_> {
         }
         self.trim(s, p);
     }
+}
+
+/// The moves of the heuristic's two climbs: every kind, and conversations only. Moving
+/// one person several levels at once can pass where each single step lowers the chance
+/// (a 5 who would only vote no as a 4).
+fn climbs() -> [Vec<Op>; 2] {
+    let mut jumps = Vec::new();
+    for l in 1..UNRATED {
+        for j in 1..=l {
+            for w in 0..2 {
+                jumps.push(Op::Jump(l, w, j));
+            }
+        }
+    }
+    let levels_only = jumps.clone();
+    jumps.extend_from_slice(&ADD[8..]);
+    [jumps, levels_only]
 }
 
 /// The z with Φ(z) = p (bisection on the normal distribution function).
@@ -846,10 +867,17 @@ mod tests {
             );
             exact += (got == want) as usize;
             total += 1;
+            // A unit this small is searched exhaustively: the path is the fewest moves
+            // even where the heuristic is one over.
+            assert_eq!(
+                path(&rule, &rates, &goal, &cells(&levels)).moves(),
+                want,
+                "case {case}"
+            );
         }
         assert!(
-            total >= 60 && exact * 100 >= total * 95,
-            "{exact} of {total}"
+            total >= 60 && exact * 100 >= total * 95 && exact < total,
+            "{exact} of {total} (some over: the exhaustive search is told from the heuristic)"
         );
     }
 
@@ -904,11 +932,26 @@ mod tests {
         // Two 3s made 1s, a 4 a 2, plans at four levels and for one of the unrated.
         assert!(search.possible(&[[1, 1], [0, 1], [0, 0], [1, 1], [1, 0], [1, 1]]));
         for (t, why) in [
-            ([[0, 0], [0, 0], [1, 0], [4, 0], [1, 0], [2, 0]], "a 3 moved back to 4"),
-            ([[1, 0], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]], "a rated person made up"),
-            ([[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [1, 0]], "an unrated person lost"),
-            ([[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [3, 0]], "an unrated person made up"),
-            ([[-1, 1], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]], "a count below zero"),
+            (
+                [[0, 0], [0, 0], [1, 0], [4, 0], [1, 0], [2, 0]],
+                "a 3 moved back to 4",
+            ),
+            (
+                [[1, 0], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]],
+                "a rated person made up",
+            ),
+            (
+                [[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [1, 0]],
+                "an unrated person lost",
+            ),
+            (
+                [[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [3, 0]],
+                "an unrated person made up",
+            ),
+            (
+                [[-1, 1], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]],
+                "a count below zero",
+            ),
         ] {
             assert!(!search.possible(&t), "{why}");
         }
@@ -919,7 +962,387 @@ mod tests {
             ..search
         };
         assert!(search.possible(&planned));
-        assert!(search.possible(&[[1, 1], [0, 1], [0, 1], [1, 1], [0, 0], [0, 2]]));
+        let end = [[1, 1], [0, 1], [0, 1], [1, 1], [0, 0], [0, 2]];
+        assert!(search.possible(&end));
+        // Its cost counts only what changed: levels 17 → 9, plans 3 → 6.
+        assert_eq!(search.cost(&planned), (0, 0));
+        assert_eq!(search.cost(&end), (8, 3));
+    }
+
+    /// A search of `people` random people (levels 1–5 and unrated, none planned), its
+    /// start; `g` picks them.
+    fn random_start(g: &mut Lcg, people: u64) -> State {
+        let mut start: State = [[0; 2]; LEVELS];
+        for _ in 0..people {
+            start[g.next(LEVELS as u64) as usize][0] += 1;
+        }
+        start
+    }
+
+    /// The best swap is the one, of every move taken back and another made, that raises
+    /// the chance most; none when none raises it (a chance already certain, say).
+    #[test]
+    fn the_best_swap_raises_the_chance_most_or_is_none() {
+        let rates = Rates::default();
+        let mut g = Lcg(31);
+        let (mut some, mut none) = (0, 0);
+        for case in 0..40 {
+            let (_, rule, _) = random_case(&mut g, case, 0);
+            let goal = Goal {
+                target: 0.9,
+                planned_turnout: [50, 98][case % 2],
+            };
+            let n = 20 + g.next(20);
+            let start = random_start(&mut g, n);
+            let search = Search {
+                rule: &rule,
+                rates: &rates,
+                goal: &goal,
+                start,
+                people: start.iter().flatten().sum(),
+            };
+            // Some moves made, at random.
+            let mut s = start;
+            for _ in 0..g.next(12) {
+                let op = ADD[g.next(ADD.len() as u64) as usize];
+                s = search.apply(&s, op, 1 + g.next(3) as i64).unwrap_or(s);
+            }
+            if case % 5 == 0 {
+                // Everyone rated a 1, half of everyone with a plan: nothing to gain, and
+                // where a plan changes nobody's turnout (50 %) a plan moved from a 1 to
+                // someone unrated changes nothing either (no swap for nothing).
+                let (rated, unrated): (i64, i64) =
+                    ((0..UNRATED).map(|l| start[l][0]).sum(), start[UNRATED][0]);
+                s = [[0; 2]; LEVELS];
+                s[0] = [rated / 2, rated - rated / 2];
+                s[UNRATED] = [unrated / 2, unrated - unrated / 2];
+            }
+            let p = search.prob(&s);
+            let by_hand = REMOVE
+                .into_iter()
+                .filter_map(|r| search.apply(&s, r, 1))
+                .flat_map(|t| {
+                    ADD.into_iter()
+                        .filter_map(|a| search.apply(&t, a, 1))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|u| *u != s)
+                .map(|u| search.prob(&u))
+                .fold(f64::NEG_INFINITY, f64::max);
+            match search.best_swap(&s, p) {
+                Some((u, q)) => {
+                    assert!(u != s && q > p + 1e-9, "case {case}: {q} from {p}");
+                    assert_eq!(q, search.prob(&u), "case {case}");
+                    assert_eq!(q, by_hand, "case {case}: the best of them");
+                    some += 1;
+                }
+                None => {
+                    assert!(by_hand <= p + 1e-9, "case {case}: {by_hand} > {p}");
+                    none += 1;
+                }
+            }
+        }
+        assert!(some >= 5 && none >= 5, "{some} swaps, {none} none");
+    }
+
+    /// The exhaustive search gives up past its budget of end states, and not before:
+    /// one person at level 3 has 8 end states (4 levels, with a plan or not).
+    #[test]
+    fn the_exhaustive_search_stops_past_its_budget_and_not_before() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let rates = Rates::default();
+        // Out of reach: every end state is looked at.
+        let goal = Goal {
+            target: 1.5,
+            planned_turnout: 98,
+        };
+        let mut start: State = [[0; 2]; LEVELS];
+        start[3][0] = 1;
+        let search = Search {
+            rule: &rule,
+            rates: &rates,
+            goal: &goal,
+            start,
+            people: 1,
+        };
+        let (end, p) = search
+            .exhaustive(8)
+            .expect("8 end states: within a budget of 8");
+        assert_eq!(
+            end,
+            [[0, 1], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]],
+            "the likeliest"
+        );
+        assert_eq!(p, search.prob(&end));
+        for budget in [0, 3, 7] {
+            assert_eq!(search.exhaustive(budget), None, "budget {budget}");
+        }
+    }
+
+    /// The heuristic climbs twice (every kind of move; conversations only) and keeps the
+    /// shorter of the two that reach the goal (the likelier when as short), or the
+    /// likelier when neither does.
+    #[test]
+    fn the_heuristic_keeps_the_shorter_of_its_two_climbs() {
+        let rates = Rates::default();
+        let mut g = Lcg(41);
+        let (mut differ, mut short) = (0, 0);
+        for case in 0..40 {
+            let (_, rule, mut goal) = random_case(&mut g, case, 0);
+            goal.planned_turnout = [98, 80, 65][case % 3];
+            if case % 6 == 0 {
+                goal.target = 0.999_999_999; // out of reach for most units
+            }
+            let n = [20 + g.next(30), 130 + g.next(300)][case % 2];
+            let start = random_start(&mut g, n);
+            let search = Search {
+                rule: &rule,
+                rates: &rates,
+                goal: &goal,
+                start,
+                people: start.iter().flatten().sum(),
+            };
+            let before = search.prob(&start);
+            let cost = |s: &State| {
+                let (a, b) = search.cost(s);
+                a + b
+            };
+            let tries: Vec<(State, f64)> = climbs()
+                .iter()
+                .map(|ops| {
+                    let (mut s, mut p) = search.climb(before, ops);
+                    if p >= goal.target {
+                        search.polish(&mut s, &mut p);
+                    }
+                    (s, p)
+                })
+                .collect();
+            let (end, p) = search.heuristic(before);
+            let reached: Vec<&(State, f64)> =
+                tries.iter().filter(|(_, q)| *q >= goal.target).collect();
+            let want = if reached.is_empty() {
+                short += 1;
+                tries.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap()
+            } else {
+                reached
+                    .iter()
+                    .min_by(|a, b| (cost(&a.0), -a.1).partial_cmp(&(cost(&b.0), -b.1)).unwrap())
+                    .unwrap()
+            };
+            assert_eq!((end, p), *want, "case {case}: {tries:?}");
+            differ += (tries[0].0 != tries[1].0) as usize;
+        }
+        assert!(differ >= 5 && short >= 2, "{differ} differ, {short} short");
+    }
+
+    /// Of two end states: one that reaches the goal beats one that does not; of two that
+    /// do, the fewer moves (conversations and plans alike), then the likelier; of two that
+    /// do not, the likelier; a tie is not better (the first found stays).
+    #[test]
+    fn a_better_path_reaches_then_is_shorter_then_likelier() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let (rates, goal) = (Rates::default(), Goal::default());
+        let start: State = [[0, 0], [0, 0], [0, 0], [6, 0], [0, 0], [0, 0]];
+        let search = Search {
+            rule: &rule,
+            rates: &rates,
+            goal: &goal,
+            start,
+            people: 6,
+        };
+        // Three conversations; two and a plan; one and three plans; two conversations.
+        let three: State = [[0, 0], [0, 0], [3, 0], [3, 0], [0, 0], [0, 0]];
+        let three_planned: State = [[0, 0], [0, 0], [2, 0], [3, 1], [0, 0], [0, 0]];
+        let four: State = [[0, 0], [0, 0], [1, 0], [2, 3], [0, 0], [0, 0]];
+        let two: State = [[0, 0], [0, 0], [2, 0], [4, 0], [0, 0], [0, 0]];
+        assert_eq!(
+            [&three, &three_planned, &four, &two].map(|s| search.cost(s)),
+            [(3, 0), (2, 1), (1, 3), (2, 0)]
+        );
+        let better = |a: &State, p: f64, b: &State, q: f64| search.better((a, p), (b, q));
+        // Reached beats short, whatever the moves.
+        assert!(better(&four, 0.9, &two, 0.89));
+        assert!(!better(&two, 0.89, &four, 0.9));
+        // Both reach: the fewer moves (conversations and plans alike), even when less
+        // likely; as many: the likelier; a tie is not better.
+        assert!(better(&three, 0.91, &four, 0.99));
+        assert!(!better(&four, 0.99, &three, 0.91));
+        assert!(better(&two, 0.9, &three, 0.95));
+        assert!(better(&three_planned, 0.95, &three, 0.92));
+        assert!(!better(&three_planned, 0.92, &three, 0.95));
+        assert!(!better(&three_planned, 0.95, &three, 0.95));
+        // Neither reaches: the likelier; a tie is not better.
+        assert!(better(&four, 0.5, &two, 0.4));
+        assert!(!better(&two, 0.4, &four, 0.5));
+        assert!(!better(&two, 0.5, &four, 0.5));
+    }
+
+    /// The climb makes, at each step, the move that raises the chance most for what it
+    /// costs (a jump of two levels is two moves): with a target one good move away, that
+    /// one move is all it makes.
+    #[test]
+    fn the_climb_makes_the_move_that_raises_the_chance_most_per_move() {
+        let rates = Rates::default();
+        let mut g = Lcg(43);
+        let mut jumped = 0;
+        for case in 0..40 {
+            let (_, rule, _) = random_case(&mut g, case, 0);
+            let n = 6 + g.next(6);
+            let start = random_start(&mut g, n);
+            let probe = Goal::default();
+            let search = Search {
+                rule: &rule,
+                rates: &rates,
+                goal: &probe,
+                start,
+                people: start.iter().flatten().sum(),
+            };
+            let before = search.prob(&start);
+            let ops = &climbs()[case % 2];
+            let gain = |op: Op| {
+                let t = search.apply(&start, op, 1)?;
+                let cost = match op {
+                    Op::Jump(_, _, j) => j as f64,
+                    _ => 1.0,
+                };
+                Some((t, (search.prob(&t) - before) / cost))
+            };
+            let Some((best, per_move)) = ops
+                .iter()
+                .filter_map(|&op| gain(op))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+            else {
+                continue;
+            };
+            if per_move <= 1e-6 {
+                continue; // too small to compare: the margin decides (not this test)
+            }
+            // The target: just reached by the best move, by no other single move.
+            let goal = Goal {
+                target: search.prob(&best),
+                ..probe
+            };
+            let search = Search {
+                goal: &goal,
+                ..search
+            };
+            let (end, p) = search.climb(before, ops);
+            assert_eq!(end, best, "case {case}");
+            assert_eq!(p, search.prob(&best));
+            jumped += (cost_levels(&start, &end) > 1) as usize;
+        }
+        assert!(
+            jumped >= 1,
+            "a jump of several levels was the best move at least once"
+        );
+    }
+
+    /// The steepest move gains the most chance per move; while no move's gain in chance
+    /// is big enough to compare (a unit far from passing), the most margin per move.
+    #[test]
+    fn the_steepest_move_gains_most_per_move_in_chance_else_in_margin() {
+        let rates = Rates::default();
+        let mut g = Lcg(47);
+        let (mut by_chance, mut by_margin, mut jumps) = (0, 0, 0);
+        for case in 0..60 {
+            let (_, mut rule, goal) = random_case(&mut g, case, 0);
+            if case % 3 == 0 {
+                // Far out of reach: no single move changes the chance to compare.
+                rule.yes_percent = 90;
+                rule.turnout_percent = 90;
+            }
+            let n = [8 + g.next(8), 150 + g.next(200)][case % 2];
+            let start = random_start(&mut g, n);
+            let search = Search {
+                rule: &rule,
+                rates: &rates,
+                goal: &goal,
+                start,
+                people: start.iter().flatten().sum(),
+            };
+            let (p, m0) = (search.prob(&start), search.margin(&start));
+            let ops = &climbs()[(case / 2) % 2];
+            let gains: Vec<(Op, f64, f64)> = ops
+                .iter()
+                .filter_map(|&op| {
+                    let t = search.apply(&start, op, 1)?;
+                    let cost = match op {
+                        Op::Jump(_, _, j) => j as f64,
+                        _ => 1.0,
+                    };
+                    Some((
+                        op,
+                        (search.prob(&t) - p) / cost,
+                        (search.margin(&t) - m0) / cost,
+                    ))
+                })
+                .collect();
+            let Some((op, dp, dm)) = search.steepest(&start, p, m0, ops) else {
+                assert!(gains.is_empty(), "case {case}");
+                continue;
+            };
+            assert!(gains.contains(&(op, dp, dm)), "case {case}: {op:?}");
+            let top = |f: fn(&(Op, f64, f64)) -> f64| gains.iter().map(f).fold(f64::MIN, f64::max);
+            if top(|g| g.1) > 1e-9 {
+                assert_eq!(dp, top(|g| g.1), "case {case}: the most chance");
+                by_chance += 1;
+            } else {
+                assert_eq!(dm, top(|g| g.2), "case {case}: the most margin");
+                by_margin += 1;
+            }
+            jumps += matches!(op, Op::Jump(_, _, j) if j > 1) as usize;
+        }
+        assert!(
+            by_chance >= 10 && by_margin >= 10 && jumps >= 1,
+            "{by_chance} by chance, {by_margin} by margin, {jumps} jumps"
+        );
+    }
+
+    /// Far from the target, a large unit moves in batches of half the moves the margin
+    /// says are still needed; near it, past it, with a move adding no margin, or in a unit
+    /// small enough for exact chances, one at a time.
+    #[test]
+    fn far_from_the_target_a_large_unit_moves_in_batches() {
+        let rule = VoteRule {
+            base: VoteBase::Unit,
+            yes_percent: 60,
+            turnout_percent: 70,
+        };
+        let (rates, goal) = (Rates::default(), Goal::default());
+        let of = |people: i64| Search {
+            rule: &rule,
+            rates: &rates,
+            goal: &goal,
+            start: [[0; 2]; LEVELS],
+            people,
+        };
+        let (large, small) = (of(500), of(model::EXACT_MAX as i64));
+        // (2.0 − (−1.0)) / 0.1 = 30 moves still needed: 15 at once.
+        assert_eq!(large.batch(0.1, -1.0, 2.0), 15);
+        assert_eq!(large.batch(0.5, 1.0, 2.0), 1, "two needed: one at a time");
+        assert_eq!(large.batch(0.1, 2.5, 2.0), 1, "past the target's margin");
+        assert_eq!(large.batch(0.0, -1.0, 2.0), 1, "a move adding no margin");
+        assert_eq!(
+            small.batch(0.1, -1.0, 2.0),
+            1,
+            "exact chances: one at a time"
+        );
+        assert_eq!(small.batch(0.0, -1.0, 2.0), 1);
+    }
+
+    /// The levels a state moved people from `start` (the sum of the levels gained).
+    fn cost_levels(start: &State, end: &State) -> i64 {
+        let level =
+            |s: &State| -> i64 { (0..UNRATED).map(|l| l as i64 * (s[l][0] + s[l][1])).sum() };
+        level(start) - level(end)
     }
 
     /// Trimming takes back every move the goal can do without, however many of one kind
@@ -952,7 +1375,10 @@ mod tests {
             s[UNRATED][1] = start[UNRATED][0];
             let mut p = search.prob(&s);
             search.trim(&mut s, &mut p);
-            assert!(p >= goal.target && search.possible(&s), "case {case}: {s:?}");
+            assert!(
+                p >= goal.target && search.possible(&s),
+                "case {case}: {s:?}"
+            );
             assert_eq!(p, search.prob(&s), "case {case}: the chance is the state's");
             for op in REMOVE {
                 if let Some(t) = search.apply(&s, op, 1) {

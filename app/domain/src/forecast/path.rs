@@ -431,13 +431,7 @@ impl Search<'_> {
             if dp <= 1e-12 && dm <= 1e-12 {
                 break;
             }
-            let mut k = self.batch(dm, m0, z_target);
-            let limit = match op {
-                Op::Up(l, w) | Op::Jump(l, w, _) => s[l][w],
-                Op::Plan(l) => s[l][0],
-                _ => 1,
-            };
-            k = k.min(limit).max(1);
+            let k = self.batch(&s, op, dm, m0, z_target);
             let Some(t) = self.apply(&s, op, k) else {
                 break;
             };
@@ -478,15 +472,21 @@ impl Search<'_> {
         best
     }
 
-    /// How many of a move to make at once: far from the target in a large unit, half of
-    /// those the margin says are still needed (`dm` the margin one move adds, `m0` the
-    /// margin now, `z_target` the margin the target asks for); otherwise one.
-    fn batch(&self, dm: f64, m0: f64, z_target: f64) -> i64 {
-        if self.people as usize > model::EXACT_MAX && dm > 1e-12 && m0 < z_target {
-            (((z_target - m0) / dm) / 2.0).floor().max(1.0) as i64
-        } else {
-            1
+    /// How many of `op` to make at once from `s`: far from the target in a large unit,
+    /// half of those the margin says are still needed (`dm` the margin one move adds,
+    /// `m0` the margin now, `z_target` the margin the target asks for), no more than
+    /// there are people to make it; otherwise one.
+    fn batch(&self, s: &State, op: Op, dm: f64, m0: f64, z_target: f64) -> i64 {
+        if self.people as usize <= model::EXACT_MAX || dm <= 1e-12 || m0 >= z_target {
+            return 1;
         }
+        let wanted = (((z_target - m0) / dm) / 2.0).floor().max(1.0) as i64;
+        let people = match op {
+            Op::Up(l, w) | Op::Jump(l, w, _) => s[l][w],
+            Op::Plan(l) => s[l][0],
+            Op::Down(..) | Op::Unplan(_) => 1,
+        };
+        wanted.min(people).max(1)
     }
 
     /// Trims, gives up two moves for one, and swaps one move for another, while any
@@ -1325,17 +1325,41 @@ mod tests {
             people,
         };
         let (large, small) = (of(500), of(model::EXACT_MAX as i64));
+        // 40 undecided, 12 opposed with a plan, 8 unrated.
+        let mut s: State = [[0; 2]; LEVELS];
+        s[2][0] = 40;
+        s[3][1] = 12;
+        s[UNRATED][0] = 8;
+        let (up, plan) = (Op::Up(2, 0), Op::Plan(2));
         // (2.0 − (−1.0)) / 0.1 = 30 moves still needed: 15 at once.
-        assert_eq!(large.batch(0.1, -1.0, 2.0), 15);
-        assert_eq!(large.batch(0.5, 1.0, 2.0), 1, "two needed: one at a time");
-        assert_eq!(large.batch(0.1, 2.5, 2.0), 1, "past the target's margin");
-        assert_eq!(large.batch(0.0, -1.0, 2.0), 1, "a move adding no margin");
-        assert_eq!(
-            small.batch(0.1, -1.0, 2.0),
-            1,
-            "exact chances: one at a time"
-        );
-        assert_eq!(small.batch(0.0, -1.0, 2.0), 1);
+        assert_eq!(large.batch(&s, up, 0.1, -1.0, 2.0), 15);
+        assert_eq!(large.batch(&s, plan, 0.1, -1.0, 2.0), 15);
+        assert_eq!(large.batch(&s, up, 0.5, 1.0, 2.0), 1, "two needed");
+        assert_eq!(large.batch(&s, up, 0.1, 2.5, 2.0), 1, "past the target");
+        assert_eq!(large.batch(&s, up, 0.0, -1.0, 2.0), 1, "adds no margin");
+        assert_eq!(small.batch(&s, up, 0.1, -1.0, 2.0), 1, "exact chances");
+        assert_eq!(small.batch(&s, up, 0.0, -1.0, 2.0), 1);
+        // No more than there are people to make the move: 12 planned 4s, 8 unrated.
+        assert_eq!(large.batch(&s, Op::Jump(3, 1, 2), 0.01, -1.0, 2.0), 12);
+        assert_eq!(large.batch(&s, Op::Plan(UNRATED), 0.01, -1.0, 2.0), 8);
+        assert_eq!(large.batch(&s, Op::Up(2, 1), 0.01, -1.0, 2.0), 1, "nobody");
+    }
+
+    /// The margin the target asks for: Φ⁻¹ of it.
+    #[test]
+    fn the_inverse_of_the_normal_distribution() {
+        for (p, z) in [
+            (0.5, 0.0),
+            (0.9, 1.281_551_565_5),
+            (0.025, -1.959_963_985),
+            (0.999, 3.090_232_306),
+        ] {
+            assert!(
+                (inverse_norm(p) - z).abs() < 1e-8,
+                "{p}: {}",
+                inverse_norm(p)
+            );
+        }
     }
 
     /// The levels a state moved people from `start` (the sum of the levels gained).

@@ -27,7 +27,7 @@ wasm-target:
 	  rustup target add wasm32-unknown-unknown
 
 build: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 run: build
 	@mkdir -p "$(DATA_DIR)"

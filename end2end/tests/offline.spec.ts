@@ -74,7 +74,35 @@ test("My list and the coworkers on it stay readable with no signal, and sign-out
   await waitForHydration(page);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
-  await expect.poll(() => page.evaluate(async () => (await caches.keys()).length)).toBe(0);
+  // Nothing of the chart stays: no kept page, no outbox. (The sign-in page's new worker
+  // may fetch the app's code again: that is public, the same for everyone.)
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const left: string[] = [];
+        for (const name of await caches.keys()) {
+          const cache = await caches.open(name);
+          for (const r of await cache.keys()) left.push(new URL(r.url).pathname);
+        }
+        return left.filter((path) => !path.startsWith("/pkg/"));
+      }),
+    )
+    .toEqual([]);
+  // The outbox holds nothing (the sign-in page's worker may open it again, empty).
+  const waiting = await page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("rankfile-outbox");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains("items")) return resolve(0);
+          const count = db.transaction("items").objectStore("items").count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }),
+  );
+  expect(waiting).toBe(0);
 });
 
 test("one-on-ones logged with no signal wait on the phone and are sent once when it is back", async ({
@@ -115,4 +143,45 @@ test("one-on-ones logged with no signal wait on the phone and are sent once when
   // Sent again (a page load asks the worker to send): nothing more is stored.
   await page.reload();
   for (const note of notes) await expect(conversations.getByText(note)).toHaveCount(1);
+});
+
+test("a rating the server refuses stays on the phone with its reason until discarded; a good one is stored once", async ({
+  page,
+  context,
+}) => {
+  test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
+  test.slow(); // the working set kept, two posts kept offline, then sent
+  const { coworker } = await workingSetKept(page);
+  const count = page.getByTestId("outbox-count");
+
+  await context.setOffline(true);
+  // From the kept coworker page: one rating with too long a note (the server refuses
+  // it), one good one. Each form opened from the copy is a rating of its own.
+  for (const [rating, note] of [["3", "n".repeat(1001)], ["2", "At the break: in."]]) {
+    await page.goto(coworker);
+    const form = page.getByTestId("rate-form");
+    await form.getByLabel(`${rating} · `).check();
+    await form.getByLabel("Note").fill(note);
+    await form.getByRole("button", { name: "Save rating" }).click();
+    await expect(page.getByTestId("kept-notice")).toBeVisible();
+  }
+  await expect(count).toHaveText("2 waiting to send");
+
+  await context.setOffline(false);
+  await page.goto("/outbox");
+  await expect(count).toHaveText("1 not sent", { timeout: 15_000 });
+  const refused = page.getByTestId("outbox-items").locator('li[data-state="refused"]');
+  await expect(refused).toContainText("Not sent: The note can be at most 1000 characters.");
+  await expect(refused).toContainText("A rating (3)");
+
+  await page.goto(coworker);
+  await expect(page.getByTestId("rating-timeline").locator("li")).toHaveCount(1);
+  await expect(page.getByTestId("rating-timeline")).toContainText("2 · supporter");
+  await page.reload(); // a page load sends again what waits: nothing more is stored
+  await expect(page.getByTestId("rating-timeline").locator("li")).toHaveCount(1);
+
+  await page.goto("/outbox");
+  await page.getByRole("button", { name: "Discard" }).click();
+  await expect(page.getByTestId("outbox-items").locator("li")).toHaveCount(0);
+  await expect(count).toBeHidden();
 });

@@ -179,6 +179,7 @@ pub fn set_rating(campaign_id: i64, coworker_id: i64, rating: &str) -> SetRating
         source: String::new(),
         note: String::new(),
         at: String::new(),
+        client_id: String::new(),
     }
 }
 

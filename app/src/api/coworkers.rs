@@ -250,6 +250,9 @@ pub struct CoworkerPageData {
     /// The structure tests they were in, with what they did.
     #[serde(default)]
     pub tests: Vec<crate::domain::structure::CoworkerTest>,
+    /// The rating form's id, made for this page: a rating sent twice is stored once.
+    #[serde(default)]
+    pub rate_client_id: String,
 }
 
 /// The coworker page: the record, history, ties and the form's choices. Out of scope
@@ -318,6 +321,7 @@ pub async fn coworker_page(
         nearby,
         organizers: members.map(|all| all.into_iter().filter(|m| m.role != Role::Viewer).collect()),
         tests,
+        rate_client_id: uuid::Uuid::new_v4().to_string(),
     })
 }
 

@@ -111,9 +111,13 @@ pub async fn set_rating(
     /// sent later is placed at that time, so it never overwrites a newer one.
     #[server(default)]
     at: String,
+    /// The form's id (see `parse_client_id`): a rating sent twice is stored once. Empty
+    /// for a rating with no form of its own (a structure test's re-rate buttons).
+    #[server(default)]
+    client_id: String,
 ) -> Result<(), AppError> {
     use crate::domain::fields::parse_text;
-    use crate::domain::organizing::{parse_rating, taken_at, Source};
+    use crate::domain::organizing::{parse_client_id, parse_rating, taken_at, Source};
     use crate::domain::Choice;
     use crate::store::NewAssessment;
     let (member, _) = in_scope(campaign_id, coworker_id).await?;
@@ -132,6 +136,10 @@ pub async fn set_rating(
         note: parse_text(&note, "note", "The note", 1000)?,
         at: taken_at(&at, chrono::Utc::now())?,
     };
+    let client_id = match client_id.trim() {
+        "" => None,
+        id => Some(parse_client_id(id)?),
+    };
     let event = member.event(
         "rating.set",
         format!("coworker:{coworker_id}"),
@@ -139,7 +147,7 @@ pub async fn set_rating(
     );
     member
         .store()
-        .rate(member.campaign(), &assessment, &event)
+        .rate(member.campaign(), &assessment, client_id.as_deref(), &event)
         .await?;
     Ok(())
 }

@@ -18,7 +18,7 @@ use crate::error::AppError;
 
 /// The log form. Props are what the page already shows, and no more: the person's
 /// record stays on the server.
-#[island]
+#[island(lazy)]
 pub fn LogConversationForm(
     campaign_id: i64,
     coworker_id: i64,

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 /// A button that pauses and resumes the page's reloading every `seconds`.
-#[island]
+#[island(lazy)]
 pub fn AutoRefresh(seconds: u32) -> impl IntoView {
     let running = RwSignal::new(true);
     let button = NodeRef::<leptos::html::Button>::new();

@@ -22,7 +22,7 @@ use crate::error::AppError;
 /// Rows of moves the form offers (blank rows are left out).
 const MOVE_ROWS: usize = 6;
 
-#[island]
+#[island(lazy)]
 pub fn WhatIf(
     campaign_id: i64,
     plan_id: i64,

@@ -75,6 +75,7 @@ fn coworker_view(cid: i64, d: CoworkerPageData, saved: bool) -> AnyView {
             <ReturnTo />
             <input type="hidden" name="campaign_id" value=cid />
             <input type="hidden" name="coworker_id" value=c.id />
+            <input type="hidden" name="client_id" value=d.rate_client_id.clone() />
             <fieldset class="choices">
                 <legend>"Rating"</legend>
                 {rating_meanings()[..5].iter().map(|(k, m)| view! {

@@ -41,12 +41,14 @@ pub trait OrganizingLoop: Send + Sync {
         audit: &AuditEvent,
     ) -> StoreResult<(i64, bool)>;
     /// A rating without a conversation: an assessment and the current rating, together.
+    /// A rating whose `client_id` was stored before stores nothing: `false`.
     async fn rate(
         &self,
         campaign: CampaignKey,
         rating: &NewAssessment,
+        client_id: Option<&str>,
         audit: &AuditEvent,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<bool>;
     async fn assessments(
         &self,
         campaign: CampaignKey,

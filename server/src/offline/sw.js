@@ -5,9 +5,11 @@
 // new build is a new worker, and the new worker drops the old one's caches.
 //
 // What it keeps, and nothing else: My list, the coworker pages and log forms it links
-// to (the people assigned to this organizer, and those on their list), the outbox page
+// to (the people assigned to this organizer, and those on their list), a structure
+// test's page once opened (to mark who took part with no signal), the outbox page
 // (`/outbox`, which holds no one's data: its list is read from this phone), as this member's
-// own browser received them, and the app's hashed CSS/JS/WASM. Never a chart, a heat map,
+// own browser received them, and the app's hashed CSS/JS/WASM (all of it, fetched when the
+// worker installs: `PRECACHE`, the second line, names the files). Never a chart, a heat map,
 // an export, another member's page, or a page that answered with a redirect (signed out,
 // access revoked): such an answer drops the kept copy. Signing in or out clears all of it
 // (`Clear-Site-Data: "storage"`).
@@ -31,7 +33,7 @@
 
 const PAGES = `rankfile-pages-${VERSION}`;
 const ASSETS = `rankfile-assets-${VERSION}`;
-const KEPT = /^\/(outbox|campaigns\/\d+\/(my|coworkers\/\d+(\/log)?))$/;
+const KEPT = /^\/(outbox|campaigns\/\d+\/(my|tests\/\d+|coworkers\/\d+(\/log)?))$/;
 const LINKED = /href="(\/campaigns\/\d+\/coworkers\/\d+(?:\/log)?)"/g;
 const MAX_PAGES = 400;
 const NETWORK_WAIT_MS = 4000;
@@ -43,7 +45,10 @@ const MAX_ITEMS = 200;
 const MAX_BODY = 64 * 1024;
 const MAX_REASON = 500;
 
-self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("install", (event) => {
+  self.skipWaiting();
+  event.waitUntil(precache());
+});
 
 self.addEventListener("activate", (event) => {
   event.waitUntil(
@@ -112,7 +117,7 @@ async function post(event, request, url) {
       form.set("at", now.toISOString());
     }
     await put({
-      key: form.get("client_id") || uuidV7(),
+      key: outboxKey(url.pathname, form),
       path: url.pathname,
       body: form.toString(),
       back,
@@ -128,6 +133,36 @@ async function post(event, request, url) {
     const to = new URL(logged ? `/campaigns/${campaign}/my` : back, self.location.origin);
     to.searchParams.set("waiting", "1");
     return Response.redirect(to.href, 303);
+  }
+}
+
+/**
+ * What a kept post is kept under: its form's id, so the same form sent twice offline is
+ * one post (the later). A structure test's page has one id for all its marks (the server
+ * stores a mark once per id and person): there, the id and the people marked.
+ */
+function outboxKey(path, form) {
+  const id = form.get("client_id");
+  if (!id) return uuidV7();
+  if (!path.endsWith("/structure/record")) return id;
+  const one = (form.get("one") || "").split(":")[0];
+  const people = one ? [one] : form.getAll("coworker_ids").sort();
+  return `${id}:${people.join(",")}`;
+}
+
+/** Keeps the app's code and style (the build's hashed `/pkg` files, `PRECACHE`) when the
+ * worker installs, so a page kept for no signal has its islands even if none was opened
+ * with signal. One file failing leaves the rest kept (each is fetched again on use). */
+async function precache() {
+  const cache = await caches.open(ASSETS);
+  for (const path of typeof PRECACHE === "undefined" ? [] : PRECACHE) {
+    try {
+      if (await cache.match(path)) continue;
+      const answer = await fetch(path, { credentials: "same-origin" });
+      if (answer.ok) await cache.put(path, answer);
+    } catch {
+      return; // no signal: the files are kept as pages use them
+    }
   }
 }
 

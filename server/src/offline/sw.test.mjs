@@ -42,8 +42,28 @@ function memoryIndexedDb() {
   };
 }
 
-/** The worker, loaded fresh, with `network(url, init)` as its fetch. */
-function worker(network) {
+/** Caches in memory, enough for the worker: open, match, put, keys, delete. */
+function memoryCaches() {
+  const stores = new Map();
+  return {
+    stores,
+    open: async (name) => {
+      if (!stores.has(name)) stores.set(name, new Map());
+      const store = stores.get(name);
+      const key = (r) => (typeof r === "string" ? r : r.url);
+      return {
+        match: async (r) => store.get(key(r)) ?? null,
+        put: async (r, answer) => void store.set(key(r), answer),
+        keys: async () => [...store.keys()],
+        delete: async (r) => store.delete(key(r)),
+      };
+    },
+  };
+}
+
+/** The worker, loaded fresh, with `network(url, init)` as its fetch (and `globals`, the
+ * server's second line `PRECACHE` say, in its scope). */
+function worker(network, globals = {}) {
   const listeners = {};
   const told = [];
   const indexedDB = memoryIndexedDb();
@@ -59,7 +79,8 @@ function worker(network) {
       skipWaiting() {},
     },
     fetch: async (input, init) => network(typeof input === "string" ? input : input.url, init),
-    caches: { open: async () => ({ match: async () => null, put: async () => {}, keys: async () => [], delete: async () => {} }) },
+    caches: memoryCaches(),
+    ...globals,
     indexedDB,
     crypto: globalThis.crypto,
     URL,
@@ -267,4 +288,61 @@ test("posts elsewhere, and posts with signal, are not kept", async () => {
     waitUntil() {},
   });
   assert.equal(handled, false, "a lead's planning form is never kept");
+});
+
+/** A mark on a structure test's page, as its form posts it (one id for the whole page). */
+function markPost(fields) {
+  return new Request(`${ORIGIN}/api/structure/record`, {
+    method: "POST",
+    body: new URLSearchParams([
+      ["campaign_id", "7"],
+      ["test_id", "3"],
+      ["client_id", "0190a4f2-0000-7000-8000-00000000000c"],
+      ["__return", "/campaigns/7/tests/3"],
+      ...fields,
+    ]).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+}
+
+test("marks of different people from one test page are kept apart; the same person's last wins", async () => {
+  const w = worker(offline);
+  const answer = await navigate(w, markPost([["one", "41:signed"]]));
+  assert.equal(answer.headers.get("location"), `${ORIGIN}/campaigns/7/tests/3?waiting=1`);
+  await navigate(w, markPost([["one", "42:signed"]]));
+  await navigate(w, markPost([["response", "declined"], ["coworker_ids", "44"], ["coworker_ids", "43"]]));
+  assert.equal(w.rows.size, 3, "three sends: nobody's mark replaced by another's");
+  assert.ok(w.rows.has("0190a4f2-0000-7000-8000-00000000000c:43,44"), "the ticked, in order");
+  await navigate(w, markPost([["one", "42:declined"]]));
+  assert.equal(w.rows.size, 3);
+  const mark = new URLSearchParams(w.rows.get("0190a4f2-0000-7000-8000-00000000000c:42").body);
+  assert.equal(mark.get("one"), "42:declined", "a changed mind replaces the unsent mark");
+  assert.equal(w.told.at(-1).items.at(-1).what, "A structure test mark");
+});
+
+test("installing keeps the build's files; one missing leaves the rest", async () => {
+  const fetched = [];
+  const w = worker(
+    async (url) => {
+      fetched.push(new URL(url, ORIGIN).pathname);
+      if (url.includes("gone")) return new Response("", { status: 404 });
+      return new Response("code", { status: 200 });
+    },
+    { PRECACHE: ["/pkg/rankfile.1.js", "/pkg/gone.wasm", "/pkg/rankfile.1.wasm"] },
+  );
+  const pending = [];
+  w.listeners.install({ waitUntil: (p) => pending.push(p) });
+  await Promise.all(pending);
+  assert.deepEqual(fetched, ["/pkg/rankfile.1.js", "/pkg/gone.wasm", "/pkg/rankfile.1.wasm"]);
+  const assets = [...w.context.caches.stores.entries()].find(([name]) => name.startsWith("rankfile-assets"))[1];
+  assert.deepEqual([...assets.keys()].sort(), ["/pkg/rankfile.1.js", "/pkg/rankfile.1.wasm"]);
+});
+
+test("a structure test's page is kept; its tally and other campaign pages are not", async () => {
+  const w = worker(async () => new Response("<p>page</p>", { status: 200, headers: { "content-type": "text/html" } }));
+  for (const path of ["/campaigns/7/tests/3", "/campaigns/7/tests/3/tally", "/campaigns/7/chart", "/campaigns/7/tests/3?q=ana"]) {
+    await navigate(w, new Request(`${ORIGIN}${path}`));
+  }
+  const pages = [...w.context.caches.stores.entries()].find(([name]) => name.startsWith("rankfile-pages"))[1];
+  assert.deepEqual([...pages.keys()], [`${ORIGIN}/campaigns/7/tests/3`]);
 });

@@ -18,6 +18,7 @@ stories!(
     a_one_on_one_is_stored_once_and_rates_the_coworker,
     a_rating_without_talking_keeps_a_timeline,
     a_rating_sent_late_takes_its_place_by_when_it_was_taken,
+    a_rating_sent_twice_is_stored_once,
     follow_ups_and_commitments_come_and_go_on_my_list,
     coverage_matches_a_hand_computed_chart,
     my_list_is_the_organizers_home
@@ -291,6 +292,55 @@ async fn a_rating_sent_late_takes_its_place_by_when_it_was_taken(app: TestApp) {
     }
     assert_eq!(len(&history(&lead, campaign_id, ben).await["ratings"]), 3);
     assert_eq!(rating_of(&lead, campaign_id, ben).await, 5);
+    app.stop().await;
+}
+
+/// A kept rating sent again (its first answer cut off) carries its form's id: stored,
+/// audited and made current once. The id is the campaign's: another form's id is a new
+/// rating, and a rating with no id (a structure test's re-rate) is never held back.
+async fn a_rating_sent_twice_is_stored_once(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let icu = area(&lead, campaign_id, "ICU").await;
+    let day = shift(&lead, campaign_id, "Day").await;
+    let ben = coworker(&lead, campaign_id, "Ben", icu, day).await;
+    let at = (chrono::Utc::now() - chrono::Duration::minutes(30)).to_rfc3339();
+    let rating = |rating: &str, client_id: &str| SetRating {
+        at: at.clone(),
+        client_id: client_id.into(),
+        ..calls::set_rating(campaign_id, ben, rating)
+    };
+    let audited = || app.sql_count("SELECT COUNT(*) FROM audit_events WHERE action = 'rating.set'");
+    let before = audited().await;
+    for _ in 0..3 {
+        assert_eq!(
+            lead.call_fn(rating("4", "kept-rating-0001")).await.status(),
+            200
+        );
+    }
+    assert_eq!(len(&history(&lead, campaign_id, ben).await["ratings"]), 1);
+    assert_eq!(audited().await, before + 1, "one audit row for one rating");
+    // The same id with another rating is still the same send: nothing changes.
+    assert_eq!(
+        lead.call_fn(rating("1", "kept-rating-0001")).await.status(),
+        200
+    );
+    assert_eq!(rating_of(&lead, campaign_id, ben).await, 4);
+    // Another form's id, and no id at all, are ratings of their own.
+    assert_eq!(
+        lead.call_fn(rating("5", "kept-rating-0002")).await.status(),
+        200
+    );
+    for _ in 0..2 {
+        assert_eq!(lead.call_fn(rating("3", "")).await.status(), 200);
+    }
+    assert_eq!(len(&history(&lead, campaign_id, ben).await["ratings"]), 4);
+    // An id that is not one is refused, and stores nothing.
+    for bad in ["short", "kept rating 0003", &"x".repeat(65)] {
+        let res = lead.call_fn(rating("2", bad)).await;
+        assert_eq!(res.status(), 422, "{bad}");
+        assert_eq!(field_of(&res.text().await.unwrap()), "client_id", "{bad}");
+    }
+    assert_eq!(len(&history(&lead, campaign_id, ben).await["ratings"]), 4);
     app.stop().await;
 }
 

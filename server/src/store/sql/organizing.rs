@@ -102,10 +102,13 @@ async fn insert_assessment(
     campaign_id: i64,
     a: &NewAssessment,
     conversation_id: Option<i64>,
-) -> StoreResult<()> {
-    sqlx::query(
+    client_id: Option<&str>,
+) -> StoreResult<bool> {
+    // A repeated client id (a kept rating sent again) stores nothing the second time.
+    let inserted = sqlx::query(
         "INSERT INTO assessments (campaign_id, coworker_id, rating, organizer_id, at, source, \
-         note, conversation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         note, conversation_id, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (campaign_id, client_id) DO NOTHING",
     )
     .bind(campaign_id)
     .bind(a.coworker_id)
@@ -115,9 +118,13 @@ async fn insert_assessment(
     .bind(a.source.key())
     .bind(&a.note)
     .bind(conversation_id)
+    .bind(client_id)
     .execute(&mut **tx)
     .await
     .db()?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
+    }
     let current = sqlx::query(RATE_CURRENT)
         .bind(a.rating)
         .bind(a.at)
@@ -137,7 +144,7 @@ async fn insert_assessment(
             .await
             .db()?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The coworker a conversation or a commitment is about (`sql` selects `coworker_id`).
@@ -361,6 +368,7 @@ impl OrganizingLoop for Adapter {
                     at: log.at,
                 },
                 Some(id),
+                None,
             )
             .await?;
         }
@@ -388,12 +396,16 @@ impl OrganizingLoop for Adapter {
         &self,
         campaign: CampaignKey,
         rating: &NewAssessment,
+        client_id: Option<&str>,
         audit: &AuditEvent,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let campaign_id = campaign.id();
         let mut tx = self.begin_write().await.db()?;
-        insert_assessment(&mut tx, campaign_id, rating, None).await?;
-        commit_audited(tx, audit).await
+        if !insert_assessment(&mut tx, campaign_id, rating, None, client_id).await? {
+            return Ok(false); // sent before: stored then, audited then
+        }
+        commit_audited(tx, audit).await?;
+        Ok(true)
     }
 
     async fn assessments(

@@ -1480,6 +1480,50 @@ mod tests {
         );
     }
 
+    /// A protected path's counts are offered to everyone they could be about: each
+    /// person at a level it moves people from, a step up; each at a level (after that
+    /// step) it gives plans to vote at, a plan. Nobody else, and never the unrated or a
+    /// 1 up a level.
+    #[test]
+    fn a_protected_path_is_offered_to_everyone_it_could_be_about() {
+        let of = |start: State, end: State| Path {
+            before: 0.2,
+            after: 0.9,
+            reached: true,
+            level_moves: 0,
+            turnout_moves: 0,
+            start,
+            end,
+        };
+        let mv = |index, from, to, plan_to_vote| PersonMove {
+            index,
+            from,
+            to,
+            plan_to_vote,
+        };
+        // A 2 becomes a 1 (1s get no plan); a 3's level gets a plan, the unrated one.
+        let start: State = [[1, 0], [0, 0], [3, 0], [2, 0], [0, 0], [1, 0]];
+        let path = of(start, [[1, 0], [1, 0], [2, 0], [1, 1], [0, 0], [0, 1]]);
+        let levels = [2, 3, UNRATED, 0, 2, 4];
+        assert_eq!(
+            offered(&path, &levels),
+            [
+                mv(0, 2, 1, false),
+                mv(1, 3, 3, true),
+                mv(2, UNRATED, UNRATED, true),
+                mv(4, 2, 1, false),
+            ]
+        );
+        // With plans for those who become 1s, a step up comes with a plan.
+        let path = of(start, [[1, 0], [0, 1], [2, 0], [2, 0], [0, 0], [1, 0]]);
+        assert_eq!(offered(&path, &[2, 3, 0]), [mv(0, 2, 1, true)]);
+        // Counts that say fewer 1s (no path says so) still move nobody up from 1.
+        let path = of(start, [[0, 0], [2, 0], [2, 0], [2, 0], [0, 0], [1, 0]]);
+        assert_eq!(offered(&path, &[0, 2]), [mv(1, 2, 1, false)]);
+        // Nothing moved, nothing planned: nothing offered.
+        assert_eq!(offered(&of(start, start), &levels), []);
+    }
+
     #[test]
     fn people_are_assigned_in_rank_order_and_only_upwards() {
         // A 3, three 4s and someone unrated; the path: three level moves and one plan.

@@ -627,6 +627,30 @@ mod tests {
     use crate::structure::VoteBase;
     use std::collections::{HashSet, VecDeque};
 
+    /// Any rule, for tests where which one does not matter: yes from 60 % of the unit,
+    /// 70 % turnout.
+    const UNIT_RULE: VoteRule = VoteRule {
+        base: VoteBase::Unit,
+        yes_percent: 60,
+        turnout_percent: 70,
+    };
+
+    /// A search from `start`, its people counted.
+    fn search_from<'a>(
+        rule: &'a VoteRule,
+        rates: &'a Rates,
+        goal: &'a Goal,
+        start: State,
+    ) -> Search<'a> {
+        Search {
+            rule,
+            rates,
+            goal,
+            start,
+            people: start.iter().flatten().sum(),
+        }
+    }
+
     fn cells(levels: &[i64; LEVELS]) -> Vec<Cell> {
         levels
             .iter()
@@ -808,13 +832,7 @@ mod tests {
                 for (l, &k) in levels.iter().enumerate() {
                     start[l][0] = k;
                 }
-                let search = Search {
-                    rule: &rule,
-                    rates: &rates,
-                    goal: &goal,
-                    start,
-                    people: n as i64,
-                };
+                let search = search_from(&rule, &rates, &goal, start);
                 if search.exhaustive(EXHAUSTIVE_STATES).is_some() {
                     assert_eq!(got.moves(), want, "{case}");
                     exact += (want > 0) as usize;
@@ -850,13 +868,7 @@ mod tests {
             for (l, &n) in levels.iter().enumerate() {
                 start[l][0] = n;
             }
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &goal,
-                start,
-                people: levels.iter().sum(),
-            };
+            let search = search_from(&rule, &rates, &goal, start);
             let (end, p) = search.heuristic(search.prob(&start));
             assert!(p >= goal.target, "case {case}");
             let (a, b) = search.cost(&end);
@@ -885,24 +897,14 @@ mod tests {
     fn a_large_unit_reaches_the_target_with_few_wasted_moves() {
         // 100,000 people, mostly undecided: far short of 75% of the unit.
         let levels = [5_000, 25_000, 40_000, 20_000, 5_000, 5_000];
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let rates = Rates::default();
         let goal = Goal::default();
         let p = path(&rule, &rates, &goal, &cells(&levels));
         assert!(p.before < 0.01 && p.reached, "{p:?}");
         assert!(p.after >= 0.9 && p.after < 0.99, "{p:?}");
         // One move fewer does not reach it: no move can be taken back.
-        let search = Search {
-            rule: &rule,
-            rates: &rates,
-            goal: &goal,
-            start: p.start,
-            people: 100_000,
-        };
+        let search = search_from(&rule, &rates, &goal, p.start);
         for op in REMOVE {
             if let Some(t) = search.apply(&p.end, op, 1) {
                 assert!(search.prob(&t) < 0.9, "{op:?} could be taken back");
@@ -914,20 +916,10 @@ mod tests {
     /// (for the rated and the unrated alike), with nobody made up, lost or moved back.
     #[test]
     fn a_state_is_possible_only_when_the_start_reaches_it() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let (rates, goal) = (Rates::default(), Goal::default());
         let start: State = [[0, 0], [0, 0], [2, 0], [3, 0], [1, 0], [2, 0]];
-        let search = Search {
-            rule: &rule,
-            rates: &rates,
-            goal: &goal,
-            start,
-            people: 8,
-        };
+        let search = search_from(&rule, &rates, &goal, start);
         assert!(search.possible(&start));
         // Two 3s made 1s, a 4 a 2, plans at four levels and for one of the unrated.
         assert!(search.possible(&[[1, 1], [0, 1], [0, 0], [1, 1], [1, 0], [1, 1]]));
@@ -994,13 +986,7 @@ mod tests {
             };
             let n = 20 + g.next(20);
             let start = random_start(&mut g, n);
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &goal,
-                start,
-                people: start.iter().flatten().sum(),
-            };
+            let search = search_from(&rule, &rates, &goal, start);
             // Some moves made, at random.
             let mut s = start;
             for _ in 0..g.next(12) {
@@ -1049,11 +1035,7 @@ mod tests {
     /// one person at level 3 has 8 end states (4 levels, with a plan or not).
     #[test]
     fn the_exhaustive_search_stops_past_its_budget_and_not_before() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let rates = Rates::default();
         // Out of reach: every end state is looked at.
         let goal = Goal {
@@ -1062,13 +1044,7 @@ mod tests {
         };
         let mut start: State = [[0; 2]; LEVELS];
         start[3][0] = 1;
-        let search = Search {
-            rule: &rule,
-            rates: &rates,
-            goal: &goal,
-            start,
-            people: 1,
-        };
+        let search = search_from(&rule, &rates, &goal, start);
         let (end, p) = search
             .exhaustive(8)
             .expect("8 end states: within a budget of 8");
@@ -1099,13 +1075,7 @@ mod tests {
             }
             let n = [20 + g.next(30), 130 + g.next(300)][case % 2];
             let start = random_start(&mut g, n);
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &goal,
-                start,
-                people: start.iter().flatten().sum(),
-            };
+            let search = search_from(&rule, &rates, &goal, start);
             let before = search.prob(&start);
             let cost = |s: &State| {
                 let (a, b) = search.cost(s);
@@ -1144,20 +1114,10 @@ mod tests {
     /// do not, the likelier; a tie is not better (the first found stays).
     #[test]
     fn a_better_path_reaches_then_is_shorter_then_likelier() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let (rates, goal) = (Rates::default(), Goal::default());
         let start: State = [[0, 0], [0, 0], [0, 0], [6, 0], [0, 0], [0, 0]];
-        let search = Search {
-            rule: &rule,
-            rates: &rates,
-            goal: &goal,
-            start,
-            people: 6,
-        };
+        let search = search_from(&rule, &rates, &goal, start);
         // Three conversations; two and a plan; one and three plans; two conversations.
         let three: State = [[0, 0], [0, 0], [3, 0], [3, 0], [0, 0], [0, 0]];
         let three_planned: State = [[0, 0], [0, 0], [2, 0], [3, 1], [0, 0], [0, 0]];
@@ -1198,13 +1158,7 @@ mod tests {
             let n = 6 + g.next(6);
             let start = random_start(&mut g, n);
             let probe = Goal::default();
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &probe,
-                start,
-                people: start.iter().flatten().sum(),
-            };
+            let search = search_from(&rule, &rates, &probe, start);
             let before = search.prob(&start);
             let ops = &climbs()[case % 2];
             let gain = |op: Op| {
@@ -1261,13 +1215,7 @@ mod tests {
             }
             let n = [8 + g.next(8), 150 + g.next(200)][case % 2];
             let start = random_start(&mut g, n);
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &goal,
-                start,
-                people: start.iter().flatten().sum(),
-            };
+            let search = search_from(&rule, &rates, &goal, start);
             let (p, m0) = (search.prob(&start), search.margin(&start));
             let ops = &climbs()[(case / 2) % 2];
             let gains: Vec<(Op, f64, f64)> = ops
@@ -1311,11 +1259,7 @@ mod tests {
     /// small enough for exact chances, one at a time.
     #[test]
     fn far_from_the_target_a_large_unit_moves_in_batches() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let (rates, goal) = (Rates::default(), Goal::default());
         let of = |people: i64| Search {
             rule: &rule,
@@ -1373,11 +1317,7 @@ mod tests {
     /// that is (not only a power of two of them): afterwards no single move can go.
     #[test]
     fn trimming_leaves_no_move_the_goal_can_do_without() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let rates = Rates::default();
         let mut lcg = Lcg(11);
         for case in 0..8 {
@@ -1386,13 +1326,7 @@ mod tests {
                 planned_turnout: 95,
             };
             let start: State = std::array::from_fn(|_| [20 + lcg.next(60) as i64, 0]);
-            let search = Search {
-                rule: &rule,
-                rates: &rates,
-                goal: &goal,
-                start,
-                people: start.iter().flatten().sum(),
-            };
+            let search = search_from(&rule, &rates, &goal, start);
             // Far past the goal: every rated person a 1 with a plan, the unrated planned.
             let mut s: State = [[0, 0]; LEVELS];
             s[0][1] = (0..UNRATED).map(|l| start[l][0]).sum();
@@ -1441,21 +1375,11 @@ mod tests {
     /// Each of `REMOVE`'s moves takes back `ADD`'s at the same place, and nothing else.
     #[test]
     fn each_removal_takes_back_its_move() {
-        let rule = VoteRule {
-            base: VoteBase::Unit,
-            yes_percent: 60,
-            turnout_percent: 70,
-        };
+        let rule = UNIT_RULE;
         let (rates, goal) = (Rates::default(), Goal::default());
         // Two people at every level, none with a plan: every move can be made once.
         let start: State = [[2, 0]; LEVELS];
-        let search = Search {
-            rule: &rule,
-            rates: &rates,
-            goal: &goal,
-            start,
-            people: 2 * LEVELS as i64,
-        };
+        let search = search_from(&rule, &rates, &goal, start);
         // Then everyone's first moves made, so each can be taken back.
         let mut moved = start;
         for op in ADD {

@@ -947,4 +947,40 @@ mod tests {
             0.0
         );
     }
+
+    /// The share at a level is where the chance of a share at most that is the level:
+    /// for a share of the votes cast, yes − q·voters has variance var_yes − 2q·cov +
+    /// q²·var_voters (worked here by hand); with nothing uncertain, the share is yes/voters.
+    #[test]
+    fn the_share_at_a_level_is_where_that_much_of_the_chance_lies() {
+        let m = Moments {
+            people: 40,
+            yes: 18.0,
+            voters: 30.0,
+            var_yes: 6.0,
+            var_voters: 5.0,
+            cov: 3.5,
+        };
+        for level in [0.1, 0.5, 0.9] {
+            let q = share_quantile(VoteBase::Cast, &m, level);
+            let var = m.var_yes - 2.0 * q * m.cov + q * q * m.var_voters;
+            let at = norm_cdf(-(m.yes - q * m.voters) / var.sqrt());
+            assert!((at - level).abs() < 1e-9, "{level}: {q} gives {at}");
+            let q = share_quantile(VoteBase::Unit, &m, level);
+            let at = norm_cdf(-(m.yes - q * 40.0) / m.var_yes.sqrt());
+            assert!((at - level).abs() < 1e-9, "unit, {level}: {q} gives {at}");
+        }
+        // The median of votes cast: yes / voters, 18 / 30, whatever the spread.
+        assert!((share_quantile(VoteBase::Cast, &m, 0.5) - 0.6).abs() < 1e-9);
+        let certain = Moments {
+            var_yes: 0.0,
+            var_voters: 0.0,
+            cov: 0.0,
+            ..m
+        };
+        for level in [0.1, 0.9] {
+            let q = share_quantile(VoteBase::Cast, &certain, level);
+            assert!((q - 0.6).abs() < 1e-9, "certain, {level}: {q}");
+        }
+    }
 }

@@ -983,4 +983,35 @@ mod tests {
             assert!((q - 0.6).abs() < 1e-9, "certain, {level}: {q}");
         }
     }
+
+    /// Nobody in the unit, or nobody expected to vote: the yes share is 0, never 0/0.
+    #[test]
+    fn a_share_of_nobody_is_zero() {
+        let rule = |base| VoteRule {
+            base,
+            yes_percent: 50,
+            turnout_percent: 0,
+        };
+        let nobody = Moments::default();
+        let no_voters = Moments {
+            people: 3,
+            ..Moments::default()
+        };
+        for base in [VoteBase::Unit, VoteBase::Cast] {
+            assert_eq!(
+                predict_normal(&rule(base), &nobody).yes_share,
+                0.0,
+                "{base:?}"
+            );
+            assert_eq!(
+                predict_normal(&rule(base), &nobody).turnout,
+                0.0,
+                "{base:?}"
+            );
+        }
+        assert_eq!(
+            predict_normal(&rule(VoteBase::Cast), &no_voters).yes_share,
+            0.0
+        );
+    }
 }

@@ -984,7 +984,8 @@ mod tests {
         }
     }
 
-    /// Nobody in the unit, or nobody expected to vote: the yes share is 0, never 0/0.
+    /// The yes share (of the unit, or of the votes cast) and the turnout; with nobody in
+    /// the unit, or nobody expected to vote, 0, never 0/0.
     #[test]
     fn a_share_of_nobody_is_zero() {
         let rule = |base| VoteRule {
@@ -1013,5 +1014,16 @@ mod tests {
             predict_normal(&rule(VoteBase::Cast), &no_voters).yes_share,
             0.0
         );
+        // Four people, three expected to vote, two of them yes.
+        let four = Moments {
+            people: 4,
+            yes: 2.0,
+            voters: 3.0,
+            ..Moments::default()
+        };
+        let unit = predict_normal(&rule(VoteBase::Unit), &four);
+        assert_eq!((unit.yes_share, unit.turnout), (0.5, 0.75));
+        let cast = predict_normal(&rule(VoteBase::Cast), &four);
+        assert_eq!(cast.yes_share, 2.0 / 3.0);
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What a phone gets (issue 11): bundle sizes, the chart page's HTML for 5,000 coworkers, and
-# Lighthouse mobile (median of RUNS) for the log page, My list and the chart, signed in.
+# Lighthouse mobile (median of RUNS) for the log page, My list, the chart, the heat map and
+# the demo vote plan's page (its what-if), signed in.
 #
 #   end2end/measure-phone.sh [BIN] [SITE_ROOT]     (defaults: the release build)
 #
@@ -52,6 +53,7 @@ cookie=$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s=%s; ", $6, $7 }' 
 id=$(curl -fs -H "cookie: $cookie" -H 'accept: application/json' -X POST "$base/api/campaigns/list" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 cid=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT MIN(id) FROM coworkers").fetchone()[0])' "$data/rankfile.db")
+vid=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT MIN(id) FROM vote_plans").fetchone()[0])' "$data/rankfile.db")
 
 echo "## Bundle ($site/pkg)"
 for f in "$site"/pkg/*.wasm "$site"/pkg/*.js; do
@@ -81,7 +83,8 @@ lighthouse() {
 echo "## Lighthouse mobile, median of $runs"
 echo "| page | performance | accessibility | best practices | TBT | LCP | script bytes |"
 echo "|---|---|---|---|---|---|---|"
-for page in "log:/campaigns/$id/coworkers/$cid/log" "my:/campaigns/$id/my" "chart:/campaigns/$id/chart"; do
+for page in "log:/campaigns/$id/coworkers/$cid/log" "my:/campaigns/$id/my" "chart:/campaigns/$id/chart" \
+  "heat:/campaigns/$id/heat" "vote:/campaigns/$id/votes/$vid"; do
   name=${page%%:*}
   path=${page#*:}
   for n in $(seq 1 "$runs"); do lighthouse "$base$path" "$work/$name-$n.json"; done

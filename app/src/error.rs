@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// What [`AppError::Network`] says: the request never got an answer.
+pub const NO_ANSWER: &str = "Could not reach the server. Check your connection and try again.";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("Not found.")]
@@ -32,7 +35,7 @@ pub enum AppError {
     #[error("Something went wrong on our side. It has been logged.")]
     Internal,
     /// The request never got an answer (offline, server down).
-    #[error("Could not reach the server. Check your connection and try again.")]
+    #[error("{}", NO_ANSWER)]
     Network,
 }
 

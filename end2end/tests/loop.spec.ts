@@ -119,3 +119,55 @@ test("a one-on-one saved with no signal keeps what was typed", async ({ page, co
   await expect(conversations).toContainText("Night shift, worried about the new rota.");
   await expect(conversations.getByText("Night shift, worried about the new rota.")).toHaveCount(1);
 });
+
+/** Sets the campaign's issues on its coverage page (a lead's loop settings). */
+async function setIssues(page: Page, campaign: string, issues: string) {
+  await page.goto(`${campaign}/coverage`);
+  const settings = page.getByTestId("settings-form");
+  await settings.getByLabel("Issues one-on-ones are tagged with").fill(issues);
+  await submit(page, settings.getByRole("button", { name: "Save settings" }));
+  await page.reload();
+  await expect(settings.getByLabel("Issues one-on-ones are tagged with")).toHaveValue(issues);
+}
+
+// The phone checks what it can with the rules it was given when the page loaded; the
+// server checks again. An issue the lead withdrew after the form was opened passes the
+// phone's check and is refused by the server: the refusal comes back as the form's page,
+// its reason beside the issues, the notes as typed, and nothing stored.
+test("a refusal the phone could not foresee comes back beside its field, nothing lost", async ({
+  page,
+  context,
+}) => {
+  const name = await openLogForm(page);
+  const log = page.url();
+  const campaign = log.replace(/\/coworkers\/.*$/, "");
+  const lead = await context.newPage();
+  await lead.goto(`${campaign}/coverage`);
+  const before = await lead
+    .getByTestId("settings-form")
+    .getByLabel("Issues one-on-ones are tagged with")
+    .inputValue();
+  const withdrawn = `rota-${Date.now() % 100000}`;
+  await setIssues(lead, campaign, `${before}, ${withdrawn}`);
+  try {
+    await page.reload();
+    await waitForHydration(page);
+    const form = page.getByTestId("log-form");
+    await form.getByLabel(withdrawn).check();
+    await form.getByLabel("Notes").fill("Asked about the rota; withdrawn issue.");
+    await setIssues(lead, campaign, before);
+
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("#log-issues-error")).toHaveText(
+      `'${withdrawn}' is not one of this campaign's issues.`,
+    );
+    await expect(page).toHaveURL(/\/log(\?|$)/);
+    await expect(form.getByLabel("Notes")).toHaveValue("Asked about the rota; withdrawn issue.");
+    await expect(form.getByLabel("Notes")).toHaveAttribute("aria-invalid", "false");
+    await page.goto(log.replace(/\/log(\?.*)?$/, ""));
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+    await expect(page.getByText("withdrawn issue")).toHaveCount(0);
+  } finally {
+    await setIssues(lead, campaign, before);
+  }
+});

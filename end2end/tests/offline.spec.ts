@@ -187,3 +187,51 @@ test("a rating the server refuses stays on the phone with its reason until disca
   await expect(page.getByTestId("outbox-items").locator("li")).toHaveCount(0);
   await expect(count).toBeHidden();
 });
+
+// The tab is closed while its log is on the way: the server stored it, the phone never
+// heard. The item still waits; the next page sends it again and the server, knowing its
+// client id, stores nothing more.
+test("a log whose answer was lost as the tab closed is stored once when sent again", async ({
+  page,
+  context,
+}) => {
+  test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
+  test.slow();
+  const { coworker, my } = await workingSetKept(page);
+  const count = page.getByTestId("outbox-count");
+  await context.setOffline(true);
+  await page.goto(`${coworker}/log`);
+  const note = `Lost answer ${Date.now()}: the rota again.`;
+  await page.getByTestId("log-form").getByLabel("Notes").fill(note);
+  await page.getByTestId("log-form").getByRole("button", { name: "Save" }).click();
+  await expect(count).toHaveText("1 waiting to send");
+
+  // Back in signal: the worker's send reaches the server, and its answer is lost.
+  let reached = 0;
+  await context.route("**/api/conversations/log*", async (route) => {
+    reached += 1;
+    await route.fetch();
+    // (The browser may have given up on the request already: lost either way.)
+    await route.abort("internetdisconnected").catch(() => {});
+  });
+  await context.setOffline(false);
+  await page.goto(my);
+  await expect.poll(() => reached, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  await page.close();
+  await context.unroute("**/api/conversations/log*");
+  let resent = 0;
+  await context.route("**/api/conversations/log*", async (route) => {
+    resent += 1;
+    await route.continue();
+  });
+
+  const again = await context.newPage();
+  await again.goto(my);
+  await expect(again.getByTestId("outbox-count")).toBeHidden({ timeout: 15_000 });
+  expect(resent, "the item was still waiting, and was sent again").toBeGreaterThanOrEqual(1);
+  await context.unroute("**/api/conversations/log*");
+  await again.goto(coworker);
+  await expect(again.getByTestId("conversations").getByText(note)).toHaveCount(1);
+  await again.reload();
+  await expect(again.getByTestId("conversations").getByText(note)).toHaveCount(1);
+});

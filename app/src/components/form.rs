@@ -39,25 +39,27 @@ pub fn FormError(
     fields: &'static [&'static str],
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let message = move || {
-        error.get().and_then(|e| {
-            if !matches!(e, AppError::Validation { .. }) {
-                return Some(e.to_string());
-            }
-            let rest: Vec<&str> = e
-                .fields()
-                .into_iter()
-                .filter(|(f, _)| !fields.contains(f))
-                .map(|(_, m)| m)
-                .collect();
-            (!rest.is_empty()).then(|| rest.join(" "))
-        })
-    };
+    let message = move || error.with(|e| e.as_ref().and_then(|e| form_message(e, fields)));
     view! {
         <p class="form-error" role="alert">
             {message}
         </p>
     }
+}
+
+/// What [`FormError`] says of `error`: all of it when it is not about a field, else the
+/// mistakes on fields that have no [`FieldError`] of their own (`fields`).
+pub fn form_message(error: &AppError, fields: &[&str]) -> Option<String> {
+    if !matches!(error, AppError::Validation { .. }) {
+        return Some(error.to_string());
+    }
+    let rest: Vec<&str> = error
+        .fields()
+        .into_iter()
+        .filter(|(f, _)| !fields.contains(f))
+        .map(|(_, m)| m)
+        .collect();
+    (!rest.is_empty()).then(|| rest.join(" "))
 }
 
 /// Text for inside a `<textarea>`. Leptos writes a text area's children unescaped (to it

@@ -10,9 +10,9 @@ use crate::api::organizing::{
 use crate::components::chip::{coworker_link, rating_words};
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
+use crate::components::log_form::LogConversationForm;
 use crate::domain::organizing::{MyList, Person};
 use crate::error::AppError;
-use crate::islands::log_form::LogConversationForm;
 use crate::pages::layout::{campaign_id, query};
 
 fn log_link(campaign: i64, id: i64, name: &str) -> impl IntoView {
@@ -161,7 +161,7 @@ fn my_list_view(campaign: i64, l: MyList) -> AnyView {
 
 /// Logging a one-on-one: the defaults fit the common case (in person, now, rating
 /// unchanged), so a phone on a break needs only a few taps besides the notes. The form
-/// itself is an island ([`LogConversationForm`]); the rest of the page is HTML.
+/// is HTML ([`LogConversationForm`]); only its Save button is an island.
 #[component]
 pub fn LogPage() -> impl IntoView {
     let campaign = campaign_id();
@@ -205,7 +205,7 @@ fn log_view(
             coworker_id=c.id
             client_id=f.client_id
             issue_tags=f.issue_tags
-            today=f.today.to_string()
+            today=f.today
             return_path
             initial_error=returned
             typed

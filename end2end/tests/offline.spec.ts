@@ -235,3 +235,46 @@ test("a log whose answer was lost as the tab closed is stored once when sent aga
   await again.reload();
   await expect(again.getByTestId("conversations").getByText(note)).toHaveCount(1);
 });
+
+// A refused post is corrected where it was made: "Correct it" opens its page with the
+// form as it was typed (the rating, the note, when it was taken), the member fixes the
+// note and saves, and the refused copy is gone from the phone.
+test("a refused rating is corrected on its own form, as typed, and the refused copy goes", async ({
+  page,
+  context,
+}) => {
+  test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
+  test.slow();
+  const { coworker } = await workingSetKept(page);
+  const count = page.getByTestId("outbox-count");
+  await context.setOffline(true);
+  await page.goto(coworker);
+  const form = page.getByTestId("rate-form");
+  await form.getByLabel("4 · ").check();
+  await form.getByLabel("Note").fill(`Too long: ${"n".repeat(1000)}`);
+  await form.getByRole("button", { name: "Save rating" }).click();
+  await expect(page.getByTestId("kept-notice")).toBeVisible();
+
+  await context.setOffline(false);
+  await page.goto("/outbox");
+  await expect(count).toHaveText("1 not sent", { timeout: 15_000 });
+  await page.getByRole("button", { name: "Correct it" }).click();
+
+  await expect(page).toHaveURL(new RegExp(`${coworker}(\\?|$)`));
+  await expect(page.getByTestId("correcting-notice")).toBeVisible();
+  const again = page.getByTestId("rate-form");
+  await expect(again.getByLabel("4 · ")).toBeChecked();
+  await expect(again.getByLabel("Note")).toHaveValue(`Too long: ${"n".repeat(1000)}`);
+  // When it was taken goes with it: the rating keeps its place in time.
+  await expect(again.locator('input[type=hidden][name="at"]')).toHaveValue(/^\d{4}-\d\d-\d\dT/);
+  await again.getByLabel("Note").fill("Corrected: in, at the break.");
+  await again.getByRole("button", { name: "Save rating" }).click();
+
+  await page.goto(coworker);
+  await expect(page.getByTestId("rating-timeline").locator("li")).toHaveCount(1);
+  await expect(page.getByTestId("rating-timeline")).toContainText("4 · ");
+  await expect(page.getByTestId("rating-timeline")).toContainText("Corrected: in, at the break.");
+  await expect(count).toBeHidden({ timeout: 15_000 });
+  await page.goto("/outbox");
+  await expect(page.getByTestId("outbox-items").locator("li")).toHaveCount(0);
+});

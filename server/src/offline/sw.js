@@ -86,8 +86,19 @@ self.addEventListener("message", (event) => {
   else if (what === "status") event.waitUntil(tell());
   else if (what === "discard" && typeof event.data.key === "string") {
     event.waitUntil(drop(event.data.key).then(tell));
+  } else if (what === "correct" && typeof event.data.key === "string" && event.source) {
+    event.waitUntil(correction(event.data.key, event.source));
   }
 });
+
+/** A refused post, for the page that asked to correct it (the member pressed "Correct
+ * it" on /outbox): its form's path, what was typed, and the page it came from. Only a
+ * refused one: a waiting one is still to be sent as it is. */
+async function correction(key, client) {
+  const item = (await outboxItems()).find((i) => i.key === key && i.state === "refused");
+  if (!item) return;
+  client.postMessage({ type: "correct", key, path: item.path, body: item.body, back: item.back });
+}
 
 /** Hashed files never change: the kept copy, else the network's (then kept). */
 async function asset(request) {

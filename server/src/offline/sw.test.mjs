@@ -134,9 +134,9 @@ async function navigate(w, request) {
   return response;
 }
 
-async function message(w, data) {
+async function message(w, data, source = null) {
   const pending = [];
-  w.listeners.message({ data, waitUntil: (p) => pending.push(p) });
+  w.listeners.message({ data, source, waitUntil: (p) => pending.push(p) });
   await Promise.all(pending);
 }
 
@@ -251,6 +251,21 @@ test("sending: stored is dropped, refused stays with the server's reason, a fail
   answers = [new Response("", { status: 401 })];
   await message(w, { type: "flush" });
   assert.equal(w.rows.get("d").state, "waiting", "signed out: kept until signed in");
+
+  // A refused one, asked for to be corrected: what was typed, to the page that asked;
+  // a waiting one is not handed out (it is still to be sent as it is).
+  const asked = [];
+  const source = { postMessage: (m) => asked.push(m) };
+  await message(w, { type: "correct", key: "b" }, source);
+  assert.equal(asked.length, 1);
+  assert.equal(asked[0].type, "correct");
+  assert.equal(asked[0].key, "b");
+  assert.equal(asked[0].path, w.rows.get("b").path);
+  assert.equal(asked[0].body, w.rows.get("b").body);
+  await message(w, { type: "correct", key: "d" }, source);
+  await message(w, { type: "correct", key: "nothing" }, source);
+  assert.equal(asked.length, 1, "only a refused one");
+  assert.equal(w.rows.get("b").state, "refused", "asking changes nothing");
 
   await message(w, { type: "discard", key: "b" });
   assert.equal(w.rows.has("b"), false);

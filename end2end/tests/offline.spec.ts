@@ -1,5 +1,14 @@
 import { test, expect, Page } from "@playwright/test";
-import { assignedCoworker, noJs, signIn, waitForHydration } from "./helpers";
+import {
+  acceptInvite,
+  addCoworkerAndOpen,
+  assignedCoworker,
+  noJs,
+  signIn,
+  submit,
+  uniqueName,
+  waitForHydration,
+} from "./helpers";
 
 // The worker is what this file tests: let it run (the config blocks it elsewhere).
 test.use({ serviceWorkers: "allow" });
@@ -277,4 +286,78 @@ test("a refused rating is corrected on its own form, as typed, and the refused c
   await expect(count).toBeHidden({ timeout: 15_000 });
   await page.goto("/outbox");
   await expect(page.getByTestId("outbox-items").locator("li")).toHaveCount(0);
+});
+
+// Two organizers, one coworker: an organizer rates in the basement (kept on the phone),
+// then the lead rates the same coworker with signal. When the phone sends its rating
+// later, it takes its place in the history by when it was taken, and the lead's newer
+// rating stays the current one.
+test("a rating kept on a phone never overwrites a second organizer's newer one", async ({
+  page,
+  browser,
+}) => {
+  test.skip(noJs(), "the outbox is the worker's; without JavaScript every form is sent at once");
+  test.slow();
+  // The lead invites an organizer and assigns them a new coworker.
+  await signIn(page);
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Members and invites" }).click();
+  await waitForHydration(page);
+  await page.getByLabel("Role", { exact: true }).selectOption("organizer");
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  const link = (await page.getByTestId("invite-link").textContent())!.trim();
+  const phone = await browser.newContext({
+    serviceWorkers: "allow",
+    viewport: { width: 360, height: 740 },
+  });
+  const org = await phone.newPage();
+  const email = `${uniqueName("basement").replace(/[^a-z0-9-]/gi, "").toLowerCase()}@e2e.example.org`;
+  await acceptInvite(org, link, email, "an organizer password, long enough");
+  await page.goto("/");
+  const name = await addCoworkerAndOpen(page, "Inés");
+  const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
+  const edit = page.getByTestId("coworker-edit");
+  await edit.getByLabel("Assigned organizer").selectOption({ label: email });
+  await submit(page, edit.getByRole("button", { name: "Save" }));
+  await expect(page.getByText("Saved.")).toBeVisible();
+
+  // The organizer's phone keeps My list and the coworker's page.
+  const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
+  await org.goto(my);
+  await org.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await org.reload();
+  await expect
+    .poll(() => keptPages(org), { timeout: 15_000 })
+    .toEqual(expect.arrayContaining([my, coworker]));
+
+  // In the basement: a 4, kept.
+  await phone.setOffline(true);
+  await org.goto(coworker);
+  await org.getByTestId("rate-form").getByLabel("4 · ").check();
+  await org.getByTestId("rate-form").getByLabel("Note").fill("Basement: unsure.");
+  await org.getByTestId("rate-form").getByRole("button", { name: "Save rating" }).click();
+  await expect(org.getByTestId("kept-notice")).toBeVisible();
+
+  // Later, with signal, the lead rates the same coworker a 2.
+  await page.goto(coworker);
+  await page.getByTestId("rate-form").getByLabel("2 · ").check();
+  await page.getByTestId("rate-form").getByLabel("Note").fill("Canteen: in.");
+  await submit(page, page.getByTestId("rate-form").getByRole("button", { name: "Save rating" }));
+
+  // The phone comes back and sends its older rating.
+  await phone.setOffline(false);
+  await org.goto(my);
+  await expect(org.getByTestId("outbox-count")).toBeHidden({ timeout: 15_000 });
+
+  await page.goto(coworker);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(name);
+  const timeline = page.getByTestId("rating-timeline");
+  await expect(timeline.locator("li")).toHaveCount(2);
+  await expect(timeline).toContainText("Basement: unsure.");
+  await expect(page.getByTestId("coworker-rating")).toHaveText("2 · supporter");
+  // Newest first: the lead's, then the phone's.
+  await expect(timeline.locator("li").first()).toContainText("Canteen: in.");
+  await phone.close();
 });

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { acceptInvite, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
+import { acceptInvite, inviteLink, noJs, signIn, uniqueName, waitForHydration } from "./helpers";
 
 test("a wrong password is refused with a message, and no session starts", async ({ page }) => {
   await page.goto("/login");
@@ -27,12 +27,7 @@ test("signing out ends the session", async ({ page }) => {
 
 test("a lead invites an organizer, who joins through the link", async ({ page, browser }) => {
   await signIn(page);
-  await page.getByRole("link", { name: "E2E Campaign" }).click();
-  await page.getByRole("link", { name: "Members and invites" }).click();
-  await waitForHydration(page);
-  await page.getByLabel("Role", { exact: true }).selectOption("organizer");
-  await page.getByRole("button", { name: "Create invite link" }).click();
-  const link = (await page.getByTestId("invite-link").textContent())!.trim();
+  const link = await inviteLink(page);
   expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
 
   const invitee = await browser.newContext({

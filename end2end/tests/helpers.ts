@@ -76,6 +76,16 @@ export function uniqueName(base: string): string {
   return `${base} ${Date.now().toString(36)}-${counter}`;
 }
 
+/** A lead's invite link for a new member of the E2E campaign, made on its members page. */
+export async function inviteLink(page: Page, role: "organizer" | "viewer" | "lead" = "organizer") {
+  await page.getByRole("link", { name: "E2E Campaign" }).click();
+  await page.getByRole("link", { name: "Members and invites" }).click();
+  await waitForHydration(page);
+  await page.getByLabel("Role", { exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Create invite link" }).click();
+  return (await page.getByTestId("invite-link").textContent())!.trim();
+}
+
 /**
  * Accepts an invite as a newcomer, as a person would: on the invite page, create the
  * account; sign in on the page it leads to; back on the invite page, join. Ends on the

@@ -3,6 +3,7 @@ import {
   acceptInvite,
   addCoworkerAndOpen,
   assignedCoworker,
+  inviteLink,
   noJs,
   signIn,
   submit,
@@ -34,6 +35,12 @@ async function workingSetKept(page: Page): Promise<{ name: string; coworker: str
   await signIn(page);
   const name = await assignedCoworker(page);
   const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
+  const my = await keepWorkingSet(page, coworker);
+  return { name, coworker, my };
+}
+
+/** Opens My list until the worker keeps it with `coworker`'s page and log form; its path. */
+async function keepWorkingSet(page: Page, coworker: string): Promise<string> {
   const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
   await page.goto(my);
   await page.evaluate(async () => {
@@ -44,7 +51,7 @@ async function workingSetKept(page: Page): Promise<{ name: string; coworker: str
   await expect
     .poll(() => keptPages(page), { timeout: 15_000 })
     .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`, "/outbox"]));
-  return { name, coworker, my };
+  return my;
 }
 
 test("My list and the coworkers on it stay readable with no signal, and sign-out leaves nothing", async ({
@@ -300,12 +307,7 @@ test("a rating kept on a phone never overwrites a second organizer's newer one",
   test.slow();
   // The lead invites an organizer and assigns them a new coworker.
   await signIn(page);
-  await page.getByRole("link", { name: "E2E Campaign" }).click();
-  await page.getByRole("link", { name: "Members and invites" }).click();
-  await waitForHydration(page);
-  await page.getByLabel("Role", { exact: true }).selectOption("organizer");
-  await page.getByRole("button", { name: "Create invite link" }).click();
-  const link = (await page.getByTestId("invite-link").textContent())!.trim();
+  const link = await inviteLink(page);
   const phone = await browser.newContext({
     serviceWorkers: "allow",
     viewport: { width: 360, height: 740 },
@@ -322,15 +324,7 @@ test("a rating kept on a phone never overwrites a second organizer's newer one",
   await expect(page.getByText("Saved.")).toBeVisible();
 
   // The organizer's phone keeps My list and the coworker's page.
-  const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
-  await org.goto(my);
-  await org.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  await org.reload();
-  await expect
-    .poll(() => keptPages(org), { timeout: 15_000 })
-    .toEqual(expect.arrayContaining([my, coworker]));
+  const my = await keepWorkingSet(org, coworker);
 
   // In the basement: a 4, kept.
   await phone.setOffline(true);

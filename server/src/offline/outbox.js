@@ -119,19 +119,19 @@ if (workers) {
           reason.textContent = `Not sent: ${item.reason}`;
           const actions = document.createElement("p");
           actions.className = "row";
-          const correct = document.createElement("button");
-          correct.type = "button";
-          correct.className = "primary";
-          correct.dataset.key = item.key;
-          correct.dataset.do = "correct";
-          correct.textContent = "Correct it";
-          const discard = document.createElement("button");
-          discard.type = "button";
-          discard.className = "danger";
-          discard.dataset.key = item.key;
-          discard.dataset.do = "discard";
-          discard.textContent = "Discard";
-          actions.append(correct, discard);
+          const button = (what, className, text) => {
+            const b = document.createElement("button");
+            b.type = "button";
+            b.className = className;
+            b.dataset.key = item.key;
+            b.dataset.do = what;
+            b.textContent = text;
+            return b;
+          };
+          actions.append(
+            button("correct", "primary", "Correct it"),
+            button("discard", "danger", "Discard"),
+          );
           li.append(reason, actions);
         } else {
           const state = document.createElement("p");

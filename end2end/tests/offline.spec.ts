@@ -222,24 +222,31 @@ test("a log whose answer was lost as the tab closed is stored once when sent aga
   await page.getByTestId("log-form").getByRole("button", { name: "Save" }).click();
   await expect(count).toHaveText("1 waiting to send");
 
-  // Back in signal: the worker's send reaches the server, and its answer is lost.
+  // Back in signal: the worker's send reaches the server (stored), and the tab is closed
+  // while the answer is on its way; the answer never arrives. Whatever else the worker
+  // sends meanwhile meets no signal.
+  let phase: "lost" | "back" = "lost";
   let reached = 0;
+  let resent = 0;
+  let release = () => {};
+  const closed = new Promise<void>((r) => (release = r));
   await context.route("**/api/conversations/log*", async (route) => {
+    if (phase === "back") {
+      resent += 1;
+      await route.continue();
+      return;
+    }
     reached += 1;
-    await route.fetch();
-    // (The browser may have given up on the request already: lost either way.)
+    if (reached === 1) await route.fetch();
+    await closed;
     await route.abort("internetdisconnected").catch(() => {});
   });
   await context.setOffline(false);
   await page.goto(my);
   await expect.poll(() => reached, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
   await page.close();
-  await context.unroute("**/api/conversations/log*");
-  let resent = 0;
-  await context.route("**/api/conversations/log*", async (route) => {
-    resent += 1;
-    await route.continue();
-  });
+  release();
+  phase = "back";
 
   const again = await context.newPage();
   await again.goto(my);

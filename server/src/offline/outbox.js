@@ -34,13 +34,12 @@ if (workers) {
   if (new URLSearchParams(location.search).get("waiting") === "1") {
     const main = document.getElementById("main");
     if (main) {
-      const note = document.createElement("p");
-      note.className = "notice";
-      note.setAttribute("role", "status");
-      note.dataset.testid = "kept-notice";
-      note.textContent =
-        "No signal: kept on this phone. It is sent by itself when the signal is back.";
-      main.prepend(note);
+      main.prepend(
+        notice(
+          "kept-notice",
+          "No signal: kept on this phone. It is sent by itself when the signal is back.",
+        ),
+      );
     }
   }
 
@@ -173,17 +172,26 @@ if (workers) {
     fill(form, new URLSearchParams(data.body));
     const id = form.elements.namedItem("client_id");
     if (id instanceof HTMLInputElement && crypto.randomUUID) id.value = crypto.randomUUID();
-    const note = document.createElement("p");
-    note.className = "notice";
-    note.setAttribute("role", "status");
-    note.dataset.testid = "correcting-notice";
-    note.textContent =
-      "Correcting what the server refused: fix it and save. The refused copy is discarded when you save.";
-    form.before(note);
+    form.before(
+      notice(
+        "correcting-notice",
+        "Correcting what the server refused: fix it and save. The refused copy is discarded when you save.",
+      ),
+    );
     form.addEventListener("submit", () => ask({ type: "discard", key: data.key }), {
       once: true,
     });
   }
+}
+
+/** A line that tells the member what the phone did (read out by screen readers). */
+function notice(testid, text) {
+  const note = document.createElement("p");
+  note.className = "notice";
+  note.setAttribute("role", "status");
+  note.dataset.testid = testid;
+  note.textContent = text;
+  return note;
 }
 
 /**

@@ -333,6 +333,9 @@ export async function addCoworkerAndOpen(page: Page, base = "Marta"): Promise<st
   await page.goto(page.url().replace(/\/coworkers(\?.*)?$/, "/chart"));
   await waitForHydration(page);
   await page.getByRole("link", { name: new RegExp(name) }).click();
+  // The chart has no island: wait for the coworker's page itself (a slow navigation,
+  // through the service worker say, would leave the caller on the chart).
+  await expect(page).toHaveURL(/\/coworkers\/\d+(\?|$)/);
   await waitForHydration(page);
   return name;
 }

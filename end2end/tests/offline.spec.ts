@@ -291,7 +291,7 @@ test("a refused rating is corrected on its own form, as typed, and the refused c
   // When it was taken goes with it: the rating keeps its place in time.
   await expect(again.locator('input[type=hidden][name="at"]')).toHaveValue(/^\d{4}-\d\d-\d\dT/);
   await again.getByLabel("Note").fill("Corrected: in, at the break.");
-  await again.getByRole("button", { name: "Save rating" }).click();
+  await submit(page, again.getByRole("button", { name: "Save rating" }));
 
   await page.goto(coworker);
   await expect(page.getByTestId("rating-timeline").locator("li")).toHaveCount(1);

@@ -332,10 +332,16 @@ export async function addCoworkerAndOpen(page: Page, base = "Marta"): Promise<st
   await expect(page.getByTestId("coworker-list").getByText(name)).toBeVisible();
   await page.goto(page.url().replace(/\/coworkers(\?.*)?$/, "/chart"));
   await waitForHydration(page);
-  await page.getByRole("link", { name: new RegExp(name) }).click();
-  // The chart has no island: wait for the coworker's page itself (a slow navigation,
-  // through the service worker say, would leave the caller on the chart).
-  await expect(page).toHaveURL(/\/coworkers\/\d+(\?|$)/);
+  // The chart has no island, so wait for the coworker's page itself. On a loaded machine
+  // a click on the long chart (its rows laid out as they scroll into view) sometimes
+  // focuses the link without following it: click again until the page is there.
+  const coworkerPage = /\/coworkers\/\d+(\?|$)/;
+  await expect(async () => {
+    if (!coworkerPage.test(page.url())) {
+      await page.getByRole("link", { name: new RegExp(name) }).click({ timeout: 5_000 });
+    }
+    await expect(page).toHaveURL(coworkerPage, { timeout: 5_000 });
+  }).toPass({ timeout: 30_000 });
   await waitForHydration(page);
   return name;
 }

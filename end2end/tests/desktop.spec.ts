@@ -10,6 +10,7 @@ import {
   signIn,
   uniqueName,
   waitForHydration,
+  workingSetKept,
 } from "./helpers";
 
 // The "desktop" project only (1280 px): the chart, the map and the coverage page broke
@@ -369,5 +370,45 @@ test.describe("at 1400 px, every page", () => {
     }
     expect(failures).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+// The organizer's offline loop on a laptop: the log form's mistakes written by its island,
+// the outbox with a post the server refused, and the form opened again to correct it.
+test.describe("with the service worker, at 1280 px", () => {
+  test.use({ serviceWorkers: "allow" });
+
+  test("the log form's mistakes, the outbox and a correction fit a desktop, axe clean", async ({ page, context }) => {
+    test.slow(); // the working set kept, a post kept offline, then refused
+    const problems = watchConsole(page);
+    const { coworker } = await workingSetKept(page);
+
+    await page.goto(`${coworker}/log`);
+    await waitForHydration(page);
+    const log = page.getByTestId("log-form");
+    await log.getByRole("button", { name: "Save" }).click();
+    await expect(page.locator("#log-notes-error")).toContainText("Say how it went");
+    await expect(log.getByLabel("Notes")).toBeFocused();
+    await expectDesktopClean(page, problems);
+
+    await context.setOffline(true);
+    await page.goto(coworker);
+    const rate = page.getByTestId("rate-form");
+    await rate.getByLabel("4 · ").check();
+    await rate.getByLabel("Note").fill(`Too long: ${"n".repeat(1000)}`);
+    await rate.getByRole("button", { name: "Save rating" }).click();
+    await expect(page.getByTestId("kept-notice")).toBeVisible();
+    await context.setOffline(false);
+    problems.length = 0; // what failed to load with no signal is not the page's fault
+
+    await page.goto("/outbox");
+    await expect(page.getByTestId("outbox-count")).toHaveText("1 not sent", { timeout: 15_000 });
+    await expect(page.getByTestId("outbox-items").locator('li[data-state="refused"]')).toContainText("Not sent:");
+    await expectDesktopClean(page, problems);
+
+    await page.getByRole("button", { name: "Correct it" }).click();
+    await expect(page.getByTestId("correcting-notice")).toBeVisible();
+    await expect(page.getByTestId("rate-form").getByLabel("4 · ")).toBeChecked();
+    await expectDesktopClean(page, problems);
   });
 });

@@ -1,58 +1,21 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
 import {
   acceptInvite,
   addCoworkerAndOpen,
   assignedCoworker,
   inviteLink,
+  keepWorkingSet,
+  keptPages,
   noJs,
   signIn,
   submit,
   uniqueName,
   waitForHydration,
+  workingSetKept,
 } from "./helpers";
 
 // The worker is what this file tests: let it run (the config blocks it elsewhere).
 test.use({ serviceWorkers: "allow" });
-
-/** How many coworker pages (and log forms) the worker keeps, read from the page. */
-async function keptPages(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const paths: string[] = [];
-    for (const name of await caches.keys()) {
-      if (!name.startsWith("rankfile-pages-")) continue;
-      const cache = await caches.open(name);
-      for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
-    }
-    return paths.sort();
-  });
-}
-
-/**
- * Signs in, makes a coworker assigned to the lead, and opens My list until the worker
- * keeps it with the coworker's page and log form: the organizer's working set.
- */
-async function workingSetKept(page: Page): Promise<{ name: string; coworker: string; my: string }> {
-  await signIn(page);
-  const name = await assignedCoworker(page);
-  const coworker = new URL(page.url()).pathname.replace(/\?.*$/, "");
-  const my = await keepWorkingSet(page, coworker);
-  return { name, coworker, my };
-}
-
-/** Opens My list until the worker keeps it with `coworker`'s page and log form; its path. */
-async function keepWorkingSet(page: Page, coworker: string): Promise<string> {
-  const my = coworker.replace(/\/coworkers\/\d+$/, "/my");
-  await page.goto(my);
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  // The first load was the server's alone; from now on the worker sees each page.
-  await page.reload();
-  await expect
-    .poll(() => keptPages(page), { timeout: 15_000 })
-    .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`, "/outbox"]));
-  return my;
-}
 
 test("My list and the coworkers on it stay readable with no signal, and sign-out leaves nothing", async ({
   page,

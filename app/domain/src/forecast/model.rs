@@ -843,6 +843,20 @@ mod tests {
         let x_alone = both_at_least(5.0, 2.0, 6.0, 1.0, 0.0, 1.0, 0.7);
         assert!((x_alone - norm_cdf(-0.5)).abs() < 1e-12);
         assert_eq!(both_at_least(5.0, 2.0, 6.0, 1.0, 0.0, 1.5, 0.7), 0.0);
+        // A certain X leaves Z's tail alone where it reaches its bound, nothing where not.
+        let z_alone = both_at_least(6.0, 0.0, 5.0, 1.0, 2.0, 2.0, 0.7);
+        assert!((z_alone - norm_cdf(-0.5)).abs() < 1e-12);
+        assert_eq!(both_at_least(5.0, 0.0, 5.0, 1.0, 2.0, 2.0, 0.7), z_alone);
+        assert_eq!(both_at_least(4.0, 0.0, 5.0, 1.0, 2.0, 2.0, 0.7), 0.0);
+        // Z's bound far below it (the integral runs over all of Z's likely values) and
+        // well below it: X's tail, then the orthant with ρ = 0.
+        for (z0, want) in [
+            (-20.0, norm_cdf(-0.5)),
+            (-2.0, norm_cdf(-0.5) * norm_cdf(2.0)),
+        ] {
+            let got = both_at_least(0.0, 1.0, 0.5, 0.0, 1.0, z0, 0.0);
+            assert!((got - want).abs() < 1e-6, "z0 {z0}: {got} against {want}");
+        }
         assert_eq!(
             both_at_least(5.0, 2.0, 6.0, 0.0, 1.0, 10.0, 0.7),
             0.0,

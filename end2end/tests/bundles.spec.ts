@@ -21,14 +21,15 @@ const ANY_PAGE = 130 * 1024;
 
 /**
  * What each island page may weigh today. The projector's count is within the budget.
- * The log page is 95 KB against issue 31's 90: its form is HTML and only the Save button
+ * The log page is 94 KB against issue 31's 90: its form is HTML and only the Save button
  * is an island, so what is left is Leptos's island runtime (about 77 KB on every island
- * page, the projector's too) and the server's own checks; the what-if (the forecast, in
- * the browser) is not within 130 yet. Until they are, each is held to what it weighs now,
+ * page, the projector's too) and the server's own checks; the what-if (140 KB: its form
+ * is HTML too, its result the island, computing the forecast in the browser) is not
+ * within 130 yet. Until they are, each is held to what it weighs now,
  * a few KB of room, so nothing grows unseen (README.md, "Islands", says what is in them).
  * Lower these as the pages get lighter.
  */
-const HELD = { log: 98 * 1024, whatIf: 172 * 1024, tally: ANY_PAGE };
+const HELD = { log: 95 * 1024, whatIf: 141 * 1024, tally: ANY_PAGE };
 
 /** The site the server serves `/pkg` from (as helpers.ts' e2eServer). */
 const SITE = process.env.RANKFILE_SITE_ROOT ?? path.resolve(__dirname, "..", "..", "target", "site");

@@ -33,9 +33,9 @@ test.beforeAll(() => {
   ensureDemoCampaign();
 });
 
-/** The what-if form, inside its island. */
+/** The what-if form (server-rendered; its result is the island). */
 function whatIf(page: Page): Locator {
-  return page.locator("leptos-island").getByTestId("what-if");
+  return page.getByTestId("what-if");
 }
 
 /** The saved forecast, server-computed (outside the island). */
@@ -127,7 +127,7 @@ test("the what-if follows as the lead types, saves nothing until asked, then sav
   test.slow();
   const scenarioPosts = watchScenarioPosts(page);
   await openDemoVotePlan(page);
-  await expect(page.locator("leptos-island", { has: page.getByTestId("what-if") })).toHaveAttribute(
+  await expect(whatIf(page).locator("leptos-island")).toHaveAttribute(
     "data-hydrated",
     "true",
   );

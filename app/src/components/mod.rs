@@ -6,3 +6,4 @@ pub mod gate;
 pub mod log_form;
 pub mod support_bar;
 pub mod vote_fields;
+pub mod what_if;

@@ -84,10 +84,11 @@ mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use leptos::web_sys::{
-        Event, FormData, HtmlButtonElement, HtmlElement, HtmlFormElement, HtmlTextAreaElement,
-        RequestInit, Response, UrlSearchParams,
+        Event, FormData, HtmlButtonElement, HtmlFormElement, HtmlTextAreaElement, RequestInit,
+        Response, UrlSearchParams,
     };
 
+    use super::super::dom::{self, field, fields_starting, set_text, Place};
     use super::{input_of, LOG_FIELDS};
     use crate::domain::organizing::{parse_date, parse_log, LogForm, NOTES_MAX};
     use crate::domain::text::count_words;
@@ -150,10 +151,10 @@ mod browser {
                 .and_then(|d| d.and_hms_opt(12, 0, 0))
                 .map_or(chrono::DateTime::UNIX_EPOCH, |t| t.and_utc());
             if let Err(err) = parse_log(log.coworker_id, &typed, &issues, at, &log.issue_tags) {
-                show(Some(&err), None);
+                show(&form, Some(&err), None);
                 return;
             }
-            show(None, None);
+            show(&form, None, None);
             sending.set(true);
             let button = form
                 .query_selector("button[type=submit]")
@@ -181,7 +182,7 @@ mod browser {
                         let _ = form.submit();
                     }
                     Err(Unsent::NoAnswer) => {
-                        show(None, Some(NO_ANSWER));
+                        show(&form, None, Some(NO_ANSWER));
                         sending.set(false);
                         busy(button.as_ref(), false);
                     }
@@ -194,30 +195,19 @@ mod browser {
 
     /// The form's fields as the server function reads them.
     fn read(data: &FormData) -> (LogForm, Vec<String>) {
-        let field = |name: &str| data.get(name).as_string().unwrap_or_default();
         let typed = LogForm {
-            client_id: field("client_id"),
-            at: field("at"),
-            channel: field("channel"),
-            notes: field("notes"),
-            ask: field("ask"),
-            answer: field("answer"),
-            rating_after: field("rating_after"),
-            next_step: field("next_step"),
-            follow_up_on: field("follow_up_on"),
-            follow_up_in: field("follow_up_in"),
+            client_id: field(data, "client_id"),
+            at: field(data, "at"),
+            channel: field(data, "channel"),
+            notes: field(data, "notes"),
+            ask: field(data, "ask"),
+            answer: field(data, "answer"),
+            rating_after: field(data, "rating_after"),
+            next_step: field(data, "next_step"),
+            follow_up_on: field(data, "follow_up_on"),
+            follow_up_in: field(data, "follow_up_in"),
         };
-        let mut issues = Vec::new();
-        if let Ok(Some(entries)) = leptos::web_sys::js_sys::try_iter(&data.entries()) {
-            for entry in entries.flatten() {
-                let pair = leptos::web_sys::js_sys::Array::from(&entry);
-                let name = pair.get(0).as_string().unwrap_or_default();
-                if name.starts_with("issues[") {
-                    issues.extend(pair.get(1).as_string());
-                }
-            }
-        }
-        (typed, issues)
+        (typed, fields_starting(data, "issues["))
     }
 
     /// Sends the form as the browser would, asking for JSON back (the server function's
@@ -245,41 +235,13 @@ mod browser {
     /// Shows the mistakes of `invalid` beside their fields (those without a place of
     /// their own, and `other`, under the form), clears every other message, and moves
     /// the focus to the first field named.
-    fn show(invalid: Option<&Invalid>, other: Option<&str>) {
-        let mistakes: Vec<&Invalid> = invalid.map(|i| i.each().collect()).unwrap_or_default();
-        for field in LOG_FIELDS {
-            let Some(id) = input_of(field) else { continue };
-            let message = mistakes.iter().find(|m| m.field == *field);
-            set_text(
-                &format!("{id}-error"),
-                message.map_or("", |m| m.message.as_str()),
-            );
-            if let Some(input) = document().get_element_by_id(id) {
-                let invalid = if message.is_some() { "true" } else { "false" };
-                let _ = input.set_attribute("aria-invalid", invalid);
-            }
-        }
-        let rest: Vec<&str> = mistakes
+    fn show(form: &HtmlFormElement, invalid: Option<&Invalid>, other: Option<&str>) {
+        let places: Vec<Place> = LOG_FIELDS
             .iter()
-            .filter(|m| input_of(&m.field).is_none())
-            .map(|m| m.message.as_str())
-            .chain(other)
+            .filter_map(|f| input_of(f).map(|id| (*f, id)))
             .collect();
-        if let Ok(Some(p)) = document().query_selector("[data-testid=log-form] .form-error") {
-            p.set_text_content(Some(&rest.join(" ")));
-        }
-        let first = mistakes.first().and_then(|m| input_of(&m.field));
-        if let Some(el) = first
-            .and_then(|id| document().get_element_by_id(id))
-            .and_then(|el| el.dyn_into::<HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
-    }
-
-    fn set_text(id: &str, text: &str) {
-        if let Some(el) = document().get_element_by_id(id) {
-            el.set_text_content(Some(text));
+        if let Some(first) = dom::show(form, &places, invalid, Some(other)) {
+            let _ = first.focus();
         }
     }
 

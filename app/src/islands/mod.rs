@@ -6,6 +6,8 @@
 //! Everything outside this module is server-rendered HTML only. README.md ("Islands")
 //! says when a component should become one and how to pass it data.
 
+#[cfg(feature = "hydrate")]
+mod dom;
 pub mod log_form;
 pub mod refresh;
 pub mod what_if;

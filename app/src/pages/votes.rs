@@ -197,7 +197,7 @@ fn vote_view(
     returned: Option<crate::error::AppError>,
     typed: Option<ScenarioForm>,
 ) -> AnyView {
-    use crate::islands::what_if::WhatIf;
+    use crate::components::what_if::WhatIfForm;
     let plan = page.plan.clone();
     let vid = plan.id;
     let f = &plan.fields;
@@ -214,13 +214,12 @@ fn vote_view(
         .map(|form| (vid, form, plan.fields.area_ids.clone()));
     let forecast_block = if lead {
         view! {
-            <WhatIf
+            <WhatIfForm
                 campaign_id=id
                 plan_id=vid
                 rule=f.rule
                 target=target
-                rates=page.scenario.rates
-                moves=page.scenario.moves.clone()
+                scenario=page.scenario.clone()
                 cells=page.cells.clone().unwrap_or_default()
                 areas=page.areas.clone()
                 shifts=page.shifts.clone()

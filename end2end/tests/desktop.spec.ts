@@ -9,6 +9,7 @@ import {
   ownCampaign,
   signIn,
   uniqueName,
+  keptRefusedRating,
   waitForHydration,
   workingSetKept,
 } from "./helpers";
@@ -391,14 +392,7 @@ test.describe("with the service worker, at 1280 px", () => {
     await expect(log.getByLabel("Notes")).toBeFocused();
     await expectDesktopClean(page, problems);
 
-    await context.setOffline(true);
-    await page.goto(coworker);
-    const rate = page.getByTestId("rate-form");
-    await rate.getByLabel("4 · ").check();
-    await rate.getByLabel("Note").fill(`Too long: ${"n".repeat(1000)}`);
-    await rate.getByRole("button", { name: "Save rating" }).click();
-    await expect(page.getByTestId("kept-notice")).toBeVisible();
-    await context.setOffline(false);
+    await keptRefusedRating(page, context, coworker);
     problems.length = 0; // what failed to load with no signal is not the page's fault
 
     await page.goto("/outbox");

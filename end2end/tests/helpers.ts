@@ -1,4 +1,4 @@
-import { expect, Locator, Page, TestInfo, test } from "@playwright/test";
+import { BrowserContext, expect, Locator, Page, TestInfo, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -397,4 +397,19 @@ export async function keepWorkingSet(page: Page, coworker: string): Promise<stri
     .poll(() => keptPages(page), { timeout: 15_000 })
     .toEqual(expect.arrayContaining([my, coworker, `${coworker}/log`, "/outbox"]));
   return my;
+}
+
+/**
+ * Rates `coworker` 4 with no signal, with a note the server refuses (too long), and
+ * comes back online: the rating waits on the phone, to be refused when it is sent.
+ */
+export async function keptRefusedRating(page: Page, context: BrowserContext, coworker: string) {
+  await context.setOffline(true);
+  await page.goto(coworker);
+  const form = page.getByTestId("rate-form");
+  await form.getByLabel("4 · ").check();
+  await form.getByLabel("Note").fill(`Too long: ${"n".repeat(1000)}`);
+  await form.getByRole("button", { name: "Save rating" }).click();
+  await expect(page.getByTestId("kept-notice")).toBeVisible();
+  await context.setOffline(false);
 }

@@ -6,6 +6,7 @@ import {
   inviteLink,
   keepWorkingSet,
   keptPages,
+  keptRefusedRating,
   noJs,
   signIn,
   submit,
@@ -233,15 +234,7 @@ test("a refused rating is corrected on its own form, as typed, and the refused c
   test.slow();
   const { coworker } = await workingSetKept(page);
   const count = page.getByTestId("outbox-count");
-  await context.setOffline(true);
-  await page.goto(coworker);
-  const form = page.getByTestId("rate-form");
-  await form.getByLabel("4 · ").check();
-  await form.getByLabel("Note").fill(`Too long: ${"n".repeat(1000)}`);
-  await form.getByRole("button", { name: "Save rating" }).click();
-  await expect(page.getByTestId("kept-notice")).toBeVisible();
-
-  await context.setOffline(false);
+  await keptRefusedRating(page, context, coworker);
   await page.goto("/outbox");
   await expect(count).toHaveText("1 not sent", { timeout: 15_000 });
   await page.getByRole("button", { name: "Correct it" }).click();

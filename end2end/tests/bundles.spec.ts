@@ -19,17 +19,19 @@ import {
 /** The most code any page with an island may send, brotli (issue 31's budget). */
 const ANY_PAGE = 130 * 1024;
 
+/** The most code the log page may send, brotli (issue 31's budget: the page an
+ * organizer opens most, on a phone). */
+const LOG_PAGE = 90 * 1024;
+
 /**
- * What each island page may weigh today. The projector's count is within the budget.
- * The log page is 94 KB against issue 31's 90: its form is HTML and only the Save button
- * is an island, so what is left is Leptos's island runtime (about 77 KB on every island
- * page, the projector's too) and the server's own checks; the what-if (140 KB: its form
- * is HTML too, its result the island, computing the forecast in the browser) is not
- * within 130 yet. Until they are, each is held to what it weighs now,
- * a few KB of room, so nothing grows unseen (README.md, "Islands", says what is in them).
- * Lower these as the pages get lighter.
+ * What each island page may weigh today, each a few KB above what it weighs (2026-12-07,
+ * session 26: log 70.1 KB, what-if 58.7 KB, projector 63.0 KB), all within the budgets
+ * above, so nothing grows unseen (README.md, "Islands", says what is in them). Since no
+ * island has props the pages ship no serde_json decoder, and the what-if's forecast is
+ * the server's. Lower these as the pages get lighter; a change that must raise one says
+ * why in its commit.
  */
-const HELD = { log: 95 * 1024, whatIf: 141 * 1024, tally: ANY_PAGE };
+const HELD = { log: 74 * 1024, whatIf: 62 * 1024, tally: 66 * 1024 };
 
 /** The site the server serves `/pkg` from (as helpers.ts' e2eServer). */
 const SITE = process.env.RANKFILE_SITE_ROOT ?? path.resolve(__dirname, "..", "..", "target", "site");
@@ -103,8 +105,9 @@ test("each island page loads its own island's code, and no more than it weighs n
   expect(only(log, whatIf, projector), "the log page's own chunk").not.toEqual([]);
   expect(only(whatIf, log, projector), "the what-if's own chunk").not.toEqual([]);
   expect(only(projector, log, whatIf), "the projector's own chunk").not.toEqual([]);
-  expect(sizes.log, "the log page weighs less than the what-if's").toBeLessThan(sizes.whatIf);
+  expect(sizes.log, `the log page: ${kb(sizes.log)} against ${kb(LOG_PAGE)}`).toBeLessThanOrEqual(LOG_PAGE);
   for (const [name, bytes] of Object.entries(sizes)) {
+    expect(bytes, `${name}: ${kb(bytes)} against ${kb(ANY_PAGE)}`).toBeLessThanOrEqual(ANY_PAGE);
     const held = HELD[name as keyof typeof HELD];
     expect(bytes, `${name}: ${kb(bytes)} against ${kb(held)}`).toBeLessThanOrEqual(held);
   }

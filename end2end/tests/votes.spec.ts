@@ -59,6 +59,12 @@ async function islandForecast(island: Locator): Promise<string> {
   return ((await island.getByTestId("forecast").textContent()) ?? "").trim();
 }
 
+/** Waits until the what-if's result answers the figures as they are now (the island
+ * marks it busy from the first change to the newest answer). */
+async function settled(page: Page): Promise<void> {
+  await expect(page.locator(".what-if-result")).toHaveAttribute("aria-busy", "false");
+}
+
 /** Requests to the scenario endpoint, as the page makes them. */
 function watchScenarioPosts(page: Page): Request[] {
   const seen: Request[] = [];
@@ -123,7 +129,7 @@ async function expectNoSideways(page: Page, where: string) {
 // 1. The what-if, hydrated.
 
 test("the what-if follows as the lead types, saves nothing until asked, then saves what it showed", async ({ page }) => {
-  test.skip(noJs(), "the what-if recomputes in the browser only when hydrated");
+  test.skip(noJs(), "the what-if follows the figures only when hydrated");
   test.slow();
   const scenarioPosts = watchScenarioPosts(page);
   await openDemoVotePlan(page);
@@ -146,17 +152,20 @@ test("the what-if follows as the lead types, saves nothing until asked, then sav
     const howMany = moveRows.nth(i).getByLabel("How many");
     if ((await howMany.inputValue()) !== "") await howMany.fill("");
   }
+  await settled(page);
   await expect(island.getByTestId("forecast-pass")).toHaveCount(1);
 
   const first = await headline(island);
   expect(first.pass).toMatch(/^\d+% chance of passing$/);
   const firstAll = await islandForecast(island);
 
-  // A rate changed: the forecast follows, with no page load and nothing sent.
+  // A rate changed: the forecast follows (the server's answer), with no page load and
+  // nothing saved.
   const yes = island.getByLabel("Yes when voting, 3 · undecided", { exact: true });
   const was = await yes.inputValue();
   const typed = was === "95" ? "20" : "95";
   await yes.fill(typed);
+  await settled(page);
   await expect.poll(() => islandForecast(island)).not.toBe(firstAll);
   const afterRate = await headline(island);
   expect(afterRate.share).not.toBe(first.share);
@@ -178,18 +187,21 @@ test("the what-if follows as the lead types, saves nothing until asked, then sav
   await row!.getByLabel("from", { exact: true }).selectOption({ label: "3 · undecided" });
   await row!.getByLabel("to", { exact: true }).selectOption({ label: "1 · leader" });
   await row!.getByLabel("in", { exact: true }).selectOption({ label: "Anywhere in the scope" });
+  await settled(page);
   await expect.poll(() => islandForecast(island)).not.toBe(beforeMoveAll);
   const afterMove = await headline(island);
   expect(afterMove.share).not.toBe(afterRate.share);
   expect(page.url()).toBe(url);
 
-  // A rate that is not a percent: said in words, no forecast, nothing sent.
+  // A rate that is not a percent: said in words, no forecast, nothing saved.
   await yes.fill("150");
+  await settled(page);
   await expect(island.getByText("Yes for 3 · undecided: give a whole percent from 0 to 100.")).toBeVisible();
   await expect(island.getByText("Correct the figures to see the forecast.")).toBeVisible();
   await expect(island.getByTestId("forecast-pass")).toHaveCount(0);
   // Back to a good figure: the forecast it showed before comes back.
   await yes.fill(typed);
+  await settled(page);
   await expect(island.getByTestId("forecast-pass")).toHaveText(afterMove.pass);
   const shown = await headline(island);
   expect(shown).toEqual(afterMove);

@@ -73,7 +73,6 @@ pub async fn save_scenario(
     #[server(default)] move_count: Vec<String>,
 ) -> Result<i64, AppError> {
     use crate::domain::forecast::plan::ScenarioForm;
-    use crate::domain::forecast::MAX_MOVES;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     plan_of(&member, plan_id).await?;
     let areas = member.store().list_areas(member.campaign()).await?;
@@ -86,12 +85,7 @@ pub async fn save_scenario(
         move_to,
         move_count,
     };
-    if form.rows().len() > MAX_MOVES * 2 {
-        return Err(AppError::validation(
-            "moves",
-            format!("A scenario can hold at most {MAX_MOVES} moves."),
-        ));
-    }
+    moves_bounded(&form)?;
     let (name, scenario) = form.parse(&areas)?;
     let event = member.event(
         "vote_scenario.save",
@@ -115,6 +109,44 @@ pub async fn save_scenario(
         ));
     }
     Ok(id)
+}
+
+/// What a what-if's figures give, for the form's live result: the result as the page
+/// shows it (HTML rendered by the server), and each mistake by its field (`turnout`,
+/// `yes`, `moves`). Decoded in the browser with `JSON.parse`, no decoder shipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhatIfShown {
+    pub html: String,
+    pub mistakes: std::collections::BTreeMap<String, String>,
+}
+
+/// The forecast of a what-if's figures without saving them (leads): the form's fields as
+/// [`save_scenario`] reads them (the rest of the form is ignored). Its figures are the
+/// lead's own chart, counted exactly as the page counts it; the forecast runs off the
+/// request threads (`api::heavy`).
+#[server(prefix = "/api", endpoint = "votes/what_if")]
+pub async fn what_if(
+    campaign_id: i64,
+    plan_id: i64,
+    #[server(default)] turnout: Vec<String>,
+    #[server(default)] yes: Vec<String>,
+    #[server(default)] move_area: Vec<String>,
+    #[server(default)] move_from: Vec<String>,
+    #[server(default)] move_to: Vec<String>,
+    #[server(default)] move_count: Vec<String>,
+) -> Result<WhatIfShown, AppError> {
+    use crate::domain::forecast::plan::ScenarioForm;
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    let form = ScenarioForm {
+        name: String::new(),
+        turnout,
+        yes,
+        move_area,
+        move_from,
+        move_to,
+        move_count,
+    };
+    what_if_shown(&member, plan_id, form).await
 }
 
 /// Adds a polling place to a plan (leads).
@@ -326,7 +358,7 @@ pub struct VotePageData {
     pub observed: Observed,
     pub suggested: Option<Rates>,
     /// Leads: the chart counted by area, shift and level (before the scenario's moves),
-    /// for the what-if computed in the browser.
+    /// for the what-if's first result.
     pub cells: Option<Vec<Cell>>,
     /// Leads: the plan as a form to edit.
     pub form: Option<PlanForm>,

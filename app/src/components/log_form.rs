@@ -123,7 +123,7 @@ pub fn LogConversationForm(
             <p id="log-notes-count" class="hint" data-testid="notes-count">{notes_count}</p>
             <FieldError id="log-notes" field="notes" error />
             <FormError fields=LOG_FIELDS error />
-            <LogFormSend campaign_id coworker_id issue_tags today=today.to_string() />
+            <LogFormSend />
         </form>
     }
 }

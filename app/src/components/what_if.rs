@@ -1,23 +1,64 @@
 //! The what-if of a vote forecast, for leads: the rates per level and the people moved
 //! between levels, a name, and Save. Plain HTML, posted by the browser: without
 //! WebAssembly the page comes back with the saved scenario's forecast (or the form as
-//! typed, with its mistakes beside the fields). Its result is the island
-//! ([`WhatIfResult`]) that, where WebAssembly runs, follows the figures as they are
-//! typed; the fields themselves ship no code.
+//! typed, with its mistakes beside the fields). Where WebAssembly runs, an island
+//! ([`WhatIfLive`]) sends the figures as they are typed to the server, which answers
+//! with the result rendered as here and the mistakes by field: the page ships no
+//! forecast code, no view code and none of the chart's counts.
 
 use leptos::prelude::*;
 
-use crate::api::votes::SaveScenario;
+use crate::api::votes::{SaveScenario, WhatIf};
+use crate::components::forecast::forecast_view;
 use crate::components::form::{first_invalid, invalid, FieldError, FormError, ReturnTo};
 use crate::domain::forecast::plan::{level_key, ScenarioForm};
-use crate::domain::forecast::{level_label, Cell, Scenario, LEVELS, MAX_MOVES};
+use crate::domain::forecast::{
+    apply_moves, forecast, level_label, Cell, Forecast, Scenario, LEVELS, MAX_MOVES,
+};
 use crate::domain::structure::VoteRule;
 use crate::domain::{Area, Shift};
 use crate::error::AppError;
-use crate::islands::what_if::WhatIfResult;
+use crate::islands::what_if::WhatIfLive;
 
 /// Rows of moves the form offers (blank rows are left out).
 const MOVE_ROWS: usize = 6;
+
+/// The what-if's result: the forecast of the figures, or (none: they do not read) what to
+/// do. The page renders it first; the server renders it again as the figures change
+/// ([`crate::api::votes::what_if`]).
+pub fn result_view(shown: Option<&Forecast>, target: f64, rule: &VoteRule) -> AnyView {
+    match shown {
+        Some(f) => forecast_view(f, target, rule).into_any(),
+        None => view! { <p class="hint">"Correct the figures to see the forecast."</p> }.into_any(),
+    }
+}
+
+/// [`result_view`] as HTML, as the server answers the what-if's island.
+#[cfg(feature = "ssr")]
+pub fn result_html(shown: Option<&Forecast>, target: f64, rule: &VoteRule) -> String {
+    use leptos::tachys::view::RenderHtml;
+    result_view(shown, target, rule).to_html()
+}
+
+/// The forecast of `scenario` on a chart counted exactly (`before`: by area, shift and
+/// level, before its moves).
+pub fn forecast_after(
+    rule: &VoteRule,
+    scenario: &Scenario,
+    before: &[Cell],
+    areas: &[Area],
+    shifts: &[Shift],
+) -> Forecast {
+    let (moved, _) = apply_moves(before, &scenario.moves, areas);
+    forecast(
+        rule,
+        &scenario.rates,
+        &moved,
+        areas,
+        shifts,
+        &Default::default(),
+    )
+}
 
 /// The what-if form with its live result, as the server renders it.
 #[component]
@@ -43,7 +84,9 @@ pub fn WhatIfForm(
     let typed = typed.unwrap_or_else(|| ScenarioForm::of(&scenario));
     // The result starts from the figures as the form shows them (none while they do
     // not read: the form says what to correct).
-    let first = Scenario::parse(&typed.turnout, &typed.yes, &typed.rows(), &areas).ok();
+    let first = Scenario::parse(&typed.turnout, &typed.yes, &typed.rows(), &areas)
+        .ok()
+        .map(|s| forecast_after(&rule, &s, &cells, &areas, &shifts));
     let error = Signal::stored(initial_error);
     let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
     let typed_rows = typed.rows();
@@ -59,8 +102,9 @@ pub fn WhatIfForm(
             .collect_view()
     };
     let url = <SaveScenario as leptos::server_fn::ServerFn>::url();
+    let live = <WhatIf as leptos::server_fn::ServerFn>::url().to_owned();
     view! {
-        <form method="post" action=url class="card what-if" novalidate=true data-testid="what-if">
+        <form method="post" action=url class="card what-if" novalidate=true data-testid="what-if" data-what-if=live>
             // The figures to change, then (beside them on a laptop, below on a phone) what
             // they give.
             <div class="stack what-if-inputs">
@@ -117,7 +161,11 @@ pub fn WhatIfForm(
             <FormError fields=&["turnout", "yes", "moves", "name"] error />
             <button type="submit" class="primary">"Save the scenario"</button>
             </div>
-            <WhatIfResult rule target first cells areas shifts />
+            <section class="what-if-result" aria-live="polite" aria-busy="false" aria-labelledby="what-if-result">
+                <h3 id="what-if-result">"The forecast with these figures"</h3>
+                <div id="what-if-shown">{result_view(first.as_ref(), target, &rule)}</div>
+                <WhatIfLive />
+            </section>
         </form>
     }
 }

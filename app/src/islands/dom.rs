@@ -38,41 +38,44 @@ pub fn fields_starting(data: &FormData, prefix: &str) -> Vec<String> {
 }
 
 /// Shows the mistakes of `invalid` beside their places on `form` and clears every
-/// other place's message; with `rest`, the mistakes without a place of their own and
-/// `other` go under the form (its `.form-error`). Returns the input of the first place
-/// named, for the caller to focus.
+/// other place's message; the mistakes without a place of their own and `other` go under
+/// the form (its `.form-error`). Returns the input of the first place named, for the
+/// caller to focus.
 pub fn show(
     form: &HtmlFormElement,
     places: &[Place],
     invalid: Option<&Invalid>,
-    rest: Option<Option<&str>>,
+    other: Option<&str>,
 ) -> Option<HtmlElement> {
     for (field, id) in places {
-        let message = invalid.and_then(|i| i.field_message(field));
-        set_text(&format!("{id}-error"), message.as_deref().unwrap_or(""));
-        if let Some(input) = document().get_element_by_id(id) {
-            let state = if message.is_some() { "true" } else { "false" };
-            let _ = input.set_attribute("aria-invalid", state);
-        }
+        mark(id, invalid.and_then(|i| i.field_message(field)).as_deref());
     }
     let place = |field: &str| places.iter().find(|(f, _)| *f == field).map(|(_, id)| *id);
     let mistakes: Vec<&Invalid> = invalid.map(|i| i.each().collect()).unwrap_or_default();
-    if let Some(other) = rest {
-        let under: Vec<&str> = mistakes
-            .iter()
-            .filter(|m| place(&m.field).is_none())
-            .map(|m| m.message.as_str())
-            .chain(other)
-            .collect();
-        if let Ok(Some(p)) = form.query_selector(".form-error") {
-            p.set_text_content(Some(&under.join(" ")));
-        }
+    let under: Vec<&str> = mistakes
+        .iter()
+        .filter(|m| place(&m.field).is_none())
+        .map(|m| m.message.as_str())
+        .chain(other)
+        .collect();
+    if let Ok(Some(p)) = form.query_selector(".form-error") {
+        p.set_text_content(Some(&under.join(" ")));
     }
     mistakes
         .iter()
         .find_map(|m| place(&m.field))
         .and_then(|id| document().get_element_by_id(id))
         .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+}
+
+/// Writes `message` beside the input `id` (in `{id}-error`; none: clears it) and marks
+/// the input invalid or not.
+pub fn mark(id: &str, message: Option<&str>) {
+    set_text(&format!("{id}-error"), message.unwrap_or(""));
+    if let Some(input) = document().get_element_by_id(id) {
+        let state = if message.is_some() { "true" } else { "false" };
+        let _ = input.set_attribute("aria-invalid", state);
+    }
 }
 
 /// Puts `text` in the element `id`, if the page has it.

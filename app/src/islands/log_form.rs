@@ -47,34 +47,18 @@ pub fn input_of(field: &str) -> Option<&'static str> {
     })
 }
 
-/// The Save button of the log form it sits in.
+/// The Save button of the log form it sits in. It has no props: what its checks need
+/// is in the form (the ids it posts, the issues it offers, today as the follow-up
+/// date's `min`), so the page ships no props decoder.
 #[island(lazy)]
-pub fn LogFormSend(
-    campaign_id: i64,
-    coworker_id: i64,
-    /// The campaign's issues: a ticked issue must be one of them.
-    issue_tags: Vec<String>,
-    /// Today at the server, as the page was made (`YYYY-MM-DD`): the checks count the
-    /// follow-up's year from it.
-    today: String,
-) -> impl IntoView {
+pub fn LogFormSend() -> impl IntoView {
     let button = NodeRef::<leptos::html::Button>::new();
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(button) = button.get() {
-            browser::wire(
-                button,
-                browser::Log {
-                    campaign_id,
-                    coworker_id,
-                    issue_tags: issue_tags.clone(),
-                    today: today.clone(),
-                },
-            );
+            browser::wire(button);
         }
     });
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (campaign_id, coworker_id, issue_tags, today);
     super::mark_hydrated(button);
     view! { <button node_ref=button type="submit" class="primary">"Save"</button> }
 }
@@ -84,8 +68,8 @@ mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use leptos::web_sys::{
-        Event, FormData, HtmlButtonElement, HtmlFormElement, HtmlTextAreaElement, RequestInit,
-        Response, UrlSearchParams,
+        Event, FormData, HtmlButtonElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement,
+        RequestInit, Response, UrlSearchParams,
     };
 
     use super::super::dom::{self, field, fields_starting, set_text, Place};
@@ -94,14 +78,6 @@ mod browser {
     use crate::domain::text::count_words;
     use crate::domain::Invalid;
     use crate::error::NO_ANSWER;
-
-    /// What the checks need from the page.
-    pub struct Log {
-        pub campaign_id: i64,
-        pub coworker_id: i64,
-        pub issue_tags: Vec<String>,
-        pub today: String,
-    }
 
     /// How a send ended, short of being stored.
     enum Unsent {
@@ -114,7 +90,7 @@ mod browser {
     }
 
     /// Listens to the form `button` submits: its submission and its notes.
-    pub fn wire(button: HtmlButtonElement, log: Log) {
+    pub fn wire(button: HtmlButtonElement) {
         let Some(form) = button.form() else { return };
         let notes = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
             if let Some(notes) = document()
@@ -144,13 +120,19 @@ mod browser {
                 return;
             }
             let (typed, issues) = read(&data);
-            // The checks count from today (the server's, as the page was made).
-            let at = parse_date(&log.today, "today")
+            let coworker_id = field(&data, "coworker_id").parse().unwrap_or_default();
+            // The checks count from today (the server's, as the page was made: the
+            // earliest follow-up date the form offers).
+            let today = document()
+                .get_element_by_id("log-follow")
+                .and_then(|input| input.get_attribute("min"))
+                .unwrap_or_default();
+            let at = parse_date(&today, "today")
                 .ok()
                 .flatten()
                 .and_then(|d| d.and_hms_opt(12, 0, 0))
                 .map_or(chrono::DateTime::UNIX_EPOCH, |t| t.and_utc());
-            if let Err(err) = parse_log(log.coworker_id, &typed, &issues, at, &log.issue_tags) {
+            if let Err(err) = parse_log(coworker_id, &typed, &issues, at, &offered(&form)) {
                 show(&form, Some(&err), None);
                 return;
             }
@@ -164,8 +146,8 @@ mod browser {
             busy(button.as_ref(), true);
             let sending = sending.clone();
             let done = format!(
-                "/campaigns/{}/my?logged={}",
-                log.campaign_id, log.coworker_id
+                "/campaigns/{}/my?logged={coworker_id}",
+                field(&data, "campaign_id")
             );
             leptos::task::spawn_local(async move {
                 match send(&form, &data).await {
@@ -210,6 +192,22 @@ mod browser {
         (typed, fields_starting(data, "issues["))
     }
 
+    /// The issues the form offers to tick (the campaign's, as the page was made).
+    fn offered(form: &HtmlFormElement) -> Vec<String> {
+        let mut tags = Vec::new();
+        if let Ok(boxes) = form.query_selector_all("input[name^='issues[']") {
+            for i in 0..boxes.length() {
+                if let Some(input) = boxes
+                    .get(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
+                    tags.push(input.value());
+                }
+            }
+        }
+        tags
+    }
+
     /// Sends the form as the browser would, asking for JSON back (the server function's
     /// answer to a script, not a page).
     async fn send(form: &HtmlFormElement, data: &FormData) -> Result<(), Unsent> {
@@ -240,7 +238,7 @@ mod browser {
             .iter()
             .filter_map(|f| input_of(f).map(|id| (*f, id)))
             .collect();
-        if let Some(first) = dom::show(form, &places, invalid, Some(other)) {
+        if let Some(first) = dom::show(form, &places, invalid, other) {
             let _ = first.focus();
         }
     }

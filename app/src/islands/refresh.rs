@@ -6,9 +6,13 @@
 
 use leptos::prelude::*;
 
-/// A button that pauses and resumes the page's reloading every `seconds`.
+/// How often the projector's count reloads itself, in seconds.
+pub const REFRESH_SECONDS: u32 = 15;
+
+/// A button that pauses and resumes the page's reloading every [`REFRESH_SECONDS`]. No
+/// props: the page ships no props decoder.
 #[island(lazy)]
-pub fn AutoRefresh(seconds: u32) -> impl IntoView {
+pub fn AutoRefresh() -> impl IntoView {
     let running = RwSignal::new(true);
     let button = NodeRef::<leptos::html::Button>::new();
     super::mark_hydrated(button);
@@ -20,7 +24,7 @@ pub fn AutoRefresh(seconds: u32) -> impl IntoView {
                     let _ = window().location().reload();
                 }
             },
-            std::time::Duration::from_secs(seconds.max(5).into()),
+            std::time::Duration::from_secs(REFRESH_SECONDS.into()),
         );
     });
     view! {

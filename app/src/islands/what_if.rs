@@ -1,20 +1,15 @@
-//! The what-if's result: the forecast of the figures in the form around it
-//! ([`crate::components::what_if::WhatIfForm`], server-rendered HTML). Where WebAssembly
-//! runs, it follows the figures as they are typed, computed here by the same
-//! `domain::forecast` code the server uses, and says beside each field what does not
-//! read (with the server's own words); nothing is saved until the lead saves the
-//! scenario, a plain form post. It reads the form through the DOM rather than rendering
-//! it, so the page ships the forecast and its tables and none of the form's view code
-//! (issue 31's budget: any page's code ≤ 130 KB brotli).
+//! The what-if's live result. The form ([`crate::components::what_if::WhatIfForm`]) and
+//! its first result are server-rendered HTML; where WebAssembly runs, this island sends
+//! the figures as they are typed (a moment after the last key) to the server
+//! ([`crate::api::votes::what_if`]), which reads them with its own rules and answers
+//! with the result rendered as the page renders it and each mistake by field. Nothing
+//! is saved until the lead saves the scenario, a plain form post.
 //!
-//! Its props are the chart counted by area, shift and level — figures, never names.
+//! So the page ships no forecast code, no view code and none of the chart's counts
+//! (issue 31's budget: any page's code ≤ 130 KB brotli); the forecast is the server's,
+//! one implementation, off its request threads.
 
 use leptos::prelude::*;
-
-use crate::components::forecast::forecast_view;
-use crate::domain::forecast::{apply_moves, forecast, Cell, Scenario};
-use crate::domain::structure::VoteRule;
-use crate::domain::{Area, Shift};
 
 /// The what-if's fields that have a message of their own, with the id it is under
 /// (`{id}-error`): the figures, whose mistakes are shown as they are typed.
@@ -24,93 +19,81 @@ pub const WHAT_IF_FIELDS: &[(&str, &str)] = &[
     ("moves", "what-if-moves"),
 ];
 
-/// The forecast of the figures in the what-if form it sits in.
+/// Follows the figures of the what-if form it sits in; says so when the server cannot
+/// be reached (the result shown is then of the figures before). No props: where it sends
+/// the figures is the form's `data-what-if`, so the page ships no props decoder.
 #[island(lazy)]
-pub fn WhatIfResult(
-    rule: VoteRule,
-    /// The chance of passing the committee aims for (0–1).
-    target: f64,
-    /// The figures as the form shows them first (none: they do not read).
-    first: Option<Scenario>,
-    /// The chart before any move, by area, shift and level.
-    cells: Vec<Cell>,
-    areas: Vec<Area>,
-    shifts: Vec<Shift>,
-) -> impl IntoView {
-    let scenario = RwSignal::new(first);
-    let section = NodeRef::<leptos::html::Section>::new();
+pub fn WhatIfLive() -> impl IntoView {
+    let status = NodeRef::<leptos::html::P>::new();
     #[cfg(feature = "hydrate")]
-    {
-        let areas = areas.clone();
-        Effect::new(move |_| {
-            if let Some(section) = section.get() {
-                browser::wire(&section, areas.clone(), scenario);
-            }
-        });
-    }
-    let shown = Memo::new(move |_| {
-        scenario.get().map(|s| {
-            let (moved, _) = apply_moves(&cells, &s.moves, &areas);
-            forecast(
-                &rule,
-                &s.rates,
-                &moved,
-                &areas,
-                &shifts,
-                &Default::default(),
-            )
-        })
+    Effect::new(move |_| {
+        if let Some(status) = status.get() {
+            browser::wire(&status);
+        }
     });
-    super::mark_hydrated(section);
-    view! {
-        <section node_ref=section class="what-if-result" aria-live="polite" aria-labelledby="what-if-result">
-            <h3 id="what-if-result">"The forecast with these figures"</h3>
-            {move || match shown.get() {
-                Some(f) => forecast_view(&f, target, &rule).into_any(),
-                None => view! { <p class="hint">"Correct the figures to see the forecast."</p> }.into_any(),
-            }}
-        </section>
-    }
+    super::mark_hydrated(status);
+    view! { <p node_ref=status class="hint what-if-status" role="status"></p> }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
     use leptos::prelude::*;
-    use leptos::wasm_bindgen::{closure::Closure, JsCast};
-    use leptos::web_sys::{Event, FormData, HtmlElement};
+    use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    use leptos::web_sys::js_sys::{Reflect, JSON};
+    use leptos::web_sys::{
+        Event, FormData, Headers, HtmlElement, HtmlFormElement, RequestInit, Response,
+        UrlSearchParams,
+    };
 
-    use super::super::dom::{self, fields_starting};
+    use super::super::dom::mark;
     use super::WHAT_IF_FIELDS;
-    use crate::domain::forecast::plan::ScenarioForm;
-    use crate::domain::forecast::Scenario;
-    use crate::domain::Area;
 
-    /// Follows the figures of the form `section` sits in: each change is read with the
-    /// server's rules, and gives the forecast or the mistakes beside their fields.
-    pub fn wire(section: &HtmlElement, areas: Vec<Area>, scenario: RwSignal<Option<Scenario>>) {
-        let Ok(Some(form)) = section.closest("form") else {
+    /// How long after the last change the figures are sent.
+    const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
+    /// Sends the figures of the form `status` sits in after each change, and shows the
+    /// newest answer (an older one arriving late is dropped).
+    pub fn wire(status: &HtmlElement) {
+        let Ok(Some(form)) = status.closest("form") else {
             return;
         };
-        let Ok(form) = form.dyn_into::<leptos::web_sys::HtmlFormElement>() else {
+        let Some(url) = form.get_attribute("data-what-if") else {
             return;
         };
+        let Ok(form) = form.dyn_into::<HtmlFormElement>() else {
+            return;
+        };
+        let status = status.clone();
+        let sent = Rc::new(Cell::new(0u32));
+        let waiting: Rc<Cell<Option<TimeoutHandle>>> = Rc::new(Cell::new(None));
         let changed = {
             let form = form.clone();
             Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-                let Ok(data) = FormData::new_with_form(&form) else {
-                    return;
-                };
-                let typed = read(&data);
-                match Scenario::parse(&typed.turnout, &typed.yes, &typed.rows(), &areas) {
-                    Ok(s) => {
-                        dom::show(&form, WHAT_IF_FIELDS, None, None);
-                        scenario.set(Some(s));
-                    }
-                    Err(e) => {
-                        dom::show(&form, WHAT_IF_FIELDS, Some(&e), None);
-                        scenario.set(None);
-                    }
+                if let Some(handle) = waiting.take() {
+                    handle.clear();
                 }
+                // Busy from the first key to the newest answer (the tests wait for it).
+                busy(&status, true);
+                let (form, status, sent, url) =
+                    (form.clone(), status.clone(), sent.clone(), url.clone());
+                let handle = set_timeout_with_handle(
+                    move || {
+                        let n = sent.get().wrapping_add(1);
+                        sent.set(n);
+                        leptos::task::spawn_local(async move {
+                            let answer = ask(&url, &form).await;
+                            if sent.get() == n {
+                                show(&status, answer);
+                                busy(&status, false);
+                            }
+                        });
+                    },
+                    QUIET,
+                );
+                waiting.set(handle.ok());
             })
         };
         for kind in ["input", "change"] {
@@ -119,16 +102,57 @@ mod browser {
         changed.forget();
     }
 
-    /// The figures as the save form posts them.
-    fn read(data: &FormData) -> ScenarioForm {
-        ScenarioForm {
-            name: String::new(),
-            turnout: fields_starting(data, "turnout["),
-            yes: fields_starting(data, "yes["),
-            move_area: fields_starting(data, "move_area["),
-            move_from: fields_starting(data, "move_from["),
-            move_to: fields_starting(data, "move_to["),
-            move_count: fields_starting(data, "move_count["),
+    /// Marks the result (the status's section) as waiting for an answer, or not.
+    fn busy(status: &HtmlElement, on: bool) {
+        if let Some(section) = status.parent_element() {
+            let _ = section.set_attribute("aria-busy", if on { "true" } else { "false" });
+        }
+    }
+
+    /// Posts the form's fields as the browser would, asking for JSON; the answer parsed.
+    async fn ask(url: &str, form: &HtmlFormElement) -> Option<JsValue> {
+        let data = FormData::new_with_form(form).ok()?;
+        let body = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&body);
+        let headers = Headers::new().ok()?;
+        headers.set("Accept", "application/json").ok()?;
+        init.set_headers(&headers);
+        let answer =
+            wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init))
+                .await
+                .ok()?
+                .dyn_into::<Response>()
+                .ok()
+                .filter(Response::ok)?;
+        let text = wasm_bindgen_futures::JsFuture::from(answer.text().ok()?)
+            .await
+            .ok()?
+            .as_string()?;
+        JSON::parse(&text).ok()
+    }
+
+    /// Puts the server's result in place and each mistake beside its field; without an
+    /// answer, says the result is of the figures before.
+    fn show(status: &HtmlElement, answer: Option<JsValue>) {
+        let get = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
+        let Some((html, mistakes)) = answer.and_then(|a| {
+            let html = get(&a, "html")?.as_string()?;
+            Some((html, get(&a, "mistakes")?))
+        }) else {
+            status.set_text_content(Some(
+                "No answer from the server: the forecast shown is of the figures before.",
+            ));
+            return;
+        };
+        status.set_text_content(None);
+        if let Some(shown) = document().get_element_by_id("what-if-shown") {
+            shown.set_inner_html(&html);
+        }
+        for (field, id) in WHAT_IF_FIELDS {
+            let message = get(&mistakes, field).and_then(|m| m.as_string());
+            mark(id, message.as_deref());
         }
     }
 }

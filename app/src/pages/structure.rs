@@ -28,7 +28,7 @@ use crate::domain::structure::{
 };
 use crate::domain::text::thousands;
 use crate::domain::{Area, Choice, Role, Shift};
-use crate::islands::refresh::AutoRefresh;
+use crate::islands::refresh::{AutoRefresh, REFRESH_SECONDS};
 use crate::pages::layout::{campaign_id, query, route_id};
 
 fn test_id() -> i64 {
@@ -610,9 +610,6 @@ fn surprises(
     }
 }
 
-/// How often the projector's count reloads itself.
-const REFRESH_SECONDS: u32 = 15;
-
 /// The count alone, large, for a projector: it reloads itself every 15 seconds until
 /// paused (an island); without JavaScript, a link reloads it.
 #[component]
@@ -647,7 +644,7 @@ fn projector_view(page: TallyPageData) -> AnyView {
             <p class="hint">{format!("{} · refreshes every {REFRESH_SECONDS} seconds", status_words(&test))}</p>
             <p class="row wrap">
                 <a href="" data-testid="refresh-now">"Refresh now"</a>
-                <AutoRefresh seconds=REFRESH_SECONDS />
+                <AutoRefresh />
             </p>
         </div>
     }

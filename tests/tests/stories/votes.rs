@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use app::api::structure::OpenTest;
 use app::api::votes::{
     CreatePlan, RemovePlace, SaveScenario, StartPractice, UpdatePlan, VotePage, VotePlanPage,
-    VotesPage,
+    VotesPage, WhatIf,
 };
 use app::domain::forecast::Rates;
 use app::domain::structure::TestKind;
@@ -22,6 +22,7 @@ use serde_json::Value;
 stories!(
     a_lead_plans_a_vote_and_reads_its_forecast,
     scenarios_are_saved_and_read_only_by_the_campaign,
+    the_what_if_answers_what_the_page_would_show_and_saves_nothing,
     the_path_to_the_threshold_names_people_only_inside_the_readers_scope,
     viewers_see_no_small_groups_in_the_forecast,
     the_vote_plan_lists_who_has_nowhere_to_vote,
@@ -696,6 +697,107 @@ async fn scenarios_are_saved_and_read_only_by_the_campaign(app: TestApp) {
         "nothing refused was saved"
     );
     assert_eq!(d.lead.audit_entries(c, "vote_scenario.save").await.len(), 4);
+}
+
+/// The what-if's fields of a scenario form (its name is not sent).
+fn what_if_of(form: SaveScenario) -> WhatIf {
+    WhatIf {
+        campaign_id: form.campaign_id,
+        plan_id: form.plan_id,
+        turnout: form.turnout,
+        yes: form.yes,
+        move_area: form.move_area,
+        move_from: form.move_from,
+        move_to: form.move_to,
+        move_count: form.move_count,
+    }
+}
+
+async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: TestApp) {
+    use app::components::what_if::result_html;
+    use app::domain::forecast::Forecast;
+    use app::domain::structure::VoteRule;
+    let d = Depot::new(&app).await;
+    let c = d.campaign_id;
+    let plan_id = d.plan("Strike vote", "cast", "60", &[]).await;
+    let pushed = moving(c, plan_id, "After the warehouse push", d.warehouse, 4);
+    // The figures of a scenario, sent as typed: the result is the one the page shows once
+    // that scenario is saved, rendered the same.
+    let live = d.lead.call_fn_ok(what_if_of(pushed.clone())).await;
+    assert_eq!(live["mistakes"], serde_json::json!({}));
+    let html = live["html"].as_str().expect("html").to_owned();
+    assert!(html.contains("chance of passing"), "{html}");
+    assert!(
+        items(&d.page(&d.lead, plan_id).await["scenarios"]).is_empty(),
+        "nothing saved"
+    );
+    let id = d.lead.call_fn_ok(pushed).await.as_i64().unwrap();
+    let page = d.page_with(&d.lead, plan_id, id).await;
+    let forecast: Forecast = serde_json::from_value(page["forecast"].clone()).unwrap();
+    let rule: VoteRule = serde_json::from_value(page["plan"]["fields"]["rule"].clone()).unwrap();
+    let target = page["plan"]["fields"]["target_percent"].as_f64().unwrap() / 100.0;
+    assert_eq!(html, result_html(Some(&forecast), target, &rule));
+    // Other figures, another result.
+    let rates = live_rates();
+    let other = d
+        .lead
+        .call_fn_ok(what_if_of(calls::save_scenario(c, plan_id, "", &rates)))
+        .await;
+    assert_ne!(other["html"], live["html"]);
+    // Figures that do not read: each mistake by its field, the hint instead of a result.
+    let bad = SaveScenario {
+        yes: vec!["150".into(); 6],
+        move_to: vec!["3".into()],
+        ..moving(c, plan_id, "", d.warehouse, 1)
+    };
+    let wrong = d.lead.call_fn_ok(what_if_of(bad)).await;
+    let mistakes = wrong["mistakes"].as_object().unwrap();
+    assert_eq!(
+        mistakes.keys().collect::<Vec<_>>(),
+        ["moves", "yes"],
+        "{mistakes:?}"
+    );
+    assert_eq!(wrong["html"], result_html(None, target, &rule));
+    // Leads only; another campaign's lead finds nothing; too many moves are refused
+    // before anything is read; and nothing of it was saved.
+    for who in [&d.organizer, &d.viewer] {
+        let status = who
+            .status_fn(what_if_of(calls::save_scenario(c, plan_id, "", &rates)))
+            .await;
+        assert_eq!(status, 403);
+    }
+    for campaign in [c, d.other_campaign] {
+        let status = d
+            .other_lead
+            .status_fn(what_if_of(calls::save_scenario(
+                campaign, plan_id, "", &rates,
+            )))
+            .await;
+        assert_eq!(status, 404);
+    }
+    let moves = |n: usize| SaveScenario {
+        move_area: vec![String::new(); n],
+        move_from: vec!["3".into(); n],
+        move_to: vec!["2".into(); n],
+        move_count: vec!["1".into(); n],
+        ..calls::save_scenario(c, plan_id, "", &rates)
+    };
+    // 41 moves read as figures with a mistake (a scenario holds 40); 81 rows are refused
+    // unread.
+    let over = d.lead.call_fn_ok(what_if_of(moves(41))).await;
+    assert!(over["mistakes"]["moves"].is_string(), "{over}");
+    let res = d.lead.call_fn(what_if_of(moves(81))).await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(field_of(&res.text().await.unwrap()), "moves");
+    assert_eq!(items(&d.page(&d.lead, plan_id).await["scenarios"]).len(), 1);
+}
+
+/// Rates other than [`guessed_rates`].
+fn live_rates() -> Rates {
+    Rates {
+        yes: [90, 80, 70, 30, 10, 40],
+        ..guessed_rates()
+    }
 }
 
 /// The coworker ids named in a path's groups.

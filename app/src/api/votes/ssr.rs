@@ -10,7 +10,7 @@ use super::{
 };
 use crate::auth::InCampaign;
 use crate::domain::disclosure::{Keyed, Policy};
-use crate::domain::forecast::plan::{Coverage, PlanForm, VotePlan, Voter};
+use crate::domain::forecast::plan::{Coverage, PlanForm, ScenarioForm, VotePlan, Voter};
 use crate::domain::forecast::{
     apply_moves, cells_of, forecast, level_of, levels_after, path, protected_cells, Rates,
     Scenario, Withheld, UNRATED,
@@ -50,6 +50,70 @@ pub(super) async fn plan_of(member: &InCampaign, plan_id: i64) -> Result<VotePla
         .vote_plan(member.campaign(), plan_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// Refuses a scenario form with more rows of moves than a scenario could hold, before
+/// anything reads them.
+pub(super) fn moves_bounded(form: &ScenarioForm) -> Result<(), AppError> {
+    use crate::domain::forecast::MAX_MOVES;
+    if form.rows().len() > MAX_MOVES * 2 {
+        return Err(AppError::validation(
+            "moves",
+            format!("A scenario can hold at most {MAX_MOVES} moves."),
+        ));
+    }
+    Ok(())
+}
+
+/// The what-if's result for the figures of `form` (leads): the plan's voters counted as
+/// the page counts them for this reader, moved and forecast off the request threads, and
+/// rendered as the page renders the result; or the figures' mistakes by field.
+pub(super) async fn what_if_shown(
+    member: &InCampaign,
+    plan_id: i64,
+    form: ScenarioForm,
+) -> Result<super::WhatIfShown, AppError> {
+    use crate::components::what_if::{forecast_after, result_html};
+    use crate::islands::what_if::WHAT_IF_FIELDS;
+    moves_bounded(&form)?;
+    let plan = plan_of(member, plan_id).await?;
+    let ((areas, shifts, voters), disclosure) =
+        tokio::try_join!(map_and_voters(member, &plan), member.disclosure())?;
+    // The what-if is the leads' (exact counts); the policy is asked all the same.
+    if !disclosure.campaign_wide().is_exact() {
+        return Err(AppError::Forbidden);
+    }
+    let rule = plan.fields.rule;
+    let target = plan.fields.target_percent as f64 / 100.0;
+    let scenario = Scenario::parse(&form.turnout, &form.yes, &form.rows(), &areas);
+    let shown = match scenario {
+        Ok(s) => {
+            let before = cells_of(
+                voters
+                    .iter()
+                    .map(|v| (v.area_id, v.shift_id, level_of(v.rating))),
+            );
+            let fc =
+                crate::api::heavy::cpu(move || forecast_after(&rule, &s, &before, &areas, &shifts))
+                    .await?;
+            super::WhatIfShown {
+                html: result_html(Some(&fc), target, &rule),
+                mistakes: BTreeMap::new(),
+            }
+        }
+        Err(invalid) => super::WhatIfShown {
+            html: result_html(None, target, &rule),
+            mistakes: WHAT_IF_FIELDS
+                .iter()
+                .filter_map(|(field, _)| {
+                    invalid
+                        .field_message(field)
+                        .map(|m| ((*field).to_owned(), m))
+                })
+                .collect(),
+        },
+    };
+    Ok(shown)
 }
 
 /// The path search is the page's heavy work (the exact model for 17–120 people, once per

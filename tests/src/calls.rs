@@ -13,7 +13,7 @@ use app::api::members::{AuditLog, CreateInvite, UpdateMember};
 use app::api::organizing::{LogConversation, SetRating, UpdateSettings};
 use app::api::roster::{ApplyRoster, PreviewRoster};
 use app::api::structure::{CreateTest, RecordMarks, TestPage};
-use app::api::votes::{AddPlace, CreatePlan, SaveScenario, UpdatePlan, VotePage};
+use app::api::votes::{AddPlace, CreatePlan, SaveScenario, UpdatePlan, VotePage, WhatIf};
 use app::domain::forecast::plan::{PlaceForm, PlanForm};
 use app::domain::forecast::Rates;
 use app::domain::organizing::{LogForm, SettingsForm};
@@ -298,6 +298,20 @@ pub fn save_scenario(campaign_id: i64, plan_id: i64, name: &str, rates: &Rates) 
         move_from: Vec::new(),
         move_to: Vec::new(),
         move_count: Vec::new(),
+    }
+}
+
+/// The what-if of a scenario form: its figures, sent without its name.
+pub fn what_if(form: SaveScenario) -> WhatIf {
+    WhatIf {
+        campaign_id: form.campaign_id,
+        plan_id: form.plan_id,
+        turnout: form.turnout,
+        yes: form.yes,
+        move_area: form.move_area,
+        move_from: form.move_from,
+        move_to: form.move_to,
+        move_count: form.move_count,
     }
 }
 

@@ -77,6 +77,17 @@ pub async fn upload_roster(data: MultipartData) -> Result<i64, AppError> {
     use crate::auth::is_plain_form_post;
     let mut campaign_id: Option<i64> = None;
     let result = receive(data, &mut campaign_id).await;
+    if result.is_err() {
+        // Refused mid-upload, the rest of the body is left unread and the server closes
+        // the connection after answering: say so, so a client does not send its next
+        // request down a connection that is closing (it would get no answer).
+        if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+            options.insert_header(
+                http::header::CONNECTION,
+                http::HeaderValue::from_static("close"),
+            );
+        }
+    }
     if is_plain_form_post() {
         if let Some(campaign) = campaign_id {
             match &result {

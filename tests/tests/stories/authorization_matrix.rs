@@ -714,6 +714,9 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         row(LEAD_OF_A, move |actor| {
             calls::save_scenario(a, plan, &probe(actor), &calls::hopeful_rates())
         }),
+        row(LEAD_OF_A, move |_| {
+            calls::what_if(calls::save_scenario(a, plan, "", &calls::hopeful_rates()))
+        }),
         row(LEAD_OF_A, move |actor| {
             calls::add_place(
                 a,

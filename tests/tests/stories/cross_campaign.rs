@@ -548,6 +548,19 @@ fn rows(a: i64) -> Vec<Row> {
         })
         .swap(Plan, NotFound)
         .swap(Area, Invalid),
+        // The what-if names an area in a move as the scenario does; B's is a mistake in the
+        // figures (answered, as an area that exists nowhere is: "moves"), never B's count.
+        row(move |ids| {
+            calls::what_if(app::api::votes::SaveScenario {
+                move_area: vec![text(ids.area)],
+                move_from: vec!["3".into()],
+                move_to: vec!["1".into()],
+                move_count: vec!["1".into()],
+                ..calls::save_scenario(a, ids.plan, "", &Rates::default())
+            })
+        })
+        .swap(Plan, NotFound)
+        .swap(Area, Ignored),
         row(move |ids| {
             with_form(
                 calls::add_place(

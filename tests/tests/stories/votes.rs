@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use app::api::structure::OpenTest;
 use app::api::votes::{
     CreatePlan, RemovePlace, SaveScenario, StartPractice, UpdatePlan, VotePage, VotePlanPage,
-    VotesPage, WhatIf,
+    VotesPage,
 };
 use app::domain::forecast::Rates;
 use app::domain::structure::TestKind;
@@ -699,20 +699,6 @@ async fn scenarios_are_saved_and_read_only_by_the_campaign(app: TestApp) {
     assert_eq!(d.lead.audit_entries(c, "vote_scenario.save").await.len(), 4);
 }
 
-/// The what-if's fields of a scenario form (its name is not sent).
-fn what_if_of(form: SaveScenario) -> WhatIf {
-    WhatIf {
-        campaign_id: form.campaign_id,
-        plan_id: form.plan_id,
-        turnout: form.turnout,
-        yes: form.yes,
-        move_area: form.move_area,
-        move_from: form.move_from,
-        move_to: form.move_to,
-        move_count: form.move_count,
-    }
-}
-
 async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: TestApp) {
     use app::components::what_if::result_html;
     use app::domain::forecast::Forecast;
@@ -723,7 +709,7 @@ async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: Tes
     let pushed = moving(c, plan_id, "After the warehouse push", d.warehouse, 4);
     // The figures of a scenario, sent as typed: the result is the one the page shows once
     // that scenario is saved, rendered the same.
-    let live = d.lead.call_fn_ok(what_if_of(pushed.clone())).await;
+    let live = d.lead.call_fn_ok(calls::what_if(pushed.clone())).await;
     assert_eq!(live["mistakes"], serde_json::json!({}));
     let html = live["html"].as_str().expect("html").to_owned();
     assert!(html.contains("chance of passing"), "{html}");
@@ -741,7 +727,7 @@ async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: Tes
     let rates = live_rates();
     let other = d
         .lead
-        .call_fn_ok(what_if_of(calls::save_scenario(c, plan_id, "", &rates)))
+        .call_fn_ok(calls::what_if(calls::save_scenario(c, plan_id, "", &rates)))
         .await;
     assert_ne!(other["html"], live["html"]);
     // Figures that do not read: each mistake by its field, the hint instead of a result.
@@ -750,7 +736,7 @@ async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: Tes
         move_to: vec!["3".into()],
         ..moving(c, plan_id, "", d.warehouse, 1)
     };
-    let wrong = d.lead.call_fn_ok(what_if_of(bad)).await;
+    let wrong = d.lead.call_fn_ok(calls::what_if(bad)).await;
     let mistakes = wrong["mistakes"].as_object().unwrap();
     assert_eq!(
         mistakes.keys().collect::<Vec<_>>(),
@@ -762,14 +748,14 @@ async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: Tes
     // before anything is read; and nothing of it was saved.
     for who in [&d.organizer, &d.viewer] {
         let status = who
-            .status_fn(what_if_of(calls::save_scenario(c, plan_id, "", &rates)))
+            .status_fn(calls::what_if(calls::save_scenario(c, plan_id, "", &rates)))
             .await;
         assert_eq!(status, 403);
     }
     for campaign in [c, d.other_campaign] {
         let status = d
             .other_lead
-            .status_fn(what_if_of(calls::save_scenario(
+            .status_fn(calls::what_if(calls::save_scenario(
                 campaign, plan_id, "", &rates,
             )))
             .await;
@@ -784,9 +770,9 @@ async fn the_what_if_answers_what_the_page_would_show_and_saves_nothing(app: Tes
     };
     // 41 moves read as figures with a mistake (a scenario holds 40); 81 rows are refused
     // unread.
-    let over = d.lead.call_fn_ok(what_if_of(moves(41))).await;
+    let over = d.lead.call_fn_ok(calls::what_if(moves(41))).await;
     assert!(over["mistakes"]["moves"].is_string(), "{over}");
-    let res = d.lead.call_fn(what_if_of(moves(81))).await;
+    let res = d.lead.call_fn(calls::what_if(moves(81))).await;
     assert_eq!(res.status(), 422);
     assert_eq!(field_of(&res.text().await.unwrap()), "moves");
     assert_eq!(items(&d.page(&d.lead, plan_id).await["scenarios"]).len(), 1);

@@ -358,7 +358,7 @@ pub struct VotePageData {
     pub observed: Observed,
     pub suggested: Option<Rates>,
     /// Leads: the chart counted by area, shift and level (before the scenario's moves),
-    /// for the what-if's first result.
+    /// for the what-if (its first result, and the server's answers as the lead types).
     pub cells: Option<Vec<Cell>>,
     /// Leads: the plan as a form to edit.
     pub form: Option<PlanForm>,
@@ -375,22 +375,7 @@ pub async fn vote_page(
 ) -> Result<VotePageData, AppError> {
     let member = crate::auth::require_member(campaign_id, Role::Viewer).await?;
     let chosen = crate::domain::fields::optional_id(&scenario, "scenario")?;
-    // The version is read before the page is built: a change committed meanwhile keeps
-    // a page at least as new as its key says (the next load reads the new version).
-    let version = member.store().chart_version(member.campaign()).await?;
-    let key = (
-        member.campaign_id(),
-        plan_id,
-        member.user_id(),
-        chosen,
-        version,
-    );
-    let kept = &crate::state::app_state()?.vote_pages;
-    let campaign = key.0;
-    let build = async { build_vote_page(&member, plan_of(&member, plan_id).await?, chosen).await };
-    let data = kept
-        .get_or_build(key, build, |k| k.0 == campaign && k.4 != version)
-        .await?;
+    let data = kept_vote_page(&member, plan_id, chosen).await?;
     member
         .audit("vote_plan.read", format!("vote_plan:{plan_id}"), "")
         .await?;

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{FormData, HtmlElement, HtmlFormElement};
+use leptos::web_sys::{FormData, HtmlElement, HtmlFormElement, Response};
 
 use crate::domain::Invalid;
 
@@ -83,4 +83,22 @@ pub fn set_text(id: &str, text: &str) {
     if let Some(el) = document().get_element_by_id(id) {
         el.set_text_content(Some(text));
     }
+}
+
+/// Posts `data` to `url` as the browser posts a form (URL-encoded), asking for JSON: the
+/// server function's answer to a script, not a page. None when no answer came.
+pub async fn post(url: &str, data: &FormData) -> Option<Response> {
+    use leptos::web_sys::{Headers, RequestInit, UrlSearchParams};
+    let body = UrlSearchParams::new_with_str_sequence_sequence(data).ok()?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body);
+    let headers = Headers::new().ok()?;
+    headers.set("Accept", "application/json").ok()?;
+    init.set_headers(&headers);
+    wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init))
+        .await
+        .ok()?
+        .dyn_into::<Response>()
+        .ok()
 }

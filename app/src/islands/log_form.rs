@@ -69,7 +69,6 @@ mod browser {
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use leptos::web_sys::{
         Event, FormData, HtmlButtonElement, HtmlFormElement, HtmlInputElement, HtmlTextAreaElement,
-        RequestInit, Response, UrlSearchParams,
     };
 
     use super::super::dom::{self, field, fields_starting, set_text, Place};
@@ -211,22 +210,10 @@ mod browser {
     /// Sends the form as the browser would, asking for JSON back (the server function's
     /// answer to a script, not a page).
     async fn send(form: &HtmlFormElement, data: &FormData) -> Result<(), Unsent> {
-        let body =
-            UrlSearchParams::new_with_str_sequence_sequence(data).map_err(|_| Unsent::Refused)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&body);
-        let headers = leptos::web_sys::Headers::new().map_err(|_| Unsent::Refused)?;
-        let _ = headers.set("Accept", "application/json");
-        init.set_headers(&headers);
-        let answer = wasm_bindgen_futures::JsFuture::from(
-            window().fetch_with_str_and_init(&form.action(), &init),
-        )
-        .await
-        .map_err(|_| Unsent::NoAnswer)?;
-        match answer.dyn_into::<Response>() {
-            Ok(answer) if answer.ok() => Ok(()),
-            _ => Err(Unsent::Refused),
+        match dom::post(&form.action(), data).await {
+            None => Err(Unsent::NoAnswer),
+            Some(answer) if answer.ok() => Ok(()),
+            Some(_) => Err(Unsent::Refused),
         }
     }
 

@@ -43,12 +43,9 @@ mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::{closure::Closure, JsCast, JsValue};
     use leptos::web_sys::js_sys::{Reflect, JSON};
-    use leptos::web_sys::{
-        Event, FormData, Headers, HtmlElement, HtmlFormElement, RequestInit, Response,
-        UrlSearchParams,
-    };
+    use leptos::web_sys::{Event, FormData, HtmlElement, HtmlFormElement, Response};
 
-    use super::super::dom::mark;
+    use super::super::dom::{mark, post};
     use super::WHAT_IF_FIELDS;
 
     /// How long after the last change the figures are sent.
@@ -109,23 +106,10 @@ mod browser {
         }
     }
 
-    /// Posts the form's fields as the browser would, asking for JSON; the answer parsed.
+    /// Posts the form's fields as the browser would; the answer parsed.
     async fn ask(url: &str, form: &HtmlFormElement) -> Option<JsValue> {
         let data = FormData::new_with_form(form).ok()?;
-        let body = UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&body);
-        let headers = Headers::new().ok()?;
-        headers.set("Accept", "application/json").ok()?;
-        init.set_headers(&headers);
-        let answer =
-            wasm_bindgen_futures::JsFuture::from(window().fetch_with_str_and_init(url, &init))
-                .await
-                .ok()?
-                .dyn_into::<Response>()
-                .ok()
-                .filter(Response::ok)?;
+        let answer = post(url, &data).await.filter(Response::ok)?;
         let text = wasm_bindgen_futures::JsFuture::from(answer.text().ok()?)
             .await
             .ok()?

@@ -65,9 +65,35 @@ pub(super) fn moves_bounded(form: &ScenarioForm) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The what-if's result for the figures of `form` (leads): the plan's voters counted as
-/// the page counts them for this reader, moved and forecast off the request threads, and
-/// rendered as the page renders the result; or the figures' mistakes by field.
+/// The plan's page as `member` reads it with scenario `chosen` (none: the newest saved),
+/// built once per reader, scenario and chart version (`kept::VotePages`). The version is
+/// read before the page is built: a change committed meanwhile keeps a page at least as
+/// new as its key says (the next load reads the new version).
+pub(super) async fn kept_vote_page(
+    member: &InCampaign,
+    plan_id: i64,
+    chosen: Option<i64>,
+) -> Result<VotePageData, AppError> {
+    let version = member.store().chart_version(member.campaign()).await?;
+    let key = (
+        member.campaign_id(),
+        plan_id,
+        member.user_id(),
+        chosen,
+        version,
+    );
+    let kept = &crate::state::app_state()?.vote_pages;
+    let campaign = key.0;
+    let build = async { build_vote_page(member, plan_of(member, plan_id).await?, chosen).await };
+    kept.get_or_build(key, build, |k| k.0 == campaign && k.4 != version)
+        .await
+}
+
+/// The what-if's result for the figures of `form` (leads): the chart as the plan's page
+/// counts it for this reader (that page's own counts, kept by chart version: a lead
+/// typing reads the chart once, not once an answer), moved and forecast off the request
+/// threads, and rendered as the page renders the result; or the figures' mistakes by
+/// field.
 pub(super) async fn what_if_shown(
     member: &InCampaign,
     plan_id: i64,
@@ -76,23 +102,16 @@ pub(super) async fn what_if_shown(
     use crate::components::what_if::{forecast_after, result_html};
     use crate::islands::what_if::WHAT_IF_FIELDS;
     moves_bounded(&form)?;
-    let plan = plan_of(member, plan_id).await?;
-    let ((areas, shifts, voters), disclosure) =
-        tokio::try_join!(map_and_voters(member, &plan), member.disclosure())?;
-    // The what-if is the leads' (exact counts); the policy is asked all the same.
-    if !disclosure.campaign_wide().is_exact() {
-        return Err(AppError::Forbidden);
-    }
-    let rule = plan.fields.rule;
-    let target = plan.fields.target_percent as f64 / 100.0;
+    let page = kept_vote_page(member, plan_id, None).await?;
+    // The page counts the chart for its what-if only for a reader it counts exactly (a
+    // lead, through the disclosure policy).
+    let before = page.cells.ok_or(AppError::Forbidden)?;
+    let (areas, shifts) = (page.areas, page.shifts);
+    let rule = page.plan.fields.rule;
+    let target = page.plan.fields.target_percent as f64 / 100.0;
     let scenario = Scenario::parse(&form.turnout, &form.yes, &form.rows(), &areas);
     let shown = match scenario {
         Ok(s) => {
-            let before = cells_of(
-                voters
-                    .iter()
-                    .map(|v| (v.area_id, v.shift_id, level_of(v.rating))),
-            );
             let fc =
                 crate::api::heavy::cpu(move || forecast_after(&rule, &s, &before, &areas, &shifts))
                     .await?;

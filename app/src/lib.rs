@@ -26,7 +26,7 @@ use leptos_router::{
 
 use crate::components::gate::built;
 use crate::pages::{
-    auth::{AcceptInvitePage, AccountPage, LoginPage},
+    auth::{AcceptInvitePage, AccountPage, LoginCodePage, LoginPage},
     campaign::{AuditPage, CampaignHome, MembersPage},
     campaigns::CampaignsPage,
     chart::ChartPage,
@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=built(CampaignsPage) ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=built(CampaignsPage) ssr=SsrMode::Async />
                     <Route path=path!("/login") view=built(LoginPage) ssr=SsrMode::Async />
+                    <Route path=path!("/login/code") view=built(LoginCodePage) ssr=SsrMode::Async />
                     <Route path=path!("/invite/:token") view=built(AcceptInvitePage) ssr=SsrMode::Async />
                     <Route path=path!("/account") view=built(AccountPage) ssr=SsrMode::Async />
                     <Route path=path!("/outbox") view=built(OutboxPage) ssr=SsrMode::Async />

@@ -15,7 +15,7 @@ pub fn status_for(err: &AppError) -> StatusCode {
     match err {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::Forbidden | AppError::SecondFactorRequired => StatusCode::FORBIDDEN,
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

@@ -53,6 +53,17 @@ impl Role {
     pub fn at_least(self, needed: Role) -> bool {
         self >= needed
     }
+
+    /// Whether this role reaches a campaign only from a session signed in with a second
+    /// factor: always for leads (they read and export the whole chart), for organizers
+    /// when the campaign asks it, never for viewers (they see no names).
+    pub fn needs_second_factor(self, organizers_too: bool) -> bool {
+        match self {
+            Role::Lead => true,
+            Role::Organizer => organizers_too,
+            Role::Viewer => false,
+        }
+    }
 }
 
 /// A trimmed, lower-cased e-mail address with one `@` and a dotted domain.

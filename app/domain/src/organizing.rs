@@ -119,6 +119,10 @@ pub struct CampaignSettings {
     /// The supermajority (percent of everyone on the chart rated 1–2) the campaign
     /// aims for before it acts: 50 to 100, 70 unless a lead sets another.
     pub support_target: i64,
+    /// Organizers reach the campaign only from a session signed in with a second factor
+    /// (leads always do).
+    #[serde(default)]
+    pub second_factor_for_organizers: bool,
 }
 
 /// The smallest group whose counts a viewer may see, unless a lead sets another.
@@ -134,6 +138,8 @@ pub struct SettingsForm {
     pub min_group_size: String,
     /// Empty: unchanged.
     pub support_target: String,
+    /// A checkbox: "on" (or "true") when ticked, absent when not.
+    pub second_factor_for_organizers: String,
 }
 
 impl SettingsForm {
@@ -166,6 +172,10 @@ impl SettingsForm {
                 "Give a target from 50 to 100 percent.",
             )?
             .unwrap_or(current.support_target),
+            second_factor_for_organizers: matches!(
+                self.second_factor_for_organizers.trim(),
+                "on" | "true"
+            ),
         })
     }
 }

@@ -22,6 +22,78 @@ mod imp {
         Ok(())
     }
 
+    /// The claims of this request's second-step cookie, if it is live.
+    pub fn second_step_claims(
+        state: &crate::state::AppState,
+        now: i64,
+    ) -> Option<crate::auth::tokens::SecondStepClaims> {
+        let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+        let token = state.cookies.read_second_step(
+            parts
+                .headers
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+        )?;
+        crate::auth::tokens::verify_second_step(&state.keys, &token, now).ok()
+    }
+
+    /// Starts a session after a sign-in (with its audit row), clears what the browser
+    /// kept of a previous one, and sends it on: to `forced` if given, to set up a second
+    /// factor if the account's roles need one and it has none, else where it was going.
+    pub async fn begin_session(
+        state: &crate::state::AppState,
+        user_id: i64,
+        second_factor: bool,
+        ip: &str,
+        next: &str,
+        forced: &str,
+    ) -> Result<(), AppError> {
+        use crate::store::AuditEvent;
+        let (session_id, cookies) = crate::auth::session::start_session(
+            state.store.as_ref(),
+            &state.keys,
+            state.cookies,
+            user_id,
+            second_factor,
+            chrono::Utc::now(),
+        )
+        .await?;
+        state
+            .store
+            .audit(&AuditEvent {
+                actor_id: Some(user_id),
+                action: "auth.sign_in".into(),
+                record: format!("session:{}", &session_id[..8]),
+                detail: if second_factor {
+                    "with second factor".into()
+                } else {
+                    String::new()
+                },
+                client_ip: ip.to_owned(),
+                ..Default::default()
+            })
+            .await?;
+        set_cookies(cookies)?;
+        clear_site_storage()?;
+        let wanted = crate::domain::access::local_path(next);
+        let to = if !forced.is_empty() {
+            forced.to_owned()
+        } else if wanted == "/"
+            && !second_factor
+            && state.store.second_factor_required(user_id).await?
+        {
+            // Where a lead without a second factor goes, unless sent somewhere (a page
+            // that needs it says so, with the way here).
+            "/account?setup=required#second-factor".to_owned()
+        } else {
+            let campaigns = state.store.campaigns_for_user(user_id).await?;
+            crate::domain::access::landing(next, &campaigns)
+        };
+        leptos_axum::redirect(&to);
+        Ok(())
+    }
+
     /// `Clear-Site-Data: "storage"`: the service worker's kept pages (and anything else
     /// stored for this site) go when someone signs in or out, so a shared phone keeps
     /// nothing of one member's chart for the next (README, "Offline").
@@ -46,17 +118,27 @@ pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
     }
 }
 
+/// What a right password leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SignedIn {
+    /// A session: the account has no second factor.
+    Session,
+    /// The code form: the account has a second factor, and the five-minute second-step
+    /// cookie is set. No session yet.
+    CodeNeeded,
+}
+
 #[server(prefix = "/api", endpoint = "auth/sign_in")]
 pub async fn sign_in(
     email: String,
     password: String,
     #[server(default)] next: String,
-) -> Result<(), AppError> {
+) -> Result<SignedIn, AppError> {
     use crate::auth::guard::client_ip;
     use crate::auth::throttle;
     use crate::domain::Email;
     use crate::state::app_state;
-    use crate::store::{AttemptKind, AuditEvent};
+    use crate::store::AttemptKind;
 
     let state = app_state()?;
     let ip = client_ip();
@@ -83,29 +165,82 @@ pub async fn sign_in(
         }
     };
     attempt.succeeded(&state).await?;
-    let (session_id, cookies) = crate::auth::session::start_session(
-        state.store.as_ref(),
-        &state.keys,
-        state.cookies,
-        user.id,
-        now,
-    )
-    .await?;
-    state
+    let factor_on = state
         .store
-        .audit(&AuditEvent {
-            actor_id: Some(user.id),
-            action: "auth.sign_in".into(),
-            record: format!("session:{}", &session_id[..8]),
-            client_ip: ip,
-            ..Default::default()
-        })
-        .await?;
-    imp::set_cookies(cookies)?;
-    imp::clear_site_storage()?;
-    let campaigns = state.store.campaigns_for_user(user.id).await?;
-    leptos_axum::redirect(&crate::domain::access::landing(&next, &campaigns));
-    Ok(())
+        .second_factor(user.id)
+        .await?
+        .is_some_and(|f| f.confirmed);
+    if factor_on {
+        // No session until the code: a token good for nothing but the code form.
+        let token =
+            crate::auth::tokens::issue_second_step(&state.keys, user.id, &user.email, now.timestamp())
+                .map_err(|_| AppError::Internal)?;
+        imp::set_cookies([state.cookies.second_step_cookie(token)])?;
+        leptos_axum::redirect(&code_page(&next));
+        return Ok(SignedIn::CodeNeeded);
+    }
+    imp::begin_session(&state, user.id, false, &ip, &next, "").await?;
+    Ok(SignedIn::Session)
+}
+
+/// The code form's address, carrying where sign-in was going.
+#[cfg(feature = "ssr")]
+pub fn code_page(next: &str) -> String {
+    let next = crate::domain::access::local_path(next);
+    if next == "/" {
+        "/login/code".to_owned()
+    } else {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        format!("/login/code?next={encoded}")
+    }
+}
+
+/// The second step of signing in: the code from the authenticator app (or a recovery
+/// code), with the second-step cookie a right password set. Wrong codes count against
+/// the same throttle as wrong passwords.
+#[server(prefix = "/api", endpoint = "auth/second_step")]
+pub async fn second_step(code: String, #[server(default)] next: String) -> Result<(), AppError> {
+    use crate::api::security::ssr::{check_code, CodeUse};
+    use crate::auth::guard::client_ip;
+    use crate::store::AttemptKind;
+
+    let state = crate::state::app_state()?;
+    let ip = client_ip();
+    let now = chrono::Utc::now();
+    let claims = imp::second_step_claims(&state, now.timestamp()).ok_or_else(|| {
+        AppError::validation(
+            "code",
+            "More than five minutes have passed since your password. Sign in again.",
+        )
+    })?;
+    let attempt =
+        crate::auth::throttle::reserve(&state, AttemptKind::SecondFactor, &claims.email, &ip)
+            .await?;
+    let used = match check_code(&state, claims.sub, &ip, &code, now).await {
+        Ok(used) => used,
+        Err(err) => {
+            attempt.failed(&state, Some(claims.sub)).await?;
+            return Err(err);
+        }
+    };
+    attempt.succeeded(&state).await?;
+    imp::set_cookies([state.cookies.second_step_clearing()])?;
+    match used {
+        CodeUse::App => imp::begin_session(&state, claims.sub, true, &ip, &next, "").await,
+        // Someone using a recovery code has likely lost their phone: the account page
+        // says how many are left and how to set up the factor again.
+        CodeUse::Recovery { .. } => {
+            imp::begin_session(&state, claims.sub, true, &ip, &next, "/account#second-factor").await
+        }
+    }
+}
+
+/// Whether this browser is between its password and its code (the code page asks, so
+/// it can say "sign in again" instead of a form that cannot work).
+#[server(prefix = "/api", endpoint = "auth/second_step_state")]
+pub async fn second_step_state() -> Result<bool, AppError> {
+    let state = crate::state::app_state()?;
+    Ok(imp::second_step_claims(&state, chrono::Utc::now().timestamp()).is_some())
 }
 
 #[server(prefix = "/api", endpoint = "auth/sign_out")]
@@ -118,6 +253,13 @@ pub async fn sign_out() -> Result<(), AppError> {
             .await?;
         caller.audit(None, "auth.sign_out", "", "").await?;
     }
+    signed_out(&state)
+}
+
+/// What signing out sends: both cookies deleted, `Clear-Site-Data`, and the way to the
+/// sign-in page.
+#[cfg(feature = "ssr")]
+pub fn signed_out(state: &crate::state::AppState) -> Result<(), AppError> {
     imp::set_cookies(state.cookies.clearing())?;
     imp::clear_site_storage()?;
     leptos_axum::redirect("/login");
@@ -135,10 +277,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     caller
         .audit(None, "auth.sign_out_everywhere", "", "")
         .await?;
-    imp::set_cookies(caller.state.cookies.clearing())?;
-    imp::clear_site_storage()?;
-    leptos_axum::redirect("/login");
-    Ok(())
+    signed_out(&caller.state)
 }
 
 #[server(prefix = "/api", endpoint = "auth/change_password")]
@@ -168,14 +307,21 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         .map_err(|e| rename_field(e, "new_password"))?;
     let hash = caller.state.hasher.hash(&new_password).await?;
     store.set_password_hash(caller.user.id, &hash).await?;
-    // Every other session ends; this one goes on with fresh tokens.
+    // Every other session ends; this one goes on with fresh tokens (and counts as
+    // signed in with the second factor if it was).
     let now = chrono::Utc::now();
+    let second_factor = store
+        .list_sessions(caller.user.id, now)
+        .await?
+        .iter()
+        .any(|s| s.id == caller.session_id && s.second_factor);
     store.revoke_user_sessions(caller.user.id, now).await?;
     let (_, cookies) = crate::auth::session::start_session(
         store.as_ref(),
         &caller.state.keys,
         caller.state.cookies,
         caller.user.id,
+        second_factor,
         now,
     )
     .await?;

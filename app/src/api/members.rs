@@ -177,6 +177,40 @@ pub async fn remove_member(campaign_id: i64, user_id: i64) -> Result<(), AppErro
     Ok(())
 }
 
+/// A lead resets another member's second factor (a lost phone): it is removed with its
+/// recovery codes, every session of theirs ends at once, and the campaign's log says
+/// who did it. They sign in with their password and set it up again.
+#[server(prefix = "/api", endpoint = "members/reset_second_factor")]
+pub async fn reset_second_factor(campaign_id: i64, user_id: i64) -> Result<(), AppError> {
+    use crate::domain::Role;
+
+    let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
+    if user_id == member.user_id() {
+        return Err(AppError::Conflict(
+            "Turn your own second factor off on your account page.".into(),
+        ));
+    }
+    let members = member.store().list_members(member.campaign()).await?;
+    if !members.iter().any(|m| m.user_id == user_id) {
+        return Err(AppError::NotFound);
+    }
+    let event = member.event(
+        "member.second_factor_reset",
+        format!("user:{user_id}"),
+        "sessions ended",
+    );
+    let removed = member
+        .store()
+        .remove_second_factor(user_id, true, chrono::Utc::now(), &event)
+        .await?;
+    if !removed {
+        return Err(AppError::Conflict(
+            "They have no second factor to reset.".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Entries per page of the audit log.
 pub const AUDIT_PAGE_SIZE: i64 = 100;
 

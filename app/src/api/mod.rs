@@ -20,5 +20,6 @@ pub mod map;
 pub mod members;
 pub mod organizing;
 pub mod roster;
+pub mod security;
 pub mod structure;
 pub mod votes;

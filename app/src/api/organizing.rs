@@ -314,7 +314,10 @@ pub async fn update_settings(
     let event = member.event(
         "settings.updated",
         "",
-        format!("support_target={}", settings.support_target),
+        format!(
+            "support_target={} second_factor_for_organizers={}",
+            settings.support_target, settings.second_factor_for_organizers
+        ),
     );
     member
         .store()

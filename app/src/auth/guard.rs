@@ -12,7 +12,7 @@ use super::session::{AuthSession, ClientIp};
 use crate::domain::{Coworker, CoworkerScope, CurrentUser, Member, Role};
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
-use crate::store::{AuditEvent, CampaignKey, Store};
+use crate::store::{AuditEvent, CampaignKey, Checked, Store};
 
 /// Who is calling, and from where, once authenticated.
 #[derive(Clone)]
@@ -80,6 +80,18 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
+/// The request's `User-Agent` (empty without one).
+pub fn user_agent() -> String {
+    request_parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
 pub fn client_ip() -> String {
     request_parts()
         .and_then(|p| p.extensions.get::<ClientIp>().cloned())
@@ -119,18 +131,24 @@ pub async fn require_member(campaign_id: i64, needed: Role) -> Result<InCampaign
             Utc::now(),
         )
         .await?;
-    let Some((member, campaign)) = checked else {
-        // Either the session is dead or the user is not a member: tell them apart
-        // only as far as "sign in again" versus "not found".
-        let user = state
-            .store
-            .session_user(&session.session_id, session.user_id, Utc::now())
-            .await?;
-        return Err(if user.is_some() {
-            AppError::NotFound
-        } else {
-            AppError::Unauthorized
-        });
+    let (member, campaign) = match checked {
+        Checked::Granted(member, campaign) => (member, campaign),
+        // A lead (or an organizer where the campaign asks it) signed in with a password
+        // alone reaches their account page, not the campaign.
+        Checked::SecondFactorNeeded => return Err(AppError::SecondFactorRequired),
+        Checked::Absent => {
+            // Either the session is dead or the user is not a member: tell them apart
+            // only as far as "sign in again" versus "not found".
+            let user = state
+                .store
+                .session_user(&session.session_id, session.user_id, Utc::now())
+                .await?;
+            return Err(if user.is_some() {
+                AppError::NotFound
+            } else {
+                AppError::Unauthorized
+            });
+        }
     };
     if !member.role.at_least(needed) {
         return Err(AppError::Forbidden);

@@ -1,9 +1,11 @@
 //! Server-only security: password policy and hashing ([`password`]), access and
-//! refresh tokens ([`tokens`]), session cookies ([`session`]) and the one
+//! refresh tokens ([`tokens`]), session cookies ([`session`]), the second factor
+//! ([`second_factor`]) and the one
 //! authorization check every server function calls ([`guard`]).
 
 pub mod guard;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 pub mod tokens;

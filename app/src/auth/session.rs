@@ -47,6 +47,37 @@ impl CookieNames {
         }
     }
 
+    /// The second-step cookie: a password was right, the code is still to come.
+    pub fn second_step(self) -> &'static str {
+        if self.secure {
+            "__Host-rf_step"
+        } else {
+            "rf_step"
+        }
+    }
+
+    /// `Set-Cookie` for the second-step token (five minutes).
+    pub fn second_step_cookie(self, token: String) -> String {
+        self.build(
+            self.second_step(),
+            token,
+            Duration::seconds(tokens::SECOND_STEP_TTL_SECS),
+        )
+    }
+
+    /// `Set-Cookie` that deletes the second-step cookie.
+    pub fn second_step_clearing(self) -> String {
+        self.build(self.second_step(), String::new(), Duration::zero())
+    }
+
+    /// The second-step cookie's value in `Cookie` header values.
+    pub fn read_second_step<'a>(self, headers: impl Iterator<Item = &'a str>) -> Option<String> {
+        headers
+            .flat_map(|h| Cookie::split_parse(h).flatten().collect::<Vec<_>>())
+            .find(|c| c.name() == self.second_step())
+            .map(|c| c.value().to_owned())
+    }
+
     fn build(self, name: &'static str, value: String, max_age: Duration) -> String {
         Cookie::build((name, value))
             .path("/")
@@ -97,14 +128,18 @@ impl CookieNames {
     }
 }
 
-/// Starts a session for `user_id`: stores it, and returns the two `Set-Cookie` values.
+/// Starts a session for `user_id`: stores it (with the device and rough place of this
+/// request, for the account page), and returns the two `Set-Cookie` values.
+/// `second_factor`: the sign-in passed the second factor.
 pub async fn start_session(
     store: &dyn Store,
     keys: &TokenKeys,
     names: CookieNames,
     user_id: i64,
+    second_factor: bool,
     now: DateTime<Utc>,
 ) -> Result<(String, [String; 2]), AppError> {
+    use super::second_factor::{device_label, ip_prefix};
     let session_id = uuid::Uuid::new_v4().simple().to_string();
     let (refresh, refresh_hash) = tokens::new_refresh_token();
     store
@@ -114,6 +149,9 @@ pub async fn start_session(
             refresh_hash,
             now,
             expires_at: now + Duration::days(SESSION_TTL_DAYS),
+            second_factor,
+            device: device_label(&super::guard::user_agent()),
+            ip_prefix: ip_prefix(&super::guard::client_ip()),
         })
         .await?;
     let access = tokens::issue_access(keys, user_id, &session_id, now.timestamp())?;

@@ -1,5 +1,6 @@
 //! The one throttle every way into an account goes through: signing in, checking the
-//! current password before a change, and creating an account from an invite.
+//! current password before a change, second-factor codes, and creating an account from
+//! an invite.
 //!
 //! An attempt is *reserved* before any password is hashed: its row is inserted (as
 //! pending) in its own committed statement, and only then are the committed attempts
@@ -56,7 +57,7 @@ pub fn admits(
         // Creating an account guesses nothing about an existing one; `by_address`
         // counts the accounts created from the address.
         AttemptKind::CreateAccount => by_address <= MAX_NEW_ACCOUNTS_PER_ADDRESS,
-        AttemptKind::SignIn | AttemptKind::PasswordCheck => {
+        AttemptKind::SignIn | AttemptKind::PasswordCheck | AttemptKind::SecondFactor => {
             by_account <= MAX_PER_ACCOUNT
                 && locked_until.is_none_or(|until| until <= now)
                 && by_address <= MAX_PER_ADDRESS
@@ -80,6 +81,7 @@ fn throttled_action(kind: AttemptKind) -> &'static str {
         AttemptKind::SignIn => "auth.sign_in_throttled",
         AttemptKind::PasswordCheck => "auth.password_check_throttled",
         AttemptKind::CreateAccount => "auth.create_account_throttled",
+        AttemptKind::SecondFactor => "auth.second_factor_throttled",
     }
 }
 
@@ -130,7 +132,9 @@ impl Attempt {
     pub async fn succeeded(self, state: &AppState) -> Result<(), AppError> {
         let outcome = match self.kind {
             AttemptKind::CreateAccount => AttemptOutcome::Created,
-            AttemptKind::SignIn | AttemptKind::PasswordCheck => AttemptOutcome::Succeeded,
+            AttemptKind::SignIn | AttemptKind::PasswordCheck | AttemptKind::SecondFactor => {
+                AttemptOutcome::Succeeded
+            }
         };
         state.store.finish_attempt(self.id, outcome).await?;
         Ok(())
@@ -145,6 +149,7 @@ impl Attempt {
             .await?;
         let action = match self.kind {
             AttemptKind::PasswordCheck => "auth.password_check_failed",
+            AttemptKind::SecondFactor => "auth.second_factor_failed",
             AttemptKind::SignIn | AttemptKind::CreateAccount => "auth.sign_in_failed",
         };
         let mut event = AuditEvent::anonymous(action, &self.email, &self.client_ip);
@@ -203,7 +208,7 @@ async fn lockout_audit(
 ) -> Result<(), AppError> {
     let mut event = AuditEvent::anonymous("auth.locked_out", email, client_ip);
     event.detail = format!(
-        "{MAX_PER_ACCOUNT} wrong passwords from {client_ip}; sign-in from that address locked for {minutes} min"
+        "{MAX_PER_ACCOUNT} wrong passwords or codes from {client_ip}; sign-in from that address locked for {minutes} min"
     );
     let campaigns = match crate::domain::Email::parse(email) {
         Ok(parsed) => match state.store.user_credentials(&parsed).await? {

@@ -99,6 +99,10 @@ impl From<TokenError> for AppError {
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Derived from the same secret for one purpose each: sealing second-factor secrets
+    /// at rest, and the keyed hash of recovery codes ([`TokenKeys::derived`]).
+    sealing: [u8; 32],
+    pepper: [u8; 32],
 }
 
 impl fmt::Debug for TokenKeys {
@@ -116,7 +120,19 @@ impl TokenKeys {
         Ok(Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            sealing: derive(secret, b"rankfile second factor sealing v1"),
+            pepper: derive(secret, b"rankfile recovery code pepper v1"),
         })
+    }
+
+    /// The key that seals second-factor secrets at rest.
+    pub fn sealing_key(&self) -> &[u8; 32] {
+        &self.sealing
+    }
+
+    /// The key recovery codes are hashed with (a stolen database alone cannot test guesses).
+    pub fn pepper(&self) -> &[u8; 32] {
+        &self.pepper
     }
 
     /// Reads the secret from `data_dir/jwt.key`, or creates that file (mode `0600`) with
@@ -214,6 +230,16 @@ fn create_key_file(path: &Path) -> std::io::Result<TokenKeys> {
     Ok(keys)
 }
 
+/// A key for one `purpose`, derived from the server secret (SHA-256 of the two: the
+/// secret is already uniformly random, so no stretching is needed).
+fn derive(secret: &[u8], purpose: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(purpose);
+    hasher.update([0u8]);
+    hasher.update(secret);
+    hasher.finalize().into()
+}
+
 fn validation() -> Validation {
     let mut validation = Validation::new(ALGORITHM);
     validation.leeway = LEEWAY_SECS.unsigned_abs();
@@ -269,6 +295,73 @@ pub fn verify_access(keys: &TokenKeys, token: &str, now: i64) -> Result<AccessCl
         return Err(TokenError::Invalid);
     }
     if now > claims.exp + LEEWAY_SECS {
+        return Err(TokenError::Expired);
+    }
+    Ok(claims)
+}
+
+/// `aud` of the token a password alone earns when the account has a second factor:
+/// it is good for nothing but the code form, for [`SECOND_STEP_TTL_SECS`].
+pub const SECOND_STEP_AUDIENCE: &str = "rankfile-second-step";
+/// Five minutes to type the code; after that, sign in again.
+pub const SECOND_STEP_TTL_SECS: i64 = 5 * 60;
+
+/// The claims of a second-step token.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SecondStepClaims {
+    /// The user whose password was right.
+    pub sub: i64,
+    /// Their e-mail: the throttle counts the code's attempts against it.
+    pub email: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// The second-step token for `user_id`, whose password was right at `now`.
+pub fn issue_second_step(
+    keys: &TokenKeys,
+    user_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<String, TokenError> {
+    let claims = SecondStepClaims {
+        sub: user_id,
+        email: email.to_owned(),
+        iat: now,
+        exp: now + SECOND_STEP_TTL_SECS,
+        iss: ISSUER.to_owned(),
+        aud: SECOND_STEP_AUDIENCE.to_owned(),
+    };
+    jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &keys.encoding)
+        .map_err(|_| TokenError::Signing)
+}
+
+/// The user a second-step token stands for, if it is ours, unexpired, and nothing else
+/// (an access token is not a second-step token, nor the other way round).
+pub fn verify_second_step(
+    keys: &TokenKeys,
+    token: &str,
+    now: i64,
+) -> Result<SecondStepClaims, TokenError> {
+    let mut validation = validation();
+    validation.set_audience(&[SECOND_STEP_AUDIENCE]);
+    let data = jsonwebtoken::decode::<SecondStepClaims>(token, &keys.decoding, &validation)
+        .map_err(|err| match err.kind() {
+            JwtErrorKind::ExpiredSignature => TokenError::Expired,
+            _ => TokenError::Invalid,
+        })?;
+    let claims = data.claims;
+    if data.header.alg != ALGORITHM
+        || claims.iss != ISSUER
+        || claims.aud != SECOND_STEP_AUDIENCE
+        || claims.iat > now + LEEWAY_SECS
+        || claims.exp > claims.iat + SECOND_STEP_TTL_SECS
+    {
+        return Err(TokenError::Invalid);
+    }
+    if now > claims.exp {
         return Err(TokenError::Expired);
     }
     Ok(claims)
@@ -449,6 +542,25 @@ mod tests {
             verify_access(&keys(), &token, now),
             Err(TokenError::Invalid)
         );
+    }
+
+    #[test]
+    fn second_step_tokens_and_access_tokens_are_not_each_other() {
+        let keys = keys();
+        let now = now();
+        let step = issue_second_step(&keys, 7, "a@b.org", now).unwrap();
+        let claims = verify_second_step(&keys, &step, now + 60).unwrap();
+        assert_eq!((claims.sub, claims.email.as_str()), (7, "a@b.org"));
+        assert!(verify_access(&keys, &step, now + 60).is_err());
+        let access = issue_access(&keys, 7, "s1", now).unwrap();
+        assert!(verify_second_step(&keys, &access, now + 60).is_err());
+        // Five minutes, then sign in again.
+        assert_eq!(
+            verify_second_step(&keys, &step, now + SECOND_STEP_TTL_SECS + LEEWAY_SECS + 1),
+            Err(TokenError::Expired)
+        );
+        let other = TokenKeys::from_secret(&[9u8; 64]).unwrap();
+        assert!(verify_second_step(&other, &step, now).is_err());
     }
 
     #[test]

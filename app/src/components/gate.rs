@@ -23,6 +23,15 @@ pub fn error_view(err: AppError) -> AnyView {
             <p>"Ask a lead of this campaign if you need it. " <a href="/">"Back"</a></p>
         }
         .into_any(),
+        AppError::SecondFactorRequired => view! {
+            <h1>"Second factor needed"</h1>
+            <p data-testid="second-factor-needed">
+                "Your role in this campaign reads the whole chart, so it needs more than a password. "
+                <a href="/account#second-factor">"Set up your second factor"</a>
+                ", or sign in again with the one you have."
+            </p>
+        }
+        .into_any(),
         other => view! { <p class="form-error" role="alert">{other.to_string()}</p> }.into_any(),
     }
 }

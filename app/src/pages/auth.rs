@@ -4,8 +4,12 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::auth::{
-    get_invite, sign_in_to_join, whoami, ChangePassword, CreateAccount, JoinInvite, SignIn,
-    SignOutEverywhere,
+    get_invite, second_step_state, sign_in_to_join, whoami, ChangePassword, CreateAccount,
+    JoinInvite, SecondStep, SignIn, SignOutEverywhere,
+};
+use crate::api::security::{
+    security_page, BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession,
+    FactorState, SecurityData, SessionRow, TurnOffSecondFactor,
 };
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::Loaded;
@@ -38,6 +42,48 @@ pub fn LoginPage() -> impl IntoView {
             </ActionForm>
         </section>
         <p class="hint">"rankfile is invite-only. Ask your campaign's lead for an invite link."</p>
+    }
+}
+
+/// The second step of signing in: the code from the authenticator app, or a recovery
+/// code. Reached with the five-minute cookie a right password sets; without it (or
+/// after it), the page says to sign in again.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let step = ServerAction::<SecondStep>::new();
+    let error = action_error(step);
+    let query = use_query_map();
+    let next = move || query.get().get("next").unwrap_or_default();
+    let live = OnceResource::new(second_step_state());
+    view! {
+        <h1>"Enter your code"</h1>
+        <Loaded data=live loading="" let:live>
+            {if live {
+                view! {
+                    <section class="card">
+                        <ActionForm action=step attr:class="stack" attr:novalidate=true>
+                            <ReturnTo />
+                            <input type="hidden" name="next" value=next />
+                            <Field id="login-code" name="code" label="Code from your authenticator app" autocomplete="one-time-code" error />
+                            <FormError fields=&["code"] error />
+                            <button type="submit" class="primary">"Sign in"</button>
+                        </ActionForm>
+                    </section>
+                    <p class="hint">
+                        "Lost your phone? Type one of your recovery codes instead, or ask a lead of your campaign to reset your second factor."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p data-testid="second-step-expired">
+                        "This sign-in has expired (you have five minutes after your password). "
+                        <a href="/login">"Sign in again"</a>
+                    </p>
+                }
+                .into_any()
+            }}
+        </Loaded>
     }
 }
 
@@ -123,6 +169,11 @@ fn invite_view(
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = OnceResource::new(async { whoami().await?.ok_or(AppError::Unauthorized) });
+    let security = OnceResource::new(security_page());
+    let asked = use_query_map()
+        .get_untracked()
+        .get("setup")
+        .is_some_and(|v| v == "required");
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let error = action_error(change);
@@ -130,6 +181,9 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Loaded data=me loading="" let:user>
             {account_heading(user)}
+        </Loaded>
+        <Loaded data=security loading="" let:page>
+            {security_view(page, asked)}
         </Loaded>
         <section class="card" aria-labelledby="pw-heading">
             <h2 id="pw-heading">"Change your password"</h2>
@@ -159,4 +213,144 @@ fn account_heading(user: crate::domain::CurrentUser) -> AnyView {
         <p>"Signed in as " <strong>{user.email}</strong></p>
     }
     .into_any()
+}
+
+/// The second factor and the sessions, as the account page shows them.
+fn security_view(page: SecurityData, asked: bool) -> AnyView {
+    let must = page.required && !page.session_has_factor;
+    let notice = (must || asked).then(|| {
+        view! {
+            <p class="notice" role="status" data-testid="second-factor-required">
+                "You lead a campaign (or organize where it is required): its pages need a second factor. "
+                "Set it up below; from then on you sign in with your password and a code from your phone."
+            </p>
+        }
+    });
+    view! {
+        {notice}
+        <section class="card" id="second-factor" aria-labelledby="factor-heading">
+            <h2 id="factor-heading">"Second factor"</h2>
+            {factor_view(page.factor, page.required)}
+        </section>
+        {sessions_view(page.sessions)}
+    }
+    .into_any()
+}
+
+fn factor_view(factor: FactorState, required: bool) -> AnyView {
+    let begin = ServerAction::<BeginSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let off = ServerAction::<TurnOffSecondFactor>::new();
+    let begin_error = action_error(begin);
+    let confirm_error = action_error(confirm);
+    let off_error = action_error(off);
+    match factor {
+        FactorState::Off => view! {
+            <p data-testid="second-factor-state">"Off. "
+                {if required { "Your role needs it." } else { "Anyone who learns your password can sign in as you." }}
+            </p>
+            <p>"You need an authenticator app on your phone (any that takes a QR code: Aegis, Google Authenticator, 1Password, …)."</p>
+            <ActionForm action=begin>
+                <ReturnTo />
+                <FormError fields=&[] error=begin_error />
+                <button type="submit" class="primary">"Set up a second factor"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        FactorState::Pending { secret_text, otpauth_url, qr_svg, recovery_codes } => view! {
+            <p data-testid="second-factor-state">"Being set up: three steps."</p>
+            <h3>"1. Add rankfile to your authenticator app"</h3>
+            <p>"Scan this code with the app, or type the key below into it."</p>
+            <div class="qr" inner_html=qr_svg></div>
+            <p>"Key: " <code data-testid="totp-secret" class="secret">{secret_text}</code></p>
+            <p class="hint"><a href=otpauth_url>"Open in an authenticator app on this device"</a></p>
+            <h3>"2. Keep your recovery codes"</h3>
+            <p>"Each one signs you in once if you lose your phone. Write them down or print them; they are shown only until you finish."</p>
+            <ol class="recovery-codes" data-testid="recovery-codes">
+                {recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ol>
+            <h3>"3. Enter the code the app shows"</h3>
+            <ActionForm action=confirm attr:class="stack" attr:novalidate=true>
+                <ReturnTo />
+                <Field id="factor-code" name="code" label="6-digit code" autocomplete="one-time-code" error=confirm_error />
+                <FormError fields=&["code"] error=confirm_error />
+                <button type="submit" class="primary">"Turn on"</button>
+            </ActionForm>
+            <ActionForm action=begin>
+                <ReturnTo />
+                <FormError fields=&[] error=begin_error />
+                <button type="submit">"Start again with a new key"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        FactorState::On { recovery_codes_left } => view! {
+            <p data-testid="second-factor-state">
+                "On. " {format!("{recovery_codes_left} recovery code{} left.", if recovery_codes_left == 1 { "" } else { "s" })}
+            </p>
+            {(recovery_codes_left <= 3).then(|| view! {
+                <p class="notice">"Few recovery codes left: turn the second factor off and on again for ten new ones."</p>
+            })}
+            <details class="confirm">
+                <summary>"Turn off…"</summary>
+                {required.then(|| view! { <p>"Your role needs it: campaign pages close until you set it up again."</p> })}
+                <ActionForm action=off attr:class="stack" attr:novalidate=true>
+                    <ReturnTo />
+                    <Field id="off-code" name="code" label="A code from your app, or a recovery code" autocomplete="one-time-code" error=off_error />
+                    <FormError fields=&["code"] error=off_error />
+                    <button type="submit" class="danger">"Turn off the second factor"</button>
+                </ActionForm>
+            </details>
+        }
+        .into_any(),
+    }
+}
+
+fn sessions_view(sessions: Vec<SessionRow>) -> AnyView {
+    let end = ServerAction::<EndSession>::new();
+    let others = ServerAction::<EndOtherSessions>::new();
+    let error = Signal::derive(move || {
+        end.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| others.value().get().and_then(Result::err))
+    });
+    let any_other = sessions.iter().any(|s| !s.current);
+    view! {
+        <section class="card" aria-labelledby="sessions-heading">
+            <h2 id="sessions-heading">"Where you are signed in"</h2>
+            <FormError fields=&[] error />
+            <ul class="sessions" data-testid="sessions">
+                {sessions.into_iter().map(|s| session_item(s, end)).collect_view()}
+            </ul>
+            {any_other.then(|| view! {
+                <ActionForm action=others>
+                    <ReturnTo />
+                    <button type="submit">"End all other sessions"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+fn session_item(s: SessionRow, end: ServerAction<EndSession>) -> impl IntoView {
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %b %Y, %H:%M UTC").to_string();
+    let place = if s.ip_prefix.is_empty() { "unknown network".to_owned() } else { s.ip_prefix.clone() };
+    let label = format!("End the session on {} from {place}", s.device);
+    view! {
+        <li data-current=s.current.to_string()>
+            <strong>{s.device.clone()}</strong>
+            {s.current.then_some(" (this one)")}
+            <br />
+            {format!("from {place}; signed in {}, last seen {}", when(s.first_seen), when(s.last_seen))}
+            {s.second_factor.then_some(" · with second factor")}
+            {(!s.current).then(|| view! {
+                <ActionForm action=end>
+                    <ReturnTo />
+                    <input type="hidden" name="session" value=s.id.clone() />
+                    <button type="submit" aria-label=label>"End this session"</button>
+                </ActionForm>
+            })}
+        </li>
+    }
 }

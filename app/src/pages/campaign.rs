@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::members::{
-    audit_log, members_page, CreateInvite, MembersPageData, RemoveMember, RevokeInvite,
-    UpdateMember,
+    audit_log, members_page, CreateInvite, MembersPageData, RemoveMember, ResetSecondFactor,
+    RevokeInvite, UpdateMember,
 };
 use crate::components::form::{action_error, Field, FormError, ReturnTo};
 use crate::components::gate::{CampaignLoad, Loaded};
@@ -71,6 +71,7 @@ fn members_view(id: i64, d: MembersPageData) -> AnyView {
     let update = ServerAction::<UpdateMember>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let revoke = ServerAction::<RevokeInvite>::new();
+    let reset = ServerAction::<ResetSecondFactor>::new();
     let invite_error = action_error(invite);
     let change_error = Signal::derive(move || {
         update
@@ -78,12 +79,13 @@ fn members_view(id: i64, d: MembersPageData) -> AnyView {
             .get()
             .and_then(Result::err)
             .or_else(|| remove.value().get().and_then(Result::err))
+            .or_else(|| reset.value().get().and_then(Result::err))
     });
     let revoke_error = action_error(revoke);
     view! {
         <FormError fields=&[] error=change_error />
         <ul class="member-list" data-testid="member-list">
-            {d.members.into_iter().map(|m| view! { <MemberRow member=m campaign_id=id update remove /> }).collect_view()}
+            {d.members.into_iter().map(|m| view! { <MemberRow member=m campaign_id=id update remove reset /> }).collect_view()}
         </ul>
         <section class="card" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>
@@ -148,6 +150,7 @@ fn MemberRow(
     campaign_id: i64,
     update: ServerAction<UpdateMember>,
     remove: ServerAction<RemoveMember>,
+    reset: ServerAction<ResetSecondFactor>,
 ) -> impl IntoView {
     let areas = member
         .area_ids
@@ -160,6 +163,10 @@ fn MemberRow(
     let email_again = email.clone();
     let role_label = format!("Role for {email}");
     let remove_label = format!("Remove {email}");
+    let reset_label = format!("Reset the second factor of {email}");
+    let reset_question = format!(
+        "Lost phone? Reset the second factor of {email}: every session of theirs ends now, and they set it up again at their next sign-in."
+    );
     let current_role = member.role;
     let areas_id = format!("areas-{}", member.user_id);
     view! {
@@ -188,6 +195,16 @@ fn MemberRow(
                     <input type="hidden" name="campaign_id" value=campaign_id />
                     <input type="hidden" name="user_id" value=member.user_id />
                     <button type="submit" class="danger" aria-label=remove_label>"Yes, remove"</button>
+                </ActionForm>
+            </details>
+            <details class="confirm">
+                <summary>"Reset second factor…"</summary>
+                <p>{reset_question}</p>
+                <ActionForm action=reset>
+                    <ReturnTo />
+                    <input type="hidden" name="campaign_id" value=campaign_id />
+                    <input type="hidden" name="user_id" value=member.user_id />
+                    <button type="submit" class="danger" aria-label=reset_label>"Yes, reset"</button>
                 </ActionForm>
             </details>
         </li>

@@ -295,6 +295,10 @@ fn coverage_view(campaign: i64, d: CoveragePageData) -> AnyView {
             <Field id="issue-tags" name="issue_tags" label="Issues one-on-ones are tagged with (comma-separated)" value=s.issue_tags.join(", ") error=settings_error />
             <Field id="min-group" name="min_group_size" label="Viewers see no counts for groups smaller than (people)" kind="number" value=s.min_group_size.to_string() error=settings_error />
             <Field id="support-target" name="support_target" label="Support target before acting (percent rated 1–2)" kind="number" value=s.support_target.to_string() error=settings_error />
+            <label class="check" for="factor-organizers">
+                <input id="factor-organizers" name="second_factor_for_organizers" type="checkbox" value="on" checked=s.second_factor_for_organizers />
+                "Organizers need a second factor too (leads always do)"
+            </label>
             <FormError fields=&["stale_days", "issue_tags", "min_group_size", "support_target"] error=settings_error />
             <button type="submit">"Save settings"</button>
         </ActionForm>

@@ -6,6 +6,28 @@ use chrono::{DateTime, Utc};
 use super::*;
 use crate::domain::{Member, MemberSummary, Role};
 
+/// What the membership lookup reads: the member, and what the second-factor rule needs.
+#[derive(Debug, Clone)]
+pub struct MembershipRow {
+    pub member: Member,
+    /// The session was signed in with a second factor (or set one up).
+    pub session_second_factor: bool,
+    /// The campaign requires the second factor of organizers too.
+    pub organizers_need_second_factor: bool,
+}
+
+/// The outcome of [`Membership::checked_membership`].
+#[derive(Debug, Clone)]
+pub enum Checked {
+    /// A member: the key to the campaign's data.
+    Granted(Member, CampaignKey),
+    /// A member whose role here needs a session signed in with a second factor, and
+    /// this one was not ([`Role::needs_second_factor`]).
+    SecondFactorNeeded,
+    /// Not a member, or the session is dead.
+    Absent,
+}
+
 /// Membership and scope.
 #[async_trait]
 pub trait Membership: Send + Sync {
@@ -16,7 +38,7 @@ pub trait Membership: Send + Sync {
         user_id: i64,
         campaign_id: i64,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<Member>>;
+    ) -> StoreResult<Option<MembershipRow>>;
     /// The membership check with what it grants: the key to that campaign's data.
     /// Provided here alone (an adapter cannot make a key), so no key exists for a
     /// campaign whose membership was not found.
@@ -26,13 +48,24 @@ pub trait Membership: Send + Sync {
         user_id: i64,
         campaign_id: i64,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<(Member, CampaignKey)>> {
-        let member = self
+    ) -> StoreResult<Checked> {
+        let row = self
             .membership(session_id, user_id, campaign_id, now)
-            .await?;
-        Ok(member
-            .filter(|m| m.campaign_id == campaign_id && m.user_id == user_id)
-            .map(|m| (m, CampaignKey(campaign_id))))
+            .await?
+            .filter(|r| r.member.campaign_id == campaign_id && r.member.user_id == user_id);
+        Ok(match row {
+            None => Checked::Absent,
+            Some(row)
+                if row
+                    .member
+                    .role
+                    .needs_second_factor(row.organizers_need_second_factor)
+                    && !row.session_second_factor =>
+            {
+                Checked::SecondFactorNeeded
+            }
+            Some(row) => Checked::Granted(row.member, CampaignKey(campaign_id)),
+        })
     }
     async fn upsert_member(
         &self,

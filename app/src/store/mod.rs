@@ -92,6 +92,7 @@ pub trait Store:
     + Campaigns
     + Accounts
     + Sessions
+    + SecondFactors
     + Membership
     + Invites
     + Throttle
@@ -113,6 +114,7 @@ impl<T> Store for T where
         + Campaigns
         + Accounts
         + Sessions
+        + SecondFactors
         + Membership
         + Invites
         + Throttle
@@ -140,7 +142,7 @@ impl<T: Store + Maintenance + ?Sized> Storage for T {}
 pub mod prelude {
     pub use super::{
         Accounts, AuditLog, Campaigns, Dashboards, Health, HeatMaps, Invites, Maintenance,
-        Membership, OrganizingLoop, RosterImports, Sessions, SocialMap, Store, StructureTests,
+        Membership, OrganizingLoop, RosterImports, SecondFactors, Sessions, SocialMap, Store, StructureTests,
         Throttle, VotePlans, WorkplaceMap,
     };
 }

@@ -41,6 +41,9 @@ pub enum AttemptKind {
     SignIn,
     PasswordCheck,
     CreateAccount,
+    /// A second-factor code (at sign-in, or to turn the factor on or off): counted with
+    /// the passwords, so codes and passwords share one budget per account and address.
+    SecondFactor,
 }
 
 impl AttemptKind {
@@ -49,6 +52,7 @@ impl AttemptKind {
             AttemptKind::SignIn => "sign_in",
             AttemptKind::PasswordCheck => "password_check",
             AttemptKind::CreateAccount => "create_account",
+            AttemptKind::SecondFactor => "second_factor",
         }
     }
 }

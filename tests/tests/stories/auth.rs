@@ -171,9 +171,14 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
 
     let org_id = app.member_id(&lead, campaign_id, "org@example.org").await;
 
-    // Promoted: the very next request has the new role.
+    // Promoted: the very next request has the new role, which needs a second factor:
+    // refused until they set it up, then let in.
     lead.call_fn_ok(calls::update_member(campaign_id, org_id, "lead", ""))
         .await;
+    let refused = org.call_fn(members.clone()).await;
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("SecondFactorRequired"));
+    rankfile_tests::factor::enroll(&org, "org@example.org").await;
     assert_eq!(org.status_fn(members.clone()).await, 200);
     // Demoted again, then removed: refused at once, JWT or not.
     lead.call_fn_ok(calls::update_member(campaign_id, org_id, "viewer", ""))

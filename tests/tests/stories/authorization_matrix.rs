@@ -20,7 +20,12 @@ use std::pin::Pin;
 use std::time::Instant;
 
 use app::api::auth::{
-    ChangePassword, CreateAccount, GetInvite, JoinInvite, SignOut, SignOutEverywhere, Whoami,
+    ChangePassword, CreateAccount, GetInvite, JoinInvite, SecondStep, SecondStepState, SignOut,
+    SignOutEverywhere, Whoami,
+};
+use app::api::security::{
+    BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession, SecurityPage,
+    TurnOffSecondFactor,
 };
 use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
 use app::api::coworkers::{
@@ -31,7 +36,8 @@ use app::api::dashboard::DashboardPage;
 use app::api::heat::{ExportHeatMap, GetHeatCell, GetHeatMap};
 use app::api::map::{ChartPage, CreateShift, FloorPlan, ListAreas, ListShifts, MapPage};
 use app::api::members::{
-    CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, RevokeInvite,
+    CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, ResetSecondFactor,
+    RevokeInvite,
 };
 use app::api::organizing::{
     CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
@@ -452,6 +458,12 @@ fn rows(fx: &Fixture) -> Vec<Row> {
             )
         }),
         row(EVERYONE, |_| SignOut {}),
+        // No second-step cookie: 422 "sign in again" for everyone.
+        row(EVERYONE, |_| SecondStep {
+            code: "000000".into(),
+            next: String::new(),
+        }),
+        row(EVERYONE, |_| SecondStepState {}),
         // A bogus token: 409 "expired or already used".
         row(EVERYONE, move |_| GetInvite { token: bogus() }),
         // A bogus token: 409, before anything is created.
@@ -464,6 +476,22 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         // A bogus token: 409 "expired or already used" for anyone signed in.
         row(SIGNED_IN, move |_| JoinInvite { token: bogus() }),
         row(SIGNED_IN, |_| SignOutEverywhere {}),
+        // --- the account's security: its own second factor and sessions ---
+        row(SIGNED_IN, |_| SecurityPage {}),
+        // Leads have a factor on: 409; others start a set-up of their own.
+        row(SIGNED_IN, |_| BeginSecondFactor {}),
+        // A wrong code: 422 (or 409 with nothing to confirm).
+        row(SIGNED_IN, |_| ConfirmSecondFactor {
+            code: "000000".into(),
+        }),
+        row(SIGNED_IN, |_| TurnOffSecondFactor {
+            code: "000000".into(),
+        }),
+        // No such session of theirs: 409.
+        row(SIGNED_IN, |_| EndSession {
+            session: "no-such-session".into(),
+        }),
+        row(SIGNED_IN, |_| EndOtherSessions {}),
         // A wrong current password, so nothing changes: 422 for signed-in users.
         row(SIGNED_IN, |_| ChangePassword {
             current: "not the password".into(),
@@ -489,6 +517,11 @@ fn rows(fx: &Fixture) -> Vec<Row> {
         }),
         row(LEAD_OF_A, move |_| {
             calls::update_member(a, victim, "viewer", "")
+        }),
+        // The victim has no second factor: 409 for the lead.
+        row(LEAD_OF_A, move |_| ResetSecondFactor {
+            campaign_id: a,
+            user_id: victim,
         }),
         row(LEAD_OF_A, move |_| RemoveMember {
             campaign_id: a,
@@ -775,12 +808,20 @@ fn registered_paths() -> BTreeSet<String> {
 }
 
 /// A fresh browser for the actor: a new cookie jar, signed in again.
+/// Leads' sessions are made in the store: their phones show one code per 30 s, and
+/// every cell wants a fresh sign-in (second_factor.rs tests signing in with a code).
 async fn browser_for(app: &TestApp, actor: Actor) -> Browser {
-    let browser = app.browser();
-    if let Some(email) = actor.email() {
-        browser.sign_in(email, PASSWORD).await;
+    match actor.email() {
+        Some(email) if matches!(actor, Lead | OtherCampaignLead) => {
+            app.session_browser(email).await
+        }
+        Some(email) => {
+            let browser = app.browser();
+            browser.sign_in(email, PASSWORD).await;
+            browser
+        }
+        None => app.browser(),
     }
-    browser
 }
 
 struct Cell {

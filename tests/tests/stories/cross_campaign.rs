@@ -16,8 +16,8 @@ use std::pin::Pin;
 use std::time::Instant;
 
 use app::api::auth::{
-    ChangePassword, CreateAccount, GetInvite, JoinInvite, SignIn, SignOut, SignOutEverywhere,
-    Whoami,
+    ChangePassword, CreateAccount, GetInvite, JoinInvite, SecondStep, SecondStepState, SignIn,
+    SignOut, SignOutEverywhere, Whoami,
 };
 use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
 use app::api::coworkers::{
@@ -30,7 +30,8 @@ use app::api::map::{
     ChartPage, CreateArea, CreateShift, FloorPlan, ListAreas, ListShifts, MapPage,
 };
 use app::api::members::{
-    AuditLog, CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, RevokeInvite,
+    AuditLog, CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember,
+    ResetSecondFactor, RevokeInvite,
 };
 use app::api::organizing::{
     CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
@@ -39,6 +40,10 @@ use app::api::organizing::{
 use app::api::roster::{ApplyRoster, UploadRoster};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
 use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
+use app::api::security::{
+    BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession, SecurityPage,
+    TurnOffSecondFactor,
+};
 use app::domain::forecast::Rates;
 use app::domain::ChartFilter;
 use rankfile_tests::calls::{self, with_form};
@@ -57,6 +62,16 @@ const NO_OBJECT_IDS: &[&str] = &[
     SignOut::PATH,
     SignOutEverywhere::PATH,
     ChangePassword::PATH,
+    SecondStep::PATH,
+    SecondStepState::PATH,
+    // The account's own second factor and sessions: a session id names one of the
+    // caller's sessions, and another's answers as a missing one (second_factor.rs).
+    SecurityPage::PATH,
+    BeginSecondFactor::PATH,
+    ConfirmSecondFactor::PATH,
+    TurnOffSecondFactor::PATH,
+    EndSession::PATH,
+    EndOtherSessions::PATH,
     GetInvite::PATH,
     CreateAccount::PATH,
     JoinInvite::PATH,
@@ -655,6 +670,12 @@ fn rows(a: i64) -> Vec<Row> {
             plan_id: ids.plan,
         })
         .swap(Plan, NotFound),
+        // B's organizer is not A's member: 404.
+        row(move |ids| ResetSecondFactor {
+            campaign_id: a,
+            user_id: ids.organizer,
+        })
+        .swap(Organizer, NotFound),
         // After every row that names the organizer.
         row(move |ids| RemoveMember {
             campaign_id: a,
@@ -709,8 +730,11 @@ async fn furnish(app: &TestApp, lead: &Browser, c: i64, names: &Names) -> Object
         })
         .await;
     let organizer_email = format!("organizer@{}", names.domain);
-    app.invite_member(lead, c, &organizer_email, "organizer", &dock.to_string())
+    let organizer = app
+        .invite_member(lead, c, &organizer_email, "organizer", &dock.to_string())
         .await;
+    // With a second factor, for their lead to reset.
+    rankfile_tests::factor::enroll(&organizer, &organizer_email).await;
     // Made without JavaScript, so its link waits to be shown once.
     let made = lead
         .post_form_fn(

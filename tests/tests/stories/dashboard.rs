@@ -197,6 +197,7 @@ async fn overdue_stale_and_the_weeks_are_counted_to_their_edges(app: TestApp) {
         issue_tags: Vec::new(),
         min_group_size: 5,
         support_target: 70,
+        second_factor_for_organizers: false,
     };
     let board = app
         .store

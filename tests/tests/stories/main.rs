@@ -18,6 +18,7 @@ mod organizing;
 mod promises;
 mod resilience;
 mod roster;
+mod second_factor;
 mod sign_in;
 mod structure;
 mod votes;

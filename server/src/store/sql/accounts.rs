@@ -2,7 +2,8 @@
 
 use app::domain::{CurrentUser, Email};
 use app::store::{
-    Accounts, AuditEvent, NewSession, Rotation, Sessions, StoreResult, UserCredentials,
+    Accounts, AuditEvent, EndSessions, NewSession, Rotation, SessionInfo, Sessions, StoreResult,
+    UserCredentials,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -78,14 +79,17 @@ impl Accounts for Adapter {
 impl Sessions for Adapter {
     async fn create_session(&self, s: &NewSession) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, refresh_hash, created_at, rotated_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $4, $5)",
+            "INSERT INTO sessions (id, user_id, refresh_hash, created_at, rotated_at, expires_at, \
+             second_factor, device, ip_prefix) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8)",
         )
         .bind(&s.id)
         .bind(s.user_id)
         .bind(&s.refresh_hash)
         .bind(s.now)
         .bind(s.expires_at)
+        .bind(s.second_factor)
+        .bind(&s.device)
+        .bind(&s.ip_prefix)
         .execute(&self.pool)
         .await
         .db()?;
@@ -228,5 +232,74 @@ impl Sessions for Adapter {
         .await
         .db()?;
         Ok(())
+    }
+
+    async fn list_sessions(
+        &self,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SessionInfo>> {
+        let rows = sqlx::query_as::<_, (String, String, String, DateTime<Utc>, DateTime<Utc>, bool)>(
+            "SELECT id, device, ip_prefix, created_at, rotated_at, second_factor FROM sessions \
+             WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 \
+             ORDER BY rotated_at DESC, created_at DESC LIMIT 100",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .db()?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, device, ip_prefix, first_seen, last_seen, second_factor)| SessionInfo {
+                    id,
+                    device,
+                    ip_prefix,
+                    first_seen,
+                    last_seen,
+                    second_factor,
+                },
+            )
+            .collect())
+    }
+
+    async fn end_sessions(
+        &self,
+        user_id: i64,
+        which: EndSessions<'_>,
+        now: DateTime<Utc>,
+        audit: &AuditEvent,
+    ) -> StoreResult<u64> {
+        let (sql, id) = match which {
+            EndSessions::One(id) => (
+                "UPDATE sessions SET revoked_at = $1 \
+                 WHERE user_id = $2 AND id = $3 AND revoked_at IS NULL",
+                id,
+            ),
+            EndSessions::AllBut(id) => (
+                "UPDATE sessions SET revoked_at = $1 \
+                 WHERE user_id = $2 AND id <> $3 AND revoked_at IS NULL",
+                id,
+            ),
+        };
+        let mut tx = self.begin_write().await.db()?;
+        let ended = sqlx::query(sql)
+            .bind(now)
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .db()?
+            .rows_affected();
+        if ended == 0 {
+            return Ok(0);
+        }
+        let audit = AuditEvent {
+            detail: audit.detail.replace("{n}", &ended.to_string()),
+            ..audit.clone()
+        };
+        commit_audited(tx, &audit).await?;
+        Ok(ended)
     }
 }

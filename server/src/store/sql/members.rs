@@ -3,7 +3,7 @@
 use app::domain::access::parse_area_ids;
 use app::domain::{Member, MemberSummary, Role};
 use app::store::{
-    AuditEvent, CampaignKey, InviteRecord, Invites, JoinOutcome, Membership, NewInvite, OpenInvite,
+    AuditEvent, CampaignKey, InviteRecord, Invites, JoinOutcome, Membership, MembershipRow, NewInvite, OpenInvite,
     StoreError, StoreResult,
 };
 use async_trait::async_trait;
@@ -127,10 +127,12 @@ impl Membership for Adapter {
         user_id: i64,
         campaign_id: i64,
         now: DateTime<Utc>,
-    ) -> StoreResult<Option<Member>> {
-        let row = sqlx::query_scalar::<_, String>(
-            "SELECT m.role FROM memberships m \
+    ) -> StoreResult<Option<MembershipRow>> {
+        let row = sqlx::query_as::<_, (String, bool, bool)>(
+            "SELECT m.role, s.second_factor, c.second_factor_for_organizers \
+             FROM memberships m \
              JOIN sessions s ON s.user_id = m.user_id \
+             JOIN campaigns c ON c.id = m.campaign_id \
              WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $4 \
              AND m.campaign_id = $3",
         )
@@ -141,7 +143,9 @@ impl Membership for Adapter {
         .fetch_optional(&self.pool)
         .await
         .db()?;
-        let Some(role) = row else { return Ok(None) };
+        let Some((role, session_second_factor, organizers_need_second_factor)) = row else {
+            return Ok(None);
+        };
         let role = parse_role(&role)?;
         let area_ids = if role == Role::Organizer {
             sqlx::query_scalar::<_, i64>(
@@ -156,11 +160,15 @@ impl Membership for Adapter {
         } else {
             Vec::new()
         };
-        Ok(Some(Member {
-            user_id,
-            campaign_id,
-            role,
-            area_ids,
+        Ok(Some(MembershipRow {
+            member: Member {
+                user_id,
+                campaign_id,
+                role,
+                area_ids,
+            },
+            session_second_factor,
+            organizers_need_second_factor,
         }))
     }
 

@@ -14,6 +14,7 @@ mod heat;
 mod members;
 mod organizing;
 mod roster;
+mod second_factor;
 mod structure;
 mod throttle;
 mod ties;

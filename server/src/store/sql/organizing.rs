@@ -56,6 +56,7 @@ struct SettingsRow {
     issue_tags: String,
     min_group_size: i64,
     support_target: i64,
+    second_factor_for_organizers: bool,
 }
 
 /// A rating dated at or after the coworker's latest (`$1` rating, `$2` its moment, `$3`
@@ -261,8 +262,8 @@ impl OrganizingLoop for Adapter {
     async fn campaign_settings(&self, campaign: CampaignKey) -> StoreResult<CampaignSettings> {
         let campaign_id = campaign.id();
         let row = sqlx::query_as::<_, SettingsRow>(
-            "SELECT stale_days, issue_tags, min_group_size, support_target FROM campaigns \
-             WHERE id = $1",
+            "SELECT stale_days, issue_tags, min_group_size, support_target, \
+             second_factor_for_organizers FROM campaigns WHERE id = $1",
         )
         .bind(campaign_id)
         .fetch_optional(&self.pool)
@@ -274,6 +275,7 @@ impl OrganizingLoop for Adapter {
             issue_tags: split_tags(&row.issue_tags),
             min_group_size: row.min_group_size,
             support_target: row.support_target,
+            second_factor_for_organizers: row.second_factor_for_organizers,
         })
     }
 
@@ -286,12 +288,13 @@ impl OrganizingLoop for Adapter {
         let campaign_id = campaign.id();
         let statement = sqlx::query(
             "UPDATE campaigns SET stale_days = $1, issue_tags = $2, min_group_size = $3, \
-             support_target = $4 WHERE id = $5",
+             support_target = $4, second_factor_for_organizers = $5 WHERE id = $6",
         )
         .bind(settings.stale_days)
         .bind(settings.issue_tags.join(","))
         .bind(settings.min_group_size)
         .bind(settings.support_target)
+        .bind(settings.second_factor_for_organizers)
         .bind(campaign_id);
         self.execute_audited(statement, audit).await
     }

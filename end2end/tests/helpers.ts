@@ -1,6 +1,8 @@
 import { BrowserContext, expect, Locator, Page, TestInfo, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { LEAD_EMAIL, LEAD_PASSWORD } from "../playwright.config";
 
@@ -35,19 +37,127 @@ export async function waitForHydration(page: Page) {
   );
 }
 
-/** Signs in through the sign-in page, as a person would. */
+/**
+ * The code an authenticator app shows (RFC 6238: HMAC-SHA-1, 6 digits, 30 s) for time
+ * step `step`, from the key as the account page shows it (base32, in groups).
+ */
+export function totpCode(key: string, step: number): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of key.replace(/[\s=]/g, "").toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) throw new Error(`not base32: ${c}`);
+    bits += v.toString(2).padStart(5, "0");
+  }
+  const secret = Buffer.from(
+    Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(i * 8, i * 8 + 8), 2)),
+  );
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+/** The current TOTP time step. */
+export function nowStep(): number {
+  return Math.floor(Date.now() / 1000 / 30);
+}
+
+/**
+ * A member's phone for the run: their key, and the last step whose code was used (the
+ * server takes each step once, and one step ahead at most). Kept in the run's data
+ * folder, which the server's fresh database shares (playwright.config.ts).
+ */
+type Phone = { key: string; lastStep: number };
+const phones = path.join(__dirname, "..", ".data", "phones.json");
+function readPhones(): Record<string, Phone> {
+  try {
+    return JSON.parse(fs.readFileSync(phones, "utf8"));
+  } catch {
+    return {};
+  }
+}
+export function savePhone(email: string, phone: Phone) {
+  fs.writeFileSync(phones, JSON.stringify({ ...readPhones(), [email]: phone }));
+}
+export function hasPhone(email: string): boolean {
+  return email in readPhones();
+}
+
+/** The next code the server accepts for `email`'s phone (waiting for the clock if needed). */
+export async function nextCode(email: string): Promise<string> {
+  for (;;) {
+    const phone = readPhones()[email];
+    if (!phone) throw new Error(`${email} has no phone in this run`);
+    const step = Math.max(phone.lastStep + 1, nowStep());
+    if (step <= nowStep() + 1) {
+      savePhone(email, { ...phone, lastStep: step });
+      return totpCode(phone.key, step);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/**
+ * Sets up the second factor on the account page, as a member with a phone would: start,
+ * read the key the page shows (where the phone would scan the QR code), type the code.
+ */
+export async function setUpSecondFactor(page: Page, email: string) {
+  await page.goto("/account");
+  await submit(page, page.getByRole("button", { name: "Set up a second factor" }));
+  const key = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  savePhone(email, { key, lastStep: 0 });
+  await page.getByLabel("6-digit code").fill(await nextCode(email));
+  await submit(page, page.getByRole("button", { name: "Turn on" }));
+  await expect(page.getByTestId("second-factor-state")).toContainText("On.");
+}
+
+/**
+ * The lead's session, kept for a few minutes: a phone shows one code per 30 s and the
+ * server takes each once, so the suite signs the lead in with a code once in a while
+ * and gives each test's fresh browser that session's cookies. Younger than the access
+ * token (15 min), so no test renews it under another's feet.
+ */
+let leadSession: { cookies: Awaited<ReturnType<BrowserContext["cookies"]>>; at: number } | null =
+  null;
+const KEEP_SESSION_MS = 8 * 60_000;
+
+/** Signs in through the sign-in page, as a person would (the code step too, for an
+ * account with a second factor; the lead sets one up the first time). */
 export async function signIn(page: Page, email = LEAD_EMAIL, password = LEAD_PASSWORD) {
+  if (email === LEAD_EMAIL && leadSession && Date.now() - leadSession.at < KEEP_SESSION_MS) {
+    await page.context().addCookies(leadSession.cookies);
+    await page.goto("/");
+    if (!new URL(page.url()).pathname.startsWith("/login")) {
+      await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
+      await waitForHydration(page);
+      return;
+    }
+    // Signed out since (a test of signing out): sign in again.
+    await page.context().clearCookies();
+  }
   await page.goto("/login");
   await waitForHydration(page);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).not.toHaveURL(/\/login$/);
+  if (new URL(page.url()).pathname === "/login/code") {
+    await page.getByLabel("Code from your authenticator app").fill(await nextCode(email));
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).not.toHaveURL(/\/login/);
+  } else if (email === LEAD_EMAIL && new URL(page.url()).pathname === "/account") {
+    // The lead's first sign-in of the run: campaigns need the second factor.
+    await setUpSecondFactor(page, email);
+  }
   // A member of one campaign lands in it (an organizer on My list); the tests start
   // from the list of campaigns.
-  await expect(page).not.toHaveURL(/\/login/);
   if (new URL(page.url()).pathname !== "/") await page.goto("/");
   await expect(page.getByRole("heading", { name: "Campaigns", level: 1 })).toBeVisible();
   await waitForHydration(page);
+  if (email === LEAD_EMAIL) leadSession = { cookies: await page.context().cookies(), at: Date.now() };
 }
 
 /**
@@ -173,7 +283,7 @@ export const DEMO_CAMPAIGN = "Mercy General Hospital — nurses and techs";
 export const DEMO_VOTE_PLAN = "Strike authorization vote";
 
 /** The binary and data directory the e2e server runs with (as playwright.config.ts). */
-function e2eServer() {
+export function e2eServer() {
   const root = path.resolve(__dirname, "..", "..");
   const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
   return {

@@ -61,6 +61,13 @@ pub enum UserCommand {
         #[arg(long, value_name = "CAMPAIGN")]
         lead_of: Option<String>,
     },
+    /// Remove an account's second factor and end its sessions, for the only lead of a
+    /// campaign who lost both their phone and their recovery codes (another lead can do
+    /// it from the members page). Audited; they set it up again at their next sign-in.
+    ResetSecondFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -119,6 +126,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 crate::users::create_user(store.as_ref(), &email, &password, lead_of.as_deref())
                     .await?;
             println!("{outcome}");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::ResetSecondFactor { email },
+        } => {
+            let store =
+                crate::store::open(&settings.database_url, settings.sqlite_synchronous).await?;
+            println!(
+                "{}",
+                crate::users::reset_second_factor(store.as_ref(), &email).await?
+            );
             Ok(())
         }
     }

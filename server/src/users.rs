@@ -71,3 +71,34 @@ pub async fn create_user(
     }
     Ok(message)
 }
+
+/// Removes an account's second factor and ends its sessions, as the command line's
+/// `rankfile user reset-second-factor` does (audited as the operator's).
+pub async fn reset_second_factor(store: &dyn Storage, email: &str) -> anyhow::Result<String> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let user = store
+        .user_credentials(&email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account {}", email.as_str()))?;
+    let removed = store
+        .remove_second_factor(
+            user.id,
+            true,
+            chrono::Utc::now(),
+            &AuditEvent {
+                action: "auth.second_factor_reset_by_cli".into(),
+                record: format!("user:{}", user.id),
+                detail: "sessions ended".into(),
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(if removed {
+        format!(
+            "second factor of {} removed and their sessions ended; they set it up again at their next sign-in",
+            email.as_str()
+        )
+    } else {
+        format!("{} has no second factor; nothing changed", email.as_str())
+    })
+}

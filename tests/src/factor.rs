@@ -57,6 +57,14 @@ pub fn has_phone(browser: &Browser, email: &str) -> bool {
         .contains_key(&(browser.address.clone(), email.to_owned()))
 }
 
+/// Forgets every phone of the server at `address` (a new server on a port used before).
+pub fn forget_server(address: &str) {
+    PHONES
+        .lock()
+        .expect("phones")
+        .retain(|(server, _), _| server != address);
+}
+
 /// Forgets the phone (a lead reset the factor, or it was turned off).
 pub fn lose_phone(browser: &Browser, email: &str) {
     PHONES
@@ -102,4 +110,24 @@ pub async fn second_step(browser: &Browser, email: &str) {
             next: String::new(),
         })
         .await;
+}
+
+/// Signs in with a password and, for an account with a second factor, the phone's next
+/// code: the response that started the session (its `Set-Cookie` holds it), for stories
+/// that read the session's cookies themselves.
+pub async fn sign_in_response(browser: &Browser, email: &str, password: &str) -> reqwest::Response {
+    let res = browser.call_fn(crate::calls::sign_in(email, password)).await;
+    let code_needed = crate::set_cookie(&res, "rf_step").is_some();
+    if !code_needed {
+        return res;
+    }
+    let code = next_code(browser, email)
+        .await
+        .unwrap_or_else(|| panic!("{email} has a second factor but the story has no phone"));
+    browser
+        .call_fn(SecondStep {
+            code,
+            next: String::new(),
+        })
+        .await
 }

@@ -679,6 +679,8 @@ async fn serve(
     let hasher = app.state().hasher.clone();
     let database_url = exposed_database_url(&settings);
     let address = format!("http://127.0.0.1:{}", app.port());
+    // A port is used again by a later story: its phones are not this server's.
+    factor::forget_server(&address);
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -873,6 +875,15 @@ pub async fn serve_from_env() {
 
 /// One number from the database at `url`, below any app (for stories that run the
 /// server as another process).
+/// Runs statements on the database at `url`, below the app (panics if they fail).
+pub async fn sql_at(backend: Backend, url: &str, statements: &str) {
+    on_database!(backend, url, |db| {
+        sqlx::Executor::execute(&mut db, statements)
+            .await
+            .expect("statements");
+    });
+}
+
 pub async fn sql_count_at(backend: Backend, url: &str, query: &str) -> i64 {
     let rows = sql_column_at::<i64>(backend, url, query).await;
     *rows

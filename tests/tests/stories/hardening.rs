@@ -386,10 +386,12 @@ async fn the_audit_log_pages_and_filters(app: TestApp) {
 
 async fn a_replayed_refresh_token_is_audited(app: TestApp) {
     let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
-    let res = app
-        .browser()
-        .call_fn(calls::sign_in("lead@example.org", rankfile_tests::PASSWORD))
-        .await;
+    let res = rankfile_tests::factor::sign_in_response(
+        &app.browser(),
+        "lead@example.org",
+        rankfile_tests::PASSWORD,
+    )
+    .await;
     let refresh = set_cookie(&res, "rf_refresh").expect("a refresh cookie");
     let with_refresh = |token: String| {
         let app = &app;

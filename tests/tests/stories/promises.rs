@@ -145,7 +145,7 @@ mod two_instances {
     use app::api::auth::{SignOut, SignOutEverywhere};
     use app::api::campaigns::{GetCampaign, ListCampaigns};
     use app::api::members::RemoveMember;
-    use rankfile_tests::{calls, stories, Browser, TestApp, PASSWORD};
+    use rankfile_tests::{stories, Browser, TestApp, PASSWORD};
     use serde::Serialize;
     use server_fn::ServerFn;
 
@@ -157,7 +157,7 @@ mod two_instances {
     /// Signs in on `app` by hand: the cookies as a `Cookie` header, and the refresh
     /// cookie alone.
     async fn sign_in(app: &TestApp, email: &str) -> (String, String) {
-        let res = app.browser().call_fn(calls::sign_in(email, PASSWORD)).await;
+        let res = rankfile_tests::factor::sign_in_response(&app.browser(), email, PASSWORD).await;
         assert_eq!(res.status(), 200);
         let cookies: Vec<String> = res
             .headers()

@@ -29,6 +29,7 @@ stories!(
     members_see_their_sessions_and_end_them,
     turning_the_factor_off_needs_a_code_and_closes_the_campaign_to_a_lead,
     a_campaign_can_require_the_second_factor_of_organizers,
+    the_operator_resets_the_only_leads_factor_on_the_command_line,
 );
 
 const LEAD: &str = "lead@example.org";
@@ -617,5 +618,24 @@ async fn a_campaign_can_require_the_second_factor_of_organizers(app: TestApp) {
             .await,
         "CodeNeeded"
     );
+    app.stop().await;
+}
+
+async fn the_operator_resets_the_only_leads_factor_on_the_command_line(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of(LEAD, "Riverside").await;
+    let said = server::users::reset_second_factor(app.store.as_ref(), LEAD)
+        .await
+        .unwrap();
+    assert!(said.contains("removed"), "{said}");
+    assert_eq!(lead.status_fn(ListCoworkers { campaign_id }).await, 401);
+    assert_eq!(account_rows(&app, "auth.second_factor_reset_by_cli").await, 1);
+    // Nothing left: said so, nothing changes.
+    let said = server::users::reset_second_factor(app.store.as_ref(), LEAD)
+        .await
+        .unwrap();
+    assert!(said.contains("no second factor"), "{said}");
+    assert!(server::users::reset_second_factor(app.store.as_ref(), "nobody@example.org")
+        .await
+        .is_err());
     app.stop().await;
 }

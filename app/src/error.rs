@@ -21,7 +21,9 @@ pub enum AppError {
     Forbidden,
     /// A lead (or an organizer where the campaign asks it) signed in without a second
     /// factor: campaign pages wait until one is set up and used.
-    #[error("Your role needs a second factor. Set one up on your account page, then sign in with it.")]
+    #[error(
+        "Your role needs a second factor. Set one up on your account page, then sign in with it."
+    )]
     SecondFactorRequired,
     /// Bad input: `field` names the form field so the UI can show the message beside it;
     /// `also` holds the form's other mistakes, so all are shown at once.

@@ -116,7 +116,9 @@ pub async fn second_step(browser: &Browser, email: &str) {
 /// code: the response that started the session (its `Set-Cookie` holds it), for stories
 /// that read the session's cookies themselves.
 pub async fn sign_in_response(browser: &Browser, email: &str, password: &str) -> reqwest::Response {
-    let res = browser.call_fn(crate::calls::sign_in(email, password)).await;
+    let res = browser
+        .call_fn(crate::calls::sign_in(email, password))
+        .await;
     let code_needed = crate::set_cookie(&res, "rf_step").is_some();
     if !code_needed {
         return res;

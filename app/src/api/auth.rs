@@ -172,9 +172,13 @@ pub async fn sign_in(
         .is_some_and(|f| f.confirmed);
     if factor_on {
         // No session until the code: a token good for nothing but the code form.
-        let token =
-            crate::auth::tokens::issue_second_step(&state.keys, user.id, &user.email, now.timestamp())
-                .map_err(|_| AppError::Internal)?;
+        let token = crate::auth::tokens::issue_second_step(
+            &state.keys,
+            user.id,
+            &user.email,
+            now.timestamp(),
+        )
+        .map_err(|_| AppError::Internal)?;
         imp::set_cookies([state.cookies.second_step_cookie(token)])?;
         leptos_axum::redirect(&code_page(&next));
         return Ok(SignedIn::CodeNeeded);
@@ -230,7 +234,15 @@ pub async fn second_step(code: String, #[server(default)] next: String) -> Resul
         // Someone using a recovery code has likely lost their phone: the account page
         // says how many are left and how to set up the factor again.
         CodeUse::Recovery { .. } => {
-            imp::begin_session(&state, claims.sub, true, &ip, &next, "/account#second-factor").await
+            imp::begin_session(
+                &state,
+                claims.sub,
+                true,
+                &ip,
+                &next,
+                "/account#second-factor",
+            )
+            .await
         }
     }
 }

@@ -106,7 +106,12 @@ pub async fn begin_second_factor() -> Result<(), AppError> {
     let pending_box = seal(&state.keys, &context, codes.as_bytes())?;
     state
         .store
-        .begin_second_factor(caller.user.id, &secret_box, &pending_box, chrono::Utc::now())
+        .begin_second_factor(
+            caller.user.id,
+            &secret_box,
+            &pending_box,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(())
 }
@@ -201,7 +206,12 @@ pub async fn turn_off_second_factor(code: String) -> Result<(), AppError> {
         return Err(err);
     }
     attempt.succeeded(state).await?;
-    let event = caller.event(None, "auth.second_factor_off", format!("user:{user_id}"), "");
+    let event = caller.event(
+        None,
+        "auth.second_factor_off",
+        format!("user:{user_id}"),
+        "",
+    );
     state
         .store
         .remove_second_factor(user_id, false, now, &event)
@@ -268,8 +278,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 pub mod ssr {
     use super::FactorState;
     use crate::auth::second_factor::{
-        hash_recovery_code, matching_step, open, otpauth_url, parse_code, qr_svg, secret_text,
-        Code,
+        hash_recovery_code, matching_step, open, otpauth_url, parse_code, qr_svg, secret_text, Code,
     };
     use crate::error::AppError;
     use crate::state::AppState;
@@ -285,7 +294,10 @@ pub mod ssr {
     }
 
     pub fn wrong_code() -> AppError {
-        AppError::validation("code", "That code is not right. Check the app and try again.")
+        AppError::validation(
+            "code",
+            "That code is not right. Check the app and try again.",
+        )
     }
 
     /// The pending set-up, opened for its owner's page.

@@ -101,7 +101,9 @@ pub fn code_for_step(secret: &[u8], step: u64) -> Result<String, AppError> {
 /// The secret from its manual-entry text (spaces ignored), as an app reads it.
 pub fn secret_from_text(text: &str) -> Option<Vec<u8>> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    Secret::try_from_base32(compact).ok().map(|s| s.as_ref().to_vec())
+    Secret::try_from_base32(compact)
+        .ok()
+        .map(|s| s.as_ref().to_vec())
 }
 
 /// The secret as the manual-entry text authenticator apps take (base32, in groups of 4).
@@ -280,7 +282,14 @@ mod tests {
             parse_code("abcde-fghjk", "code").unwrap(),
             Code::Recovery("ABCDEFGHJK".into())
         );
-        for bad in ["", "12345", "1234567", "12a456", "ABCDE-FGHIJ", &"1".repeat(65)] {
+        for bad in [
+            "",
+            "12345",
+            "1234567",
+            "12a456",
+            "ABCDE-FGHIJ",
+            &"1".repeat(65),
+        ] {
             let err = parse_code(bad, "code").unwrap_err();
             assert_eq!(err.field_message("code").is_some(), true, "{bad}");
         }
@@ -344,9 +353,15 @@ mod tests {
         assert!(svg.starts_with("<svg role=\"img\""));
         assert!(!svg.contains("style"));
         assert_eq!(secret_text(&secret).replace(' ', "").len(), 32);
-        assert_eq!(secret_from_text(&secret_text(&secret)), Some(secret.clone()));
+        assert_eq!(
+            secret_from_text(&secret_text(&secret)),
+            Some(secret.clone())
+        );
         let code = code_for_step(&secret, 1000).unwrap();
-        assert_eq!(matching_step(&secret, &code, 1000 * 30 + 5).unwrap(), Some(1000));
+        assert_eq!(
+            matching_step(&secret, &code, 1000 * 30 + 5).unwrap(),
+            Some(1000)
+        );
     }
 
     #[test]

@@ -335,7 +335,11 @@ fn sessions_view(sessions: Vec<SessionRow>) -> AnyView {
 
 fn session_item(s: SessionRow, end: ServerAction<EndSession>) -> impl IntoView {
     let when = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %b %Y, %H:%M UTC").to_string();
-    let place = if s.ip_prefix.is_empty() { "unknown network".to_owned() } else { s.ip_prefix.clone() };
+    let place = if s.ip_prefix.is_empty() {
+        "unknown network".to_owned()
+    } else {
+        s.ip_prefix.clone()
+    };
     let label = format!("End the session on {} from {place}", s.device);
     view! {
         <li data-current=s.current.to_string()>

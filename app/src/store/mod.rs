@@ -142,7 +142,7 @@ impl<T: Store + Maintenance + ?Sized> Storage for T {}
 pub mod prelude {
     pub use super::{
         Accounts, AuditLog, Campaigns, Dashboards, Health, HeatMaps, Invites, Maintenance,
-        Membership, OrganizingLoop, RosterImports, SecondFactors, Sessions, SocialMap, Store, StructureTests,
-        Throttle, VotePlans, WorkplaceMap,
+        Membership, OrganizingLoop, RosterImports, SecondFactors, Sessions, SocialMap, Store,
+        StructureTests, Throttle, VotePlans, WorkplaceMap,
     };
 }

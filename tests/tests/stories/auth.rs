@@ -177,7 +177,11 @@ async fn a_removed_member_is_refused_on_the_next_request(app: TestApp) {
         .await;
     let refused = org.call_fn(members.clone()).await;
     assert_eq!(refused.status(), 403);
-    assert!(refused.text().await.unwrap().contains("SecondFactorRequired"));
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("SecondFactorRequired"));
     rankfile_tests::factor::enroll(&org, "org@example.org").await;
     assert_eq!(org.status_fn(members.clone()).await, 200);
     // Demoted again, then removed: refused at once, JWT or not.

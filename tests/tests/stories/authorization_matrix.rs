@@ -23,10 +23,6 @@ use app::api::auth::{
     ChangePassword, CreateAccount, GetInvite, JoinInvite, SecondStep, SecondStepState, SignOut,
     SignOutEverywhere, Whoami,
 };
-use app::api::security::{
-    BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession, SecurityPage,
-    TurnOffSecondFactor,
-};
 use app::api::campaigns::{CreateCampaign, GetCampaign, ListCampaigns};
 use app::api::coworkers::{
     ArchiveCoworker, CoworkerPage, CoworkersPage, GetCoworker, ListCoworkers, ListTies,
@@ -44,6 +40,10 @@ use app::api::organizing::{
     ResolveCommitment,
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
+use app::api::security::{
+    BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession, SecurityPage,
+    TurnOffSecondFactor,
+};
 use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
 use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
 use app::domain::{Role, TieKind};

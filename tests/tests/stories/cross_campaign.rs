@@ -30,20 +30,20 @@ use app::api::map::{
     ChartPage, CreateArea, CreateShift, FloorPlan, ListAreas, ListShifts, MapPage,
 };
 use app::api::members::{
-    AuditLog, CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember,
-    ResetSecondFactor, RevokeInvite,
+    AuditLog, CreateInvite, ListInvites, ListMembers, MembersPage, RemoveMember, ResetSecondFactor,
+    RevokeInvite,
 };
 use app::api::organizing::{
     CoveragePage, CoworkerHistory, FollowUpDone, GetCoverage, GetLogForm, GetMyList, GetSettings,
     ResolveCommitment, UpdateSettings,
 };
 use app::api::roster::{ApplyRoster, UploadRoster};
-use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
-use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
 use app::api::security::{
     BeginSecondFactor, ConfirmSecondFactor, EndOtherSessions, EndSession, SecurityPage,
     TurnOffSecondFactor,
 };
+use app::api::structure::{CloseTest, OpenTest, RecordGroup, TestTallyPage, TestsPage, UpdateTest};
+use app::api::votes::{RemovePlace, StartPractice, UpdatePlan, VotePlanPage, VotesPage};
 use app::domain::forecast::Rates;
 use app::domain::ChartFilter;
 use rankfile_tests::calls::{self, with_form};

@@ -42,7 +42,12 @@ async fn campaign_of(app: &TestApp, name: &str) -> i64 {
 
 /// Whether a refusal is the second-factor one.
 async fn second_factor_refusal(res: reqwest::Response) -> bool {
-    res.status() == 403 && res.text().await.unwrap_or_default().contains("SecondFactorRequired")
+    res.status() == 403
+        && res
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("SecondFactorRequired")
 }
 
 async fn account_rows(app: &TestApp, action: &str) -> i64 {
@@ -67,7 +72,9 @@ async fn a_lead_cannot_reach_the_chart_with_a_password_alone(app: TestApp) {
         "/account?setup=required#second-factor"
     );
     assert!(second_factor_refusal(lead.call_fn(chart.clone()).await).await);
-    let (status, page) = lead.get_html(&format!("/campaigns/{campaign_id}/coworkers")).await;
+    let (status, page) = lead
+        .get_html(&format!("/campaigns/{campaign_id}/coworkers"))
+        .await;
     assert!(page.contains("second-factor-needed"), "{status}: {page}");
     let (_, account) = lead.get_html("/account?setup=required").await;
     assert!(account.contains("second-factor-required"));
@@ -98,9 +105,7 @@ async fn a_lead_cannot_reach_the_chart_with_a_password_alone(app: TestApp) {
     );
     // A wrong code, a code of the wrong shape: clear errors, still pending.
     for bad in ["000000", "12a456", "1234567"] {
-        let res = lead
-            .call_fn(ConfirmSecondFactor { code: bad.into() })
-            .await;
+        let res = lead.call_fn(ConfirmSecondFactor { code: bad.into() }).await;
         assert_eq!(res.status(), 422, "{bad}");
         let body = res.text().await.unwrap();
         assert_eq!(rankfile_tests::field_of(&body), "code", "{body}");
@@ -108,7 +113,10 @@ async fn a_lead_cannot_reach_the_chart_with_a_password_alone(app: TestApp) {
     assert!(lead.call_fn_ok(SecurityPage {}).await["factor"]["Pending"].is_object());
     // The key cannot come from the client: confirming takes a code and nothing else.
     let forged = lead
-        .call("security/confirm", &[("code", "123456"), ("secret", "JBSWY3DPEHPK3PXP")])
+        .call(
+            "security/confirm",
+            &[("code", "123456"), ("secret", "JBSWY3DPEHPK3PXP")],
+        )
         .await;
     assert_ne!(forged.status(), 200);
 
@@ -122,8 +130,18 @@ async fn a_lead_cannot_reach_the_chart_with_a_password_alone(app: TestApp) {
     assert_eq!(lead.status_fn(chart.clone()).await, 200);
     let page = lead.call_fn_ok(SecurityPage {}).await;
     assert_eq!(page["factor"]["On"]["recovery_codes_left"], 10);
-    assert!(!page.to_string().contains(&shown_key[..8]), "never shown again");
-    assert_eq!(account_rows(&app, "auth.second_factor_on").await, 1);
+    assert!(
+        !page.to_string().contains(&shown_key[..8]),
+        "never shown again"
+    );
+    // On the account, and in the log of the campaign they lead, for its other leads.
+    assert_eq!(account_rows(&app, "auth.second_factor_on").await, 2);
+    assert_eq!(
+        lead.audit_entries(campaign_id, "auth.second_factor_on")
+            .await
+            .len(),
+        1
+    );
 
     // Signing in again: the password earns the code form only, for five minutes.
     lead.call_fn(SignOut {}).await;
@@ -199,7 +217,11 @@ async fn a_code_is_accepted_once_and_a_race_has_one_winner(app: TestApp) {
     let mut sorted = statuses.clone();
     sorted.sort();
     assert_eq!(sorted, [200, 422], "one wins: {statuses:?}");
-    let (winner, loser) = if statuses[0] == 200 { (&a, &b) } else { (&b, &a) };
+    let (winner, loser) = if statuses[0] == 200 {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     assert_eq!(winner.status_fn(chart.clone()).await, 200);
     assert_eq!(loser.status_fn(chart.clone()).await, 401);
     // The same code again, from a third browser: refused, and said why.
@@ -295,7 +317,9 @@ async fn a_lead_resets_a_members_second_factor_and_their_sessions_end(app: TestA
     let other = app
         .invite_member(&lead, campaign_id, "second@example.org", "lead", "")
         .await;
-    let other_id = app.member_id(&lead, campaign_id, "second@example.org").await;
+    let other_id = app
+        .member_id(&lead, campaign_id, "second@example.org")
+        .await;
     let chart = ListCoworkers { campaign_id };
     assert_eq!(other.status_fn(chart.clone()).await, 200);
     // A second device of theirs.
@@ -408,8 +432,14 @@ async fn wrong_codes_count_with_wrong_passwords(app: TestApp) {
     }))
     .await;
     let checked = statuses.iter().filter(|s| **s == 422).count();
-    assert!(checked <= 5, "{checked} codes checked of 40 ({app_address})");
-    assert!(statuses.iter().all(|s| *s == 422 || *s == 429), "{statuses:?}");
+    assert!(
+        checked <= 5,
+        "{checked} codes checked of 40 ({app_address})"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 422 || *s == 429),
+        "{statuses:?}"
+    );
     app.stop().await;
 }
 
@@ -570,7 +600,7 @@ async fn turning_the_factor_off_needs_a_code_and_closes_the_campaign_to_a_lead(a
     factor::lose_phone(&lead, LEAD);
     assert_eq!(lead.call_fn_ok(SecurityPage {}).await["factor"], "Off");
     assert!(second_factor_refusal(lead.call_fn(chart).await).await);
-    assert_eq!(account_rows(&app, "auth.second_factor_off").await, 1);
+    assert_eq!(account_rows(&app, "auth.second_factor_off").await, 2);
     // Without it, the password alone signs in again (to set it up).
     let again = app.browser();
     assert_eq!(
@@ -628,14 +658,19 @@ async fn the_operator_resets_the_only_leads_factor_on_the_command_line(app: Test
         .unwrap();
     assert!(said.contains("removed"), "{said}");
     assert_eq!(lead.status_fn(ListCoworkers { campaign_id }).await, 401);
-    assert_eq!(account_rows(&app, "auth.second_factor_reset_by_cli").await, 1);
+    assert_eq!(
+        account_rows(&app, "auth.second_factor_reset_by_cli").await,
+        2
+    );
     // Nothing left: said so, nothing changes.
     let said = server::users::reset_second_factor(app.store.as_ref(), LEAD)
         .await
         .unwrap();
     assert!(said.contains("no second factor"), "{said}");
-    assert!(server::users::reset_second_factor(app.store.as_ref(), "nobody@example.org")
-        .await
-        .is_err());
+    assert!(
+        server::users::reset_second_factor(app.store.as_ref(), "nobody@example.org")
+            .await
+            .is_err()
+    );
     app.stop().await;
 }

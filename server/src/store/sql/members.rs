@@ -3,8 +3,8 @@
 use app::domain::access::parse_area_ids;
 use app::domain::{Member, MemberSummary, Role};
 use app::store::{
-    AuditEvent, CampaignKey, InviteRecord, Invites, JoinOutcome, Membership, MembershipRow, NewInvite, OpenInvite,
-    StoreError, StoreResult,
+    AuditEvent, CampaignKey, InviteRecord, Invites, JoinOutcome, Membership, MembershipRow,
+    NewInvite, OpenInvite, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

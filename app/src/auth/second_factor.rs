@@ -291,7 +291,7 @@ mod tests {
             &"1".repeat(65),
         ] {
             let err = parse_code(bad, "code").unwrap_err();
-            assert_eq!(err.field_message("code").is_some(), true, "{bad}");
+            assert!(err.field_message("code").is_some(), "{bad}");
         }
     }
 

@@ -122,17 +122,10 @@ pub async fn begin_second_factor() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "security/confirm")]
 pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
     use crate::auth::second_factor::{hash_recovery_code, matching_step, open, parse_code, Code};
-    use crate::store::AttemptKind;
     let caller = crate::auth::require_user().await?;
     let state = &caller.state;
     let user_id = caller.user.id;
-    let attempt = crate::auth::throttle::reserve(
-        state,
-        AttemptKind::SecondFactor,
-        &caller.user.email,
-        &caller.client_ip,
-    )
-    .await?;
+    let attempt = ssr::code_attempt(&caller).await?;
     let outcome: Result<_, AppError> = async {
         let record = state
             .store
@@ -189,17 +182,10 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
 /// account's sessions stay, but none counts as signed in with a second factor any more.
 #[server(prefix = "/api", endpoint = "security/turn_off")]
 pub async fn turn_off_second_factor(code: String) -> Result<(), AppError> {
-    use crate::store::AttemptKind;
     let caller = crate::auth::require_user().await?;
     let state = &caller.state;
     let user_id = caller.user.id;
-    let attempt = crate::auth::throttle::reserve(
-        state,
-        AttemptKind::SecondFactor,
-        &caller.user.email,
-        &caller.client_ip,
-    )
-    .await?;
+    let attempt = ssr::code_attempt(&caller).await?;
     let now = chrono::Utc::now();
     if let Err(err) = ssr::check_code(state, user_id, &caller.client_ip, &code, now).await {
         attempt.failed(state, Some(user_id)).await?;
@@ -283,6 +269,20 @@ pub mod ssr {
     use crate::error::AppError;
     use crate::state::AppState;
     use crate::store::{AuditEvent, SecondFactorRecord};
+
+    /// A code typed by a signed-in member (to turn the factor on or off), reserved in the
+    /// one sign-in throttle.
+    pub async fn code_attempt(
+        caller: &crate::auth::Caller,
+    ) -> Result<crate::auth::throttle::Attempt, AppError> {
+        crate::auth::throttle::reserve(
+            &caller.state,
+            crate::store::AttemptKind::SecondFactor,
+            &caller.user.email,
+            &caller.client_ip,
+        )
+        .await
+    }
 
     /// What a box is sealed to: its owner.
     pub fn context(user_id: i64) -> String {

@@ -40,6 +40,14 @@ async fn campaign_of(app: &TestApp, name: &str) -> i64 {
         .await
 }
 
+/// The code form, posted with `code`.
+fn code_form(code: impl Into<String>) -> SecondStep {
+    SecondStep {
+        code: code.into(),
+        next: String::new(),
+    }
+}
+
 /// Whether a refusal is the second-factor one.
 async fn second_factor_refusal(res: reqwest::Response) -> bool {
     res.status() == 403
@@ -168,15 +176,7 @@ async fn a_lead_cannot_reach_the_chart_with_a_password_alone(app: TestApp) {
     assert!(html.contains("login-code"), "{html}");
     // The code the app shows next.
     let next = code_for_step(&secret, step + 1).unwrap();
-    let res = lead
-        .post_form_fn(
-            "/login/code",
-            SecondStep {
-                code: next,
-                next: String::new(),
-            },
-        )
-        .await;
+    let res = lead.post_form_fn("/login/code", code_form(next)).await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(
         res.headers()["location"],
@@ -202,16 +202,7 @@ async fn a_code_is_accepted_once_and_a_race_has_one_winner(app: TestApp) {
     let code = next_code(&a, LEAD).await.unwrap();
     let statuses = all_at_once([a.clone(), b.clone()].map(|browser| {
         let code = code.clone();
-        async move {
-            browser
-                .call_fn(SecondStep {
-                    code,
-                    next: String::new(),
-                })
-                .await
-                .status()
-                .as_u16()
-        }
+        async move { browser.call_fn(code_form(code)).await.status().as_u16() }
     }))
     .await;
     let mut sorted = statuses.clone();
@@ -227,12 +218,7 @@ async fn a_code_is_accepted_once_and_a_race_has_one_winner(app: TestApp) {
     // The same code again, from a third browser: refused, and said why.
     let c = app.browser();
     c.call_fn_ok(calls::sign_in(LEAD, PASSWORD)).await;
-    let res = c
-        .call_fn(SecondStep {
-            code: code.clone(),
-            next: String::new(),
-        })
-        .await;
+    let res = c.call_fn(code_form(code.clone())).await;
     assert_eq!(res.status(), 422);
     assert!(res.text().await.unwrap().contains("already used"));
     // The next code works.
@@ -253,13 +239,7 @@ async fn recovery_codes_sign_in_once_each_and_say_how_many_are_left(app: TestApp
     let phone_lost = app.browser();
     phone_lost.call_fn_ok(calls::sign_in(LEAD, PASSWORD)).await;
     let res = phone_lost
-        .post_form_fn(
-            "/login/code",
-            SecondStep {
-                code: codes[0].to_lowercase(),
-                next: String::new(),
-            },
-        )
+        .post_form_fn("/login/code", code_form(codes[0].to_lowercase()))
         .await;
     assert_eq!(res.headers()["location"], "/account#second-factor");
     assert_eq!(
@@ -290,20 +270,10 @@ async fn recovery_codes_sign_in_once_each_and_say_how_many_are_left(app: TestApp
     // Used once: the same code again is refused.
     let again = app.browser();
     again.call_fn_ok(calls::sign_in(LEAD, PASSWORD)).await;
-    let res = again
-        .call_fn(SecondStep {
-            code: codes[0].clone(),
-            next: String::new(),
-        })
-        .await;
+    let res = again.call_fn(code_form(codes[0].clone())).await;
     assert_eq!(res.status(), 422);
     // Another one works.
-    let res = again
-        .call_fn(SecondStep {
-            code: codes[1].clone(),
-            next: String::new(),
-        })
-        .await;
+    let res = again.call_fn(code_form(codes[1].clone())).await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         again.call_fn_ok(SecurityPage {}).await["factor"]["On"]["recovery_codes_left"],
@@ -389,21 +359,11 @@ async fn wrong_codes_count_with_wrong_passwords(app: TestApp) {
     // Two guesses at the code (one of the wrong shape, which counts too): five wrong
     // in all, and the next try of either kind is refused for this address.
     for guess in ["000000", "12345a"] {
-        let res = attacker
-            .call_fn(SecondStep {
-                code: guess.into(),
-                next: String::new(),
-            })
-            .await;
+        let res = attacker.call_fn(code_form(guess)).await;
         assert_eq!(res.status(), 422, "{guess}");
     }
     let right = next_code(&attacker, LEAD).await.unwrap();
-    let res = attacker
-        .call_fn(SecondStep {
-            code: right,
-            next: String::new(),
-        })
-        .await;
+    let res = attacker.call_fn(code_form(right)).await;
     assert_eq!(res.status(), 429, "the code shares the sign-in throttle");
     assert_eq!(
         attacker.status_fn(calls::sign_in(LEAD, PASSWORD)).await,
@@ -448,10 +408,7 @@ async fn an_expired_or_forged_second_step_starts_sign_in_again(app: TestApp) {
     let lead_id = app
         .sql_count(&format!("SELECT id FROM users WHERE email = '{LEAD}'"))
         .await;
-    let code = || SecondStep {
-        code: "123456".into(),
-        next: String::new(),
-    };
+    let code = || code_form("123456");
     // No cookie: the code form is no use; sign in again.
     let nobody = app.browser();
     let res = nobody.call_fn(code()).await;
@@ -553,10 +510,7 @@ async fn members_see_their_sessions_and_end_them(app: TestApp) {
     assert_eq!(res.json::<Value>().await.unwrap(), "CodeNeeded");
     let code = next_code(&named, LEAD).await.unwrap();
     named
-        .request_fn(SecondStep {
-            code,
-            next: String::new(),
-        })
+        .request_fn(code_form(code))
         .header("user-agent", firefox)
         .send()
         .await

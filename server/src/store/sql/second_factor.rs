@@ -86,11 +86,7 @@ impl SecondFactors for Adapter {
         if confirmed == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        forget_recovery_codes(&mut tx, user_id).await?;
         for hash in code_hashes {
             sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
                 .bind(user_id)
@@ -189,11 +185,7 @@ impl SecondFactors for Adapter {
         if removed == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await
-            .db()?;
+        forget_recovery_codes(&mut tx, user_id).await?;
         let sessions = if end_sessions {
             sqlx::query(
                 "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
@@ -243,5 +235,14 @@ async fn in_their_campaigns(tx: &mut Tx, user_id: i64, audit: &AuditEvent) -> St
     .execute(&mut **tx)
     .await
     .db()?;
+    Ok(())
+}
+
+async fn forget_recovery_codes(tx: &mut Tx, user_id: i64) -> StoreResult<()> {
+    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .db()?;
     Ok(())
 }

@@ -200,6 +200,7 @@ pub fn preview_roster(campaign_id: i64, import_id: i64) -> PreviewRoster {
         import_id,
         mapping: String::new(),
         match_by: String::new(),
+        encoding: String::new(),
     }
 }
 
@@ -214,6 +215,7 @@ pub fn apply_roster(campaign_id: i64, import_id: i64, mapping: &str) -> ApplyRos
         add_new: "on".into(),
         moves: Vec::new(),
         gone: Vec::new(),
+        encoding: String::new(),
     }
 }
 

@@ -3,7 +3,11 @@
 //!
 //! The file is kept in the database between the steps, so the preview and the apply
 //! can land on any server instance. Each step parses it again from those bytes: the
-//! preview and the apply cannot disagree about what the file says.
+//! preview and the apply cannot disagree about what the file says (the apply is given
+//! the encoding the preview read it as).
+
+// Server functions take one argument per form field.
+#![allow(clippy::too_many_arguments)]
 
 use leptos::prelude::*;
 
@@ -32,6 +36,13 @@ pub struct RosterPreview {
     pub mapping: Mapping,
     pub match_by: MatchBy,
     pub rows: usize,
+    /// The text encoding the file was read as (a label of `domain::roster::ENCODINGS`).
+    pub encoding: String,
+    /// Why the encoding the lead chose cannot read the file (it is then read as guessed).
+    pub encoding_error: Option<String>,
+    /// For a guessed mapping, how sure each column's guess is, in percent (100: the
+    /// header is one of the field's names; less: a near miss, such as a typo).
+    pub sureness: Vec<Option<u8>>,
     /// Why the mapping cannot be used, if it cannot.
     pub mapping_error: Option<String>,
     pub errors: Vec<RowError>,
@@ -111,18 +122,35 @@ pub async fn preview_roster(
     import_id: i64,
     #[server(default)] mapping: String,
     #[server(default)] match_by: String,
+    #[server(default)] encoding: String,
 ) -> Result<RosterPreview, AppError> {
-    use crate::domain::roster::suggest_mapping;
+    use crate::domain::roster::{suggest, suggest_mapping};
     use crate::domain::Role;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&member, import_id).await?;
+    // An encoding that cannot read the file: said beside its choice, and the file shown
+    // as guessed, so the lead can choose again.
+    let (upload, file, encoding_error) = match load(&member, import_id, &encoding).await {
+        Err(AppError::Validation { field, message, .. }) if field == "encoding" => {
+            let (upload, file) = load(&member, import_id, "").await?;
+            (upload, file, Some(message))
+        }
+        loaded => {
+            let (upload, file) = loaded?;
+            (upload, file, None)
+        }
+    };
     let Some(file) = file else {
         return deleted_file_preview(&member, import_id).await;
     };
-    let mapping = if mapping.trim().is_empty() {
-        suggest_mapping(&file.headers)
+    let (mapping, sureness) = if mapping.trim().is_empty() {
+        let guessed = suggest(&file.headers);
+        let sureness = guessed
+            .iter()
+            .map(|s| s.map(|s| (s.confidence * 100.0).floor() as u8))
+            .collect();
+        (suggest_mapping(&file.headers), sureness)
     } else {
-        decode_mapping(&mapping)?
+        (decode_mapping(&mapping)?, Vec::new())
     };
     let by = MatchBy::parse(&match_by).unwrap_or(MatchBy::EmployeeRef);
     let mut preview = RosterPreview {
@@ -139,6 +167,9 @@ pub async fn preview_roster(
         mapping: mapping.clone(),
         match_by: by,
         rows: file.rows.len(),
+        encoding: file.encoding.clone(),
+        encoding_error,
+        sureness,
         mapping_error: None,
         errors: Vec::new(),
         error_count: 0,
@@ -194,6 +225,7 @@ pub async fn apply_roster(
     #[server(default)] add_new: String,
     #[server(default)] moves: Vec<i64>,
     #[server(default)] gone: Vec<i64>,
+    #[server(default)] encoding: String,
 ) -> Result<RosterOutcome, AppError> {
     use crate::domain::fields::checked;
     use crate::domain::roster::normalize_area;
@@ -201,7 +233,7 @@ pub async fn apply_roster(
     use crate::store::RosterPlan;
     use std::collections::HashSet;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&member, import_id).await?;
+    let (upload, file) = load(&member, import_id, &encoding).await?;
     let (true, Some(file)) = (upload.status == "pending", file) else {
         return Err(AppError::Conflict(
             "This import has been applied or discarded already.".into(),
@@ -303,11 +335,12 @@ mod ssr {
         Ok(Mapping { columns })
     }
 
-    /// The stored import, parsed (`None` once its file has been deleted); NotFound if it
-    /// is not this campaign's.
+    /// The stored import, parsed as `encoding` (empty: as it seems to be; `None` once its
+    /// file has been deleted); NotFound if it is not this campaign's.
     pub(super) async fn load(
         member: &crate::auth::InCampaign,
         import_id: i64,
+        encoding: &str,
     ) -> Result<
         (
             crate::store::RosterUpload,
@@ -323,7 +356,7 @@ mod ssr {
         if upload.content.is_empty() {
             return Ok((upload, None));
         }
-        let file = crate::domain::roster::parse_file(&upload.content)?;
+        let file = crate::domain::roster::parse_file_as(&upload.content, encoding)?;
         Ok((upload, Some(file)))
     }
 
@@ -497,6 +530,9 @@ mod ssr {
                 .rows
                 .and_then(|n| usize::try_from(n).ok())
                 .unwrap_or(0),
+            encoding: String::new(),
+            encoding_error: None,
+            sureness: Vec::new(),
             mapping_error: None,
             errors: Vec::new(),
             error_count: 0,

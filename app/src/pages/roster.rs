@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::roster::{encode_mapping, preview_roster, ApplyRoster, Changes, RosterPreview};
 use crate::components::form::{action_error, FormError, ReturnTo};
 use crate::components::gate::{CampaignLoad, Loaded};
-use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy};
+use crate::domain::roster::{Field, ImportSummary, Mapping, MatchBy, ENCODINGS};
 use crate::domain::Choice;
 use crate::pages::layout::{campaign_id, query, route_id};
 
@@ -69,11 +69,15 @@ fn mapping_from_query(query: &leptos_router::params::ParamsMap) -> String {
 pub fn ImportPreviewPage() -> impl IntoView {
     let id = campaign_id();
     let import_id = route_id("iid");
-    let (mapping, by) = {
+    let (mapping, by, encoding) = {
         let q = query();
-        (mapping_from_query(&q), q.get("match").unwrap_or_default())
+        (
+            mapping_from_query(&q),
+            q.get("match").unwrap_or_default(),
+            q.get("enc").unwrap_or_default(),
+        )
     };
-    let preview = OnceResource::new(preview_roster(id, import_id, mapping, by));
+    let preview = OnceResource::new(preview_roster(id, import_id, mapping, by, encoding));
     view! {
         <h1>"Import preview"</h1>
         <p><a class="back" href=format!("/campaigns/{id}/import")>"← Upload another file"</a></p>
@@ -165,9 +169,19 @@ fn summary_view(campaign: i64, s: ImportSummary) -> AnyView {
 /// Which column is which: a GET form, so the preview is recomputed on the server.
 fn mapping_form(p: &RosterPreview) -> impl IntoView {
     let Mapping { columns } = &p.mapping;
+    let read_as = p.encoding.clone();
+    let encoding_error = p.encoding_error.clone();
     view! {
         <form method="get" class="card stack" data-testid="mapping-form">
             <h2>"Columns"</h2>
+            <label for="encoding">"Read the file as"</label>
+            <select id="encoding" name="enc" aria-describedby="encoding-error">
+                {ENCODINGS.into_iter().map(|(label, shown)| view! {
+                    <option value=label selected=read_as == label>{shown}</option>
+                }).collect_view()}
+            </select>
+            <p id="encoding-error" class="field-error" role="alert" data-testid="encoding-error">{encoding_error}</p>
+            <p class="hint">"If names show odd letters (Ã©, â€™, �), choose another encoding and check again."</p>
             <div class="table-wrap" tabindex="0" role="region" aria-label="The file's columns">
                 <table>
                     <thead><tr><th scope="col">"In the file"</th><th scope="col">"First rows"</th><th scope="col">"Is"</th></tr></thead>
@@ -187,6 +201,9 @@ fn mapping_form(p: &RosterPreview) -> impl IntoView {
                                                 <option value=f.key() selected=current == Some(f)>{f.label()}</option>
                                             }).collect_view()}
                                         </select>
+                                        {p.sureness.get(i).copied().flatten().filter(|s| *s < 100).map(|s| view! {
+                                            <p class="hint" data-testid="near-guess">{format!("A near match ({s} % alike): check it.")}</p>
+                                        })}
                                     </td>
                                 </tr>
                             }
@@ -214,6 +231,7 @@ fn changes_form(
     let import_id = p.import_id;
     let mapping = encode_mapping(&p.mapping);
     let match_by = p.match_by.key();
+    let encoding = p.encoding.clone();
     let more = |shown: usize, total: usize| {
         (total > shown)
             .then(|| view! { <li class="hint">{format!("…and {} more", total - shown)}</li> })
@@ -226,6 +244,7 @@ fn changes_form(
             <input type="hidden" name="import_id" value=import_id />
             <input type="hidden" name="mapping" value=mapping />
             <input type="hidden" name="match_by" value=match_by />
+            <input type="hidden" name="encoding" value=encoding />
             <p data-testid="roster-summary">
                 {format!("{} new, {} moved, {} no longer on the list, {} unchanged.", c.new_count, c.moved_count, c.gone_count, c.unchanged)}
             </p>

@@ -6,12 +6,14 @@ use app::api::coworkers::{GetCoworker, ListCoworkers};
 use app::api::map::ListAreas;
 use app::api::roster::{ApplyRoster, PreviewRoster};
 use rankfile_tests::employer_list::{employer_list as roster, MAPPING};
-use rankfile_tests::{area, calls, coworker, items, len, stories, Browser, TestApp};
+use rankfile_tests::{area, calls, coworker, items, len, names, stories, Browser, TestApp};
 use serde_json::Value;
 
 stories!(
     a_messy_list_imports_and_a_newer_one_reconciles,
-    bad_files_are_refused_and_change_nothing
+    bad_files_are_refused_and_change_nothing,
+    a_windows_1252_list_reads_right_and_its_encoding_can_be_chosen,
+    peoplesoft_headers_are_guessed_and_a_near_miss_is_flagged,
 );
 
 async fn count(lead: &Browser, campaign_id: i64) -> usize {
@@ -183,13 +185,10 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
             )
         }
     };
-    // Windows-1252 "José" on line 3.
-    let (status, message) = refused(b"Name,Dept\nAna,ICU\nJos\xe9,ER\n".to_vec()).await;
+    // Not text at all (zero bytes where no encoding has them).
+    let (status, message) = refused(b"\x00\x01\x02\x03binary\x00\xff\xfe\x00".to_vec()).await;
     assert_eq!(status, 422);
-    assert!(
-        message.contains("Line 3") && message.contains("UTF-8"),
-        "{message}"
-    );
+    assert!(message.contains("not CSV text"), "{message}");
     let (status, message) = refused(b"PK\x03\x04rest-of-a-workbook".to_vec()).await;
     assert_eq!(status, 422);
     assert!(message.contains("Excel"), "{message}");
@@ -245,5 +244,88 @@ async fn bad_files_are_refused_and_change_nothing(app: TestApp) {
     assert!(location.starts_with(&format!("/campaigns/{id}/import?error=")));
     let (_, html) = lead.get_html(&location).await;
     assert!(html.contains("Excel workbook"));
+    app.stop().await;
+}
+
+async fn a_windows_1252_list_reads_right_and_its_encoding_can_be_chosen(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    // As Excel's "CSV" on Windows and most HR exports save it: Windows-1252, CRLF.
+    let bytes = b"Employee ID,Name,Department\r\n\
+        1001,Jos\xe9 Pe\xf1a,Caf\xe9\r\n\
+        1002,Ren\xe9e O\x92Brien,Pharmacy\r\n"
+        .to_vec();
+    let import = lead.upload_roster_ok(campaign_id, "hr.csv", bytes).await;
+    let preview = lead
+        .call_fn_ok(calls::preview_roster(campaign_id, import))
+        .await;
+    assert_eq!(preview["encoding"], "windows-1252");
+    assert_eq!(preview["sample"][0][1], "José Peña");
+    assert_eq!(preview["sample"][1][1], "Renée O’Brien");
+    assert_eq!(preview["encoding_error"], Value::Null);
+    let read_as = |encoding: &str| PreviewRoster {
+        encoding: encoding.into(),
+        ..calls::preview_roster(campaign_id, import)
+    };
+    // Chosen as UTF-8: said why not, beside the choice, and shown as guessed.
+    let as_utf8 = lead.call_fn_ok(read_as("UTF-8")).await;
+    let said = as_utf8["encoding_error"].as_str().unwrap();
+    assert!(said.starts_with("Line 2 is not UTF-8"), "{said}");
+    assert_eq!(as_utf8["sample"][0][1], "José Peña");
+    // Chosen as Mac OS Roman: read so (other letters, which the lead would see).
+    let as_mac = lead.call_fn_ok(read_as("macintosh")).await;
+    assert_eq!(as_mac["encoding"], "macintosh");
+    assert_ne!(as_mac["sample"][0][1], "José Peña");
+    // An encoding not offered.
+    let odd = lead.call_fn_ok(read_as("x-user-defined")).await;
+    assert!(odd["encoding_error"].as_str().unwrap().contains("offered"));
+
+    // Applied as UTF-8 (a form the page never sends): refused, nothing written.
+    let apply = |encoding: &str| ApplyRoster {
+        encoding: encoding.into(),
+        ..calls::apply_roster(campaign_id, import, "employee_ref,name,area")
+    };
+    assert_eq!(lead.status_fn(apply("UTF-8")).await, 422);
+    assert_eq!(count(&lead, campaign_id).await, 0);
+    // Applied as read: the names on the chart are the people's.
+    lead.call_fn_ok(apply("windows-1252")).await;
+    let chart = lead.call_fn_ok(ListCoworkers { campaign_id }).await;
+    let mut on_chart = names(&chart);
+    on_chart.sort();
+    assert_eq!(on_chart, ["José Peña", "Renée O’Brien"]);
+    app.stop().await;
+}
+
+async fn peoplesoft_headers_are_guessed_and_a_near_miss_is_flagged(app: TestApp) {
+    let (lead, campaign_id) = app.lead_of("lead@example.org", "Mercy").await;
+    let file = "EMPLID,Name,Dept ID,Departmnet Descr,Empl Shift Cd,Job Cd Descr,Hire Dt\n\
+                1001,Ana Ruiz,4410,Cardiology,NIGHT,RN II,2019-03-04\n";
+    let import = lead
+        .upload_roster_ok(campaign_id, "ps.csv", file.as_bytes().to_vec())
+        .await;
+    let preview = lead
+        .call_fn_ok(calls::preview_roster(campaign_id, import))
+        .await;
+    assert_eq!(
+        preview["mapping"]["columns"],
+        serde_json::json!([
+            "EmployeeRef",
+            "Name",
+            null,
+            "Area",
+            "Shift",
+            "JobTitle",
+            null
+        ])
+    );
+    // The misspelt department is a near match, said so; the others are sure.
+    let sureness = preview["sureness"].as_array().unwrap();
+    assert_eq!(sureness[0], 100);
+    let near = sureness[3].as_u64().unwrap();
+    assert!((92..100).contains(&near), "{near}");
+    assert_eq!(sureness[6], Value::Null);
+    let (_, html) = lead
+        .get_html(&format!("/campaigns/{campaign_id}/import/{import}"))
+        .await;
+    assert!(html.contains("near-guess"), "the page flags the near match");
     app.stop().await;
 }

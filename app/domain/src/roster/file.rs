@@ -10,22 +10,32 @@ fn refuse(message: String) -> Invalid {
     Invalid::new("file", message)
 }
 
-/// Parses an uploaded roster: a CSV UTF-8 file (comma, semicolon or tab separated)
-/// whose first non-blank row names the columns.
+/// Parses an uploaded roster: a CSV file (comma, semicolon or tab separated) whose
+/// first non-blank row names the columns, in the text encoding it seems to be in
+/// ([`super::encoding`]).
 ///
 /// Blank rows are skipped; short rows are padded with empty cells and cells beyond
 /// the last header are ignored; cells are trimmed. Each row keeps the physical line
 /// it starts on, even after quoted cells that span lines. Every refusal is a
-/// validation error on "file" telling the lead what to do.
+/// validation error on "file" (or "encoding") telling the lead what to do.
 pub fn parse_file(bytes: &[u8]) -> Result<RosterFile, Invalid> {
-    let text = decode(bytes)?;
+    parse_file_as(bytes, "")
+}
+
+/// [`parse_file`], read as `encoding` (a label of [`super::encoding::CHOICES`]; empty:
+/// as it seems to be).
+pub fn parse_file_as(bytes: &[u8], encoding: &str) -> Result<RosterFile, Invalid> {
+    let decoded = decode(bytes, encoding)?;
+    let text = &*decoded.text;
     let delimiter = detect_delimiter(text);
     check_quotes(text, delimiter)?;
-    read_rows(text, delimiter)
+    let mut file = read_rows(text, delimiter)?;
+    file.encoding = decoded.encoding.to_owned();
+    Ok(file)
 }
 
 /// The bytes as text, or a refusal saying what the file seems to be instead.
-fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
+fn decode<'a>(bytes: &'a [u8], encoding: &str) -> Result<super::encoding::Decoded<'a>, Invalid> {
     if bytes.len() > MAX_FILE_BYTES {
         // Rounded up, so a file just over the limit does not read "20.0 MB".
         let tenths = (bytes.len() as u64 * 10).div_ceil(1024 * 1024);
@@ -43,37 +53,19 @@ fn decode(bytes: &[u8]) -> Result<&str, Invalid> {
             "This looks like an Excel workbook, not CSV. {SAVE_AS_CSV}"
         )));
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(refuse(format!(
-            "This file is saved as UTF-16 (\"Unicode text\"), not CSV UTF-8. {SAVE_AS_CSV}"
-        )));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
+    let decoded = super::encoding::decode(bytes, encoding)?;
+    if decoded.text.chars().all(char::is_whitespace) {
         return Err(refuse(
             "The file is empty. Export the roster from your spreadsheet as CSV UTF-8 \
              and upload that."
                 .to_owned(),
         ));
     }
-    if bytes.contains(&0) {
-        // UTF-16 without a byte-order mark, or not a text file at all.
-        return Err(refuse(format!(
-            "This file is not CSV text (it may be saved as UTF-16, or be another kind \
-             of file). {SAVE_AS_CSV}"
-        )));
-    }
-    std::str::from_utf8(bytes).map_err(|err| {
-        let line = line_at(bytes, err.valid_up_to());
-        refuse(format!(
-            "Line {line} is not UTF-8 text (the file may be saved as Windows-1252 / \
-             Latin-1). Save it as CSV UTF-8 and upload again."
-        ))
-    })
+    Ok(decoded)
 }
 
 /// The 1-based line holding byte `offset`.
-fn line_at(bytes: &[u8], offset: usize) -> usize {
+pub(super) fn line_at(bytes: &[u8], offset: usize) -> usize {
     (0..offset).filter(|&i| ends_line(bytes, i)).count() + 1
 }
 
@@ -271,7 +263,11 @@ fn read_rows(text: &str, delimiter: u8) -> Result<RosterFile, Invalid> {
                 .to_owned(),
         ));
     }
-    Ok(RosterFile { headers, rows })
+    Ok(RosterFile {
+        headers,
+        rows,
+        encoding: String::new(),
+    })
 }
 
 /// The physical line each record starts on.
@@ -342,8 +338,8 @@ mod tests {
         let f = parse("Name,Notes\r\rJane,\"a\rb\"\rAnn,x\r");
         assert_eq!(lines(&f), [3, 5]);
         assert_eq!(f.rows[0].cells, ["Jane", "a\rb"]);
-        let message = refusal(b"Name\rJane\rJos\xe9\r");
-        assert!(message.starts_with("Line 3 "), "{message}");
+        let err = parse_file_as(b"Name\rJane\rJos\xe9\r", "UTF-8").unwrap_err();
+        assert!(err.message.starts_with("Line 3 "), "{}", err.message);
     }
 
     #[test]
@@ -409,25 +405,36 @@ mod tests {
     }
 
     #[test]
-    fn refuses_latin1_and_names_the_line() {
+    fn reads_windows_1252_and_names_the_line_when_told_it_is_utf8() {
         let mut bytes = b"Name,Dept\nJane,Packing\nAnn,Shipping\n".to_vec();
-        bytes.extend_from_slice(b"Jos\xe9 Garc\xeda,Packing\n");
-        let message = refusal(&bytes);
-        assert!(message.starts_with("Line 4 is not UTF-8 text"), "{message}");
-        assert!(message.contains("CSV UTF-8"));
+        bytes.extend_from_slice(b"Jos\xe9 Garc\xeda,Caf\xe9\x92s\n");
+        let f = parse_file(&bytes).unwrap();
+        assert_eq!(f.encoding, "windows-1252");
+        assert_eq!(f.rows[2].cells, ["José García", "Café’s"]);
+        let err = parse_file_as(&bytes, "UTF-8").unwrap_err();
+        assert_eq!(err.field, "encoding");
+        assert!(
+            err.message.starts_with("Line 4 is not UTF-8 text"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
-    fn refuses_utf16() {
-        for bom in [[0xFF, 0xFE], [0xFE, 0xFF]] {
-            let mut bytes = bom.to_vec();
-            bytes.extend_from_slice(&[b'N', 0, b'a', 0]);
-            let message = refusal(&bytes);
-            assert!(message.contains("UTF-16"), "{message}");
-            assert!(message.contains("CSV UTF-8"), "{message}");
+    fn reads_utf16() {
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
+        let mut bare = Vec::new();
+        for unit in "Name,Dept\r\nZoë,Pharmacy\r\n".encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+            be.extend_from_slice(&unit.to_be_bytes());
+            bare.extend_from_slice(&unit.to_le_bytes());
         }
-        // No byte-order mark, but the zero bytes give it away.
-        assert!(refusal(b"N\0a\0m\0e\0\n\0").contains("UTF-16"));
+        for bytes in [le, be, bare] {
+            let f = parse_file(&bytes).unwrap();
+            assert!(f.encoding.starts_with("UTF-16"), "{}", f.encoding);
+            assert_eq!(f.rows[0].cells, ["Zoë", "Pharmacy"]);
+        }
     }
 
     #[test]

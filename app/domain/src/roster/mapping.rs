@@ -24,7 +24,7 @@ choice! {
 }
 
 impl Field {
-    /// Header names (compared after [`normalize_header`]) that suggest this field.
+    /// Header names (compared as [`header_words`]) that suggest this field.
     fn synonyms(self) -> &'static [&'static str] {
         match self {
             Field::Name => &[
@@ -44,6 +44,9 @@ impl Field {
                 "fname",
                 "employee first name",
                 "legal first name",
+                "given name",
+                "preferred name",
+                "preferred first name",
             ],
             Field::LastName => &[
                 "last name",
@@ -112,7 +115,7 @@ impl Field {
                 "tel",
                 "telephone",
             ],
-            Field::Email => &["email", "email address", "personal email", "mail"],
+            Field::Email => &["email", "e-mail", "email address", "personal email", "mail"],
             Field::Language => &["language", "preferred language", "lang"],
         }
     }
@@ -184,40 +187,142 @@ impl Mapping {
     }
 }
 
-/// Best guess of the mapping from the file's headers. Each field goes to the first
-/// column whose header is one of its synonyms; unrecognised columns are ignored.
+/// Best guess of the mapping from the file's headers ([`suggest`]'s fields).
 pub fn suggest_mapping(headers: &[String]) -> Mapping {
-    let mut taken = [false; 10];
-    let columns = headers
-        .iter()
-        .map(|header| {
-            let header = normalize_header(header);
-            let field = Field::ALL
-                .into_iter()
-                .find(|f| f.synonyms().iter().any(|s| normalize_header(s) == header))?;
-            let taken = &mut taken[field as usize];
-            if *taken {
-                return None;
-            }
-            *taken = true;
-            Some(field)
-        })
-        .collect();
-    Mapping { columns }
+    Mapping {
+        columns: suggest(headers)
+            .into_iter()
+            .map(|s| s.map(|s| s.field))
+            .collect(),
+    }
 }
 
-/// Lowercase letters and digits only, with "#" read as "number" ("Emp #" = "Emp Number").
-fn normalize_header(header: &str) -> String {
-    let mut out = String::with_capacity(header.len());
-    for c in header.chars().flat_map(char::to_lowercase) {
-        if c == '#' {
-            out.push_str("number");
-        } else if c.is_alphanumeric() {
-            out.push(c);
+/// A guessed field for a column, and how sure the guess is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub field: Field,
+    /// 1.0 when the header, read as words, is one of the field's names; less for a
+    /// near miss (a typo), down to [`NEAR_MISS`].
+    pub confidence: f64,
+}
+
+/// The least Jaro-Winkler similarity a header may have to one of a field's names and
+/// still be guessed as that field ("Departmnet" is; "Hire Date" is not a shift).
+pub const NEAR_MISS: f64 = 0.92;
+
+/// For each column, the field its header names, if any, with the confidence. A field
+/// goes to one column only: the surest (the first on a tie), so two columns are never
+/// guessed into one field; a person confirms the rest.
+pub fn suggest(headers: &[String]) -> Vec<Option<Suggestion>> {
+    let mut best: Vec<Option<Suggestion>> = headers.iter().map(|h| best_field(h)).collect();
+    for field in Field::ALL {
+        let mut holders: Vec<usize> = (0..best.len())
+            .filter(|&i| best[i].is_some_and(|s| s.field == field))
+            .collect();
+        // Surest first; on a tie the leftmost column keeps it.
+        holders.sort_by(|&a, &b| {
+            let (sa, sb) = (
+                best[a].map_or(0.0, |s| s.confidence),
+                best[b].map_or(0.0, |s| s.confidence),
+            );
+            sb.total_cmp(&sa).then(a.cmp(&b))
+        });
+        for &loser in holders.iter().skip(1) {
+            best[loser] = None;
         }
     }
-    out
+    best
 }
+
+/// The field a header names, and how sure: its words exactly one of a field's names,
+/// else the closest name by Jaro-Winkler if close enough.
+fn best_field(header: &str) -> Option<Suggestion> {
+    let words = header_words(header);
+    if words.is_empty() {
+        return None;
+    }
+    // "Empl Shift Cd" is the employee's shift: read it with and without "employee".
+    let readings = [
+        Some(words.as_str()),
+        words
+            .strip_prefix("employee ")
+            .or_else(|| words.strip_prefix("worker "))
+            .or_else(|| words.strip_prefix("staff ")),
+    ];
+    let mut best: Option<Suggestion> = None;
+    for field in Field::ALL {
+        for name in field.synonyms() {
+            let name = header_words(name);
+            for reading in readings.iter().flatten() {
+                let confidence = if name == *reading {
+                    1.0
+                } else {
+                    strsim::jaro_winkler(&name, reading)
+                };
+                if confidence >= NEAR_MISS && best.is_none_or(|b| confidence > b.confidence) {
+                    best = Some(Suggestion { field, confidence });
+                }
+            }
+        }
+    }
+    best
+}
+
+/// A header as words, for comparing with a field's names: split at punctuation, spaces
+/// and camelCase ("EmplShiftCd"), lower-cased, abbreviations spelled out ("dept",
+/// "descr", "cd", "dt", "nbr", "empl", "loc", "#"), and the words that only describe a
+/// column ("description", "code", "text") left out, so "Department Descr" reads as
+/// "department" and "Empl Shift Cd" as "employee shift".
+pub fn header_words(header: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut previous: Option<char> = None;
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    };
+    for c in header.chars() {
+        if c == '#' {
+            flush(&mut word, &mut words);
+            words.push("number".into());
+        } else if c.is_alphanumeric() {
+            // A capital after a small letter starts a word ("emplId"), as does a letter
+            // after a digit or a digit after a letter.
+            let boundary = previous.is_some_and(|p| {
+                (p.is_lowercase() && c.is_uppercase())
+                    || (p.is_alphabetic() && c.is_numeric())
+                    || (p.is_numeric() && c.is_alphabetic())
+            });
+            if boundary {
+                flush(&mut word, &mut words);
+            }
+            word.extend(c.to_lowercase());
+        } else {
+            flush(&mut word, &mut words);
+        }
+        previous = Some(c);
+    }
+    flush(&mut word, &mut words);
+    let spelled: Vec<&str> = words
+        .iter()
+        .map(|w| match w.as_str() {
+            "dept" | "dpt" => "department",
+            "descr" | "desc" => "description",
+            "cd" => "code",
+            "dt" => "date",
+            "nbr" | "num" | "no" => "number",
+            "empl" | "emp" | "ee" => "employee",
+            "loc" => "location",
+            "ph" => "phone",
+            "addr" => "address",
+            other => other,
+        })
+        .filter(|w| !matches!(*w, "description" | "code" | "text" | "the" | "of"))
+        .collect();
+    spelled.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +391,78 @@ mod tests {
                 Some(Field::LastName),
             ]
         );
+    }
+
+    #[test]
+    fn reads_peoplesoft_style_headers() {
+        let headers = strings(&[
+            "EMPLID",
+            "Name",
+            "Dept ID",
+            "Department Descr",
+            "Empl Shift Cd",
+            "Job Cd Descr",
+            "Hire Dt",
+            "Location Descr",
+            "Preferred Name",
+        ]);
+        assert_eq!(
+            suggest_mapping(&headers).columns,
+            vec![
+                Some(Field::EmployeeRef),
+                Some(Field::Name),
+                // "department id" is near "department", but the description is the name.
+                None,
+                Some(Field::Area),
+                Some(Field::Shift),
+                Some(Field::JobTitle),
+                None,
+                // Also an area: the surer (or, on a tie, the first) column keeps it.
+                None,
+                Some(Field::FirstName),
+            ]
+        );
+    }
+
+    #[test]
+    fn tolerates_typos_and_says_how_sure() {
+        let headers = strings(&["Departmnet", "Emploee Name", "Shfit", "Notes", "Hire Date"]);
+        let guessed = suggest(&headers);
+        let fields: Vec<_> = guessed.iter().map(|s| s.map(|s| s.field)).collect();
+        assert_eq!(
+            fields,
+            [
+                Some(Field::Area),
+                Some(Field::Name),
+                Some(Field::Shift),
+                None,
+                None
+            ]
+        );
+        for s in guessed.iter().flatten() {
+            assert!(s.confidence >= NEAR_MISS && s.confidence < 1.0, "{s:?}");
+        }
+        assert_eq!(suggest(&strings(&["Shift"]))[0].unwrap().confidence, 1.0);
+    }
+
+    #[test]
+    fn an_exact_header_beats_a_near_one_whatever_the_order() {
+        let headers = strings(&["Departmnt", "Department"]);
+        assert_eq!(
+            suggest_mapping(&headers).columns,
+            vec![None, Some(Field::Area)]
+        );
+    }
+
+    #[test]
+    fn header_words_split_spell_out_and_drop_descriptions() {
+        assert_eq!(header_words("EmplShiftCd"), "employee shift");
+        assert_eq!(header_words("Department_Descr"), "department");
+        assert_eq!(header_words("  EMP #"), "employee number");
+        assert_eq!(header_words("Hire Dt"), "hire date");
+        assert_eq!(header_words("emplId"), "employee id");
+        assert_eq!(header_words("Shift2"), "shift 2");
+        assert_eq!(header_words("---"), "");
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //!    [`RawRow`]s, each with the physical line it starts on, so every later message can
 //!    say "line 7".
 //! 3. **[`suggest_mapping`]** guesses which file column fills which of our [`Field`]s
-//!    from the header names, so the preview is usually right the first time.
+//!    from the header names read as words ([`header_words`]: camelCase split,
+//!    abbreviations such as "Dept", "Descr", "Cd", "Dt", "Empl" spelled out), near
+//!    misses by Jaro-Winkler ([`suggest`] says how sure), each field to one column only,
+//!    so the preview is usually right the first time.
 //! 4. **The lead confirms the [`Mapping`]** (or corrects it).
 //! 5. **[`map_rows`]** applies the mapping and checks every row, returning every
 //!    problem with its line, not just the first. The import is all-or-nothing: if any
@@ -30,13 +33,15 @@ mod reconcile;
 mod rows;
 
 #[cfg(feature = "files")]
+pub mod encoding;
+#[cfg(feature = "files")]
 mod file;
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "files")]
-pub use file::parse_file;
-pub use mapping::{suggest_mapping, Field, Mapping};
+pub use file::{parse_file, parse_file_as};
+pub use mapping::{header_words, suggest, suggest_mapping, Field, Mapping, Suggestion, NEAR_MISS};
 pub use normalize::{normalize_area, normalize_name};
 pub use reconcile::{reconcile, Existing, MatchBy, Moved, Reconciliation};
 pub use rows::{map_rows, RosterRow, RowError};
@@ -58,11 +63,34 @@ pub const MAX_CELLS: usize = 2_000_000;
 /// abandoned: its file is deleted and only its summary kept.
 pub const ABANDONED_AFTER_HOURS: i64 = 24;
 
+/// The text encodings a lead can choose for an uploaded file: (label, what the choice
+/// shows). Labels are the Encoding Standard's names, as `encoding_rs` spells them; the
+/// server guesses one (`encoding::detect`) and the preview offers the others.
+pub const ENCODINGS: [(&str, &str); 10] = [
+    ("UTF-8", "UTF-8 (Unicode)"),
+    ("UTF-16LE", "UTF-16 little-endian (Excel's “Unicode text”)"),
+    ("UTF-16BE", "UTF-16 big-endian"),
+    (
+        "windows-1252",
+        "Windows-1252 (Western European, Excel “CSV” on Windows)",
+    ),
+    ("ISO-8859-15", "ISO-8859-15 (Latin-9)"),
+    ("windows-1250", "Windows-1250 (Central European)"),
+    ("windows-1251", "Windows-1251 (Cyrillic)"),
+    ("windows-1254", "Windows-1254 (Turkish)"),
+    ("macintosh", "Mac OS Roman"),
+    ("IBM866", "DOS Cyrillic (IBM866)"),
+];
+
 /// A parsed file: the header row and the non-blank rows below it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterFile {
     pub headers: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// The text encoding it was read as (a label of `encoding::CHOICES`; empty for a
+    /// file not read from bytes).
+    #[serde(default)]
+    pub encoding: String,
 }
 
 /// What is kept of an import once its file is deleted (applied, or abandoned for a
@@ -116,6 +144,7 @@ mod fixtures {
                     cells: strings(cells),
                 })
                 .collect(),
+            encoding: String::new(),
         }
     }
 

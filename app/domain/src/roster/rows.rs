@@ -552,6 +552,7 @@ mod tests {
                 line: 2,
                 cells: strings(&["Jane"]),
             }],
+            encoding: String::new(),
         };
         let (rows, errors) =
             map_rows(&f, &mapping(&[Some(Field::Name), Some(Field::Area)])).unwrap();

@@ -8,6 +8,7 @@ use app::store::{
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 
+use super::audit::insert_audit_in_campaigns_of;
 use super::{commit_audited, insert_audit, Adapter};
 use crate::store::DbResult;
 
@@ -180,30 +181,15 @@ impl Sessions for Adapter {
                 tracing::warn!(session_id, "refresh token replayed: session revoked");
                 // On the account, and in the log of every campaign the user is in,
                 // so their leads see it.
-                let record = format!("session:{}", session_id.get(..8).unwrap_or(&session_id));
-                insert_audit(
-                    &mut tx,
-                    &AuditEvent {
-                        actor_id: Some(user_id),
-                        action: "auth.refresh_replayed".into(),
-                        record: record.clone(),
-                        detail: "session revoked".into(),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-                sqlx::query(
-                    "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, \
-                     client_ip) \
-                     SELECT $1, m.campaign_id, m.user_id, 'auth.refresh_replayed', $2, \
-                     'session revoked', '' FROM memberships m WHERE m.user_id = $3",
-                )
-                .bind(now)
-                .bind(&record)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await
-                .db()?;
+                let event = AuditEvent {
+                    actor_id: Some(user_id),
+                    action: "auth.refresh_replayed".into(),
+                    record: format!("session:{}", session_id.get(..8).unwrap_or(&session_id)),
+                    detail: "session revoked".into(),
+                    ..Default::default()
+                };
+                insert_audit(&mut tx, &event).await?;
+                insert_audit_in_campaigns_of(&mut tx, user_id, &event).await?;
                 Rotation::Refused
             }
             None => Rotation::Refused,

@@ -65,6 +65,32 @@ pub(super) async fn insert_audit(tx: &mut Tx, e: &AuditEvent) -> StoreResult<()>
     write_audit(&mut **tx, e).await
 }
 
+/// `e` (an account's event) also in the log of every campaign the user is a member of,
+/// inside the change's transaction: their leads see it (a replayed refresh token; a
+/// second factor turned on or off — with only a password, someone could set one up on
+/// an account that had none).
+pub(super) async fn insert_audit_in_campaigns_of(
+    tx: &mut Tx,
+    user_id: i64,
+    e: &AuditEvent,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
+         SELECT $1, m.campaign_id, $2, $3, $4, $5, $6 FROM memberships m WHERE m.user_id = $7",
+    )
+    .bind(Utc::now())
+    .bind(e.actor_id)
+    .bind(&e.action)
+    .bind(&e.record)
+    .bind(&e.detail)
+    .bind(&e.client_ip)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await
+    .db()?;
+    Ok(())
+}
+
 /// Raises the campaign's chart version inside the change's transaction (see the
 /// `chart_version` migration): what was kept for the old version is read again.
 pub(super) async fn chart_changed(tx: &mut Tx, campaign_id: i64) -> StoreResult<()> {

@@ -5,6 +5,7 @@ use app::store::{AuditEvent, SecondFactorRecord, SecondFactors, StoreError, Stor
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::audit::insert_audit_in_campaigns_of;
 use super::{commit_audited, Adapter, Tx};
 use crate::store::DbResult;
 
@@ -102,7 +103,7 @@ impl SecondFactors for Adapter {
             .execute(&mut *tx)
             .await
             .db()?;
-        in_their_campaigns(&mut tx, user_id, audit).await?;
+        insert_audit_in_campaigns_of(&mut tx, user_id, audit).await?;
         commit_audited(tx, audit).await?;
         Ok(true)
     }
@@ -196,7 +197,7 @@ impl SecondFactors for Adapter {
         };
         sessions.bind(user_id).execute(&mut *tx).await.db()?;
         if audit.campaign_id.is_none() {
-            in_their_campaigns(&mut tx, user_id, audit).await?;
+            insert_audit_in_campaigns_of(&mut tx, user_id, audit).await?;
         }
         commit_audited(tx, audit).await?;
         Ok(true)
@@ -215,27 +216,6 @@ impl SecondFactors for Adapter {
         .db()?;
         Ok(n > 0)
     }
-}
-
-/// The account-level `audit` row copied into the log of every campaign the user is a
-/// member of: their leads see a factor turned on or off (with only a password, someone
-/// could set up a factor of their own on an account that had none).
-async fn in_their_campaigns(tx: &mut Tx, user_id: i64, audit: &AuditEvent) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit_events (at, campaign_id, actor_id, action, record, detail, client_ip) \
-         SELECT $1, m.campaign_id, $2, $3, $4, $5, $6 FROM memberships m WHERE m.user_id = $7",
-    )
-    .bind(Utc::now())
-    .bind(audit.actor_id)
-    .bind(&audit.action)
-    .bind(&audit.record)
-    .bind(&audit.detail)
-    .bind(&audit.client_ip)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await
-    .db()?;
-    Ok(())
 }
 
 async fn forget_recovery_codes(tx: &mut Tx, user_id: i64) -> StoreResult<()> {

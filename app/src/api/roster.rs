@@ -129,16 +129,7 @@ pub async fn preview_roster(
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
     // An encoding that cannot read the file: said beside its choice, and the file shown
     // as guessed, so the lead can choose again.
-    let (upload, file, encoding_error) = match load(&member, import_id, &encoding).await {
-        Err(AppError::Validation { field, message, .. }) if field == "encoding" => {
-            let (upload, file) = load(&member, import_id, "").await?;
-            (upload, file, Some(message))
-        }
-        loaded => {
-            let (upload, file) = loaded?;
-            (upload, file, None)
-        }
-    };
+    let (upload, file, encoding_error) = load(&member, import_id, &encoding, true).await?;
     let Some(file) = file else {
         return deleted_file_preview(&member, import_id).await;
     };
@@ -233,7 +224,7 @@ pub async fn apply_roster(
     use crate::store::RosterPlan;
     use std::collections::HashSet;
     let member = crate::auth::require_member(campaign_id, Role::Lead).await?;
-    let (upload, file) = load(&member, import_id, &encoding).await?;
+    let (upload, file, _) = load(&member, import_id, &encoding, false).await?;
     let (true, Some(file)) = (upload.status == "pending", file) else {
         return Err(AppError::Conflict(
             "This import has been applied or discarded already.".into(),
@@ -335,29 +326,44 @@ mod ssr {
         Ok(Mapping { columns })
     }
 
-    /// The stored import, parsed as `encoding` (empty: as it seems to be; `None` once its
-    /// file has been deleted); NotFound if it is not this campaign's.
+    /// The stored import (its bytes taken out), parsed as `encoding` (empty: as it seems
+    /// to be; `None` once its file has been deleted); NotFound if it is not this
+    /// campaign's. With `or_guess`, an encoding that cannot read the file gives way to
+    /// the guess, and why comes back beside the file. The parse (up to 20 MB, the guess
+    /// reading all of it) runs off the request threads.
     pub(super) async fn load(
         member: &crate::auth::InCampaign,
         import_id: i64,
         encoding: &str,
+        or_guess: bool,
     ) -> Result<
         (
             crate::store::RosterUpload,
             Option<crate::domain::roster::RosterFile>,
+            Option<String>,
         ),
         AppError,
     > {
-        let upload = member
+        use crate::domain::roster::{parse_file, parse_file_as};
+        let mut upload = member
             .store()
             .roster(member.campaign(), import_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if upload.content.is_empty() {
-            return Ok((upload, None));
+            return Ok((upload, None, None));
         }
-        let file = crate::domain::roster::parse_file_as(&upload.content, encoding)?;
-        Ok((upload, Some(file)))
+        let content = std::mem::take(&mut upload.content);
+        let encoding = encoding.to_owned();
+        let (file, unreadable) =
+            crate::api::heavy::cpu(move || match parse_file_as(&content, &encoding) {
+                Err(invalid) if or_guess && invalid.field == "encoding" => {
+                    parse_file(&content).map(|file| (file, Some(invalid.message)))
+                }
+                parsed => parsed.map(|file| (file, None)),
+            })
+            .await??;
+        Ok((upload, Some(file), unreadable))
     }
 
     /// Mapping, row checks and reconciliation against the chart as it is now.
@@ -476,8 +482,14 @@ mod ssr {
         let (filename, content) = upload
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| AppError::validation("file", "Choose a CSV file to upload."))?;
-        // Refuse unreadable files now, before anything is stored.
-        let rows = parse_file(&content)?.rows.len();
+        // Refuse unreadable files now, before anything is stored (off the request
+        // threads: up to 20 MB).
+        let (content, rows) = crate::api::heavy::cpu(move || {
+            let rows = parse_file(&content).map(|f| f.rows.len());
+            (content, rows)
+        })
+        .await?;
+        let rows = rows?;
         let filename: String = filename
             .chars()
             .filter(|&c| !crate::domain::text::is_forbidden_in_name(c))

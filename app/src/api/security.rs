@@ -135,7 +135,8 @@ pub async fn confirm_second_factor(code: String) -> Result<(), AppError> {
             .ok_or_else(|| {
                 AppError::Conflict("There is no set-up to confirm: start it again.".into())
             })?;
-        let Code::Totp(code) = parse_code(&code, "code")? else {
+        // Recovery codes turn nothing on: only the app's six digits.
+        let Ok(Code::Totp(code)) = parse_code(&code, "code") else {
             return Err(AppError::validation(
                 "code",
                 "Enter the 6-digit code your authenticator app shows now.",
